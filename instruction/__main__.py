@@ -1,0 +1,5 @@
+import sys
+
+from instruction.cli import main
+
+sys.exit(main())

@@ -1,0 +1,53 @@
+"""Dates à la française : « 25/11/2026 » dans les tableaux, « 25 novembre 2026 » dans les documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+
+from instruction.erreurs import DonneesInvalides
+
+LOCALE = "fr_FR"
+
+
+def formater(jour: dt.date | None, *, vide: str = "") -> str:
+    if jour is None:
+        return vide
+    return format_date(jour, "dd/MM/yyyy", locale=LOCALE)
+
+
+def formater_long(jour: dt.date) -> str:
+    return format_date(jour, "d MMMM yyyy", locale=LOCALE)
+
+
+def formater_horodatage(moment: dt.datetime | None, *, vide: str = "") -> str:
+    if moment is None:
+        return vide
+    return format_datetime(moment, "dd/MM/yyyy HH:mm", locale=LOCALE)
+
+
+def lire(texte: str) -> dt.date:
+    """Lit « 25/11/2026 » (ou « 25/11/26 ») ; message clair sinon."""
+    brut = (texte or "").strip()
+    for motif in ("%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(brut, motif).date()
+        except ValueError:
+            continue
+    raise DonneesInvalides(f"« {brut} » n'est pas une date : écrivez-la jj/mm/aaaa, par exemple 25/11/2026.")
+
+
+def duree_en_jours(depuis: dt.datetime, maintenant: dt.datetime) -> int:
+    return max(0, (maintenant.date() - depuis.date()).days)
+
+
+def formater_duree(jours: int) -> str:
+    """« aujourd'hui », « 1 jour », « 12 jours », « 3 mois », « 2 ans »."""
+    if jours <= 0:
+        return "aujourd'hui"
+    if jours < 60:
+        return f"{jours} jour" + ("s" if jours > 1 else "")
+    if jours < 730:
+        return f"{jours // 30} mois"
+    return f"{jours // 365} ans"

@@ -1,0 +1,51 @@
+"""Erreurs du domaine, chacune avec un message en français destiné à l'utilisateur.
+
+``message`` dit ce qui ne va pas et quoi faire ; ``detail`` garde l'information
+technique (copiable dans la boîte de dialogue, écrite dans le journal).
+"""
+
+from __future__ import annotations
+
+
+class ErreurInstruction(Exception):
+    """Erreur prévue, expliquée à l'utilisateur ; rien n'a été modifié."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BaseInaccessible(ErreurInstruction):
+    """Le serveur ne répond pas, le fichier ne peut être ouvert ou créé."""
+
+
+class PasUneBase(ErreurInstruction):
+    """Le fichier existe mais n'est pas une base de données SQLite."""
+
+
+class BaseTropRecente(ErreurInstruction):
+    """La base a été écrite par une version plus récente de l'application."""
+
+
+class BaseEtrangere(ErreurInstruction):
+    """La base contient des tables mais pas celles d'Instruction."""
+
+
+class MigrationEchouee(ErreurInstruction):
+    """La mise à jour du schéma a échoué ; la base est restée dans son état d'avant."""
+
+
+class SchemaPasAJour(ErreurInstruction):
+    """La base n'est pas au schéma attendu par cette version."""
+
+
+class DonneesInvalides(ErreurInstruction):
+    """Des données saisies ou importées ne respectent pas une règle."""
+
+
+class ReferentielInvalide(ErreurInstruction):
+    """Un fichier du référentiel (dossier resources/) est mal formé."""

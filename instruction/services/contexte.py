@@ -1,0 +1,102 @@
+"""Ouvrir une base prête à l'emploi, et les unités de travail qui y écrivent."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from instruction.db import connexion as cx
+from instruction.db.schema import Preparation, preparer
+from instruction.erreurs import ErreurInstruction
+
+journal = logging.getLogger(__name__)
+
+
+class UniteDeTravail:
+    """Une transaction par action : ``with contexte.unite() as uow: …; uow.valider()``.
+
+    Sans ``valider()``, tout est annulé en sortie (y compris sur exception).
+    """
+
+    def __init__(self, fabrique: Callable[[], Session]) -> None:
+        self._fabrique = fabrique
+        self.session: Session
+
+    def __enter__(self) -> UniteDeTravail:
+        self.session = self._fabrique()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def valider(self) -> None:
+        self.session.commit()
+
+
+@dataclass
+class Contexte:
+    url: str
+    moteur: Engine
+    preparation: Preparation
+    referentiel_recopie: bool = False
+    _fabrique: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fabrique = sessionmaker(self.moteur, expire_on_commit=False)
+
+    @property
+    def lieu(self) -> str:
+        """L'adresse de la base sans mot de passe, pour l'affichage."""
+        return cx.affichable(self.moteur.url)
+
+    @property
+    def est_sqlite(self) -> bool:
+        return self.moteur.dialect.name == "sqlite"
+
+    def unite(self) -> UniteDeTravail:
+        return UniteDeTravail(self._fabrique)
+
+    def fermer(self) -> None:
+        self.moteur.dispose()
+
+
+def ouvrir(
+    url: str | None = None,
+    *,
+    progression: Callable[[str], None] = lambda _m: None,
+    synchroniser_referentiel: bool = True,
+) -> Contexte:
+    """Ouvre la base, la met au schéma courant (après sauvegarde) et recopie le référentiel."""
+    from instruction import referentiel
+    from instruction.db import referentiel as ref_db
+
+    url = cx.resoudre_url(url)
+    progression("Connexion à la base…")
+    moteur = cx.creer_moteur(url)
+    try:
+        preparation = preparer(moteur, progression=progression)
+        contexte = Contexte(url, moteur, preparation)
+        if synchroniser_referentiel:
+            with contexte.unite() as uow:
+                if ref_db.empreinte_en_base(uow.session) != referentiel.empreinte():
+                    progression("Mise à jour du référentiel du contrat de ville…")
+                    ref_db.synchroniser(uow.session, referentiel.charger())
+                    uow.valider()
+                    contexte.referentiel_recopie = True
+        return contexte
+    except ErreurInstruction:
+        moteur.dispose()
+        raise
+    except cx.ERREURS_DE_BASE as erreur:
+        moteur.dispose()
+        raise cx.traduire(erreur, url) from erreur
+    except BaseException:
+        moteur.dispose()
+        raise

@@ -1,0 +1,191 @@
+"""Le modèle du tableau des dossiers : tri sur chaque colonne et recherche instantanée.
+
+Pas de ``QSortFilterProxyModel`` : avec cent mille lignes, un appel Python par
+ligne à chaque frappe serait trop lent. Le modèle garde la liste des lignes, des
+textes de recherche préparés une fois, et la liste des indices visibles ; trier ou
+filtrer ne fait que recalculer cette liste.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from instruction import argent, dates, etats
+from instruction.horloge import maintenant
+from instruction.services.lignes import LigneDossier, texte_de_recherche
+from instruction.texte import mots, pour_recherche, pour_recherche_memorise
+
+Index = QModelIndex | QPersistentModelIndex
+
+NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, DEPOT = range(11)
+
+ENTETES = {
+    NUMERO: "N°",
+    INTITULE: "Intitulé de l'action",
+    PORTEUR: "Porteur",
+    DISPOSITIF: "Dispositif",
+    ANNEE: "Année",
+    QUARTIERS: "Quartiers",
+    ETAT: "État",
+    DEPUIS: "Depuis",
+    COUT: "Coût total",
+    SUBVENTION: "Subvention demandée",
+    DEPOT: "Déposé le",
+}
+COLONNES_MONTANT = {COUT, SUBVENTION}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_TRI: dict[int, Callable[[LigneDossier], Any]] = {
+    NUMERO: lambda l: l.numero,
+    INTITULE: lambda l: pour_recherche(l.intitule),
+    PORTEUR: lambda l: pour_recherche_memorise(l.porteur),
+    DISPOSITIF: lambda l: l.dispositif,
+    ANNEE: lambda l: l.annee,
+    QUARTIERS: lambda l: l.quartiers,
+    ETAT: lambda l: etats.libelle(l.etat),
+    DEPUIS: lambda l: l.etat_depuis,
+    COUT: lambda l: l.cout_total,
+    SUBVENTION: lambda l: l.subvention_demandee,
+    DEPOT: lambda l: l.depose_le or dt.date.min,
+}
+
+
+class ModeleDossiers(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._lignes: list[LigneDossier] = []
+        self._recherche: list[str] = []
+        self._visibles: list[int] = []
+        self._filtre: list[str] = []
+        self._tri: tuple[int, Qt.SortOrder] | None = None
+        self._cles_tri: dict[int, list[Any]] = {}
+        self._maintenant = maintenant()
+
+    # --- Données ---------------------------------------------------------------------
+
+    def remplacer(self, lignes: Sequence[LigneDossier], recherche: Sequence[str] | None = None) -> None:
+        """Nouvelles lignes (``recherche`` : leurs textes de recherche, s'ils sont déjà prêts)."""
+        self.beginResetModel()
+        self._lignes = list(lignes)
+        self._recherche = list(recherche) if recherche is not None else [texte_de_recherche(l) for l in self._lignes]
+        self._cles_tri = {}
+        self._maintenant = maintenant()
+        self._calculer_visibles()
+        self.endResetModel()
+
+    def nombre_total(self) -> int:
+        return len(self._lignes)
+
+    def ligne(self, rangee: int) -> LigneDossier:
+        return self._lignes[self._visibles[rangee]]
+
+    # --- Recherche et tri ------------------------------------------------------------------
+
+    def filtrer(self, requete: str) -> None:
+        filtre = mots(requete)
+        if filtre == self._filtre:
+            return
+        self.beginResetModel()
+        self._filtre = filtre
+        self._calculer_visibles()
+        self.endResetModel()
+
+    def sort(self, colonne: int, ordre: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if colonne not in _TRI:
+            return
+        self.layoutAboutToBeChanged.emit()
+        anciens = self.persistentIndexList()
+        anciennes_lignes = [self._visibles[i.row()] for i in anciens]
+        self._tri = (colonne, ordre)
+        self._ordonner()
+        position = {ligne: rangee for rangee, ligne in enumerate(self._visibles)}
+        self.changePersistentIndexList(
+            anciens, [self.index(position[l], i.column()) for l, i in zip(anciennes_lignes, anciens, strict=True)]
+        )
+        self.layoutChanged.emit()
+
+    def _calculer_visibles(self) -> None:
+        if self._filtre:
+            filtre = self._filtre
+            recherche = self._recherche
+            if len(filtre) == 1:
+                mot = filtre[0]
+                self._visibles = [i for i, texte in enumerate(recherche) if mot in texte]
+            else:
+                self._visibles = [i for i, texte in enumerate(recherche) if all(m in texte for m in filtre)]
+        else:
+            self._visibles = list(range(len(self._lignes)))
+        self._ordonner()
+
+    def _ordonner(self) -> None:
+        if self._tri is None:
+            return
+        colonne, ordre = self._tri
+        cles = self._cles_tri.get(colonne)
+        if cles is None:
+            cle = _TRI[colonne]
+            cles = self._cles_tri[colonne] = [cle(l) for l in self._lignes]
+        self._visibles.sort(key=cles.__getitem__, reverse=ordre == Qt.SortOrder.DescendingOrder)
+
+    # --- Interface de QAbstractTableModel --------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._visibles)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(ENTETES)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ENTETES.get(section)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._visibles)):
+            return None
+        ligne = self._lignes[self._visibles[index.row()]]
+        colonne = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texte(ligne, colonne)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if colonne in COLONNES_MONTANT:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if colonne in (ANNEE, DEPOT, DEPUIS):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and colonne in (INTITULE, PORTEUR, QUARTIERS):
+            return self._texte(ligne, colonne)
+        if role == Qt.ItemDataRole.ToolTipRole and colonne == DEPUIS:
+            return f"Dans l'état « {etats.libelle(ligne.etat)} » depuis le {dates.formater_horodatage(ligne.etat_depuis)}"
+        if role == ID_ROLE:
+            return ligne.id
+        return None
+
+    def _texte(self, ligne: LigneDossier, colonne: int) -> str:
+        if colonne == NUMERO:
+            return ligne.numero
+        if colonne == INTITULE:
+            return ligne.intitule
+        if colonne == PORTEUR:
+            return ligne.porteur
+        if colonne == DISPOSITIF:
+            return ligne.dispositif
+        if colonne == ANNEE:
+            return str(ligne.annee)
+        if colonne == QUARTIERS:
+            return ligne.quartiers
+        if colonne == ETAT:
+            return etats.libelle(ligne.etat)
+        if colonne == DEPUIS:
+            return dates.formater_duree(dates.duree_en_jours(ligne.etat_depuis, self._maintenant))
+        if colonne == COUT:
+            return argent.formater_centimes(ligne.cout_total)
+        if colonne == SUBVENTION:
+            return argent.formater_centimes(ligne.subvention_demandee)
+        if colonne == DEPOT:
+            return dates.formater(ligne.depose_le)
+        return ""

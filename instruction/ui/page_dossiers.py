@@ -1,0 +1,145 @@
+"""L'onglet « Dossiers » : le tableau de tous les dossiers, triable, avec une recherche."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import nombres
+from instruction.services.lignes import LigneDossier
+from instruction.ui import modele_dossiers as md
+
+LARGEURS = {
+    md.NUMERO: 120,
+    md.PORTEUR: 230,
+    md.DISPOSITIF: 80,
+    md.ANNEE: 60,
+    md.QUARTIERS: 190,
+    md.ETAT: 110,
+    md.DEPUIS: 80,
+    md.COUT: 115,
+    md.SUBVENTION: 140,
+    md.DEPOT: 90,
+}
+
+
+class PageDossiers(QWidget):
+    demo_demandee = Signal()
+    reessai_demande = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.modele = md.ModeleDossiers(self)
+
+        self.recherche = QLineEdit()
+        self.recherche.setPlaceholderText("Rechercher un numéro, un intitulé, un porteur, un quartier, un état…")
+        self.recherche.setClearButtonEnabled(True)
+        self.recherche.setAccessibleName("Rechercher dans les dossiers")
+        self.recherche.textChanged.connect(self._filtrer)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focaliser_recherche)
+        self.compte = QLabel()
+        self.compte.setAccessibleName("Nombre de dossiers affichés")
+        barre = QHBoxLayout()
+        barre.addWidget(self.recherche, 1)
+        barre.addWidget(self.compte)
+
+        self.table = QTableView()
+        self.table.setModel(self.modele)
+        self.table.setAccessibleName("Tableau des dossiers")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(md.NUMERO, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        entete = self.table.horizontalHeader()
+        entete.setHighlightSections(False)
+        entete.setSectionsMovable(True)
+        entete.setStretchLastSection(False)
+        for colonne, largeur in LARGEURS.items():
+            entete.resizeSection(colonne, largeur)
+        entete.setSectionResizeMode(md.INTITULE, QHeaderView.ResizeMode.Stretch)
+        entete.setMinimumSectionSize(50)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.bouton_demo = QPushButton("Remplir avec la campagne de démonstration 2023")
+        self.bouton_demo.clicked.connect(self.demo_demandee)
+        self.bouton_reessai = QPushButton("Réessayer")
+        self.bouton_reessai.clicked.connect(self.reessai_demande)
+        panneau = QWidget()
+        colonne = QVBoxLayout(panneau)
+        colonne.addStretch(1)
+        colonne.addWidget(self.message)
+        for bouton in (self.bouton_demo, self.bouton_reessai):
+            ligne = QHBoxLayout()
+            ligne.addStretch(1)
+            ligne.addWidget(bouton)
+            ligne.addStretch(1)
+            colonne.addLayout(ligne)
+        colonne.addStretch(2)
+
+        self.pile = QStackedWidget()
+        self.pile.addWidget(self.table)
+        self.pile.addWidget(panneau)
+
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(8, 8, 8, 8)
+        disposition.addLayout(barre)
+        disposition.addWidget(self.pile, 1)
+        self.afficher_message("Ouverture de la base de données…")
+
+    # --- États de la page ------------------------------------------------------------------
+
+    def afficher_message(self, texte: str, *, demo: bool = False, reessai: bool = False) -> None:
+        self.message.setText(texte)
+        self.bouton_demo.setVisible(demo)
+        self.bouton_reessai.setVisible(reessai)
+        self.recherche.setEnabled(False)
+        self.pile.setCurrentIndex(1)
+
+    def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None) -> None:
+        self.modele.remplacer(lignes, recherche)
+        if not lignes:
+            self.afficher_message(
+                "La base ne contient encore aucun dossier.\n"
+                "Vous pouvez la remplir avec la campagne de démonstration 2023 pour découvrir l'application.",
+                demo=True,
+            )
+            self._mettre_a_jour_compte()
+            return
+        self.recherche.setEnabled(True)
+        self.pile.setCurrentIndex(0)
+        self._mettre_a_jour_compte()
+
+    def _filtrer(self, texte: str) -> None:
+        self.modele.filtrer(texte)
+        self._mettre_a_jour_compte()
+
+    def _focaliser_recherche(self) -> None:
+        self.recherche.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.recherche.selectAll()
+
+    def _mettre_a_jour_compte(self) -> None:
+        total = self.modele.nombre_total()
+        visibles = self.modele.rowCount()
+        if total == visibles:
+            self.compte.setText(f"{nombres.formater(total)} dossier{'s' if total > 1 else ''}")
+        else:
+            self.compte.setText(f"{nombres.formater(visibles)} sur {nombres.formater(total)} dossiers")

@@ -1,0 +1,158 @@
+"""Montage commun des tests.
+
+* Chaque test travaille dans des dossiers d'utilisateur temporaires (XDG_*).
+* ``url_base`` est paramétré : chaque test de base tourne sur un fichier SQLite et
+  sur un vrai serveur PostgreSQL (``INSTRUCTION_TEST_POSTGRES_URL``, qu'exige
+  ``.ci/run``). Sans cette variable, les cas PostgreSQL sont sautés avec la raison.
+* Les bases de test partent d'un modèle migré une fois par session (copie de
+  fichier pour SQLite, ``CREATE DATABASE … TEMPLATE`` pour PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+URL_POSTGRES = os.environ.get("INSTRUCTION_TEST_POSTGRES_URL")
+RAISON_SANS_POSTGRES = (
+    "PostgreSQL non configuré : définissez INSTRUCTION_TEST_POSTGRES_URL "
+    "(postgresql://utilisateur:motdepasse@hote:5432/base, rôle avec CREATEDB) pour lancer ces tests"
+)
+
+
+@pytest.fixture(autouse=True)
+def dossiers_utilisateur(tmp_path, monkeypatch):
+    """Données, journaux, réglages : tout dans le dossier temporaire du test."""
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / "utilisateur" / variable.lower()))
+    monkeypatch.delenv("INSTRUCTION_DATABASE_URL", raising=False)
+    return tmp_path / "utilisateur"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _admin():
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(URL_POSTGRES).set(drivername="postgresql+psycopg")
+    return create_engine(url, isolation_level="AUTOCOMMIT"), url
+
+
+def creer_base_postgres(modele: str | None = None) -> str:
+    moteur, url = _admin()
+    nom = f"instruction_t_{uuid.uuid4().hex[:12]}"
+    with moteur.connect() as connexion:
+        gabarit = f" TEMPLATE {modele}" if modele else ""
+        connexion.exec_driver_sql(f'CREATE DATABASE "{nom}"{gabarit}')
+    moteur.dispose()
+    return url.set(database=nom).render_as_string(hide_password=False)
+
+
+def supprimer_base_postgres(url_base: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    moteur, _url = _admin()
+    with moteur.connect() as connexion:
+        connexion.exec_driver_sql(f'DROP DATABASE IF EXISTS "{make_url(url_base).database}" WITH (FORCE)')
+    moteur.dispose()
+
+
+@pytest.fixture(scope="session")
+def modele_postgres():
+    if not URL_POSTGRES:
+        pytest.skip(RAISON_SANS_POSTGRES)
+    from sqlalchemy.engine import make_url
+
+    from instruction.services.contexte import ouvrir
+
+    url = creer_base_postgres()
+    contexte = ouvrir(url)
+    contexte.fermer()
+    yield make_url(url).database
+    supprimer_base_postgres(url)
+
+
+@pytest.fixture(scope="session")
+def modele_sqlite(tmp_path_factory):
+    from instruction.services.contexte import ouvrir
+
+    fichier = tmp_path_factory.mktemp("modele") / "modele.sqlite"
+    contexte = ouvrir(f"sqlite:///{fichier}")
+    contexte.fermer()
+    return fichier
+
+
+# --- Bases de test ----------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def genre_base(request):
+    if request.param == "postgresql" and not URL_POSTGRES:
+        pytest.skip(RAISON_SANS_POSTGRES)
+    return request.param
+
+
+@pytest.fixture
+def url_vide(genre_base, tmp_path):
+    """Une base vide (jamais migrée), sur chaque moteur."""
+    if genre_base == "sqlite":
+        yield f"sqlite:///{tmp_path / 'base' / 'instruction.sqlite'}"
+        return
+    url = creer_base_postgres()
+    yield url
+    supprimer_base_postgres(url)
+
+
+@pytest.fixture
+def url_base(genre_base, tmp_path, request):
+    """Une base migrée, référentiel recopié, sans dossiers, sur chaque moteur."""
+    if genre_base == "sqlite":
+        modele = request.getfixturevalue("modele_sqlite")
+        fichier = tmp_path / "base" / "instruction.sqlite"
+        fichier.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(modele, fichier)
+        yield f"sqlite:///{fichier}"
+        return
+    modele = request.getfixturevalue("modele_postgres")
+    url = creer_base_postgres(modele)
+    yield url
+    supprimer_base_postgres(url)
+
+
+@pytest.fixture
+def contexte(url_base):
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_base)
+    yield contexte
+    contexte.fermer()
+
+
+@pytest.fixture(scope="session")
+def fichier_demo(tmp_path_factory, modele_sqlite) -> Path:
+    """Une base SQLite avec la campagne de démonstration, créée une fois par session."""
+    from instruction import demo
+    from instruction.services.contexte import ouvrir
+
+    fichier = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copyfile(modele_sqlite, fichier)
+    contexte = ouvrir(f"sqlite:///{fichier}")
+    demo.remplir(contexte)
+    contexte.fermer()
+    return fichier
+
+
+@pytest.fixture
+def url_demo(fichier_demo, tmp_path) -> str:
+    fichier = tmp_path / "demo" / "instruction.sqlite"
+    fichier.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(fichier_demo, fichier)
+    return f"sqlite:///{fichier}"
