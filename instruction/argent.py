@@ -100,20 +100,25 @@ def en_lettres(montant: Decimal) -> str:
     return num2words(montant, lang="fr", to="currency", currency="EUR")
 
 
+def repartir_entiers(total: int, poids: list[int]) -> list[int]:
+    """Partage l'entier ``total`` selon des poids entiers (méthode des plus forts restes).
+
+    La somme des parts vaut toujours exactement ``total``.
+    """
+    if not poids or sum(poids) <= 0 or min(poids) < 0:
+        raise ValueError("il faut des poids positifs, dont au moins un non nul")
+    somme = sum(poids)
+    parts = [total * p // somme for p in poids]
+    restes = sorted(range(len(poids)), key=lambda i: (total * poids[i] % somme, -i), reverse=True)
+    for i in restes[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
 def repartir(total: Decimal, poids: list[int]) -> list[Decimal]:
-    """Partage ``total`` au centime près selon des poids entiers (plus forts restes).
+    """Partage ``total`` au centime près selon des poids entiers.
 
     La somme des parts vaut toujours exactement ``total`` : c'est ce qui permet de
     reproduire au centime des totaux publiés.
     """
-    if not poids or sum(poids) <= 0:
-        raise ValueError("il faut au moins un poids positif")
-    total_centimes = en_centimes(total)
-    somme = sum(poids)
-    parts = [total_centimes * p // somme for p in poids]
-    restes = sorted(
-        range(len(poids)), key=lambda i: (total_centimes * poids[i] % somme, -i), reverse=True
-    )
-    for i in restes[: total_centimes - sum(parts)]:
-        parts[i] += 1
-    return [depuis_centimes(p) for p in parts]
+    return [depuis_centimes(p) for p in repartir_entiers(en_centimes(total), poids)]

@@ -93,8 +93,15 @@ def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = Non
     else:
         journal.error("Erreur inattendue :\n%s", detail)
     dialogue = DialogueErreur(message, detail, parent or QApplication.activeWindow())
+    dialogue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Sans parent, seul Python garderait le dialogue : on le retient jusqu'à sa fermeture.
+    _ouverts.add(dialogue)
+    dialogue.finished.connect(lambda _code: _ouverts.discard(dialogue))
     dialogue.open()
     return dialogue
+
+
+_ouverts: set[DialogueErreur] = set()
 
 
 def installer_gestionnaire() -> None:

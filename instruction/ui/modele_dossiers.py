@@ -33,8 +33,13 @@ ENTETES = {
     ETAT: "État",
     DEPUIS: "Depuis",
     COUT: "Coût total",
-    SUBVENTION: "Subvention demandée",
+    SUBVENTION: "Demandé",
     DEPOT: "Déposé le",
+}
+INFOBULLES_ENTETES = {
+    SUBVENTION: "Subvention demandée : total du compte 74 du budget prévisionnel",
+    COUT: "Coût total de l'action : total des charges du budget prévisionnel",
+    DEPUIS: "Depuis combien de temps le dossier est dans son état actuel",
 }
 COLONNES_MONTANT = {COUT, SUBVENTION}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -140,8 +145,12 @@ class ModeleDossiers(QAbstractTableModel):
         return 0 if parent.isValid() else len(ENTETES)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return ENTETES.get(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return INFOBULLES_ENTETES.get(section, ENTETES.get(section))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -21,17 +21,19 @@ from instruction import nombres
 from instruction.services.lignes import LigneDossier
 from instruction.ui import modele_dossiers as md
 
+# Largeurs de départ pensées pour un écran de portable de bureau (1366 pixels) :
+# l'intitulé prend le reste ; l'utilisateur peut tout redimensionner et déplacer.
 LARGEURS = {
-    md.NUMERO: 120,
-    md.PORTEUR: 230,
-    md.DISPOSITIF: 80,
-    md.ANNEE: 60,
-    md.QUARTIERS: 190,
-    md.ETAT: 110,
-    md.DEPUIS: 80,
-    md.COUT: 115,
-    md.SUBVENTION: 140,
-    md.DEPOT: 90,
+    md.NUMERO: 105,
+    md.PORTEUR: 200,
+    md.DISPOSITIF: 70,
+    md.ANNEE: 52,
+    md.QUARTIERS: 160,
+    md.ETAT: 95,
+    md.DEPUIS: 70,
+    md.COUT: 108,
+    md.SUBVENTION: 108,
+    md.DEPOT: 88,
 }
 
 
@@ -139,7 +141,9 @@ class PageDossiers(QWidget):
     def _mettre_a_jour_compte(self) -> None:
         total = self.modele.nombre_total()
         visibles = self.modele.rowCount()
-        if total == visibles:
+        if total == 0:
+            self.compte.setText("Aucun dossier")
+        elif total == visibles:
             self.compte.setText(f"{nombres.formater(total)} dossier{'s' if total > 1 else ''}")
         else:
             self.compte.setText(f"{nombres.formater(visibles)} sur {nombres.formater(total)} dossiers")

@@ -44,14 +44,26 @@ class _FiltreArbre(QSortFilterProxyModel):
         self._mots: list[str] = []
 
     def definir(self, requete: str) -> None:
-        self._mots = mots(requete)
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9
+            self.beginFilterChange()
+            self._mots = mots(requete)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._mots = mots(requete)
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, rangee: int, parent: QModelIndex) -> bool:
+        """Une entrée est visible si elle ou l'un de ses ancêtres répond à la recherche
+        (les parents d'une entrée trouvée restent visibles grâce au filtrage récursif)."""
         if not self._mots:
             return True
-        texte = self.sourceModel().index(rangee, 0, parent).data(ROLE_RECHERCHE) or ""
-        return all(m in texte for m in self._mots)
+        index = self.sourceModel().index(rangee, 0, parent)
+        while index.isValid():
+            texte = index.data(ROLE_RECHERCHE) or ""
+            if all(m in texte for m in self._mots):
+                return True
+            index = index.parent()
+        return False
 
 
 class PageReferentiel(QWidget):
@@ -168,6 +180,18 @@ class PageReferentiel(QWidget):
             for i in liste:
                 item_s.appendRow(_noeud(i.libelle, Fiche("indicateur", i)))
             indicateurs.appendRow(item_s)
+        transversaux_ind = ref.indicateurs_transversaux()
+        if transversaux_ind:
+            rubriques: dict[str, QStandardItem] = {}
+            noms_themes = {t.code: t.libelle for t in ref.themes_transversaux}
+            for i in transversaux_ind:
+                titre = r.Indicateur.RUBRIQUES.get(i.rubrique or "", i.rubrique or "Autres")
+                if i.theme_transversal:
+                    titre = f"{titre} : {noms_themes.get(i.theme_transversal, i.theme_transversal)}"
+                if titre not in rubriques:
+                    rubriques[titre] = _noeud(titre, Fiche("indicateurs"))
+                    indicateurs.appendRow(rubriques[titre])
+                rubriques[titre].appendRow(_noeud(i.libelle, Fiche("indicateur", i)))
 
         dispositifs = _noeud(f"Dispositifs ({len(ref.dispositifs)})", Fiche("dispositifs"))
         for d in ref.dispositifs:
@@ -263,6 +287,10 @@ def fiche_html(fiche: Fiche, ref: r.Referentiel | None) -> str:
         if e.note:
             suite += f"<p><i>{_h(e.note)}</i></p>"
     elif genre == "strategique":
+        if ref:
+            thematique = next(t for t in ref.thematiques() if t.code == e.thematique)
+            axe = next(a for a in ref.axes if a.code == thematique.axe)
+            champs.append(("Axe et thématique", f"{axe.libelle} — {thematique.libelle}"))
         suite += "<h3>Objectifs opérationnels</h3><ul>" + "".join(
             f"<li>{_h(o.code)} — {_h(o.libelle)}</li>" for o in e.operationnels
         ) + "</ul>"
@@ -294,8 +322,14 @@ def fiche_html(fiche: Fiche, ref: r.Referentiel | None) -> str:
             for el in e.elements
         ) + "</ul>"
     elif genre == "indicateur":
+        if e.objectif_strategique and ref:
+            parent = next(s for s in ref.objectifs_strategiques() if s.code == e.objectif_strategique)
+            champs.append(("Objectif stratégique", f"{parent.code} — {parent.libelle}"))
+        elif e.rubrique:
+            champs.append(("Rubrique", r.Indicateur.RUBRIQUES.get(e.rubrique, e.rubrique)))
+        if e.objectif:
+            champs.append(("Objectif", e.objectif))
         champs += [
-            ("Objectif stratégique", e.objectif_strategique),
             ("Niveau", "action (renseigné par les actions financées)" if e.niveau == "action" else "territoire"),
             ("Propriétaire de la donnée", e.proprietaire or "—"),
             ("Nature", e.nature or "—"),
@@ -315,13 +349,20 @@ def fiche_html(fiche: Fiche, ref: r.Referentiel | None) -> str:
         if e.sigle:
             champs.append(("Sigle", e.sigle))
         if e.nature:
-            champs.append(("Nature", e.nature))
+            champs.append(("Nature", {"etat": "État", "collectivite": "Collectivité", "organisme": "Organisme",
+                                      "autre": "Autre"}.get(e.nature, e.nature)))
+        if e.services:
+            suite += "<h3>Services</h3><ul>" + "".join(
+                f"<li>{_h(v.sigle)} — {_h(v.libelle)}{_ligne(v.ligne)}</li>" for v in e.services
+            ) + "</ul>"
     lignes = "".join(f"<tr><td style='color:gray;padding-right:12px'>{_h(k)}</td><td>{_h(v)}</td></tr>" for k, v in champs)
     corps = f"<h2>{_h(titre)}</h2><table>{lignes}</table>"
     libelle_source = getattr(e, "libelle_source", None)
     if libelle_source:
         corps += f"<p><b>Libellé dans le contrat :</b> « {_h(libelle_source)} »</p>"
     corps += suite
+    if getattr(e, "note", None) and genre != "quartier":
+        corps += f"<p style='color:#555'><i>Note : {_h(e.note)}</i></p>"
     if getattr(e, "ligne", None):
         corps += _extrait(e.ligne)
     return corps

@@ -1,0 +1,70 @@
+"""Le plan de comptes du budget prévisionnel d'une action (CERFA 12156*06).
+
+Charges : comptes 60 à 68, et 86 (emplois des contributions volontaires en nature).
+Produits : comptes 70 à 75, et 87 (contributions volontaires en nature) ; le
+compte 74 « subventions d'exploitation » porte une ligne par financeur sollicité.
+Le budget d'une action doit être équilibré : total des charges = total des produits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+CHARGE, PRODUIT = "charge", "produit"
+COMPTE_SUBVENTIONS = "74"
+
+
+@dataclass(frozen=True)
+class Compte:
+    numero: str
+    sens: str
+    libelle: str
+
+
+COMPTES: tuple[Compte, ...] = (
+    Compte("60", CHARGE, "Achats (matières et fournitures, petit matériel)"),
+    Compte("61", CHARGE, "Services extérieurs (locations, entretien, assurances)"),
+    Compte("62", CHARGE, "Autres services extérieurs (honoraires, publicité, déplacements)"),
+    Compte("63", CHARGE, "Impôts et taxes"),
+    Compte("64", CHARGE, "Charges de personnel"),
+    Compte("65", CHARGE, "Autres charges de gestion courante"),
+    Compte("66", CHARGE, "Charges financières"),
+    Compte("67", CHARGE, "Charges exceptionnelles"),
+    Compte("68", CHARGE, "Dotations aux amortissements, provisions et engagements"),
+    Compte("86", CHARGE, "Emplois des contributions volontaires en nature"),
+    Compte("70", PRODUIT, "Ventes de produits finis, prestations de services, marchandises"),
+    Compte("73", PRODUIT, "Dotations et produits de tarification"),
+    Compte("74", PRODUIT, "Subventions d'exploitation"),
+    Compte("75", PRODUIT, "Autres produits de gestion courante (cotisations, dons)"),
+    Compte("76", PRODUIT, "Produits financiers"),
+    Compte("87", PRODUIT, "Contributions volontaires en nature"),
+)
+PAR_NUMERO = {c.numero: c for c in COMPTES}
+
+
+@dataclass(frozen=True)
+class Ligne:
+    sens: str
+    compte: str
+    montant: Decimal
+    financeur: str | None = None
+
+
+def total(lignes: Iterable[Ligne], sens: str) -> Decimal:
+    return sum((l.montant for l in lignes if l.sens == sens), Decimal("0.00"))
+
+
+def subventions_par_financeur(lignes: Iterable[Ligne]) -> dict[str, Decimal]:
+    parts: dict[str, Decimal] = {}
+    for l in lignes:
+        if l.sens == PRODUIT and l.compte == COMPTE_SUBVENTIONS and l.financeur:
+            parts[l.financeur] = parts.get(l.financeur, Decimal("0.00")) + l.montant
+    return parts
+
+
+def ecart(lignes: Iterable[Ligne]) -> Decimal:
+    """Charges moins produits : zéro pour un budget équilibré."""
+    lignes = list(lignes)
+    return total(lignes, CHARGE) - total(lignes, PRODUIT)

@@ -1,0 +1,672 @@
+"""La campagne de démonstration 2023, déterministe, fidèle aux chiffres publiés.
+
+Le contrat de ville donne les chiffres de la programmation 2023 (l. 3569, 3591, 3674) :
+
+* AAP Contrat de ville : 60 projets, 40 porteurs, 2 320 007 € ; État politique de la ville
+  582 497 €, Ville de Calais 419 004 €, CA GCTM 55 775 €, CAF 208 108 €, Région 132 500 €,
+  Département 12 715 € (le reste du coût : fonds propres, participation des usagers, autres
+  financeurs) ;
+* AAP Cité éducative : 41 projets, 19 porteurs, 504 992 € (État PV 300 000, Ville 108 900,
+  CA GCTM 5 000, autres ministères 91 092) ; ici le coût des actions égale leur financement ;
+* PIC : 27 projets, 27 021 € (13 au Beau Marais, 9 au Fort Nieulay, 4 à Saint-Pierre, 1 en
+  quartier de veille), chaque projet au plus 1 200 €.
+
+Les porteurs, actions et lieux viennent de ``resources/demo/`` (structures nommées par le
+contrat ; adresses, représentants, SIRET et RNA sont fictifs, aux sommes de contrôle valides).
+Le tirage est fait par un générateur pseudo-aléatoire de graine fixe : deux bases remplies
+par ``instruction demo`` sont identiques. Les montants sont des euros entiers, répartis par la
+méthode des plus forts restes pour tomber juste sur les totaux publiés.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from instruction import argent, budget
+from instruction import referentiel as r
+from instruction.chemins import RESSOURCES
+from instruction.erreurs import ErreurInstruction
+from instruction.etats import Etat
+from instruction.texte import pour_recherche
+
+DOSSIER_DEMO = RESSOURCES / "demo"
+ANNEE = 2023
+GRAINE = 2023
+
+
+@dataclass(frozen=True)
+class Cible:
+    """Les chiffres publiés qu'une campagne de démonstration doit reproduire."""
+
+    dispositif: str
+    libelle: str
+    prefixe: str
+    dossiers: int
+    porteurs: int | None
+    total: int  # euros : coût total (CDV) ou financement total (CE, PIC)
+    financeurs: dict[str, int]
+    ligne: int
+    ouverture: dt.date
+    cloture: dt.date
+
+
+CIBLES = (
+    Cible(
+        "cdv", "AAP Contrat de ville 2023", "CDV", 60, 40, 2_320_007,
+        {"etat-pv": 582_497, "ville-calais": 419_004, "ca-gctm": 55_775, "caf": 208_108,
+         "region": 132_500, "departement": 12_715},
+        3569, dt.date(2022, 10, 17), dt.date(2022, 12, 9),
+    ),
+    Cible(
+        "ce", "AAP Cité éducative 2023", "CE", 41, 19, 504_992,
+        {"etat-pv": 300_000, "ville-calais": 108_900, "ca-gctm": 5_000, "etat-autres": 91_092},
+        3591, dt.date(2023, 1, 9), dt.date(2023, 3, 3),
+    ),
+    Cible(
+        "pic", "Projets d'initiative citoyenne 2023", "PIC", 27, None, 27_021,
+        {"region": 27_021},
+        3674, dt.date(2023, 1, 16), dt.date(2023, 11, 3),
+    ),
+)
+
+# Répartition des PIC par quartier donnée par le contrat (l. 3674).
+QUARTIERS_PIC = (("beau-marais", 13), ("fort-nieulay", 9), ("saint-pierre", 4), ("crevecoeur-curie", 1))
+SESSIONS_PIC = (dt.date(2023, 2, 14), dt.date(2023, 4, 11), dt.date(2023, 6, 13), dt.date(2023, 9, 19), dt.date(2023, 11, 14))
+PLAFOND_PIC = 1_200
+
+TYPES_ELIGIBLES = {
+    "cdv": {"association", "bailleur-social", "collectivite", "etablissement-public"},  # l. 3565
+    "ce": {"association", "bailleur-social", "collectivite", "etablissement-public", "etablissement-scolaire"},
+    "pic": {"groupe-habitants", "association"},  # l. 3664
+}
+MAXIMUM_PAR_PORTEUR = {"cdv": 2, "ce": 4, "pic": 2}
+
+# Thèmes des actions → thématiques du projet de territoire où chercher leurs objectifs.
+THEMATIQUES_DES_THEMES = {
+    "education": ("education",),
+    "jeunesse": ("education",),
+    "culture": ("education", "faire-societe"),
+    "sport": ("education", "prevention-promotion-sante"),
+    "faire-societe": ("faire-societe",),
+    "acces-aux-droits": ("acces-aux-droits",),
+    "sante": ("prevention-promotion-sante",),
+    "emploi": ("insertion-emploi",),
+    "tranquillite": ("tranquillite-prevention-delinquance",),
+    "cadre-de-vie": ("logement-cadre-de-vie-ecocitoyennete",),
+}
+# Financeurs sollicités selon les thèmes de l'action (AAP Contrat de ville).
+THEMES_DES_FINANCEURS = {
+    "caf": {"education", "faire-societe", "jeunesse", "acces-aux-droits"},
+    "region": {"emploi", "jeunesse", "education", "culture"},
+    "ca-gctm": {"emploi", "cadre-de-vie", "tranquillite"},
+    "departement": {"sante", "acces-aux-droits", "emploi"},
+}
+
+
+# --- Ce que produit la planification (sans base de données) ----------------------------------
+
+
+@dataclass(frozen=True)
+class PorteurDemo:
+    code: str
+    nom: str
+    sigle: str | None
+    type: str
+    adresse: str | None
+    code_postal: str | None
+    ville: str | None
+    commune: str | None
+    quartier: str | None
+    siret: str | None
+    rna: str | None
+    representant_civilite: str | None
+    representant_nom: str | None
+    representant_qualite: str | None
+
+
+@dataclass(frozen=True)
+class LigneDemo:
+    sens: str
+    compte: str
+    libelle: str
+    montant: Decimal
+    financeur: str | None = None
+
+
+@dataclass
+class DossierDemo:
+    dispositif: str
+    action: str
+    porteur: str
+    intitule: str
+    resume: str
+    description: str
+    depose_le: dt.date = dt.date(ANNEE, 1, 1)
+    date_debut: dt.date = dt.date(ANNEE, 1, 1)
+    date_fin: dt.date = dt.date(ANNEE, 12, 31)
+    quartiers: tuple[str, ...] = ()
+    objectifs: tuple[str, ...] = ()
+    lignes: list[LigneDemo] = field(default_factory=list)
+    etat: str = Etat.SOLDE
+    etat_depuis: dt.datetime = dt.datetime(ANNEE + 1, 6, 1)
+    numero: str = ""
+
+    @property
+    def cout_total(self) -> Decimal:
+        return sum((l.montant for l in self.lignes if l.sens == budget.CHARGE), Decimal("0.00"))
+
+    @property
+    def subvention_demandee(self) -> Decimal:
+        return sum(
+            (l.montant for l in self.lignes if l.sens == budget.PRODUIT and l.compte == budget.COMPTE_SUBVENTIONS),
+            Decimal("0.00"),
+        )
+
+
+@dataclass
+class Plan:
+    porteurs: dict[str, PorteurDemo]
+    campagnes: dict[str, list[DossierDemo]]
+
+
+@dataclass(frozen=True)
+class Bilan:
+    campagnes: tuple[tuple[str, int, int, Decimal], ...]
+
+    def resume(self) -> str:
+        lignes = ["Campagne de démonstration 2023 créée :"]
+        for libelle, dossiers, porteurs, montant in self.campagnes:
+            lignes.append(f"  {libelle} : {dossiers} dossiers, {porteurs} porteurs, {argent.formater(montant)}")
+        return "\n".join(lignes)
+
+
+# --- Chargement des données de démonstration --------------------------------------------------
+
+
+def charger_donnees(dossier: Path = DOSSIER_DEMO) -> dict[str, list[dict[str, Any]]]:
+    import yaml
+
+    chargeur = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    donnees = {}
+    for nom in ("porteurs", "actions", "lieux"):
+        with open(dossier / f"{nom}.yaml", encoding="utf-8") as fichier:
+            donnees[nom] = yaml.load(fichier, Loader=chargeur)[nom]
+    return donnees
+
+
+# --- Planification ---------------------------------------------------------------------------
+
+
+def planifier(ref: r.Referentiel, donnees: dict[str, list[dict[str, Any]]] | None = None) -> Plan:
+    """Tire la campagne complète, sans rien écrire : une fonction pure et déterministe."""
+    donnees = donnees or charger_donnees()
+    alea = random.Random(GRAINE)
+    communes = {c.code for c in ref.communes}
+    quartiers = {q.code for q in ref.quartiers}
+    lieux = {l["code"]: l for l in donnees["lieux"]}
+    parents = {p["code"]: p["structure_parente"] for p in donnees["porteurs"] if p.get("structure_parente")}
+    pool = {p["code"]: p for p in donnees["porteurs"] if not p.get("structure_parente")}
+    campagnes: dict[str, list[DossierDemo]] = {}
+    for cible in CIBLES:
+        actions = [a for a in donnees["actions"] if cible.dispositif in a["dispositifs"]]
+        dossiers = _attribuer(cible, actions, pool, parents, alea)
+        for dossier, action in dossiers:
+            dossier.quartiers = _quartiers(action, pool[dossier.porteur], lieux, quartiers)
+            dossier.objectifs = _objectifs(action, ref)
+        if cible.dispositif == "pic":
+            _quartiers_pic([d for d, _a in dossiers], [a for _d, a in dossiers], lieux)
+        _dater(cible, [d for d, _a in dossiers], [a for _d, a in dossiers], alea)
+        _budgeter(cible, dossiers, pool, alea)
+        liste = sorted((d for d, _a in dossiers), key=lambda d: (d.depose_le, d.intitule))
+        largeur = 3 if len(liste) >= 100 or cible.dispositif != "pic" else 2
+        for rang, dossier in enumerate(liste, start=1):
+            dossier.numero = f"{cible.prefixe}-{ANNEE}-{rang:0{largeur}d}"
+        campagnes[cible.dispositif] = liste
+    utilises = {d.porteur for liste in campagnes.values() for d in liste}
+    porteurs = {code: _porteur(pool[code], alea, communes, quartiers) for code in sorted(utilises)}
+    return Plan(porteurs, campagnes)
+
+
+def _candidats(action: dict, pool: dict, parents: dict, types: set[str]) -> list[str]:
+    suggeres = []
+    for code in action.get("porteurs_suggeres") or []:
+        code = parents.get(code, code)
+        if code in pool and pool[code]["type"] in types and code not in suggeres:
+            suggeres.append(code)
+    return suggeres
+
+
+def _compatible(porteur: dict, action: dict, types: set[str]) -> bool:
+    return (
+        porteur["type"] in types
+        and porteur["type"] in (action.get("porteurs_types") or [porteur["type"]])
+        and bool(set(porteur.get("themes") or []) & set(action.get("themes") or []))
+    )
+
+
+def _attribuer(cible: Cible, actions: list[dict], pool: dict, parents: dict, alea: random.Random):
+    """Choisit les actions de la campagne et leurs porteurs (nombre de porteurs exact)."""
+    types = TYPES_ELIGIBLES[cible.dispositif]
+    maximum = MAXIMUM_PAR_PORTEUR[cible.dispositif]
+    actions = sorted(actions, key=lambda a: a["code"])
+    alea.shuffle(actions)
+    nombre_porteurs = cible.porteurs or min(len(actions), cible.dossiers)
+    libres = list(actions)
+    attribution: list[tuple[str, dict]] = []
+    compte: dict[str, int] = {}
+    # D'abord une action par porteur : le premier porteur suggéré qui n'a encore rien.
+    for action in list(libres):
+        if len(compte) == nombre_porteurs:
+            break
+        nouveau = next((c for c in _candidats(action, pool, parents, types) if c not in compte), None)
+        if nouveau is not None:
+            libres.remove(action)
+            attribution.append((nouveau, action))
+            compte[nouveau] = 1
+    reserve = sorted(c for c, p in pool.items() if p["type"] in types and c not in compte)
+    alea.shuffle(reserve)
+    while len(compte) < nombre_porteurs and reserve:
+        porteur = reserve.pop()
+        action = next((a for a in libres if _compatible(pool[porteur], a, types)), None)
+        if action is not None:
+            libres.remove(action)
+            attribution.append((porteur, action))
+            compte[porteur] = 1
+    if len(compte) < nombre_porteurs:
+        raise ValueError(f"pas assez de porteurs de démonstration pour {cible.libelle}")
+    choisis = list(compte)
+    while len(attribution) < cible.dossiers:
+        action = libres.pop(0)
+        candidats = [c for c in _candidats(action, pool, parents, types) if compte.get(c, maximum) < maximum]
+        if not candidats:
+            candidats = [c for c in choisis if compte[c] < maximum and _compatible(pool[c], action, types)]
+        if not candidats:
+            continue
+        porteur = min(candidats, key=lambda c: compte[c])
+        attribution.append((porteur, action))
+        compte[porteur] += 1
+    dossiers = [
+        (
+            DossierDemo(
+                dispositif=cible.dispositif,
+                action=action["code"],
+                porteur=porteur,
+                intitule=action["titre"],
+                resume=action["resume"],
+                description=" ".join(str(action["description"]).split()),
+            ),
+            action,
+        )
+        for porteur, action in attribution
+    ]
+    return dossiers
+
+
+def _quartiers(action: dict, porteur: dict, lieux: dict, connus: set[str]) -> tuple[str, ...]:
+    trouves = [lieux[l]["quartier"] for l in action.get("lieux") or [] if l in lieux]
+    trouves = [q for q in trouves if q in connus]
+    if not trouves and porteur.get("quartier") in connus:
+        trouves = [porteur["quartier"]]
+    if not trouves:  # action de la ville entière : les deux QPV
+        trouves = ["beau-marais", "fort-nieulay-cailloux-saint-pierre"]
+    return tuple(dict.fromkeys(trouves))
+
+
+def _quartiers_pic(dossiers: list[DossierDemo], actions: list[dict], lieux: dict) -> None:
+    """13 au Beau Marais, 9 au Fort Nieulay, 4 à Saint-Pierre, 1 en secteur de vigilance (l. 3674)."""
+    places = [code for code, nombre in QUARTIERS_PIC for _ in range(nombre)]
+    restants = list(range(len(dossiers)))
+    for code in ("crevecoeur-curie", "saint-pierre", "fort-nieulay", "beau-marais"):
+        voulus = places.count(code)
+        qpv = "beau-marais" if code == "beau-marais" else "fort-nieulay-cailloux-saint-pierre"
+        preferes = [i for i in restants if qpv in dossiers[i].quartiers] + [
+            i for i in restants if qpv not in dossiers[i].quartiers
+        ]
+        for i in preferes[:voulus]:
+            dossiers[i].quartiers = (code,)
+            restants.remove(i)
+
+
+_MOTS_VIDES = {"pour", "avec", "dans", "des", "les", "une", "aux", "sur", "par", "leur", "leurs", "tous", "toutes"}
+
+
+def _racines(texte: str) -> set[str]:
+    return {mot[:6] for mot in pour_recherche(texte).replace("'", " ").replace("-", " ").split()
+            if len(mot) >= 4 and mot not in _MOTS_VIDES}
+
+
+def _objectifs(action: dict, ref: r.Referentiel) -> tuple[str, ...]:
+    """Les objectifs opérationnels les plus proches des mots-clés de l'action (1 à 3)."""
+    thematiques = {t for theme in action.get("themes") or [] for t in THEMATIQUES_DES_THEMES.get(theme, ())}
+    mots = _racines(" ".join(action.get("objectifs_mots_cles") or []) + " " + action["titre"])
+    candidats = [
+        o for t in ref.thematiques() if t.code in thematiques for s in t.strategiques for o in s.operationnels
+    ] or list(ref.objectifs_operationnels())
+    notes = sorted(((len(mots & _racines(o.libelle)), o.code) for o in candidats), key=lambda n: (-n[0], n[1]))
+    retenus = [code for note, code in notes[:3] if note > 0] or [notes[0][1]]
+    return tuple(retenus)
+
+
+def _dater(cible: Cible, dossiers: list[DossierDemo], actions: list[dict], alea: random.Random) -> None:
+    duree_depot = (cible.cloture - cible.ouverture).days
+    for i, (dossier, action) in enumerate(zip(dossiers, actions, strict=True)):
+        if cible.dispositif == "pic":
+            session = SESSIONS_PIC[i % len(SESSIONS_PIC)]
+            dossier.depose_le = session - dt.timedelta(days=alea.randint(12, 30))
+            dossier.date_debut = session + dt.timedelta(days=alea.randint(10, 45))
+            dossier.date_fin = dossier.date_debut + dt.timedelta(days=alea.choice((0, 0, 1, 2, 14, 30)))
+        else:
+            dossier.depose_le = cible.ouverture + dt.timedelta(days=alea.randint(7, duree_depot))
+            if action.get("temporalite") == "vacances-scolaires":
+                dossier.date_debut, dossier.date_fin = dt.date(ANNEE, 4, 8), dt.date(ANNEE, 8, 31)
+            elif cible.dispositif == "ce" and alea.random() < 0.4:
+                dossier.date_debut, dossier.date_fin = dt.date(ANNEE, 9, 4), dt.date(ANNEE + 1, 7, 6)
+            else:
+                dossier.date_debut = alea.choice((dt.date(ANNEE, 1, 2), dt.date(ANNEE, 3, 1), dt.date(ANNEE, 4, 3)))
+                dossier.date_fin = dt.date(ANNEE, 12, 31)
+        # En 2026, les actions 2023 sont soldées ; quelques bilans sont encore attendus.
+        if cible.dispositif != "pic" and alea.random() < 0.06:
+            dossier.etat = Etat.EN_COURS
+            dossier.etat_depuis = dt.datetime.combine(dossier.date_debut, dt.time(9, 30))
+        else:
+            fin = max(dossier.date_fin, dt.date(ANNEE, 12, 31))
+            dossier.etat_depuis = dt.datetime.combine(
+                fin + dt.timedelta(days=alea.randint(60, 200)), dt.time(alea.randint(8, 17), alea.choice((0, 15, 30, 45)))
+            )
+
+
+# --- Budgets ---------------------------------------------------------------------------------
+
+LIBELLES_FINANCEURS = {
+    "etat-pv": "État – politique de la ville (ANCT)",
+    "ville-calais": "Ville de Calais",
+    "ca-gctm": "CA Grand Calais Terres & Mers",
+    "caf": "CAF du Pas-de-Calais",
+    "region": "Région Hauts-de-France",
+    "departement": "Département du Pas-de-Calais",
+    "etat-autres": "État – autres ministères (droit commun)",
+    "autres": "Autres financeurs (fondations, bailleurs)",
+}
+REPARTITION_CHARGES = (  # compte, part minimale et maximale du coût hors contributions en nature
+    ("64", 45, 70),
+    ("60", 5, 15),
+    ("61", 4, 12),
+    ("62", 8, 20),
+    ("63", 0, 3),
+    ("65", 0, 3),
+)
+
+
+def _budgeter(cible: Cible, dossiers: list[tuple[DossierDemo, dict]], pool: dict, alea: random.Random) -> None:
+    poids = [max(1, int(a.get("cout_typique_euros") or 1000 * alea.uniform(0.8, 1.25))) for _d, a in dossiers]
+    couts = argent.repartir_entiers(cible.total, poids)
+    if cible.dispositif == "pic":
+        couts = _plafonner(couts, PLAFOND_PIC)
+    if cible.dispositif == "cdv":  # financeurs publiés : une part du coût ; le reste, fonds propres et autres
+        parts = [int(c * alea.uniform(0.45, 0.78)) for c in couts]
+        besoins = argent.repartir_entiers(sum(cible.financeurs.values()), parts)
+    else:  # CE et PIC : le coût des actions égale leur financement publié
+        besoins = list(couts)
+    soutiens = [_financeurs_sollicites(cible, a, alea) for _d, a in dossiers]
+    matrice = ventiler(besoins, cible.financeurs, soutiens)
+    for (dossier, _action), cout, ligne_matrice in zip(dossiers, couts, matrice, strict=True):
+        type_porteur = pool[dossier.porteur]["type"]
+        dossier.lignes = _lignes_budget(cible, cout, ligne_matrice, type_porteur, alea)
+
+
+def _plafonner(parts: list[int], plafond: int) -> list[int]:
+    parts = list(parts)
+    while max(parts) > plafond:
+        exces = sum(p - plafond for p in parts if p > plafond)
+        parts = [min(p, plafond) for p in parts]
+        sous = [i for i, p in enumerate(parts) if p < plafond]
+        ajouts = argent.repartir_entiers(exces, [plafond - parts[i] for i in sous])
+        for i, ajout in zip(sous, ajouts, strict=True):
+            parts[i] += ajout
+    return parts
+
+
+def _financeurs_sollicites(cible: Cible, action: dict, alea: random.Random) -> set[str]:
+    if cible.dispositif != "cdv":
+        sollicites = {"etat-pv"} if cible.dispositif == "ce" else {"region"}
+        themes = set(action.get("themes") or [])
+        if cible.dispositif == "ce":
+            if alea.random() < 0.55:
+                sollicites.add("ville-calais")
+            if "culture" in themes or alea.random() < 0.2:
+                sollicites.add("etat-autres")
+            if themes & {"cadre-de-vie", "emploi"} or alea.random() < 0.08:
+                sollicites.add("ca-gctm")
+        return sollicites
+    themes = set(action.get("themes") or [])
+    sollicites = {"etat-pv"}
+    if alea.random() < 0.8:
+        sollicites.add("ville-calais")
+    for financeur, voisins in THEMES_DES_FINANCEURS.items():
+        probabilite = {"caf": 0.75, "region": 0.55, "ca-gctm": 0.6, "departement": 0.35}[financeur]
+        if themes & voisins and alea.random() < probabilite:
+            sollicites.add(financeur)
+    return sollicites
+
+
+def ventiler(besoins: Sequence[int], totaux: dict[str, int], soutiens: Sequence[set[str]]) -> list[dict[str, int]]:
+    """Ventile des montants entiers : la ligne i totalise ``besoins[i]``, la colonne f ``totaux[f]``.
+
+    Une cellule (i, f) n'est non nulle que si le dossier i sollicite f. Ajustement
+    proportionnel itératif (méthode RAS) puis arrondi par ligne, et correction des
+    colonnes par transferts d'euros au sein de dossiers qui sollicitent les deux
+    financeurs en cause (le premier financeur, sollicité par tous, sert de pivot).
+    """
+    financeurs = list(totaux)
+    if sum(besoins) != sum(totaux.values()):
+        raise ValueError("les besoins et les totaux des financeurs doivent être égaux")
+    for f in financeurs:
+        if not any(f in s for s in soutiens):
+            raise ValueError(f"aucun dossier ne sollicite {f}")
+    valeurs = [[1.0 if f in s else 0.0 for f in financeurs] for s in soutiens]
+    for _ in range(500):
+        for i, ligne in enumerate(valeurs):
+            somme = sum(ligne)
+            if somme:
+                valeurs[i] = [v * besoins[i] / somme for v in ligne]
+        for j, f in enumerate(financeurs):
+            somme = sum(ligne[j] for ligne in valeurs)
+            for ligne in valeurs:
+                ligne[j] *= totaux[f] / somme
+    entiers = [
+        argent.repartir_entiers(besoin, [round(v * 1000) for v in ligne]) if besoin else [0] * len(financeurs)
+        for besoin, ligne in zip(besoins, valeurs, strict=True)
+    ]
+    pivot = 0
+    for j, f in enumerate(financeurs):
+        if j == pivot:
+            continue
+        ecart = sum(ligne[j] for ligne in entiers) - totaux[f]
+        while ecart:
+            if ecart > 0:  # trop sur f : rendre au pivot
+                i = max(range(len(entiers)), key=lambda k: entiers[k][j])
+                transfert = min(ecart, entiers[i][j])
+                entiers[i][j] -= transfert
+                entiers[i][pivot] += transfert
+            else:  # pas assez sur f : prendre au pivot
+                i = max(
+                    (k for k in range(len(entiers)) if f in soutiens[k]), key=lambda k: entiers[k][pivot]
+                )
+                transfert = min(-ecart, entiers[i][pivot])
+                if transfert <= 0:
+                    raise ValueError(f"ventilation impossible pour {f}")
+                entiers[i][pivot] -= transfert
+                entiers[i][j] += transfert
+            ecart = sum(ligne[j] for ligne in entiers) - totaux[f]
+    return [{f: ligne[j] for j, f in enumerate(financeurs) if ligne[j]} for ligne in entiers]
+
+
+def _lignes_budget(
+    cible: Cible, cout: int, subventions: dict[str, int], type_porteur: str, alea: random.Random
+) -> list[LigneDemo]:
+    produits: list[tuple[str, str, int, str | None]] = [
+        ("74", f"Subvention — {LIBELLES_FINANCEURS[f]}", montant, f) for f, montant in subventions.items()
+    ]
+    reste = cout - sum(subventions.values())
+    en_nature = 0
+    if reste > 0 and type_porteur in ("association", "groupe-habitants") and alea.random() < 0.6:
+        en_nature = min(reste, int(cout * alea.uniform(0.02, 0.08)))
+        reste -= en_nature
+    if reste > 0:
+        autres = []
+        if alea.random() < 0.35:
+            autres.append(("74", "Subvention — " + LIBELLES_FINANCEURS["etat-autres"], "etat-autres"))
+        if alea.random() < 0.3:
+            autres.append(("74", "Subvention — " + LIBELLES_FINANCEURS["autres"], "autres"))
+        if type_porteur == "association" and alea.random() < 0.4:
+            autres.append(("70", "Participation des usagers", None))
+        propres = "Autofinancement" if type_porteur != "association" else "Fonds propres, cotisations et dons"
+        autres.append(("75", propres, None))
+        poids = [alea.randint(10, 40) for _ in autres[:-1]] + [60]
+        for (compte, libelle, financeur), montant in zip(autres, argent.repartir_entiers(reste, poids), strict=True):
+            if montant:
+                produits.append((compte, libelle, montant, financeur))
+    if en_nature:
+        produits.append(("87", "Bénévolat et mises à disposition gratuites", en_nature, None))
+
+    hors_nature = cout - en_nature
+    if cible.dispositif == "pic":
+        repartition = (("60", 40, 70), ("61", 0, 30), ("62", 10, 30))
+    else:
+        repartition = REPARTITION_CHARGES
+    poids = [alea.randint(minimum, maximum) for _c, minimum, maximum in repartition]
+    charges = [
+        (compte, budget.PAR_NUMERO[compte].libelle, montant)
+        for (compte, _mi, _ma), montant in zip(repartition, argent.repartir_entiers(hors_nature, poids), strict=True)
+        if montant
+    ]
+    if en_nature:
+        charges.append(("86", "Bénévolat et mises à disposition gratuites", en_nature))
+    lignes = [LigneDemo(budget.CHARGE, c, libelle, Decimal(montant).quantize(argent.CENTIME)) for c, libelle, montant in charges]
+    lignes += [
+        LigneDemo(budget.PRODUIT, c, libelle, Decimal(montant).quantize(argent.CENTIME), financeur)
+        for c, libelle, montant, financeur in sorted(produits, key=lambda p: p[0])
+    ]
+    return lignes
+
+
+# --- Porteurs ---------------------------------------------------------------------------------
+
+
+def _porteur(donnee: dict, alea: random.Random, communes: set[str], quartiers: set[str]) -> PorteurDemo:
+    from stdnum import luhn
+
+    adresse, code_postal, ville = _decouper_adresse(donnee.get("adresse"))
+    siret = rna = None
+    if donnee["type"] != "groupe-habitants":
+        siren = "".join(str(alea.randint(0, 9)) for _ in range(8))
+        siren = ("7" if donnee["type"] == "association" else "2") + siren[1:]
+        siren += luhn.calc_check_digit(siren)
+        debut = siren + f"{alea.randint(1, 99):04d}"  # NIC : numéro de l'établissement
+        siret = debut + luhn.calc_check_digit(debut)
+    if donnee["type"] == "association":
+        rna = "W62" + "".join(str(alea.randint(0, 9)) for _ in range(7))
+    representant = donnee.get("representant") or {}
+    return PorteurDemo(
+        code=donnee["code"],
+        nom=donnee["nom"],
+        sigle=donnee.get("sigle"),
+        type=donnee["type"],
+        adresse=adresse,
+        code_postal=code_postal,
+        ville=ville,
+        commune=donnee.get("commune") if donnee.get("commune") in communes else None,
+        quartier=donnee.get("quartier") if donnee.get("quartier") in quartiers else None,
+        siret=siret,
+        rna=rna,
+        representant_civilite=representant.get("civilite"),
+        representant_nom=representant.get("nom"),
+        representant_qualite=representant.get("qualite"),
+    )
+
+
+def _decouper_adresse(adresse: str | None) -> tuple[str | None, str | None, str | None]:
+    """« 12 rue Henri Matisse, 62100 Calais » → (« 12 rue Henri Matisse », « 62100 », « Calais »)."""
+    if not adresse:
+        return None, None, None
+    debut, _, fin = adresse.rpartition(",")
+    morceaux = fin.split()
+    if debut and morceaux and morceaux[0].isdigit() and len(morceaux[0]) == 5:
+        return debut.strip(), morceaux[0], " ".join(morceaux[1:])
+    return adresse, None, None
+
+
+# --- Écriture en base ---------------------------------------------------------------------------
+
+
+def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> Bilan:
+    """Écrit la campagne de démonstration 2023 dans la base, en une transaction.
+
+    Refuse (sans rien écrire) si une campagne 2023 de ces dispositifs existe déjà.
+    """
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+    from instruction.db import referentiel as ref_db
+
+    with contexte.unite() as uow:
+        session = uow.session
+        existantes = session.scalars(
+            select(m.Campagne.libelle).where(
+                m.Campagne.annee == ANNEE, m.Campagne.dispositif_code.in_([c.dispositif for c in CIBLES])
+            )
+        ).all()
+        if existantes:
+            raise ErreurInstruction(
+                f"La base contient déjà une campagne {ANNEE} ({', '.join(existantes)}) : la démonstration "
+                "n'a pas été ajoutée, rien n'a été modifié."
+            )
+        progression("Préparation de la campagne de démonstration 2023…")
+        plan = planifier(ref_db.lire(session))
+        progression("Écriture des porteurs et des dossiers…")
+        porteurs = {}
+        for code, p in plan.porteurs.items():
+            porteurs[code] = m.Porteur(
+                nom=p.nom, sigle=p.sigle, type=p.type, siret=p.siret, rna=p.rna, adresse=p.adresse,
+                code_postal=p.code_postal, ville=p.ville, commune_code=p.commune, quartier_code=p.quartier,
+                representant_civilite=p.representant_civilite, representant_nom=p.representant_nom,
+                representant_qualite=p.representant_qualite, cree_le=dt.datetime(ANNEE - 1, 10, 3, 9, 0),
+            )
+            session.add(porteurs[code])
+        bilan = []
+        for cible in CIBLES:
+            campagne = m.Campagne(
+                dispositif_code=cible.dispositif, annee=ANNEE, libelle=cible.libelle,
+                date_ouverture=cible.ouverture, date_cloture=cible.cloture,
+            )
+            session.add(campagne)
+            for d in plan.campagnes[cible.dispositif]:
+                depot = dt.datetime.combine(d.depose_le, dt.time(10, 0))
+                session.add(
+                    m.Dossier(
+                        numero=d.numero, campagne=campagne, porteur=porteurs[d.porteur], intitule=d.intitule,
+                        resume=d.resume, description=d.description, date_debut=d.date_debut, date_fin=d.date_fin,
+                        depose_le=d.depose_le, etat=str(d.etat), etat_depuis=d.etat_depuis,
+                        cout_total=d.cout_total, subvention_demandee=d.subvention_demandee,
+                        cree_le=depot, modifie_le=d.etat_depuis,
+                        quartiers=[m.DossierQuartier(quartier_code=q) for q in d.quartiers],
+                        objectifs=[m.DossierObjectif(objectif_operationnel_code=o) for o in d.objectifs],
+                        lignes_budget=[
+                            m.LigneBudget(sens=l.sens, compte=l.compte, financeur_code=l.financeur,
+                                          libelle=l.libelle, montant=l.montant, ordre=rang)
+                            for rang, l in enumerate(d.lignes)
+                        ],
+                    )
+                )
+            liste = plan.campagnes[cible.dispositif]
+            montant = sum((d.cout_total for d in liste), Decimal("0.00"))
+            bilan.append((cible.libelle, len(liste), len({d.porteur for d in liste}), montant))
+        session.flush()
+        uow.valider()
+    return Bilan(tuple(bilan))

@@ -1,0 +1,159 @@
+"""La vraie fenêtre, hors écran, pilotée par pytest-qt."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from instruction.ui import modele_dossiers as md
+from instruction.ui.erreurs import DialogueErreur
+from instruction.ui.fenetre_principale import FenetrePrincipale
+
+
+@pytest.fixture
+def fenetre(qtbot):
+    fenetres = []
+
+    def ouvrir(url: str) -> FenetrePrincipale:
+        f = FenetrePrincipale(url)
+        qtbot.addWidget(f)
+        f.resize(1366, 768)
+        f.show()
+        f.demarrer()
+        fenetres.append(f)
+        return f
+
+    yield ouvrir
+    for f in fenetres:
+        if f.contexte is not None:
+            f.contexte.fermer()
+
+
+def _dialogues_erreur():
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, DialogueErreur) and w.isVisible()]
+
+
+def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo):
+    f = fenetre(url_demo)
+    modele = f.page_dossiers.modele
+    qtbot.waitUntil(lambda: modele.rowCount() == 128, timeout=10000)
+    assert f.page_dossiers.compte.text() == "128 dossiers"
+    assert "Base :" in f.lieu_base.text()
+    assert modele.headerData(md.INTITULE, Qt.Orientation.Horizontal) == "Intitulé de l'action"
+
+    f.page_dossiers.table.sortByColumn(md.COUT, Qt.SortOrder.DescendingOrder)
+    couts = [modele.ligne(i).cout_total for i in range(modele.rowCount())]
+    assert couts == sorted(couts, reverse=True)
+    assert modele.index(0, md.COUT).data().endswith("€")
+
+    qtbot.keyClicks(f.page_dossiers.recherche, "matisse")
+    assert 0 < modele.rowCount() < 128
+    for i in range(modele.rowCount()):
+        ligne = modele.ligne(i)
+        assert "matisse" in (ligne.intitule + ligne.porteur).lower()
+    assert f.page_dossiers.compte.text().endswith("sur 128 dossiers")
+    couts = [modele.ligne(i).cout_total for i in range(modele.rowCount())]
+    assert couts == sorted(couts, reverse=True), "le tri est gardé pendant la recherche"
+
+    f.page_dossiers.recherche.clear()
+    qtbot.keyClicks(f.page_dossiers.recherche, "pic-2023-")
+    assert modele.rowCount() == 27
+    qtbot.keyClicks(f.page_dossiers.recherche, " creve")  # Crèvecœur, sans accent
+    assert modele.rowCount() == 1
+    f.page_dossiers.recherche.clear()
+    assert modele.rowCount() == 128
+
+
+def test_le_modele_passe_le_testeur_de_qt(qtmodeltester, fichier_demo, url_demo):
+    from instruction.services import dossiers
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_demo)
+    with contexte.unite() as uow:
+        lignes = dossiers.lister(uow)
+    contexte.fermer()
+    modele = md.ModeleDossiers()
+    modele.remplacer(lignes)
+    qtmodeltester.check(modele)
+    modele.sort(md.PORTEUR, Qt.SortOrder.AscendingOrder)
+    modele.filtrer("beau marais")
+    qtmodeltester.check(modele)
+    assert modele.rowCount(modele.index(0, 0)) == 0
+    assert modele.data(modele.index(0, md.NUMERO), md.ID_ROLE) == modele.ligne(0).id
+    assert modele.data(QModelIndex()) is None
+
+
+def test_le_referentiel_se_parcourt_avec_ses_sources(fenetre, qtbot, url_demo):
+    f = fenetre(url_demo)
+    page = f.page_referentiel
+    qtbot.waitUntil(lambda: page.modele.rowCount() == 7, timeout=10000)
+    titres = [page.modele.item(i).text() for i in range(page.modele.rowCount())]
+    assert titres[0] == "Territoire" and titres[-1] == "Thématiques des référents (10)"
+
+    page.recherche.setText("sante mentale")
+    index = page.filtre.index(0, 0)
+    while page.filtre.rowCount(index):
+        index = page.filtre.index(0, 0, index)
+    page.arbre.setCurrentIndex(index)
+    fiche = page.fiche.toPlainText()
+    assert "santé mentale" in fiche.lower()
+    assert "Source : contrat de ville, ligne" in fiche
+    page.recherche.clear()
+    assert page.filtre.rowCount() == 7
+
+
+def test_base_vide_propose_la_demonstration(fenetre, qtbot, url_base, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    f = fenetre(url_base)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 128, timeout=20000)
+    assert not f.action_demo.isEnabled()
+    assert f.page_dossiers.pile.currentIndex() == 0
+
+
+def test_base_vide_refus_de_la_demonstration_puis_bouton(fenetre, qtbot, url_base, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    f = fenetre(url_base)
+    qtbot.waitUntil(lambda: f.contexte is not None, timeout=10000)
+    qtbot.waitUntil(lambda: f.page_dossiers.bouton_demo.isVisible(), timeout=5000)
+    assert f.page_dossiers.compte.text() == "Aucun dossier"
+    qtbot.mouseClick(f.page_dossiers.bouton_demo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 128, timeout=20000)
+
+
+def test_base_injoignable_message_clair_et_application_vivante(fenetre, qtbot):
+    f = fenetre("postgresql://instruction:secret@127.0.0.1:1/instruction")
+    qtbot.waitUntil(lambda: bool(_dialogues_erreur()), timeout=15000)
+    dialogue = _dialogues_erreur()[0]
+    assert "ne répond pas" in dialogue.texte.text()
+    assert "secret" not in dialogue.texte.text()
+    assert f.page_dossiers.bouton_reessai.isVisible()
+    assert "ne répond pas" in f.page_dossiers.message.text()
+    dialogue.close()
+    f.onglets.setCurrentIndex(1)  # l'application répond toujours
+    assert f.onglets.currentIndex() == 1
+
+
+@pytest.mark.qt_no_exception_capture
+def test_erreur_inattendue_dialogue_copiable_et_journal(qtbot, dossiers_utilisateur):
+    from instruction.journal import configurer
+    from instruction.ui.erreurs import installer_gestionnaire
+
+    fichier = configurer()
+    installer_gestionnaire()
+    try:
+        raise ZeroDivisionError("division par zéro dans un calcul")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    qtbot.waitUntil(lambda: bool(_dialogues_erreur()), timeout=5000)
+    dialogue = _dialogues_erreur()[0]
+    assert "erreur inattendue" in dialogue.texte.text()
+    assert "ZeroDivisionError" in dialogue.detail.toPlainText()
+    qtbot.mouseClick(dialogue.copier, Qt.MouseButton.LeftButton)
+    assert "ZeroDivisionError" in QGuiApplication.clipboard().text()
+    dialogue.close()
+    assert fichier is not None and "ZeroDivisionError" in fichier.read_text(encoding="utf-8")
+    sys.excepthook = sys.__excepthook__
