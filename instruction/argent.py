@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_currency, parse_decimal
-from num2words import num2words
-
 from instruction.erreurs import DonneesInvalides
+
+# Babel et num2words sont importés à la première utilisation : la fenêtre principale
+# se peint avant d'en avoir besoin (démarrage rapide).
 
 LOCALE = "fr_FR"
 CENTIME = Decimal("0.01")
@@ -52,6 +52,8 @@ def formater(montant: Decimal | None, *, vide: str = "") -> str:
     """« 1 234,56 € » (espace fine insécable entre les milliers, comme l'écrit Babel)."""
     if montant is None:
         return vide
+    from babel.numbers import format_currency
+
     return format_currency(montant, "EUR", locale=LOCALE)
 
 
@@ -78,6 +80,8 @@ def lire(texte: str, *, negatif_permis: bool = False) -> Decimal:
         raise DonneesInvalides(
             f"« {brut} » n'est pas un montant : écrivez par exemple 1 234,56."
         )
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
         montant = parse_decimal(nettoye, locale=LOCALE, strict=True)
     except (NumberFormatError, InvalidOperation):
@@ -96,6 +100,8 @@ def lire(texte: str, *, negatif_permis: bool = False) -> Decimal:
 
 def en_lettres(montant: Decimal) -> str:
     """« vingt-trois mille euros et cinquante centimes » pour les conventions."""
+    from num2words import num2words
+
     en_centimes(montant)
     return num2words(montant, lang="fr", to="currency", currency="EUR")
 

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
-
 from instruction.erreurs import DonneesInvalides
 
 LOCALE = "fr_FR"
+FUSEAU = "Europe/Paris"  # les horodatages sont en UTC dans la base
 
 
 def formater(jour: dt.date | None, *, vide: str = "") -> str:
     if jour is None:
         return vide
-    return format_date(jour, "dd/MM/yyyy", locale=LOCALE)
+    return f"{jour.day:02d}/{jour.month:02d}/{jour.year:04d}"
 
 
 def formater_long(jour: dt.date) -> str:
+    from babel.dates import format_date
+
     return format_date(jour, "d MMMM yyyy", locale=LOCALE)
 
 
 def formater_horodatage(moment: dt.datetime | None, *, vide: str = "") -> str:
     if moment is None:
         return vide
-    return format_datetime(moment, "dd/MM/yyyy HH:mm", locale=LOCALE)
+    from babel.dates import format_datetime, get_timezone
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=get_timezone(FUSEAU), locale=LOCALE)
 
 
 def lire(texte: str) -> dt.date:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from instruction.ui import modele_dossiers as md
-from instruction.ui.erreurs import DialogueErreur
+from instruction.ui.dialogue_erreur import DialogueErreur
 from instruction.ui.fenetre_principale import FenetrePrincipale
 
 
@@ -28,6 +28,7 @@ def fenetre(qtbot):
         return f
 
     yield ouvrir
+    QThreadPool.globalInstance().waitForDone(20000)
     for f in fenetres:
         if f.contexte is not None:
             f.contexte.fermer()
@@ -40,7 +41,8 @@ def _dialogues_erreur():
 def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo):
     f = fenetre(url_demo)
     modele = f.page_dossiers.modele
-    qtbot.waitUntil(lambda: modele.rowCount() == 128, timeout=10000)
+    qtbot.waitUntil(lambda: modele.rowCount() == 128 and f.contexte is not None, timeout=10000)
+    assert modele.recherche_prete()
     assert f.page_dossiers.compte.text() == "128 dossiers"
     assert "Base :" in f.lieu_base.text()
     assert modele.headerData(md.INTITULE, Qt.Orientation.Horizontal) == "Intitulé de l'action"

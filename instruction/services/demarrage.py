@@ -1,15 +1,21 @@
-"""Ce que fait l'application en arrière-plan à l'ouverture : base, référentiel, dossiers."""
+"""Ce que fait l'application en arrière-plan à l'ouverture : base, référentiel, dossiers.
+
+Ce module n'importe SQLAlchemy qu'une fois la première page montrée (voir
+``lecture_rapide``) : c'est ce qui permet de voir ses dossiers au plus vite.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from instruction import referentiel as r
-from instruction.services.contexte import Contexte, ouvrir
-from instruction.services.lignes import LigneDossier, texte_de_recherche
+from instruction.services.lignes import PREMIERE_PAGE, LigneDossier, texte_de_recherche
 
-PREMIERE_PAGE = 200
+if TYPE_CHECKING:
+    from instruction import referentiel as r
+    from instruction.services.contexte import Contexte
+
 CLE_DEMO_PROPOSEE = "demo.proposee"
 
 
@@ -25,24 +31,49 @@ class Ouverture:
 def ouvrir_et_lister(
     url: str | None,
     progression: Callable[[str], None],
-    premiere_page: Callable[[list[LigneDossier]], None],
+    partiel: Callable[[list[LigneDossier]], None],
 ) -> Ouverture:
-    """Ouvre la base et lit les dossiers ; la première page est remise dès qu'elle est lue."""
+    """Ouvre la base et lit les dossiers.
+
+    ``partiel`` reçoit la première page dès qu'elle est lue, puis la liste complète ;
+    les textes de recherche, plus longs à préparer, arrivent avec le résultat final.
+    """
+    from instruction import argent
+    from instruction.services import lecture_rapide
+
+    def montrer(lignes: list[LigneDossier]) -> None:
+        argent.formater_centimes(0)  # charge les données de Babel ici plutôt que dans l'interface
+        partiel(lignes)
+
+    lignes = None
+    page = lecture_rapide.lire(url, PREMIERE_PAGE)
+    if page:
+        montrer(page)
+        lignes = lecture_rapide.lire(url)
+        if lignes is not None and len(lignes) > len(page):
+            montrer(lignes)
+    recherche = [texte_de_recherche(ligne) for ligne in lignes] if lignes is not None else None
+
     from instruction.db import referentiel as ref_db
     from instruction.db.modeles import Parametre
     from instruction.services import dossiers
+    from instruction.services.contexte import ouvrir
 
     contexte = ouvrir(url, progression=progression)
     try:
-        progression("Lecture des dossiers…")
         with contexte.unite() as uow:
-            lignes = dossiers.lister(uow, limite=PREMIERE_PAGE)
-            if len(lignes) == PREMIERE_PAGE:
-                premiere_page(lignes)
+            if lignes is None:
+                progression("Lecture des dossiers…")
+                page = dossiers.lister(uow, limite=PREMIERE_PAGE)
+                if page:
+                    montrer(page)
                 lignes = dossiers.lister(uow)
-            recherche = [texte_de_recherche(ligne) for ligne in lignes]
+                if len(lignes) > len(page):
+                    montrer(lignes)
             referentiel = ref_db.lire(uow.session)
             demo_a_proposer = not lignes and uow.session.get(Parametre, CLE_DEMO_PROPOSEE) is None
+        if recherche is None:
+            recherche = [texte_de_recherche(ligne) for ligne in lignes]
         return Ouverture(contexte, referentiel, lignes, recherche, demo_a_proposer)
     except BaseException:
         contexte.fermer()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from instruction import NOM_APPLICATION, __version__
-from instruction.journal import configurer
 from instruction.ui import erreurs
 from instruction.ui.fenetre_principale import FenetrePrincipale
 
@@ -26,10 +25,21 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
 
 
 def lancer(url: str | None = None, argv: list[str] | None = None) -> int:
+    """Peint la fenêtre d'abord ; le journal et la base viennent juste après la première peinture."""
     application = creer_application(argv)
-    configurer()
     erreurs.installer_gestionnaire()
     fenetre = FenetrePrincipale(url)
+
+    def apres_peinture() -> None:
+        from instruction.journal import configurer
+
+        configurer()
+        fenetre.demarrer()
+
+    fenetre.premiere_peinture.connect(apres_peinture)
     fenetre.show()
-    fenetre.demarrer()
-    return application.exec()
+    code = application.exec()
+    # Un travail d'arrière-plan peut encore tourner (la fenêtre a été fermée pendant
+    # l'ouverture de la base) : on le laisse finir proprement avant de quitter.
+    QThreadPool.globalInstance().waitForDone()
+    return code

@@ -1,4 +1,7 @@
-"""Montrer une erreur en français, avec un détail copiable, sans fermer l'application."""
+"""Montrer une erreur en français, avec un détail copiable, sans fermer l'application.
+
+Le dialogue lui-même (``dialogue_erreur``) n'est importé qu'à la première erreur.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,15 @@ import logging
 import sys
 import threading
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from instruction.erreurs import ErreurInstruction
-from instruction.journal import fichier_journal
+
+if TYPE_CHECKING:
+    from instruction.ui.dialogue_erreur import DialogueErreur
 
 journal = logging.getLogger(__name__)
 
@@ -34,52 +28,6 @@ MESSAGE_INATTENDU = (
 )
 
 
-class DialogueErreur(QDialog):
-    def __init__(self, message: str, detail: str, parent: QWidget | None = None, titre: str = "Erreur") -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Instruction — {titre}")
-        self.setMinimumWidth(560)
-        icone = QLabel()
-        icone.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
-        icone.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.texte = QLabel(message)
-        self.texte.setWordWrap(True)
-        self.texte.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        haut = QHBoxLayout()
-        haut.addWidget(icone)
-        haut.addWidget(self.texte, 1)
-
-        self.detail = QPlainTextEdit(detail)
-        self.detail.setReadOnly(True)
-        self.detail.setAccessibleName("Détail technique de l'erreur")
-        self.detail.setMaximumHeight(180)
-        self.detail.setVisible(bool(detail))
-        emplacement = fichier_journal()
-        lieu_journal = QLabel(f"Journal : {emplacement}" if emplacement else "")
-        lieu_journal.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lieu_journal.setStyleSheet("color: palette(mid);")
-
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        boutons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
-        self.copier = QPushButton("Copier le détail")
-        self.copier.setEnabled(bool(detail))
-        self.copier.clicked.connect(self._copier)
-        boutons.addButton(self.copier, QDialogButtonBox.ButtonRole.ActionRole)
-        boutons.rejected.connect(self.reject)
-
-        disposition = QVBoxLayout(self)
-        disposition.addLayout(haut)
-        if detail:
-            disposition.addWidget(QLabel("Détail technique :"))
-        disposition.addWidget(self.detail)
-        disposition.addWidget(lieu_journal)
-        disposition.addWidget(boutons)
-
-    def _copier(self) -> None:
-        QGuiApplication.clipboard().setText(f"{self.texte.text()}\n\n{self.detail.toPlainText()}")
-        self.copier.setText("Détail copié")
-
-
 def message_et_detail(erreur: BaseException, trace: str = "") -> tuple[str, str]:
     if isinstance(erreur, ErreurInstruction):
         return erreur.message, erreur.detail or ""
@@ -87,6 +35,8 @@ def message_et_detail(erreur: BaseException, trace: str = "") -> tuple[str, str]
 
 
 def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = None) -> DialogueErreur:
+    from instruction.ui.dialogue_erreur import DialogueErreur
+
     message, detail = message_et_detail(erreur, trace)
     if isinstance(erreur, ErreurInstruction):
         journal.warning("%s | %s", message, detail)
@@ -101,7 +51,7 @@ def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = Non
     return dialogue
 
 
-_ouverts: set[DialogueErreur] = set()
+_ouverts: set[QWidget] = set()
 
 
 def installer_gestionnaire() -> None:

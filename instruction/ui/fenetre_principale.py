@@ -9,40 +9,51 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from instruction import NOM_APPLICATION, __version__
-from instruction.journal import fichier_journal
 from instruction.ui import erreurs, mesure
 from instruction.ui.page_dossiers import PageDossiers
-from instruction.ui.page_referentiel import PageReferentiel
 from instruction.ui.travail import Rapport, Travail
+
+from instruction.services.lignes import PREMIERE_PAGE
+
+ONGLET_DOSSIERS, ONGLET_REFERENTIEL = 0, 1
 
 journal = logging.getLogger(__name__)
 
 
 class FenetrePrincipale(QMainWindow):
+    premiere_peinture = Signal()
+
     def __init__(self, url: str | None = None) -> None:
         super().__init__()
         self.url = url
         self.contexte = None
+        self._referentiel = None
+        self._page_referentiel = None
+        self._lignes_affichees = None
         self.setWindowTitle(NOM_APPLICATION)
         self.resize(1280, 760)
 
         self.onglets = QTabWidget()
         self.onglets.setDocumentMode(True)
         self.page_dossiers = PageDossiers()
-        self.page_referentiel = PageReferentiel()
+        # L'onglet du référentiel n'est construit qu'à sa première ouverture.
+        self._onglet_referentiel = QWidget()
+        QVBoxLayout(self._onglet_referentiel).setContentsMargins(0, 0, 0, 0)
         self.onglets.addTab(self.page_dossiers, "Dossiers")
-        self.onglets.addTab(self.page_referentiel, "Référentiel du contrat de ville")
+        self.onglets.addTab(self._onglet_referentiel, "Référentiel du contrat de ville")
+        self.onglets.currentChanged.connect(self._onglet_change)
         self.setCentralWidget(self.onglets)
         self.page_dossiers.demo_demandee.connect(self.remplir_demo)
         self.page_dossiers.reessai_demande.connect(self.ouvrir_base)
@@ -51,8 +62,23 @@ class FenetrePrincipale(QMainWindow):
         self.statusBar().addPermanentWidget(self.lieu_base)
         self._creer_menus()
         self._restaurer_geometrie()
-        if mesure.active():
-            mesure.ApresPeinture(self, "fenetre_peinte")
+        mesure.ApresPeinture(self, self.premiere_peinture.emit)
+        mesure.noter_apres_peinture(self, "fenetre_peinte")
+
+    @property
+    def page_referentiel(self):
+        if self._page_referentiel is None:
+            from instruction.ui.page_referentiel import PageReferentiel
+
+            self._page_referentiel = PageReferentiel()
+            self._onglet_referentiel.layout().addWidget(self._page_referentiel)
+            if self._referentiel is not None:
+                self._page_referentiel.afficher(self._referentiel)
+        return self._page_referentiel
+
+    def _onglet_change(self, index: int) -> None:
+        if index == ONGLET_REFERENTIEL:
+            self.page_referentiel  # noqa: B018 — construit l'onglet à sa première ouverture
 
     # --- Menus ------------------------------------------------------------------------------------
 
@@ -74,7 +100,7 @@ class FenetrePrincipale(QMainWindow):
         fichier.addAction(quitter)
 
         affichage = self.menuBar().addMenu("&Affichage")
-        for rang, nom in enumerate(("&Dossiers", "&Référentiel du contrat de ville")):
+        for rang, nom in enumerate(("&Dossiers", "&Référentiel du contrat de ville")):  # Ctrl+1, Ctrl+2
             action = QAction(nom, self)
             action.setShortcut(QKeySequence(f"Ctrl+{rang + 1}"))
             action.triggered.connect(lambda _=False, r=rang: self.onglets.setCurrentIndex(r))
@@ -101,21 +127,31 @@ class FenetrePrincipale(QMainWindow):
             return ouvrir_et_lister(self.url, rapport.progression, rapport.partiel)
 
         Travail(travail).lancer(
-            self._base_ouverte, self._base_en_echec, self.statusBar().showMessage, self._premiere_page
+            self._base_ouverte, self._base_en_echec, self.statusBar().showMessage, self._lignes_recues
         )
 
-    def _premiere_page(self, lignes) -> None:
+    def _lignes_recues(self, lignes) -> None:
+        """La première page, puis la liste complète (sans ses textes de recherche)."""
+        self._lignes_affichees = lignes
         self.page_dossiers.afficher_dossiers(lignes)
         self._noter_apres_peinture("premiere_page")
+        if len(lignes) > PREMIERE_PAGE:  # la liste complète d'une grande base
+            self._noter_apres_peinture("table_complete")
 
     def _base_ouverte(self, ouverture) -> None:
         if self.contexte is not None:
             self.contexte.fermer()
         self.contexte = ouverture.contexte
-        self.page_dossiers.afficher_dossiers(ouverture.lignes, ouverture.recherche)
+        if ouverture.lignes is self._lignes_affichees:  # déjà affichées : il manquait la recherche
+            self.page_dossiers.modele.definir_recherche(ouverture.recherche)
+            self.page_dossiers.recherche_prete()
+        else:
+            self.page_dossiers.afficher_dossiers(ouverture.lignes, ouverture.recherche)
         self._noter_apres_peinture("premiere_page")
         self._noter_apres_peinture("table_complete")
-        self.page_referentiel.afficher(ouverture.referentiel)
+        self._referentiel = ouverture.referentiel
+        if self._page_referentiel is not None:
+            self._page_referentiel.afficher(ouverture.referentiel)
         self.lieu_base.setText(f"Base : {self.contexte.lieu}")
         self.setWindowTitle(f"{NOM_APPLICATION} — {self.contexte.lieu}")
         self.action_sauvegarder.setEnabled(True)
@@ -140,7 +176,7 @@ class FenetrePrincipale(QMainWindow):
 
     def _noter_apres_peinture(self, evenement: str) -> None:
         if mesure.active():
-            mesure.ApresPeinture(self.page_dossiers.table.viewport(), evenement)
+            mesure.noter_apres_peinture(self.page_dossiers.table.viewport(), evenement)
             self.page_dossiers.table.viewport().update()
 
     # --- Démonstration --------------------------------------------------------------------------
@@ -198,6 +234,8 @@ class FenetrePrincipale(QMainWindow):
         import datetime as dt
 
         nom = f"instruction-{dt.date.today():%Y-%m-%d}.sqlite"
+        from PySide6.QtWidgets import QFileDialog
+
         chemin, _filtre = QFileDialog.getSaveFileName(
             self, "Sauvegarder la base", nom, "Sauvegarde Instruction (*.sqlite)"
         )
@@ -221,6 +259,8 @@ class FenetrePrincipale(QMainWindow):
     # --- Divers --------------------------------------------------------------------------------
 
     def a_propos(self) -> None:
+        from instruction.journal import fichier_journal
+
         lieu = self.contexte.lieu if self.contexte else "(non ouverte)"
         QMessageBox.about(
             self,

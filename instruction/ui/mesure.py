@@ -7,7 +7,6 @@ d'elle-même quand ``INSTRUCTION_MESURE_QUITTER`` nomme l'événement attendu.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -27,6 +26,8 @@ def noter(evenement: str, **donnees) -> None:
     if not _FICHIER or evenement in _vus:
         return
     _vus.add(evenement)
+    import json
+
     with open(_FICHIER, "a", encoding="utf-8") as sortie:
         sortie.write(json.dumps({"evenement": evenement, "t": time.time(), **donnees}) + "\n")
     if evenement == _QUITTER_APRES:
@@ -34,15 +35,20 @@ def noter(evenement: str, **donnees) -> None:
 
 
 class ApresPeinture(QObject):
-    """Note ``evenement`` quand ``widget`` a fini de se peindre (une seule fois)."""
+    """Appelle ``action`` juste après la prochaine peinture de ``widget`` (une seule fois)."""
 
-    def __init__(self, widget, evenement: str) -> None:
+    def __init__(self, widget, action) -> None:
         super().__init__(widget)
-        self._evenement = evenement
+        self._action = action
         widget.installEventFilter(self)
 
     def eventFilter(self, objet, evenement) -> bool:
         if evenement.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, lambda: noter(self._evenement))
             objet.removeEventFilter(self)
+            QTimer.singleShot(0, self._action)
         return False
+
+
+def noter_apres_peinture(widget, evenement: str) -> None:
+    if active():
+        ApresPeinture(widget, lambda: noter(evenement))

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from instruction import argent, dates, etats
 from instruction.horloge import maintenant
-from instruction.services.lignes import LigneDossier, texte_de_recherche
+from instruction.services.lignes import LigneDossier
 from instruction.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +63,7 @@ class ModeleDossiers(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._lignes: list[LigneDossier] = []
-        self._recherche: list[str] = []
+        self._recherche: list[str] | None = []
         self._visibles: list[int] = []
         self._filtre: list[str] = []
         self._tri: tuple[int, Qt.SortOrder] | None = None
@@ -73,14 +73,30 @@ class ModeleDossiers(QAbstractTableModel):
     # --- Données ---------------------------------------------------------------------
 
     def remplacer(self, lignes: Sequence[LigneDossier], recherche: Sequence[str] | None = None) -> None:
-        """Nouvelles lignes (``recherche`` : leurs textes de recherche, s'ils sont déjà prêts)."""
+        """Nouvelles lignes, avec leurs textes de recherche s'ils sont déjà prêts.
+
+        Sans eux, le tableau s'affiche tout de suite et la recherche attend
+        ``definir_recherche`` (une saisie faite entre-temps s'applique à leur arrivée).
+        """
         self.beginResetModel()
         self._lignes = list(lignes)
-        self._recherche = list(recherche) if recherche is not None else [texte_de_recherche(l) for l in self._lignes]
+        self._recherche = list(recherche) if recherche is not None else None
         self._cles_tri = {}
         self._maintenant = maintenant()
         self._calculer_visibles()
         self.endResetModel()
+
+    def definir_recherche(self, recherche: Sequence[str]) -> None:
+        if len(recherche) != len(self._lignes):
+            raise ValueError("un texte de recherche par ligne")
+        self._recherche = list(recherche)
+        if self._filtre:
+            self.beginResetModel()
+            self._calculer_visibles()
+            self.endResetModel()
+
+    def recherche_prete(self) -> bool:
+        return self._recherche is not None
 
     def nombre_total(self) -> int:
         return len(self._lignes)
@@ -114,6 +130,8 @@ class ModeleDossiers(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _calculer_visibles(self) -> None:
+        if self._filtre and self._recherche is None:
+            return  # les textes de recherche arrivent : on garde l'affichage actuel
         if self._filtre:
             filtre = self._filtre
             recherche = self._recherche

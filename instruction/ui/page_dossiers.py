@@ -130,6 +130,10 @@ class PageDossiers(QWidget):
         self.pile.setCurrentIndex(0)
         self._mettre_a_jour_compte()
 
+    def recherche_prete(self) -> None:
+        """Les textes de recherche sont arrivés : une saisie en attente vient d'être appliquée."""
+        self._mettre_a_jour_compte()
+
     def _filtrer(self, texte: str) -> None:
         self.modele.filtrer(texte)
         self._mettre_a_jour_compte()
