@@ -159,3 +159,31 @@ def test_erreur_inattendue_dialogue_copiable_et_journal(qtbot, dossiers_utilisat
     dialogue.close()
     assert fichier is not None and "ZeroDivisionError" in fichier.read_text(encoding="utf-8")
     sys.excepthook = sys.__excepthook__
+
+
+def test_exporter_la_liste_affichee_en_xlsx(fenetre, qtbot, url_demo, tmp_path, monkeypatch):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    cible = tmp_path / "export.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cible), ""))
+    f = fenetre(url_demo)
+    modele = f.page_dossiers.modele
+    qtbot.waitUntil(lambda: f.contexte is not None and modele.recherche_prete(), timeout=10000)
+    qtbot.keyClicks(f.page_dossiers.recherche, "pic-2023")
+    f.page_dossiers.table.sortByColumn(md.COUT, Qt.SortOrder.DescendingOrder)
+    attendues = modele.lignes_visibles()
+    qtbot.mouseClick(f.page_dossiers.bouton_export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "exportés" in f.statusBar().currentMessage(), timeout=10000)
+
+    feuille = load_workbook(cible).active
+    assert [c.value for c in feuille[1]][:3] == ["N°", "Intitulé de l'action", "Porteur"]
+    lignes = list(feuille.iter_rows(min_row=2, max_row=1 + len(attendues), values_only=True))
+    assert [l[0] for l in lignes] == [a.numero for a in attendues]
+    couts = [Decimal(str(l[8])).quantize(Decimal("0.01")) for l in lignes]
+    assert sum(couts) == Decimal("27021.00"), "les 27 PIC de 2023 (l. 3674)"
+    assert couts == sorted(couts, reverse=True)
+    assert feuille.cell(2, 9).number_format.endswith('"€"')
+    assert feuille.cell(len(attendues) + 2, 1).value == "Total"

@@ -137,3 +137,22 @@ def test_une_entree_retiree_des_fichiers_devient_inactive(contexte, ref):
         retiree = uow.session.scalar(select(m.Commune).where(m.Commune.code == ref.communes[-1].code))
         assert retiree is not None and retiree.actif is False
         assert len(ref_db.lire(uow.session).communes) == 13
+
+
+def test_le_verificateur_des_administrateurs_passe(tmp_path):
+    """Le script que lancent les administrateurs après une modification du référentiel."""
+    import subprocess
+    import sys
+
+    script = r.DOSSIER / "_verifier.py"
+    resultat = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "OK" in resultat.stdout
+    copie = tmp_path / "referentiel"
+    shutil.copytree(r.DOSSIER, copie)
+    (tmp_path / "source").symlink_to(r.DOSSIER.parent / "source")
+    texte = (copie / "communes.yaml").read_text(encoding="utf-8")
+    (copie / "communes.yaml").write_text(texte.replace("nom: Marck", "nom: Merck", 1), encoding="utf-8")
+    resultat = subprocess.run([sys.executable, str(copie / "_verifier.py")], capture_output=True, text=True, timeout=120)
+    assert resultat.returncode == 1
+    assert "Merck" in resultat.stdout + resultat.stderr

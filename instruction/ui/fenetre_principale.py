@@ -57,6 +57,7 @@ class FenetrePrincipale(QMainWindow):
         self.setCentralWidget(self.onglets)
         self.page_dossiers.demo_demandee.connect(self.remplir_demo)
         self.page_dossiers.reessai_demande.connect(self.ouvrir_base)
+        self.page_dossiers.export_demande.connect(self.exporter_liste)
 
         self.lieu_base = QLabel()
         self.statusBar().addPermanentWidget(self.lieu_base)
@@ -94,7 +95,10 @@ class FenetrePrincipale(QMainWindow):
         quitter = QAction("&Quitter", self)
         quitter.setShortcut(QKeySequence.StandardKey.Quit)
         quitter.triggered.connect(self.close)
-        for action in (self.action_demo, self.action_sauvegarder):
+        self.action_exporter = QAction("&Exporter la liste des dossiers (Excel)…", self)
+        self.action_exporter.setShortcut(QKeySequence("Ctrl+E"))
+        self.action_exporter.triggered.connect(self.exporter_liste)
+        for action in (self.action_exporter, self.action_demo, self.action_sauvegarder):
             fichier.addAction(action)
         fichier.addSeparator()
         fichier.addAction(quitter)
@@ -253,6 +257,35 @@ class FenetrePrincipale(QMainWindow):
 
         Travail(travail).lancer(
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000),
+            lambda erreur, trace: erreurs.montrer(erreur, trace, self),
+        )
+
+    # --- Export ---------------------------------------------------------------------------------
+
+    def exporter_liste(self) -> None:
+        lignes = self.page_dossiers.modele.lignes_visibles()
+        if not lignes:
+            self.statusBar().showMessage("Aucun dossier affiché : rien à exporter.", 5000)
+            return
+        import datetime as dt
+
+        from PySide6.QtWidgets import QFileDialog
+
+        nom = f"dossiers-{dt.date.today():%Y-%m-%d}.xlsx"
+        chemin, _filtre = QFileDialog.getSaveFileName(self, "Exporter la liste des dossiers", nom, "Classeur Excel (*.xlsx)")
+        if not chemin:
+            return
+        self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
+
+        def travail(_rapport: Rapport):
+            from pathlib import Path
+
+            from instruction.rapports.liste_dossiers import exporter
+
+            return exporter(lignes, Path(chemin))
+
+        Travail(travail).lancer(
+            lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000),
             lambda erreur, trace: erreurs.montrer(erreur, trace, self),
         )
 

@@ -104,6 +104,10 @@ class ModeleDossiers(QAbstractTableModel):
     def ligne(self, rangee: int) -> LigneDossier:
         return self._lignes[self._visibles[rangee]]
 
+    def lignes_visibles(self) -> list[LigneDossier]:
+        """Les lignes affichées, dans l'ordre affiché (après recherche et tri)."""
+        return [self._lignes[i] for i in self._visibles]
+
     # --- Recherche et tri ------------------------------------------------------------------
 
     def filtrer(self, requete: str) -> None:

@@ -40,6 +40,7 @@ LARGEURS = {
 class PageDossiers(QWidget):
     demo_demandee = Signal()
     reessai_demande = Signal()
+    export_demande = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,9 +54,13 @@ class PageDossiers(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focaliser_recherche)
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
+        self.bouton_export = QPushButton("Exporter (Excel)…")
+        self.bouton_export.setToolTip("Enregistrer les dossiers affichés, dans l'ordre affiché, dans un classeur .xlsx")
+        self.bouton_export.clicked.connect(self.export_demande)
         barre = QHBoxLayout()
         barre.addWidget(self.recherche, 1)
         barre.addWidget(self.compte)
+        barre.addWidget(self.bouton_export)
 
         self.table = QTableView()
         self.table.setModel(self.modele)
@@ -114,6 +119,7 @@ class PageDossiers(QWidget):
         self.bouton_demo.setVisible(demo)
         self.bouton_reessai.setVisible(reessai)
         self.recherche.setEnabled(False)
+        self.bouton_export.setEnabled(False)
         self.pile.setCurrentIndex(1)
 
     def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None) -> None:
@@ -127,6 +133,7 @@ class PageDossiers(QWidget):
             self._mettre_a_jour_compte()
             return
         self.recherche.setEnabled(True)
+        self.bouton_export.setEnabled(True)
         self.pile.setCurrentIndex(0)
         self._mettre_a_jour_compte()
 

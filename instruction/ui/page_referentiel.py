@@ -315,9 +315,7 @@ def fiche_html(fiche: Fiche, ref: r.Referentiel | None) -> str:
         champs.append(("Quartiers", ", ".join(noms.get(q, q) for q in e.quartiers)))
         suite += "<h3>Éléments de la priorité</h3><ul>" + "".join(
             f"<li>{_h(el.libelle)}"
-            + (f" <span style='color:gray'>→ {_h(el.objectif_operationnel)} "
-               f"{_h(ref.objectif_operationnel(el.objectif_operationnel).libelle)}</span>"
-               if el.objectif_operationnel else "")
+            + _renvoi_objectif(el, ref)
             + f"{_ligne(el.ligne)}</li>"
             for el in e.elements
         ) + "</ul>"
@@ -366,6 +364,17 @@ def fiche_html(fiche: Fiche, ref: r.Referentiel | None) -> str:
     if getattr(e, "ligne", None):
         corps += _extrait(e.ligne)
     return corps
+
+
+def _renvoi_objectif(element: r.ElementPriorite, ref: r.Referentiel) -> str:
+    """« → OS13.3 », avec le libellé de l'objectif seulement s'il diffère de celui de l'élément."""
+    if not element.objectif_operationnel:
+        return ""
+    objectif = ref.objectif_operationnel(element.objectif_operationnel)
+    texte = _h(objectif.code)
+    if objectif.libelle.casefold() != element.libelle.casefold():
+        texte += " " + _h(objectif.libelle)
+    return f" <span style='color:gray'>→ {texte}</span>"
 
 
 def _ligne(numero: int | None) -> str:

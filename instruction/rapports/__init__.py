@@ -1,0 +1,1 @@
+"""Les documents produits par l'application : tableurs (openpyxl) et PDF (reportlab). Sans Qt."""
