@@ -135,15 +135,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return PROBLEME
 
 
-def _demo(arguments) -> int:
-    from instruction import demo
+def _sur_la_base(arguments, action, *, referentiel: bool = True):
+    """Ouvre la base (mise à jour du schéma comprise), exécute ``action(contexte)``, referme."""
     from instruction.services.contexte import ouvrir
 
-    contexte = ouvrir(arguments.database, progression=_afficher)
+    contexte = ouvrir(arguments.database, progression=_afficher, synchroniser_referentiel=referentiel)
     try:
-        bilan = demo.remplir(contexte, progression=_afficher)
+        return contexte, action(contexte)
     finally:
         contexte.fermer()
+
+
+def _demo(arguments) -> int:
+    from instruction import demo
+
+    _contexte, bilan = _sur_la_base(arguments, lambda c: demo.remplir(c, progression=_afficher))
     print(bilan.resume())
     return SUCCES
 
@@ -152,13 +158,10 @@ def _sauvegarder(arguments) -> int:
     from pathlib import Path
 
     from instruction.db.sauvegarde import sauvegarder
-    from instruction.services.contexte import ouvrir
 
-    contexte = ouvrir(arguments.database, progression=_afficher, synchroniser_referentiel=False)
-    try:
-        fichier = sauvegarder(contexte.moteur, Path(arguments.chemin))
-    finally:
-        contexte.fermer()
+    contexte, fichier = _sur_la_base(
+        arguments, lambda c: sauvegarder(c.moteur, Path(arguments.chemin)), referentiel=False
+    )
     print(f"Base {contexte.lieu} sauvegardée dans {fichier}.")
     return SUCCES
 
@@ -167,13 +170,10 @@ def _restaurer(arguments) -> int:
     from pathlib import Path
 
     from instruction.db.sauvegarde import restaurer
-    from instruction.services.contexte import ouvrir
 
-    contexte = ouvrir(arguments.database, progression=_afficher, synchroniser_referentiel=False)
-    try:
-        resultat = restaurer(contexte.moteur, Path(arguments.chemin))
-    finally:
-        contexte.fermer()
+    contexte, resultat = _sur_la_base(
+        arguments, lambda c: restaurer(c.moteur, Path(arguments.chemin)), referentiel=False
+    )
     if resultat.copie_de_securite:
         print(f"Copie de sécurité de la base d'avant : {resultat.copie_de_securite}")
     print(f"Base {contexte.lieu} restaurée depuis {resultat.fichier}.")

@@ -12,7 +12,6 @@ from instruction import budget, demo
 from instruction import referentiel as r
 from instruction.db import modeles as m
 from instruction.erreurs import ErreurInstruction
-from instruction.services.contexte import ouvrir
 
 
 @pytest.fixture(scope="module")
