@@ -73,6 +73,7 @@ def generer(fichier: Path, nombre: int) -> None:
                 etat_depuis=modele.etat_depuis.replace(year=modele.etat_depuis.year + decalage),
                 cout_total=modele.cout_total,
                 subvention_demandee=modele.subvention_demandee,
+                financeurs=",".join(sorted({l.financeur for l in modele.lignes if l.financeur})),
                 cree_le=modele.etat_depuis, modifie_le=modele.etat_depuis,
             ))
             quartiers += [dict(dossier_id=identifiant, quartier_code=q) for q in modele.quartiers]

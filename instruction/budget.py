@@ -68,3 +68,48 @@ def ecart(lignes: Iterable[Ligne]) -> Decimal:
     """Charges moins produits : zéro pour un budget équilibré."""
     lignes = list(lignes)
     return total(lignes, CHARGE) - total(lignes, PRODUIT)
+
+
+@dataclass(frozen=True)
+class Part:
+    financeur: str
+    montant: Decimal
+    part: Decimal | None  # fraction exacte du coût total, arrondie à 0,01 % ; None si le coût est nul
+
+
+@dataclass(frozen=True)
+class Synthese:
+    total_charges: Decimal
+    total_produits: Decimal
+    ecart: Decimal  # charges − produits
+    subventions: Decimal  # total du compte 74
+    parts: tuple[Part, ...]
+
+    @property
+    def equilibre(self) -> bool:
+        return self.ecart == 0
+
+
+def part_de(montant: Decimal, total: Decimal) -> Decimal | None:
+    """``montant / total`` calculé en fraction exacte puis arrondi au dix-millième (0,01 %)."""
+    from fractions import Fraction
+
+    if total == 0:
+        return None
+    fraction = Fraction(montant) / Fraction(total)
+    return (Decimal(fraction.numerator) / Decimal(fraction.denominator)).quantize(Decimal("0.0001"))
+
+
+def synthese(lignes: Iterable[Ligne]) -> Synthese:
+    """Totaux, écart et part de chaque financeur dans le coût total, exacts au centime."""
+    lignes = list(lignes)
+    charges = total(lignes, CHARGE)
+    produits = total(lignes, PRODUIT)
+    par_financeur = subventions_par_financeur(lignes)
+    return Synthese(
+        total_charges=charges,
+        total_produits=produits,
+        ecart=charges - produits,
+        subventions=sum(par_financeur.values(), Decimal("0.00")),
+        parts=tuple(Part(f, m, part_de(m, charges)) for f, m in par_financeur.items()),
+    )

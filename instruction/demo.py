@@ -128,6 +128,12 @@ class PorteurDemo:
     representant_civilite: str | None
     representant_nom: str | None
     representant_qualite: str | None
+    ancien_nom: str | None = None
+    changement_de_nom: dt.date | None = None
+    iban: str | None = None
+    bic: str | None = None
+    domiciliation: str | None = None
+    contact: tuple[str, str, str, str] | None = None  # nom, fonction, téléphone, courriel
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,18 @@ class DossierDemo:
     quartiers: tuple[str, ...] = ()
     objectifs: tuple[str, ...] = ()
     lignes: list[LigneDemo] = field(default_factory=list)
+    objectifs_action: str = ""
+    moyens: str = ""
+    evaluation: str = ""
+    lieux: str = ""
+    tranches_age: tuple[str, ...] = ()
+    beneficiaires: int | None = None
+    femmes: int | None = None
+    hommes: int | None = None
+    beneficiaires_quartiers: tuple[tuple[str, int], ...] = ()
+    seances: tuple[tuple[str, str, str, dt.time, dt.time, str, int], ...] = ()  # libellé, période, jour, début, fin, fréquence, nombre
+    indicateurs: tuple[tuple[str, str | None, Decimal, str], ...] = ()  # libellé, code, cible, unité
+    pieces: tuple[str, ...] = ()
     etat: str = Etat.SOLDE
     etat_depuis: dt.datetime = dt.datetime(ANNEE + 1, 6, 1)
     numero: str = ""
@@ -223,6 +241,8 @@ def planifier(ref: r.Referentiel, donnees: dict[str, list[dict[str, Any]]] | Non
             _quartiers_pic([d for d, _a in dossiers], [a for _d, a in dossiers], lieux)
         _dater(cible, [d for d, _a in dossiers], [a for _d, a in dossiers], alea)
         _budgeter(cible, dossiers, pool, alea)
+        for dossier, action in dossiers:
+            _detailler(dossier, action, pool[dossier.porteur]["type"], lieux, ref, alea)
         liste = sorted((d for d, _a in dossiers), key=lambda d: (d.depose_le, d.intitule))
         largeur = 3 if len(liste) >= 100 or cible.dispositif != "pic" else 2
         for rang, dossier in enumerate(liste, start=1):
@@ -379,6 +399,102 @@ def _dater(cible: Cible, dossiers: list[DossierDemo], actions: list[dict], alea:
             dossier.etat_depuis = dt.datetime.combine(
                 fin + dt.timedelta(days=alea.randint(60, 200)), dt.time(alea.randint(8, 17), alea.choice((0, 15, 30, 45)))
             )
+
+
+# --- Le reste du CERFA : publics, séances, évaluation, pièces ------------------------------------
+
+TRANCHES = (("0-5", 0, 5), ("6-10", 6, 10), ("11-15", 11, 15), ("16-17", 16, 17), ("18-25", 18, 25),
+            ("26-64", 26, 64), ("65+", 65, 120))
+SEANCES_TYPES = {
+    "hors-temps-scolaire": (("Atelier hebdomadaire", "extrascolaire", "mercredi", (14, 0), (16, 30), "chaque semaine"),),
+    "vacances-scolaires": (("Stage des vacances", "vacances", "variable", (9, 30), (16, 30), "pendant les vacances"),),
+    "periscolaire": (("Accompagnement après la classe", "periscolaire", "mardi", (16, 30), (18, 0), "chaque semaine"),),
+    "temps-scolaire": (("Intervention en classe", "temps-scolaire", "jeudi", (9, 0), (11, 0), "une fois par mois"),),
+    "mixte": (
+        ("Séance en lien avec l'école", "periscolaire", "lundi", (16, 30), (18, 0), "chaque semaine"),
+        ("Temps fort pendant les vacances", "vacances", "variable", (10, 0), (16, 0), "pendant les vacances"),
+    ),
+}
+EVALUATIONS = (
+    "Feuilles de présence par séance, questionnaire de satisfaction des participants, bilan partagé avec les "
+    "partenaires en comité de pilotage.",
+    "Suivi individuel des parcours (fiches de suivi), entretiens de fin d'action, indicateurs transmis au service "
+    "Politique de la Ville.",
+    "Tableau de bord mensuel (participants par sexe, âge et quartier), réunion d'évaluation avec les habitants.",
+)
+
+
+def _detailler(dossier: DossierDemo, action: dict, type_porteur: str, lieux: dict, ref: r.Referentiel,
+               alea: random.Random) -> None:
+    public = action.get("public") or {}
+    minimum, maximum = int(public.get("age_min", 0)), int(public.get("age_max", 120))
+    dossier.tranches_age = tuple(code for code, bas, haut in TRANCHES if bas <= maximum and haut >= minimum)
+    total = max(8, int(int(public.get("beneficiaires") or 30) * alea.uniform(0.8, 1.2)))
+    dossier.beneficiaires = total
+    dossier.femmes = int(total * alea.uniform(0.42, 0.62))
+    dossier.hommes = total - dossier.femmes
+    qpv = [q for q in dossier.quartiers if q in {"beau-marais", "fort-nieulay-cailloux-saint-pierre"}] or [
+        "beau-marais" if q in {"beau-marais"} else "fort-nieulay-cailloux-saint-pierre"
+        for q in dossier.quartiers if ref.quartier(q).nature == "sous_secteur"
+    ]
+    habitants = int(total * alea.uniform(0.7, 0.95))
+    if qpv:
+        parts = argent.repartir_entiers(habitants, [alea.randint(2, 5) for _ in qpv])
+        dossier.beneficiaires_quartiers = tuple(sorted(zip(qpv, parts, strict=True)))
+    vigilance = [q for q in dossier.quartiers if ref.quartier(q).nature == "secteur_vigilance"]
+    if vigilance:
+        dossier.beneficiaires_quartiers = ((vigilance[0], habitants),)
+    nombre = max(1, (dossier.date_fin - dossier.date_debut).days // 10)
+    dossier.seances = tuple(
+        (libelle, periode, jour, dt.time(*debut), dt.time(*fin), frequence, min(nombre, alea.randint(6, 36)))
+        for libelle, periode, jour, debut, fin, frequence in SEANCES_TYPES.get(
+            action.get("temporalite") or "hors-temps-scolaire", SEANCES_TYPES["hors-temps-scolaire"]
+        )
+    )
+    noms_lieux = [lieux[l]["nom"] for l in action.get("lieux") or [] if l in lieux]
+    dossier.lieux = "\n".join(noms_lieux)
+    mots = ", ".join(action.get("objectifs_mots_cles") or [])
+    dossier.objectifs_action = f"{action['resume']} L'action vise en particulier : {mots}."
+    dossier.moyens = (
+        f"Équipe de la structure ({alea.randint(1, 3)} intervenant(s), coordination), "
+        f"{'bénévoles, ' if type_porteur in ('association', 'groupe-habitants') else ''}"
+        f"matériel pédagogique ; lieux : {', '.join(noms_lieux) or 'dans le quartier'}."
+    )
+    dossier.evaluation = alea.choice(EVALUATIONS)
+    strategiques = {ref.objectif_operationnel(o).objectif_strategique for o in dossier.objectifs}
+    du_contrat = [i for s in sorted(strategiques) for i in ref.indicateurs_de(s) if i.niveau == "action"]
+    indicateurs = [
+        ("Nombre de participants", None, Decimal(total), "personnes"),
+        ("Part des participants habitant un QPV", None, Decimal(int(100 * habitants / total)), "%"),
+    ]
+    if du_contrat:
+        indicateurs.append((du_contrat[0].libelle[:300], du_contrat[0].code, Decimal(max(1, total // 4)), "nombre"))
+    dossier.indicateurs = tuple(indicateurs)
+    from instruction import pieces as types_pieces
+
+    dossier.pieces = tuple(t.code for t in types_pieces.types() if t.exigee(type_porteur, dossier.dispositif))
+
+
+def piece_de_demonstration(libelle: str, porteur: str, numero: str, jour: dt.date) -> bytes:
+    """Une page PDF marquée « démonstration », pour que la démonstration ait des pièces à ouvrir."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    tampon = io.BytesIO()
+    page = canvas.Canvas(tampon, pagesize=A4, pageCompression=1)
+    page.setTitle(f"{libelle} — {porteur}")
+    page.setFont("Helvetica-Bold", 15)
+    page.drawString(60, 780, libelle[:80])
+    page.setFont("Helvetica", 11)
+    page.drawString(60, 755, porteur[:90])
+    page.drawString(60, 737, f"Dossier {numero} — pièce du {jour:%d/%m/%Y}")
+    page.setFillGray(0.55)
+    page.drawString(60, 700, "Document de démonstration produit par Instruction : il ne remplace aucune pièce réelle.")
+    page.showPage()
+    page.save()
+    return tampon.getvalue()
 
 
 # --- Budgets ---------------------------------------------------------------------------------
@@ -573,6 +689,10 @@ def _porteur(donnee: dict, alea: random.Random, communes: set[str], quartiers: s
     if donnee["type"] == "association":
         rna = "W62" + "".join(str(alea.randint(0, 9)) for _ in range(7))
     representant = donnee.get("representant") or {}
+    ancien = (donnee.get("ancien_nom") or {}).get("nom") if isinstance(donnee.get("ancien_nom"), dict) else None
+    iban = bic = domiciliation = None
+    if donnee["type"] not in ("collectivite", "etablissement-public", "etablissement-scolaire"):
+        iban, bic, domiciliation = _compte_bancaire(alea)
     return PorteurDemo(
         code=donnee["code"],
         nom=donnee["nom"],
@@ -588,7 +708,49 @@ def _porteur(donnee: dict, alea: random.Random, communes: set[str], quartiers: s
         representant_civilite=representant.get("civilite"),
         representant_nom=representant.get("nom"),
         representant_qualite=representant.get("qualite"),
+        ancien_nom=ancien,
+        changement_de_nom=CHANGEMENTS_DE_NOM.get(donnee["code"], dt.date(2017, 1, 1)) if ancien else None,
+        iban=iban,
+        bic=bic,
+        domiciliation=domiciliation,
+        contact=_contact(alea, donnee),
     )
+
+
+# Dates de changement de nom : France Travail a succédé à Pôle emploi le 1er janvier 2024 ; les
+# autres dates sont des dates de démonstration (le contrat atteste le changement, pas sa date).
+CHANGEMENTS_DE_NOM = {"france-travail": dt.date(2024, 1, 1)}
+BANQUES = (
+    ("30004", "BNPAFRPP", "BNP Paribas Calais"),
+    ("10278", "CMCIFR2A", "Crédit Mutuel Calais Centre"),
+    ("16275", "CEPAFRPP627", "Caisse d'Épargne Hauts-de-France"),
+    ("42559", "CCOPFRPP", "Crédit Coopératif Lille"),
+    ("20041", "PSSTFRPPLIL", "La Banque Postale Lille"),
+)
+PRENOMS = ("Camille", "Julien", "Nadia", "Sophie", "Karim", "Élodie", "Thomas", "Amina", "Laurent", "Inès")
+NOMS = ("Delattre", "Caron", "Lefort", "Boulanger", "Haddad", "Marchand", "Vasseur", "Dufour", "Leclerc", "Benali")
+
+
+def _compte_bancaire(alea: random.Random) -> tuple[str, str, str]:
+    """Un IBAN français fictif, clé RIB et clé IBAN justes (python-stdnum le valide)."""
+    from stdnum import iban
+
+    banque, bic, domiciliation = alea.choice(BANQUES)
+    guichet = f"{alea.randint(0, 99999):05d}"
+    compte = f"{alea.randint(0, 10**11 - 1):011d}"
+    cle_rib = 97 - (89 * int(banque) + 15 * int(guichet) + 3 * int(compte)) % 97
+    bban = f"{banque}{guichet}{compte}{cle_rib:02d}"
+    return iban.compact(f"FR{iban.calc_check_digits('FR00' + bban)}{bban}"), bic, domiciliation
+
+
+def _contact(alea: random.Random, donnee: dict) -> tuple[str, str, str, str]:
+    prenom, nom = alea.choice(PRENOMS), alea.choice(NOMS)
+    fonction = {"association": "Coordinatrice des actions", "groupe-habitants": "Référent du groupe"}.get(
+        donnee["type"], "Chargé de projet politique de la ville"
+    )
+    telephone = f"03 21 {alea.randint(10, 99)} {alea.randint(10, 99)} {alea.randint(10, 99)}"
+    courriel = f"{pour_recherche(prenom)}.{pour_recherche(nom)}@exemple-demo.fr"
+    return f"{prenom} {nom}", fonction, telephone, courriel
 
 
 def _decouper_adresse(adresse: str | None) -> tuple[str | None, str | None, str | None]:
@@ -632,12 +794,7 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
         progression("Écriture des porteurs et des dossiers…")
         porteurs = {}
         for code, p in plan.porteurs.items():
-            porteurs[code] = m.Porteur(
-                nom=p.nom, sigle=p.sigle, type=p.type, siret=p.siret, rna=p.rna, adresse=p.adresse,
-                code_postal=p.code_postal, ville=p.ville, commune_code=p.commune, quartier_code=p.quartier,
-                representant_civilite=p.representant_civilite, representant_nom=p.representant_nom,
-                representant_qualite=p.representant_qualite, cree_le=dt.datetime(ANNEE - 1, 10, 3, 9, 0),
-            )
+            porteurs[code] = _ecrire_porteur(p)
             session.add(porteurs[code])
         bilan = []
         for cible in CIBLES:
@@ -662,6 +819,7 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
                                           libelle=l.libelle, montant=l.montant, ordre=rang)
                             for rang, l in enumerate(d.lignes)
                         ],
+                        **_details(d, plan.porteurs[d.porteur]),
                     )
                 )
             liste = plan.campagnes[cible.dispositif]
@@ -670,3 +828,68 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
         session.flush()
         uow.valider()
     return Bilan(tuple(bilan))
+
+
+def _ecrire_porteur(p: PorteurDemo):
+    from instruction.db import modeles as m
+
+    cree = dt.datetime(ANNEE - 1, 10, 3, 9, 0)
+    porteur = m.Porteur(
+        nom=p.nom, sigle=p.sigle, type=p.type, siret=p.siret, rna=p.rna, adresse=p.adresse,
+        code_postal=p.code_postal, ville=p.ville, commune_code=p.commune, quartier_code=p.quartier,
+        cree_le=cree, modifie_le=cree,
+    )
+    if p.ancien_nom and p.changement_de_nom:
+        porteur.noms.append(m.PorteurNom(nom=p.ancien_nom, jusqu_a=p.changement_de_nom - dt.timedelta(days=1)))
+        porteur.noms.append(m.PorteurNom(nom=p.nom, sigle=p.sigle, depuis=p.changement_de_nom))
+    else:
+        porteur.noms.append(m.PorteurNom(nom=p.nom, sigle=p.sigle))
+    if p.representant_nom:
+        porteur.representants.append(
+            m.Representant(civilite=p.representant_civilite, nom=p.representant_nom, qualite=p.representant_qualite)
+        )
+    if p.iban:
+        porteur.comptes.append(
+            m.CompteBancaire(titulaire=p.nom[:300], iban=p.iban, bic=p.bic, domiciliation=p.domiciliation)
+        )
+    if p.contact:
+        nom, fonction, telephone, courriel = p.contact
+        porteur.contacts.append(m.Contact(nom=nom, fonction=fonction, telephone=telephone, courriel=courriel))
+    return porteur
+
+
+def _details(d: DossierDemo, porteur: PorteurDemo) -> dict:
+    from instruction import pieces as types_pieces
+    from instruction.db import modeles as m
+
+    libelles = {t.code: t.libelle for t in types_pieces.types()}
+    jour = d.depose_le - dt.timedelta(days=3)
+    financeurs = sorted({l.financeur for l in d.lignes if l.financeur})
+    return dict(
+        objectifs_action=d.objectifs_action, moyens=d.moyens, evaluation=d.evaluation, lieux=d.lieux or None,
+        tranches_age=",".join(d.tranches_age) or None, beneficiaires=d.beneficiaires, femmes=d.femmes,
+        hommes=d.hommes, financeurs=",".join(financeurs),
+        complet_le=dt.datetime.combine(d.depose_le + dt.timedelta(days=12), dt.time(11, 0)),
+        beneficiaires_quartiers=[m.BeneficiairesQuartier(quartier_code=q, nombre=n) for q, n in d.beneficiaires_quartiers],
+        seances=[
+            m.Seance(libelle=l, periode=p, jour=j, heure_debut=hd, heure_fin=hf, frequence=f, nombre=n, ordre=i)
+            for i, (l, p, j, hd, hf, f, n) in enumerate(d.seances)
+        ],
+        indicateurs=[
+            m.IndicateurAction(libelle=l, indicateur_code=c, cible=format(v, "f"), unite=u, ordre=i)
+            for i, (l, c, v, u) in enumerate(d.indicateurs)
+        ],
+        pieces=[
+            _piece(m, code, libelles[code], porteur.nom, d.numero, jour) for code in d.pieces
+        ],
+    )
+
+
+def _piece(m, code: str, libelle: str, porteur: str, numero: str, jour: dt.date):
+    from instruction.pieces import empreinte
+
+    contenu = piece_de_demonstration(libelle, porteur, numero, jour)
+    return m.Piece(
+        type=code, nom_fichier=f"{numero}-{code}.pdf", date_piece=jour, taille=len(contenu),
+        empreinte=empreinte(contenu), contenu=contenu, ajoutee_le=dt.datetime.combine(jour, dt.time(10, 0)),
+    )

@@ -73,7 +73,14 @@ def _remplir_a_la_premiere_revision(url: str) -> None:
             text("insert into dispositif (code, libelle, instruit, ordre, actif) values ('cdv', 'AAP CDV', true, 0, true)")
         )
         connexion.execute(
-            text("insert into porteur (id, nom, type, cree_le) values (1, 'Centre social Matisse', 'association', '2023-01-10')")
+            text("insert into financeur (code, libelle, ordre, actif) values ('caf', 'CAF du Pas-de-Calais', 0, true)")
+        )
+        connexion.execute(
+            text(
+                "insert into porteur (id, nom, sigle, type, representant_civilite, representant_nom, representant_qualite,"
+                " cree_le) values (1, 'Centre social Matisse', 'CSM', 'association', 'Madame', 'Sandrine Lefebvre',"
+                " 'Présidente', '2023-01-10')"
+            )
         )
         connexion.execute(text("insert into campagne (id, dispositif_code, annee, libelle) values (1, 'cdv', 2023, 'AAP CDV 2023')"))
         connexion.execute(
@@ -87,6 +94,12 @@ def _remplir_a_la_premiere_revision(url: str) -> None:
             text(
                 "insert into ligne_budget (id, dossier_id, sens, compte, libelle, montant, ordre) values"
                 " (1, 1, 'charge', '64', 'Rémunération des personnels', 1234567, 0)"
+            )
+        )
+        connexion.execute(
+            text(
+                "insert into ligne_budget (id, dossier_id, sens, compte, financeur_code, libelle, montant, ordre) values"
+                " (2, 1, 'produit', '74', 'caf', 'Subvention CAF', 500000, 1)"
             )
         )
     moteur.dispose()
@@ -110,8 +123,20 @@ def test_une_ancienne_revision_avec_des_donnees_monte_a_la_tete_sans_perte(url_v
     contexte.fermer()
     dossiers, montants, revision = _relire(url_vide)
     assert dossiers == [("CDV-2023-001", "Ateliers parents-enfants", 1234567)]
-    assert montants == [1234567]
+    assert montants == [1234567, 500000]
     assert revision == TETE
+    # 0002 : le nom et le représentant deviennent des histoires datées ; les financeurs sont résumés.
+    moteur = cx.creer_moteur(url_vide)
+    with moteur.connect() as connexion:
+        assert connexion.execute(text("select nom, sigle, depuis, jusqu_a from porteur_nom")).all() == [
+            ("Centre social Matisse", "CSM", None, None)
+        ]
+        assert connexion.execute(text("select civilite, nom, qualite from representant")).all() == [
+            ("Madame", "Sandrine Lefebvre", "Présidente")
+        ]
+        assert connexion.execute(text("select financeurs from dossier")).scalar() == "caf"
+        assert connexion.execute(text("select modifie_le from porteur")).scalar() is not None
+    moteur.dispose()
 
 
 MIGRATION_QUI_RECOPIE = '''
@@ -175,14 +200,14 @@ def test_migration_qui_recopie_une_table_garde_les_donnees_et_sauvegarde_avant(u
             assert connexion.execute(text("select numero, cout_total, essai from dossier")).all() == [
                 ("CDV-2023-001", 1234567, None)
             ]
-            assert connexion.execute(text("select count(*) from ligne_budget")).scalar() == 1
+            assert connexion.execute(text("select count(*) from ligne_budget")).scalar() == 2
         fichier = cx.fichier_sqlite(moteur.url)
         if fichier is not None:
             assert preparation.sauvegarde is not None and preparation.sauvegarde.exists()
             assert preparation.sauvegarde.parent == fichier.parent / "sauvegardes"
             copie = cx.creer_moteur(f"sqlite:///{preparation.sauvegarde}")
             with copie.connect() as connexion:
-                assert connexion.execute(text("select version_num from alembic_version")).scalar() == TETE
+                assert connexion.execute(text("select version_num from alembic_version")).scalar() == "0001_schema_initial"
                 assert connexion.execute(text("select intitule from dossier")).scalar() == "Ateliers parents-enfants"
             copie.dispose()
     finally:

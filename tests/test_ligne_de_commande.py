@@ -57,9 +57,28 @@ def test_verifier_signale_un_total_faux_et_sort_en_erreur(url_demo, capsys):
     assert "présente des problèmes" in captures.err
 
 
-def test_verifier_une_base_pas_a_jour(url_vide, capsys):
+def test_verifier_une_base_vide_ou_absente(url_vide, genre_base, capsys):
     assert main(["verifier", "--database", url_vide]) == 1
-    assert "la base est vide" in capsys.readouterr().out
+    captures = capsys.readouterr()
+    if genre_base == "sqlite":
+        assert "n'existe pas" in captures.err
+        assert not Path(url_vide.removeprefix("sqlite:///")).exists(), "verifier ne crée pas de base"
+    else:
+        assert "la base est vide" in captures.out
+
+
+def test_verifier_une_base_d_une_version_anterieure(url_vide, capsys):
+    from alembic import command
+
+    from instruction.db.connexion import creer_moteur
+    from instruction.db.schema import config_alembic
+
+    moteur = creer_moteur(url_vide)
+    with moteur.begin() as connexion:
+        command.upgrade(config_alembic(connexion), "0001_schema_initial")
+    moteur.dispose()
+    assert main(["verifier", "--database", url_vide]) == 1
+    assert "ouvrez la base avec l'application pour la mettre à jour" in capsys.readouterr().out
 
 
 def test_verifier_un_fichier_qui_n_est_pas_une_base(tmp_path, capsys):

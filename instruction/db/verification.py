@@ -30,7 +30,13 @@ class Rapport:
 
 
 def verifier(url: str | None = None) -> Rapport:
+    """Contrôle la base sans rien y écrire (un fichier SQLite absent n'est pas créé)."""
+    from instruction.db.connexion import fichier_sqlite, normaliser
+
     url = resoudre_url(url)
+    fichier = fichier_sqlite(normaliser(url))
+    if fichier is not None and not fichier.exists():
+        raise ErreurInstruction(f"La base « {fichier} » n'existe pas.")
     moteur = creer_moteur(url)
     rapport = Rapport(affichable(moteur.url))
     try:
@@ -88,6 +94,7 @@ def _controler(connexion, rapport: Rapport) -> None:
         )
 
     rapport.controles.append(_totaux(connexion))
+    rapport.controles.append(_financeurs(connexion))
 
 
 def _totaux(connexion) -> Controle:
@@ -119,4 +126,25 @@ def _totaux(connexion) -> Controle:
         "Totaux des dossiers égaux à leurs budgets",
         not ecarts,
         "" if not ecarts else "écart pour " + ", ".join(ecarts),
+    )
+
+
+def _financeurs(connexion) -> Controle:
+    """La liste des financeurs sollicités de chaque dossier égale celle de son compte 74."""
+    attendus: dict[int, set[str]] = {}
+    for dossier_id, financeur in connexion.execute(
+        select(m.LigneBudget.dossier_id, m.LigneBudget.financeur_code)
+        .where(m.LigneBudget.compte == "74", m.LigneBudget.financeur_code.is_not(None))
+        .distinct()
+    ):
+        attendus.setdefault(dossier_id, set()).add(financeur)
+    ecarts = [
+        numero
+        for dossier_id, numero, financeurs in connexion.execute(select(m.Dossier.id, m.Dossier.numero, m.Dossier.financeurs))
+        if set(filter(None, (financeurs or "").split(","))) != attendus.get(dossier_id, set())
+    ]
+    return Controle(
+        "Financeurs sollicités égaux à ceux des budgets",
+        not ecarts,
+        "" if not ecarts else "écart pour " + ", ".join(ecarts[:10]),
     )

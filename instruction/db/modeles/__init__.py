@@ -1,14 +1,18 @@
 """Les modèles : le référentiel du contrat de ville, les porteurs, les dossiers."""
 
 from instruction.db.modeles.dossiers import (
+    BeneficiairesQuartier,
     Campagne,
     Dossier,
     DossierObjectif,
     DossierQuartier,
+    IndicateurAction,
     LigneBudget,
-    Porteur,
+    Piece,
+    Seance,
 )
-from instruction.db.modeles.parametres import Parametre
+from instruction.db.modeles.parametres import Brouillon, FiltreEnregistre, Parametre
+from instruction.db.modeles.porteurs import CompteBancaire, Contact, Porteur, PorteurNom, Representant
 from instruction.db.modeles.referentiel import (
     Axe,
     Commune,
@@ -31,6 +35,16 @@ from instruction.db.modeles.referentiel import (
 )
 
 __all__ = [
+    "BeneficiairesQuartier",
+    "Brouillon",
+    "CompteBancaire",
+    "Contact",
+    "FiltreEnregistre",
+    "IndicateurAction",
+    "Piece",
+    "PorteurNom",
+    "Representant",
+    "Seance",
     "Axe",
     "Campagne",
     "Commune",

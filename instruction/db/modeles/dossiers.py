@@ -1,4 +1,4 @@
-"""Porteurs, campagnes, dossiers et budgets prévisionnels."""
+"""Campagnes, dossiers (la partie « action » du CERFA 12156) et budgets prévisionnels."""
 
 from __future__ import annotations
 
@@ -6,45 +6,25 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruction.db.base import Base
 from instruction.db.types import Argent
+from instruction.db.modeles.porteurs import Porteur
 from instruction.horloge import maintenant
-
-
-class Porteur(Base):
-    """La structure qui porte une ou plusieurs actions."""
-
-    __tablename__ = "porteur"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nom: Mapped[str] = mapped_column(String(300))
-    sigle: Mapped[str | None] = mapped_column(String(60))
-    type: Mapped[str] = mapped_column(String(30))
-    siret: Mapped[str | None] = mapped_column(String(14))
-    rna: Mapped[str | None] = mapped_column(String(10))
-    adresse: Mapped[str | None] = mapped_column(String(300))
-    code_postal: Mapped[str | None] = mapped_column(String(5))
-    ville: Mapped[str | None] = mapped_column(String(120))
-    commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"))
-    quartier_code: Mapped[str | None] = mapped_column(ForeignKey("quartier.code"))
-    representant_civilite: Mapped[str | None] = mapped_column(String(20))
-    representant_nom: Mapped[str | None] = mapped_column(String(200))
-    representant_qualite: Mapped[str | None] = mapped_column(String(120))
-    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
-
-    dossiers: Mapped[list[Dossier]] = relationship(back_populates="porteur")
 
 
 class Campagne(Base):
@@ -85,13 +65,25 @@ class Dossier(Base):
     intitule: Mapped[str] = mapped_column(String(300))
     resume: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    objectifs_action: Mapped[str | None] = mapped_column(Text)
+    moyens: Mapped[str | None] = mapped_column(Text)
+    evaluation: Mapped[str | None] = mapped_column(Text)
+    lieux: Mapped[str | None] = mapped_column(Text)  # un lieu par ligne
+    tranches_age: Mapped[str | None] = mapped_column(String(80))  # codes de instruction.publics
+    beneficiaires: Mapped[int | None] = mapped_column(Integer)
+    femmes: Mapped[int | None] = mapped_column(Integer)
+    hommes: Mapped[int | None] = mapped_column(Integer)
+    renouvellement: Mapped[bool] = mapped_column(Boolean, default=False)
+    renouvelle_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="SET NULL"))
     date_debut: Mapped[dt.date | None] = mapped_column(Date)
     date_fin: Mapped[dt.date | None] = mapped_column(Date)
     depose_le: Mapped[dt.date | None] = mapped_column(Date)
     etat: Mapped[str] = mapped_column(String(20), default="depose")
     etat_depuis: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    complet_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
     cout_total: Mapped[Decimal] = mapped_column(Argent, default=Decimal("0.00"))
     subvention_demandee: Mapped[Decimal] = mapped_column(Argent, default=Decimal("0.00"))
+    financeurs: Mapped[str] = mapped_column(String(300), default="")  # codes sollicités au compte 74
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
 
@@ -102,6 +94,12 @@ class Dossier(Base):
     lignes_budget: Mapped[list[LigneBudget]] = relationship(
         cascade="all, delete-orphan", order_by="LigneBudget.ordre"
     )
+    beneficiaires_quartiers: Mapped[list[BeneficiairesQuartier]] = relationship(cascade="all, delete-orphan")
+    seances: Mapped[list[Seance]] = relationship(cascade="all, delete-orphan", order_by="Seance.ordre")
+    indicateurs: Mapped[list[IndicateurAction]] = relationship(
+        cascade="all, delete-orphan", order_by="IndicateurAction.ordre"
+    )
+    pieces: Mapped[list[Piece]] = relationship(cascade="all, delete-orphan", order_by="Piece.id")
 
 
 class DossierQuartier(Base):
@@ -147,3 +145,65 @@ class LigneBudget(Base):
     libelle: Mapped[str] = mapped_column(String(300))
     montant: Mapped[Decimal] = mapped_column(Argent)
     ordre: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BeneficiairesQuartier(Base):
+    """Parmi les bénéficiaires prévus, combien habitent tel QPV ou tel secteur de vigilance."""
+
+    __tablename__ = "beneficiaires_quartier"
+
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True
+    )
+    quartier_code: Mapped[str] = mapped_column(ForeignKey("quartier.code"), primary_key=True)
+    nombre: Mapped[int] = mapped_column(Integer)
+
+
+class Seance(Base):
+    """Une séance (ou une série de séances) de l'action, située par rapport au temps scolaire."""
+
+    __tablename__ = "seance"
+    __table_args__ = (Index("ix_seance_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    libelle: Mapped[str] = mapped_column(String(300))
+    jour: Mapped[str | None] = mapped_column(String(20))
+    heure_debut: Mapped[dt.time | None] = mapped_column(Time)
+    heure_fin: Mapped[dt.time | None] = mapped_column(Time)
+    periode: Mapped[str] = mapped_column(String(20))  # clé de instruction.seances.PERIODES
+    frequence: Mapped[str | None] = mapped_column(String(120))
+    nombre: Mapped[int | None] = mapped_column(Integer)
+    ordre: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IndicateurAction(Base):
+    """Un indicateur d'évaluation de l'action et sa cible (valeur exacte, en texte décimal)."""
+
+    __tablename__ = "indicateur_action"
+    __table_args__ = (Index("ix_indicateur_action_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    libelle: Mapped[str] = mapped_column(String(300))
+    indicateur_code: Mapped[str | None] = mapped_column(ForeignKey("indicateur.code"))
+    cible: Mapped[str | None] = mapped_column(String(30))
+    unite: Mapped[str | None] = mapped_column(String(20))
+    ordre: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Piece(Base):
+    """Une pièce jointe, gardée dans la base (poste isolé comme base partagée)."""
+
+    __tablename__ = "piece"
+    __table_args__ = (Index("ix_piece_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(40))
+    nom_fichier: Mapped[str] = mapped_column(String(255))
+    date_piece: Mapped[dt.date | None] = mapped_column(Date)
+    taille: Mapped[int] = mapped_column(Integer)
+    empreinte: Mapped[str] = mapped_column(String(64))
+    contenu: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    ajoutee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)

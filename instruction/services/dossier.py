@@ -1,0 +1,289 @@
+"""Lire, créer, enregistrer un dossier, et le déclarer complet.
+
+Enregistrer n'exige qu'une saisie valide (``instruction.dossier.valider``) : un budget
+déséquilibré ou une pièce manquante n'empêchent jamais d'enregistrer, seulement de
+déclarer le dossier complet. Si une modification rend incomplet un dossier déclaré
+complet, la déclaration tombe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from instruction import budget
+from instruction import dossier as d
+from instruction.db import modeles as m
+from instruction.erreurs import DonneesInvalides
+from instruction.horloge import aujourd_hui, maintenant
+from instruction.services.contexte import UniteDeTravail
+
+
+@dataclass(frozen=True)
+class InfoPiece:
+    id: int
+    type: str
+    nom_fichier: str
+    date_piece: dt.date | None
+    taille: int
+    empreinte: str
+    ajoutee_le: dt.datetime
+
+
+@dataclass(frozen=True)
+class Campagne:
+    id: int
+    libelle: str
+    dispositif: str
+    annee: int
+
+
+@dataclass
+class FicheDossier:
+    id: int | None
+    numero: str | None
+    etat: str
+    etat_depuis: dt.datetime | None
+    complet_le: dt.datetime | None
+    depose_le: dt.date | None
+    dispositif: str | None
+    type_porteur: str | None
+    donnees: d.DonneesDossier
+    modifie_le: dt.datetime | None = None
+    pieces: list[InfoPiece] = field(default_factory=list)
+    manques: list[str] = field(default_factory=list)
+
+    @property
+    def complet(self) -> bool:
+        return self.complet_le is not None
+
+
+# --- Choix proposés par le formulaire -----------------------------------------------------------
+
+
+def campagnes(uow: UniteDeTravail) -> list[Campagne]:
+    return [
+        Campagne(*ligne)
+        for ligne in uow.session.execute(
+            select(m.Campagne.id, m.Campagne.libelle, m.Campagne.dispositif_code, m.Campagne.annee).order_by(
+                m.Campagne.annee.desc(), m.Campagne.libelle
+            )
+        )
+    ]
+
+
+def creer_campagne(
+    uow: UniteDeTravail, dispositif: str, annee: int, libelle: str | None = None,
+    ouverture: dt.date | None = None, cloture: dt.date | None = None,
+) -> Campagne:
+    dispo = uow.session.get(m.Dispositif, dispositif)
+    if dispo is None or not dispo.instruit:
+        raise DonneesInvalides("Choisissez un dispositif instruit dans l'application.")
+    if not 2000 <= annee <= 2100:
+        raise DonneesInvalides(f"Année invalide : {annee}.")
+    if ouverture and cloture and cloture < ouverture:
+        raise DonneesInvalides("La date de clôture est avant la date d'ouverture.")
+    existe = uow.session.scalar(
+        select(m.Campagne.id).where(m.Campagne.dispositif_code == dispositif, m.Campagne.annee == annee)
+    )
+    if existe:
+        raise DonneesInvalides(f"La campagne {dispo.sigle or dispo.libelle} {annee} existe déjà.")
+    campagne = m.Campagne(
+        dispositif_code=dispositif, annee=annee, libelle=libelle or f"{dispo.libelle} {annee}",
+        date_ouverture=ouverture, date_cloture=cloture,
+    )
+    uow.session.add(campagne)
+    uow.session.flush()
+    return Campagne(campagne.id, campagne.libelle, dispositif, annee)
+
+
+def dossiers_precedents(uow: UniteDeTravail, porteur_id: int, sauf: int | None = None) -> list[tuple[int, str]]:
+    """Les dossiers du porteur qu'une action peut renouveler : (id, « numéro — intitulé »)."""
+    requete = (
+        select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule)
+        .where(m.Dossier.porteur_id == porteur_id, m.Dossier.id != (sauf or 0))
+        .order_by(m.Dossier.numero.desc())
+    )
+    return [(i, f"{n} — {t}") for i, n, t in uow.session.execute(requete)]
+
+
+# --- Lecture ---------------------------------------------------------------------------------
+
+
+def nouvelle_fiche(campagne_id: int | None = None, porteur_id: int | None = None) -> FicheDossier:
+    return FicheDossier(
+        id=None, numero=None, etat="depose", etat_depuis=None, complet_le=None, depose_le=None, dispositif=None,
+        type_porteur=None, donnees=d.DonneesDossier(campagne_id or 0, porteur_id or 0, ""),
+    )
+
+
+def lire(uow: UniteDeTravail, dossier_id: int) -> FicheDossier:
+    dossier = uow.session.get(m.Dossier, dossier_id)
+    if dossier is None:
+        raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
+    donnees = d.DonneesDossier(
+        campagne_id=dossier.campagne_id,
+        porteur_id=dossier.porteur_id,
+        intitule=dossier.intitule,
+        resume=dossier.resume,
+        description=dossier.description,
+        objectifs_action=dossier.objectifs_action,
+        moyens=dossier.moyens,
+        evaluation=dossier.evaluation,
+        lieux=dossier.lieux,
+        objectifs=tuple(o.objectif_operationnel_code for o in dossier.objectifs),
+        quartiers=tuple(q.quartier_code for q in dossier.quartiers),
+        tranches_age=tuple(c for c in (dossier.tranches_age or "").split(",") if c),
+        beneficiaires=dossier.beneficiaires,
+        femmes=dossier.femmes,
+        hommes=dossier.hommes,
+        beneficiaires_quartiers=tuple(sorted((b.quartier_code, b.nombre) for b in dossier.beneficiaires_quartiers)),
+        date_debut=dossier.date_debut,
+        date_fin=dossier.date_fin,
+        renouvellement=dossier.renouvellement,
+        renouvelle_id=dossier.renouvelle_id,
+        seances=tuple(
+            d.Seance(s.libelle, s.periode, s.jour, s.heure_debut, s.heure_fin, s.frequence, s.nombre)
+            for s in dossier.seances
+        ),
+        indicateurs=tuple(
+            d.IndicateurCible(i.libelle, i.indicateur_code, Decimal(i.cible) if i.cible else None, i.unite)
+            for i in dossier.indicateurs
+        ),
+        budget=tuple(
+            d.LigneBudget(l.sens, l.compte, l.montant, l.financeur_code, l.libelle) for l in dossier.lignes_budget
+        ),
+    )
+    fiche = FicheDossier(
+        id=dossier.id,
+        numero=dossier.numero,
+        etat=dossier.etat,
+        etat_depuis=dossier.etat_depuis,
+        complet_le=dossier.complet_le,
+        depose_le=dossier.depose_le,
+        dispositif=dossier.campagne.dispositif_code,
+        type_porteur=dossier.porteur.type,
+        donnees=donnees,
+        modifie_le=dossier.modifie_le,
+        pieces=_pieces(uow, dossier_id),
+    )
+    fiche.manques = _manques(uow, dossier, donnees, fiche.pieces)
+    return fiche
+
+
+def _pieces(uow: UniteDeTravail, dossier_id: int) -> list[InfoPiece]:
+    return [
+        InfoPiece(*ligne)
+        for ligne in uow.session.execute(
+            select(m.Piece.id, m.Piece.type, m.Piece.nom_fichier, m.Piece.date_piece, m.Piece.taille,
+                   m.Piece.empreinte, m.Piece.ajoutee_le)
+            .where(m.Piece.dossier_id == dossier_id)
+            .order_by(m.Piece.id)
+        )
+    ]
+
+
+def _manques(uow: UniteDeTravail, dossier: m.Dossier, donnees: d.DonneesDossier, pieces: list[InfoPiece]) -> list[str]:
+    porteur = dossier.porteur
+    representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
+    return d.manques_pour_completude(
+        donnees,
+        d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None),
+        dossier.campagne.dispositif_code,
+        [p.type for p in pieces],
+    )
+
+
+# --- Écriture ----------------------------------------------------------------------------------
+
+
+def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesDossier) -> int:
+    """Crée (``dossier_id`` vide) ou met à jour le dossier ; rend son id."""
+    session = uow.session
+    campagne = session.get(m.Campagne, donnees.campagne_id)
+    if campagne is None:
+        raise DonneesInvalides("La campagne choisie n'existe pas.")
+    porteur = session.get(m.Porteur, donnees.porteur_id)
+    if porteur is None:
+        raise DonneesInvalides("Le porteur choisi n'existe pas.")
+    if dossier_id is None:
+        dossier = m.Dossier(
+            numero=_nouveau_numero(uow, campagne), depose_le=aujourd_hui(), etat="depose", etat_depuis=maintenant(),
+            cree_le=maintenant(),
+        )
+        session.add(dossier)
+    else:
+        dossier = session.get(m.Dossier, dossier_id)
+        if dossier is None:
+            raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
+    if donnees.renouvelle_id is not None and donnees.renouvelle_id == dossier.id:
+        raise DonneesInvalides("Un dossier ne peut pas être le renouvellement de lui-même.")
+    _ecrire(dossier, donnees, campagne, porteur)
+    session.flush()
+    if dossier.complet_le is not None and _manques(uow, dossier, donnees, _pieces(uow, dossier.id)):
+        dossier.complet_le = None
+    return dossier.id
+
+
+def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne, porteur: m.Porteur) -> None:
+    dossier.campagne = campagne
+    dossier.porteur = porteur
+    for champ in ("intitule", "resume", "description", "objectifs_action", "moyens", "evaluation", "lieux",
+                  "beneficiaires", "femmes", "hommes", "date_debut", "date_fin", "renouvellement"):
+        setattr(dossier, champ, getattr(donnees, champ))
+    dossier.renouvelle_id = donnees.renouvelle_id if donnees.renouvellement else None
+    dossier.tranches_age = ",".join(donnees.tranches_age) or None
+    dossier.objectifs = [m.DossierObjectif(objectif_operationnel_code=o) for o in donnees.objectifs]
+    dossier.quartiers = [m.DossierQuartier(quartier_code=q) for q in donnees.quartiers]
+    dossier.beneficiaires_quartiers = [
+        m.BeneficiairesQuartier(quartier_code=q, nombre=n) for q, n in donnees.beneficiaires_quartiers
+    ]
+    dossier.seances = [
+        m.Seance(libelle=s.libelle, jour=s.jour, heure_debut=s.heure_debut, heure_fin=s.heure_fin,
+                 periode=s.periode, frequence=s.frequence, nombre=s.nombre, ordre=i)
+        for i, s in enumerate(donnees.seances)
+    ]
+    dossier.indicateurs = [
+        m.IndicateurAction(libelle=i.libelle, indicateur_code=i.indicateur_code,
+                           cible=format(i.cible, "f") if i.cible is not None else None, unite=i.unite, ordre=n)
+        for n, i in enumerate(donnees.indicateurs)
+    ]
+    dossier.lignes_budget = [
+        m.LigneBudget(sens=l.sens, compte=l.compte, financeur_code=l.financeur, libelle=l.libelle or l.compte,
+                      montant=l.montant, ordre=i)
+        for i, l in enumerate(donnees.budget)
+    ]
+    synthese = budget.synthese(donnees.lignes_budget())
+    dossier.cout_total = synthese.total_charges
+    dossier.subvention_demandee = synthese.subventions
+    dossier.financeurs = ",".join(sorted({p.financeur for p in synthese.parts}))
+    dossier.modifie_le = maintenant()
+
+
+def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
+    """« CDV-2027-014 » : sigle du dispositif, année, rang dans la campagne."""
+    dispositif = uow.session.get(m.Dispositif, campagne.dispositif_code)
+    sigle = (dispositif.sigle if dispositif else None) or campagne.dispositif_code
+    prefixe = "".join(c for c in sigle.upper() if c.isalnum())
+    debut = f"{prefixe}-{campagne.annee}-"
+    numeros = uow.session.scalars(select(m.Dossier.numero).where(m.Dossier.numero.like(f"{debut}%"))).all()
+    rangs = [int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit()]
+    return f"{debut}{(max(rangs) + 1 if rangs else 1):03d}"
+
+
+def declarer_complet(uow: UniteDeTravail, dossier_id: int) -> dt.datetime:
+    """Déclare le dossier complet ; refuse, avec la liste des manques, s'il ne l'est pas."""
+    fiche = lire(uow, dossier_id)
+    if fiche.manques:
+        raise DonneesInvalides(
+            "Le dossier ne peut pas être déclaré complet :\n- " + "\n- ".join(fiche.manques),
+            detail="\n".join(fiche.manques),
+        )
+    dossier = uow.session.get(m.Dossier, dossier_id)
+    dossier.complet_le = maintenant()
+    uow.session.flush()
+    return dossier.complet_le
+
