@@ -227,6 +227,10 @@ class Verificateur:
             if obligatoire:
                 self.erreur(champ, "IBAN : ce champ est obligatoire.")
             return None
+        compact = iban.compact(propre)
+        if compact.startswith("FR") and len(compact) != 27:
+            self.erreur(champ, f"IBAN : un IBAN français compte 27 caractères, celui-ci {len(compact)} (« {propre} »).")
+            return None
         try:
             return iban.validate(propre)
         except ValidationError as erreur:
