@@ -1,8 +1,8 @@
 """Le moteur SQLAlchemy : une URL choisit la base, les erreurs sont dites en français.
 
 SQLite (par défaut) : clés étrangères actives, journal WAL, attente de 15 s quand
-un autre processus écrit, et des transactions explicites (``BEGIN``) pour que le
-DDL des migrations soit annulable comme le reste.
+un autre processus écrit, et des transactions explicites (``BEGIN IMMEDIATE``) pour
+que le DDL des migrations soit annulable comme le reste.
 PostgreSQL : ``postgresql://…`` ou ``postgresql+psycopg://…`` (psycopg 3).
 """
 
@@ -106,7 +106,10 @@ def _moteur_sqlite(url: URL, **options) -> Engine:
 
     @event.listens_for(moteur, "begin")
     def _au_debut(connexion):
-        connexion.exec_driver_sql("BEGIN")
+        # IMMEDIATE : la transaction réserve l'écriture dès le début. Sinon, une transaction qui
+        # lit puis écrit échoue aussitôt (« database is locked ») si un autre poste a écrit
+        # entre-temps, sans profiter de l'attente de 15 s. Les lectures restent possibles (WAL).
+        connexion.exec_driver_sql("BEGIN IMMEDIATE")
 
     return moteur
 

@@ -7,7 +7,6 @@ un instructeur habitué aux tableurs.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from instruction import etats
 from instruction.argent import depuis_centimes
 from instruction.erreurs import ErreurInstruction
-from instruction.services.lignes import LigneDossier
+from instruction.services.lignes import LigneDossier, horodatage, jour
 
 COLONNES = (
     ("N°", 16),
@@ -61,10 +60,10 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
                 ligne.annee,
                 ligne.quartiers,
                 etats.libelle(ligne.etat),
-                ligne.etat_depuis.date() if isinstance(ligne.etat_depuis, dt.datetime) else ligne.etat_depuis,
+                horodatage(ligne.etat_depuis).date(),
                 depuis_centimes(ligne.cout_total),
                 depuis_centimes(ligne.subvention_demandee),
-                ligne.depose_le,
+                jour(ligne.depose_le),
             ]
         )
     derniere = feuille.max_row

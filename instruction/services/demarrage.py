@@ -25,6 +25,7 @@ class Ouverture:
     referentiel: r.Referentiel
     lignes: list[LigneDossier]
     recherche: list[str]
+    axes: dict[int, tuple[str, ...]]
     demo_a_proposer: bool
 
 
@@ -45,13 +46,14 @@ def ouvrir_et_lister(
         argent.formater_centimes(0)  # charge les données de Babel ici plutôt que dans l'interface
         partiel(lignes)
 
-    lignes = None
+    lignes = axes = None
     page = lecture_rapide.lire(url, PREMIERE_PAGE)
     if page:
         montrer(page)
         lignes = lecture_rapide.lire(url)
         if lignes is not None and len(lignes) > len(page):
             montrer(lignes)
+        axes = lecture_rapide.lire_axes(url) if lignes is not None else None
     recherche = [texte_de_recherche(ligne) for ligne in lignes] if lignes is not None else None
 
     from instruction.db import referentiel as ref_db
@@ -70,11 +72,13 @@ def ouvrir_et_lister(
                 lignes = dossiers.lister(uow)
                 if len(lignes) > len(page):
                     montrer(lignes)
+            if axes is None:
+                axes = dossiers.axes(uow)
             referentiel = ref_db.lire(uow.session)
             demo_a_proposer = not lignes and uow.session.get(Parametre, CLE_DEMO_PROPOSEE) is None
         if recherche is None:
             recherche = [texte_de_recherche(ligne) for ligne in lignes]
-        return Ouverture(contexte, referentiel, lignes, recherche, demo_a_proposer)
+        return Ouverture(contexte, referentiel, lignes, recherche, axes, demo_a_proposer)
     except BaseException:
         contexte.fermer()
         raise
@@ -88,9 +92,17 @@ def noter_demo_proposee(contexte: Contexte) -> None:
         uow.valider()
 
 
-def relister(contexte: Contexte) -> tuple[list[LigneDossier], list[str]]:
+@dataclass
+class Liste:
+    lignes: list[LigneDossier]
+    recherche: list[str]
+    axes: dict[int, tuple[str, ...]]
+
+
+def relister(contexte: Contexte) -> Liste:
     from instruction.services import dossiers
 
     with contexte.unite() as uow:
         lignes = dossiers.lister(uow)
-    return lignes, [texte_de_recherche(ligne) for ligne in lignes]
+        axes = dossiers.axes(uow)
+    return Liste(lignes, [texte_de_recherche(ligne) for ligne in lignes], axes)

@@ -100,6 +100,31 @@ def creer_campagne(
     return Campagne(campagne.id, campagne.libelle, dispositif, annee)
 
 
+@dataclass(frozen=True)
+class PorteurChoix:
+    id: int
+    nom: str
+    type: str
+
+
+@dataclass
+class Options:
+    """Ce que le formulaire d'un dossier propose : campagnes, porteurs, actions renouvelables."""
+
+    campagnes: list[Campagne]
+    porteurs: list[PorteurChoix]
+    precedents: list[tuple[int, str]]
+
+
+def options(uow: UniteDeTravail, porteur_id: int | None = None, sauf: int | None = None) -> Options:
+    return Options(
+        campagnes=campagnes(uow),
+        porteurs=[PorteurChoix(*l) for l in uow.session.execute(
+            select(m.Porteur.id, m.Porteur.nom, m.Porteur.type).order_by(m.Porteur.nom))],
+        precedents=dossiers_precedents(uow, porteur_id, sauf) if porteur_id else [],
+    )
+
+
 def dossiers_precedents(uow: UniteDeTravail, porteur_id: int, sauf: int | None = None) -> list[tuple[int, str]]:
     """Les dossiers du porteur qu'une action peut renouveler : (id, « numéro — intitulé »)."""
     requete = (

@@ -6,14 +6,27 @@ from sqlalchemy import func, select
 
 from instruction.db import modeles as m
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.lignes import LigneDossier, lire_lignes
+from instruction.services.lignes import LigneDossier, lire_axes, lire_lignes
+
+
+def _curseur(uow: UniteDeTravail):
+    return uow.session.connection().connection.driver_connection.cursor()
 
 
 def lister(uow: UniteDeTravail, *, limite: int | None = None) -> list[LigneDossier]:
     """Tous les dossiers ; avec ``limite``, une première page : ceux de la dernière année."""
-    curseur = uow.session.connection().connection.driver_connection.cursor()
+    curseur = _curseur(uow)
     try:
         return lire_lignes(curseur, limite)
+    finally:
+        curseur.close()
+
+
+def axes(uow: UniteDeTravail) -> dict[int, tuple[str, ...]]:
+    """Les axes du projet de territoire de chaque dossier (pour le filtre par axe)."""
+    curseur = _curseur(uow)
+    try:
+        return lire_axes(curseur)
     finally:
         curseur.close()
 

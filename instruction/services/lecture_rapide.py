@@ -17,7 +17,8 @@ from pathlib import Path
 
 from instruction.chemins import fichier_base_par_defaut
 from instruction.db.migrations import TETE
-from instruction.services.lignes import LigneDossier, lire_lignes
+from instruction.services import lignes
+from instruction.services.lignes import LigneDossier
 
 
 def fichier_sqlite(url: str | None) -> Path | None:
@@ -32,6 +33,15 @@ def fichier_sqlite(url: str | None) -> Path | None:
 
 def lire(url: str | None, limite: int | None = None) -> list[LigneDossier] | None:
     """Les dossiers (la première page si ``limite``), ou ``None`` si la lecture rapide ne s'applique pas."""
+    return _lire(url, lambda curseur: lignes.lire_lignes(curseur, limite))
+
+
+def lire_axes(url: str | None) -> dict[int, tuple[str, ...]] | None:
+    """Les axes de chaque dossier, ou ``None`` si la lecture rapide ne s'applique pas."""
+    return _lire(url, lignes.lire_axes)
+
+
+def _lire(url: str | None, lecture):
     fichier = fichier_sqlite(url)
     if fichier is None or not fichier.is_file():
         return None
@@ -45,7 +55,7 @@ def lire(url: str | None, limite: int | None = None) -> list[LigneDossier] | Non
         revision = curseur.fetchone()
         if revision is None or revision[0] != TETE:
             return None
-        return lire_lignes(curseur, limite)
+        return lecture(curseur)
     except sqlite3.Error:
         return None
     finally:

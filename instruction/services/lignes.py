@@ -36,15 +36,24 @@ class LigneDossier(NamedTuple):
     annee: int
     quartiers: str
     etat: str
-    etat_depuis: dt.datetime
+    # Dates telles que la base les rend : objets date sous PostgreSQL, texte ISO sous SQLite
+    # (converties seulement à l'affichage, par ``horodatage`` et ``jour``).
+    etat_depuis: dt.datetime | str
     cout_total: int
     subvention_demandee: int
-    depose_le: dt.date | None
+    depose_le: dt.date | str | None
+    # Pour les filtres de la liste :
+    campagne_id: int = 0
+    porteur_id: int = 0
+    dispositif_code: str = ""
+    codes_quartiers: tuple[str, ...] = ()
+    financeurs: tuple[str, ...] = ()
 
 
 _SQL_DOSSIERS = """
 select d.id, d.numero, d.intitule, p.nom, x.sigle, c.annee, d.etat, d.etat_depuis,
-       d.cout_total, d.subvention_demandee, d.depose_le
+       d.cout_total, d.subvention_demandee, d.depose_le, d.campagne_id, d.porteur_id, c.dispositif_code,
+       d.financeurs
 from dossier d
 join porteur p on p.id = d.porteur_id
 join campagne c on c.id = d.campagne_id
@@ -57,6 +66,13 @@ order by d.numero
 limit {limite:d}
 """
 _SQL_QUARTIERS = "select dq.dossier_id, dq.quartier_code from dossier_quartier dq"
+_SQL_OBJECTIFS = "select o.dossier_id, o.objectif_operationnel_code from dossier_objectif o"
+_SQL_AXES_DES_OBJECTIFS = """
+select oo.code, t.axe_code
+from objectif_operationnel oo
+join objectif_strategique os on os.code = oo.objectif_strategique_code
+join thematique t on t.code = os.thematique_code
+"""
 _SQL_NOMS_QUARTIERS = "select code, nom from quartier"
 
 
@@ -78,29 +94,55 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
             codes[dossier_id].append(code)
         else:
             codes[dossier_id] = [code]
-    # Beaucoup de dossiers partagent les mêmes quartiers : un libellé par combinaison.
+    listes_financeurs: dict[str, tuple[str, ...]] = {}
+    # Beaucoup de dossiers partagent les mêmes quartiers (et axes, financeurs) : un objet par combinaison.
     libelles: dict[tuple[str, ...], str] = {}
-    quartiers: dict[int, str] = {}
+    quartiers: dict[int, tuple[tuple[str, ...], str]] = {}
     for dossier_id, liste in codes.items():
         cle = tuple(liste)
         libelle = libelles.get(cle)
         if libelle is None:
             libelle = libelles[cle] = ", ".join(sorted(noms.get(c, c) for c in cle))
-        quartiers[dossier_id] = libelle
-    return [
-        LigneDossier(
-            id_, numero, intitule, porteur, sigle or "", annee, quartiers.get(id_, ""), etat,
-            _horodatage(depuis), cout, subvention, _jour(depot),
-        )
-        for id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot in lignes
-    ]
+        quartiers[dossier_id] = (cle, libelle)
+    for texte in {l[14] or "" for l in lignes}:
+        listes_financeurs[texte] = tuple(filter(None, texte.split(",")))
+    aucun = ((), "")
+    resultat = []
+    for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,
+         porteur_id, dispositif, financeurs) in lignes:
+        codes_q, libelle_q = quartiers.get(id_, aucun)
+        resultat.append(LigneDossier(
+            id_, numero, intitule, porteur, sigle or "", annee, libelle_q, etat, depuis, cout, subvention, depot,
+            campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""],
+        ))
+    return resultat
 
 
-def _horodatage(valeur) -> dt.datetime:
+def lire_axes(curseur, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """Les axes du projet de territoire de chaque dossier (par ses objectifs opérationnels)."""
+    curseur.execute(_SQL_AXES_DES_OBJECTIFS)
+    axe_de = dict(curseur.fetchall())
+    sql = _SQL_OBJECTIFS
+    if ids is not None:
+        if not ids:
+            return {}
+        sql += " where o.dossier_id in ({})".format(", ".join(str(int(i)) for i in ids))
+    curseur.execute(sql)
+    axes: dict[int, set[str]] = {}
+    for dossier_id, objectif in curseur.fetchall():
+        if dossier_id in axes:
+            axes[dossier_id].add(axe_de.get(objectif))
+        else:
+            axes[dossier_id] = {axe_de.get(objectif)}
+    ensembles: dict[frozenset, tuple[str, ...]] = {}
+    return {i: ensembles.setdefault(frozenset(a), tuple(sorted(x for x in a if x))) for i, a in axes.items()}
+
+
+def horodatage(valeur) -> dt.datetime:
     return dt.datetime.fromisoformat(valeur) if isinstance(valeur, str) else valeur
 
 
-def _jour(valeur) -> dt.date | None:
+def jour(valeur) -> dt.date | None:
     return dt.date.fromisoformat(valeur) if isinstance(valeur, str) else valeur
 
 

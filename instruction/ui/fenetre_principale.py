@@ -1,8 +1,9 @@
-"""La fenêtre principale : l'onglet des dossiers et celui du référentiel.
+"""La fenêtre principale : listes des dossiers et des porteurs, référentiel, onglets de travail.
 
 Elle se peint d'abord, puis ouvre la base en arrière-plan (``Travail``) : la
 fenêtre est utilisable aussitôt, et une base lente ou en panne n'empêche pas
-l'application de répondre.
+l'application de répondre. Les dossiers et porteurs ouverts vivent dans des onglets
+gérés par ``EspaceTravail``.
 """
 
 from __future__ import annotations
@@ -11,23 +12,17 @@ import logging
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from instruction import NOM_APPLICATION, __version__
+from instruction.services.lignes import PREMIERE_PAGE
 from instruction.ui import erreurs, mesure
+from instruction.ui.espace_travail import EspaceTravail
 from instruction.ui.page_dossiers import PageDossiers
+from instruction.ui.page_porteurs import PagePorteurs
 from instruction.ui.travail import Rapport, Travail
 
-from instruction.services.lignes import PREMIERE_PAGE
-
-ONGLET_DOSSIERS, ONGLET_REFERENTIEL = 0, 1
+ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2
 
 journal = logging.getLogger(__name__)
 
@@ -47,21 +42,38 @@ class FenetrePrincipale(QMainWindow):
 
         self.onglets = QTabWidget()
         self.onglets.setDocumentMode(True)
+        self.onglets.setMovable(False)
         self.page_dossiers = PageDossiers()
+        self.page_porteurs = PagePorteurs()
         # L'onglet du référentiel n'est construit qu'à sa première ouverture.
         self._onglet_referentiel = QWidget()
         QVBoxLayout(self._onglet_referentiel).setContentsMargins(0, 0, 0, 0)
         self.onglets.addTab(self.page_dossiers, "Dossiers")
+        self.onglets.addTab(self.page_porteurs, "Porteurs")
         self.onglets.addTab(self._onglet_referentiel, "Référentiel du contrat de ville")
         self.onglets.currentChanged.connect(self._onglet_change)
         self.setCentralWidget(self.onglets)
-        self.page_dossiers.demo_demandee.connect(self.remplir_demo)
-        self.page_dossiers.reessai_demande.connect(self.ouvrir_base)
-        self.page_dossiers.export_demande.connect(self.exporter_liste)
+        self.travail = EspaceTravail(self.onglets, 3, lambda: self.contexte, lambda: self._referentiel, self)
+        self.travail.dossier_enregistre.connect(lambda _i: self.rafraichir_listes())
+        self.travail.porteur_enregistre.connect(lambda _i: self.rafraichir_listes())
+        self.travail.brouillons_changes.connect(self.compter_brouillons)
+
+        p = self.page_dossiers
+        p.demo_demandee.connect(self.remplir_demo)
+        p.reessai_demande.connect(self.ouvrir_base)
+        p.export_demande.connect(self.exporter_liste)
+        p.ouverture_demandee.connect(self.travail.ouvrir_dossiers)
+        p.nouveau_demande.connect(self.travail.nouveau_dossier)
+        p.brouillons_demandes.connect(self.travail.proposer_brouillons)
+        p.filtres.enregistrement_demande.connect(self.enregistrer_filtre)
+        p.filtres.suppression_demandee.connect(self.supprimer_filtre)
+        self.page_porteurs.porteur_demande.connect(self.travail.ouvrir_porteur)
+        self.page_porteurs.nouveau_demande.connect(lambda: self.travail.nouveau_porteur())
 
         self.lieu_base = QLabel()
         self.statusBar().addPermanentWidget(self.lieu_base)
         self._creer_menus()
+        self._actions_base(False)
         self._restaurer_geometrie()
         mesure.ApresPeinture(self, self.premiere_peinture.emit)
         mesure.noter_apres_peinture(self, "fenetre_peinte")
@@ -83,37 +95,47 @@ class FenetrePrincipale(QMainWindow):
 
     # --- Menus ------------------------------------------------------------------------------------
 
+    def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
+        action = QAction(texte, self)
+        if raccourci is not None:
+            action.setShortcut(QKeySequence(raccourci))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        if base:
+            self._actions_de_base.append(action)
+        return action
+
     def _creer_menus(self) -> None:
+        self._actions_de_base: list[QAction] = []
         fichier = self.menuBar().addMenu("&Fichier")
-        self.action_demo = QAction("Remplir avec la campagne de &démonstration 2023…", self)
-        self.action_demo.triggered.connect(self.remplir_demo)
-        self.action_demo.setEnabled(False)
-        self.action_sauvegarder = QAction("&Sauvegarder la base…", self)
-        self.action_sauvegarder.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.action_sauvegarder.triggered.connect(self.sauvegarder)
-        self.action_sauvegarder.setEnabled(False)
-        quitter = QAction("&Quitter", self)
-        quitter.setShortcut(QKeySequence.StandardKey.Quit)
-        quitter.triggered.connect(self.close)
-        self.action_exporter = QAction("&Exporter la liste des dossiers (Excel)…", self)
-        self.action_exporter.setShortcut(QKeySequence("Ctrl+E"))
-        self.action_exporter.triggered.connect(self.exporter_liste)
-        for action in (self.action_exporter, self.action_demo, self.action_sauvegarder):
-            fichier.addAction(action)
+        self._action(fichier, "&Nouveau dossier", lambda: self.travail.nouveau_dossier(), "Ctrl+N", base=True)
+        self._action(fichier, "Nouveau &porteur…", lambda: self.travail.nouveau_porteur(), base=True)
+        self._action(fichier, "Nouvelle &campagne…", lambda: self.travail.nouvelle_campagne(), base=True)
         fichier.addSeparator()
-        fichier.addAction(quitter)
+        self._action(fichier, "&Exporter la liste des dossiers (Excel)…", self.exporter_liste, "Ctrl+E", base=True)
+        self.action_demo = self._action(fichier, "Remplir avec la campagne de &démonstration 2023…", self.remplir_demo)
+        self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
+        fichier.addSeparator()
+        self._action(fichier, "&Fermer l'onglet", self.travail.fermer_courant, QKeySequence.StandardKey.Close)
+        self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
 
         affichage = self.menuBar().addMenu("&Affichage")
-        for rang, nom in enumerate(("&Dossiers", "&Référentiel du contrat de ville")):  # Ctrl+1, Ctrl+2
-            action = QAction(nom, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{rang + 1}"))
-            action.triggered.connect(lambda _=False, r=rang: self.onglets.setCurrentIndex(r))
-            affichage.addAction(action)
+        for rang, nom in enumerate(("&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")):
+            self._action(affichage, nom, lambda _=False, r=rang: self.onglets.setCurrentIndex(r), f"Ctrl+{rang + 1}")
+        self._action(affichage, "Re&chercher dans les dossiers", self._rechercher, QKeySequence.StandardKey.Find)
 
         aide = self.menuBar().addMenu("&Aide")
-        a_propos = QAction("À &propos d'Instruction", self)
-        a_propos.triggered.connect(self.a_propos)
-        aide.addAction(a_propos)
+        self._action(aide, "À &propos d'Instruction", self.a_propos)
+
+    def _actions_base(self, active: bool) -> None:
+        for action in self._actions_de_base:
+            action.setEnabled(active)
+        self.action_demo.setEnabled(False)
+
+    def _rechercher(self) -> None:
+        self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
+        self.page_dossiers.recherche.setFocus()
+        self.page_dossiers.recherche.selectAll()
 
     # --- Ouverture de la base ----------------------------------------------------------------------
 
@@ -146,19 +168,20 @@ class FenetrePrincipale(QMainWindow):
         if self.contexte is not None:
             self.contexte.fermer()
         self.contexte = ouverture.contexte
+        self._referentiel = ouverture.referentiel
+        self.page_dossiers.filtres.definir_referentiel(ouverture.referentiel)
         if ouverture.lignes is self._lignes_affichees:  # déjà affichées : il manquait la recherche
-            self.page_dossiers.modele.definir_recherche(ouverture.recherche)
+            self.page_dossiers.modele.definir_recherche(ouverture.recherche, ouverture.axes)
             self.page_dossiers.recherche_prete()
         else:
-            self.page_dossiers.afficher_dossiers(ouverture.lignes, ouverture.recherche)
+            self.page_dossiers.afficher_dossiers(ouverture.lignes, ouverture.recherche, ouverture.axes)
         self._noter_apres_peinture("premiere_page")
         self._noter_apres_peinture("table_complete")
-        self._referentiel = ouverture.referentiel
         if self._page_referentiel is not None:
             self._page_referentiel.afficher(ouverture.referentiel)
         self.lieu_base.setText(f"Base : {self.contexte.lieu}")
         self.setWindowTitle(f"{NOM_APPLICATION} — {self.contexte.lieu}")
-        self.action_sauvegarder.setEnabled(True)
+        self._actions_base(True)
         self.action_demo.setEnabled(not ouverture.lignes)
         preparation = self.contexte.preparation
         if preparation.migree and preparation.sauvegarde:
@@ -167,6 +190,7 @@ class FenetrePrincipale(QMainWindow):
             )
         else:
             self.statusBar().clearMessage()
+        self.charger_complements()
         if ouverture.demo_a_proposer:
             QTimer.singleShot(0, self._proposer_demo)
 
@@ -174,8 +198,7 @@ class FenetrePrincipale(QMainWindow):
         message, _detail = erreurs.message_et_detail(erreur, trace)
         self.page_dossiers.afficher_message(message, reessai=True)
         self.statusBar().showMessage("Base de données indisponible")
-        self.action_sauvegarder.setEnabled(False)
-        self.action_demo.setEnabled(False)
+        self._actions_base(False)
         erreurs.montrer(erreur, trace, self)
 
     def _noter_apres_peinture(self, evenement: str) -> None:
@@ -183,11 +206,89 @@ class FenetrePrincipale(QMainWindow):
             mesure.noter_apres_peinture(self.page_dossiers.table.viewport(), evenement)
             self.page_dossiers.table.viewport().update()
 
+    # --- Listes, porteurs, filtres et brouillons ---------------------------------------------------
+
+    def charger_complements(self) -> None:
+        """Porteurs, filtres enregistrés et brouillons, lus en arrière-plan après l'ouverture."""
+        contexte = self.contexte
+
+        def travail(_r):
+            from instruction.services import brouillons, filtres, porteurs
+
+            with contexte.unite() as uow:
+                return porteurs.lister(uow), filtres.lister(uow), len(brouillons.lister(uow, "dossier:nouveau:"))
+
+        def fini(resultat) -> None:
+            liste, enregistres, nombre = resultat
+            self.page_porteurs.afficher(liste)
+            self.page_dossiers.filtres.definir_enregistres(enregistres)
+            self.page_dossiers.definir_brouillons(nombre)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def rafraichir_listes(self) -> None:
+        contexte = self.contexte
+        if contexte is None:
+            return
+
+        def travail(_r):
+            from instruction.services import porteurs
+            from instruction.services.demarrage import relister
+
+            liste = relister(contexte)
+            with contexte.unite() as uow:
+                return liste, porteurs.lister(uow)
+
+        def fini(resultat) -> None:
+            liste, porteurs = resultat
+            self._lignes_affichees = liste.lignes
+            self.page_dossiers.afficher_dossiers(liste.lignes, liste.recherche, liste.axes)
+            self.page_porteurs.afficher(porteurs)
+            self.compter_brouillons()
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def compter_brouillons(self) -> None:
+        contexte = self.contexte
+        if contexte is None:
+            return
+
+        def travail(_r):
+            from instruction.services import brouillons
+
+            with contexte.unite() as uow:
+                return len(brouillons.lister(uow, "dossier:nouveau:"))
+
+        Travail(travail).lancer(self.page_dossiers.definir_brouillons, lambda e, t: journal.warning("%s", e))
+
+    def enregistrer_filtre(self, nom: str, valeurs: dict) -> None:
+        self._modifier_filtres(lambda uow, filtres: filtres.enregistrer(uow, nom, valeurs),
+                               f"Filtre « {nom} » enregistré.")
+
+    def supprimer_filtre(self, nom: str) -> None:
+        self._modifier_filtres(lambda uow, filtres: filtres.supprimer(uow, nom), f"Filtre « {nom} » supprimé.")
+
+    def _modifier_filtres(self, action, message: str) -> None:
+        contexte = self.contexte
+
+        def travail(_r):
+            from instruction.services import filtres
+
+            with contexte.unite() as uow:
+                action(uow, filtres)
+                uow.valider()
+            with contexte.unite() as uow:
+                return filtres.lister(uow)
+
+        def fini(enregistres) -> None:
+            self.page_dossiers.filtres.definir_enregistres(enregistres)
+            self.statusBar().showMessage(message, 6000)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
     # --- Démonstration --------------------------------------------------------------------------
 
     def _proposer_demo(self) -> None:
-        from instruction.services.demarrage import noter_demo_proposee
-
         reponse = QMessageBox.question(
             self,
             "Base vide",
@@ -195,10 +296,14 @@ class FenetrePrincipale(QMainWindow):
             "démonstration 2023 (AAP Contrat de ville, Cité éducative, projets d'initiative citoyenne) "
             "pour découvrir l'application ?",
         )
-        try:
-            noter_demo_proposee(self.contexte)
-        except Exception as erreur:  # noqa: BLE001 — la question n'est qu'un confort
-            journal.warning("Impossible de noter que la démonstration a été proposée : %s", erreur)
+        contexte = self.contexte
+
+        def noter(_r):
+            from instruction.services.demarrage import noter_demo_proposee
+
+            noter_demo_proposee(contexte)
+
+        Travail(noter).lancer(lambda _r: None, lambda e, t: journal.warning("Proposition de démo non notée : %s", e))
         if reponse == QMessageBox.StandardButton.Yes:
             self.remplir_demo()
 
@@ -211,15 +316,8 @@ class FenetrePrincipale(QMainWindow):
 
         def travail(rapport: Rapport):
             from instruction import demo
-            from instruction.services.demarrage import relister
 
             demo.remplir(contexte, progression=rapport.progression)
-            return relister(contexte)
-
-        def fini(resultat) -> None:
-            lignes, recherche = resultat
-            self.page_dossiers.afficher_dossiers(lignes, recherche)
-            self.statusBar().showMessage(f"Campagne de démonstration créée : {len(lignes)} dossiers.", 10000)
 
         def echec(erreur: BaseException, trace: str) -> None:
             self.action_demo.setEnabled(True)
@@ -228,18 +326,50 @@ class FenetrePrincipale(QMainWindow):
             )
             erreurs.montrer(erreur, trace, self)
 
+        def fini(_r) -> None:
+            self.statusBar().showMessage("Campagne de démonstration 2023 créée.", 10000)
+            self.rafraichir_listes()
+
         Travail(travail).lancer(fini, echec, self.statusBar().showMessage)
 
-    # --- Sauvegarde -------------------------------------------------------------------------------
+    # --- Export et sauvegarde ------------------------------------------------------------------------
+
+    def exporter_liste(self) -> None:
+        lignes = self.page_dossiers.lignes_a_exporter()
+        if not lignes:
+            self.statusBar().showMessage("Aucun dossier affiché : rien à exporter.", 5000)
+            return
+        import datetime as dt
+
+        from PySide6.QtWidgets import QFileDialog
+
+        nom = f"dossiers-{dt.date.today():%Y-%m-%d}.xlsx"
+        chemin, _filtre = QFileDialog.getSaveFileName(self, "Exporter la liste des dossiers", nom,
+                                                      "Classeur Excel (*.xlsx)")
+        if not chemin:
+            return
+        self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
+
+        def travail(_rapport: Rapport):
+            from pathlib import Path
+
+            from instruction.rapports.liste_dossiers import exporter
+
+            return exporter(lignes, Path(chemin))
+
+        Travail(travail).lancer(
+            lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000),
+            lambda erreur, trace: erreurs.montrer(erreur, trace, self),
+        )
 
     def sauvegarder(self) -> None:
         if self.contexte is None:
             return
         import datetime as dt
 
-        nom = f"instruction-{dt.date.today():%Y-%m-%d}.sqlite"
         from PySide6.QtWidgets import QFileDialog
 
+        nom = f"instruction-{dt.date.today():%Y-%m-%d}.sqlite"
         chemin, _filtre = QFileDialog.getSaveFileName(
             self, "Sauvegarder la base", nom, "Sauvegarde Instruction (*.sqlite)"
         )
@@ -257,35 +387,6 @@ class FenetrePrincipale(QMainWindow):
 
         Travail(travail).lancer(
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000),
-            lambda erreur, trace: erreurs.montrer(erreur, trace, self),
-        )
-
-    # --- Export ---------------------------------------------------------------------------------
-
-    def exporter_liste(self) -> None:
-        lignes = self.page_dossiers.modele.lignes_visibles()
-        if not lignes:
-            self.statusBar().showMessage("Aucun dossier affiché : rien à exporter.", 5000)
-            return
-        import datetime as dt
-
-        from PySide6.QtWidgets import QFileDialog
-
-        nom = f"dossiers-{dt.date.today():%Y-%m-%d}.xlsx"
-        chemin, _filtre = QFileDialog.getSaveFileName(self, "Exporter la liste des dossiers", nom, "Classeur Excel (*.xlsx)")
-        if not chemin:
-            return
-        self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
-
-        def travail(_rapport: Rapport):
-            from pathlib import Path
-
-            from instruction.rapports.liste_dossiers import exporter
-
-            return exporter(lignes, Path(chemin))
-
-        Travail(travail).lancer(
-            lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000),
             lambda erreur, trace: erreurs.montrer(erreur, trace, self),
         )
 
@@ -311,6 +412,9 @@ class FenetrePrincipale(QMainWindow):
             self.restoreGeometry(geometrie)
 
     def closeEvent(self, evenement: QCloseEvent) -> None:
+        if not self.travail.peut_quitter():
+            evenement.ignore()
+            return
         QSettings().setValue("fenetre_principale/geometrie", self.saveGeometry())
         if self.contexte is not None:
             self.contexte.fermer()

@@ -8,15 +8,14 @@ filtrer ne fait que recalculer cette liste.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from instruction import argent, dates, etats
 from instruction.horloge import maintenant
-from instruction.services.lignes import LigneDossier
+from instruction.services.lignes import LigneDossier, horodatage, jour
 from instruction.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,10 +51,10 @@ _TRI: dict[int, Callable[[LigneDossier], Any]] = {
     ANNEE: lambda l: l.annee,
     QUARTIERS: lambda l: l.quartiers,
     ETAT: lambda l: etats.libelle(l.etat),
-    DEPUIS: lambda l: l.etat_depuis,
+    DEPUIS: lambda l: str(l.etat_depuis),  # texte ISO ou datetime : même ordre une fois en texte
     COUT: lambda l: l.cout_total,
     SUBVENTION: lambda l: l.subvention_demandee,
-    DEPOT: lambda l: l.depose_le or dt.date.min,
+    DEPOT: lambda l: str(l.depose_le or ""),
 }
 
 
@@ -64,6 +63,8 @@ class ModeleDossiers(QAbstractTableModel):
         super().__init__(parent)
         self._lignes: list[LigneDossier] = []
         self._recherche: list[str] | None = []
+        self._axes: dict[int, tuple[str, ...]] | None = {}
+        self._criteres: dict[str, object] = {}
         self._visibles: list[int] = []
         self._filtre: list[str] = []
         self._tri: tuple[int, Qt.SortOrder] | None = None
@@ -72,31 +73,68 @@ class ModeleDossiers(QAbstractTableModel):
 
     # --- Données ---------------------------------------------------------------------
 
-    def remplacer(self, lignes: Sequence[LigneDossier], recherche: Sequence[str] | None = None) -> None:
-        """Nouvelles lignes, avec leurs textes de recherche s'ils sont déjà prêts.
+    def remplacer(
+        self, lignes: Sequence[LigneDossier], recherche: Sequence[str] | None = None,
+        axes: Mapping[int, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Nouvelles lignes, avec leurs textes de recherche et leurs axes s'ils sont déjà prêts.
 
-        Sans eux, le tableau s'affiche tout de suite et la recherche attend
-        ``definir_recherche`` (une saisie faite entre-temps s'applique à leur arrivée).
+        Sans eux, le tableau s'affiche tout de suite ; la recherche et le filtre par axe
+        attendent ``definir_recherche`` (une saisie faite entre-temps s'applique à leur arrivée).
         """
         self.beginResetModel()
         self._lignes = list(lignes)
         self._recherche = list(recherche) if recherche is not None else None
+        self._axes = dict(axes) if axes is not None else None
         self._cles_tri = {}
         self._maintenant = maintenant()
         self._calculer_visibles()
         self.endResetModel()
 
-    def definir_recherche(self, recherche: Sequence[str]) -> None:
+    def definir_recherche(self, recherche: Sequence[str], axes: Mapping[int, tuple[str, ...]]) -> None:
         if len(recherche) != len(self._lignes):
             raise ValueError("un texte de recherche par ligne")
         self._recherche = list(recherche)
-        if self._filtre:
+        self._axes = dict(axes)
+        if self._filtre or self._criteres:
             self.beginResetModel()
             self._calculer_visibles()
             self.endResetModel()
 
     def recherche_prete(self) -> bool:
         return self._recherche is not None
+
+    def definir_criteres(self, criteres: Mapping[str, object]) -> None:
+        """Filtres de la liste : ``campagne``, ``dispositif``, ``etat``, ``porteur`` (valeur exacte),
+        ``quartiers`` (ensemble de codes), ``axe``, ``financeur``. Une valeur vide ne filtre pas."""
+        criteres = {cle: valeur for cle, valeur in criteres.items() if valeur}
+        if criteres == self._criteres:
+            return
+        self.beginResetModel()
+        self._criteres = criteres
+        self._calculer_visibles()
+        self.endResetModel()
+
+    def _predicat(self):
+        c = self._criteres
+        if not c:
+            return None
+        campagne, dispositif, etat, porteur = c.get("campagne"), c.get("dispositif"), c.get("etat"), c.get("porteur")
+        quartiers, axe, financeur = c.get("quartiers"), c.get("axe"), c.get("financeur")
+        axes = self._axes or {}
+
+        def garder(ligne: LigneDossier) -> bool:
+            return (
+                (campagne is None or ligne.campagne_id == campagne)
+                and (dispositif is None or ligne.dispositif_code == dispositif)
+                and (etat is None or ligne.etat == etat)
+                and (porteur is None or ligne.porteur_id == porteur)
+                and (quartiers is None or not quartiers.isdisjoint(ligne.codes_quartiers))
+                and (axe is None or axe in axes.get(ligne.id, ()))
+                and (financeur is None or financeur in ligne.financeurs)
+            )
+
+        return garder
 
     def nombre_total(self) -> int:
         return len(self._lignes)
@@ -134,18 +172,24 @@ class ModeleDossiers(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _calculer_visibles(self) -> None:
-        if self._filtre and self._recherche is None:
-            return  # les textes de recherche arrivent : on garde l'affichage actuel
+        attend_axes = "axe" in self._criteres and self._axes is None
+        if (self._filtre and self._recherche is None) or attend_axes:
+            return  # les textes de recherche et les axes arrivent : on garde l'affichage actuel
         if self._filtre:
             filtre = self._filtre
             recherche = self._recherche
             if len(filtre) == 1:
                 mot = filtre[0]
-                self._visibles = [i for i, texte in enumerate(recherche) if mot in texte]
+                visibles = [i for i, texte in enumerate(recherche) if mot in texte]
             else:
-                self._visibles = [i for i, texte in enumerate(recherche) if all(m in texte for m in filtre)]
+                visibles = [i for i, texte in enumerate(recherche) if all(m in texte for m in filtre)]
         else:
-            self._visibles = list(range(len(self._lignes)))
+            visibles = range(len(self._lignes))
+        garder = self._predicat()
+        if garder is not None:
+            lignes = self._lignes
+            visibles = [i for i in visibles if garder(lignes[i])]
+        self._visibles = list(visibles)
         self._ordonner()
 
     def _ordonner(self) -> None:
@@ -191,7 +235,7 @@ class ModeleDossiers(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and colonne in (INTITULE, PORTEUR, QUARTIERS):
             return self._texte(ligne, colonne)
         if role == Qt.ItemDataRole.ToolTipRole and colonne == DEPUIS:
-            return f"Dans l'état « {etats.libelle(ligne.etat)} » depuis le {dates.formater_horodatage(ligne.etat_depuis)}"
+            return f"Dans l'état « {etats.libelle(ligne.etat)} » depuis le {dates.formater_horodatage(horodatage(ligne.etat_depuis))}"
         if role == ID_ROLE:
             return ligne.id
         return None
@@ -212,11 +256,11 @@ class ModeleDossiers(QAbstractTableModel):
         if colonne == ETAT:
             return etats.libelle(ligne.etat)
         if colonne == DEPUIS:
-            return dates.formater_duree(dates.duree_en_jours(ligne.etat_depuis, self._maintenant))
+            return dates.formater_duree(dates.duree_en_jours(horodatage(ligne.etat_depuis), self._maintenant))
         if colonne == COUT:
             return argent.formater_centimes(ligne.cout_total)
         if colonne == SUBVENTION:
             return argent.formater_centimes(ligne.subvention_demandee)
         if colonne == DEPOT:
-            return dates.formater(ligne.depose_le)
+            return dates.formater(jour(ligne.depose_le))
         return ""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from instruction import nombres
 from instruction.services.lignes import LigneDossier
 from instruction.ui import modele_dossiers as md
+from instruction.ui.barre_filtres import BarreFiltres
 
 # Largeurs de départ pensées pour un écran de portable de bureau (1366 pixels) :
 # l'intitulé prend le reste ; l'utilisateur peut tout redimensionner et déplacer.
@@ -41,10 +42,19 @@ class PageDossiers(QWidget):
     demo_demandee = Signal()
     reessai_demande = Signal()
     export_demande = Signal()
+    ouverture_demandee = Signal(list)  # identifiants des dossiers à ouvrir
+    nouveau_demande = Signal()
+    brouillons_demandes = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.modele = md.ModeleDossiers(self)
+        self.filtres = BarreFiltres()
+        self.filtres.change.connect(self._appliquer_criteres)
+        self.filtres.effacer.clicked.connect(self.effacer_filtres)
+        self.filtres.bouton_enregistrer.clicked.connect(self.filtres.demander_enregistrement)
+        self.filtres.bouton_supprimer.clicked.connect(self.filtres.demander_suppression)
+        self.filtres.enregistres.activated.connect(self._choisir_filtre_enregistre)
 
         self.recherche = QLineEdit()
         self.recherche.setPlaceholderText("Rechercher un numéro, un intitulé, un porteur, un quartier, un état…")
@@ -55,11 +65,23 @@ class PageDossiers(QWidget):
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
         self.bouton_export = QPushButton("Exporter (Excel)…")
-        self.bouton_export.setToolTip("Enregistrer les dossiers affichés, dans l'ordre affiché, dans un classeur .xlsx")
+        self.bouton_export.setToolTip(
+            "Enregistrer dans un classeur .xlsx les dossiers affichés (ou ceux sélectionnés), dans l'ordre affiché"
+        )
         self.bouton_export.clicked.connect(self.export_demande)
+        self.bouton_nouveau = QPushButton("&Nouveau dossier")
+        self.bouton_nouveau.setToolTip("Saisir un nouveau dossier (Ctrl+N)")
+        self.bouton_nouveau.clicked.connect(self.nouveau_demande)
+        self.bouton_brouillons = QPushButton("Brouillons")
+        self.bouton_brouillons.setToolTip("Reprendre un nouveau dossier laissé en brouillon")
+        self.bouton_brouillons.clicked.connect(self.brouillons_demandes)
+        self.bouton_brouillons.hide()
         barre = QHBoxLayout()
         barre.addWidget(self.recherche, 1)
         barre.addWidget(self.compte)
+        barre.addWidget(self.filtres.barre_enregistres)
+        barre.addWidget(self.bouton_nouveau)
+        barre.addWidget(self.bouton_brouillons)
         barre.addWidget(self.bouton_export)
 
         self.table = QTableView()
@@ -82,6 +104,9 @@ class PageDossiers(QWidget):
             entete.resizeSection(colonne, largeur)
         entete.setSectionResizeMode(md.INTITULE, QHeaderView.ResizeMode.Stretch)
         entete.setMinimumSectionSize(50)
+        self.table.doubleClicked.connect(lambda _index: self.ouvrir_selection())
+        self.table.activated.connect(lambda _index: self.ouvrir_selection())
+        self.table.setToolTip("Double-cliquer (ou Entrée) pour ouvrir ; Ctrl ou Maj pour choisir plusieurs dossiers")
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -109,6 +134,7 @@ class PageDossiers(QWidget):
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(8, 8, 8, 8)
         disposition.addLayout(barre)
+        disposition.addWidget(self.filtres)
         disposition.addWidget(self.pile, 1)
         self.afficher_message("Ouverture de la base de données…")
 
@@ -122,8 +148,12 @@ class PageDossiers(QWidget):
         self.bouton_export.setEnabled(False)
         self.pile.setCurrentIndex(1)
 
-    def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None) -> None:
-        self.modele.remplacer(lignes, recherche)
+    def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None,
+                          axes: dict[int, tuple[str, ...]] | None = None) -> None:
+        selection = set(self.ids_selectionnes())
+        self.modele.remplacer(lignes, recherche, axes)
+        self.filtres.definir_lignes(lignes)
+        self._reselectionner(selection)
         if not lignes:
             self.afficher_message(
                 "La base ne contient encore aucun dossier.\n"
@@ -141,7 +171,57 @@ class PageDossiers(QWidget):
         """Les textes de recherche sont arrivés : une saisie en attente vient d'être appliquée."""
         self._mettre_a_jour_compte()
 
+    # --- Filtres ------------------------------------------------------------------------------
+
+    def _appliquer_criteres(self) -> None:
+        self.modele.definir_criteres(self.filtres.criteres())
+        self._mettre_a_jour_compte()
+
+    def effacer_filtres(self) -> None:
+        self.recherche.clear()
+        self.filtres.appliquer({})
+
+    def _choisir_filtre_enregistre(self, _rang: int) -> None:
+        valeurs = self.filtres.filtre_enregistre(self.filtres.enregistres.currentData() or "")
+        if valeurs is not None:
+            self.recherche.setText(valeurs.get("recherche", ""))
+            self.filtres.appliquer(valeurs)
+
+    def definir_brouillons(self, nombre: int) -> None:
+        self.bouton_brouillons.setText(f"Brouillons ({nombre})")
+        self.bouton_brouillons.setVisible(nombre > 0)
+
+    # --- Sélection ----------------------------------------------------------------------------
+
+    def ids_selectionnes(self) -> list[int]:
+        rangs = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.modele.ligne(r).id for r in rangs if r < self.modele.rowCount()]
+
+    def lignes_a_exporter(self) -> list[LigneDossier]:
+        """Les dossiers sélectionnés s'il y en a plusieurs, sinon tous ceux affichés."""
+        rangs = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if len(rangs) > 1:
+            return [self.modele.ligne(r) for r in rangs]
+        return self.modele.lignes_visibles()
+
+    def ouvrir_selection(self) -> None:
+        ids = self.ids_selectionnes()
+        if ids:
+            self.ouverture_demandee.emit(ids)
+
+    def _reselectionner(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        for rang in range(self.modele.rowCount()):
+            if self.modele.ligne(rang).id in ids:
+                selection.select(self.modele.index(rang, 0), self.modele.index(rang, self.modele.columnCount() - 1))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     def _filtrer(self, texte: str) -> None:
+        self.filtres.recherche = texte
         self.modele.filtrer(texte)
         self._mettre_a_jour_compte()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from instruction import argent, dates, source
 from instruction import referentiel as r
 from instruction.texte import mots, pour_recherche
+from instruction.ui.outils_qt import changer_filtre
 
 ROLE_FICHE = Qt.ItemDataRole.UserRole + 1
 ROLE_RECHERCHE = Qt.ItemDataRole.UserRole + 2
@@ -44,13 +45,7 @@ class _FiltreArbre(QSortFilterProxyModel):
         self._mots: list[str] = []
 
     def definir(self, requete: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9
-            self.beginFilterChange()
-            self._mots = mots(requete)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._mots = mots(requete)
-            self.invalidateFilter()
+        changer_filtre(self, lambda: setattr(self, "_mots", mots(requete)))
 
     def filterAcceptsRow(self, rangee: int, parent: QModelIndex) -> bool:
         """Une entrée est visible si elle ou l'un de ses ancêtres répond à la recherche

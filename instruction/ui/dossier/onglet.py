@@ -1,0 +1,507 @@
+"""L'onglet d'un dossier : en-tête, sections du formulaire, enregistrement et brouillon.
+
+* Ctrl+S enregistre. Une saisie invalide n'est pas enregistrée : chaque erreur
+  s'affiche sous son champ, le curseur va sur la première, et la saisie est gardée
+  en brouillon (rien de ce qui a été tapé n'est perdu).
+* Un budget déséquilibré ou une pièce manquante n'empêchent pas d'enregistrer :
+  ils empêchent seulement de déclarer le dossier complet.
+* Quinze secondes après une modification, la saisie est gardée en brouillon ; fermer
+  l'onglet avec des modifications demande quoi en faire.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import dates, etats
+from instruction import dossier as d
+from instruction.services.dossier import FicheDossier, Options
+from instruction.ui import erreurs
+from instruction.ui.dossier.section import Environnement
+from instruction.ui.dossier.section_action import SectionAction
+from instruction.ui.dossier.section_budget import SectionBudget
+from instruction.ui.dossier.section_calendrier import SectionCalendrier
+from instruction.ui.dossier.section_evaluation import SectionEvaluation
+from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
+from instruction.ui.dossier.section_publics import SectionPublics
+from instruction.ui.travail import Travail
+
+journal = logging.getLogger(__name__)
+DELAI_BROUILLON_MS = 15_000
+
+
+def cle_brouillon(dossier_id: int | None) -> str:
+    return f"dossier:{dossier_id}" if dossier_id else f"dossier:nouveau:{uuid.uuid4().hex[:12]}"
+
+
+class OngletDossier(QWidget):
+    enregistre = Signal(int)
+    titre_change = Signal()
+    fermeture_voulue = Signal()  # après « enregistrer puis fermer »
+    porteur_a_creer = Signal()
+    campagne_a_creer = Signal()
+
+    def __init__(self, contexte, referentiel, fiche: FicheDossier, options: Options, cle: str | None = None) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.fiche = fiche
+        self.cle = cle or cle_brouillon(fiche.id)
+        self.modifie = False
+        self._remplissage = False
+        self._fermer_apres = False
+        self.env = Environnement(referentiel, options, fiche.dispositif)
+
+        self.titre = QLabel()
+        self.titre.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.titre.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.etat = QLabel()
+        self.completude = QLabel()
+        self.completude.setWordWrap(True)
+        self.completude.linkActivated.connect(lambda _l: self.montrer_manques())
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.bouton_enregistrer = QPushButton("&Enregistrer")
+        self.bouton_enregistrer.setToolTip("Enregistrer le dossier (Ctrl+S)")
+        self.bouton_enregistrer.clicked.connect(self.enregistrer)
+        self.bouton_complet = QPushButton("Déclarer &complet")
+        self.bouton_complet.setToolTip("Vérifie le budget, les pièces et les informations exigées")
+        self.bouton_complet.clicked.connect(self.declarer_complet)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.enregistrer)
+
+        entete = QHBoxLayout()
+        gauche = QVBoxLayout()
+        gauche.addWidget(self.titre)
+        ligne_etat = QHBoxLayout()
+        ligne_etat.addWidget(self.etat)
+        ligne_etat.addWidget(self.completude, 1)
+        gauche.addLayout(ligne_etat)
+        entete.addLayout(gauche, 1)
+        entete.addWidget(self.bouton_complet)
+        entete.addWidget(self.bouton_enregistrer)
+
+        self.action = SectionAction(self.env)
+        self.publics = SectionPublics(self.env)
+        self.calendrier = SectionCalendrier(self.env)
+        self.evaluation = SectionEvaluation(self.env)
+        self.budget = SectionBudget(self.env)
+        self.pieces = SectionPieces()
+        self.sections = (self.action, self.publics, self.calendrier, self.evaluation, self.budget)
+        self.onglets = QTabWidget()
+        for rang, (section, titre) in enumerate(
+            (
+                (self.action, "&1 Action"),
+                (self.publics, "&2 Publics et territoire"),
+                (self.calendrier, "&3 Calendrier et séances"),
+                (self.evaluation, "&4 Moyens et évaluation"),
+                (self.budget, "&5 Budget prévisionnel"),
+                (self.pieces, "&6 Pièces jointes"),
+            )
+        ):
+            self.onglets.addTab(section, titre)
+            QShortcut(QKeySequence(f"Alt+{rang + 1}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
+        for section in self.sections:
+            section.modifie.connect(self._sur_modification)
+        self.action.porteur_change.connect(self._porteur_change)
+        self.action.campagne.currentIndexChanged.connect(self._campagne_change)
+        self.action.nouveau_porteur_demande.connect(self.porteur_a_creer)
+        self.action.nouvelle_campagne_demandee.connect(self.campagne_a_creer)
+        self.pieces.ajout_demande.connect(self.joindre_piece)
+        self.pieces.ouverture_demandee.connect(self.ouvrir_piece)
+        self.pieces.enregistrement_demande.connect(self.enregistrer_piece_sous)
+        self.pieces.retrait_demande.connect(self.retirer_piece)
+
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addLayout(entete)
+        disposition.addWidget(self.message)
+        disposition.addWidget(self.onglets, 1)
+
+        self._minuterie = QTimer(self)
+        self._minuterie.setSingleShot(True)
+        self._minuterie.setInterval(DELAI_BROUILLON_MS)
+        self._minuterie.timeout.connect(self.garder_brouillon)
+        self.remplir(d.saisie_depuis(fiche.donnees))
+        self._afficher_fiche()
+
+    # --- Remplir et lire le formulaire ----------------------------------------------------------
+
+    def remplir(self, saisie: d.SaisieDossier, *, modifie: bool = False) -> None:
+        self._remplissage = True
+        try:
+            for section in self.sections:
+                section.remplir(saisie)
+        finally:
+            self._remplissage = False
+        self._campagne_change()
+        self._marquer(modifie)
+
+    def saisie(self) -> d.SaisieDossier:
+        saisie = d.SaisieDossier()
+        for section in self.sections:
+            section.completer(saisie)
+        return saisie
+
+    def _sur_modification(self) -> None:
+        if self._remplissage:
+            return
+        self._marquer(True)
+        self._minuterie.start()
+
+    def _marquer(self, modifie: bool) -> None:
+        if modifie != self.modifie:
+            self.modifie = modifie
+            self.titre_change.emit()
+        self._afficher_titre()
+
+    @property
+    def titre_onglet(self) -> str:
+        base = self.fiche.numero or "Nouveau dossier"
+        return f"{base} *" if self.modifie else base
+
+    def _afficher_titre(self) -> None:
+        intitule = self.action.intitule.text().strip() or "(sans intitulé)"
+        self.titre.setText(f"{self.fiche.numero or 'Nouveau dossier'} — {intitule}" + (" *" if self.modifie else ""))
+
+    def _afficher_fiche(self) -> None:
+        fiche = self.fiche
+        self._afficher_titre()
+        if fiche.id is None:
+            self.etat.setText("Pas encore enregistré")
+        else:
+            depuis = dates.formater(fiche.etat_depuis.date()) if fiche.etat_depuis else ""
+            self.etat.setText(f"État : <b>{etats.libelle(fiche.etat)}</b> depuis le {depuis} — déposé le "
+                              f"{dates.formater(fiche.depose_le)}")
+        if fiche.id is None:
+            self.completude.setText("")
+        elif fiche.complet:
+            self.completude.setText(f"<span style='color:#1b6e20'>Déclaré complet le "
+                                    f"{dates.formater_horodatage(fiche.complet_le)}</span>")
+        elif fiche.manques:
+            self.completude.setText(f"<span style='color:#8a5300'>Incomplet : {len(fiche.manques)} point(s) à "
+                                    f"régler</span> (<a href='manques'>voir</a>)")
+        else:
+            self.completude.setText("Complet, pas encore déclaré.")
+        self.bouton_complet.setEnabled(fiche.id is not None and not fiche.complet)
+        self.pieces.afficher(fiche.pieces, [m.removeprefix("Pièce manquante : ").rstrip(".") for m in fiche.manques
+                                            if m.startswith("Pièce manquante")], fiche.id is not None)
+
+    def _campagne_change(self, *_args) -> None:
+        code = self.action.campagne.currentData()
+        campagne = next((c for c in self.env.options.campagnes if str(c.id) == code), None)
+        self.env.dispositif = campagne.dispositif if campagne else None
+        self.calendrier._verifier_temps_scolaire()
+
+    def _porteur_change(self, porteur_id: int) -> None:
+        contexte, sauf = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                return service.dossiers_precedents(uow, porteur_id, sauf)
+
+        Travail(travail).lancer(self.action.definir_precedents, lambda e, t: erreurs.montrer(e, t, self))
+
+    def definir_options(self, options: Options, *, campagne: int | None = None, porteur: int | None = None) -> None:
+        self.env.options = options
+        self.action.definir_options()
+        if campagne:
+            from instruction.ui.champs import choisir
+
+            choisir(self.action.campagne, str(campagne))
+        if porteur:
+            from instruction.ui.champs import choisir
+
+            choisir(self.action.porteur, str(porteur))
+
+    # --- Enregistrer ---------------------------------------------------------------------------
+
+    def valider(self) -> d.DonneesDossier | None:
+        """Les données si la saisie est valide ; sinon, erreurs affichées et brouillon gardé."""
+        from instruction.validation import SaisieInvalide
+
+        saisie = self.saisie()
+        try:
+            donnees = d.valider(saisie, self.env.quartiers)
+        except SaisieInvalide as erreur:
+            par_champ: dict[str, str] = {}
+            for e in erreur.erreurs:
+                par_champ.setdefault(e.champ, e.message)
+            self.afficher_erreurs(par_champ)
+            nombre = len(erreur.erreurs)
+            self.message.setText(
+                f"<span style='color:#b00020'><b>{nombre} erreur(s) à corriger</b> avant d'enregistrer. "
+                "Votre saisie est gardée en brouillon.</span>"
+            )
+            self.garder_brouillon(saisie)
+            return None
+        self.afficher_erreurs({})
+        return donnees
+
+    def afficher_erreurs(self, par_champ: dict[str, str]) -> None:
+        premier = None
+        for rang, section in enumerate(self.sections):
+            widget = section.afficher_erreurs(par_champ)
+            if widget is not None and premier is None:
+                premier = (rang, widget)
+        if premier is not None:
+            self.onglets.setCurrentIndex(premier[0])
+            premier[1].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def enregistrer(self) -> None:
+        donnees = self.valider()
+        if donnees is None:
+            self._fermer_apres = False
+            return
+        self.bouton_enregistrer.setEnabled(False)
+        self.message.setText("Enregistrement…")
+        contexte, dossier_id, cle = self.contexte, self.fiche.id, self.cle
+
+        def travail(_r):
+            from instruction.services import brouillons
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                identifiant = service.enregistrer(uow, dossier_id, donnees)
+                brouillons.supprimer(uow, cle)
+                uow.valider()
+            with contexte.unite() as uow:
+                return service.lire(uow, identifiant)
+
+        Travail(travail).lancer(self._enregistre, self._echec_enregistrement)
+
+    def _enregistre(self, fiche: FicheDossier) -> None:
+        self._minuterie.stop()
+        nouveau = self.fiche.id is None
+        self.fiche = fiche
+        self.cle = cle_brouillon(fiche.id)
+        self.bouton_enregistrer.setEnabled(True)
+        self.remplir(d.saisie_depuis(fiche.donnees))
+        self._afficher_fiche()
+        self.message.setText(
+            f"<span style='color:#1b6e20'>Dossier {'créé' if nouveau else 'enregistré'} : {fiche.numero}.</span>"
+        )
+        self.enregistre.emit(fiche.id)
+        if self._fermer_apres:
+            self.fermeture_voulue.emit()
+
+    def _echec_enregistrement(self, erreur: BaseException, trace: str) -> None:
+        self._fermer_apres = False
+        self.bouton_enregistrer.setEnabled(True)
+        self.message.setText("<span style='color:#b00020'>L'enregistrement a échoué ; votre saisie est intacte "
+                             "et gardée en brouillon.</span>")
+        self.garder_brouillon()
+        erreurs.montrer(erreur, trace, self)
+
+    def declarer_complet(self) -> None:
+        if self.fiche.id is None:
+            return
+        if self.modifie:
+            QMessageBox.information(self, "Déclarer complet", "Enregistrez d'abord vos modifications (Ctrl+S).")
+            return
+        contexte, dossier_id = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.erreurs import DonneesInvalides
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                try:
+                    service.declarer_complet(uow, dossier_id)
+                except DonneesInvalides:
+                    pass  # la fiche relue dit ce qui manque
+                else:
+                    uow.valider()
+            with contexte.unite() as uow:
+                return service.lire(uow, dossier_id)
+
+        def fini(fiche: FicheDossier) -> None:
+            self.fiche = fiche
+            self._afficher_fiche()
+            if fiche.complet:
+                self.message.setText("<span style='color:#1b6e20'>Dossier déclaré complet.</span>")
+                self.enregistre.emit(fiche.id)
+            else:
+                self.montrer_manques()
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def montrer_manques(self) -> None:
+        if not self.fiche.manques:
+            return
+        boite = QMessageBox(self)
+        boite.setIcon(QMessageBox.Icon.Warning)
+        boite.setWindowTitle("Dossier incomplet")
+        boite.setText("Le dossier ne peut pas être déclaré complet :")
+        boite.setInformativeText("\n".join(f"• {m}" for m in self.fiche.manques))
+        boite.open()
+
+    # --- Brouillon et fermeture ------------------------------------------------------------------
+
+    def garder_brouillon(self, saisie: d.SaisieDossier | None = None) -> None:
+        saisie = saisie or self.saisie()
+        contexte, cle = self.contexte, self.cle
+        titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
+
+        def travail(_r):
+            from instruction.services import brouillons
+
+            with contexte.unite() as uow:
+                brouillons.garder(uow, cle, titre, saisie.en_json())
+                uow.valider()
+
+        Travail(travail).lancer(lambda _r: None, lambda e, t: journal.warning("Brouillon non gardé : %s", e))
+
+    def garder_brouillon_maintenant(self) -> None:
+        """À la fermeture de l'application : écrit le brouillon tout de suite (sans fil d'arrière-plan)."""
+        from instruction.services import brouillons
+
+        saisie = self.saisie()
+        titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
+        with self.contexte.unite() as uow:
+            brouillons.garder(uow, self.cle, titre, saisie.en_json())
+            uow.valider()
+
+    def demander_fermeture(self) -> bool:
+        """``True`` si l'onglet peut se fermer tout de suite."""
+        if not self.modifie:
+            return True
+        boite = QMessageBox(self)
+        boite.setIcon(QMessageBox.Icon.Question)
+        boite.setWindowTitle("Modifications non enregistrées")
+        boite.setText(f"Le dossier « {self.titre_onglet.rstrip(' *')} » a des modifications non enregistrées.")
+        boite.setInformativeText("Que voulez-vous en faire ?")
+        enregistrer = boite.addButton("Enregistrer", QMessageBox.ButtonRole.AcceptRole)
+        brouillon = boite.addButton("Garder en brouillon", QMessageBox.ButtonRole.ActionRole)
+        abandonner = boite.addButton("Abandonner les modifications", QMessageBox.ButtonRole.DestructiveRole)
+        boite.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        boite.setDefaultButton(enregistrer)
+        boite.exec()
+        choix = boite.clickedButton()
+        if choix is enregistrer:
+            self._fermer_apres = True
+            self.enregistrer()
+            return False
+        if choix is brouillon:
+            self._minuterie.stop()
+            self.garder_brouillon()
+            return True
+        if choix is abandonner:
+            self._minuterie.stop()
+            contexte, cle = self.contexte, self.cle
+
+            def travail(_r):
+                from instruction.services import brouillons
+
+                with contexte.unite() as uow:
+                    brouillons.supprimer(uow, cle)
+                    uow.valider()
+
+            Travail(travail).lancer(lambda _r: None, lambda e, t: journal.warning("Brouillon non supprimé : %s", e))
+            return True
+        return False
+
+    # --- Pièces jointes ------------------------------------------------------------------------------
+
+    def joindre_piece(self) -> None:
+        chemin, _filtre = QFileDialog.getOpenFileName(self, "Joindre une pièce", "", "Tous les fichiers (*)")
+        if not chemin:
+            return
+        dialogue = DialogueTypePiece(Path(chemin).name, self)
+        if dialogue.exec() != DialogueTypePiece.DialogCode.Accepted:
+            return
+        type_piece, date_piece = dialogue.type.currentData(), dialogue.date_piece
+        contexte, dossier_id = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.services import dossier as service
+            from instruction.services import pieces
+
+            contenu = pieces.lire_fichier(Path(chemin))
+            with contexte.unite() as uow:
+                pieces.ajouter(uow, dossier_id, type_piece, Path(chemin).name, contenu, date_piece)
+                uow.valider()
+            with contexte.unite() as uow:
+                return service.lire(uow, dossier_id)
+
+        self.message.setText("Lecture de la pièce…")
+        Travail(travail).lancer(self._pieces_changees, lambda e, t: erreurs.montrer(e, t, self))
+
+    def _pieces_changees(self, fiche: FicheDossier) -> None:
+        self.fiche.pieces, self.fiche.manques, self.fiche.complet_le = fiche.pieces, fiche.manques, fiche.complet_le
+        self._afficher_fiche()
+        self.message.setText("")
+
+    def ouvrir_piece(self, piece_id: int) -> None:
+        def ecrire(nom_contenu) -> None:
+            nom, contenu = nom_contenu
+            dossier = Path(tempfile.mkdtemp(prefix="instruction-piece-"))
+            fichier = dossier / nom
+            fichier.write_bytes(contenu)
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier))):
+                QMessageBox.information(self, "Ouvrir la pièce",
+                                        f"Aucun logiciel n'a pu ouvrir la pièce. Elle est enregistrée ici :\n{fichier}")
+
+        self._contenu_piece(piece_id, ecrire)
+
+    def enregistrer_piece_sous(self, piece_id: int) -> None:
+        def ecrire(nom_contenu) -> None:
+            nom, contenu = nom_contenu
+            chemin, _f = QFileDialog.getSaveFileName(self, "Enregistrer la pièce sous", nom)
+            if chemin:
+                try:
+                    Path(chemin).write_bytes(contenu)
+                except OSError as erreur:
+                    from instruction.erreurs import ErreurInstruction
+
+                    erreurs.montrer(ErreurInstruction(f"Impossible d'écrire « {chemin} » : {erreur.strerror}."), "", self)
+
+        self._contenu_piece(piece_id, ecrire)
+
+    def _contenu_piece(self, piece_id: int, suite) -> None:
+        contexte = self.contexte
+
+        def travail(_r):
+            from instruction.services import pieces
+
+            with contexte.unite() as uow:
+                return pieces.contenu(uow, piece_id)
+
+        Travail(travail).lancer(suite, lambda e, t: erreurs.montrer(e, t, self))
+
+    def retirer_piece(self, piece_id: int) -> None:
+        piece = next((p for p in self.fiche.pieces if p.id == piece_id), None)
+        if piece is None:
+            return
+        reponse = QMessageBox.question(self, "Retirer la pièce", f"Retirer « {piece.nom_fichier} » du dossier ?")
+        if reponse != QMessageBox.StandardButton.Yes:
+            return
+        contexte, dossier_id = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.services import dossier as service
+            from instruction.services import pieces
+
+            with contexte.unite() as uow:
+                pieces.retirer(uow, piece_id)
+                uow.valider()
+            with contexte.unite() as uow:
+                return service.lire(uow, dossier_id)
+
+        Travail(travail).lancer(self._pieces_changees, lambda e, t: erreurs.montrer(e, t, self))

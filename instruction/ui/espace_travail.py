@@ -1,0 +1,308 @@
+"""Les onglets de travail : un onglet par dossier ou porteur ouvert, et leur fermeture sans perte.
+
+Un dossier déjà ouvert n'est pas ouvert deux fois : son onglet revient au premier plan.
+Fermer un onglet modifié demande quoi faire des modifications ; quitter l'application
+garde en brouillon tout ce qui n'est pas enregistré.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import dates
+from instruction.ui import erreurs
+from instruction.ui.travail import Travail
+
+journal = logging.getLogger(__name__)
+
+
+class EspaceTravail(QObject):
+    dossier_enregistre = Signal(int)
+    porteur_enregistre = Signal(int)
+    brouillons_changes = Signal()
+
+    def __init__(self, onglets: QTabWidget, fixes: int, contexte: Callable, referentiel: Callable,
+                 fenetre: QWidget) -> None:
+        super().__init__(fenetre)
+        self.onglets = onglets
+        self.fixes = fixes  # les premiers onglets (listes, référentiel) ne se ferment pas
+        self._contexte = contexte
+        self._referentiel = referentiel
+        self.fenetre = fenetre
+        onglets.setTabsClosable(True)
+        for rang in range(fixes):
+            onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.RightSide, None)
+        onglets.tabCloseRequested.connect(self.fermer)
+
+    # --- Onglets ouverts ---------------------------------------------------------------------------
+
+    def onglets_de_travail(self) -> list[QWidget]:
+        return [self.onglets.widget(i) for i in range(self.fixes, self.onglets.count())]
+
+    def _cherche(self, genre: str, identifiant: int | None) -> QWidget | None:
+        from instruction.ui.dossier.onglet import OngletDossier
+        from instruction.ui.porteur.onglet import OngletPorteur
+
+        classe = OngletDossier if genre == "dossier" else OngletPorteur
+        for widget in self.onglets_de_travail():
+            if isinstance(widget, classe) and identifiant is not None and widget.fiche.id == identifiant:
+                return widget
+        return None
+
+    def _ajouter(self, widget: QWidget, infobulle: str = "") -> None:
+        rang = self.onglets.addTab(widget, widget.titre_onglet)
+        self.onglets.setTabToolTip(rang, infobulle)
+        self.onglets.setCurrentIndex(rang)
+        widget.titre_change.connect(lambda w=widget: self._retitrer(w))
+
+    def _retitrer(self, widget: QWidget) -> None:
+        rang = self.onglets.indexOf(widget)
+        if rang >= 0:
+            self.onglets.setTabText(rang, widget.titre_onglet)
+
+    def fermer(self, rang: int) -> None:
+        if rang < self.fixes:
+            return
+        widget = self.onglets.widget(rang)
+        if widget.demander_fermeture():
+            self._retirer(widget)
+
+    def fermer_courant(self) -> None:
+        self.fermer(self.onglets.currentIndex())
+
+    def _retirer(self, widget: QWidget) -> None:
+        rang = self.onglets.indexOf(widget)
+        if rang >= 0:
+            self.onglets.removeTab(rang)
+            widget.deleteLater()
+            self.brouillons_changes.emit()
+
+    def peut_quitter(self) -> bool:
+        """Avant de quitter : les modifications non enregistrées sont gardées en brouillon."""
+        modifies = [w for w in self.onglets_de_travail() if getattr(w, "modifie", False)]
+        if not modifies:
+            return True
+        from instruction.ui.dossier.onglet import OngletDossier
+
+        dossiers = [w for w in modifies if isinstance(w, OngletDossier)]
+        autres = [w for w in modifies if not isinstance(w, OngletDossier)]
+        texte = f"{len(modifies)} onglet(s) ont des modifications non enregistrées."
+        if dossiers:
+            texte += f"\nLes {len(dossiers)} dossier(s) seront gardés en brouillon et proposés à leur réouverture."
+        if autres:
+            texte += f"\nLes modifications de {len(autres)} fiche(s) de porteur seront perdues."
+        reponse = QMessageBox.question(
+            self.fenetre, "Quitter", texte + "\n\nQuitter ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        )
+        if reponse != QMessageBox.StandardButton.Yes:
+            return False
+        for onglet in dossiers:
+            try:
+                onglet.garder_brouillon_maintenant()
+            except Exception as erreur:  # noqa: BLE001 — prévenir plutôt que perdre
+                erreurs.montrer(erreur, "", self.fenetre)
+                return False
+        return True
+
+    # --- Dossiers -------------------------------------------------------------------------------------
+
+    def ouvrir_dossiers(self, ids: list[int]) -> None:
+        for identifiant in ids[:20]:
+            self.ouvrir_dossier(identifiant)
+        if len(ids) > 20:
+            self.fenetre.statusBar().showMessage("Vingt dossiers au plus s'ouvrent à la fois.", 8000)
+
+    def ouvrir_dossier(self, dossier_id: int | None, cle: str | None = None) -> None:
+        existant = self._cherche("dossier", dossier_id)
+        if existant is not None:
+            self.onglets.setCurrentWidget(existant)
+            return
+        contexte = self._contexte()
+        if contexte is None:
+            return
+        from instruction.ui.dossier.onglet import cle_brouillon
+
+        cle = cle or cle_brouillon(dossier_id)
+
+        def travail(_r):
+            from instruction.services import brouillons
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                fiche = service.lire(uow, dossier_id) if dossier_id else service.nouvelle_fiche()
+                options = service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
+                brouillon = brouillons.lire(uow, cle)
+            return fiche, options, brouillon
+
+        self.fenetre.statusBar().showMessage("Ouverture du dossier…", 3000)
+        Travail(travail).lancer(lambda r: self._dossier_lu(*r, cle), lambda e, t: erreurs.montrer(e, t, self.fenetre))
+
+    def _dossier_lu(self, fiche, options, brouillon, cle: str) -> None:
+        from instruction import dossier as d
+        from instruction.ui.dossier.onglet import OngletDossier
+
+        existant = self._cherche("dossier", fiche.id)
+        if existant is not None:
+            self.onglets.setCurrentWidget(existant)
+            return
+        onglet = OngletDossier(self._contexte(), self._referentiel(), fiche, options, cle)
+        onglet.enregistre.connect(self.dossier_enregistre)
+        onglet.enregistre.connect(lambda _i, o=onglet: self._retitrer(o))
+        onglet.fermeture_voulue.connect(lambda o=onglet: self._retirer(o))
+        onglet.porteur_a_creer.connect(lambda o=onglet: self.nouveau_porteur(o))
+        onglet.campagne_a_creer.connect(lambda o=onglet: self.nouvelle_campagne(o))
+        self._ajouter(onglet, fiche.donnees.intitule)
+        if brouillon is not None:
+            if fiche.id is None or self._reprendre(brouillon, onglet):
+                onglet.remplir(d.SaisieDossier.depuis_json(brouillon.contenu), modifie=True)
+                onglet.message.setText(f"Brouillon du {dates.formater_horodatage(brouillon.modifie_le)} repris : "
+                                       "enregistrez pour le garder.")
+
+    def _reprendre(self, brouillon, onglet) -> bool:
+        boite = QMessageBox(onglet)
+        boite.setIcon(QMessageBox.Icon.Question)
+        boite.setWindowTitle("Brouillon non enregistré")
+        boite.setText(f"Ce dossier a un brouillon non enregistré du {dates.formater_horodatage(brouillon.modifie_le)}.")
+        reprendre = boite.addButton("Reprendre le brouillon", QMessageBox.ButtonRole.AcceptRole)
+        supprimer = boite.addButton("Supprimer le brouillon", QMessageBox.ButtonRole.DestructiveRole)
+        boite.setDefaultButton(reprendre)
+        boite.exec()
+        if boite.clickedButton() is supprimer:
+            contexte, cle = self._contexte(), brouillon.cle
+
+            def travail(_r):
+                from instruction.services import brouillons
+
+                with contexte.unite() as uow:
+                    brouillons.supprimer(uow, cle)
+                    uow.valider()
+
+            Travail(travail).lancer(lambda _r: self.brouillons_changes.emit(), lambda e, t: erreurs.montrer(e, t, onglet))
+            return False
+        return True
+
+    def nouveau_dossier(self) -> None:
+        self.ouvrir_dossier(None)
+
+    def proposer_brouillons(self) -> None:
+        """La liste des nouveaux dossiers laissés en brouillon, pour en reprendre un."""
+        contexte = self._contexte()
+
+        def travail(_r):
+            from instruction.services import brouillons
+
+            with contexte.unite() as uow:
+                return brouillons.lister(uow, "dossier:nouveau:")
+
+        def afficher(liste) -> None:
+            dialogue = QDialog(self.fenetre)
+            dialogue.setWindowTitle("Brouillons de nouveaux dossiers")
+            liste_widget = QListWidget()
+            liste_widget.setAccessibleName("Brouillons")
+            for b in liste:
+                item = QListWidgetItem(f"{b.titre} — {dates.formater_horodatage(b.modifie_le)}")
+                item.setData(Qt.ItemDataRole.UserRole, b.cle)
+                liste_widget.addItem(item)
+            liste_widget.setCurrentRow(0)
+            boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Close)
+            boutons.button(QDialogButtonBox.StandardButton.Open).setText("Reprendre")
+            boutons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+            boutons.accepted.connect(dialogue.accept)
+            boutons.rejected.connect(dialogue.reject)
+            liste_widget.itemDoubleClicked.connect(lambda _i: dialogue.accept())
+            colonne = QVBoxLayout(dialogue)
+            colonne.addWidget(QLabel("Nouveaux dossiers commencés et pas encore enregistrés :"))
+            colonne.addWidget(liste_widget)
+            colonne.addWidget(boutons)
+            dialogue.resize(620, 320)
+            if dialogue.exec() == QDialog.DialogCode.Accepted and liste_widget.currentItem() is not None:
+                self.ouvrir_dossier(None, liste_widget.currentItem().data(Qt.ItemDataRole.UserRole))
+
+        Travail(travail).lancer(afficher, lambda e, t: erreurs.montrer(e, t, self.fenetre))
+
+    # --- Porteurs et campagnes ------------------------------------------------------------------------
+
+    def ouvrir_porteur(self, porteur_id: int) -> None:
+        existant = self._cherche("porteur", porteur_id)
+        if existant is not None:
+            self.onglets.setCurrentWidget(existant)
+            return
+        contexte = self._contexte()
+
+        def travail(_r):
+            from instruction.services import porteurs
+
+            with contexte.unite() as uow:
+                return porteurs.lire(uow, porteur_id)
+
+        def fini(fiche) -> None:
+            from instruction.ui.porteur.onglet import OngletPorteur
+
+            if self._cherche("porteur", fiche.id) is not None:
+                return
+            onglet = OngletPorteur(self._contexte(), self._referentiel(), fiche)
+            onglet.enregistre.connect(self.porteur_enregistre)
+            onglet.dossier_demande.connect(self.ouvrir_dossier)
+            self._ajouter(onglet, fiche.nom)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self.fenetre))
+
+    def nouveau_porteur(self, onglet_dossier=None) -> None:
+        from instruction.ui.porteur.dialogues import DialogueNouveauPorteur
+
+        dialogue = DialogueNouveauPorteur(self._contexte(), self._referentiel(), self.fenetre)
+        dialogue.reussi.connect(lambda identifiant: self._porteur_cree(identifiant, onglet_dossier))
+        dialogue.open()
+
+    def _porteur_cree(self, identifiant: int, onglet_dossier) -> None:
+        self.porteur_enregistre.emit(identifiant)
+        if onglet_dossier is not None:
+            self._rafraichir_options(onglet_dossier, porteur=identifiant)
+        else:
+            self.ouvrir_porteur(identifiant)
+
+    def nouvelle_campagne(self, onglet_dossier=None) -> None:
+        from instruction.ui.porteur.dialogues import DialogueCampagne
+
+        dialogue = DialogueCampagne(self._contexte(), self._referentiel(), self.fenetre)
+
+        def creee(campagne) -> None:
+            self.fenetre.statusBar().showMessage(f"Campagne créée : {campagne.libelle}", 8000)
+            for onglet in self.onglets_de_travail():
+                if hasattr(onglet, "definir_options"):
+                    self._rafraichir_options(onglet, campagne=campagne.id if onglet is onglet_dossier else None)
+
+        dialogue.reussi.connect(creee)
+        dialogue.open()
+
+    def _rafraichir_options(self, onglet, *, campagne: int | None = None, porteur: int | None = None) -> None:
+        contexte = self._contexte()
+        porteur_id = porteur or onglet.fiche.donnees.porteur_id or None
+        sauf = onglet.fiche.id
+
+        def travail(_r):
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                return service.options(uow, porteur_id, sauf)
+
+        Travail(travail).lancer(
+            lambda options: onglet.definir_options(options, campagne=campagne, porteur=porteur),
+            lambda e, t: erreurs.montrer(e, t, self.fenetre),
+        )

@@ -1,0 +1,1 @@
+"""Le répertoire des porteurs : création, fiche, histoires datées."""

@@ -1,0 +1,267 @@
+"""L'onglet d'un porteur : identité, contacts, histoires datées, dossiers de toutes les années."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import dates, etats
+from instruction import referentiel as r
+from instruction.services.porteurs import FichePorteur
+from instruction.ui import erreurs
+from instruction.ui.champs import Formulaire
+from instruction.ui.porteur.dialogues import DialogueVersion
+from instruction.ui.porteur.identite import CHAMPS_VERSION, TITRES_VERSION, FormulaireIdentite
+from instruction.ui.tableau_lignes import Colonne, TableauLignes
+from instruction.ui.travail import Travail
+
+
+def _afficher(champ: str, valeur: str | None) -> str:
+    if champ == "iban" and valeur:
+        from stdnum import iban
+
+        return iban.format(valeur)
+    return valeur or ""
+
+
+class OngletPorteur(QWidget):
+    enregistre = Signal(int)
+    titre_change = Signal()
+    dossier_demande = Signal(int)
+
+    def __init__(self, contexte, referentiel: r.Referentiel, fiche: FichePorteur) -> None:
+        super().__init__()
+        self.contexte, self.fiche, self.modifie = contexte, fiche, False
+        self.formulaire = Formulaire()
+        self.identite = FormulaireIdentite(referentiel, self.formulaire)
+        self.contacts = TableauLignes(
+            [Colonne("nom", "Nom", 170), Colonne("fonction", "Fonction", 170), Colonne("telephone", "Téléphone", 120),
+             Colonne("courriel", "Courriel", 200, etirer=True)],
+            "contacts", "Contacts", ajout="Ajouter un contact", hauteur=110,
+        )
+        self.formulaire.enregistrer_afficheur(self.contacts.afficher_erreurs)
+        groupe_contacts = QGroupBox("Personnes à contacter")
+        QVBoxLayout(groupe_contacts).addWidget(self.contacts)
+
+        self.titre = QLabel()
+        self.titre.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.bouton_enregistrer = QPushButton("&Enregistrer")
+        self.bouton_enregistrer.setToolTip("Enregistrer l'identité et les contacts (Ctrl+S)")
+        self.bouton_enregistrer.clicked.connect(self.enregistrer)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.enregistrer)
+
+        self.histoires: dict[str, QTableWidget] = {}
+        droite = QWidget()
+        colonne_d = QVBoxLayout(droite)
+        for genre in ("noms", "representants", "comptes"):
+            colonne_d.addWidget(self._groupe_histoire(genre))
+        self.dossiers = QTableWidget(0, 5)
+        self.dossiers.setHorizontalHeaderLabels(["N°", "Intitulé", "Année", "Dispositif", "État"])
+        self.dossiers.setAccessibleName("Dossiers du porteur")
+        self.dossiers.verticalHeader().hide()
+        self.dossiers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.dossiers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.dossiers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.dossiers.doubleClicked.connect(self._ouvrir_dossier)
+        groupe_dossiers = QGroupBox("Dossiers (toutes années) — double-cliquer pour ouvrir")
+        QVBoxLayout(groupe_dossiers).addWidget(self.dossiers)
+        colonne_d.addWidget(groupe_dossiers, 1)
+
+        gauche = QWidget()
+        colonne_g = QVBoxLayout(gauche)
+        colonne_g.addWidget(self.identite)
+        colonne_g.addWidget(groupe_contacts)
+        colonne_g.addStretch(1)
+        zone = QScrollArea()
+        zone.setWidgetResizable(True)
+        zone.setWidget(gauche)
+
+        entete = QHBoxLayout()
+        entete.addWidget(self.titre, 1)
+        entete.addWidget(self.bouton_enregistrer)
+        corps = QHBoxLayout()
+        corps.addWidget(zone, 5)
+        corps.addWidget(droite, 6)
+        disposition = QVBoxLayout(self)
+        disposition.addLayout(entete)
+        disposition.addWidget(self.message)
+        disposition.addLayout(corps, 1)
+
+        self.afficher(fiche)
+        self.identite.modifie.connect(self._sur_modification)
+        self.contacts.modele.lignes_modifiees.connect(self._sur_modification)
+
+    @property
+    def titre_onglet(self) -> str:
+        return self.fiche.nom[:28] + (" *" if self.modifie else "")
+
+    def _groupe_histoire(self, genre: str) -> QGroupBox:
+        groupe = QGroupBox(TITRES_VERSION[genre] + " — historique daté")
+        champs = CHAMPS_VERSION[genre]
+        table = QTableWidget(0, len(champs) + 2)
+        table.setHorizontalHeaderLabels([libelle.replace("&", "") for _c, libelle in champs] + ["Depuis", "Jusqu'au"])
+        table.setAccessibleName(TITRES_VERSION[genre])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMaximumHeight(120)
+        self.histoires[genre] = table
+        changer = QPushButton("Changement daté…")
+        changer.setToolTip("Nouvelle version à partir d'une date ; l'ancienne reste dans l'historique")
+        changer.clicked.connect(lambda: self._version(genre, None))
+        corriger = QPushButton("Corriger…")
+        corriger.setToolTip("Corriger la version choisie (faute de frappe, dates)")
+        corriger.clicked.connect(lambda: self._version(genre, self._version_choisie(genre)))
+        table.doubleClicked.connect(lambda _i: self._version(genre, self._version_choisie(genre)))
+        boutons = QHBoxLayout()
+        boutons.addWidget(changer)
+        boutons.addWidget(corriger)
+        boutons.addStretch(1)
+        colonne = QVBoxLayout(groupe)
+        colonne.addWidget(table)
+        colonne.addLayout(boutons)
+        return groupe
+
+    def _version_choisie(self, genre: str):
+        rang = self.histoires[genre].currentRow()
+        versions = getattr(self.fiche, genre)
+        return versions[rang] if 0 <= rang < len(versions) else None
+
+    def _version(self, genre: str, version) -> None:
+        if version is None and self.sender() and "Corriger" in getattr(self.sender(), "text", lambda: "")():
+            QMessageBox.information(self, "Corriger", "Choisissez d'abord la version à corriger dans le tableau.")
+            return
+        dialogue = DialogueVersion(self.contexte, self.fiche.id, genre, version, self)
+        dialogue.reussi.connect(lambda _r: self.recharger())
+        dialogue.open()
+
+    def afficher(self, fiche: FichePorteur) -> None:
+        self.fiche = fiche
+        self.titre.setText(fiche.nom + (f" ({fiche.identite['sigle']})" if fiche.identite.get("sigle") else ""))
+        self.identite.blockSignals(True)
+        self.identite.remplir(fiche.identite)
+        self.identite.blockSignals(False)
+        self.contacts.modele.remplacer([{k: v or "" for k, v in c.items()} for c in fiche.contacts])
+        for genre, table in self.histoires.items():
+            versions = getattr(fiche, genre)
+            champs = CHAMPS_VERSION[genre]
+            table.setRowCount(len(versions))
+            for rang, v in enumerate(versions):
+                valeurs = [_afficher(c, v.valeurs.get(c)) for c, _l in champs]
+                valeurs += [dates.formater(v.depuis, vide="(origine)"), dates.formater(v.jusqu_a, vide="en cours")]
+                for colonne, valeur in enumerate(valeurs):
+                    cellule = QTableWidgetItem(valeur)
+                    if v.en_cours:
+                        police = cellule.font()
+                        police.setBold(True)
+                        cellule.setFont(police)
+                    table.setItem(rang, colonne, cellule)
+        self.dossiers.setRowCount(len(fiche.dossiers))
+        for rang, dossier in enumerate(fiche.dossiers):
+            for colonne, valeur in enumerate(
+                (dossier.numero, dossier.intitule, str(dossier.annee), dossier.dispositif.upper(),
+                 etats.libelle(dossier.etat))
+            ):
+                cellule = QTableWidgetItem(valeur)
+                cellule.setData(Qt.ItemDataRole.UserRole, dossier.id)
+                self.dossiers.setItem(rang, colonne, cellule)
+        self._marquer(False)
+
+    def _ouvrir_dossier(self, index) -> None:
+        identifiant = self.dossiers.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+        self.dossier_demande.emit(identifiant)
+
+    def _sur_modification(self, *_args) -> None:
+        self._marquer(True)
+
+    def _marquer(self, modifie: bool) -> None:
+        if modifie != self.modifie:
+            self.modifie = modifie
+            self.titre_change.emit()
+
+    def recharger(self) -> None:
+        contexte, porteur_id = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.services import porteurs
+
+            with contexte.unite() as uow:
+                return porteurs.lire(uow, porteur_id)
+
+        def fini(fiche: FichePorteur) -> None:
+            modifie = self.modifie
+            identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
+            self.afficher(fiche)
+            if modifie:  # les modifications en cours de l'identité ne sont pas perdues
+                self.identite.remplir(identite | {"nom": fiche.identite["nom"] or "", "sigle": fiche.identite["sigle"] or ""})
+                self.contacts.modele.remplacer(contacts)
+                self._marquer(True)
+            self.enregistre.emit(fiche.id)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def enregistrer(self) -> None:
+        from instruction.validation import SaisieInvalide
+
+        contexte, porteur_id = self.contexte, self.fiche.id
+        identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
+        self.contacts.modele.numeroter(0)
+
+        def travail(_r):
+            from instruction.services import porteurs
+
+            with contexte.unite() as uow:
+                porteurs.modifier(uow, porteur_id, identite, contacts)
+                uow.valider()
+            with contexte.unite() as uow:
+                return porteurs.lire(uow, porteur_id)
+
+        def echec(erreur, trace) -> None:
+            if isinstance(erreur, SaisieInvalide):
+                par_champ: dict[str, str] = {}
+                for e in erreur.erreurs:
+                    par_champ.setdefault(e.champ, e.message)
+                premier = self.formulaire.afficher_erreurs(par_champ)
+                self.message.setText(f"<span style='color:#b00020'>{len(erreur.erreurs)} erreur(s) à corriger ; "
+                                     "rien n'a été enregistré, votre saisie est intacte.</span>")
+                if premier is not None:
+                    premier.setFocus()
+            else:
+                erreurs.montrer(erreur, trace, self)
+
+        def fini(fiche: FichePorteur) -> None:
+            self.formulaire.effacer_erreurs()
+            self.afficher(fiche)
+            self.message.setText("<span style='color:#1b6e20'>Porteur enregistré.</span>")
+            self.enregistre.emit(fiche.id)
+
+        Travail(travail).lancer(fini, echec)
+
+    def demander_fermeture(self) -> bool:
+        if not self.modifie:
+            return True
+        reponse = QMessageBox.question(
+            self, "Modifications non enregistrées",
+            f"Les modifications de « {self.fiche.nom} » ne sont pas enregistrées. Fermer quand même et les perdre ?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        return reponse == QMessageBox.StandardButton.Discard
