@@ -74,11 +74,12 @@ class Verificateur:
                 self.erreur(champ, f"{libelle} : ce champ est obligatoire.")
             return None
         if len(propre) > maximum:
+            from instruction.nombres import formater
+
             self.erreur(
                 champ,
-                f"{libelle} : {len(propre):,} caractères, pour {maximum:,} au plus ; raccourcissez le texte.".replace(
-                    ",", "\u202f"
-                ),
+                f"{libelle} : {formater(len(propre))} caractères, pour {formater(maximum)} au plus ; "
+                "raccourcissez le texte.",
             )
             return None
         return propre

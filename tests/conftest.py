@@ -156,3 +156,16 @@ def url_demo(fichier_demo, tmp_path) -> str:
     fichier.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(fichier_demo, fichier)
     return f"sqlite:///{fichier}"
+
+
+def frapper(widget, texte: str) -> None:
+    """Tape ``texte`` touche par touche, accents compris (QTest.keyClicks n'accepte que l'ASCII)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for caractere in texte:
+        if caractere.isascii():
+            QTest.keyClicks(widget, caractere)
+        else:
+            QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, caractere,
+                               Qt.KeyboardModifier.NoModifier)

@@ -36,7 +36,7 @@ def test_une_saisie_minimale_est_valide():
     "changes, champ, extrait",
     [
         ({"intitule": ""}, "intitule", "obligatoire"),
-        ({"intitule": "x" * 10_000}, "intitule", "10\u202f000 caractères"),
+        ({"intitule": "x" * 10_000}, "intitule", "10\u202f000 caractères, pour 300 au plus"),
         ({"resume": "y" * 2_001}, "resume", "raccourcissez"),
         ({"campagne_id": ""}, "campagne_id", "indiquez"),
         ({"date_debut": "31/02/2024"}, "date_debut", "jj/mm/aaaa"),

@@ -79,7 +79,7 @@ class EspaceTravail(QObject):
         if rang < self.fixes:
             return
         widget = self.onglets.widget(rang)
-        if widget.demander_fermeture():
+        if widget.demander_fermeture(apres_brouillon=self.brouillons_changes.emit):
             self._retirer(widget)
 
     def fermer_courant(self) -> None:

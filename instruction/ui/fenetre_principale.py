@@ -116,7 +116,7 @@ class FenetrePrincipale(QMainWindow):
         self.action_demo = self._action(fichier, "Remplir avec la campagne de &démonstration 2023…", self.remplir_demo)
         self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
         fichier.addSeparator()
-        self._action(fichier, "&Fermer l'onglet", self.travail.fermer_courant, QKeySequence.StandardKey.Close)
+        self._action(fichier, "&Fermer l'onglet", self.travail.fermer_courant, "Ctrl+W")
         self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
 
         affichage = self.menuBar().addMenu("&Affichage")

@@ -354,7 +354,8 @@ class OngletDossier(QWidget):
 
     # --- Brouillon et fermeture ------------------------------------------------------------------
 
-    def garder_brouillon(self, saisie: d.SaisieDossier | None = None) -> None:
+    def garder_brouillon(self, saisie: d.SaisieDossier | None = None, apres=None) -> None:
+        """Garde la saisie en brouillon (en arrière-plan) ; ``apres`` est appelé une fois écrit."""
         saisie = saisie or self.saisie()
         contexte, cle = self.contexte, self.cle
         titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
@@ -366,7 +367,10 @@ class OngletDossier(QWidget):
                 brouillons.garder(uow, cle, titre, saisie.en_json())
                 uow.valider()
 
-        Travail(travail).lancer(lambda _r: None, lambda e, t: journal.warning("Brouillon non gardé : %s", e))
+        Travail(travail).lancer(
+            (lambda _r: apres()) if apres else (lambda _r: None),
+            lambda e, t: journal.warning("Brouillon non gardé : %s", e),
+        )
 
     def garder_brouillon_maintenant(self) -> None:
         """À la fermeture de l'application : écrit le brouillon tout de suite (sans fil d'arrière-plan)."""
@@ -378,31 +382,38 @@ class OngletDossier(QWidget):
             brouillons.garder(uow, self.cle, titre, saisie.en_json())
             uow.valider()
 
-    def demander_fermeture(self) -> bool:
-        """``True`` si l'onglet peut se fermer tout de suite."""
-        if not self.modifie:
-            return True
+    def choisir_fermeture(self) -> str:
+        """« enregistrer », « brouillon », « abandonner » ou « annuler » : demandé à l'utilisateur."""
         boite = QMessageBox(self)
         boite.setIcon(QMessageBox.Icon.Question)
         boite.setWindowTitle("Modifications non enregistrées")
         boite.setText(f"Le dossier « {self.titre_onglet.rstrip(' *')} » a des modifications non enregistrées.")
         boite.setInformativeText("Que voulez-vous en faire ?")
-        enregistrer = boite.addButton("Enregistrer", QMessageBox.ButtonRole.AcceptRole)
-        brouillon = boite.addButton("Garder en brouillon", QMessageBox.ButtonRole.ActionRole)
-        abandonner = boite.addButton("Abandonner les modifications", QMessageBox.ButtonRole.DestructiveRole)
-        boite.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        boite.setDefaultButton(enregistrer)
+        choix = {
+            boite.addButton("Enregistrer", QMessageBox.ButtonRole.AcceptRole): "enregistrer",
+            boite.addButton("Garder en brouillon", QMessageBox.ButtonRole.ActionRole): "brouillon",
+            boite.addButton("Abandonner les modifications", QMessageBox.ButtonRole.DestructiveRole): "abandonner",
+            boite.addButton("Annuler", QMessageBox.ButtonRole.RejectRole): "annuler",
+        }
+        boite.setDefaultButton(next(iter(choix)))
         boite.exec()
-        choix = boite.clickedButton()
-        if choix is enregistrer:
+        return choix.get(boite.clickedButton(), "annuler")
+
+    def demander_fermeture(self, apres_brouillon=None) -> bool:
+        """``True`` si l'onglet peut se fermer tout de suite (``apres_brouillon`` : rappelé
+        quand le brouillon demandé est écrit)."""
+        if not self.modifie:
+            return True
+        choix = self.choisir_fermeture()
+        if choix == "enregistrer":
             self._fermer_apres = True
             self.enregistrer()
             return False
-        if choix is brouillon:
+        if choix == "brouillon":
             self._minuterie.stop()
-            self.garder_brouillon()
+            self.garder_brouillon(apres=apres_brouillon)
             return True
-        if choix is abandonner:
+        if choix == "abandonner":
             self._minuterie.stop()
             contexte, cle = self.contexte, self.cle
 

@@ -153,7 +153,7 @@ class SectionBudget(Section):
                     QTableWidgetItem(nombres.pourcentage(part) if part is not None else "—")]
         for colonne, cellule in enumerate(cellules):
             if colonne:
-                cellule.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                cellule.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if gras:
                 police = cellule.font()
                 police.setBold(True)

@@ -90,7 +90,7 @@ class SectionPieces(QWidget):
                 if colonne == 4:
                     cellule.setToolTip(p.empreinte)
                 if colonne == 3:
-                    cellule.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    cellule.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(rang, colonne, cellule)
         for bouton in (self.ajouter, self.ouvrir, self.enregistrer_sous, self.retirer):
             bouton.setEnabled(enregistre)

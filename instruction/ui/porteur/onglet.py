@@ -256,7 +256,7 @@ class OngletPorteur(QWidget):
 
         Travail(travail).lancer(fini, echec)
 
-    def demander_fermeture(self) -> bool:
+    def demander_fermeture(self, apres_brouillon=None) -> bool:
         if not self.modifie:
             return True
         reponse = QMessageBox.question(
