@@ -118,7 +118,7 @@ def main() -> None:
             onglet.enregistrer()
             lancement = time.perf_counter() - debut
             try:
-                attendre(application, lambda: bool(duree_retour))
+                attendre(application, lambda _d=duree_retour: bool(_d))
             except TimeoutError:
                 sys.exit(f"Enregistrement non abouti : {onglet.message.text()}")
             enregistrements.append(time.perf_counter() - debut)
