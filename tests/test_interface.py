@@ -187,3 +187,27 @@ def test_exporter_la_liste_affichee_en_xlsx(fenetre, qtbot, url_demo, tmp_path, 
     assert couts == sorted(couts, reverse=True)
     assert feuille.cell(2, 9).number_format.endswith('"€"')
     assert feuille.cell(len(attendues) + 2, 1).value == "Total"
+
+
+def test_la_recherche_qui_se_prolonge_donne_les_memes_resultats(url_demo):
+    """La recherche ne parcourt que les résultats précédents quand on ajoute des lettres."""
+    from instruction.services.contexte import ouvrir
+    from instruction.services.demarrage import relister
+
+    contexte = ouvrir(url_demo)
+    liste = relister(contexte)
+    contexte.fermer()
+    progressif = md.ModeleDossiers()
+    progressif.remplacer(liste.lignes, liste.recherche, liste.axes)
+    frappes = ["m", "ma", "mai", "mais", "maiso", "maison", "maison d", "maison de", "maison des f", "maison d",
+               "maison", "", "beau", "beau marais 2023", "jardin"]
+    for requete in frappes:
+        progressif.filtrer(requete)
+        neuf = md.ModeleDossiers()
+        neuf.remplacer(liste.lignes, liste.recherche, liste.axes)
+        neuf.filtrer(requete)
+        assert [progressif.ligne(i).id for i in range(progressif.rowCount())] == [
+            neuf.ligne(i).id for i in range(neuf.rowCount())], requete
+    progressif.filtrer("sophrologue")  # mot de la description seulement : les textes longs comptent aussi
+    assert progressif.rowCount() >= 1
+    assert all("sophrologue" not in progressif.ligne(i).intitule.lower() for i in range(progressif.rowCount()))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from instruction.services.lignes import PREMIERE_PAGE, LigneDossier, texte_de_recherche
+from instruction.services.lignes import PREMIERE_PAGE, LigneDossier, textes_de_recherche
 
 if TYPE_CHECKING:
     from instruction import referentiel as r
@@ -54,7 +54,8 @@ def ouvrir_et_lister(
         if lignes is not None and len(lignes) > len(page):
             montrer(lignes)
         axes = lecture_rapide.lire_axes(url) if lignes is not None else None
-    recherche = [texte_de_recherche(ligne) for ligne in lignes] if lignes is not None else None
+    textes = lecture_rapide.lire_textes(url) if lignes is not None else None
+    recherche = textes_de_recherche(lignes, textes) if lignes is not None and textes is not None else None
 
     from instruction.db import referentiel as ref_db
     from instruction.db.modeles import Parametre
@@ -74,10 +75,10 @@ def ouvrir_et_lister(
                     montrer(lignes)
             if axes is None:
                 axes = dossiers.axes(uow)
+            if recherche is None:
+                recherche = textes_de_recherche(lignes, dossiers.textes(uow))
             referentiel = ref_db.lire(uow.session)
             demo_a_proposer = not lignes and uow.session.get(Parametre, CLE_DEMO_PROPOSEE) is None
-        if recherche is None:
-            recherche = [texte_de_recherche(ligne) for ligne in lignes]
         return Ouverture(contexte, referentiel, lignes, recherche, axes, demo_a_proposer)
     except BaseException:
         contexte.fermer()
@@ -105,4 +106,5 @@ def relister(contexte: Contexte) -> Liste:
     with contexte.unite() as uow:
         lignes = dossiers.lister(uow)
         axes = dossiers.axes(uow)
-    return Liste(lignes, [texte_de_recherche(ligne) for ligne in lignes], axes)
+        textes = dossiers.textes(uow)
+    return Liste(lignes, textes_de_recherche(lignes, textes), axes)

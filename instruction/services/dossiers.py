@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from instruction.db import modeles as m
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.lignes import LigneDossier, lire_axes, lire_lignes
+from instruction.services.lignes import LigneDossier, lire_axes, lire_lignes, lire_textes
 
 
 def _curseur(uow: UniteDeTravail):
@@ -33,3 +33,12 @@ def axes(uow: UniteDeTravail) -> dict[int, tuple[str, ...]]:
 
 def compter(uow: UniteDeTravail) -> int:
     return uow.session.scalar(select(func.count()).select_from(m.Dossier)) or 0
+
+
+def textes(uow: UniteDeTravail) -> dict[int, str]:
+    """Résumé, description et objectifs de chaque dossier, prêts pour la recherche."""
+    curseur = _curseur(uow)
+    try:
+        return lire_textes(curseur)
+    finally:
+        curseur.close()

@@ -41,6 +41,11 @@ def lire_axes(url: str | None) -> dict[int, tuple[str, ...]] | None:
     return _lire(url, lignes.lire_axes)
 
 
+def lire_textes(url: str | None) -> dict[int, str] | None:
+    """Les textes longs de chaque dossier, ou ``None`` si la lecture rapide ne s'applique pas."""
+    return _lire(url, lignes.lire_textes)
+
+
 def _lire(url: str | None, lecture):
     fichier = fichier_sqlite(url)
     if fichier is None or not fichier.is_file():

@@ -146,8 +146,27 @@ def jour(valeur) -> dt.date | None:
     return dt.date.fromisoformat(valeur) if isinstance(valeur, str) else valeur
 
 
+_SQL_TEXTES = "select d.id, d.resume, d.description, d.objectifs_action from dossier d"
+
+
+def lire_textes(curseur) -> dict[int, str]:
+    """Les textes longs de chaque dossier (résumé, description, objectifs), prêts pour la recherche."""
+    curseur.execute(_SQL_TEXTES)
+    return {
+        identifiant: pour_recherche(" ".join(t for t in (resume, description, objectifs) if t))
+        for identifiant, resume, description, objectifs in curseur.fetchall()
+    }
+
+
+def textes_de_recherche(lignes: list[LigneDossier], textes: dict[int, str] | None = None) -> list[str]:
+    """Le texte où chercher, pour chaque ligne : numéro, intitulé, porteur, dispositif,
+    quartiers, état, année, puis (s'ils sont donnés) résumé, description et objectifs."""
+    textes = textes or {}
+    return [f"{texte_de_recherche(ligne)} {textes.get(ligne.id, '')}" for ligne in lignes]
+
+
 def texte_de_recherche(ligne: LigneDossier) -> str:
-    """Ce sur quoi porte la recherche : numéro, intitulé, porteur, dispositif, quartiers, état, année."""
+    """Ce sur quoi porte la recherche rapide : numéro, intitulé, porteur, dispositif, quartiers, état, année."""
     return f"{ligne.numero.casefold()} {pour_recherche(ligne.intitule)} " + _contexte_de_recherche(
         ligne.porteur, ligne.dispositif, ligne.quartiers, ligne.etat, ligne.annee
     )

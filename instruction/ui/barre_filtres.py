@@ -6,13 +6,16 @@ Un filtre enregistré est un dictionnaire de codes (``{"dispositif": "cdv", "qua
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QWidget
 
-from instruction import etats
-from instruction import referentiel as r
-from instruction.services.lignes import LigneDossier
-from instruction.ui.champs import choisir
+from instruction.ui.outils_qt import choisir
+
+if TYPE_CHECKING:
+    from instruction import referentiel as r
+    from instruction.services.lignes import LigneDossier
 
 CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur")
 TITRES = {
@@ -71,6 +74,8 @@ class BarreFiltres(QWidget):
     # --- Options ---------------------------------------------------------------------------------
 
     def definir_referentiel(self, ref: r.Referentiel) -> None:
+        from instruction import etats
+
         quartiers = {q.code: q.nom for q in [*ref.qpv(), *ref.secteurs_vigilance()]}
         quartiers |= {q.code: f"  {q.nom}" for q in ref.quartiers if q.nature == "sous_secteur"}
         ordre = [q.code for q in ref.qpv() for q in [q, *ref.sous_secteurs(q.code)]]

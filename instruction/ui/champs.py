@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from instruction.ui.outils_qt import choisir  # noqa: F401 — utilisé par les formulaires
+
 STYLE_ERREUR = "color: #b00020;"
 STYLE_CHAMP_FAUTIF = "border: 1px solid #b00020;"
 
@@ -132,11 +134,6 @@ def combo(options: Mapping[str, str], vide: str | None = None) -> QComboBox:
     for code, libelle in options.items():
         liste.addItem(libelle, code)
     return liste
-
-
-def choisir(liste: QComboBox, code: str) -> None:
-    index = liste.findData(code)
-    liste.setCurrentIndex(index if index >= 0 else 0)
 
 
 class ListeACocher(QTreeView):

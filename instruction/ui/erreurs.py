@@ -11,7 +11,6 @@ import threading
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from instruction.erreurs import ErreurInstruction
@@ -35,6 +34,8 @@ def message_et_detail(erreur: BaseException, trace: str = "") -> tuple[str, str]
 
 
 def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = None) -> DialogueErreur:
+    from PySide6.QtCore import Qt
+
     from instruction.ui.dialogue_erreur import DialogueErreur
 
     message, detail = message_et_detail(erreur, trace)

@@ -45,8 +45,9 @@ class EspaceTravail(QObject):
         self._referentiel = referentiel
         self.fenetre = fenetre
         onglets.setTabsClosable(True)
-        for rang in range(fixes):
+        for rang in range(fixes):  # les listes et le référentiel restent
             onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.RightSide, None)
+            onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.LeftSide, None)
         onglets.tabCloseRequested.connect(self.fermer)
 
     # --- Onglets ouverts ---------------------------------------------------------------------------

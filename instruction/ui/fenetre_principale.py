@@ -15,11 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from instruction import NOM_APPLICATION, __version__
-from instruction.services.lignes import PREMIERE_PAGE
 from instruction.ui import erreurs, mesure
-from instruction.ui.espace_travail import EspaceTravail
 from instruction.ui.page_dossiers import PageDossiers
-from instruction.ui.page_porteurs import PagePorteurs
 from instruction.ui.travail import Rapport, Travail
 
 ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2
@@ -36,6 +33,9 @@ class FenetrePrincipale(QMainWindow):
         self.contexte = None
         self._referentiel = None
         self._page_referentiel = None
+        self._page_porteurs = None
+        self._porteurs = None
+        self._travail = None
         self._lignes_affichees = None
         self.setWindowTitle(NOM_APPLICATION)
         self.resize(1280, 760)
@@ -44,31 +44,26 @@ class FenetrePrincipale(QMainWindow):
         self.onglets.setDocumentMode(True)
         self.onglets.setMovable(False)
         self.page_dossiers = PageDossiers()
-        self.page_porteurs = PagePorteurs()
-        # L'onglet du référentiel n'est construit qu'à sa première ouverture.
+        # Les onglets des porteurs et du référentiel ne sont construits qu'à leur première ouverture.
+        self._onglet_porteurs = QWidget()
+        QVBoxLayout(self._onglet_porteurs).setContentsMargins(0, 0, 0, 0)
         self._onglet_referentiel = QWidget()
         QVBoxLayout(self._onglet_referentiel).setContentsMargins(0, 0, 0, 0)
         self.onglets.addTab(self.page_dossiers, "Dossiers")
-        self.onglets.addTab(self.page_porteurs, "Porteurs")
+        self.onglets.addTab(self._onglet_porteurs, "Porteurs")
         self.onglets.addTab(self._onglet_referentiel, "Référentiel du contrat de ville")
         self.onglets.currentChanged.connect(self._onglet_change)
         self.setCentralWidget(self.onglets)
-        self.travail = EspaceTravail(self.onglets, 3, lambda: self.contexte, lambda: self._referentiel, self)
-        self.travail.dossier_enregistre.connect(lambda _i: self.rafraichir_listes())
-        self.travail.porteur_enregistre.connect(lambda _i: self.rafraichir_listes())
-        self.travail.brouillons_changes.connect(self.compter_brouillons)
 
         p = self.page_dossiers
         p.demo_demandee.connect(self.remplir_demo)
         p.reessai_demande.connect(self.ouvrir_base)
         p.export_demande.connect(self.exporter_liste)
-        p.ouverture_demandee.connect(self.travail.ouvrir_dossiers)
-        p.nouveau_demande.connect(self.travail.nouveau_dossier)
-        p.brouillons_demandes.connect(self.travail.proposer_brouillons)
+        p.ouverture_demandee.connect(lambda ids: self.travail.ouvrir_dossiers(ids))
+        p.nouveau_demande.connect(lambda: self.travail.nouveau_dossier())
+        p.brouillons_demandes.connect(lambda: self.travail.proposer_brouillons())
         p.filtres.enregistrement_demande.connect(self.enregistrer_filtre)
         p.filtres.suppression_demandee.connect(self.supprimer_filtre)
-        self.page_porteurs.porteur_demande.connect(self.travail.ouvrir_porteur)
-        self.page_porteurs.nouveau_demande.connect(lambda: self.travail.nouveau_porteur())
 
         self.lieu_base = QLabel()
         self.statusBar().addPermanentWidget(self.lieu_base)
@@ -77,6 +72,36 @@ class FenetrePrincipale(QMainWindow):
         self._restaurer_geometrie()
         mesure.ApresPeinture(self, self.premiere_peinture.emit)
         mesure.noter_apres_peinture(self, "fenetre_peinte")
+
+    @property
+    def travail(self):
+        """Les onglets de travail (dossiers et porteurs ouverts), mis en place au premier besoin."""
+        if self._travail is None:
+            from instruction.ui.espace_travail import EspaceTravail
+
+            self._travail = EspaceTravail(self.onglets, 3, lambda: self.contexte, lambda: self._referentiel, self)
+            self._travail.dossier_enregistre.connect(lambda _i: self.rafraichir_listes())
+            self._travail.porteur_enregistre.connect(lambda _i: self.rafraichir_listes())
+            self._travail.brouillons_changes.connect(self.compter_brouillons)
+        return self._travail
+
+    @property
+    def page_porteurs(self):
+        if self._page_porteurs is None:
+            from instruction.ui.page_porteurs import PagePorteurs
+
+            self._page_porteurs = PagePorteurs()
+            self._onglet_porteurs.layout().addWidget(self._page_porteurs)
+            self._page_porteurs.porteur_demande.connect(self.travail.ouvrir_porteur)
+            self._page_porteurs.nouveau_demande.connect(lambda: self.travail.nouveau_porteur())
+            if self._porteurs is not None:
+                self._page_porteurs.afficher(self._porteurs)
+        return self._page_porteurs
+
+    def _afficher_porteurs(self, liste) -> None:
+        self._porteurs = liste
+        if self._page_porteurs is not None:
+            self._page_porteurs.afficher(liste)
 
     @property
     def page_referentiel(self):
@@ -92,21 +117,32 @@ class FenetrePrincipale(QMainWindow):
     def _onglet_change(self, index: int) -> None:
         if index == ONGLET_REFERENTIEL:
             self.page_referentiel  # noqa: B018 — construit l'onglet à sa première ouverture
+        elif index == ONGLET_PORTEURS:
+            self.page_porteurs  # noqa: B018
 
     # --- Menus ------------------------------------------------------------------------------------
 
     def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
         action = QAction(texte, self)
         if raccourci is not None:
-            action.setShortcut(QKeySequence(raccourci))
+            self._raccourcis.append((action, raccourci))
         action.triggered.connect(slot)
         menu.addAction(action)
         if base:
             self._actions_de_base.append(action)
         return action
 
+    def _installer_raccourcis(self) -> None:
+        """Les raccourcis clavier, posés juste après la première peinture : créer une
+        QKeySequence fait créer par PySide l'espace de noms ``Qt`` (une quinzaine de ms)."""
+        for action, raccourci in self._raccourcis:
+            action.setShortcut(QKeySequence(raccourci))
+        self._raccourcis = []
+
     def _creer_menus(self) -> None:
         self._actions_de_base: list[QAction] = []
+        self._raccourcis: list[tuple[QAction, object]] = []
+        self.premiere_peinture.connect(self._installer_raccourcis)
         fichier = self.menuBar().addMenu("&Fichier")
         self._action(fichier, "&Nouveau dossier", lambda: self.travail.nouveau_dossier(), "Ctrl+N", base=True)
         self._action(fichier, "Nouveau &porteur…", lambda: self.travail.nouveau_porteur(), base=True)
@@ -116,7 +152,7 @@ class FenetrePrincipale(QMainWindow):
         self.action_demo = self._action(fichier, "Remplir avec la campagne de &démonstration 2023…", self.remplir_demo)
         self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
         fichier.addSeparator()
-        self._action(fichier, "&Fermer l'onglet", self.travail.fermer_courant, "Ctrl+W")
+        self._action(fichier, "&Fermer l'onglet", lambda: self.travail.fermer_courant(), "Ctrl+W")
         self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
 
         affichage = self.menuBar().addMenu("&Affichage")
@@ -158,6 +194,8 @@ class FenetrePrincipale(QMainWindow):
 
     def _lignes_recues(self, lignes) -> None:
         """La première page, puis la liste complète (sans ses textes de recherche)."""
+        from instruction.services.lignes import PREMIERE_PAGE
+
         self._lignes_affichees = lignes
         self.page_dossiers.afficher_dossiers(lignes)
         self._noter_apres_peinture("premiere_page")
@@ -220,7 +258,7 @@ class FenetrePrincipale(QMainWindow):
 
         def fini(resultat) -> None:
             liste, enregistres, nombre = resultat
-            self.page_porteurs.afficher(liste)
+            self._afficher_porteurs(liste)
             self.page_dossiers.filtres.definir_enregistres(enregistres)
             self.page_dossiers.definir_brouillons(nombre)
 
@@ -243,7 +281,7 @@ class FenetrePrincipale(QMainWindow):
             liste, porteurs = resultat
             self._lignes_affichees = liste.lignes
             self.page_dossiers.afficher_dossiers(liste.lignes, liste.recherche, liste.axes)
-            self.page_porteurs.afficher(porteurs)
+            self._afficher_porteurs(porteurs)
             self.compter_brouillons()
 
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
@@ -412,7 +450,7 @@ class FenetrePrincipale(QMainWindow):
             self.restoreGeometry(geometrie)
 
     def closeEvent(self, evenement: QCloseEvent) -> None:
-        if not self.travail.peut_quitter():
+        if self._travail is not None and not self._travail.peut_quitter():
             evenement.ignore()
             return
         QSettings().setValue("fenetre_principale/geometrie", self.saveGeometry())

@@ -1,5 +1,8 @@
 """Le modèle du tableau des dossiers : tri sur chaque colonne et recherche instantanée.
 
+Importé à l'arrivée des premières lignes, après la première peinture de la fenêtre
+(voir ``PageDossiers.modele``).
+
 Pas de ``QSortFilterProxyModel`` : avec cent mille lignes, un appel Python par
 ligne à chaque frappe serait trop lent. Le modèle garde la liste des lignes, des
 textes de recherche préparés une fois, et la liste des indices visibles ; trier ou
@@ -67,6 +70,9 @@ class ModeleDossiers(QAbstractTableModel):
         self._criteres: dict[str, object] = {}
         self._visibles: list[int] = []
         self._filtre: list[str] = []
+        self._requete = ""  # la recherche, normalisée
+        self._correspondances: list[int] | None = None  # lignes qui répondent à la recherche
+        self._base_recherche: list[int] | None = None  # où chercher (recherche qui se prolonge)
         self._tri: tuple[int, Qt.SortOrder] | None = None
         self._cles_tri: dict[int, list[Any]] = {}
         self._maintenant = maintenant()
@@ -85,6 +91,7 @@ class ModeleDossiers(QAbstractTableModel):
         self.beginResetModel()
         self._lignes = list(lignes)
         self._recherche = list(recherche) if recherche is not None else None
+        self._correspondances = self._base_recherche = None
         self._axes = dict(axes) if axes is not None else None
         self._cles_tri = {}
         self._maintenant = maintenant()
@@ -96,6 +103,7 @@ class ModeleDossiers(QAbstractTableModel):
             raise ValueError("un texte de recherche par ligne")
         self._recherche = list(recherche)
         self._axes = dict(axes)
+        self._correspondances = self._base_recherche = None
         if self._filtre or self._criteres:
             self.beginResetModel()
             self._calculer_visibles()
@@ -112,6 +120,7 @@ class ModeleDossiers(QAbstractTableModel):
             return
         self.beginResetModel()
         self._criteres = criteres
+        self._base_recherche = self._correspondances  # la recherche n'a pas changé
         self._calculer_visibles()
         self.endResetModel()
 
@@ -152,6 +161,13 @@ class ModeleDossiers(QAbstractTableModel):
         filtre = mots(requete)
         if filtre == self._filtre:
             return
+        # Une frappe qui prolonge la recherche précédente ne peut que restreindre ses
+        # résultats : on ne cherche alors que parmi eux (la première lettre parcourt tout).
+        requete_propre = " ".join(filtre)
+        self._base_recherche = self._correspondances if (
+            self._correspondances is not None and self._requete and requete_propre.startswith(self._requete)
+        ) else None
+        self._requete = requete_propre
         self.beginResetModel()
         self._filtre = filtre
         self._calculer_visibles()
@@ -178,13 +194,16 @@ class ModeleDossiers(QAbstractTableModel):
         if self._filtre:
             filtre = self._filtre
             recherche = self._recherche
+            base = self._base_recherche if self._base_recherche is not None else range(len(recherche))
             if len(filtre) == 1:
                 mot = filtre[0]
-                visibles = [i for i, texte in enumerate(recherche) if mot in texte]
+                visibles = [i for i in base if mot in recherche[i]]
             else:
-                visibles = [i for i, texte in enumerate(recherche) if all(m in texte for m in filtre)]
+                visibles = [i for i in base if all(m in recherche[i] for m in filtre)]
+            self._correspondances = visibles
         else:
             visibles = range(len(self._lignes))
+            self._correspondances = None
         garder = self._predicat()
         if garder is not None:
             lignes = self._lignes

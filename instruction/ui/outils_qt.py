@@ -16,3 +16,9 @@ def changer_filtre(proxy: QSortFilterProxyModel, appliquer: Callable[[], None]) 
     else:
         appliquer()
         proxy.invalidateFilter()
+
+
+def choisir(liste, code: str) -> None:
+    """Sélectionne dans une liste déroulante l'élément de donnée ``code`` (le premier sinon)."""
+    index = liste.findData(code)
+    liste.setCurrentIndex(index if index >= 0 else 0)

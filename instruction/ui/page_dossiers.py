@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+import html
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,25 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import nombres
-from instruction.services.lignes import LigneDossier
-from instruction.ui import modele_dossiers as md
+from typing import TYPE_CHECKING
+
 from instruction.ui.barre_filtres import BarreFiltres
 
-# Largeurs de départ pensées pour un écran de portable de bureau (1366 pixels) :
-# l'intitulé prend le reste ; l'utilisateur peut tout redimensionner et déplacer.
-LARGEURS = {
-    md.NUMERO: 105,
-    md.PORTEUR: 200,
-    md.DISPOSITIF: 70,
-    md.ANNEE: 52,
-    md.QUARTIERS: 160,
-    md.ETAT: 95,
-    md.DEPUIS: 70,
-    md.COUT: 108,
-    md.SUBVENTION: 108,
-    md.DEPOT: 88,
-}
+if TYPE_CHECKING:
+    from instruction.services.lignes import LigneDossier
+    from instruction.ui.modele_dossiers import ModeleDossiers
+
 
 
 class PageDossiers(QWidget):
@@ -48,7 +38,7 @@ class PageDossiers(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.modele = md.ModeleDossiers(self)
+        self._modele = None
         self.filtres = BarreFiltres()
         self.filtres.change.connect(self._appliquer_criteres)
         self.filtres.effacer.clicked.connect(self.effacer_filtres)
@@ -61,7 +51,6 @@ class PageDossiers(QWidget):
         self.recherche.setClearButtonEnabled(True)
         self.recherche.setAccessibleName("Rechercher dans les dossiers")
         self.recherche.textChanged.connect(self._filtrer)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focaliser_recherche)
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
         self.bouton_export = QPushButton("Exporter (Excel)…")
@@ -84,33 +73,24 @@ class PageDossiers(QWidget):
         barre.addWidget(self.bouton_brouillons)
         barre.addWidget(self.bouton_export)
 
+        # Le modèle n'est branché sur la vue qu'à l'arrivée des premières lignes (``_brancher``) :
+        # brancher un modèle Python fait créer par PySide l'espace de noms ``Qt`` (une quinzaine
+        # de millisecondes), qu'on ne veut pas payer avant la première peinture de la fenêtre.
         self.table = QTableView()
-        self.table.setModel(self.modele)
         self.table.setAccessibleName("Tableau des dossiers")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(md.NUMERO, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        entete = self.table.horizontalHeader()
-        entete.setHighlightSections(False)
-        entete.setSectionsMovable(True)
-        entete.setStretchLastSection(False)
-        for colonne, largeur in LARGEURS.items():
-            entete.resizeSection(colonne, largeur)
-        entete.setSectionResizeMode(md.INTITULE, QHeaderView.ResizeMode.Stretch)
-        entete.setMinimumSectionSize(50)
         self.table.doubleClicked.connect(lambda _index: self.ouvrir_selection())
         self.table.activated.connect(lambda _index: self.ouvrir_selection())
         self.table.setToolTip("Double-cliquer (ou Entrée) pour ouvrir ; Ctrl ou Maj pour choisir plusieurs dossiers")
+        self._branche = False
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.bouton_demo = QPushButton("Remplir avec la campagne de démonstration 2023")
         self.bouton_demo.clicked.connect(self.demo_demandee)
         self.bouton_reessai = QPushButton("Réessayer")
@@ -141,7 +121,7 @@ class PageDossiers(QWidget):
     # --- États de la page ------------------------------------------------------------------
 
     def afficher_message(self, texte: str, *, demo: bool = False, reessai: bool = False) -> None:
-        self.message.setText(texte)
+        self.message.setText("<p align='center'>" + html.escape(texte).replace("\n", "<br>") + "</p>")
         self.bouton_demo.setVisible(demo)
         self.bouton_reessai.setVisible(reessai)
         self.recherche.setEnabled(False)
@@ -150,6 +130,7 @@ class PageDossiers(QWidget):
 
     def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None,
                           axes: dict[int, tuple[str, ...]] | None = None) -> None:
+        self._brancher()
         selection = set(self.ids_selectionnes())
         self.modele.remplacer(lignes, recherche, axes)
         self.filtres.definir_lignes(lignes)
@@ -194,12 +175,15 @@ class PageDossiers(QWidget):
     # --- Sélection ----------------------------------------------------------------------------
 
     def ids_selectionnes(self) -> list[int]:
+        if self.table.selectionModel() is None:
+            return []
         rangs = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.modele.ligne(r).id for r in rangs if r < self.modele.rowCount()]
 
     def lignes_a_exporter(self) -> list[LigneDossier]:
         """Les dossiers sélectionnés s'il y en a plusieurs, sinon tous ceux affichés."""
-        rangs = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        modele_selection = self.table.selectionModel()
+        rangs = sorted({index.row() for index in modele_selection.selectedRows()}) if modele_selection else []
         if len(rangs) > 1:
             return [self.modele.ligne(r) for r in rangs]
         return self.modele.lignes_visibles()
@@ -220,16 +204,44 @@ class PageDossiers(QWidget):
                 selection.select(self.modele.index(rang, 0), self.modele.index(rang, self.modele.columnCount() - 1))
         self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
+    @property
+    def modele(self) -> ModeleDossiers:
+        """Le modèle du tableau, créé à sa première utilisation (après la première peinture)."""
+        if self._modele is None:
+            from instruction.ui.modele_dossiers import ModeleDossiers
+
+            self._modele = ModeleDossiers(self)
+        return self._modele
+
+    def _brancher(self) -> None:
+        """Branche le modèle sur la vue, trié par numéro, avec les largeurs de colonnes."""
+        if self._branche:
+            return
+        from PySide6.QtCore import Qt
+
+        from instruction.ui import modele_dossiers as md
+
+        self._branche = True
+        self.table.setModel(self.modele)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(md.NUMERO, Qt.SortOrder.AscendingOrder)
+        entete = self.table.horizontalHeader()
+        entete.setHighlightSections(False)
+        entete.setSectionsMovable(True)
+        entete.setStretchLastSection(False)
+        for colonne, largeur in largeurs_de_depart().items():
+            entete.resizeSection(colonne, largeur)
+        entete.setSectionResizeMode(md.INTITULE, QHeaderView.ResizeMode.Stretch)
+        entete.setMinimumSectionSize(50)
+
     def _filtrer(self, texte: str) -> None:
         self.filtres.recherche = texte
         self.modele.filtrer(texte)
         self._mettre_a_jour_compte()
 
-    def _focaliser_recherche(self) -> None:
-        self.recherche.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.recherche.selectAll()
-
     def _mettre_a_jour_compte(self) -> None:
+        from instruction import nombres
+
         total = self.modele.nombre_total()
         visibles = self.modele.rowCount()
         if total == 0:
@@ -238,3 +250,22 @@ class PageDossiers(QWidget):
             self.compte.setText(f"{nombres.formater(total)} dossier{'s' if total > 1 else ''}")
         else:
             self.compte.setText(f"{nombres.formater(visibles)} sur {nombres.formater(total)} dossiers")
+
+
+def largeurs_de_depart() -> dict[int, int]:
+    """Largeurs de départ pensées pour un écran de portable de bureau (1366 pixels) :
+    l'intitulé prend le reste ; l'utilisateur peut tout redimensionner et déplacer."""
+    from instruction.ui import modele_dossiers as md
+
+    return {
+        md.NUMERO: 105,
+        md.PORTEUR: 200,
+        md.DISPOSITIF: 70,
+        md.ANNEE: 52,
+        md.QUARTIERS: 160,
+        md.ETAT: 95,
+        md.DEPUIS: 70,
+        md.COUT: 108,
+        md.SUBVENTION: 108,
+        md.DEPOT: 88,
+    }
