@@ -34,7 +34,8 @@ def en_centimes(montant: Decimal) -> int:
     centimes = montant * 100
     if centimes != centimes.to_integral_value():
         raise DonneesInvalides(
-            f"Le montant {montant} a plus de deux décimales : un montant s'exprime au centime près."
+            f"Le montant {format(montant, 'f').replace('.', ',')} a plus de deux décimales : "
+            "un montant s'exprime au centime près."
         )
     return int(centimes)
 

@@ -143,8 +143,15 @@ def _ligne_vide(ligne: dict[str, str], champs: tuple[str, ...], ignorer: tuple[s
 def valider(saisie: SaisieDossier, quartiers_connus: set[str] | None = None) -> DonneesDossier:
     """Les données du dossier, ou ``SaisieInvalide`` avec une erreur par champ fautif."""
     v = Verificateur()
-    campagne_id = v.entier("campagne_id", saisie.campagne_id, "Campagne", minimum=1, maximum=2**31, obligatoire=True)
-    porteur_id = v.entier("porteur_id", saisie.porteur_id, "Porteur", minimum=1, maximum=2**31, obligatoire=True)
+    campagne_id = porteur_id = None
+    if not saisie.campagne_id.strip():
+        v.erreur("campagne_id", "Campagne : choisissez l'appel à projets et son année (ou créez la campagne).")
+    else:
+        campagne_id = v.entier("campagne_id", saisie.campagne_id, "Campagne", minimum=1, maximum=2**31)
+    if not saisie.porteur_id.strip():
+        v.erreur("porteur_id", "Porteur : choisissez un porteur de la liste (ou créez-le avec « Nouveau… »).")
+    else:
+        porteur_id = v.entier("porteur_id", saisie.porteur_id, "Porteur", minimum=1, maximum=2**31)
     intitule = v.texte("intitule", saisie.intitule, "Intitulé de l'action", obligatoire=True, maximum=LONGUEUR_TITRE)
     resume = v.texte("resume", saisie.resume, "Résumé", maximum=LONGUEUR_RESUME)
     textes = {

@@ -152,7 +152,7 @@ class Verificateur:
         try:
             return argent.lire(valeur or "")
         except DonneesInvalides as erreur:
-            self.erreur(champ, f"{libelle} : {erreur.message}")
+            self.erreur(champ, f"{libelle} : {_minuscule(erreur.message)}")
             return None
 
     # --- Dates et heures -----------------------------------------------------------------------
@@ -165,7 +165,7 @@ class Verificateur:
         try:
             return dates.lire(valeur or "")
         except DonneesInvalides as erreur:
-            self.erreur(champ, f"{libelle} : {erreur.message}")
+            self.erreur(champ, f"{libelle} : {_minuscule(erreur.message)}")
             return None
 
     def periode(self, champ_fin: str, debut: dt.date | None, fin: dt.date | None) -> None:
@@ -280,6 +280,10 @@ class Verificateur:
             self.erreur(champ, f"Code postal : « {propre} » n'a pas 5 chiffres.")
             return None
         return propre
+
+
+def _minuscule(message: str) -> str:
+    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
 
 
 def _raison(erreur: Exception, longueur: int | None = None) -> str:

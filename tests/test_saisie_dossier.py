@@ -399,3 +399,28 @@ def test_index_invalide_du_modele_de_lignes():
 
     modele = ModeleLignes([Colonne("a", "A")], "x")
     assert modele.data(QModelIndex()) is None and not modele.setData(QModelIndex(), "v")
+
+
+def test_chemin_clavier_et_noms_accessibles(fenetre, qtbot, base_preparee):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QTreeView
+
+    url, _p, _c = base_preparee
+    f = fenetre(url)
+    onglet = _nouveau_dossier(qtbot, f)
+    action = onglet.action
+    action.intitule.setFocus()
+    ordre = [action.resume, action.description, action.objectifs_action, action.renouvellement]
+    for attendu in ordre:
+        qtbot.keyClick(QGuiApplication.focusObject(), Qt.Key.Key_Tab)
+        assert QGuiApplication.focusObject() is attendu, attendu.accessibleName()
+    sans_nom = []
+    for section in (*onglet.sections, onglet.pieces):
+        for widget in section.findChildren(QLineEdit) + section.findChildren(QPlainTextEdit) + \
+                section.findChildren(QComboBox) + section.findChildren(QTreeView):
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
+                continue  # le champ interne d'une liste déroulante modifiable
+            if not widget.accessibleName():
+                sans_nom.append(f"{type(section).__name__}: {type(widget).__name__} {widget.objectName()}")
+        for bouton in section.findChildren(QPushButton) + section.findChildren(QCheckBox):
+            assert bouton.text() or bouton.accessibleName(), bouton
+    assert sans_nom == []

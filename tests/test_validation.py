@@ -38,7 +38,7 @@ def test_une_saisie_minimale_est_valide():
         ({"intitule": ""}, "intitule", "obligatoire"),
         ({"intitule": "x" * 10_000}, "intitule", "10\u202f000 caractères, pour 300 au plus"),
         ({"resume": "y" * 2_001}, "resume", "raccourcissez"),
-        ({"campagne_id": ""}, "campagne_id", "indiquez"),
+        ({"campagne_id": ""}, "campagne_id", "choisissez"),
         ({"date_debut": "31/02/2024"}, "date_debut", "jj/mm/aaaa"),
         ({"date_debut": "01/09/2024", "date_fin": "30/06/2024"}, "date_fin", "avant la date de début"),
         ({"beneficiaires": "douze"}, "beneficiaires", "n'est pas un nombre entier"),

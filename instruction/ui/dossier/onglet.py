@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -70,6 +71,8 @@ class OngletDossier(QWidget):
         self.titre = QLabel()
         self.titre.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.titre.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Un intitulé très long (collé par erreur) ne doit pas élargir la fenêtre.
+        self.titre.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.etat = QLabel()
         self.completude = QLabel()
         self.completude.setWordWrap(True)
@@ -176,6 +179,8 @@ class OngletDossier(QWidget):
 
     def _afficher_titre(self) -> None:
         intitule = self.action.intitule.text().strip() or "(sans intitulé)"
+        if len(intitule) > 110:
+            intitule = intitule[:110].rstrip() + "…"
         self.titre.setText(f"{self.fiche.numero or 'Nouveau dossier'} — {intitule}" + (" *" if self.modifie else ""))
 
     def _afficher_fiche(self) -> None:

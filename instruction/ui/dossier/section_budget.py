@@ -51,7 +51,7 @@ class SectionBudget(Section):
             [
                 Colonne("compte", "Compte", 170, choix=_comptes(budget.PRODUIT), defaut="74",
                         libelles_courts={c.numero: f"{c.numero} — {c.libelle.split(' (')[0]}" for c in budget.COMPTES}),
-                Colonne("financeur", "Financeur (compte 74)", 150, choix=financeurs, libelles_courts=courts),
+                Colonne("financeur", "Financeur (compte 74)", 165, choix=financeurs, libelles_courts=courts),
                 Colonne("libelle", "Libellé", 140, etirer=True),
                 Colonne("montant", "Montant (€)", 110, droite=True, aide="Montant en euros, par exemple 1 234,56"),
             ],

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -59,6 +60,7 @@ class OngletPorteur(QWidget):
 
         self.titre = QLabel()
         self.titre.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.titre.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.bouton_enregistrer = QPushButton("&Enregistrer")
