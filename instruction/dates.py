@@ -32,6 +32,13 @@ def formater_horodatage(moment: dt.datetime | None, *, vide: str = "") -> str:
     return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=get_timezone(FUSEAU), locale=LOCALE)
 
 
+def utc_depuis_paris(moment: dt.datetime) -> dt.datetime:
+    """Une heure de Paris (sans fuseau) en heure UTC sans fuseau, comme la base les garde."""
+    from zoneinfo import ZoneInfo
+
+    return moment.replace(tzinfo=ZoneInfo(FUSEAU)).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def lire(texte: str) -> dt.date:
     """Lit « 25/11/2026 » (ou « 25/11/26 ») ; message clair sinon."""
     brut = (texte or "").strip()

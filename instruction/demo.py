@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, budget
+from instruction import argent, budget, dates, demo_circuit
 from instruction import referentiel as r
 from instruction.chemins import RESSOURCES
 from instruction.erreurs import ErreurInstruction
@@ -797,6 +797,7 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
             porteurs[code] = _ecrire_porteur(p)
             session.add(porteurs[code])
         bilan = []
+        ecrits: list[tuple[DossierDemo, str]] = []
         for cible in CIBLES:
             campagne = m.Campagne(
                 dispositif_code=cible.dispositif, annee=ANNEE, libelle=cible.libelle,
@@ -804,12 +805,15 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
             )
             session.add(campagne)
             for d in plan.campagnes[cible.dispositif]:
-                depot = dt.datetime.combine(d.depose_le, dt.time(10, 0))
+                depot = dates.utc_depuis_paris(dt.datetime.combine(d.depose_le, dt.time(10, 0)))
+                ecrits.append((d, cible.dispositif))
                 session.add(
                     m.Dossier(
                         numero=d.numero, campagne=campagne, porteur=porteurs[d.porteur], intitule=d.intitule,
                         resume=d.resume, description=d.description, date_debut=d.date_debut, date_fin=d.date_fin,
-                        depose_le=d.depose_le, etat=str(d.etat), etat_depuis=d.etat_depuis,
+                        depose_le=d.depose_le, etat=str(Etat.DEPOSE), etat_depuis=depot,
+                        transitions=[m.Transition(de=None, vers=str(Etat.DEPOSE), acteur=demo_circuit.ACTEUR,
+                                                  le=depot, motif="Dossier déposé sur la plateforme")],
                         cout_total=d.cout_total, subvention_demandee=d.subvention_demandee,
                         cree_le=depot, modifie_le=d.etat_depuis,
                         quartiers=[m.DossierQuartier(quartier_code=q) for q in d.quartiers],
@@ -826,8 +830,23 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
             montant = sum((d.cout_total for d in liste), Decimal("0.00"))
             bilan.append((cible.libelle, len(liste), len({d.porteur for d in liste}), montant))
         session.flush()
+        progression("Instruction des dossiers de démonstration (comité, conventions, soldes)…")
+        ids = dict(session.execute(select(m.Dossier.numero, m.Dossier.id).where(
+            m.Dossier.numero.in_([d.numero for d, _ in ecrits]))).all())
+        demo_circuit.instruire(uow, [
+            demo_circuit.DossierAInstruire(
+                ids[d.numero], dispositif, d.depose_le, d.date_debut, str(d.etat), d.etat_depuis,
+                session_pic=_session_pic(d.depose_le) if dispositif == "pic" else None,
+            )
+            for d, dispositif in ecrits
+        ])
         uow.valider()
     return Bilan(tuple(bilan))
+
+
+def _session_pic(depot: dt.date) -> dt.date:
+    """Le comité PIC qui examine un projet déposé ce jour-là (le premier après le dépôt)."""
+    return next(s for s in SESSIONS_PIC if s > depot)
 
 
 def _ecrire_porteur(p: PorteurDemo):
@@ -869,7 +888,6 @@ def _details(d: DossierDemo, porteur: PorteurDemo) -> dict:
         objectifs_action=d.objectifs_action, moyens=d.moyens, evaluation=d.evaluation, lieux=d.lieux or None,
         tranches_age=",".join(d.tranches_age) or None, beneficiaires=d.beneficiaires, femmes=d.femmes,
         hommes=d.hommes, financeurs=",".join(financeurs),
-        complet_le=dt.datetime.combine(d.depose_le + dt.timedelta(days=12), dt.time(11, 0)),
         beneficiaires_quartiers=[m.BeneficiairesQuartier(quartier_code=q, nombre=n) for q, n in d.beneficiaires_quartiers],
         seances=[
             m.Seance(libelle=l, periode=p, jour=j, heure_debut=hd, heure_fin=hf, frequence=f, nombre=n, ordre=i)

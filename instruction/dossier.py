@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from instruction import argent, budget, dates, pieces, porteurs, publics, seances
+from instruction import argent, budget, dates, publics, seances
 from instruction.validation import LONGUEUR_TITRE, Verificateur
 
 LONGUEUR_RESUME = 2_000
@@ -305,34 +305,10 @@ class Porteur:
 def manques_pour_completude(
     donnees: DonneesDossier, porteur: Porteur, dispositif: str | None, pieces_jointes: list[str]
 ) -> list[str]:
-    """Ce qui empêche de déclarer le dossier complet (liste vide : complet)."""
-    manques = []
-    lignes = donnees.lignes_budget()
-    if not any(l.sens == budget.CHARGE for l in lignes):
-        manques.append("Le budget prévisionnel n'a aucune charge.")
-    ecart = budget.ecart(lignes)
-    if ecart != 0:
-        sens = "dépassent" if ecart > 0 else "sont inférieures aux"
-        manques.append(
-            f"Le budget n'est pas équilibré : les charges {sens} produits de {argent.formater(abs(ecart))}."
-        )
-    if not donnees.date_debut or not donnees.date_fin:
-        manques.append("Les dates de début et de fin de l'action ne sont pas renseignées.")
-    if not donnees.description:
-        manques.append("La description de l'action n'est pas renseignée.")
-    if not donnees.objectifs:
-        manques.append("Aucun objectif opérationnel du projet de territoire n'est choisi.")
-    if not donnees.quartiers:
-        manques.append("Aucun quartier n'est indiqué.")
-    if donnees.beneficiaires is None:
-        manques.append("Le nombre de bénéficiaires prévus n'est pas renseigné.")
-    if porteur.type in porteurs.SIRET_EXIGE and not porteur.siret:
-        manques.append("Le porteur n'a pas de SIRET.")
-    if not porteur.representant:
-        manques.append("Le porteur n'a pas de représentant légal (signataire).")
-    for piece in pieces.manquantes(porteur.type, dispositif, pieces_jointes):
-        manques.append(f"Pièce manquante : {piece.libelle}.")
-    return manques
+    """Ce qui empêche de déclarer le dossier recevable (liste vide : complet). Voir ``recevabilite``."""
+    from instruction import recevabilite
+
+    return [p.detail for p in recevabilite.points(donnees, porteur, dispositif, pieces_jointes) if not p.respecte]
 
 
 # --- Des données au formulaire ------------------------------------------------------------------

@@ -136,6 +136,10 @@ def test_une_ancienne_revision_avec_des_donnees_monte_a_la_tete_sans_perte(url_v
         ]
         assert connexion.execute(text("select financeurs from dossier")).scalar() == "caf"
         assert connexion.execute(text("select modifie_le from porteur")).scalar() is not None
+        # 0003 : chaque dossier existant reçoit un premier passage, son état d'avant la mise à jour.
+        transitions = connexion.execute(text("select dossier_id, de, vers, acteur, le from transition")).all()
+        assert [(t[0], t[1], t[2]) for t in transitions] == [(1, None, "depose")]
+        assert transitions[0][3] == "mise à jour de l'application" and str(transitions[0][4]).startswith("2023-02-01")
     moteur.dispose()
 
 

@@ -307,7 +307,11 @@ def test_saisie_invalide_messages_sous_les_champs_rien_perdu_brouillon_garde(fen
         contexte.fermer()
 
 
-def test_budget_desequilibre_s_enregistre_mais_ne_se_declare_pas_complet(fenetre, qtbot, base_preparee):
+def test_budget_desequilibre_s_enregistre_mais_n_est_pas_recevable(fenetre, qtbot, base_preparee):
+    from PySide6.QtWidgets import QPushButton
+
+    from instruction.ui import erreurs
+
     url, _porteur_id, campagne_id = base_preparee
     f = fenetre(url)
     onglet = _nouveau_dossier(qtbot, f)
@@ -319,13 +323,20 @@ def test_budget_desequilibre_s_enregistre_mais_ne_se_declare_pas_complet(fenetre
     _ligne_budget(qtbot, onglet.budget.charges, "60", "Achats", "500")
     qtbot.keyClick(onglet, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: onglet.fiche.id is not None, timeout=15000)
-    assert "Incomplet" in onglet.completude.text()
+    assert "point(s) de recevabilité à régler" in onglet.completude.text()
     assert any("pas équilibré" in manque for manque in onglet.fiche.manques)
-    montre = []
-    onglet.montrer_manques = lambda: montre.append(list(onglet.fiche.manques))
-    qtbot.mouseClick(onglet.bouton_complet, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(montre), timeout=10000)
-    assert onglet.fiche.complet_le is None
+    # Le lien mène à la section « Instruction », où « Déclarer recevable » est refusé avec la raison.
+    onglet.completude.linkActivated.emit("instruction")
+    assert onglet.onglets.currentWidget() is onglet.instruction
+    qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
+    assert "à régler" in onglet.instruction.resume_recevabilite.text()
+    avant = len(erreurs._ouverts)
+    qtbot.mouseClick(onglet.instruction.passages.findChild(QPushButton, "passage-recevable"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(erreurs._ouverts) > avant, timeout=10000)
+    boite = next(iter(erreurs._ouverts))
+    assert "pas équilibré" in boite.texte.text()
+    boite.close()
+    assert onglet.fiche.complet_le is None and onglet.instruction.donnees.etat == "depose"
 
 
 def test_fermer_un_onglet_modifie_demande_et_garde_le_brouillon(fenetre, qtbot, base_preparee, monkeypatch):

@@ -15,55 +15,7 @@ from instruction.services import brouillons, filtres, pieces
 from instruction.services import dossier as service
 from instruction.services import porteurs
 from instruction.validation import SaisieInvalide
-
-IDENTITE = {
-    "nom": "Association Les Jardiniers des Fontinettes", "sigle": "AJF", "type": "association",
-    "siret": "732 829 320 00074", "rna": "W622001234", "adresse": "12 rue des Fontinettes",
-    "code_postal": "62100", "ville": "Calais", "commune_code": "calais", "quartier_code": "",
-    "telephone": "03 21 00 00 00", "courriel": "contact@jardiniers.fr", "objet": "Jardins partagés",
-}
-
-
-def _porteur(contexte) -> int:
-    with contexte.unite() as uow:
-        identifiant = porteurs.creer(
-            uow, IDENTITE,
-            representant={"civilite": "Madame", "nom": "Sandrine Lefebvre", "qualite": "Présidente"},
-            compte={"titulaire": "AJF", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPP"},
-            contacts=[{"nom": "Camille Caron", "fonction": "Coordinatrice", "telephone": "0321000001",
-                       "courriel": "camille@jardiniers.fr"}],
-        )
-        uow.valider()
-    return identifiant
-
-
-def _campagne(contexte) -> int:
-    with contexte.unite() as uow:
-        campagne = service.creer_campagne(uow, "cdv", 2027, ouverture=dt.date(2026, 10, 1),
-                                          cloture=dt.date(2026, 12, 1))
-        uow.valider()
-    return campagne.id
-
-
-def _saisie(campagne_id: int, porteur_id: int) -> d.SaisieDossier:
-    return d.SaisieDossier(
-        campagne_id=str(campagne_id), porteur_id=str(porteur_id), intitule="Jardin partagé des Fontinettes",
-        resume="Un jardin cultivé par les habitants.", description="Ateliers de jardinage le mercredi.",
-        objectifs=["OS22.1"], quartiers=["beau-marais", "saint-pierre"], tranches_age=["6-10", "26-64"],
-        beneficiaires="40", femmes="24", hommes="16", beneficiaires_quartiers={"beau-marais": "30"},
-        date_debut="01/03/2027", date_fin="30/11/2027",
-        seances=[{"libelle": "Atelier jardin", "periode": "extrascolaire", "jour": "mercredi",
-                  "heure_debut": "14h00", "heure_fin": "16h30", "frequence": "chaque semaine", "nombre": "30"}],
-        indicateurs=[{"libelle": "Participants", "cible": "40", "unite": "personnes", "indicateur_code": ""}],
-        budget=[
-            {"sens": "charge", "compte": "60", "financeur": "", "libelle": "Graines et outils", "montant": "1 200,50"},
-            {"sens": "charge", "compte": "64", "financeur": "", "libelle": "Animatrice", "montant": "3 000"},
-            {"sens": "produit", "compte": "74", "financeur": "etat-pv", "libelle": "", "montant": "2 000"},
-            {"sens": "produit", "compte": "74", "financeur": "ville-calais", "libelle": "", "montant": "1 500"},
-            {"sens": "produit", "compte": "75", "financeur": "", "libelle": "Cotisations", "montant": "700,50"},
-        ],
-    )
-
+from tests.fabrique import IDENTITE, campagne as _campagne, porteur as _porteur, saisie as _saisie
 
 def test_creer_lire_porteur_et_refuser_un_doublon(contexte):
     identifiant = _porteur(contexte)
@@ -134,44 +86,6 @@ def test_enregistrer_relire_dossier_et_totaux(contexte):
         second = service.enregistrer(uow, None, donnees)
         uow.valider()
         assert service.lire(uow, second).numero == "CDV-2027-002"
-
-
-def test_budget_desequilibre_enregistre_mais_pas_complet(contexte):
-    porteur_id, campagne_id = _porteur(contexte), _campagne(contexte)
-    saisie = _saisie(campagne_id, porteur_id)
-    saisie.budget[2]["montant"] = "1 000"  # 1 000 € de produits en moins
-    with contexte.unite() as uow:
-        identifiant = service.enregistrer(uow, None, d.valider(saisie))
-        uow.valider()
-    with contexte.unite() as uow:
-        with pytest.raises(DonneesInvalides, match="pas équilibré") as erreur:
-            service.declarer_complet(uow, identifiant)
-        assert "1\u202f000,00" in erreur.value.message
-        assert service.lire(uow, identifiant).complet_le is None
-
-
-def test_declarer_complet_puis_une_modification_fait_tomber_la_declaration(contexte, tmp_path):
-    porteur_id, campagne_id = _porteur(contexte), _campagne(contexte)
-    with contexte.unite() as uow:
-        identifiant = service.enregistrer(uow, None, d.valider(_saisie(campagne_id, porteur_id)))
-        uow.valider()
-    from instruction import pieces as types
-
-    with contexte.unite() as uow:
-        for type_piece in types.manquantes("association", "cdv", []):
-            pieces.ajouter(uow, identifiant, type_piece.code, f"{type_piece.code}.pdf", b"%PDF-1.4 demo",
-                           dt.date(2026, 11, 2))
-        uow.valider()
-    with contexte.unite() as uow:
-        assert service.declarer_complet(uow, identifiant) is not None
-        uow.valider()
-    saisie = _saisie(campagne_id, porteur_id)
-    saisie.budget.pop()  # déséquilibre
-    with contexte.unite() as uow:
-        service.enregistrer(uow, identifiant, d.valider(saisie))
-        uow.valider()
-    with contexte.unite() as uow:
-        assert service.lire(uow, identifiant).complet_le is None
 
 
 def test_pieces_empreinte_et_alteration(contexte, tmp_path):

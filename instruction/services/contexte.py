@@ -16,14 +16,25 @@ from instruction.erreurs import ErreurInstruction
 journal = logging.getLogger(__name__)
 
 
+def utilisateur_du_poste() -> str:
+    """Le compte de session du poste : c'est lui qu'on inscrit comme auteur des actions."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "poste inconnu"
+    except (OSError, KeyError, ImportError):  # pas de variable d'environnement ni de compte système
+        return "poste inconnu"
+
+
 class UniteDeTravail:
     """Une transaction par action : ``with contexte.unite() as uow: …; uow.valider()``.
 
     Sans ``valider()``, tout est annulé en sortie (y compris sur exception).
     """
 
-    def __init__(self, fabrique: Callable[[], Session]) -> None:
+    def __init__(self, fabrique: Callable[[], Session], acteur: str) -> None:
         self._fabrique = fabrique
+        self.acteur = acteur  # qui agit : inscrit dans l'historique de ce qui est fait
         self.session: Session
 
     def __enter__(self) -> UniteDeTravail:
@@ -46,6 +57,7 @@ class Contexte:
     moteur: Engine
     preparation: Preparation
     referentiel_recopie: bool = False
+    acteur: str = field(default_factory=lambda: utilisateur_du_poste())
     _fabrique: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -61,7 +73,7 @@ class Contexte:
         return self.moteur.dialect.name == "sqlite"
 
     def unite(self) -> UniteDeTravail:
-        return UniteDeTravail(self._fabrique)
+        return UniteDeTravail(self._fabrique, self.acteur)
 
     def fermer(self) -> None:
         self.moteur.dispose()

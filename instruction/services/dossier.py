@@ -1,9 +1,9 @@
-"""Lire, créer, enregistrer un dossier, et le déclarer complet.
+"""Lire, créer et enregistrer un dossier.
 
 Enregistrer n'exige qu'une saisie valide (``instruction.dossier.valider``) : un budget
 déséquilibré ou une pièce manquante n'empêchent jamais d'enregistrer, seulement de
-déclarer le dossier complet. Si une modification rend incomplet un dossier déclaré
-complet, la déclaration tombe.
+déclarer le dossier recevable (``services.instruction``). Un dossier créé entre dans le
+circuit à l'état « déposé », passage inscrit à son historique.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from instruction import budget
 from instruction import dossier as d
 from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
+from instruction.etats import Etat
 from instruction.horloge import aujourd_hui, maintenant
 from instruction.services.contexte import UniteDeTravail
 
@@ -235,11 +236,14 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     if porteur is None:
         raise DonneesInvalides("Le porteur choisi n'existe pas.")
     if dossier_id is None:
+        maintenant_ = maintenant()
         dossier = m.Dossier(
-            numero=_nouveau_numero(uow, campagne), depose_le=aujourd_hui(), etat="depose", etat_depuis=maintenant(),
-            cree_le=maintenant(),
+            numero=_nouveau_numero(uow, campagne), depose_le=aujourd_hui(), etat=Etat.DEPOSE,
+            etat_depuis=maintenant_, cree_le=maintenant_,
         )
         session.add(dossier)
+        dossier.transitions.append(m.Transition(de=None, vers=Etat.DEPOSE, acteur=uow.acteur, le=maintenant_,
+                                                motif="Dossier enregistré"))
     else:
         dossier = session.get(m.Dossier, dossier_id)
         if dossier is None:
@@ -248,8 +252,6 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
         raise DonneesInvalides("Un dossier ne peut pas être le renouvellement de lui-même.")
     _ecrire(dossier, donnees, campagne, porteur)
     session.flush()
-    if dossier.complet_le is not None and _manques(uow, dossier, donnees, _pieces(uow, dossier.id)):
-        dossier.complet_le = None
     return dossier.id
 
 
@@ -297,18 +299,3 @@ def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
     numeros = uow.session.scalars(select(m.Dossier.numero).where(m.Dossier.numero.like(f"{debut}%"))).all()
     rangs = [int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit()]
     return f"{debut}{(max(rangs) + 1 if rangs else 1):03d}"
-
-
-def declarer_complet(uow: UniteDeTravail, dossier_id: int) -> dt.datetime:
-    """Déclare le dossier complet ; refuse, avec la liste des manques, s'il ne l'est pas."""
-    fiche = lire(uow, dossier_id)
-    if fiche.manques:
-        raise DonneesInvalides(
-            "Le dossier ne peut pas être déclaré complet :\n- " + "\n- ".join(fiche.manques),
-            detail="\n".join(fiche.manques),
-        )
-    dossier = uow.session.get(m.Dossier, dossier_id)
-    dossier.complet_le = maintenant()
-    uow.session.flush()
-    return dossier.complet_le
-

@@ -160,6 +160,9 @@ class FenetrePrincipale(QMainWindow):
             self._action(affichage, nom, lambda _=False, r=rang: self.onglets.setCurrentIndex(r), f"Ctrl+{rang + 1}")
         self._action(affichage, "Re&chercher dans les dossiers", self._rechercher, QKeySequence.StandardKey.Find)
 
+        instruction = self.menuBar().addMenu("&Instruction")
+        self._action(instruction, "&Réglages de l'instruction…", self.regler_instruction, base=True)
+
         aide = self.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", self.a_propos)
 
@@ -427,6 +430,45 @@ class FenetrePrincipale(QMainWindow):
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000),
             lambda erreur, trace: erreurs.montrer(erreur, trace, self),
         )
+
+    def regler_instruction(self) -> None:
+        if self.contexte is None:
+            return
+        contexte = self.contexte
+
+        def lire(_rapport: Rapport):
+            from instruction.services import instruction as service
+
+            with contexte.unite() as uow:
+                return service.liste_reglages(uow)
+
+        def enregistrer(valeurs, fini, echec) -> None:
+            def ecrire(_rapport: Rapport):
+                from instruction.services import instruction as service
+
+                with contexte.unite() as uow:
+                    service.regler(uow, valeurs)
+                    uow.valider()
+
+            def rate(erreur, trace) -> None:
+                from instruction.erreurs import ErreurInstruction
+
+                if isinstance(erreur, ErreurInstruction):
+                    echec(erreur.message)
+                else:
+                    echec("Les réglages n'ont pas été enregistrés.")
+                    erreurs.montrer(erreur, trace, self)
+
+            Travail(ecrire).lancer(lambda _r: (fini(), self.statusBar().showMessage(
+                "Réglages de l'instruction enregistrés.", 8000)), rate)
+
+        def montrer(reglages) -> None:
+            from instruction.ui.reglages_instruction import DialogueReglages
+
+            self.dialogue_reglages = DialogueReglages(reglages, enregistrer, self)
+            self.dialogue_reglages.open()
+
+        Travail(lire).lancer(montrer, lambda erreur, trace: erreurs.montrer(erreur, trace, self))
 
     # --- Divers --------------------------------------------------------------------------------
 

@@ -77,3 +77,17 @@ class Travail(QRunnable):
             self.signaux.echec.emit(erreur, trace)
         else:
             self.signaux.termine.emit(resultat)
+
+
+def ecrire_puis_lire(contexte, ecrire: Callable[[Any], None], lire: Callable[[Any], Any]) -> Callable[[Rapport], Any]:
+    """Le travail habituel d'un écran : ``ecrire(uow)`` dans une transaction validée, puis
+    ``lire(uow)`` dans une nouvelle, dont le résultat revient à l'écran."""
+
+    def travail(_rapport: Rapport) -> Any:
+        with contexte.unite() as uow:
+            ecrire(uow)
+            uow.valider()
+        with contexte.unite() as uow:
+            return lire(uow)
+
+    return travail

@@ -11,6 +11,7 @@ from instruction.db.modeles.dossiers import (
     Piece,
     Seance,
 )
+from instruction.db.modeles.instruction import DemandeComplements, Examen, ExamenCritere, Transition
 from instruction.db.modeles.parametres import Brouillon, FiltreEnregistre, Parametre
 from instruction.db.modeles.porteurs import CompteBancaire, Contact, Porteur, PorteurNom, Representant
 from instruction.db.modeles.referentiel import (
@@ -35,6 +36,10 @@ from instruction.db.modeles.referentiel import (
 )
 
 __all__ = [
+    "DemandeComplements",
+    "Examen",
+    "ExamenCritere",
+    "Transition",
     "BeneficiairesQuartier",
     "Brouillon",
     "CompteBancaire",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,9 @@ from instruction.db.base import Base
 from instruction.db.types import Argent
 from instruction.db.modeles.porteurs import Porteur
 from instruction.horloge import maintenant
+
+if TYPE_CHECKING:
+    from instruction.db.modeles.instruction import Transition
 
 
 class Campagne(Base):
@@ -100,6 +104,7 @@ class Dossier(Base):
         cascade="all, delete-orphan", order_by="IndicateurAction.ordre"
     )
     pieces: Mapped[list[Piece]] = relationship(cascade="all, delete-orphan", order_by="Piece.id")
+    transitions: Mapped[list[Transition]] = relationship(cascade="all, delete-orphan", order_by="Transition.id")
 
 
 class DossierQuartier(Base):

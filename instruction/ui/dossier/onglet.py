@@ -4,7 +4,7 @@
   s'affiche sous son champ, le curseur va sur la première, et la saisie est gardée
   en brouillon (rien de ce qui a été tapé n'est perdu).
 * Un budget déséquilibré ou une pièce manquante n'empêchent pas d'enregistrer :
-  ils empêchent seulement de déclarer le dossier complet.
+  ils empêchent seulement de déclarer le dossier recevable (section « Instruction »).
 * Quinze secondes après une modification, la saisie est gardée en brouillon ; fermer
   l'onglet avec des modifications demande quoi en faire.
 """
@@ -39,6 +39,7 @@ from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
 from instruction.ui.dossier.section_calendrier import SectionCalendrier
 from instruction.ui.dossier.section_evaluation import SectionEvaluation
+from instruction.ui.dossier.section_instruction import SectionInstruction
 from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
 from instruction.ui.dossier.section_publics import SectionPublics
 from instruction.ui.travail import Travail
@@ -76,15 +77,12 @@ class OngletDossier(QWidget):
         self.etat = QLabel()
         self.completude = QLabel()
         self.completude.setWordWrap(True)
-        self.completude.linkActivated.connect(lambda _l: self.montrer_manques())
+        self.completude.linkActivated.connect(lambda _l: self.onglets.setCurrentWidget(self.instruction))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.bouton_enregistrer = QPushButton("&Enregistrer")
         self.bouton_enregistrer.setToolTip("Enregistrer le dossier (Ctrl+S)")
         self.bouton_enregistrer.clicked.connect(self.enregistrer)
-        self.bouton_complet = QPushButton("Déclarer &complet")
-        self.bouton_complet.setToolTip("Vérifie le budget, les pièces et les informations exigées")
-        self.bouton_complet.clicked.connect(self.declarer_complet)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.enregistrer)
 
         entete = QHBoxLayout()
@@ -95,7 +93,6 @@ class OngletDossier(QWidget):
         ligne_etat.addWidget(self.completude, 1)
         gauche.addLayout(ligne_etat)
         entete.addLayout(gauche, 1)
-        entete.addWidget(self.bouton_complet)
         entete.addWidget(self.bouton_enregistrer)
 
         self.action = SectionAction(self.env)
@@ -104,19 +101,23 @@ class OngletDossier(QWidget):
         self.evaluation = SectionEvaluation(self.env)
         self.budget = SectionBudget(self.env)
         self.pieces = SectionPieces()
+        self.instruction = SectionInstruction(contexte, self._peut_agir)
         self.sections = (self.action, self.publics, self.calendrier, self.evaluation, self.budget)
         self.onglets = QTabWidget()
         for rang, (section, titre) in enumerate(
             (
-                (self.action, "&1 Action"),
-                (self.publics, "&2 Publics et territoire"),
-                (self.calendrier, "&3 Calendrier et séances"),
-                (self.evaluation, "&4 Moyens et évaluation"),
-                (self.budget, "&5 Budget prévisionnel"),
-                (self.pieces, "&6 Pièces jointes"),
+                (self.action, "1 Action"),
+                (self.publics, "2 Publics et territoire"),
+                (self.calendrier, "3 Calendrier et séances"),
+                (self.evaluation, "4 Moyens et évaluation"),
+                (self.budget, "5 Budget prévisionnel"),
+                (self.pieces, "6 Pièces jointes"),
+                (self.instruction, "7 Instruction"),
             )
         ):
+            # Alt+1…7 : un raccourci par section (sans « & » dans le titre, qui ferait doublon avec lui).
             self.onglets.addTab(section, titre)
+            self.onglets.setTabToolTip(rang, f"Alt+{rang + 1}")
             QShortcut(QKeySequence(f"Alt+{rang + 1}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
         for section in self.sections:
             section.modifie.connect(self._sur_modification)
@@ -128,6 +129,9 @@ class OngletDossier(QWidget):
         self.pieces.ouverture_demandee.connect(self.ouvrir_piece)
         self.pieces.enregistrement_demande.connect(self.enregistrer_piece_sous)
         self.pieces.retrait_demande.connect(self.retirer_piece)
+        self.instruction.etat_change.connect(self._instruction_changee)
+        self.instruction.message.connect(
+            lambda texte: self.message.setText(f"<span style='color:#1b6e20'>{texte}</span>"))
 
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(6, 6, 6, 6)
@@ -183,7 +187,7 @@ class OngletDossier(QWidget):
             intitule = intitule[:110].rstrip() + "…"
         self.titre.setText(f"{self.fiche.numero or 'Nouveau dossier'} — {intitule}" + (" *" if self.modifie else ""))
 
-    def _afficher_fiche(self) -> None:
+    def _afficher_fiche(self, *, recharger_instruction: bool = True) -> None:
         fiche = self.fiche
         self._afficher_titre()
         if fiche.id is None:
@@ -194,17 +198,19 @@ class OngletDossier(QWidget):
                               f"{dates.formater(fiche.depose_le)}")
         if fiche.id is None:
             self.completude.setText("")
-        elif fiche.complet:
-            self.completude.setText(f"<span style='color:#1b6e20'>Déclaré complet le "
-                                    f"{dates.formater_horodatage(fiche.complet_le)}</span>")
         elif fiche.manques:
-            self.completude.setText(f"<span style='color:#8a5300'>Incomplet : {len(fiche.manques)} point(s) à "
-                                    f"régler</span> (<a href='manques'>voir</a>)")
+            self.completude.setText(f"<span style='color:#8a5300'>{len(fiche.manques)} point(s) de recevabilité à "
+                                    "régler</span> (<a href='instruction'>voir</a>)")
+        elif fiche.complet:
+            self.completude.setText(f"<span style='color:#1b6e20'>Recevable depuis le "
+                                    f"{dates.formater_horodatage(fiche.complet_le)}</span>")
         else:
-            self.completude.setText("Complet, pas encore déclaré.")
-        self.bouton_complet.setEnabled(fiche.id is not None and not fiche.complet)
+            self.completude.setText("<span style='color:#1b6e20'>Complet</span> : peut être déclaré recevable "
+                                    "(<a href='instruction'>instruction</a>).")
         self.pieces.afficher(fiche.pieces, [m.removeprefix("Pièce manquante : ").rstrip(".") for m in fiche.manques
                                             if m.startswith("Pièce manquante")], fiche.id is not None)
+        if recharger_instruction:
+            self.instruction.charger(fiche.id, fiche.numero or "")
 
     def _campagne_change(self, *_args) -> None:
         code = self.action.campagne.currentData()
@@ -314,48 +320,31 @@ class OngletDossier(QWidget):
         self.garder_brouillon()
         erreurs.montrer(erreur, trace, self)
 
-    def declarer_complet(self) -> None:
-        if self.fiche.id is None:
-            return
+    def _peut_agir(self, action: str) -> bool:
+        """Les actions d'instruction portent sur le dossier enregistré : pas de modification en suspens."""
         if self.modifie:
-            QMessageBox.information(self, "Déclarer complet", "Enregistrez d'abord vos modifications (Ctrl+S).")
-            return
+            QMessageBox.information(self, action, "Le formulaire a des modifications non enregistrées : "
+                                    "enregistrez-les d'abord (Ctrl+S), l'instruction porte sur le dossier enregistré.")
+            return False
+        return True
+
+    def _instruction_changee(self) -> None:
+        """L'état ou la recevabilité ont changé : l'en-tête et la liste des dossiers se mettent à jour."""
         contexte, dossier_id = self.contexte, self.fiche.id
 
         def travail(_r):
-            from instruction.erreurs import DonneesInvalides
             from instruction.services import dossier as service
 
-            with contexte.unite() as uow:
-                try:
-                    service.declarer_complet(uow, dossier_id)
-                except DonneesInvalides:
-                    pass  # la fiche relue dit ce qui manque
-                else:
-                    uow.valider()
             with contexte.unite() as uow:
                 return service.lire(uow, dossier_id)
 
         def fini(fiche: FicheDossier) -> None:
-            self.fiche = fiche
-            self._afficher_fiche()
-            if fiche.complet:
-                self.message.setText("<span style='color:#1b6e20'>Dossier déclaré complet.</span>")
-                self.enregistre.emit(fiche.id)
-            else:
-                self.montrer_manques()
+            self.fiche.etat, self.fiche.etat_depuis, self.fiche.complet_le = fiche.etat, fiche.etat_depuis, \
+                fiche.complet_le
+            self._afficher_fiche(recharger_instruction=False)
+            self.enregistre.emit(fiche.id)
 
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
-
-    def montrer_manques(self) -> None:
-        if not self.fiche.manques:
-            return
-        boite = QMessageBox(self)
-        boite.setIcon(QMessageBox.Icon.Warning)
-        boite.setWindowTitle("Dossier incomplet")
-        boite.setText("Le dossier ne peut pas être déclaré complet :")
-        boite.setInformativeText("\n".join(f"• {m}" for m in self.fiche.manques))
-        boite.open()
 
     # --- Brouillon et fermeture ------------------------------------------------------------------
 

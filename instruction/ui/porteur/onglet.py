@@ -28,7 +28,7 @@ from instruction.ui.champs import Formulaire
 from instruction.ui.porteur.dialogues import DialogueVersion
 from instruction.ui.porteur.identite import CHAMPS_VERSION, TITRES_VERSION, FormulaireIdentite
 from instruction.ui.tableau_lignes import Colonne, TableauLignes
-from instruction.ui.travail import Travail
+from instruction.ui.travail import Travail, ecrire_puis_lire
 
 
 def _afficher(champ: str, valeur: str | None) -> str:
@@ -228,14 +228,10 @@ class OngletPorteur(QWidget):
         identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
         self.contacts.modele.numeroter(0)
 
-        def travail(_r):
-            from instruction.services import porteurs
+        from instruction.services import porteurs
 
-            with contexte.unite() as uow:
-                porteurs.modifier(uow, porteur_id, identite, contacts)
-                uow.valider()
-            with contexte.unite() as uow:
-                return porteurs.lire(uow, porteur_id)
+        travail = ecrire_puis_lire(contexte, lambda uow: porteurs.modifier(uow, porteur_id, identite, contacts),
+                                   lambda uow: porteurs.lire(uow, porteur_id))
 
         def echec(erreur, trace) -> None:
             if isinstance(erreur, SaisieInvalide):

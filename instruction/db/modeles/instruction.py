@@ -1,0 +1,77 @@
+"""L'instruction d'un dossier : passages d'état, demandes de compléments, examens d'éligibilité.
+
+Tout est gardé : chaque passage d'état (qui, quand, pourquoi), chaque demande de
+compléments (quoi, quand, reçue quand), chaque examen d'éligibilité (critère par critère,
+avec le libellé et la source du moment, pour qu'un changement des critères ne réécrive pas
+l'histoire).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from instruction.db.base import Base
+from instruction.horloge import maintenant
+
+
+class Transition(Base):
+    __tablename__ = "transition"
+    __table_args__ = (Index("ix_transition_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    de: Mapped[str | None] = mapped_column(String(20))
+    vers: Mapped[str] = mapped_column(String(20))
+    acteur: Mapped[str] = mapped_column(String(120))
+    le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    motif: Mapped[str | None] = mapped_column(Text)
+
+
+class DemandeComplements(Base):
+    __tablename__ = "demande_complements"
+    __table_args__ = (Index("ix_demande_complements_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    objet: Mapped[str] = mapped_column(Text)
+    demandee_le: Mapped[dt.date] = mapped_column(Date)
+    echeance: Mapped[dt.date | None] = mapped_column(Date)
+    recue_le: Mapped[dt.date | None] = mapped_column(Date)
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    acteur: Mapped[str] = mapped_column(String(120))
+
+
+class Examen(Base):
+    """Un examen d'éligibilité : les décisions critère par critère et le verdict d'ensemble."""
+
+    __tablename__ = "examen"
+    __table_args__ = (Index("ix_examen_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    acteur: Mapped[str] = mapped_column(String(120))
+    verdict: Mapped[str] = mapped_column(String(20))
+    commentaire: Mapped[str | None] = mapped_column(Text)
+
+    criteres: Mapped[list[ExamenCritere]] = relationship(
+        cascade="all, delete-orphan", order_by="ExamenCritere.ordre"
+    )
+
+
+class ExamenCritere(Base):
+    __tablename__ = "examen_critere"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    examen_id: Mapped[int] = mapped_column(ForeignKey("examen.id", ondelete="CASCADE"))
+    critere: Mapped[str] = mapped_column(String(60))
+    libelle: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    statut_auto: Mapped[str] = mapped_column(String(20))
+    explication: Mapped[str] = mapped_column(Text)
+    statut: Mapped[str] = mapped_column(String(20))
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    ordre: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,190 @@
+"""La fiche d'instruction d'un dossier, pour le comité des financeurs (PDF, une ou deux pages).
+
+Porteur, action, quartiers, objectifs, budget et demandes par financeur ; recevabilité ;
+chaque critère d'éligibilité avec son résultat, la décision de l'instructeur, son commentaire
+et sa source ; le verdict ; la place pour les cotations des grilles transversales, les avis et
+les montants proposés ; l'historique des passages d'état.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+
+from instruction import argent, budget, dates, etats, nombres
+from instruction import eligibilite as el
+from instruction.rapports import pdf
+from instruction.services.instruction import FicheInstruction
+
+COULEURS_STATUT = {el.RESPECTE: pdf.VERT, el.NON_RESPECTE: pdf.ROUGE, el.A_VERIFIER: pdf.ORANGE}
+COULEURS_VERDICT = {el.ELIGIBLE: pdf.VERT, el.NON_ELIGIBLE: pdf.ROUGE, el.A_COMPLETER: pdf.ORANGE}
+
+
+def nom_de_fichier(numero: str) -> str:
+    return f"Fiche d'instruction {numero}.pdf"
+
+
+def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
+    s = pdf.styles()
+    p = pdf.paragraphe
+    L = pdf.LARGEUR_UTILE
+    histoire: list = []
+
+    # --- En-tête --------------------------------------------------------------------------------
+    entete = Table(
+        [[p("Fiche d'instruction", s["titre"]), p(fiche.numero, s["titre"])],
+         [p(f"{fiche.campagne} — {fiche.dispositif}", s["sous-titre"]), ""]],
+        colWidths=[L * 0.72, L * 0.28],
+    )
+    entete.setStyle([("ALIGN", (1, 0), (1, 0), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                     ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("SPAN", (0, 1), (1, 1))])
+    histoire.append(entete)
+    etat = (f"<b>État : {pdf.texte(fiche.etat)}</b> depuis le {dates.formater_horodatage(fiche.etat_depuis)}"
+            f" — déposé le {dates.formater(fiche.depose_le, vide='?')}")
+    if fiche.complet_le:
+        etat += f" — déclaré recevable le {dates.formater_horodatage(fiche.complet_le)}"
+    histoire += [Spacer(1, 2 * mm), Paragraph(etat, s["normal"]), Spacer(1, 1 * mm)]
+
+    # --- Porteur et action ----------------------------------------------------------------------
+    histoire.append(p("Porteur et action", s["section"]))
+    publics = "non renseigné"
+    if fiche.beneficiaires is not None:
+        publics = f"{nombres.formater(fiche.beneficiaires)} dont {nombres.formater(fiche.beneficiaires_qpv)} " \
+                  "habitant un quartier prioritaire"
+        if fiche.femmes is not None or fiche.hommes is not None:
+            publics += f" ; {fiche.femmes or 0} femmes, {fiche.hommes or 0} hommes"
+    periode = (f"du {dates.formater(fiche.date_debut)} au {dates.formater(fiche.date_fin)}"
+               if fiche.date_debut and fiche.date_fin else "non renseignée")
+    identite = [
+        ("Porteur", f"{fiche.porteur} — {fiche.type_porteur}" + (f", {fiche.ville}" if fiche.ville else "")),
+        ("SIRET", fiche.siret or "—"),
+        ("Représentant légal", fiche.representant or "non renseigné"),
+        ("Action", fiche.intitule),
+        ("Résumé", _abrege(fiche.resume, 700) or "—"),
+        ("Période", periode),
+        ("Quartiers", ", ".join(fiche.quartiers) or "aucun"),
+        ("Lieux", fiche.lieux or "—"),
+        ("Bénéficiaires prévus", publics),
+    ]
+    histoire.append(pdf.tableau([[p(k, s["gras"]), p(v, s["normal"])] for k, v in identite],
+                                [32 * mm, L - 32 * mm], entete=False,
+                                style_en_plus=[("BACKGROUND", (0, 0), (0, -1), pdf.GRIS)]))
+
+    if fiche.objectifs:
+        histoire.append(p("Objectifs du projet de territoire", s["section"]))
+        histoire.append(pdf.tableau([[p(code, s["petit"]), p(libelle, s["petit"])] for code, libelle in fiche.objectifs],
+                                    [22 * mm, L - 22 * mm], entete=False))
+
+    # --- Budget et demandes ----------------------------------------------------------------------
+    lignes = [[p(t, s["gras"]) for t in ("Financeur", "Demandé", "Part du coût", "Montant proposé", "Avis")]]
+    for demande in fiche.demandes:
+        lignes.append([
+            p(demande.financeur, s["normal"]),
+            p(argent.formater(demande.montant), s["droite"]),
+            p(nombres.pourcentage(demande.part) if demande.part is not None else "—", s["droite"]),
+            "", "",
+        ])
+    total = sum((d.montant for d in fiche.demandes), argent.euros(0))
+    lignes.append([p("Total des subventions demandées", s["gras"]), p(argent.formater(total), s["droite"]),
+                   p(_part(total, fiche.cout_total), s["droite"]), "", ""])
+    bloc_budget = [
+        p("Budget et demandes par financeur", s["section"]),
+        Paragraph(f"Coût total de l'action : <b>{pdf.texte(argent.formater(fiche.cout_total))}</b> ; total des "
+                  f"produits : {pdf.texte(argent.formater(fiche.total_produits))}"
+                  + ("" if fiche.cout_total == fiche.total_produits else
+                     " <font color='#b00020'>(budget non équilibré)</font>"), s["normal"]),
+        Spacer(1, 1.5 * mm),
+        pdf.tableau(lignes, [L - 118 * mm, 28 * mm, 22 * mm, 30 * mm, 38 * mm],
+                    style_en_plus=[("BACKGROUND", (0, -1), (-1, -1), pdf.GRIS)]),
+    ]
+    histoire.append(KeepTogether(bloc_budget))
+
+    # --- Recevabilité -----------------------------------------------------------------------------
+    histoire.append(p("Recevabilité", s["section"]))
+    manques = [pt for pt in fiche.recevabilite if not pt.respecte]
+    if not manques:
+        histoire.append(p(f"Les {len(fiche.recevabilite)} points de recevabilité sont respectés "
+                          f"({', '.join(pt.libelle.lower() for pt in fiche.recevabilite[:4])}…).", s["normal"]))
+    else:
+        histoire.append(p(f"{len(manques)} point(s) sur {len(fiche.recevabilite)} non respecté(s) :", s["normal"]))
+        histoire.append(pdf.tableau([[p("Point", s["gras"]), p("Ce qui manque", s["gras"])]]
+                                    + [[p(pt.libelle, s["normal"]), p(pt.detail, s["normal"])] for pt in manques],
+                                    [60 * mm, L - 60 * mm]))
+
+    # --- Éligibilité ------------------------------------------------------------------------------
+    histoire.append(p("Éligibilité", s["section"]))
+    examen = fiche.examen
+    if examen is None:
+        histoire.append(p("L'examen d'éligibilité n'a pas encore été fait.", s["normal"]))
+    else:
+        couleur = COULEURS_VERDICT.get(examen.verdict, pdf.BLEU).hexval().replace("0x", "#")
+        histoire.append(Paragraph(
+            f"Verdict : <font color='{couleur}'><b>{pdf.texte(el.VERDICTS.get(examen.verdict, examen.verdict))}"
+            f"</b></font> — examen du {dates.formater_horodatage(examen.le)} par {pdf.texte(examen.acteur)}",
+            s["normal"]))
+        histoire.append(Spacer(1, 1.5 * mm))
+        lignes = [[p(t, s["gras"]) for t in ("Critère", "Calculé", "Retenu", "Explication et commentaire",
+                                              "Source")]]
+        style = []
+        for rang, c in enumerate(examen.criteres, start=1):
+            explication = pdf.texte(c.explication)
+            if c.commentaire:
+                explication += f"<br/><i>Instructeur : {pdf.texte(c.commentaire)}</i>"
+            retenu = pdf.texte(el.STATUTS.get(c.statut, c.statut)) + (" (modifié)" if c.change else "")
+            lignes.append([p(c.libelle, s["petit"]), p(el.STATUTS.get(c.statut_auto, c.statut_auto), s["petit"]),
+                           Paragraph(f"<b>{retenu}</b>", s["petit"]), Paragraph(explication, s["petit"]),
+                           p(c.source, s["petit"])])
+            if c.statut in COULEURS_STATUT:
+                style.append(("TEXTCOLOR", (2, rang), (2, rang), COULEURS_STATUT[c.statut]))
+        histoire.append(pdf.tableau(lignes, [42 * mm, 19 * mm, 21 * mm, L - 122 * mm, 40 * mm], style_en_plus=style))
+        if examen.commentaire:
+            histoire.append(Spacer(1, 1.5 * mm))
+            histoire.append(p(f"Commentaire d'ensemble : {examen.commentaire}", s["normal"]))
+
+    # --- Place pour les cotations, les avis et la proposition ----------------------------------------
+    cotations = [[p(t, s["gras"]) for t in ("Thème transversal", "Cotation (0, 1, 2)", "Observations")]]
+    cotations += [[p(theme, s["normal"]), "", ""] for theme in fiche.themes_transversaux]
+    histoire.append(KeepTogether([
+        p("Grilles transversales", s["section"]),
+        pdf.tableau(cotations, [70 * mm, 30 * mm, L - 100 * mm],
+                    style_en_plus=[("ROWBACKGROUNDS", (0, 1), (-1, -1), [None]),
+                                   ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]),
+    ]))
+    avis = Table([[p("Avis des référents et des financeurs", s["gras"])], [""]], colWidths=[L],
+                 rowHeights=[None, 22 * mm])
+    avis.setStyle([("BOX", (0, 0), (-1, -1), 0.4, pdf.BORD), ("LINEBELOW", (0, 0), (-1, 0), 0.4, pdf.BORD),
+                   ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS)])
+    proposition = Table(
+        [[p("Proposition de l'instructeur", s["gras"]), p("Décision du comité des financeurs", s["gras"])],
+         [p("Favorable  /  Réservée  /  Défavorable", s["normal"]),
+          p("Comité du ____ / ____ / ______ : retenu / ajourné / refusé", s["normal"])], ["", ""]],
+        colWidths=[L / 2, L / 2], rowHeights=[None, None, 14 * mm],
+    )
+    proposition.setStyle([("GRID", (0, 0), (-1, -1), 0.4, pdf.BORD), ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS)])
+    histoire.append(KeepTogether([p("Avis et proposition", s["section"]), avis, Spacer(1, 2 * mm), proposition]))
+
+    # --- Historique -----------------------------------------------------------------------------------
+    if fiche.historique:
+        lignes = [[p(t, s["gras"]) for t in ("Date", "Passage", "Par", "Motif")]]
+        for h in fiche.historique:
+            passage = etats.libelle(h.vers) if h.de is None else f"{etats.libelle(h.de)} → {etats.libelle(h.vers)}"
+            lignes.append([p(dates.formater_horodatage(h.le), s["petit"]), p(passage, s["petit"]),
+                           p(h.acteur, s["petit"]), p(h.motif or "", s["petit"])])
+        histoire.append(KeepTogether([p("Historique du dossier", s["section"]),
+                                      pdf.tableau(lignes, [26 * mm, 50 * mm, 30 * mm, L - 106 * mm])]))
+
+    pied = f"Instruction — fiche d'instruction {fiche.numero} imprimée le {dates.formater_horodatage(fiche.imprime_le)}"
+    return pdf.ecrire(fichier, histoire, titre=f"Fiche d'instruction {fiche.numero}", pied=pied)
+
+
+def _part(montant, total) -> str:
+    part = budget.part_de(montant, total)
+    return nombres.pourcentage(part) if part is not None else "—"
+
+
+def _abrege(valeur: str | None, longueur: int) -> str | None:
+    if not valeur or len(valeur) <= longueur:
+        return valeur
+    return valeur[:longueur].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,109 @@
+"""Ce que partagent les documents PDF : page A4, styles, pied de page, texte sûr.
+
+Les polices standard du PDF (Helvetica) suffisent au français (accents, « », €, –, …) et
+s'affichent partout sans police à installer ; ``texte`` remplace les rares caractères
+qu'elles n'ont pas (espace fine insécable des montants, par exemple) et protège le balisage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from instruction.erreurs import ErreurInstruction
+
+MARGE = 15 * mm
+LARGEUR_UTILE = A4[0] - 2 * MARGE
+GRIS = colors.HexColor("#f0f2f5")
+BORD = colors.HexColor("#9aa3ad")
+BLEU = colors.HexColor("#1f3a5f")
+VERT = colors.HexColor("#1b6e20")
+ROUGE = colors.HexColor("#b00020")
+ORANGE = colors.HexColor("#8a5300")
+
+_REMPLACEMENTS = {"\u202f": "\u00a0", "\u2009": " ", "\u2011": "-", "\u2212": "-", "\u2713": "oui", "\u2717": "non", "\u2192": "›"}
+
+
+def texte(valeur: object | None) -> str:
+    """Du texte prêt pour un ``Paragraph`` : balisage échappé, caractères hors police remplacés."""
+    if valeur is None:
+        return ""
+    brut = "".join(_REMPLACEMENTS.get(c, c) for c in str(valeur))
+    sur = brut.encode("cp1252", errors="replace").decode("cp1252")
+    return escape(sur).replace("\n", "<br/>")
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    normal = ParagraphStyle("normal", parent=base["Normal"], fontName="Helvetica", fontSize=8.5, leading=10.5)
+    return {
+        "normal": normal,
+        "petit": ParagraphStyle("petit", parent=normal, fontSize=7.5, leading=9),
+        "gras": ParagraphStyle("gras", parent=normal, fontName="Helvetica-Bold"),
+        "droite": ParagraphStyle("droite", parent=normal, alignment=TA_RIGHT),
+        "titre": ParagraphStyle("titre", parent=normal, fontName="Helvetica-Bold", fontSize=15, leading=18,
+                                textColor=BLEU),
+        "sous-titre": ParagraphStyle("sous-titre", parent=normal, fontSize=9.5, leading=12),
+        "section": ParagraphStyle("section", parent=normal, fontName="Helvetica-Bold", fontSize=10.5,
+                                  leading=13, textColor=BLEU, spaceBefore=7, spaceAfter=3),
+    }
+
+
+def tableau(lignes: Sequence[Sequence[object]], largeurs: Sequence[float], *, entete: bool = True,
+            style_en_plus: Sequence[tuple] = ()) -> Table:
+    """Un tableau à filets fins ; la première ligne est un en-tête grisé (répété sur chaque page)."""
+    t = Table([list(l) for l in lignes], colWidths=list(largeurs), repeatRows=1 if entete else 0)
+    commandes = [
+        ("GRID", (0, 0), (-1, -1), 0.4, BORD),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if entete:
+        commandes.append(("BACKGROUND", (0, 0), (-1, 0), GRIS))
+    t.setStyle(TableStyle(commandes + list(style_en_plus)))
+    return t
+
+
+def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
+    """Compose le document dans un fichier temporaire puis le met à sa place (jamais de PDF à moitié écrit)."""
+    fichier = Path(fichier)
+    provisoire = fichier.with_name(f".{fichier.name}.en-cours")
+
+    def pied_de_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.HexColor("#5f6b78"))
+        canvas.drawString(MARGE, 9 * mm, pied.replace("\u202f", "\u00a0"))
+        canvas.drawRightString(A4[0] - MARGE, 9 * mm, f"page {doc.page}")
+        canvas.restoreState()
+
+    try:
+        document = SimpleDocTemplate(
+            str(provisoire), pagesize=A4, leftMargin=MARGE, rightMargin=MARGE, topMargin=MARGE,
+            bottomMargin=16 * mm, title=titre, author="Instruction", lang="fr-FR",
+        )
+        document.build(histoire, onFirstPage=pied_de_page, onLaterPages=pied_de_page)
+        os.replace(provisoire, fichier)
+    except OSError as erreur:
+        provisoire.unlink(missing_ok=True)
+        raise ErreurInstruction(
+            f"Impossible d'écrire « {fichier} » : {erreur.strerror or erreur}. S'il est ouvert dans un lecteur "
+            "de PDF, fermez-le et recommencez."
+        ) from erreur
+    return fichier
+
+
+def paragraphe(valeur: object | None, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(texte(valeur), style)

@@ -1,0 +1,62 @@
+"""La recevabilité d'un dossier : la liste des points contrôlés, chacun avec sa source.
+
+Un dossier est recevable quand tous les points sont respectés : c'est la condition pour le
+déclarer recevable (``instruction.workflow``). Les points sont calculés à partir du dossier ;
+ils ne jugent pas l'éligibilité de l'action (voir ``eligibilite``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from instruction import argent, budget, pieces, porteurs
+
+if TYPE_CHECKING:
+    from instruction.dossier import DonneesDossier, Porteur
+
+CERFA = "Formulaire CERFA n° 12156*06 et sa notice"
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    libelle: str
+    respecte: bool
+    detail: str  # ce qui manque (vide si respecté)
+    source: str
+
+
+def points(donnees: DonneesDossier, porteur: Porteur, dispositif: str | None, jointes: list[str]) -> list[Point]:
+    lignes = donnees.lignes_budget()
+    resultat: list[Point] = []
+
+    def point(code: str, libelle: str, respecte: bool, detail: str, source: str = CERFA) -> None:
+        resultat.append(Point(code, libelle, respecte, "" if respecte else detail, source))
+
+    ecart = budget.ecart(lignes)
+    sens = "dépassent" if ecart > 0 else "sont inférieures aux"
+    point("budget-charges", "Budget prévisionnel renseigné", any(l.sens == budget.CHARGE for l in lignes),
+          "Le budget prévisionnel n'a aucune charge.")
+    point("budget-equilibre", "Budget équilibré au centime", ecart == 0,
+          f"Le budget n'est pas équilibré : les charges {sens} produits de {argent.formater(abs(ecart))}.")
+    point("dates", "Dates de début et de fin", bool(donnees.date_debut and donnees.date_fin),
+          "Les dates de début et de fin de l'action ne sont pas renseignées.")
+    point("description", "Description de l'action", bool(donnees.description),
+          "La description de l'action n'est pas renseignée.")
+    point("objectifs", "Objectifs du projet de territoire", bool(donnees.objectifs),
+          "Aucun objectif opérationnel du projet de territoire n'est choisi.",
+          "Contrat de ville, projet de territoire (l. 2611-3261)")
+    point("quartiers", "Quartiers concernés", bool(donnees.quartiers), "Aucun quartier n'est indiqué.")
+    point("beneficiaires", "Bénéficiaires prévus", donnees.beneficiaires is not None,
+          "Le nombre de bénéficiaires prévus n'est pas renseigné.")
+    if porteur.type in porteurs.SIRET_EXIGE:
+        point("siret", "SIRET du porteur", bool(porteur.siret), "Le porteur n'a pas de SIRET.")
+    point("signataire", "Représentant légal (signataire)", bool(porteur.representant),
+          "Le porteur n'a pas de représentant légal (signataire).")
+    for piece in pieces.types():
+        if piece.exigee(porteur.type, dispositif):
+            source = f"Contrat de ville, l. {piece.ligne}" if piece.ligne else CERFA
+            point(f"piece-{piece.code}", piece.libelle, piece.code in jointes,
+                  f"Pièce manquante : {piece.libelle}.", source)
+    return resultat

@@ -1,0 +1,607 @@
+"""L'instruction d'un dossier : passages d'état, compléments, examen d'éligibilité, réglages.
+
+Chaque fonction travaille dans l'unité de travail reçue ; l'appelant valide. Tout passage
+d'état est gardé (qui, quand, pourquoi) ; les conditions qui dépendent des données sont
+vérifiées ici :
+
+* « recevable » exige que tous les points de recevabilité soient respectés et que les
+  compléments demandés soient arrivés ;
+* « incomplet » enregistre la demande de compléments (le motif est ce qui est demandé) ;
+* « instruit » exige un examen d'éligibilité enregistré et tranché (aucun critère « à vérifier »).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+
+from instruction import eligibilite as el
+from instruction import recevabilite, workflow
+from instruction import dossier as d
+from instruction.db import modeles as m
+from instruction.erreurs import DonneesInvalides
+from instruction.etats import Etat
+from instruction.horloge import aujourd_hui, maintenant
+from instruction.services import dossier as service_dossier
+from instruction.services.contexte import UniteDeTravail
+
+PREFIXE_REGLAGE = "critere."
+# Les dossiers qui ne comptent plus dans les demandes d'une campagne.
+CLOS_SANS_FINANCEMENT = (Etat.REFUSE, Etat.SANS_SUITE)
+# L'examen d'éligibilité se fait (et se refait) jusqu'à la fin de l'instruction.
+EXAMEN_POSSIBLE = (Etat.DEPOSE, Etat.INCOMPLET, Etat.RECEVABLE, Etat.EN_INSTRUCTION)
+
+
+@dataclass(frozen=True)
+class PassageFait:
+    de: str | None
+    vers: str
+    acteur: str
+    le: dt.datetime
+    motif: str | None
+
+
+@dataclass(frozen=True)
+class Complement:
+    id: int
+    objet: str
+    demandee_le: dt.date
+    echeance: dt.date | None
+    recue_le: dt.date | None
+    commentaire: str | None
+    acteur: str
+
+    @property
+    def attendu(self) -> bool:
+        return self.recue_le is None
+
+
+@dataclass(frozen=True)
+class CritereExamine:
+    critere: str
+    libelle: str
+    source: str
+    statut_auto: str
+    explication: str
+    statut: str
+    commentaire: str | None
+
+    @property
+    def change(self) -> bool:
+        return self.statut != self.statut_auto
+
+
+@dataclass(frozen=True)
+class ExamenLu:
+    id: int
+    le: dt.datetime
+    acteur: str
+    verdict: str
+    commentaire: str | None
+    criteres: tuple[CritereExamine, ...]
+
+
+@dataclass
+class EtatInstruction:
+    """Ce que la section « Instruction » d'un dossier affiche."""
+
+    dossier_id: int
+    etat: str
+    etat_depuis: dt.datetime
+    complet_le: dt.datetime | None
+    passages: tuple[workflow.Passage, ...]
+    historique: list[PassageFait]
+    complements: list[Complement]
+    recevabilite: list[recevabilite.Point]
+    examen: ExamenLu | None
+
+    @property
+    def recevable(self) -> bool:
+        return all(p.respecte for p in self.recevabilite)
+
+    @property
+    def complements_attendus(self) -> list[Complement]:
+        return [c for c in self.complements if c.attendu]
+
+
+# --- Lecture ----------------------------------------------------------------------------------------
+
+
+def _dossier(uow: UniteDeTravail, dossier_id: int) -> m.Dossier:
+    dossier = uow.session.get(m.Dossier, dossier_id)
+    if dossier is None:
+        raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
+    return dossier
+
+
+def points_de_recevabilite(uow: UniteDeTravail, dossier_id: int) -> list[recevabilite.Point]:
+    fiche = service_dossier.lire(uow, dossier_id)
+    dossier = _dossier(uow, dossier_id)
+    return recevabilite.points(fiche.donnees, _porteur(dossier), fiche.dispositif, [p.type for p in fiche.pieces])
+
+
+def _porteur(dossier: m.Dossier) -> d.Porteur:
+    porteur = dossier.porteur
+    representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
+    return d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None)
+
+
+def historique(uow: UniteDeTravail, dossier_id: int) -> list[PassageFait]:
+    return [
+        PassageFait(t.de, t.vers, t.acteur, t.le, t.motif)
+        for t in uow.session.scalars(
+            select(m.Transition).where(m.Transition.dossier_id == dossier_id).order_by(m.Transition.le,
+                                                                                        m.Transition.id)
+        )
+    ]
+
+
+def complements(uow: UniteDeTravail, dossier_id: int) -> list[Complement]:
+    return [
+        Complement(c.id, c.objet, c.demandee_le, c.echeance, c.recue_le, c.commentaire, c.acteur)
+        for c in uow.session.scalars(
+            select(m.DemandeComplements).where(m.DemandeComplements.dossier_id == dossier_id)
+            .order_by(m.DemandeComplements.demandee_le, m.DemandeComplements.id)
+        )
+    ]
+
+
+def dernier_examen(uow: UniteDeTravail, dossier_id: int) -> ExamenLu | None:
+    examen = uow.session.scalars(
+        select(m.Examen).where(m.Examen.dossier_id == dossier_id).order_by(m.Examen.le.desc(), m.Examen.id.desc())
+        .limit(1)
+    ).first()
+    if examen is None:
+        return None
+    return ExamenLu(
+        examen.id, examen.le, examen.acteur, examen.verdict, examen.commentaire,
+        tuple(CritereExamine(c.critere, c.libelle, c.source, c.statut_auto, c.explication, c.statut, c.commentaire)
+              for c in examen.criteres),
+    )
+
+
+def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
+    dossier = _dossier(uow, dossier_id)
+    return EtatInstruction(
+        dossier_id=dossier_id,
+        etat=dossier.etat,
+        etat_depuis=dossier.etat_depuis,
+        complet_le=dossier.complet_le,
+        passages=workflow.passages(dossier.etat),
+        historique=historique(uow, dossier_id),
+        complements=complements(uow, dossier_id),
+        recevabilite=points_de_recevabilite(uow, dossier_id),
+        examen=dernier_examen(uow, dossier_id),
+    )
+
+
+# --- Passages d'état ----------------------------------------------------------------------------------
+
+
+def changer_etat(
+    uow: UniteDeTravail,
+    dossier_id: int,
+    vers: str,
+    motif: str | None = None,
+    *,
+    echeance: dt.date | None = None,
+    le: dt.datetime | None = None,
+) -> PassageFait:
+    """Fait passer le dossier à l'état ``vers`` ; refuse, en disant pourquoi, un passage interdit."""
+    dossier = _dossier(uow, dossier_id)
+    motif = (motif or "").strip() or None
+    workflow.verifier(dossier.etat, vers, motif)
+    cible = Etat(vers)
+    if cible == Etat.INCOMPLET and not motif:
+        raise DonneesInvalides("Indiquez les compléments demandés au porteur.")
+    le = le or maintenant()
+    if cible == Etat.RECEVABLE:
+        _exiger_recevable(uow, dossier_id)
+        dossier.complet_le = le
+    elif cible == Etat.INCOMPLET:
+        _ajouter_demande(uow, dossier_id, motif, echeance, le.date())
+        dossier.complet_le = None
+    elif cible == Etat.INSTRUIT:
+        _exiger_examen(uow, dossier_id)
+    passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur, le=le,
+                           motif=motif)
+    uow.session.add(passage)
+    dossier.etat, dossier.etat_depuis = str(cible), le
+    uow.session.flush()
+    return PassageFait(passage.de, passage.vers, uow.acteur, le, motif)
+
+
+def _exiger_recevable(uow: UniteDeTravail, dossier_id: int) -> None:
+    manques = [p.detail for p in points_de_recevabilite(uow, dossier_id) if not p.respecte]
+    attendus = [c for c in complements(uow, dossier_id) if c.attendu]
+    manques += [f"Compléments demandés le {c.demandee_le:%d/%m/%Y} non reçus : {c.objet}" for c in attendus]
+    if manques:
+        raise DonneesInvalides(
+            "Le dossier ne peut pas être déclaré recevable :\n- " + "\n- ".join(manques), detail="\n".join(manques)
+        )
+
+
+def _exiger_examen(uow: UniteDeTravail, dossier_id: int) -> None:
+    examen = dernier_examen(uow, dossier_id)
+    if examen is None:
+        raise DonneesInvalides("L'instruction ne peut pas être terminée : l'examen d'éligibilité n'est pas "
+                               "enregistré (Assistant d'éligibilité).")
+    if examen.verdict == el.A_COMPLETER:
+        restants = [c.libelle for c in examen.criteres if c.statut == el.A_VERIFIER]
+        raise DonneesInvalides(
+            "L'instruction ne peut pas être terminée : des critères restent à vérifier :\n- " + "\n- ".join(restants)
+        )
+
+
+# --- Compléments --------------------------------------------------------------------------------------
+
+
+def _ajouter_demande(uow: UniteDeTravail, dossier_id: int, objet: str, echeance: dt.date | None,
+                     le: dt.date) -> m.DemandeComplements:
+    if echeance is not None and echeance < le:
+        raise DonneesInvalides(f"L'échéance ({echeance:%d/%m/%Y}) précède la demande ({le:%d/%m/%Y}).")
+    demande = m.DemandeComplements(dossier_id=dossier_id, objet=objet, demandee_le=le, echeance=echeance,
+                                   acteur=uow.acteur)
+    uow.session.add(demande)
+    uow.session.flush()
+    return demande
+
+
+def demander_complements(uow: UniteDeTravail, dossier_id: int, objet: str,
+                         echeance: dt.date | None = None) -> int:
+    """Enregistre une demande de compléments ; le dossier passe « incomplet » s'il ne l'est pas déjà."""
+    dossier = _dossier(uow, dossier_id)
+    objet = (objet or "").strip()
+    if not objet:
+        raise DonneesInvalides("Indiquez les compléments demandés au porteur.")
+    if dossier.etat == Etat.INCOMPLET:
+        return _ajouter_demande(uow, dossier_id, objet, echeance, aujourd_hui()).id
+    changer_etat(uow, dossier_id, Etat.INCOMPLET, objet, echeance=echeance)
+    return uow.session.scalars(
+        select(func.max(m.DemandeComplements.id)).where(m.DemandeComplements.dossier_id == dossier_id)
+    ).one()
+
+
+def marquer_recus(uow: UniteDeTravail, demande_id: int, recue_le: dt.date, commentaire: str | None = None) -> None:
+    demande = uow.session.get(m.DemandeComplements, demande_id)
+    if demande is None:
+        raise DonneesInvalides("Cette demande de compléments n'existe plus.")
+    if recue_le < demande.demandee_le:
+        raise DonneesInvalides(f"Les compléments ne peuvent pas être reçus le {recue_le:%d/%m/%Y}, avant d'avoir "
+                               f"été demandés (le {demande.demandee_le:%d/%m/%Y}).")
+    if recue_le > aujourd_hui():
+        raise DonneesInvalides(f"La date de réception ({recue_le:%d/%m/%Y}) est dans le futur.")
+    demande.recue_le = recue_le
+    demande.commentaire = (commentaire or "").strip() or None
+    uow.session.flush()
+
+
+# --- Éligibilité --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CritereEvalue:
+    critere: el.Critere
+    resultat: el.Resultat
+    precedent: CritereExamine | None = None  # la décision du dernier examen, si le critère y figurait
+
+    @property
+    def code(self) -> str:
+        return self.critere.code
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    dossier_id: int
+    numero: str
+    intitule: str
+    dispositif: str | None
+    dispositif_libelle: str
+    criteres: tuple[CritereEvalue, ...]
+    examen: ExamenLu | None = None
+
+    def resultats(self) -> dict[str, el.Resultat]:
+        return {c.code: c.resultat for c in self.criteres}
+
+
+def contexte_eligibilite(uow: UniteDeTravail, dossier_id: int) -> el.Contexte:
+    session = uow.session
+    dossier = _dossier(uow, dossier_id)
+    fiche = service_dossier.lire(uow, dossier_id)
+    campagne = dossier.campagne
+    quartiers = session.execute(select(m.Quartier.code, m.Quartier.nature, m.Quartier.nom)).all()
+    financeurs = session.execute(select(m.Financeur.code, m.Financeur.libelle)).all()
+    return el.Contexte(
+        dispositif=campagne.dispositif_code,
+        annee=campagne.annee,
+        donnees=fiche.donnees,
+        type_porteur=dossier.porteur.type,
+        commune_porteur=dossier.porteur.commune_code,
+        natures_quartiers={code: nature for code, nature, _nom in quartiers},
+        communes_agglomeration=frozenset(session.scalars(select(m.Commune.code))),
+        noms_quartiers={code: nom for code, _nature, nom in quartiers},
+        noms_financeurs=dict(financeurs),
+        depose_le=dossier.depose_le,
+        pieces=tuple((p.type, p.date_piece) for p in fiche.pieces),
+        precedents=_precedents(uow, dossier),
+        demandes_campagne=_demandes_campagne(uow, dossier),
+    )
+
+
+def _precedents(uow: UniteDeTravail, dossier: m.Dossier) -> tuple[el.Precedent, ...]:
+    """Les actions du porteur au même dispositif l'année précédente, et celle que le dossier renouvelle."""
+    requete = (
+        select(m.Dossier.numero, m.Dossier.intitule, m.Dossier.description, m.Dossier.cout_total, m.Campagne.annee)
+        .join(m.Campagne)
+        .where(
+            m.Dossier.id != dossier.id,
+            (m.Dossier.id == dossier.renouvelle_id)
+            | (
+                (m.Dossier.porteur_id == dossier.porteur_id)
+                & (m.Campagne.dispositif_code == dossier.campagne.dispositif_code)
+                & (m.Campagne.annee == dossier.campagne.annee - 1)
+            ),
+        )
+        .order_by(m.Dossier.numero)
+    )
+    return tuple(
+        el.Precedent(numero, intitule, description or "", cout or Decimal("0.00"), annee)
+        for numero, intitule, description, cout, annee in uow.session.execute(requete)
+    )
+
+
+def _demandes_campagne(uow: UniteDeTravail, dossier: m.Dossier) -> dict[str, Decimal]:
+    lignes = uow.session.execute(
+        select(m.LigneBudget.financeur_code, func.sum(m.LigneBudget.montant))
+        .join(m.Dossier)
+        .where(
+            m.Dossier.campagne_id == dossier.campagne_id,
+            m.Dossier.id != dossier.id,
+            m.Dossier.etat.not_in([str(e) for e in CLOS_SANS_FINANCEMENT]),
+            m.LigneBudget.sens == "produit",
+            m.LigneBudget.compte == "74",
+            m.LigneBudget.financeur_code.is_not(None),
+        )
+        .group_by(m.LigneBudget.financeur_code)
+    ).all()
+    return {code: Decimal(montant) for code, montant in lignes}
+
+
+def evaluer(uow: UniteDeTravail, dossier_id: int) -> Evaluation:
+    """Les critères du dispositif du dossier et leur résultat automatique, avec le dernier examen."""
+    contexte = contexte_eligibilite(uow, dossier_id)
+    dossier = _dossier(uow, dossier_id)
+    examen = dernier_examen(uow, dossier_id)
+    anciens = {c.critere: c for c in examen.criteres} if examen else {}
+    dispositif = uow.session.get(m.Dispositif, contexte.dispositif) if contexte.dispositif else None
+    return Evaluation(
+        dossier_id=dossier_id,
+        numero=dossier.numero,
+        intitule=dossier.intitule,
+        dispositif=contexte.dispositif,
+        dispositif_libelle=dispositif.libelle if dispositif else "",
+        criteres=tuple(
+            CritereEvalue(c, el.evaluer(c, contexte), anciens.get(c.code))
+            for c in el.pour(contexte.dispositif, reglages(uow))
+        ),
+        examen=examen,
+    )
+
+
+def enregistrer_examen(
+    uow: UniteDeTravail,
+    dossier_id: int,
+    decisions: list[el.Decision],
+    commentaire: str | None = None,
+    *,
+    le: dt.datetime | None = None,
+) -> ExamenLu:
+    """Garde l'examen : chaque critère (libellé, source, résultat automatique, décision) et le verdict.
+
+    Les résultats automatiques sont recalculés ici, sur le dossier tel qu'il est en base : une
+    décision qui change un résultat sans commentaire est refusée.
+    """
+    dossier = _dossier(uow, dossier_id)
+    if dossier.etat not in EXAMEN_POSSIBLE:
+        raise DonneesInvalides(
+            f"Le dossier est « {Etat(dossier.etat).libelle} » : son examen d'éligibilité ne se modifie plus"
+            + (" (reprenez d'abord l'instruction)." if dossier.etat in (Etat.INSTRUIT, Etat.AJOURNE) else ".")
+        )
+    evaluation = evaluer(uow, dossier_id)
+    resultats = evaluation.resultats()
+    el.verifier_decisions(resultats, decisions)
+    par_code = {dc.critere: dc for dc in decisions}
+    verdict = el.verdict([par_code[c.code] for c in evaluation.criteres])
+    examen = m.Examen(dossier_id=dossier_id, le=le or maintenant(), acteur=uow.acteur, verdict=verdict,
+                      commentaire=(commentaire or "").strip() or None)
+    for rang, ce in enumerate(evaluation.criteres):
+        decision = par_code[ce.code]
+        examen.criteres.append(
+            m.ExamenCritere(
+                critere=ce.code, libelle=ce.critere.libelle, source=str(ce.critere.source),
+                statut_auto=ce.resultat.statut, explication=ce.resultat.explication, statut=decision.statut,
+                commentaire=decision.commentaire.strip() or None, ordre=rang,
+            )
+        )
+    uow.session.add(examen)
+    uow.session.flush()
+    return dernier_examen(uow, dossier_id)
+
+
+# --- Réglages des critères -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reglage:
+    cle: str  # critere.<code>.<nom>
+    critere: str
+    libelle: str  # ce que règle le paramètre
+    defaut: Decimal
+    valeur: Decimal
+    pourcentage: bool = False
+
+
+def reglages(uow: UniteDeTravail) -> dict[str, str]:
+    return dict(uow.session.execute(
+        select(m.Parametre.cle, m.Parametre.valeur).where(m.Parametre.cle.like(f"{PREFIXE_REGLAGE}%"))
+    ).all())
+
+
+def liste_reglages(uow: UniteDeTravail) -> list[Reglage]:
+    """Les seuils réglables de tous les critères, avec leur valeur par défaut et leur valeur en vigueur."""
+    en_base = reglages(uow)
+    resultat = []
+    for critere in el.criteres():
+        for nom, libelle in critere.reglable.items():
+            cle = f"{PREFIXE_REGLAGE}{critere.code}.{nom}"
+            defaut = Decimal(str(critere.parametres.get(nom, 0)))
+            valeur = Decimal(en_base[cle]) if en_base.get(cle) else defaut
+            resultat.append(Reglage(cle, critere.code, libelle, defaut, valeur, "(%)" in libelle))
+    return resultat
+
+
+def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
+    """Change des seuils (``critere.<code>.<nom>`` → valeur) ; une valeur égale au défaut l'efface."""
+    connus = {r.cle: r for r in liste_reglages(uow)}
+    erreurs = []
+    propres: dict[str, Decimal] = {}
+    for cle, brute in valeurs.items():
+        reglage = connus.get(cle)
+        if reglage is None:
+            erreurs.append(f"Réglage inconnu : {cle}.")
+            continue
+        try:
+            valeur = Decimal(str(brute).replace("\u202f", "").replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            erreurs.append(f"{reglage.libelle} : « {brute} » n'est pas un nombre.")
+            continue
+        if not valeur.is_finite() or valeur < 0:
+            erreurs.append(f"{reglage.libelle} : la valeur doit être positive.")
+        elif reglage.pourcentage and valeur > 100:
+            erreurs.append(f"{reglage.libelle} : un pourcentage ne dépasse pas 100.")
+        elif valeur.as_tuple().exponent < -2:
+            erreurs.append(f"{reglage.libelle} : deux décimales au plus.")
+        else:
+            propres[cle] = valeur
+    if erreurs:
+        raise DonneesInvalides("Réglages refusés :\n- " + "\n- ".join(erreurs))
+    for cle, valeur in propres.items():
+        ligne = uow.session.get(m.Parametre, cle)
+        if valeur == connus[cle].defaut:
+            if ligne is not None:
+                uow.session.delete(ligne)
+        elif ligne is None:
+            uow.session.add(m.Parametre(cle=cle, valeur=format(valeur.normalize(), "f")))
+        else:
+            ligne.valeur = format(valeur.normalize(), "f")
+    uow.session.flush()
+
+
+# --- Fiche d'instruction ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandeFinanceur:
+    financeur: str  # libellé
+    montant: Decimal
+    part: Decimal | None  # fraction du coût total
+
+
+@dataclass(frozen=True)
+class FicheInstruction:
+    """Tout ce que la fiche d'instruction imprime, lu en une fois."""
+
+    numero: str
+    intitule: str
+    campagne: str
+    dispositif: str
+    etat: str
+    etat_depuis: dt.datetime
+    depose_le: dt.date | None
+    complet_le: dt.datetime | None
+    porteur: str
+    type_porteur: str
+    siret: str | None
+    representant: str | None
+    ville: str | None
+    resume: str | None
+    date_debut: dt.date | None
+    date_fin: dt.date | None
+    lieux: str | None
+    quartiers: tuple[str, ...]
+    objectifs: tuple[tuple[str, str], ...]  # (code, libellé)
+    beneficiaires: int | None
+    beneficiaires_qpv: int
+    femmes: int | None
+    hommes: int | None
+    cout_total: Decimal
+    total_produits: Decimal
+    demandes: tuple[DemandeFinanceur, ...]
+    recevabilite: tuple[recevabilite.Point, ...]
+    examen: ExamenLu | None
+    historique: tuple[PassageFait, ...]
+    themes_transversaux: tuple[str, ...]
+    imprime_le: dt.datetime
+
+
+def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
+    from instruction import budget
+    from instruction.etats import libelle as libelle_etat
+    from instruction.porteurs import libelle_type
+
+    session = uow.session
+    dossier = _dossier(uow, dossier_id)
+    fiche = service_dossier.lire(uow, dossier_id)
+    donnees = fiche.donnees
+    porteur = dossier.porteur
+    representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
+    quartiers = {q.code: q for q in session.scalars(select(m.Quartier))}
+    financeurs = dict(session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
+    objectifs = dict(session.execute(
+        select(m.ObjectifOperationnel.code, m.ObjectifOperationnel.libelle)
+        .where(m.ObjectifOperationnel.code.in_(donnees.objectifs))
+    ).all())
+    synthese = budget.synthese(donnees.lignes_budget())
+    dispositif = session.get(m.Dispositif, dossier.campagne.dispositif_code)
+    return FicheInstruction(
+        numero=dossier.numero,
+        intitule=dossier.intitule,
+        campagne=dossier.campagne.libelle,
+        dispositif=dispositif.libelle if dispositif else dossier.campagne.dispositif_code,
+        etat=libelle_etat(dossier.etat),
+        etat_depuis=dossier.etat_depuis,
+        depose_le=dossier.depose_le,
+        complet_le=dossier.complet_le,
+        porteur=porteur.nom + (f" ({porteur.sigle})" if porteur.sigle else ""),
+        type_porteur=libelle_type(porteur.type),
+        siret=porteur.siret,
+        representant=(" ".join(filter(None, (representant.civilite, representant.nom)))
+                      + (f", {representant.qualite}" if representant.qualite else "")) if representant else None,
+        ville=porteur.ville,
+        resume=donnees.resume,
+        date_debut=donnees.date_debut,
+        date_fin=donnees.date_fin,
+        lieux=donnees.lieux,
+        quartiers=tuple(quartiers[q].nom if q in quartiers else q for q in donnees.quartiers),
+        objectifs=tuple((code, objectifs.get(code, "")) for code in donnees.objectifs),
+        beneficiaires=donnees.beneficiaires,
+        beneficiaires_qpv=sum(n for q, n in donnees.beneficiaires_quartiers
+                              if q in quartiers and quartiers[q].nature in ("qpv", "sous_secteur")),
+        femmes=donnees.femmes,
+        hommes=donnees.hommes,
+        cout_total=synthese.total_charges,
+        total_produits=synthese.total_produits,
+        demandes=tuple(DemandeFinanceur(financeurs.get(p.financeur, p.financeur), p.montant, p.part)
+                       for p in synthese.parts),
+        recevabilite=tuple(points_de_recevabilite(uow, dossier_id)),
+        examen=dernier_examen(uow, dossier_id),
+        historique=tuple(historique(uow, dossier_id)),
+        themes_transversaux=tuple(session.scalars(
+            select(m.ThemeTransversal.libelle).order_by(m.ThemeTransversal.ordre)
+        )),
+        imprime_le=maintenant(),
+    )

@@ -1,0 +1,470 @@
+"""Section « Instruction » d'un dossier : circuit, recevabilité, compléments, éligibilité, fiche.
+
+Les boutons de passage sont ceux que permet l'état du dossier (``instruction.workflow``) ;
+un bouton dont le libellé finit par « … » demande un motif. Un passage refusé par le service
+(dossier pas recevable, examen manquant…) est expliqué dans une boîte de message ; rien ne
+change. Toutes les lectures et écritures passent par ``services.instruction``, hors du fil
+de l'interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import dates, etats
+from instruction import eligibilite as el
+from instruction.etats import Etat
+from instruction.horloge import maintenant
+from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
+from instruction.ui import erreurs
+from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
+from instruction.ui.dossier.dialogues_instruction import DialoguePassage, DialogueReception
+from instruction.ui.travail import Travail, ecrire_puis_lire
+from instruction.workflow import Passage
+
+VERT, ROUGE, ORANGE = "#1b6e20", "#b00020", "#8a5300"
+
+
+def table_lecture(colonnes: list[str], nom: str, etirees: tuple[int, ...] = ()) -> QTableWidget:
+    table = QTableWidget(0, len(colonnes))
+    table.setHorizontalHeaderLabels(colonnes)
+    table.setAccessibleName(nom)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(True)
+    entete = table.horizontalHeader()
+    for colonne in range(len(colonnes)):
+        mode = QHeaderView.ResizeMode.Stretch if colonne in etirees else QHeaderView.ResizeMode.ResizeToContents
+        entete.setSectionResizeMode(colonne, mode)
+    return table
+
+
+def remplir_table(table: QTableWidget, lignes: list[list[str]], couleurs: dict[tuple[int, int], str] | None = None,
+                  bulles: dict[int, str] | None = None) -> None:
+    table.setRowCount(len(lignes))
+    for rang, ligne in enumerate(lignes):
+        for colonne, valeur in enumerate(ligne):
+            cellule = QTableWidgetItem(valeur)
+            couleur = (couleurs or {}).get((rang, colonne))
+            if couleur:
+                cellule.setForeground(QBrush(QColor(couleur)))
+            if bulles and rang in bulles:
+                cellule.setToolTip(bulles[rang])
+            table.setItem(rang, colonne, cellule)
+    table.resizeRowsToContents()
+
+
+def _groupe(titre: str, *contenus) -> QGroupBox:
+    groupe = QGroupBox(titre)
+    disposition = QVBoxLayout(groupe)
+    disposition.setContentsMargins(6, 4, 6, 6)
+    for c in contenus:
+        if isinstance(c, QWidget):
+            disposition.addWidget(c, 1 if isinstance(c, QTableWidget) else 0)
+        else:
+            disposition.addLayout(c)
+    return groupe
+
+
+def _etiquette() -> QLabel:
+    etiquette = QLabel()
+    etiquette.setWordWrap(True)
+    etiquette.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return etiquette
+
+
+class SectionInstruction(QWidget):
+    """``etat_change`` : l'état, la recevabilité ou l'examen du dossier ont changé en base."""
+
+    etat_change = Signal()
+    message = Signal(str)
+
+    def __init__(self, contexte, peut_agir: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.peut_agir = peut_agir  # « enregistrez d'abord vos modifications »
+        self.dossier_id: int | None = None
+        self.numero = ""
+        self.donnees: EtatInstruction | None = None
+
+        # --- Circuit ---
+        self.etat = _etiquette()
+        self.etat.setAccessibleName("État du dossier")
+        self.passages = QWidget()
+        self.grille_passages = QGridLayout(self.passages)
+        self.grille_passages.setContentsMargins(0, 0, 0, 0)
+        self.historique = table_lecture(["Date", "Passage", "Par", "Motif"], "Historique des passages d'état", (3,))
+        circuit = _groupe("Circuit du dossier", self.etat, self.passages, QLabel("Historique :"), self.historique)
+
+        # --- Compléments ---
+        self.complements = table_lecture(["Demandés le", "Objet", "Échéance", "Reçus le", "Commentaire"],
+                                         "Compléments demandés", (1, 4))
+        self.bouton_demander = QPushButton("&Demander des compléments…")
+        self.bouton_demander.clicked.connect(self.demander_complements)
+        self.bouton_recus = QPushButton("Compléments &reçus…")
+        self.bouton_recus.clicked.connect(self.marquer_recus)
+        self.complements.itemSelectionChanged.connect(self._selection_complement)
+        boutons = QHBoxLayout()
+        boutons.addWidget(self.bouton_demander)
+        boutons.addWidget(self.bouton_recus)
+        boutons.addStretch(1)
+        complements = _groupe("Compléments demandés au porteur", self.complements, boutons)
+
+        # --- Recevabilité ---
+        self.resume_recevabilite = _etiquette()
+        self.recevabilite = table_lecture(["Point contrôlé", "Résultat"], "Points de recevabilité", (0,))
+        recevabilite = _groupe("Recevabilité", self.resume_recevabilite, self.recevabilite)
+
+        # --- Éligibilité ---
+        self.verdict = _etiquette()
+        self.verdict.setAccessibleName("Verdict d'éligibilité")
+        self.criteres = table_lecture(["Critère", "Retenu", "Commentaire"], "Critères d'éligibilité retenus", (0, 2))
+        self.bouton_assistant = QPushButton("&Assistant d'éligibilité…")
+        self.bouton_assistant.clicked.connect(self.ouvrir_assistant)
+        self.bouton_fiche = QPushButton("&Fiche d'instruction (PDF)…")
+        self.bouton_fiche.setToolTip("Imprimer la fiche du dossier pour le comité des financeurs")
+        self.bouton_fiche.clicked.connect(self.imprimer_fiche)
+        boutons = QHBoxLayout()
+        boutons.addWidget(self.bouton_assistant)
+        boutons.addWidget(self.bouton_fiche)
+        boutons.addStretch(1)
+        eligibilite = _groupe("Éligibilité", self.verdict, self.criteres, boutons)
+
+        self.indication = _etiquette()
+        gauche, droite = QSplitter(Qt.Orientation.Vertical), QSplitter(Qt.Orientation.Vertical)
+        gauche.addWidget(circuit)
+        gauche.addWidget(complements)
+        gauche.setSizes([330, 200])
+        droite.addWidget(recevabilite)
+        droite.addWidget(eligibilite)
+        droite.setSizes([220, 310])
+        colonnes = QSplitter(Qt.Orientation.Horizontal)
+        colonnes.addWidget(gauche)
+        colonnes.addWidget(droite)
+        colonnes.setSizes([640, 640])
+        colonnes.setChildrenCollapsible(False)
+        self.colonnes = colonnes
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addWidget(self.indication)
+        disposition.addWidget(colonnes, 1)
+        self.afficher(None)
+
+    # --- Lecture et affichage -----------------------------------------------------------------------
+
+    def charger(self, dossier_id: int | None, numero: str = "") -> None:
+        self.dossier_id, self.numero = dossier_id, numero or self.numero
+        if dossier_id is None:
+            self.afficher(None)
+            return
+        contexte = self.contexte
+
+        def travail(_r):
+            from instruction.services import instruction as service
+
+            with contexte.unite() as uow:
+                return service.lire(uow, dossier_id)
+
+        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+
+    def afficher(self, donnees: EtatInstruction | None) -> None:
+        self.donnees = donnees
+        self.colonnes.setEnabled(donnees is not None)
+        self.indication.setVisible(donnees is None)
+        self.indication.setText("Enregistrez d'abord le dossier (Ctrl+S) : son instruction commence à son dépôt.")
+        self._afficher_passages(donnees)
+        if donnees is None:
+            for table in (self.historique, self.complements, self.recevabilite, self.criteres):
+                table.setRowCount(0)
+            self.etat.setText("")
+            self.verdict.setText("")
+            self.resume_recevabilite.setText("")
+            return
+        duree = dates.formater_duree(dates.duree_en_jours(donnees.etat_depuis, maintenant()))
+        self.etat.setText(
+            f"<span style='font-size:14px'>État : <b>{etats.libelle(donnees.etat)}</b></span> depuis le "
+            f"{dates.formater_horodatage(donnees.etat_depuis)} ({duree})"
+        )
+        remplir_table(self.historique, [
+            [dates.formater_horodatage(h.le),
+             etats.libelle(h.vers) if h.de is None else f"{etats.libelle(h.de)} → {etats.libelle(h.vers)}",
+             h.acteur, h.motif or ""]
+            for h in reversed(donnees.historique)
+        ])
+        self._afficher_complements(donnees)
+        self._afficher_recevabilite(donnees)
+        self._afficher_examen(donnees)
+
+    def _afficher_passages(self, donnees: EtatInstruction | None) -> None:
+        while self.grille_passages.count():
+            element = self.grille_passages.takeAt(0)
+            if element.widget():
+                element.widget().deleteLater()
+        if donnees is None:
+            return
+        if not donnees.passages:
+            self.grille_passages.addWidget(QLabel("<i>État final : le dossier ne change plus d'état.</i>"), 0, 0)
+            return
+        for rang, passage in enumerate(donnees.passages):
+            bouton = QPushButton(passage.action)
+            bouton.setObjectName(f"passage-{passage.vers}")
+            bouton.setAccessibleName(passage.action.rstrip("…"))
+            if passage.aide:
+                bouton.setToolTip(passage.aide)
+            if passage.vers == Etat.RECEVABLE and not donnees.recevable:
+                bouton.setToolTip("Des points de recevabilité ne sont pas respectés (voir à droite).")
+            bouton.clicked.connect(lambda _=False, p=passage: self.passer(p))
+            self.grille_passages.addWidget(bouton, rang // 3, rang % 3)
+
+    def _afficher_complements(self, donnees: EtatInstruction) -> None:
+        couleurs = {}
+        lignes = []
+        for rang, c in enumerate(donnees.complements):
+            en_retard = c.attendu and c.echeance is not None and c.echeance < maintenant().date()
+            lignes.append([dates.formater(c.demandee_le), c.objet, dates.formater(c.echeance),
+                           dates.formater(c.recue_le, vide="en retard" if en_retard else "attendus"),
+                           c.commentaire or ""])
+            if c.attendu:
+                couleurs[(rang, 3)] = ROUGE if en_retard else ORANGE
+        remplir_table(self.complements, lignes, couleurs)
+        ouvert = donnees.etat not in (Etat.SOLDE, Etat.REFUSE, Etat.SANS_SUITE)
+        self.bouton_demander.setEnabled(ouvert and (donnees.etat == Etat.INCOMPLET or any(
+            p.vers == Etat.INCOMPLET for p in donnees.passages)))
+        self._selection_complement()
+
+    def _afficher_recevabilite(self, donnees: EtatInstruction) -> None:
+        points = donnees.recevabilite
+        manques = [p for p in points if not p.respecte]
+        if manques:
+            self.resume_recevabilite.setText(f"<b style='color:{ROUGE}'>{len(manques)} point(s) sur {len(points)} "
+                                             "à régler</b> avant de déclarer le dossier recevable.")
+        else:
+            texte = f"<b style='color:{VERT}'>Les {len(points)} points sont respectés.</b>"
+            if donnees.complet_le:
+                texte += f" Déclaré recevable le {dates.formater_horodatage(donnees.complet_le)}."
+            self.resume_recevabilite.setText(texte)
+        ordonnes = manques + [p for p in points if p.respecte]
+        remplir_table(
+            self.recevabilite,
+            [[p.libelle, "✔ Respecté" if p.respecte else f"✘ {p.detail}"] for p in ordonnes],
+            {(rang, 1): VERT if p.respecte else ROUGE for rang, p in enumerate(ordonnes)},
+            {rang: f"Source : {p.source}" for rang, p in enumerate(ordonnes)},
+        )
+
+    def _afficher_examen(self, donnees: EtatInstruction) -> None:
+        examen = donnees.examen
+        possible = donnees.etat in EXAMEN_POSSIBLE
+        self.bouton_assistant.setEnabled(possible)
+        self.bouton_assistant.setToolTip(
+            "Examiner chaque critère du dispositif, pas à pas" if possible
+            else "L'examen ne se modifie plus à cet état du dossier"
+            + (" : reprenez d'abord l'instruction." if donnees.etat in (Etat.INSTRUIT, Etat.AJOURNE) else ".")
+        )
+        if examen is None:
+            self.verdict.setText("Pas encore examiné : ouvrez l'assistant d'éligibilité.")
+            self.criteres.setRowCount(0)
+            return
+        self.verdict.setText(
+            f"Verdict : <b style='color:{COULEURS_VERDICT.get(examen.verdict, '#000')}; font-size:14px'>"
+            f"{el.VERDICTS.get(examen.verdict, examen.verdict)}</b> — examen du "
+            f"{dates.formater_horodatage(examen.le)} par {examen.acteur}"
+        )
+        remplir_table(
+            self.criteres,
+            [[c.libelle, f"{SIGNES.get(c.statut, '')} {el.STATUTS.get(c.statut, c.statut)}"
+              + (" (modifié)" if c.change else ""), c.commentaire or ""] for c in examen.criteres],
+            {(rang, 1): COULEURS.get(c.statut, "#000") for rang, c in enumerate(examen.criteres)},
+            {rang: f"{c.explication}\nSource : {c.source}" for rang, c in enumerate(examen.criteres)},
+        )
+
+    def _selection_complement(self) -> None:
+        self.bouton_recus.setEnabled(self._complement_choisi() is not None)
+
+    def _complement_choisi(self):
+        if self.donnees is None:
+            return None
+        rang = self.complements.currentRow()
+        if not self.complements.selectedItems() or not 0 <= rang < len(self.donnees.complements):
+            attendus = self.donnees.complements_attendus
+            return attendus[0] if len(attendus) == 1 else None
+        choisi = self.donnees.complements[rang]
+        return choisi if choisi.attendu else None
+
+    # --- Actions ---------------------------------------------------------------------------------
+
+    def _ecrire(self, action, succes: str) -> None:
+        """Exécute ``action(uow)`` hors du fil de l'interface, valide, puis relit et affiche."""
+        from instruction.services import instruction as service
+
+        dossier_id = self.dossier_id
+        travail = ecrire_puis_lire(self.contexte, action, lambda uow: service.lire(uow, dossier_id))
+
+        def fini(donnees: EtatInstruction) -> None:
+            self.afficher(donnees)
+            self.etat_change.emit()
+            self.message.emit(succes)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def passer(self, passage: Passage) -> None:
+        """Un bouton « … » ouvre la boîte du motif ; les autres passent tout de suite."""
+        if self.dossier_id is None or not self.peut_agir("Changer l'état du dossier"):
+            return
+        if not passage.action.endswith("…"):
+            self._changer_etat(passage, None, None)
+            return
+        self.dialogue = DialoguePassage(passage, self.numero, self)
+        self.dialogue.accepted.connect(
+            lambda d=self.dialogue: self._changer_etat(passage, d.texte_motif, d.date_echeance))
+        self.dialogue.open()
+
+    def _changer_etat(self, passage: Passage, motif: str | None, echeance) -> None:
+        dossier_id = self.dossier_id
+
+        def action(uow):
+            from instruction.services import instruction as service
+
+            service.changer_etat(uow, dossier_id, passage.vers, motif, echeance=echeance)
+
+        self._ecrire(action, f"{self.numero} : {etats.libelle(passage.vers)}.")
+
+    def demander_complements(self) -> None:
+        if self.dossier_id is None or not self.peut_agir("Demander des compléments"):
+            return
+        from instruction.workflow import passages
+
+        passage = next(p for p in passages(Etat.DEPOSE) if p.vers == Etat.INCOMPLET)
+        self.dialogue = DialoguePassage(passage, self.numero, self)
+        dossier_id = self.dossier_id
+
+        def envoyer(d=self.dialogue) -> None:
+            objet, echeance = d.texte_motif, d.date_echeance
+
+            def action(uow):
+                from instruction.services import instruction as service
+
+                service.demander_complements(uow, dossier_id, objet, echeance)
+
+            self._ecrire(action, f"{self.numero} : compléments demandés.")
+
+        self.dialogue.accepted.connect(envoyer)
+        self.dialogue.open()
+
+    def marquer_recus(self) -> None:
+        complement = self._complement_choisi()
+        if complement is None:
+            return
+        self.dialogue = DialogueReception(complement.objet, complement.demandee_le, self)
+
+        def enregistrer(d=self.dialogue) -> None:
+            recue_le, commentaire = d.recue_le, d.commentaire.toPlainText()
+
+            def action(uow):
+                from instruction.services import instruction as service
+
+                service.marquer_recus(uow, complement.id, recue_le, commentaire)
+
+            self._ecrire(action, f"{self.numero} : compléments reçus le {dates.formater(recue_le)}.")
+
+        self.dialogue.accepted.connect(enregistrer)
+        self.dialogue.open()
+
+    def ouvrir_assistant(self) -> None:
+        if self.dossier_id is None or not self.peut_agir("Examiner l'éligibilité"):
+            return
+        contexte, dossier_id = self.contexte, self.dossier_id
+
+        def travail(_r):
+            from instruction.services import instruction as service
+
+            with contexte.unite() as uow:
+                return service.evaluer(uow, dossier_id)
+
+        Travail(travail).lancer(self._montrer_assistant, lambda e, t: erreurs.montrer(e, t, self))
+
+    def _montrer_assistant(self, evaluation) -> None:
+        self.assistant = AssistantEligibilite(evaluation, self)
+        self.assistant.enregistrement_demande.connect(self._enregistrer_examen)
+        self.assistant.open()
+
+    def _enregistrer_examen(self, decisions: list, commentaire: str) -> None:
+        from instruction.services import instruction as service
+
+        dossier_id, assistant = self.dossier_id, self.assistant
+        travail = ecrire_puis_lire(
+            self.contexte, lambda uow: service.enregistrer_examen(uow, dossier_id, decisions, commentaire),
+            lambda uow: service.lire(uow, dossier_id),
+        )
+
+        def fini(donnees: EtatInstruction) -> None:
+            assistant.termine()
+            self.afficher(donnees)
+            self.etat_change.emit()
+            self.message.emit(f"{self.numero} : examen d'éligibilité enregistré.")
+
+        def echec(erreur: BaseException, trace: str) -> None:
+            from instruction.erreurs import ErreurInstruction
+
+            if isinstance(erreur, ErreurInstruction):
+                assistant.echec(erreur.message)
+            else:
+                assistant.echec("L'examen n'a pas été enregistré ; vos décisions sont intactes.")
+                erreurs.montrer(erreur, trace, assistant)
+
+        Travail(travail).lancer(fini, echec)
+
+    def imprimer_fiche(self) -> None:
+        if self.dossier_id is None:
+            return
+        import platformdirs
+
+        from instruction.rapports.fiche_instruction import nom_de_fichier
+
+        defaut = Path(platformdirs.user_documents_dir()) / nom_de_fichier(self.numero)
+        chemin, _filtre = QFileDialog.getSaveFileName(self, "Enregistrer la fiche d'instruction", str(defaut),
+                                                      "Document PDF (*.pdf)")
+        if not chemin:
+            return
+        if not chemin.lower().endswith(".pdf"):
+            chemin += ".pdf"
+        self.ecrire_fiche(Path(chemin), ouvrir=True)
+
+    def ecrire_fiche(self, chemin: Path, *, ouvrir: bool = False, apres=None) -> None:
+        contexte, dossier_id = self.contexte, self.dossier_id
+
+        def travail(_r):
+            from instruction.rapports import fiche_instruction
+            from instruction.services import instruction as service
+
+            with contexte.unite() as uow:
+                fiche = service.fiche_instruction(uow, dossier_id)
+            return fiche_instruction.ecrire(fiche, chemin)
+
+        def fini(fichier: Path) -> None:
+            if ouvrir:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))
+            if apres:
+                apres(fichier)
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))

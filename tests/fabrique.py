@@ -1,0 +1,80 @@
+"""Des porteurs, campagnes et dossiers complets, pour les tests des services et des écrans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from instruction import dossier as d
+from instruction.services import dossier as service
+from instruction.services import porteurs
+
+
+IDENTITE = {
+    "nom": "Association Les Jardiniers des Fontinettes", "sigle": "AJF", "type": "association",
+    "siret": "732 829 320 00074", "rna": "W622001234", "adresse": "12 rue des Fontinettes",
+    "code_postal": "62100", "ville": "Calais", "commune_code": "calais", "quartier_code": "",
+    "telephone": "03 21 00 00 00", "courriel": "contact@jardiniers.fr", "objet": "Jardins partagés",
+}
+
+
+def porteur(contexte) -> int:
+    with contexte.unite() as uow:
+        identifiant = porteurs.creer(
+            uow, IDENTITE,
+            representant={"civilite": "Madame", "nom": "Sandrine Lefebvre", "qualite": "Présidente"},
+            compte={"titulaire": "AJF", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPP"},
+            contacts=[{"nom": "Camille Caron", "fonction": "Coordinatrice", "telephone": "0321000001",
+                       "courriel": "camille@jardiniers.fr"}],
+        )
+        uow.valider()
+    return identifiant
+
+
+def campagne(contexte) -> int:
+    with contexte.unite() as uow:
+        campagne = service.creer_campagne(uow, "cdv", 2027, ouverture=dt.date(2026, 10, 1),
+                                          cloture=dt.date(2026, 12, 1))
+        uow.valider()
+    return campagne.id
+
+
+def saisie(campagne_id: int, porteur_id: int) -> d.SaisieDossier:
+    return d.SaisieDossier(
+        campagne_id=str(campagne_id), porteur_id=str(porteur_id), intitule="Jardin partagé des Fontinettes",
+        resume="Un jardin cultivé par les habitants.", description="Ateliers de jardinage le mercredi.",
+        objectifs=["OS22.1"], quartiers=["beau-marais", "saint-pierre"], tranches_age=["6-10", "26-64"],
+        beneficiaires="40", femmes="24", hommes="16", beneficiaires_quartiers={"beau-marais": "30"},
+        date_debut="01/03/2027", date_fin="30/11/2027",
+        seances=[{"libelle": "Atelier jardin", "periode": "extrascolaire", "jour": "mercredi",
+                  "heure_debut": "14h00", "heure_fin": "16h30", "frequence": "chaque semaine", "nombre": "30"}],
+        indicateurs=[{"libelle": "Participants", "cible": "40", "unite": "personnes", "indicateur_code": ""}],
+        budget=[
+            {"sens": "charge", "compte": "60", "financeur": "", "libelle": "Graines et outils", "montant": "1 200,50"},
+            {"sens": "charge", "compte": "64", "financeur": "", "libelle": "Animatrice", "montant": "3 000"},
+            {"sens": "produit", "compte": "74", "financeur": "etat-pv", "libelle": "", "montant": "2 000"},
+            {"sens": "produit", "compte": "74", "financeur": "ville-calais", "libelle": "", "montant": "1 500"},
+            {"sens": "produit", "compte": "75", "financeur": "", "libelle": "Cotisations", "montant": "700,50"},
+        ],
+    )
+
+
+def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
+    """Un dossier CDV 2027 enregistré ; ``complet`` : avec toutes les pièces exigées (recevable) ;
+    ``modifier(saisie)`` change la saisie avant l'enregistrement."""
+    from instruction import pieces as types
+    from instruction.services import pieces
+
+    porteur_id, campagne_id = porteur(contexte), campagne(contexte)
+    with contexte.unite() as uow:
+        brute = saisie(campagne_id, porteur_id)
+        if modifier is not None:
+            modifier(brute)
+        identifiant = service.enregistrer(uow, None, d.valider(brute))
+        uow.valider()
+    if complet:
+        with contexte.unite() as uow:
+            for type_piece in types.manquantes("association", "cdv", []):
+                pieces.ajouter(uow, identifiant, type_piece.code, f"{type_piece.code}.pdf", b"%PDF-1.4 demo",
+                               dt.date(2026, 11, 2))
+            uow.valider()
+    return identifiant

@@ -1,0 +1,244 @@
+"""L'instruction dans la vraie fenêtre : circuit, compléments, assistant d'éligibilité, fiche PDF,
+réglages. Seules les boîtes du système (choix de fichier, ouverture d'un PDF) sont remplacées."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QPushButton
+
+from instruction import dates
+from instruction import eligibilite as el
+from instruction.etats import Etat
+from instruction.services import instruction as service
+from instruction.services.contexte import ouvrir
+from instruction.ui import erreurs
+from instruction.ui.fenetre_principale import FenetrePrincipale
+from tests import fabrique
+from tests.conftest import frapper
+
+
+@pytest.fixture
+def dossier_en_base(url_base):
+    """Un dossier CDV complet (pièces jointes), à l'état « déposé »."""
+    from instruction.services.demarrage import noter_demo_proposee
+
+    contexte = ouvrir(url_base)
+    identifiant = fabrique.dossier(contexte)
+    noter_demo_proposee(contexte)
+    contexte.fermer()
+    return url_base, identifiant
+
+
+@pytest.fixture
+def onglet_instruction(qtbot, dossier_en_base):
+    url, identifiant = dossier_en_base
+    f = FenetrePrincipale(url)
+    f.resize(1366, 768)
+    f.show()
+    f.demarrer()
+    qtbot.waitUntil(lambda: f.contexte is not None, timeout=15000)
+    f.travail.ouvrir_dossier(identifiant)
+    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    onglet = f.onglets.currentWidget()
+    qtbot.keyClick(onglet, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
+    assert onglet.onglets.currentWidget() is onglet.instruction
+    qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
+    yield f, onglet, identifiant
+    QThreadPool.globalInstance().waitForDone(20000)
+    onglet.modifie = False
+    f.close()
+    f.deleteLater()
+
+
+def _bouton_passage(section, vers: str) -> QPushButton:
+    bouton = section.passages.findChild(QPushButton, f"passage-{vers}")
+    assert bouton is not None, f"pas de bouton vers {vers}"
+    return bouton
+
+
+def _attendre_etat(qtbot, section, etat: str) -> None:
+    qtbot.waitUntil(lambda: section.donnees is not None and section.donnees.etat == etat, timeout=10000)
+
+
+def _ok(qtbot, dialogue) -> None:
+    boutons = dialogue.findChild(QDialogButtonBox)
+    qtbot.mouseClick(boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_circuit_et_complements_au_clic(qtbot, onglet_instruction):
+    f, onglet, identifiant = onglet_instruction
+    section = onglet.instruction
+    assert "Déposé" in section.etat.text()
+    assert "Les 16 points sont respectés" in section.resume_recevabilite.text()
+    assert section.historique.rowCount() == 1
+
+    # Demander des compléments : le motif est obligatoire, la boîte reste ouverte avec la saisie.
+    qtbot.mouseClick(_bouton_passage(section, "incomplet"), Qt.MouseButton.LeftButton)
+    dialogue = section.dialogue
+    qtbot.waitUntil(dialogue.isVisible)
+    _ok(qtbot, dialogue)
+    assert dialogue.isVisible() and "Indiquez les compléments" in dialogue.erreur.text()
+    frapper(dialogue.motif, "RIB au nom de l'association")
+    dialogue.echeance.setText("")
+    frapper(dialogue.echeance, "01/01/2020")
+    _ok(qtbot, dialogue)
+    assert dialogue.isVisible() and "déjà passée" in dialogue.erreur.text()
+    dialogue.echeance.setText(dates.formater(dt.date.today() + dt.timedelta(days=10)))
+    _ok(qtbot, dialogue)
+    _attendre_etat(qtbot, section, Etat.INCOMPLET)
+    assert section.complements.rowCount() == 1
+    assert section.complements.item(0, 1).text() == "RIB au nom de l'association"
+    assert section.complements.item(0, 3).text() == "attendus"
+    qtbot.waitUntil(lambda: "Incomplet" in onglet.etat.text(), timeout=10000)  # l'en-tête suit
+
+    # Déclarer recevable avant la réception : refusé, avec la raison.
+    avant = len(erreurs._ouverts)
+    qtbot.mouseClick(_bouton_passage(section, "recevable"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(erreurs._ouverts) > avant, timeout=10000)
+    boite = next(iter(erreurs._ouverts))
+    assert "non reçus : RIB au nom de l'association" in boite.texte.text()
+    boite.close()
+    assert section.donnees.etat == Etat.INCOMPLET
+
+    # Compléments reçus : une date impossible est refusée dans la boîte.
+    section.complements.selectRow(0)
+    assert section.bouton_recus.isEnabled()
+    qtbot.mouseClick(section.bouton_recus, Qt.MouseButton.LeftButton)
+    reception = section.dialogue
+    qtbot.waitUntil(reception.isVisible)
+    reception.date.setText("31/02/2027")
+    _ok(qtbot, reception)
+    assert reception.isVisible() and "n'est pas une date" in reception.erreur.text()
+    reception.date.setText(dates.formater(dt.date.today()))
+    frapper(reception.commentaire, "Reçu par courriel")
+    _ok(qtbot, reception)
+    qtbot.waitUntil(lambda: section.complements.item(0, 3).text() == dates.formater(dt.date.today()), timeout=10000)
+
+    qtbot.mouseClick(_bouton_passage(section, "recevable"), Qt.MouseButton.LeftButton)
+    _attendre_etat(qtbot, section, Etat.RECEVABLE)
+    qtbot.mouseClick(_bouton_passage(section, "en_instruction"), Qt.MouseButton.LeftButton)
+    _attendre_etat(qtbot, section, Etat.EN_INSTRUCTION)
+    assert [section.historique.item(r, 1).text() for r in range(section.historique.rowCount())] == [
+        "Recevable → En instruction", "Incomplet → Recevable", "Déposé → Incomplet", "Déposé"]
+    # La liste des dossiers montre le nouvel état.
+    modele = f.page_dossiers.modele
+    qtbot.waitUntil(lambda: any(modele._lignes[r].etat == Etat.EN_INSTRUCTION for r in range(modele.rowCount())),
+                    timeout=10000)
+
+
+def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
+    f, onglet, identifiant = onglet_instruction
+    section = onglet.instruction
+    for vers, etat in (("recevable", Etat.RECEVABLE), ("en_instruction", Etat.EN_INSTRUCTION)):
+        qtbot.mouseClick(_bouton_passage(section, vers), Qt.MouseButton.LeftButton)
+        _attendre_etat(qtbot, section, etat)
+    assert "Pas encore examiné" in section.verdict.text()
+
+    qtbot.mouseClick(section.bouton_assistant, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(section, "assistant", None) is not None and section.assistant.isVisible(),
+                    timeout=10000)
+    assistant = section.assistant
+    assert len(assistant.pages) == 7 and assistant.etapes.count() == 8
+    premiere = assistant.pages[0]
+    assert premiere.evalue.code == "cdv-hors-temps-scolaire" and premiere.automatique == el.RESPECTE
+    assert "hors temps scolaire" in premiere.explication.text()
+    assert not assistant.enregistrer.isEnabled()
+
+    # Pages 1 et 2 : confirmer le résultat calculé.
+    qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    page = assistant.page_courante
+    assert page.evalue.code == "cdv-porteur-eligible"
+    # Retenir un autre résultat sans commentaire : refusé, on reste sur la page.
+    qtbot.mouseClick(page.changer, Qt.MouseButton.LeftButton)
+    page.autre.setCurrentIndex(page.autre.findData(el.NON_RESPECTE))
+    qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    assert assistant.page_courante is page
+    assert "expliquez pourquoi" in page.erreur.text()
+    assert assistant.etapes.item(2).text().startswith("✘")  # la liste des étapes montre la décision
+    frapper(page.commentaire, "Statuts non déposés en préfecture")
+    qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    assert assistant.page_courante is assistant.pages[3]
+    while assistant.page_courante is not None:
+        qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    assert "Non éligible" in assistant.synthese.verdict.text()
+    assert assistant.synthese.table.item(2, 2).text() == "Non respecté (modifié)"
+    frapper(assistant.synthese.commentaire, "À représenter l'an prochain.")
+    qtbot.mouseClick(assistant.enregistrer, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not assistant.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: "Non éligible" in section.verdict.text(), timeout=10000)
+    assert section.criteres.rowCount() == 7
+    assert section.criteres.item(2, 2).text() == "Statuts non déposés en préfecture"
+
+    with f.contexte.unite() as uow:
+        examen = service.dernier_examen(uow, identifiant)
+    assert examen.verdict == el.NON_ELIGIBLE and examen.commentaire == "À représenter l'an prochain."
+    decision = next(c for c in examen.criteres if c.critere == "cdv-porteur-eligible")
+    assert (decision.statut_auto, decision.statut, decision.commentaire) == (
+        el.RESPECTE, el.NON_RESPECTE, "Statuts non déposés en préfecture")
+
+    # Proposition au comité, puis refus : le motif est exigé dans la boîte.
+    qtbot.mouseClick(_bouton_passage(section, "instruit"), Qt.MouseButton.LeftButton)
+    _attendre_etat(qtbot, section, Etat.INSTRUIT)
+    assert not section.bouton_assistant.isEnabled()
+    qtbot.mouseClick(_bouton_passage(section, "refuse"), Qt.MouseButton.LeftButton)
+    dialogue = section.dialogue
+    qtbot.waitUntil(dialogue.isVisible)
+    _ok(qtbot, dialogue)
+    assert dialogue.isVisible() and "motif est obligatoire" in dialogue.erreur.text()
+    frapper(dialogue.motif, "Porteur non éligible (statuts)")
+    _ok(qtbot, dialogue)
+    _attendre_etat(qtbot, section, Etat.REFUSE)
+    assert "État final" in section.passages.findChild(type(section.etat)).text()
+    assert section.historique.item(0, 3).text() == "Porteur non éligible (statuts)"
+
+
+def test_modifications_en_cours_empechent_d_agir(qtbot, onglet_instruction, monkeypatch):
+    f, onglet, identifiant = onglet_instruction
+    section = onglet.instruction
+    onglet.action.intitule.setText("Jardin partagé (modifié)")
+    assert onglet.modifie
+    prevenu = []
+    monkeypatch.setattr("instruction.ui.dossier.onglet.QMessageBox.information", lambda *a: prevenu.append(a[2]))
+    qtbot.mouseClick(_bouton_passage(section, "recevable"), Qt.MouseButton.LeftButton)
+    assert prevenu and "enregistrez-les d'abord" in prevenu[0]
+    QThreadPool.globalInstance().waitForDone(5000)
+    assert section.donnees.etat == Etat.DEPOSE
+
+
+def test_fiche_d_instruction_imprimee_depuis_le_dossier(qtbot, onglet_instruction, monkeypatch, tmp_path):
+    from pypdf import PdfReader
+
+    f, onglet, identifiant = onglet_instruction
+    cible = tmp_path / "fiche"  # sans extension : « .pdf » est ajouté
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cible), ""))
+    ouverts = []
+    monkeypatch.setattr("instruction.ui.dossier.section_instruction.QDesktopServices.openUrl",
+                        lambda url: ouverts.append(url.toLocalFile()) or True)
+    qtbot.mouseClick(onglet.instruction.bouton_fiche, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(ouverts), timeout=15000)
+    assert ouverts == [str(tmp_path / "fiche.pdf")]
+    texte = " ".join(" ".join(p.extract_text() for p in PdfReader(ouverts[0]).pages).split())
+    assert "CDV-2027-001" in texte and "L'examen d'éligibilité n'a pas encore été fait" in texte
+
+
+def test_reglages_de_l_instruction(qtbot, onglet_instruction):
+    f, onglet, identifiant = onglet_instruction
+    f.regler_instruction()
+    qtbot.waitUntil(lambda: getattr(f, "dialogue_reglages", None) is not None and f.dialogue_reglages.isVisible(),
+                    timeout=10000)
+    dialogue = f.dialogue_reglages
+    champ = dialogue.champs["critere.cdv-beneficiaires-qpv.seuil"]
+    assert champ.text() == "50"
+    champ.setText("150")
+    _ok(qtbot, dialogue)
+    qtbot.waitUntil(lambda: "ne dépasse pas 100" in dialogue.erreur.text(), timeout=10000)
+    assert dialogue.isVisible() and champ.text() == "150", "la saisie est gardée"
+    champ.setText("80")
+    _ok(qtbot, dialogue)
+    qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=10000)
+    with f.contexte.unite() as uow:
+        assert service.reglages(uow) == {"critere.cdv-beneficiaires-qpv.seuil": "80"}
