@@ -119,7 +119,7 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
     if examen is None:
         histoire.append(p("L'examen d'éligibilité n'a pas encore été fait.", s["normal"]))
     else:
-        couleur = COULEURS_VERDICT.get(examen.verdict, pdf.BLEU).hexval().replace("0x", "#")
+        couleur = _hex(COULEURS_VERDICT.get(examen.verdict, pdf.BLEU))
         histoire.append(Paragraph(
             f"Verdict : <font color='{couleur}'><b>{pdf.texte(el.VERDICTS.get(examen.verdict, examen.verdict))}"
             f"</b></font> — examen du {dates.formater_horodatage(examen.le)} par {pdf.texte(examen.acteur)}",
@@ -127,18 +127,16 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
         histoire.append(Spacer(1, 1.5 * mm))
         lignes = [[p(t, s["gras"]) for t in ("Critère", "Calculé", "Retenu", "Explication et commentaire",
                                               "Source")]]
-        style = []
-        for rang, c in enumerate(examen.criteres, start=1):
+        for c in examen.criteres:
             explication = pdf.texte(c.explication)
             if c.commentaire:
                 explication += f"<br/><i>Instructeur : {pdf.texte(c.commentaire)}</i>"
             retenu = pdf.texte(el.STATUTS.get(c.statut, c.statut)) + (" (modifié)" if c.change else "")
+            couleur = _hex(COULEURS_STATUT.get(c.statut, pdf.BLEU))
             lignes.append([p(c.libelle, s["petit"]), p(el.STATUTS.get(c.statut_auto, c.statut_auto), s["petit"]),
-                           Paragraph(f"<b>{retenu}</b>", s["petit"]), Paragraph(explication, s["petit"]),
-                           p(c.source, s["petit"])])
-            if c.statut in COULEURS_STATUT:
-                style.append(("TEXTCOLOR", (2, rang), (2, rang), COULEURS_STATUT[c.statut]))
-        histoire.append(pdf.tableau(lignes, [42 * mm, 19 * mm, 21 * mm, L - 122 * mm, 40 * mm], style_en_plus=style))
+                           Paragraph(f"<font color='{couleur}'><b>{retenu}</b></font>", s["petit"]),
+                           Paragraph(explication, s["petit"]), p(c.source, s["petit"])])
+        histoire.append(pdf.tableau(lignes, [42 * mm, 19 * mm, 21 * mm, L - 122 * mm, 40 * mm]))
         if examen.commentaire:
             histoire.append(Spacer(1, 1.5 * mm))
             histoire.append(p(f"Commentaire d'ensemble : {examen.commentaire}", s["normal"]))
@@ -177,6 +175,10 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
 
     pied = f"Instruction — fiche d'instruction {fiche.numero} imprimée le {dates.formater_horodatage(fiche.imprime_le)}"
     return pdf.ecrire(fichier, histoire, titre=f"Fiche d'instruction {fiche.numero}", pied=pied)
+
+
+def _hex(couleur) -> str:
+    return couleur.hexval().replace("0x", "#")
 
 
 def _part(montant, total) -> str:

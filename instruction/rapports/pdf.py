@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from instruction.erreurs import ErreurInstruction
 
 MARGE = 15 * mm
-LARGEUR_UTILE = A4[0] - 2 * MARGE
+LARGEUR_UTILE = A4[0] - 2 * MARGE - 12  # le cadre de la page garde 6 pt de chaque côté
 GRIS = colors.HexColor("#f0f2f5")
 BORD = colors.HexColor("#9aa3ad")
 BLEU = colors.HexColor("#1f3a5f")
@@ -85,8 +85,8 @@ def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.setFillColor(colors.HexColor("#5f6b78"))
-        canvas.drawString(MARGE, 9 * mm, pied.replace("\u202f", "\u00a0"))
-        canvas.drawRightString(A4[0] - MARGE, 9 * mm, f"page {doc.page}")
+        canvas.drawString(MARGE + 6, 9 * mm, pied.replace("\u202f", "\u00a0"))
+        canvas.drawRightString(A4[0] - MARGE - 6, 9 * mm, f"page {doc.page}")
         canvas.restoreState()
 
     try:

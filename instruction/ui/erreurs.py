@@ -34,6 +34,7 @@ def message_et_detail(erreur: BaseException, trace: str = "") -> tuple[str, str]
 
 
 def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = None) -> DialogueErreur:
+    import shiboken6
     from PySide6.QtCore import Qt
 
     from instruction.ui.dialogue_erreur import DialogueErreur
@@ -43,6 +44,8 @@ def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = Non
         journal.warning("%s | %s", message, detail)
     else:
         journal.error("Erreur inattendue :\n%s", detail)
+    if parent is not None and not shiboken6.isValid(parent):
+        parent = None  # la fenêtre qui attendait ce résultat a été fermée entre-temps
     dialogue = DialogueErreur(message, detail, parent or QApplication.activeWindow())
     dialogue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Sans parent, seul Python garderait le dialogue : on le retient jusqu'à sa fermeture.

@@ -158,6 +158,7 @@ class EspaceTravail(QObject):
         from instruction import dossier as d
         from instruction.ui.dossier.onglet import OngletDossier
 
+        self.fenetre.statusBar().clearMessage()
         existant = self._cherche("dossier", fiche.id)
         if existant is not None:
             self.onglets.setCurrentWidget(existant)

@@ -497,5 +497,8 @@ class FenetrePrincipale(QMainWindow):
             return
         QSettings().setValue("fenetre_principale/geometrie", self.saveGeometry())
         if self.contexte is not None:
-            self.contexte.fermer()
+            # Plus aucun travail ne part vers la base une fois la fenêtre fermée (un rafraîchissement
+            # demandé par un travail qui s'achève, par exemple).
+            contexte, self.contexte = self.contexte, None
+            contexte.fermer()
         super().closeEvent(evenement)

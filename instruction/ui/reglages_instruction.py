@@ -18,7 +18,7 @@ class DialogueReglages(QDialog):
         """``enregistrer(valeurs, fini, echec)`` écrit les valeurs (hors du fil de l'interface)."""
         super().__init__(parent)
         self.setWindowTitle("Réglages de l'instruction")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(780)
         self._enregistrer = enregistrer
         self.champs: dict[str, QLineEdit] = {}
         disposition = QVBoxLayout(self)
@@ -33,7 +33,6 @@ class DialogueReglages(QDialog):
             champ.setAccessibleName(r.libelle)
             champ.setToolTip(f"Critère {r.critere} ; valeur par défaut : {nombres.formater(r.defaut)}")
             etiquette = QLabel(f"{r.libelle} :")
-            etiquette.setWordWrap(True)
             etiquette.setBuddy(champ)
             formes.addRow(etiquette, champ)
             self.champs[r.cle] = champ

@@ -39,7 +39,7 @@ class DialoguePassage(QDialog):
     """Le motif d'un passage d'état (obligatoire pour un refus, un ajournement, un classement sans
     suite) ; pour une demande de compléments, ce qui est demandé et pour quand."""
 
-    def __init__(self, passage: Passage, numero: str, parent=None) -> None:
+    def __init__(self, passage: Passage, numero: str, parent=None, *, deja_incomplet: bool = False) -> None:
         super().__init__(parent)
         self.passage = passage
         self.complements = passage.vers == Etat.INCOMPLET
@@ -49,10 +49,13 @@ class DialoguePassage(QDialog):
         self.echeance = champ_date()
         self.erreur = _erreur()
         disposition = QVBoxLayout(self)
-        explication = QLabel(
-            f"Le dossier passera à l'état « <b>{passage.vers.libelle}</b> »."
-            + (f"<br/>{passage.aide}" if passage.aide else "")
-        )
+        if deja_incomplet:
+            texte = "Le dossier est déjà « <b>Incomplet</b> » : cette demande s'ajoute aux précédentes."
+        else:
+            texte = f"Le dossier passera à l'état « <b>{passage.vers.libelle}</b> »."
+            if passage.aide and not self.complements:
+                texte += f"<br/>{passage.aide}"
+        explication = QLabel(texte)
         explication.setWordWrap(True)
         disposition.addWidget(explication)
         formes = QFormLayout()

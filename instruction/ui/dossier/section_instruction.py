@@ -355,7 +355,8 @@ class SectionInstruction(QWidget):
         from instruction.workflow import passages
 
         passage = next(p for p in passages(Etat.DEPOSE) if p.vers == Etat.INCOMPLET)
-        self.dialogue = DialoguePassage(passage, self.numero, self)
+        deja = self.donnees is not None and self.donnees.etat == Etat.INCOMPLET
+        self.dialogue = DialoguePassage(passage, self.numero, self, deja_incomplet=deja)
         dossier_id = self.dossier_id
 
         def envoyer(d=self.dialogue) -> None:
