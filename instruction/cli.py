@@ -81,10 +81,11 @@ def analyseur() -> argparse.ArgumentParser:
                                          parser_class=_Analyseur)
 
     demo = commandes.add_parser(
-        "demo", help="remplit la base avec la campagne de démonstration 2023",
-        description="Crée la campagne de démonstration 2023 : AAP Contrat de ville (60 dossiers), "
-        "Cité éducative (41 dossiers) et projets d'initiative citoyenne (27 dossiers). "
-        "Refuse si la campagne existe déjà.",
+        "demo", help="remplit la base avec les campagnes de démonstration",
+        description="Crée les campagnes de démonstration : la programmation 2023, instruite et soldée "
+        "(AAP Contrat de ville : 60 dossiers, Cité éducative : 41 dossiers, projets d'initiative citoyenne : "
+        "27 dossiers), et l'AAP Contrat de ville 2027 en cours d'instruction (14 dossiers). "
+        "Refuse si l'une de ces campagnes existe déjà.",
     )
     _option_base(demo, global_=False)
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, budget, dates, demo_circuit
+from instruction import argent, budget, dates, demo_circuit, demo_en_cours
 from instruction import referentiel as r
 from instruction.chemins import RESSOURCES
 from instruction.erreurs import ErreurInstruction
@@ -198,7 +198,7 @@ class Bilan:
     campagnes: tuple[tuple[str, int, int, Decimal], ...]
 
     def resume(self) -> str:
-        lignes = ["Campagne de démonstration 2023 créée :"]
+        lignes = ["Campagnes de démonstration créées :"]
         for libelle, dossiers, porteurs, montant in self.campagnes:
             lignes.append(f"  {libelle} : {dossiers} dossiers, {porteurs} porteurs, {argent.formater(montant)}")
         return "\n".join(lignes)
@@ -768,9 +768,10 @@ def _decouper_adresse(adresse: str | None) -> tuple[str | None, str | None, str 
 
 
 def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> Bilan:
-    """Écrit la campagne de démonstration 2023 dans la base, en une transaction.
+    """Écrit la campagne de démonstration 2023 (instruite et soldée, ``demo_circuit``) puis l'AAP
+    Contrat de ville 2027 en cours d'instruction (``demo_en_cours``), en une transaction.
 
-    Refuse (sans rien écrire) si une campagne 2023 de ces dispositifs existe déjà.
+    Refuse (sans rien écrire) si l'une de ces campagnes existe déjà.
     """
     from sqlalchemy import select
 
@@ -781,13 +782,14 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
         session = uow.session
         existantes = session.scalars(
             select(m.Campagne.libelle).where(
-                m.Campagne.annee == ANNEE, m.Campagne.dispositif_code.in_([c.dispositif for c in CIBLES])
+                ((m.Campagne.annee == ANNEE) & m.Campagne.dispositif_code.in_([c.dispositif for c in CIBLES]))
+                | ((m.Campagne.annee == demo_en_cours.ANNEE) & (m.Campagne.dispositif_code == "cdv"))
             )
         ).all()
         if existantes:
             raise ErreurInstruction(
-                f"La base contient déjà une campagne {ANNEE} ({', '.join(existantes)}) : la démonstration "
-                "n'a pas été ajoutée, rien n'a été modifié."
+                f"La base contient déjà une campagne de la démonstration ({', '.join(existantes)}) : la "
+                "démonstration n'a pas été ajoutée, rien n'a été modifié."
             )
         progression("Préparation de la campagne de démonstration 2023…")
         plan = planifier(ref_db.lire(session))
@@ -840,6 +842,10 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
             )
             for d, dispositif in ecrits
         ])
+        progression("Campagne 2027 en cours d'instruction…")
+        cdv_2023 = sorted((session.get(m.Dossier, ids[d.numero]) for d, dispositif in ecrits if dispositif == "cdv"),
+                          key=lambda dossier: dossier.numero)
+        bilan.append(demo_en_cours.remplir(uow, cdv_2023))
         uow.valider()
     return Bilan(tuple(bilan))
 

@@ -88,7 +88,7 @@ def test_remplir_la_base_puis_refuser_un_second_remplissage(contexte):
         total_cdv = session.scalar(
             select(func.sum(type_coerce(m.Dossier.cout_total, BigInteger)))
             .join(m.Campagne)
-            .where(m.Campagne.dispositif_code == "cdv")
+            .where(m.Campagne.dispositif_code == "cdv", m.Campagne.annee == 2023)
         )
         assert total_cdv == 2_320_007_00
         par_financeur = dict(
@@ -96,16 +96,16 @@ def test_remplir_la_base_puis_refuser_un_second_remplissage(contexte):
                 select(m.LigneBudget.financeur_code, func.sum(type_coerce(m.LigneBudget.montant, BigInteger)))
                 .join(m.Dossier)
                 .join(m.Campagne)
-                .where(m.Campagne.dispositif_code == "cdv", m.LigneBudget.compte == "74")
+                .where(m.Campagne.dispositif_code == "cdv", m.Campagne.annee == 2023, m.LigneBudget.compte == "74")
                 .group_by(m.LigneBudget.financeur_code)
             ).all()
         )
         assert par_financeur["etat-pv"] == 582_497_00 and par_financeur["departement"] == 12_715_00
-        assert session.scalar(select(func.count()).select_from(m.Dossier)) == 128
-    with pytest.raises(ErreurInstruction, match="déjà une campagne 2023"):
+        assert session.scalar(select(func.count()).select_from(m.Dossier)) == 142
+    with pytest.raises(ErreurInstruction, match="déjà une campagne de la démonstration"):
         demo.remplir(contexte)
     with contexte.unite() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(m.Dossier)) == 128
+        assert uow.session.scalar(select(func.count()).select_from(m.Dossier)) == 142
 
 
 def test_la_base_de_demo_passe_la_verification(url_demo):

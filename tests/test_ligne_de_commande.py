@@ -112,13 +112,13 @@ def test_demo_par_la_variable_d_environnement(tmp_path):
     assert resultat.returncode == 0, resultat.stderr
     assert "AAP Contrat de ville 2023 : 60 dossiers, 40 porteurs, 2\u202f320\u202f007,00\u00a0€" in resultat.stdout
     with sqlite3.connect(fichier) as connexion:
-        assert connexion.execute("select count(*) from dossier").fetchone()[0] == 128
+        assert connexion.execute("select count(*) from dossier").fetchone()[0] == 142
     second = subprocess.run(
         [sys.executable, "-m", "instruction", "demo"], cwd=RACINE, env=environnement,
         capture_output=True, text=True, timeout=120,
     )
     assert second.returncode == 1
-    assert "déjà une campagne 2023" in second.stderr
+    assert "déjà une campagne de la démonstration" in second.stderr
 
 
 def test_base_par_defaut_dans_le_dossier_de_l_utilisateur(dossiers_utilisateur, capsys):

@@ -355,7 +355,8 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
     contexte = ouvrir(url_demo)
     try:
         with contexte.unite() as uow:
-            dossiers = uow.session.scalars(select(m.Dossier)).all()
+            dossiers = uow.session.scalars(
+                select(m.Dossier).join(m.Campagne).where(m.Campagne.annee == 2023)).all()
             incomplets = 0
             for dossier in dossiers:
                 historique = service.historique(uow, dossier.id)
@@ -369,5 +370,44 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
                 assert examen.verdict == el.ELIGIBLE
                 assert all(c.commentaire for c in examen.criteres if c.change)
             assert 0 < incomplets < len(dossiers) // 4
+    finally:
+        contexte.fermer()
+
+
+def test_la_campagne_2027_de_demonstration_est_a_chaque_etape_du_circuit(url_demo):
+    from collections import Counter
+
+    from instruction import budget
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_demo)
+    try:
+        with contexte.unite() as uow:
+            dossiers = uow.session.scalars(
+                select(m.Dossier).join(m.Campagne).where(m.Campagne.annee == 2027).order_by(m.Dossier.numero)).all()
+            assert Counter(d.etat for d in dossiers) == {"depose": 4, "incomplet": 2, "recevable": 2,
+                                                         "en_instruction": 4, "instruit": 2}
+            for dossier in dossiers:
+                fiche = service_dossier.lire(uow, dossier.id)
+                assert budget.ecart(fiche.donnees.lignes_budget()) == 0
+                assert fiche.donnees.renouvellement and fiche.donnees.renouvelle_id is not None
+                etat = service.lire(uow, dossier.id)
+                assert [h.vers for h in etat.historique][-1] == dossier.etat
+                if dossier.etat in ("recevable", "en_instruction", "instruit"):
+                    assert etat.recevable and etat.complet_le is not None
+                if dossier.etat == "incomplet":
+                    assert len(etat.complements_attendus) == 1
+            # Deux dossiers déposés n'ont pas toutes leurs pièces : la recevabilité le dit.
+            incomplets = [d.numero for d in dossiers if d.etat == "depose" and not service.lire(uow, d.id).recevable]
+            assert incomplets == ["CDV-2027-011", "CDV-2027-013"]
+            # Les reprises à l'identique sont signalées, les actions renouvelées ne le sont pas.
+            reconduction = {d.numero: service.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
+                            for d in dossiers}
+            assert [n for n, s in reconduction.items() if s == el.NON_RESPECTE] == [
+                "CDV-2027-001", "CDV-2027-004", "CDV-2027-008", "CDV-2027-012"]
+            verdicts = {d.numero: service.dernier_examen(uow, d.id) for d in dossiers}
+            assert {n: e.verdict for n, e in verdicts.items() if e} == {
+                "CDV-2027-001": el.ELIGIBLE, "CDV-2027-002": el.ELIGIBLE, "CDV-2027-003": el.A_COMPLETER,
+                "CDV-2027-004": el.NON_ELIGIBLE}
     finally:
         contexte.fermer()

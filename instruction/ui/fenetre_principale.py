@@ -149,7 +149,7 @@ class FenetrePrincipale(QMainWindow):
         self._action(fichier, "Nouvelle &campagne…", lambda: self.travail.nouvelle_campagne(), base=True)
         fichier.addSeparator()
         self._action(fichier, "&Exporter la liste des dossiers (Excel)…", self.exporter_liste, "Ctrl+E", base=True)
-        self.action_demo = self._action(fichier, "Remplir avec la campagne de &démonstration 2023…", self.remplir_demo)
+        self.action_demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", self.remplir_demo)
         self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
         fichier.addSeparator()
         self._action(fichier, "&Fermer l'onglet", lambda: self.travail.fermer_courant(), "Ctrl+W")
@@ -333,9 +333,10 @@ class FenetrePrincipale(QMainWindow):
         reponse = QMessageBox.question(
             self,
             "Base vide",
-            "La base ne contient encore aucun dossier.\n\nVoulez-vous la remplir avec la campagne de "
-            "démonstration 2023 (AAP Contrat de ville, Cité éducative, projets d'initiative citoyenne) "
-            "pour découvrir l'application ?",
+            "La base ne contient encore aucun dossier.\n\nVoulez-vous la remplir avec les campagnes de "
+            "démonstration (la programmation 2023 soldée : AAP Contrat de ville, Cité éducative, projets "
+            "d'initiative citoyenne ; et l'AAP Contrat de ville 2027 en cours d'instruction) pour découvrir "
+            "l'application ?",
         )
         contexte = self.contexte
 
@@ -353,7 +354,7 @@ class FenetrePrincipale(QMainWindow):
             return
         contexte = self.contexte
         self.action_demo.setEnabled(False)
-        self.page_dossiers.afficher_message("Création de la campagne de démonstration 2023…")
+        self.page_dossiers.afficher_message("Création des campagnes de démonstration…")
 
         def travail(rapport: Rapport):
             from instruction import demo
@@ -368,7 +369,7 @@ class FenetrePrincipale(QMainWindow):
             erreurs.montrer(erreur, trace, self)
 
         def fini(_r) -> None:
-            self.statusBar().showMessage("Campagne de démonstration 2023 créée.", 10000)
+            self.statusBar().showMessage("Campagnes de démonstration créées.", 10000)
             self.rafraichir_listes()
 
         Travail(travail).lancer(fini, echec, self.statusBar().showMessage)

@@ -91,7 +91,7 @@ class PageDossiers(QWidget):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.bouton_demo = QPushButton("Remplir avec la campagne de démonstration 2023")
+        self.bouton_demo = QPushButton("Remplir avec les campagnes de démonstration")
         self.bouton_demo.clicked.connect(self.demo_demandee)
         self.bouton_reessai = QPushButton("Réessayer")
         self.bouton_reessai.clicked.connect(self.reessai_demande)
@@ -138,7 +138,8 @@ class PageDossiers(QWidget):
         if not lignes:
             self.afficher_message(
                 "La base ne contient encore aucun dossier.\n"
-                "Vous pouvez la remplir avec la campagne de démonstration 2023 pour découvrir l'application.",
+                "Vous pouvez la remplir avec les campagnes de démonstration (2023 soldée, 2027 en cours d'instruction) "
+                "pour découvrir l'application.",
                 demo=True,
             )
             self._mettre_a_jour_compte()
@@ -214,7 +215,7 @@ class PageDossiers(QWidget):
         return self._modele
 
     def _brancher(self) -> None:
-        """Branche le modèle sur la vue, trié par numéro, avec les largeurs de colonnes."""
+        """Branche le modèle sur la vue, trié par année puis numéro, avec les largeurs de colonnes."""
         if self._branche:
             return
         from PySide6.QtCore import Qt
@@ -224,7 +225,8 @@ class PageDossiers(QWidget):
         self._branche = True
         self.table.setModel(self.modele)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(md.NUMERO, Qt.SortOrder.AscendingOrder)
+        # La campagne la plus récente en haut ; dans une année, l'ordre des numéros (le tri est stable).
+        self.table.sortByColumn(md.ANNEE, Qt.SortOrder.DescendingOrder)
         entete = self.table.horizontalHeader()
         entete.setHighlightSections(False)
         entete.setSectionsMovable(True)

@@ -1,0 +1,160 @@
+"""La campagne de démonstration en cours : l'AAP Contrat de ville 2027, en pleine instruction.
+
+Quatorze porteurs de 2023 redéposent leur action : certaines à l'identique (le critère « pas de
+reconduction à l'identique » les signale, côte à côte avec l'action de 2023), les autres
+renouvelées (nouvelle description, budget revu). Les dossiers sont à chaque étape du circuit :
+déposés (dont deux incomplets en pièces), compléments demandés (dont une échéance dépassée),
+recevables, en instruction (dont un examen resté « à compléter »), instruits avant le comité.
+
+Tout passe par les services de l'application (enregistrement, pièces, passages d'état,
+examens) ; seules les dates sont fixées, pour que deux bases de démonstration soient identiques.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from instruction import dates
+from instruction import eligibilite as el
+from instruction.etats import Etat
+
+ANNEE = 2027
+LIBELLE = "AAP Contrat de ville 2027"
+OUVERTURE, CLOTURE = dt.date(2026, 10, 5), dt.date(2026, 12, 11)
+ACTEUR = "démonstration"
+
+
+@dataclass(frozen=True)
+class Reprise:
+    """Comment un dossier 2023 revient en 2027 et où il en est."""
+
+    identique: bool
+    etat: str
+    depot: dt.date
+    manque: str | None = None  # type de pièce non jointe
+
+
+# Dans l'ordre des numéros 2023 des dossiers repris (les quatorze premiers portés par une association).
+REPRISES = (
+    Reprise(True, Etat.INSTRUIT, dt.date(2026, 10, 8)),
+    Reprise(False, Etat.INSTRUIT, dt.date(2026, 10, 9)),
+    Reprise(False, Etat.EN_INSTRUCTION, dt.date(2026, 10, 13)),
+    Reprise(True, Etat.EN_INSTRUCTION, dt.date(2026, 10, 15)),
+    Reprise(False, Etat.EN_INSTRUCTION, dt.date(2026, 10, 20)),
+    Reprise(False, Etat.EN_INSTRUCTION, dt.date(2026, 10, 22)),
+    Reprise(False, Etat.RECEVABLE, dt.date(2026, 10, 27)),
+    Reprise(True, Etat.RECEVABLE, dt.date(2026, 10, 29)),
+    Reprise(False, Etat.INCOMPLET, dt.date(2026, 11, 2)),
+    Reprise(False, Etat.INCOMPLET, dt.date(2026, 11, 4)),
+    Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 12), manque="rib"),
+    Reprise(True, Etat.DEPOSE, dt.date(2026, 11, 16)),
+    Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 18), manque="budget-structure"),
+    Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 20)),
+)
+COMPLEMENTS = (
+    ("Budget prévisionnel 2027 de l'association, approuvé en assemblée générale", dt.date(2026, 11, 16)),
+    ("Compte rendu financier de l'action 2023, signé", dt.date(2026, 11, 19)),
+)
+
+
+def _a(jour: dt.date, heure: int, minute: int = 0) -> dt.datetime:
+    return dates.utc_depuis_paris(dt.datetime.combine(jour, dt.time(heure, minute)))
+
+
+def _arrondi(montant: Decimal) -> Decimal:
+    return montant.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def _budget_revu(lignes, rang: int):
+    """Le budget de 2023 revu de 12 à 25 % à la hausse, toujours équilibré à l'euro."""
+    facteur = Decimal(112 + (rang * 7) % 14) / 100
+    charges = [replace(l, montant=_arrondi(l.montant * facteur)) for l in lignes if l.sens == "charge"]
+    produits = [replace(l, montant=_arrondi(l.montant * facteur)) for l in lignes if l.sens == "produit"]
+    ecart = sum(l.montant for l in charges) - sum(l.montant for l in produits)
+    if ecart and produits:
+        # L'arrondi va aux fonds propres ou aux autres produits, jamais à une subvention demandée.
+        cible = next((i for i, l in enumerate(produits) if l.compte != "74"), len(produits) - 1)
+        produits[cible] = replace(produits[cible], montant=produits[cible].montant + ecart)
+    return tuple(charges + produits)
+
+
+def _description_renouvelee(description: str | None) -> str:
+    debut = (description or "").split(". ")[0].rstrip(".")
+    return (f"Nouvelle formule 2027, construite avec les habitants lors du bilan de l'action précédente. "
+            f"{debut}. Les séances sont ouvertes aux familles, un temps de restitution publique clôt l'année "
+            "et le suivi des participants est partagé avec le centre social du quartier.")
+
+
+def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
+    """Crée la campagne 2027 et ses dossiers (``dossiers_2023`` : objets ``Dossier`` de l'AAP 2023,
+    dans l'ordre des numéros) ; rend la ligne du bilan."""
+    from instruction.db import modeles as m
+    from instruction.services import dossier as service_dossier
+    from instruction.services import instruction as service
+    from instruction.services import pieces
+
+    uow.acteur = ACTEUR
+    campagne = service_dossier.creer_campagne(uow, "cdv", ANNEE, LIBELLE, OUVERTURE, CLOTURE)
+    sources = [d for d in dossiers_2023 if d.porteur.type == "association"][: len(REPRISES)]
+    crees = []
+    for rang, (source, reprise) in enumerate(zip(sources, REPRISES, strict=True)):
+        avant = service_dossier.lire(uow, source.id).donnees
+        donnees = replace(
+            avant, campagne_id=campagne.id, renouvellement=True, renouvelle_id=source.id,
+            date_debut=dt.date(ANNEE, 1, 4), date_fin=dt.date(ANNEE, 12, 31),
+        )
+        if not reprise.identique:
+            donnees = replace(donnees, description=_description_renouvelee(avant.description),
+                              budget=_budget_revu(avant.budget, rang))
+        identifiant = service_dossier.enregistrer(uow, None, donnees)
+        dossier = uow.session.get(m.Dossier, identifiant)
+        depot = _a(reprise.depot, 10, 30)
+        dossier.depose_le, dossier.cree_le, dossier.modifie_le, dossier.etat_depuis = reprise.depot, depot, depot, depot
+        for transition in dossier.transitions:
+            transition.le, transition.motif = depot, "Dossier déposé sur la plateforme"
+        jour_piece = reprise.depot - dt.timedelta(days=2)
+        for piece in source.pieces:
+            if piece.type != reprise.manque:
+                ajoutee = pieces.ajouter(uow, identifiant, piece.type, piece.nom_fichier.replace("2023", "2027"),
+                                         piece.contenu, jour_piece)
+                uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
+        crees.append((identifiant, reprise))
+    uow.session.flush()
+    demandes = iter(COMPLEMENTS)
+    for identifiant, reprise in crees:
+        _avancer(uow, service, identifiant, reprise, demandes)
+    cout = sum((uow.session.get(m.Dossier, i).cout_total for i, _r in crees), Decimal("0.00"))
+    return LIBELLE + " (en cours d'instruction)", len(crees), len({s.porteur_id for s in sources}), cout
+
+
+def _avancer(uow, service, identifiant: int, reprise: Reprise, demandes) -> None:
+    """Fait avancer le dossier jusqu'à son état, aux dates de la campagne."""
+    jour = reprise.depot
+    if reprise.etat == Etat.DEPOSE:
+        return
+    if reprise.etat == Etat.INCOMPLET:
+        objet, echeance = next(demandes)
+        service.changer_etat(uow, identifiant, Etat.INCOMPLET, objet, echeance=echeance,
+                             le=_a(jour + dt.timedelta(days=3), 14, 20))
+        return
+    service.changer_etat(uow, identifiant, Etat.RECEVABLE, le=_a(jour + dt.timedelta(days=5), 11, 10))
+    if reprise.etat == Etat.RECEVABLE:
+        return
+    service.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, le=_a(jour + dt.timedelta(days=7), 9, 40))
+    if reprise.etat == Etat.EN_INSTRUCTION and jour >= dt.date(2026, 10, 20):
+        return  # pas encore examiné
+    evaluation = service.evaluer(uow, identifiant)
+    decisions = []
+    for critere in evaluation.criteres:
+        statut, commentaire = critere.resultat.statut, ""
+        if critere.code == "cdv-pas-de-reconduction" and statut == el.NON_RESPECTE and reprise.etat == Etat.INSTRUIT:
+            statut, commentaire = el.RESPECTE, "Action inscrite dans la CPO 2025-2027 signée avec le porteur."
+        elif statut == el.A_VERIFIER and reprise.etat == Etat.INSTRUIT:
+            statut, commentaire = el.RESPECTE, "Vérifié avec le porteur lors de la visite du 11/11/2026."
+        decisions.append(el.Decision(critere.code, statut, commentaire))
+    service.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))
+    if reprise.etat == Etat.INSTRUIT:
+        service.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable au comité des financeurs.",
+                             le=_a(jour + dt.timedelta(days=14), 15, 30))
