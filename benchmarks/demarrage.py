@@ -124,7 +124,7 @@ def main() -> None:
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
           f"{platform.system()} ; médianes de {arguments.repetitions} lancements à froid.\n")
-    print("| mesure | fenêtre nue | base de démonstration (128 dossiers) | "
+    print("| mesure | fenêtre nue | base de démonstration (142 dossiers) | "
           f"base de {arguments.dossiers:,} dossiers | cible |".replace(",", " "))
     print("|---|---|---|---|---|")
     print(f"| fenêtre peinte | {ms(reference)} | {ms(app_demo['fenetre_peinte'])} "
