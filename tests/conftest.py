@@ -57,12 +57,33 @@ def creer_base_postgres(modele: str | None = None) -> str:
 
 
 def supprimer_base_postgres(url_base: str) -> None:
-    from sqlalchemy.engine import make_url
+    """Supprime la base de test.
 
+    ``WITH (FORCE)`` coupe les connexions d'un test qui traîneraient, mais échoue sur l'autovacuum qui
+    travaille sur une base qu'on vient de remplir (processus du superutilisateur, qu'on ne peut arrêter
+    sans le rôle ``pg_signal_backend``) ; un simple ``DROP DATABASE`` arrête lui-même l'autovacuum. On
+    essaie l'un puis l'autre, quelques fois.
+    """
+    import time
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    nom = make_url(url_base).database
     moteur, _url = _admin()
-    with moteur.connect() as connexion:
-        connexion.exec_driver_sql(f'DROP DATABASE IF EXISTS "{make_url(url_base).database}" WITH (FORCE)')
-    moteur.dispose()
+    try:
+        for essai in range(40):
+            option = " WITH (FORCE)" if essai % 2 == 0 else ""
+            try:
+                with moteur.connect() as connexion:
+                    connexion.exec_driver_sql(f'DROP DATABASE IF EXISTS "{nom}"{option}')
+                return
+            except DBAPIError:
+                if essai == 39:
+                    raise
+                time.sleep(0.1)
+    finally:
+        moteur.dispose()
 
 
 @pytest.fixture(scope="session")
