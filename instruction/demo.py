@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, budget, dates, demo_circuit, demo_en_cours
+from instruction import argent, budget, dates, demo_circuit, demo_cotations, demo_en_cours
 from instruction import referentiel as r
 from instruction.chemins import RESSOURCES
 from instruction.erreurs import ErreurInstruction
@@ -832,9 +832,10 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
             montant = sum((d.cout_total for d in liste), Decimal("0.00"))
             bilan.append((cible.libelle, len(liste), len({d.porteur for d in liste}), montant))
         session.flush()
-        progression("Instruction des dossiers de démonstration (comité, conventions, soldes)…")
+        progression("Instruction des dossiers de démonstration (grilles, comité, conventions, soldes)…")
         ids = dict(session.execute(select(m.Dossier.numero, m.Dossier.id).where(
             m.Dossier.numero.in_([d.numero for d, _ in ecrits]))).all())
+        demo_cotations.coter(uow, [session.get(m.Dossier, ids[d.numero]) for d, _dispositif in ecrits])
         demo_circuit.instruire(uow, [
             demo_circuit.DossierAInstruire(
                 ids[d.numero], dispositif, d.depose_le, d.date_debut, str(d.etat), d.etat_depuis,

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from instruction import dates
+from instruction import dates, demo_cotations
 from instruction import eligibilite as el
 from instruction.etats import Etat
 
@@ -122,6 +122,11 @@ def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
                 uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
         crees.append((identifiant, reprise))
     uow.session.flush()
+    # Les grilles : remplies pour les dossiers qui seront instruits, commencée pour un dossier en instruction.
+    a_coter = [i for i, r in crees if r.etat == Etat.INSTRUIT]
+    commencee = next(i for i, r in crees if r.etat == Etat.EN_INSTRUCTION)
+    demo_cotations.coter(uow, [uow.session.get(m.Dossier, i) for i in [*a_coter, commencee]],
+                         partielle={commencee}, delai_jours=10)
     demandes = iter(COMPLEMENTS)
     for identifiant, reprise in crees:
         _avancer(uow, service, identifiant, reprise, demandes)

@@ -48,7 +48,7 @@ PASSAGES: dict[Etat, tuple[Passage, ...]] = {
         Passage(E.INCOMPLET, "Demander des compléments…"),
     ),
     E.INSTRUIT: (
-        Passage(E.RETENU, "Retenu par le comité des financeurs"),
+        Passage(E.RETENU, "Retenu par le comité des financeurs…", aide="Les montants accordés par chaque financeur"),
         Passage(E.AJOURNE, "Ajourné par le comité des financeurs…", True),
         Passage(E.REFUSE, "Refusé par le comité des financeurs…", True),
         Passage(E.EN_INSTRUCTION, "Reprendre l'instruction…", True),

@@ -190,3 +190,70 @@ def frapper(widget, texte: str) -> None:
         else:
             QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, caractere,
                                Qt.KeyboardModifier.NoModifier)
+
+
+# --- Écrans de l'instruction --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dossier_en_base(url_base):
+    """Un dossier CDV complet (pièces jointes), à l'état « déposé »."""
+    from instruction.services.contexte import ouvrir
+    from instruction.services.demarrage import noter_demo_proposee
+    from tests import fabrique
+
+    contexte = ouvrir(url_base)
+    identifiant = fabrique.dossier(contexte)
+    noter_demo_proposee(contexte)
+    contexte.fermer()
+    return url_base, identifiant
+
+
+def ouvrir_fenetre(qtbot, url: str):
+    """La vraie fenêtre, à la taille d'un portable de bureau, base ouverte."""
+    from instruction.ui.fenetre_principale import FenetrePrincipale
+
+    f = FenetrePrincipale(url)
+    f.resize(1366, 768)
+    f.show()
+    f.demarrer()
+    qtbot.waitUntil(lambda: f.contexte is not None, timeout=15000)
+    return f
+
+
+def fermer_fenetre(f) -> None:
+    """Attend les travaux en cours, écarte les modifications non enregistrées, ferme."""
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(20000)
+    for onglet in f.travail.onglets_de_travail():
+        onglet.modifie = False
+    f.close()
+    f.deleteLater()
+
+
+@pytest.fixture
+def onglet_instruction(qtbot, dossier_en_base):
+    """La fenêtre ouverte sur ce dossier, à sa section « Instruction » (Alt+7)."""
+    from PySide6.QtCore import Qt
+
+    url, identifiant = dossier_en_base
+    f = ouvrir_fenetre(qtbot, url)
+    f.travail.ouvrir_dossier(identifiant)
+    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    onglet = f.onglets.currentWidget()
+    qtbot.keyClick(onglet, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
+    assert onglet.onglets.currentWidget() is onglet.instruction
+    qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
+    yield f, onglet, identifiant
+    fermer_fenetre(f)
+
+
+@pytest.fixture
+def fenetre_demo(qtbot, url_demo):
+    """La fenêtre ouverte sur une copie de la base de démonstration, dossiers et porteurs listés."""
+    f = ouvrir_fenetre(qtbot, url_demo)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 142 and f.page_porteurs.modele.rowCount() > 0,
+                    timeout=20000)
+    yield f
+    fermer_fenetre(f)

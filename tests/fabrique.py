@@ -64,7 +64,16 @@ def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
     from instruction import pieces as types
     from instruction.services import pieces
 
-    porteur_id, campagne_id = porteur(contexte), campagne(contexte)
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+
+    with contexte.unite() as uow:  # le porteur et la campagne du premier dossier servent aux suivants
+        porteur_id = uow.session.scalar(select(m.Porteur.id).where(m.Porteur.siret == "73282932000074"))
+        campagne_id = uow.session.scalar(select(m.Campagne.id).where(m.Campagne.dispositif_code == "cdv",
+                                                                     m.Campagne.annee == 2027))
+    porteur_id = porteur_id or porteur(contexte)
+    campagne_id = campagne_id or campagne(contexte)
     with contexte.unite() as uow:
         brute = saisie(campagne_id, porteur_id)
         if modifier is not None:

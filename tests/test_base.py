@@ -45,6 +45,18 @@ def test_base_vide_migree_jusqu_a_la_tete(url_vide):
             tables = set(inspect(connexion).get_table_names())
             assert {"dossier", "porteur", "ligne_budget", "objectif_operationnel"} <= tables
         assert preparer(moteur).migree is False, "une base à jour n'est pas touchée"
+        # Le schéma créé par les migrations est exactement celui des modèles (tables, colonnes, index,
+        # contraintes) : une migration oubliée ou fausse se voit ici.
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        from instruction.db.base import Base
+        from instruction.db import modeles  # noqa: F401 — enregistre toutes les tables
+
+        with moteur.connect() as connexion:
+            ecarts = compare_metadata(MigrationContext.configure(connexion, opts={"compare_type": True}),
+                                      Base.metadata)
+        assert ecarts == []
     finally:
         moteur.dispose()
 

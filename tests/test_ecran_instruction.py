@@ -5,67 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog
 
 from instruction import dates
 from instruction import eligibilite as el
 from instruction.etats import Etat
 from instruction.services import instruction as service
-from instruction.services.contexte import ouvrir
 from instruction.ui import erreurs
-from instruction.ui.fenetre_principale import FenetrePrincipale
-from tests import fabrique
 from tests.conftest import frapper
-
-
-@pytest.fixture
-def dossier_en_base(url_base):
-    """Un dossier CDV complet (pièces jointes), à l'état « déposé »."""
-    from instruction.services.demarrage import noter_demo_proposee
-
-    contexte = ouvrir(url_base)
-    identifiant = fabrique.dossier(contexte)
-    noter_demo_proposee(contexte)
-    contexte.fermer()
-    return url_base, identifiant
-
-
-@pytest.fixture
-def onglet_instruction(qtbot, dossier_en_base):
-    url, identifiant = dossier_en_base
-    f = FenetrePrincipale(url)
-    f.resize(1366, 768)
-    f.show()
-    f.demarrer()
-    qtbot.waitUntil(lambda: f.contexte is not None, timeout=15000)
-    f.travail.ouvrir_dossier(identifiant)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
-    onglet = f.onglets.currentWidget()
-    qtbot.keyClick(onglet, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
-    assert onglet.onglets.currentWidget() is onglet.instruction
-    qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
-    yield f, onglet, identifiant
-    QThreadPool.globalInstance().waitForDone(20000)
-    onglet.modifie = False
-    f.close()
-    f.deleteLater()
-
-
-def _bouton_passage(section, vers: str) -> QPushButton:
-    bouton = section.passages.findChild(QPushButton, f"passage-{vers}")
-    assert bouton is not None, f"pas de bouton vers {vers}"
-    return bouton
-
-
-def _attendre_etat(qtbot, section, etat: str) -> None:
-    qtbot.waitUntil(lambda: section.donnees is not None and section.donnees.etat == etat, timeout=10000)
-
-
-def _ok(qtbot, dialogue) -> None:
-    boutons = dialogue.findChild(QDialogButtonBox)
-    qtbot.mouseClick(boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+from tests.ecrans import attendre_etat as _attendre_etat
+from tests.ecrans import bouton_passage as _bouton_passage
+from tests.ecrans import ok as _ok
 
 
 def test_circuit_et_complements_au_clic(qtbot, onglet_instruction):

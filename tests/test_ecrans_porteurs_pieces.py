@@ -5,29 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from instruction.services import porteurs
 from instruction.services.contexte import ouvrir
-from instruction.ui.fenetre_principale import FenetrePrincipale
 from instruction.ui.porteur.dialogues import DialogueNouveauPorteur, DialogueVersion
 from tests.conftest import frapper
 
 
 @pytest.fixture
-def fenetre(qtbot, url_demo):
-    f = FenetrePrincipale(url_demo)
-    f.resize(1366, 768)
-    f.show()
-    f.demarrer()
-    qtbot.waitUntil(lambda: f.contexte is not None and f.page_porteurs.modele.rowCount() > 0, timeout=15000)
-    yield f
-    QThreadPool.globalInstance().waitForDone(20000)
-    for onglet in f.travail.onglets_de_travail():
-        onglet.modifie = False
-    f.close()
-    f.deleteLater()
+def fenetre(fenetre_demo):
+    return fenetre_demo
 
 
 def _dialogue(classe):

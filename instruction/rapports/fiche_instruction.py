@@ -78,17 +78,20 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
                                     [22 * mm, L - 22 * mm], entete=False))
 
     # --- Budget et demandes ----------------------------------------------------------------------
-    lignes = [[p(t, s["gras"]) for t in ("Financeur", "Demandé", "Part du coût", "Montant proposé", "Avis")]]
+    lignes = [[p(t, s["gras"]) for t in ("Financeur", "Demandé", "Part du coût", "Montant proposé", "Accordé")]]
     for demande in fiche.demandes:
         lignes.append([
             p(demande.financeur, s["normal"]),
             p(argent.formater(demande.montant), s["droite"]),
             p(nombres.pourcentage(demande.part) if demande.part is not None else "—", s["droite"]),
-            "", "",
+            "",
+            p(argent.formater(demande.accorde), s["droite"]),
         ])
     total = sum((d.montant for d in fiche.demandes), argent.euros(0))
+    accordes = [d.accorde for d in fiche.demandes if d.accorde is not None]
     lignes.append([p("Total des subventions demandées", s["gras"]), p(argent.formater(total), s["droite"]),
-                   p(_part(total, fiche.cout_total), s["droite"]), "", ""])
+                   p(_part(total, fiche.cout_total), s["droite"]), "",
+                   p(argent.formater(sum(accordes, argent.euros(0))) if accordes else "", s["droite"])])
     bloc_budget = [
         p("Budget et demandes par financeur", s["section"]),
         Paragraph(f"Coût total de l'action : <b>{pdf.texte(argent.formater(fiche.cout_total))}</b> ; total des "
@@ -142,13 +145,17 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
             histoire.append(p(f"Commentaire d'ensemble : {examen.commentaire}", s["normal"]))
 
     # --- Place pour les cotations, les avis et la proposition ----------------------------------------
-    cotations = [[p(t, s["gras"]) for t in ("Thème transversal", "Cotation (0, 1, 2)", "Observations")]]
-    cotations += [[p(theme, s["normal"]), "", ""] for theme in fiche.themes_transversaux]
+    cotations = [[p(t, s["gras"]) for t in ("Thème transversal", "Cotation", "Calcul", "Cotation retenue : motif")]]
+    for c in fiche.cotations:
+        cotations.append([
+            p(c.theme, s["normal"]),
+            Paragraph(f"<b>{c.cotation}</b>" if c.cotation is not None else "—", s["droite"]),
+            p(c.explication + (f" (grille version {c.version})" if c.version else ""), s["petit"]),
+            p(c.motif or "", s["petit"]),
+        ])
     histoire.append(KeepTogether([
         p("Grilles transversales", s["section"]),
-        pdf.tableau(cotations, [70 * mm, 30 * mm, L - 100 * mm],
-                    style_en_plus=[("ROWBACKGROUNDS", (0, 1), (-1, -1), [None]),
-                                   ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]),
+        pdf.tableau(cotations, [48 * mm, 16 * mm, L - 114 * mm, 50 * mm]),
     ]))
     avis = Table([[p("Avis des référents et des financeurs", s["gras"])], [""]], colWidths=[L],
                  rowHeights=[None, 22 * mm])

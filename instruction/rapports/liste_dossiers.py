@@ -7,13 +7,12 @@ un instructeur habitué aux tableurs.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from instruction import etats
 from instruction.argent import depuis_centimes
-from instruction.erreurs import ErreurInstruction
+from instruction.rapports.tableur import FORMAT_DATE, FORMAT_EUROS, avec_extension, enregistrer, styler_entete
 from instruction.services.lignes import LigneDossier, horodatage, jour
 
 COLONNES = (
@@ -29,27 +28,20 @@ COLONNES = (
     ("Subvention demandée", 15),
     ("Déposé le", 12),
 )
-FORMAT_EUROS = '#,##0.00\\ "€"'
-FORMAT_DATE = "dd/mm/yyyy"
 
 
 def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dossiers") -> Path:
     """Écrit ``lignes`` dans ``fichier`` (remplacé s'il existe) ; rend le chemin écrit."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    fichier = Path(fichier)
-    if fichier.suffix.lower() != ".xlsx":
-        fichier = fichier.with_suffix(".xlsx")
+    fichier = avec_extension(fichier)
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = titre[:31]
     feuille.append([nom for nom, _largeur in COLONNES])
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-        cellule.fill = PatternFill("solid", fgColor="DDE6F0")
-        cellule.alignment = Alignment(vertical="center", wrap_text=True)
+    styler_entete(feuille[1])
     for ligne in lignes:
         feuille.append(
             [
@@ -84,16 +76,4 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
         feuille.column_dimensions[get_column_letter(rang)].width = largeur
     feuille.freeze_panes = "B2"
     feuille.auto_filter.ref = f"A1:{get_column_letter(len(COLONNES))}{derniere}"
-    temporaire = fichier.with_name(f".{fichier.name}.partiel")
-    try:
-        classeur.save(temporaire)
-        os.replace(temporaire, fichier)
-    except OSError as erreur:
-        temporaire.unlink(missing_ok=True)
-        raise ErreurInstruction(
-            f"Impossible d'écrire « {fichier} » : {erreur.strerror or erreur}. Le fichier est peut-être ouvert "
-            "dans un tableur, ou le dossier n'est pas accessible en écriture.",
-            detail=repr(erreur),
-        ) from None
-    return fichier
-
+    return enregistrer(classeur, fichier)

@@ -50,6 +50,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "petit": ParagraphStyle("petit", parent=normal, fontSize=7.5, leading=9),
         "gras": ParagraphStyle("gras", parent=normal, fontName="Helvetica-Bold"),
         "droite": ParagraphStyle("droite", parent=normal, alignment=TA_RIGHT),
+        "gras-droite": ParagraphStyle("gras-droite", parent=normal, fontName="Helvetica-Bold", alignment=TA_RIGHT),
+        "petit-droite": ParagraphStyle("petit-droite", parent=normal, fontSize=7.5, leading=9, alignment=TA_RIGHT),
         "titre": ParagraphStyle("titre", parent=normal, fontName="Helvetica-Bold", fontSize=15, leading=18,
                                 textColor=BLEU),
         "sous-titre": ParagraphStyle("sous-titre", parent=normal, fontSize=9.5, leading=12),

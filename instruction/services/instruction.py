@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -98,6 +98,7 @@ class EtatInstruction:
     complements: list[Complement]
     recevabilite: list[recevabilite.Point]
     examen: ExamenLu | None
+    financements: list[Financement] = field(default_factory=list)
 
     @property
     def recevable(self) -> bool:
@@ -176,6 +177,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
         complements=complements(uow, dossier_id),
         recevabilite=points_de_recevabilite(uow, dossier_id),
         examen=dernier_examen(uow, dossier_id),
+        financements=financements(uow, dossier_id),
     )
 
 
@@ -189,9 +191,13 @@ def changer_etat(
     motif: str | None = None,
     *,
     echeance: dt.date | None = None,
+    montants: Mapping[str, Decimal] | None = None,
     le: dt.datetime | None = None,
 ) -> PassageFait:
-    """Fait passer le dossier à l'état ``vers`` ; refuse, en disant pourquoi, un passage interdit."""
+    """Fait passer le dossier à l'état ``vers`` ; refuse, en disant pourquoi, un passage interdit.
+
+    « Retenu » enregistre les montants accordés par financeur (``montants`` ; par défaut, ceux demandés).
+    """
     dossier = _dossier(uow, dossier_id)
     motif = (motif or "").strip() or None
     workflow.verifier(dossier.etat, vers, motif)
@@ -207,6 +213,8 @@ def changer_etat(
         dossier.complet_le = None
     elif cible == Etat.INSTRUIT:
         _exiger_examen(uow, dossier_id)
+    elif cible == Etat.RETENU:
+        _ecrire_montants(uow, dossier, _demandes(uow, dossier_id) if montants is None else montants)
     passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur, le=le,
                            motif=motif)
     uow.session.add(passage)
@@ -235,6 +243,73 @@ def _exiger_examen(uow: UniteDeTravail, dossier_id: int) -> None:
         raise DonneesInvalides(
             "L'instruction ne peut pas être terminée : des critères restent à vérifier :\n- " + "\n- ".join(restants)
         )
+
+
+# --- Montants accordés par le comité des financeurs ---------------------------------------------------
+
+# Les états où la décision du comité existe et où ses montants se corrigent encore.
+MONTANTS_MODIFIABLES = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS)
+DECIDES = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS, Etat.SOLDE)
+
+
+@dataclass(frozen=True)
+class Financement:
+    financeur: str
+    libelle: str
+    demande: Decimal
+    accorde: Decimal | None
+
+
+def _demandes(uow: UniteDeTravail, dossier_id: int) -> dict[str, Decimal]:
+    from instruction import budget
+
+    fiche = service_dossier.lire(uow, dossier_id)
+    return budget.subventions_par_financeur(fiche.donnees.lignes_budget())
+
+
+def financements(uow: UniteDeTravail, dossier_id: int) -> list[Financement]:
+    """Pour chaque financeur sollicité (ou qui accorde) : demandé et accordé."""
+    demandes = _demandes(uow, dossier_id)
+    accordes = dict(uow.session.execute(
+        select(m.MontantAccorde.financeur_code, m.MontantAccorde.montant).where(m.MontantAccorde.dossier_id == dossier_id)
+    ).all())
+    libelles = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
+    codes = list(demandes) + sorted(c for c in accordes if c not in demandes)
+    return [Financement(c, libelles.get(c, c), demandes.get(c, Decimal("0.00")), accordes.get(c)) for c in codes]
+
+
+def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal]) -> None:
+    from instruction import argent
+
+    connus = set(uow.session.scalars(select(m.Financeur.code)))
+    erreurs = []
+    propres: dict[str, Decimal] = {}
+    for code, montant in montants.items():
+        if code not in connus:
+            erreurs.append(f"Financeur inconnu : {code}.")
+        elif montant is None or montant < 0:
+            erreurs.append(f"{code} : un montant accordé est positif ou nul.")
+        elif montant != montant.quantize(Decimal("0.01")):
+            erreurs.append(f"{code} : {argent.formater(montant)} a plus de deux décimales.")
+        else:
+            propres[code] = montant.quantize(Decimal("0.01"))
+    if erreurs:
+        raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(erreurs))
+    for ligne in uow.session.scalars(select(m.MontantAccorde).where(m.MontantAccorde.dossier_id == dossier.id)):
+        uow.session.delete(ligne)
+    uow.session.flush()
+    for code, montant in propres.items():
+        uow.session.add(m.MontantAccorde(dossier_id=dossier.id, financeur_code=code, montant=montant))
+    uow.session.flush()
+
+
+def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal]) -> None:
+    """Corrige les montants accordés d'un dossier retenu (avant son solde)."""
+    dossier = _dossier(uow, dossier_id)
+    if dossier.etat not in MONTANTS_MODIFIABLES:
+        raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
+                               "saisissent quand il est retenu, et se corrigent jusqu'à son solde.")
+    _ecrire_montants(uow, dossier, montants)
 
 
 # --- Compléments --------------------------------------------------------------------------------------
@@ -509,6 +584,16 @@ class DemandeFinanceur:
     financeur: str  # libellé
     montant: Decimal
     part: Decimal | None  # fraction du coût total
+    accorde: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CotationFiche:
+    theme: str
+    cotation: int | None
+    explication: str
+    version: int | None
+    motif: str | None
 
 
 @dataclass(frozen=True)
@@ -544,7 +629,7 @@ class FicheInstruction:
     recevabilite: tuple[recevabilite.Point, ...]
     examen: ExamenLu | None
     historique: tuple[PassageFait, ...]
-    themes_transversaux: tuple[str, ...]
+    cotations: tuple[CotationFiche, ...]
     imprime_le: dt.datetime
 
 
@@ -552,6 +637,7 @@ def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
     from instruction import budget
     from instruction.etats import libelle as libelle_etat
     from instruction.porteurs import libelle_type
+    from instruction.services import cotations
 
     session = uow.session
     dossier = _dossier(uow, dossier_id)
@@ -566,6 +652,8 @@ def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         .where(m.ObjectifOperationnel.code.in_(donnees.objectifs))
     ).all())
     synthese = budget.synthese(donnees.lignes_budget())
+    accordes = {f.financeur: f.accorde for f in financements(uow, dossier_id) if f.accorde is not None}
+    themes = dict(session.execute(select(m.ThemeTransversal.code, m.ThemeTransversal.libelle)).all())
     dispositif = session.get(m.Dispositif, dossier.campagne.dispositif_code)
     return FicheInstruction(
         numero=dossier.numero,
@@ -595,13 +683,16 @@ def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         hommes=donnees.hommes,
         cout_total=synthese.total_charges,
         total_produits=synthese.total_produits,
-        demandes=tuple(DemandeFinanceur(financeurs.get(p.financeur, p.financeur), p.montant, p.part)
-                       for p in synthese.parts),
+        demandes=tuple(DemandeFinanceur(financeurs.get(p.financeur, p.financeur), p.montant, p.part,
+                                        accordes.get(p.financeur)) for p in synthese.parts),
         recevabilite=tuple(points_de_recevabilite(uow, dossier_id)),
         examen=dernier_examen(uow, dossier_id),
         historique=tuple(historique(uow, dossier_id)),
-        themes_transversaux=tuple(session.scalars(
-            select(m.ThemeTransversal.libelle).order_by(m.ThemeTransversal.ordre)
-        )),
+        cotations=tuple(
+            CotationFiche(themes.get(g.theme, g.court), g.cotation if g.commencee else None,
+                          g.resultat.explication if g.commencee else "Grille pas remplie.",
+                          g.version.numero if g.commencee else None, g.motif)
+            for g in cotations.lire(uow, dossier_id)
+        ),
         imprime_le=maintenant(),
     )

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from instruction import etats
+from instruction.grilles import ORDRE as GRILLES
 from instruction.texte import pour_recherche
 
 
@@ -48,6 +49,8 @@ class LigneDossier(NamedTuple):
     dispositif_code: str = ""
     codes_quartiers: tuple[str, ...] = ()
     financeurs: tuple[str, ...] = ()
+    # Cotation de chaque grille transversale, dans l'ordre de ``GRILLES`` (None : pas cotée) ; () : aucune.
+    cotations: tuple[int | None, ...] = ()
 
 
 _SQL_DOSSIERS = """
@@ -74,6 +77,7 @@ join objectif_strategique os on os.code = oo.objectif_strategique_code
 join thematique t on t.code = os.thematique_code
 """
 _SQL_NOMS_QUARTIERS = "select code, nom from quartier"
+_SQL_COTATIONS = "select c.dossier_id, c.grille, c.cotation from cotation c"
 
 
 def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
@@ -106,6 +110,7 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         quartiers[dossier_id] = (cle, libelle)
     for texte in {l[14] or "" for l in lignes}:
         listes_financeurs[texte] = tuple(filter(None, texte.split(",")))
+    cotations = _lire_cotations(curseur, [l[0] for l in lignes] if limite is not None else None)
     aucun = ((), "")
     resultat = []
     for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,
@@ -113,9 +118,23 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         codes_q, libelle_q = quartiers.get(id_, aucun)
         resultat.append(LigneDossier(
             id_, numero, intitule, porteur, sigle or "", annee, libelle_q, etat, depuis, cout, subvention, depot,
-            campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""],
+            campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""], cotations.get(id_, ()),
         ))
     return resultat
+
+
+def _lire_cotations(curseur, ids: list[int] | None) -> dict[int, tuple[int | None, ...]]:
+    sql = _SQL_COTATIONS
+    if ids is not None:
+        sql += " where c.dossier_id in ({})".format(", ".join(str(int(i)) for i in ids)) if ids else " where 0 = 1"
+    curseur.execute(sql)
+    rang = {code: i for i, code in enumerate(GRILLES)}
+    par_dossier: dict[int, list[int | None]] = {}
+    for dossier_id, grille, cotation in curseur.fetchall():
+        if grille in rang:
+            par_dossier.setdefault(dossier_id, [None] * len(GRILLES))[rang[grille]] = cotation
+    partages: dict[tuple[int | None, ...], tuple[int | None, ...]] = {}
+    return {i: partages.setdefault(tuple(c), tuple(c)) for i, c in par_dossier.items()}
 
 
 def lire_axes(curseur, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:

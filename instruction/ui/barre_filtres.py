@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from instruction import referentiel as r
     from instruction.services.lignes import LigneDossier
 
-CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur")
+CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur", "cotation")
 TITRES = {
     "campagne": "Campagne", "dispositif": "Dispositif", "etat": "État", "quartier": "Quartier", "axe": "Axe",
-    "porteur": "Porteur", "financeur": "Financeur",
+    "porteur": "Porteur", "financeur": "Financeur", "cotation": "Cotation",
 }
 
 
@@ -85,6 +85,14 @@ class BarreFiltres(QWidget):
         self._remplir("axe", {a.code: a.libelle for a in ref.axes})
         self._remplir("financeur", {f.code: f.libelle for f in ref.financeurs})
         self._remplir("etat", {e.value: e.libelle for e in etats.Etat})
+        from instruction import grilles
+
+        options = {}
+        for grille in grilles.charger():
+            for cotation in (2, 1, 0):
+                options[f"{grille.code}:{cotation}"] = f"{grille.court} : {cotation}"
+            options[f"{grille.code}:aucune"] = f"{grille.court} : pas cotée"
+        self._remplir("cotation", options)
 
     def definir_lignes(self, lignes: list[LigneDossier]) -> None:
         campagnes: dict[int, tuple[int, str]] = {}
@@ -131,6 +139,7 @@ class BarreFiltres(QWidget):
             "quartiers": frozenset(self._quartiers.get(v["quartier"], {v["quartier"]})) if v["quartier"] else None,
             "axe": v["axe"] or None,
             "financeur": v["financeur"] or None,
+            "cotation": _cotation(v["cotation"]) if v["cotation"] else None,
         }
 
     def appliquer(self, valeurs: dict[str, str]) -> None:
@@ -168,3 +177,13 @@ class BarreFiltres(QWidget):
         nom = self.enregistres.currentData()
         if nom:
             self.suppression_demandee.emit(nom)
+
+
+def _cotation(valeur: str) -> tuple[int, int | None] | None:
+    """« egalite-femmes-hommes:2 » → (rang de la grille dans la liste, 2) ; « …:aucune » → (rang, None)."""
+    from instruction.grilles import ORDRE
+
+    code, _, cotation = valeur.partition(":")
+    if code not in ORDRE:
+        return None
+    return ORDRE.index(code), None if cotation == "aucune" else int(cotation)

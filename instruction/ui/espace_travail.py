@@ -88,6 +88,12 @@ class EspaceTravail(QObject):
 
     def _retirer(self, widget: QWidget) -> None:
         rang = self.onglets.indexOf(widget)
+        avant = getattr(widget, "avant_fermeture", None)
+        if avant is not None:
+            try:
+                avant()
+            except Exception as erreur:  # noqa: BLE001 — dire ce qui n'a pas pu être écrit, fermer quand même
+                erreurs.montrer(erreur, "", self.fenetre)
         if rang >= 0:
             self.onglets.removeTab(rang)
             widget.deleteLater()
@@ -95,6 +101,14 @@ class EspaceTravail(QObject):
 
     def peut_quitter(self) -> bool:
         """Avant de quitter : les modifications non enregistrées sont gardées en brouillon."""
+        for onglet in self.onglets_de_travail():
+            avant = getattr(onglet, "avant_fermeture", None)
+            if avant is not None:
+                try:
+                    avant()
+                except Exception as erreur:  # noqa: BLE001 — prévenir plutôt que perdre
+                    erreurs.montrer(erreur, "", self.fenetre)
+                    return False
         modifies = [w for w in self.onglets_de_travail() if getattr(w, "modifie", False)]
         if not modifies:
             return True
@@ -120,6 +134,18 @@ class EspaceTravail(QObject):
                 erreurs.montrer(erreur, "", self.fenetre)
                 return False
         return True
+
+    # --- Rapports -------------------------------------------------------------------------------------
+
+    def ouvrir_approche_budgetaire(self) -> None:
+        from instruction.ui.page_approche_budgetaire import PageApprocheBudgetaire
+
+        existante = next((w for w in self.onglets_de_travail() if isinstance(w, PageApprocheBudgetaire)), None)
+        if existante is not None:
+            self.onglets.setCurrentWidget(existante)
+            existante.calculer()  # les chiffres ont pu changer depuis
+            return
+        self._ajouter(PageApprocheBudgetaire(self._contexte()), "Les crédits par cotation des grilles transversales")
 
     # --- Dossiers -------------------------------------------------------------------------------------
 

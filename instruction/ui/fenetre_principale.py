@@ -161,6 +161,9 @@ class FenetrePrincipale(QMainWindow):
         self._action(affichage, "Re&chercher dans les dossiers", self._rechercher, QKeySequence.StandardKey.Find)
 
         instruction = self.menuBar().addMenu("&Instruction")
+        self._action(instruction, "&Approche budgétaire intégrée", lambda: self.travail.ouvrir_approche_budgetaire(),
+                     base=True)
+        instruction.addSeparator()
         self._action(instruction, "&Réglages de l'instruction…", self.regler_instruction, base=True)
 
         aide = self.menuBar().addMenu("&Aide")

@@ -23,7 +23,7 @@ from instruction.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
 
-NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, DEPOT = range(11)
+NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, DEPOT, COTATIONS = range(12)
 
 ENTETES = {
     NUMERO: "N°",
@@ -37,11 +37,13 @@ ENTETES = {
     COUT: "Coût total",
     SUBVENTION: "Demandé",
     DEPOT: "Déposé le",
+    COTATIONS: "Cotations",
 }
 INFOBULLES_ENTETES = {
     SUBVENTION: "Subvention demandée : total du compte 74 du budget prévisionnel",
     COUT: "Coût total de l'action : total des charges du budget prévisionnel",
     DEPUIS: "Depuis combien de temps le dossier est dans son état actuel",
+    COTATIONS: "Cotations des grilles transversales : égalité femmes-hommes · illettrisme · handicap (– : pas cotée)",
 }
 COLONNES_MONTANT = {COUT, SUBVENTION}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,6 +60,7 @@ _TRI: dict[int, Callable[[LigneDossier], Any]] = {
     COUT: lambda l: l.cout_total,
     SUBVENTION: lambda l: l.subvention_demandee,
     DEPOT: lambda l: str(l.depose_le or ""),
+    COTATIONS: lambda l: tuple(-1 if c is None else c for c in l.cotations) or (-2,),
 }
 
 
@@ -114,7 +117,8 @@ class ModeleDossiers(QAbstractTableModel):
 
     def definir_criteres(self, criteres: Mapping[str, object]) -> None:
         """Filtres de la liste : ``campagne``, ``dispositif``, ``etat``, ``porteur`` (valeur exacte),
-        ``quartiers`` (ensemble de codes), ``axe``, ``financeur``. Une valeur vide ne filtre pas."""
+        ``quartiers`` (ensemble de codes), ``axe``, ``financeur``, ``cotation`` ((rang de la grille,
+        cotation ou None)). Une valeur vide ne filtre pas."""
         criteres = {cle: valeur for cle, valeur in criteres.items() if valeur}
         if criteres == self._criteres:
             return
@@ -130,6 +134,7 @@ class ModeleDossiers(QAbstractTableModel):
             return None
         campagne, dispositif, etat, porteur = c.get("campagne"), c.get("dispositif"), c.get("etat"), c.get("porteur")
         quartiers, axe, financeur = c.get("quartiers"), c.get("axe"), c.get("financeur")
+        cotation = c.get("cotation")  # (rang de la grille, cotation ou None pour « pas cotée »)
         axes = self._axes or {}
 
         def garder(ligne: LigneDossier) -> bool:
@@ -141,6 +146,7 @@ class ModeleDossiers(QAbstractTableModel):
                 and (quartiers is None or not quartiers.isdisjoint(ligne.codes_quartiers))
                 and (axe is None or axe in axes.get(ligne.id, ()))
                 and (financeur is None or financeur in ligne.financeurs)
+                and (cotation is None or (ligne.cotations[cotation[0]] if ligne.cotations else None) == cotation[1])
             )
 
         return garder
@@ -248,11 +254,13 @@ class ModeleDossiers(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if colonne in COLONNES_MONTANT:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if colonne in (ANNEE, DEPOT, DEPUIS):
+            if colonne in (ANNEE, DEPOT, DEPUIS, COTATIONS):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole and colonne in (INTITULE, PORTEUR, QUARTIERS):
             return self._texte(ligne, colonne)
+        if role == Qt.ItemDataRole.ToolTipRole and colonne == COTATIONS:
+            return infobulle_cotations(ligne.cotations)
         if role == Qt.ItemDataRole.ToolTipRole and colonne == DEPUIS:
             return f"Dans l'état « {etats.libelle(ligne.etat)} » depuis le {dates.formater_horodatage(horodatage(ligne.etat_depuis))}"
         if role == ID_ROLE:
@@ -282,4 +290,23 @@ class ModeleDossiers(QAbstractTableModel):
             return argent.formater_centimes(ligne.subvention_demandee)
         if colonne == DEPOT:
             return dates.formater(jour(ligne.depose_le))
+        if colonne == COTATIONS:
+            return texte_cotations(ligne.cotations)
         return ""
+
+
+NOMS_GRILLES = ("Égalité femmes-hommes", "Illettrisme et illectronisme", "Handicap")
+
+
+def texte_cotations(cotations: tuple[int | None, ...]) -> str:
+    """« 2 · 1 · – » : égalité, illettrisme, handicap ; vide si aucune grille n'est cotée."""
+    if not cotations or all(c is None for c in cotations):
+        return ""
+    return " · ".join("–" if c is None else str(c) for c in cotations)
+
+
+def infobulle_cotations(cotations: tuple[int | None, ...]) -> str:
+    if not cotations:
+        return "Aucune grille transversale cotée"
+    return "\n".join(f"{nom} : {'pas cotée' if c is None else c}" for nom, c in zip(NOMS_GRILLES, cotations,
+                                                                                     strict=False))

@@ -270,4 +270,5 @@ def largeurs_de_depart() -> dict[int, int]:
         md.COUT: 108,
         md.SUBVENTION: 108,
         md.DEPOT: 88,
+        md.COTATIONS: 78,
     }

@@ -11,7 +11,15 @@ from instruction.db.modeles.dossiers import (
     Piece,
     Seance,
 )
-from instruction.db.modeles.instruction import DemandeComplements, Examen, ExamenCritere, Transition
+from instruction.db.modeles.instruction import (
+    Cotation,
+    CotationReponse,
+    DemandeComplements,
+    Examen,
+    ExamenCritere,
+    MontantAccorde,
+    Transition,
+)
 from instruction.db.modeles.parametres import Brouillon, FiltreEnregistre, Parametre
 from instruction.db.modeles.porteurs import CompteBancaire, Contact, Porteur, PorteurNom, Representant
 from instruction.db.modeles.referentiel import (
@@ -36,6 +44,9 @@ from instruction.db.modeles.referentiel import (
 )
 
 __all__ = [
+    "Cotation",
+    "CotationReponse",
+    "MontantAccorde",
     "DemandeComplements",
     "Examen",
     "ExamenCritere",

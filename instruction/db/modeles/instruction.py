@@ -9,11 +9,13 @@ l'histoire).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruction.db.base import Base
+from instruction.db.types import Argent
 from instruction.horloge import maintenant
 
 
@@ -75,3 +77,53 @@ class ExamenCritere(Base):
     statut: Mapped[str] = mapped_column(String(20))
     commentaire: Mapped[str | None] = mapped_column(Text)
     ordre: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Cotation(Base):
+    """La cotation d'un dossier sur une grille transversale, avec la définition de la version utilisée.
+
+    ``definition`` garde la version de la grille (questions, poids, règles) en JSON : le score se
+    recalcule toujours sur elle, jamais sur un fichier de grille modifié depuis.
+    """
+
+    __tablename__ = "cotation"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "grille"),
+        Index("ix_cotation_dossier", "dossier_id"),
+        CheckConstraint("cotation in (0, 1, 2)", name="cotation_valide"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    grille: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[str] = mapped_column(Text)
+    score_dixiemes: Mapped[int | None] = mapped_column(Integer)  # score en dixièmes de point de %
+    cotation_calculee: Mapped[int | None] = mapped_column(Integer)
+    cotation_retenue: Mapped[int | None] = mapped_column(Integer)  # quand l'instructeur change la cotation
+    motif: Mapped[str | None] = mapped_column(Text)
+    cotation: Mapped[int | None] = mapped_column(Integer)  # celle qui compte : retenue, sinon calculée
+    modifiee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    acteur: Mapped[str] = mapped_column(String(120))
+
+    reponses: Mapped[list[CotationReponse]] = relationship(cascade="all, delete-orphan")
+
+
+class CotationReponse(Base):
+    __tablename__ = "cotation_reponse"
+
+    cotation_id: Mapped[int] = mapped_column(ForeignKey("cotation.id", ondelete="CASCADE"), primary_key=True)
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    reponse: Mapped[str | None] = mapped_column(String(20))
+    commentaire: Mapped[str | None] = mapped_column(Text)
+
+
+class MontantAccorde(Base):
+    """Ce que le comité des financeurs accorde, financeur par financeur (à la décision « retenu »)."""
+
+    __tablename__ = "montant_accorde"
+    __table_args__ = (CheckConstraint("montant >= 0", name="montant_positif"),)
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    financeur_code: Mapped[str] = mapped_column(ForeignKey("financeur.code"), primary_key=True)
+    montant: Mapped[Decimal] = mapped_column(Argent)

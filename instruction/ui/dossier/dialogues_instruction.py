@@ -142,3 +142,97 @@ class DialogueReception(QDialog):
             return
         self.recue_le = jour
         self.accept()
+
+
+class DialogueMontants(QDialog):
+    """Les montants accordés par chaque financeur (proposés : ceux demandés), et un motif facultatif."""
+
+    def __init__(self, financements, titre: str, texte_ok: str, parent=None, *, avec_motif: bool = False) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QGridLayout, QLineEdit
+
+        from instruction import argent
+
+        super().__init__(parent)
+        self.setWindowTitle(titre)
+        self.setMinimumWidth(560)
+        self.financements = list(financements)
+        self.champs: dict[str, QLineEdit] = {}
+        self.erreurs: dict[str, QLabel] = {}
+        disposition = QVBoxLayout(self)
+        intro = QLabel("Montants accordés par chaque financeur (ceux demandés sont proposés). Un financeur qui "
+                       "n'accorde rien : 0.")
+        intro.setWordWrap(True)
+        disposition.addWidget(intro)
+        grille = QGridLayout()
+        for colonne, titre_colonne in enumerate(("Financeur", "Demandé", "Accordé")):
+            entete = QLabel(f"<b>{titre_colonne}</b>")
+            if colonne:
+                entete.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grille.addWidget(entete, 0, colonne)
+        for rang, f in enumerate(self.financements, start=1):
+            grille.addWidget(QLabel(f.libelle), 2 * rang - 1, 0)
+            demande = QLabel(argent.formater(f.demande))
+            demande.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grille.addWidget(demande, 2 * rang - 1, 1)
+            champ = QLineEdit(argent.formater(f.accorde if f.accorde is not None else f.demande).replace(" €", "")
+                              .replace("\u00a0€", ""))
+            champ.setAlignment(Qt.AlignmentFlag.AlignRight)
+            champ.setMaximumWidth(140)
+            champ.setAccessibleName(f"Montant accordé — {f.libelle}")
+            champ.textChanged.connect(self._total)
+            grille.addWidget(champ, 2 * rang - 1, 2)
+            erreur = _erreur()
+            erreur.hide()
+            grille.addWidget(erreur, 2 * rang, 0, 1, 3)
+            self.champs[f.financeur], self.erreurs[f.financeur] = champ, erreur
+        self.total = QLabel()
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grille.addWidget(self.total, 2 * len(self.financements) + 1, 0, 1, 3)
+        disposition.addLayout(grille)
+        self.motif = TexteLong(50)
+        if avec_motif:
+            etiquette = QLabel("&Motif ou référence du comité (facultatif) :")
+            etiquette.setBuddy(self.motif)
+            self.motif.setAccessibleName("Motif")
+            disposition.addWidget(etiquette)
+            disposition.addWidget(self.motif)
+        self.erreur = _erreur()
+        disposition.addWidget(self.erreur)
+        disposition.addWidget(_boutons(self, texte_ok, self._valider))
+        self.montants: dict = {}
+        self._total()
+
+    def _lire(self) -> tuple[dict, dict[str, str]]:
+        from instruction import argent
+
+        montants, fautes = {}, {}
+        for code, champ in self.champs.items():
+            try:
+                montants[code] = argent.lire(champ.text())
+            except DonneesInvalides as erreur:
+                fautes[code] = erreur.message
+        return montants, fautes
+
+    def _total(self, *_args) -> None:
+        from instruction import argent
+
+        montants, fautes = self._lire()
+        demande = sum((f.demande for f in self.financements), argent.euros(0))
+        if fautes:
+            self.total.setText(f"Total demandé : {argent.formater(demande)}")
+        else:
+            self.total.setText(f"Total demandé : {argent.formater(demande)} — total accordé : "
+                               f"<b>{argent.formater(sum(montants.values(), argent.euros(0)))}</b>")
+
+    def _valider(self) -> None:
+        montants, fautes = self._lire()
+        for code, etiquette in self.erreurs.items():
+            etiquette.setText(fautes.get(code, ""))
+            etiquette.setVisible(code in fautes)
+        if fautes:
+            self.erreur.setText(f"{len(fautes)} montant(s) à corriger.")
+            self.champs[next(iter(fautes))].setFocus()
+            return
+        self.montants = montants
+        self.accept()

@@ -39,6 +39,7 @@ from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
 from instruction.ui.dossier.section_calendrier import SectionCalendrier
 from instruction.ui.dossier.section_evaluation import SectionEvaluation
+from instruction.ui.dossier.section_grilles import SectionGrilles
 from instruction.ui.dossier.section_instruction import SectionInstruction
 from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
 from instruction.ui.dossier.section_publics import SectionPublics
@@ -102,6 +103,7 @@ class OngletDossier(QWidget):
         self.budget = SectionBudget(self.env)
         self.pieces = SectionPieces()
         self.instruction = SectionInstruction(contexte, self._peut_agir)
+        self.grilles = SectionGrilles(contexte)
         self.sections = (self.action, self.publics, self.calendrier, self.evaluation, self.budget)
         self.onglets = QTabWidget()
         for rang, (section, titre) in enumerate(
@@ -113,9 +115,10 @@ class OngletDossier(QWidget):
                 (self.budget, "5 Budget prévisionnel"),
                 (self.pieces, "6 Pièces jointes"),
                 (self.instruction, "7 Instruction"),
+                (self.grilles, "8 Grilles transversales"),
             )
         ):
-            # Alt+1…7 : un raccourci par section (sans « & » dans le titre, qui ferait doublon avec lui).
+            # Alt+1…8 : un raccourci par section (sans « & » dans le titre, qui ferait doublon avec lui).
             self.onglets.addTab(section, titre)
             self.onglets.setTabToolTip(rang, f"Alt+{rang + 1}")
             QShortcut(QKeySequence(f"Alt+{rang + 1}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
@@ -130,6 +133,12 @@ class OngletDossier(QWidget):
         self.pieces.enregistrement_demande.connect(self.enregistrer_piece_sous)
         self.pieces.retrait_demande.connect(self.retirer_piece)
         self.instruction.etat_change.connect(self._instruction_changee)
+        # La liste suit les cotations, sans la relire à chaque clic : une seconde et demie après le dernier.
+        self._liste_a_jour = QTimer(self)
+        self._liste_a_jour.setSingleShot(True)
+        self._liste_a_jour.setInterval(1500)
+        self._liste_a_jour.timeout.connect(lambda: self.fiche.id and self.enregistre.emit(self.fiche.id))
+        self.grilles.cotations_changees.connect(self._liste_a_jour.start)
         self.instruction.message.connect(
             lambda texte: self.message.setText(f"<span style='color:#1b6e20'>{texte}</span>"))
 
@@ -211,6 +220,7 @@ class OngletDossier(QWidget):
                                             if m.startswith("Pièce manquante")], fiche.id is not None)
         if recharger_instruction:
             self.instruction.charger(fiche.id, fiche.numero or "")
+        self.grilles.charger(fiche.id, fiche.etat if fiche.id else None)
 
     def _campagne_change(self, *_args) -> None:
         code = self.action.campagne.currentData()
@@ -319,6 +329,12 @@ class OngletDossier(QWidget):
                              "et gardée en brouillon.</span>")
         self.garder_brouillon()
         erreurs.montrer(erreur, trace, self)
+
+    def avant_fermeture(self) -> None:
+        """L'onglet va se fermer : les réponses aux grilles en cours de frappe sont écrites."""
+        self.grilles.enregistrer_maintenant()
+        if self._liste_a_jour.isActive():
+            self._liste_a_jour.stop()
 
     def _peut_agir(self, action: str) -> bool:
         """Les actions d'instruction portent sur le dossier enregistré : pas de modification en suspens."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,7 +38,7 @@ from instruction.horloge import maintenant
 from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
 from instruction.ui import erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
-from instruction.ui.dossier.dialogues_instruction import DialoguePassage, DialogueReception
+from instruction.ui.dossier.dialogues_instruction import DialogueMontants, DialoguePassage, DialogueReception
 from instruction.ui.travail import Travail, ecrire_puis_lire
 from instruction.workflow import Passage
 
@@ -129,7 +130,28 @@ class SectionInstruction(QWidget):
         boutons.addWidget(self.bouton_demander)
         boutons.addWidget(self.bouton_recus)
         boutons.addStretch(1)
-        complements = _groupe("Compléments demandés au porteur", self.complements, boutons)
+        complements = QWidget()
+        colonne_c = QVBoxLayout(complements)
+        colonne_c.setContentsMargins(4, 4, 4, 4)
+        colonne_c.addWidget(self.complements, 1)
+        colonne_c.addLayout(boutons)
+
+        # --- Montants demandés et accordés ---
+        self.financements = table_lecture(["Financeur", "Demandé", "Accordé"], "Montants demandés et accordés", (0,))
+        self.bouton_montants = QPushButton("&Montants accordés…")
+        self.bouton_montants.setToolTip("Corriger les montants accordés par le comité des financeurs")
+        self.bouton_montants.clicked.connect(self.corriger_montants)
+        montants = QWidget()
+        colonne_m = QVBoxLayout(montants)
+        colonne_m.setContentsMargins(4, 4, 4, 4)
+        colonne_m.addWidget(self.financements, 1)
+        ligne_m = QHBoxLayout()
+        ligne_m.addWidget(self.bouton_montants)
+        ligne_m.addStretch(1)
+        colonne_m.addLayout(ligne_m)
+        self.suivi = QTabWidget()
+        self.suivi.addTab(complements, "Compléments demandés au porteur")
+        self.suivi.addTab(montants, "Montants demandés et accordés")
 
         # --- Recevabilité ---
         self.resume_recevabilite = _etiquette()
@@ -154,7 +176,7 @@ class SectionInstruction(QWidget):
         self.indication = _etiquette()
         gauche, droite = QSplitter(Qt.Orientation.Vertical), QSplitter(Qt.Orientation.Vertical)
         gauche.addWidget(circuit)
-        gauche.addWidget(complements)
+        gauche.addWidget(self.suivi)
         gauche.setSizes([330, 200])
         droite.addWidget(recevabilite)
         droite.addWidget(eligibilite)
@@ -195,7 +217,7 @@ class SectionInstruction(QWidget):
         self.indication.setText("Enregistrez d'abord le dossier (Ctrl+S) : son instruction commence à son dépôt.")
         self._afficher_passages(donnees)
         if donnees is None:
-            for table in (self.historique, self.complements, self.recevabilite, self.criteres):
+            for table in (self.historique, self.complements, self.recevabilite, self.criteres, self.financements):
                 table.setRowCount(0)
             self.etat.setText("")
             self.verdict.setText("")
@@ -213,6 +235,7 @@ class SectionInstruction(QWidget):
             for h in reversed(donnees.historique)
         ])
         self._afficher_complements(donnees)
+        self._afficher_financements(donnees)
         self._afficher_recevabilite(donnees)
         self._afficher_examen(donnees)
 
@@ -252,6 +275,24 @@ class SectionInstruction(QWidget):
         self.bouton_demander.setEnabled(ouvert and (donnees.etat == Etat.INCOMPLET or any(
             p.vers == Etat.INCOMPLET for p in donnees.passages)))
         self._selection_complement()
+
+    def _afficher_financements(self, donnees: EtatInstruction) -> None:
+        from instruction import argent
+        from instruction.services.instruction import MONTANTS_MODIFIABLES
+
+        lignes = [[f.libelle, argent.formater(f.demande), argent.formater(f.accorde, vide="—")]
+                  for f in donnees.financements]
+        if donnees.financements:
+            demande = sum((f.demande for f in donnees.financements), argent.euros(0))
+            accordes = [f.accorde for f in donnees.financements if f.accorde is not None]
+            lignes.append(["Total", argent.formater(demande),
+                           argent.formater(sum(accordes, argent.euros(0))) if accordes else "—"])
+        remplir_table(self.financements, lignes)
+        for rang in range(len(lignes)):
+            for colonne in (1, 2):
+                self.financements.item(rang, colonne).setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.bouton_montants.setEnabled(donnees.etat in MONTANTS_MODIFIABLES)
 
     def _afficher_recevabilite(self, donnees: EtatInstruction) -> None:
         points = donnees.recevabilite
@@ -334,20 +375,47 @@ class SectionInstruction(QWidget):
         if not passage.action.endswith("…"):
             self._changer_etat(passage, None, None)
             return
+        if passage.vers == Etat.RETENU and self.donnees is not None:
+            self.dialogue = DialogueMontants(self.donnees.financements, f"Retenu par le comité — {self.numero}",
+                                             "Retenu", self, avec_motif=True)
+            self.dialogue.accepted.connect(lambda d=self.dialogue: self._changer_etat(
+                passage, d.motif.toPlainText(), None, d.montants))
+            self.dialogue.open()
+            return
         self.dialogue = DialoguePassage(passage, self.numero, self)
         self.dialogue.accepted.connect(
             lambda d=self.dialogue: self._changer_etat(passage, d.texte_motif, d.date_echeance))
         self.dialogue.open()
 
-    def _changer_etat(self, passage: Passage, motif: str | None, echeance) -> None:
+    def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None) -> None:
         dossier_id = self.dossier_id
 
         def action(uow):
             from instruction.services import instruction as service
 
-            service.changer_etat(uow, dossier_id, passage.vers, motif, echeance=echeance)
+            service.changer_etat(uow, dossier_id, passage.vers, motif, echeance=echeance, montants=montants)
 
         self._ecrire(action, f"{self.numero} : {etats.libelle(passage.vers)}.")
+
+    def corriger_montants(self) -> None:
+        if self.dossier_id is None or self.donnees is None or not self.peut_agir("Montants accordés"):
+            return
+        self.dialogue = DialogueMontants(self.donnees.financements, f"Montants accordés — {self.numero}",
+                                         "Enregistrer", self)
+        dossier_id = self.dossier_id
+
+        def enregistrer(d=self.dialogue) -> None:
+            montants = d.montants
+
+            def action(uow):
+                from instruction.services import instruction as service
+
+                service.modifier_montants_accordes(uow, dossier_id, montants)
+
+            self._ecrire(action, f"{self.numero} : montants accordés enregistrés.")
+
+        self.dialogue.accepted.connect(enregistrer)
+        self.dialogue.open()
 
     def demander_complements(self) -> None:
         if self.dossier_id is None or not self.peut_agir("Demander des compléments"):

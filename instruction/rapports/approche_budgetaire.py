@@ -1,0 +1,201 @@
+"""L'approche budgétaire intégrée en classeur (.xlsx) et en PDF, avec son graphique en barres.
+
+Trois tableaux : l'ensemble par cotation (dossiers, demandé, accordé, part du demandé), puis par
+financeur et par dispositif (demandé et accordé pour chaque cotation). Les montants sont écrits en
+nombres au centime ; les totaux du classeur sont des formules, qui retombent sur les sommes du rapport.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from instruction import argent, budget, dates, nombres
+from instruction.horloge import maintenant
+from instruction.rapports import tableur
+from instruction.services.approche_budgetaire import CLES, PERIMETRES, Ligne, Rapport, libelle_cle
+
+
+def _part(montant: Decimal, total: Decimal) -> str:
+    part = budget.part_de(montant, total)
+    return nombres.pourcentage(part) if part is not None else "—"
+
+
+def nom_de_fichier(rapport: Rapport, extension: str) -> str:
+    return f"Approche budgétaire intégrée {rapport.annee} — {rapport.grille}.{extension}"
+
+
+# --- Classeur ---------------------------------------------------------------------------------------
+
+
+def exporter_xlsx(rapport: Rapport, fichier: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    fichier = tableur.avec_extension(fichier)
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Par cotation"
+    feuille.append([rapport.titre])
+    feuille["A1"].font = Font(bold=True, size=13)
+    feuille.append([PERIMETRES[rapport.perimetre]])
+    feuille.append([f"{rapport.decisions} dossier(s) décidé(s) ; édité le {dates.formater_horodatage(maintenant())}"])
+    feuille.append([])
+    feuille.append(["Cotation", "Signification", "Dossiers", "Demandé", "Accordé", "Part du demandé"])
+    tableur.styler_entete(feuille[5])
+    debut = feuille.max_row + 1
+    total = rapport.ensemble.total
+    for cle in CLES:
+        cellule = rapport.ensemble.cellules[cle]
+        feuille.append([libelle_cle(cle), rapport.libelles_cotations.get(cle, "Grille pas remplie ou inachevée")
+                        if cle is not None else "Grille pas remplie ou inachevée", cellule.dossiers,
+                        cellule.demande, cellule.accorde,
+                        float(budget.part_de(cellule.demande, total.demande) or 0)])
+    fin = feuille.max_row
+    feuille.append(["Total", "", f"=SUM(C{debut}:C{fin})", f"=SUM(D{debut}:D{fin})", f"=SUM(E{debut}:E{fin})",
+                    f"=SUM(F{debut}:F{fin})"])
+    for cellule in feuille[feuille.max_row]:
+        cellule.font = Font(bold=True)
+    for rang in range(debut, feuille.max_row + 1):
+        feuille.cell(rang, 4).number_format = tableur.FORMAT_EUROS
+        feuille.cell(rang, 5).number_format = tableur.FORMAT_EUROS
+        feuille.cell(rang, 6).number_format = tableur.FORMAT_POURCENT
+    for colonne, largeur in zip("ABCDEF", (14, 62, 10, 16, 16, 14), strict=True):
+        feuille.column_dimensions[colonne].width = largeur
+    graphique = BarChart()
+    graphique.type = "col"
+    graphique.title = "Demandé et accordé par cotation"
+    graphique.y_axis.title = "€"
+    graphique.add_data(Reference(feuille, min_col=4, max_col=5, min_row=debut - 1, max_row=fin), titles_from_data=True)
+    graphique.set_categories(Reference(feuille, min_col=1, min_row=debut, max_row=fin))
+    graphique.height, graphique.width = 8, 16
+    feuille.add_chart(graphique, f"A{feuille.max_row + 3}")
+
+    for titre, lignes in (("Par financeur", rapport.par_financeur), ("Par dispositif", rapport.par_dispositif)):
+        f = classeur.create_sheet(titre)
+        entete = [titre.removeprefix("Par ").capitalize()]
+        for cle in CLES:
+            entete += [f"{libelle_cle(cle)} — demandé", f"{libelle_cle(cle)} — accordé"]
+        entete += ["Total demandé", "Total accordé"]
+        f.append(entete)
+        tableur.styler_entete(f[1])
+        for ligne in lignes:
+            valeurs: list = [ligne.libelle]
+            for cle in CLES:
+                valeurs += [ligne.cellules[cle].demande, ligne.cellules[cle].accorde]
+            valeurs += [ligne.total.demande, ligne.total.accorde]
+            f.append(valeurs)
+        derniere = f.max_row
+        totaux: list = ["Total"]
+        for colonne in range(2, len(entete) + 1):
+            lettre = get_column_letter(colonne)
+            totaux.append(f"=SUM({lettre}2:{lettre}{derniere})")
+        f.append(totaux)
+        for cellule in f[f.max_row]:
+            cellule.font = Font(bold=True)
+        for rang in range(2, f.max_row + 1):
+            for colonne in range(2, len(entete) + 1):
+                f.cell(rang, colonne).number_format = tableur.FORMAT_EUROS
+        f.column_dimensions["A"].width = 48
+        for colonne in range(2, len(entete) + 1):
+            f.column_dimensions[get_column_letter(colonne)].width = 15
+        f.freeze_panes = "B2"
+    return tableur.enregistrer(classeur, fichier)
+
+
+# --- PDF ----------------------------------------------------------------------------------------------
+
+
+def graphique_pdf(rapport: Rapport, largeur: float, hauteur: float):
+    """Barres groupées demandé / accordé pour chaque cotation (reportlab.graphics)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+
+    from instruction.rapports import pdf
+
+    dessin = Drawing(largeur, hauteur)
+    barres = VerticalBarChart()
+    barres.x, barres.y, barres.width, barres.height = 55, 30, largeur - 200, hauteur - 45
+    barres.data = [
+        [float(rapport.ensemble.cellules[c].demande) for c in CLES],
+        [float(rapport.ensemble.cellules[c].accorde) for c in CLES],
+    ]
+    barres.categoryAxis.categoryNames = [libelle_cle(c) for c in CLES]
+    barres.categoryAxis.labels.fontName = "Helvetica"
+    barres.categoryAxis.labels.fontSize = 8
+    barres.valueAxis.valueMin = 0
+    barres.valueAxis.labels.fontName = "Helvetica"
+    barres.valueAxis.labels.fontSize = 7
+    barres.valueAxis.labelTextFormat = lambda v: pdf.texte(argent.formater(Decimal(int(v)), vide="")).replace(",00", "")
+    barres.bars[0].fillColor = pdf.BLEU
+    barres.bars[1].fillColor = pdf.VERT
+    barres.barSpacing, barres.groupSpacing = 2, 14
+    dessin.add(barres)
+    legende = Legend()
+    legende.x, legende.y = largeur - 130, hauteur - 30
+    legende.fontName, legende.fontSize = "Helvetica", 8
+    legende.colorNamePairs = [(pdf.BLEU, "Demandé"), (pdf.VERT, "Accordé")]
+    dessin.add(legende)
+    return dessin
+
+
+def exporter_pdf(rapport: Rapport, fichier: Path) -> Path:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer
+
+    from instruction.rapports import pdf
+
+    fichier = Path(fichier)
+    if fichier.suffix.lower() != ".pdf":
+        fichier = fichier.with_suffix(".pdf")
+    s = pdf.styles()
+    p = pdf.paragraphe
+    L = pdf.LARGEUR_UTILE
+    total = rapport.ensemble.total
+    histoire: list = [
+        p("Approche budgétaire intégrée", s["titre"]),
+        p(f"Programmation {rapport.annee}" + (f" — {rapport.dispositif}" if rapport.dispositif else " — tous les "
+                                              "dispositifs") + f" — {rapport.grille_libelle}", s["sous-titre"]),
+        p(f"{PERIMETRES[rapport.perimetre]} : {total.dossiers} dossier(s), dont {rapport.decisions} décidé(s).",
+          s["normal"]),
+        Spacer(1, 3 * mm),
+        p("Par cotation", s["section"]),
+    ]
+    lignes = [[p(t, s["gras"]) for t in ("Cotation", "Signification", "Dossiers", "Demandé", "Accordé",
+                                         "Part du demandé")]]
+    for cle in CLES:
+        c = rapport.ensemble.cellules[cle]
+        sens = rapport.libelles_cotations.get(cle, "") if cle is not None else "Grille pas remplie ou inachevée"
+        lignes.append([p(libelle_cle(cle), s["normal"]), p(sens, s["petit"]), p(str(c.dossiers), s["droite"]),
+                       p(argent.formater(c.demande), s["droite"]), p(argent.formater(c.accorde), s["droite"]),
+                       p(_part(c.demande, total.demande), s["droite"])])
+    lignes.append([p("Total", s["gras"]), "", p(str(total.dossiers), s["droite"]),
+                   p(argent.formater(total.demande), s["droite"]), p(argent.formater(total.accorde), s["droite"]),
+                   p("100 %" if total.demande else "—", s["droite"])])
+    histoire.append(pdf.tableau(lignes, [22 * mm, L - 118 * mm, 16 * mm, 28 * mm, 28 * mm, 24 * mm],
+                                style_en_plus=[("BACKGROUND", (0, -1), (-1, -1), pdf.GRIS)]))
+    histoire += [Spacer(1, 3 * mm), graphique_pdf(rapport, L, 62 * mm)]
+    for titre, detail in (("Par financeur", rapport.par_financeur), ("Par dispositif", rapport.par_dispositif)):
+        histoire.append(KeepTogether([p(titre, s["section"]), *_tableau_detail(detail, s, L)]))
+    pied = f"Instruction — {rapport.titre} — édité le {dates.formater_horodatage(maintenant())}"
+    return pdf.ecrire(fichier, histoire, titre=rapport.titre, pied=pied)
+
+
+def _tableau_detail(lignes: list[Ligne], s, L: float) -> list:
+    from reportlab.lib.units import mm
+
+    from instruction.rapports import pdf
+
+    p = pdf.paragraphe
+    donnees = [[p("", s["gras"])] + [p(libelle_cle(c), s["gras-droite"]) for c in CLES] + [p("Total", s["gras-droite"])]]
+    for ligne in lignes:
+        rang = [p(ligne.libelle, s["petit"])]
+        for cellule in [ligne.cellules[c] for c in CLES] + [ligne.total]:
+            rang.append(p(f"{argent.formater(cellule.demande)}\n{argent.formater(cellule.accorde)}", s["petit-droite"]))
+        donnees.append(rang)
+    largeur_montant = 25 * mm
+    return [pdf.tableau(donnees, [L - 5 * largeur_montant] + [largeur_montant] * 5),
+            p("Dans chaque case : le montant demandé, puis le montant accordé.", s["petit"])]

@@ -1,0 +1,309 @@
+"""L'approche budgétaire intégrée : les crédits par cotation, en tableaux et en barres, exportables.
+
+Un onglet de travail (menu Instruction) : on choisit l'année de programmation, la grille, le périmètre
+(dossiers présentés au comité, ou tous les dossiers déposés) et éventuellement un dispositif ; le
+calcul se fait hors du fil de l'interface (``services.approche_budgetaire``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import argent, budget, nombres
+from instruction.ui import erreurs
+from instruction.ui.travail import Travail
+
+BLEU, VERT = QColor("#1f3a5f"), QColor("#2e7d32")
+PERIMETRES_COURTS = {"comite": "Présentés au comité", "deposes": "Tous les déposés"}
+
+
+def echelle(maximum: Decimal) -> Decimal:
+    """Le haut de l'axe : 1, 2, 2,5 ou 5 fois une puissance de dix, juste au-dessus du maximum."""
+    if maximum <= 0:
+        return Decimal(1)
+    puissance = Decimal(10) ** (len(str(int(maximum))) - 1)
+    for facteur in (1, 2, Decimal("2.5"), 5, 10):
+        if puissance * facteur >= maximum:
+            return puissance * facteur
+    return puissance * 10
+
+
+class GraphiqueBarres(QWidget):
+    """Des barres groupées : pour chaque catégorie, une barre par série (demandé, accordé)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumHeight(220)
+        self.setAccessibleName("Graphique : demandé et accordé par cotation")
+        self.categories: list[str] = []
+        self.series: list[tuple[str, QColor, list[Decimal]]] = []
+
+    def definir(self, categories: list[str], series: list[tuple[str, QColor, list[Decimal]]]) -> None:
+        self.categories, self.series = categories, series
+        self.setToolTip("\n".join(
+            f"{c} : " + " ; ".join(f"{nom} {argent.formater(valeurs[i])}" for nom, _couleur, valeurs in series)
+            for i, c in enumerate(categories)
+        ))
+        self.update()
+
+    def paintEvent(self, _evenement) -> None:  # noqa: N802 — nom imposé par Qt
+        peintre = QPainter(self)
+        peintre.setRenderHint(QPainter.RenderHint.Antialiasing)
+        peintre.fillRect(self.rect(), QColor("white"))
+        if not self.categories or not self.series:
+            peintre.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Aucun montant à représenter.")
+            return
+        police = QFont(self.font())
+        police.setPointSizeF(max(police.pointSizeF() - 1, 7))
+        peintre.setFont(police)
+        mesure = peintre.fontMetrics()
+        maximum = echelle(max((v for _n, _c, valeurs in self.series for v in valeurs), default=Decimal(0)))
+        gauche, bas, haut, droite = mesure.horizontalAdvance("0 000 000 €") + 12, mesure.height() + 10, 28, 12
+        zone = QRectF(gauche, haut, self.width() - gauche - droite, self.height() - haut - bas)
+        # Axe et graduations (quatre intervalles).
+        peintre.setPen(QPen(QColor("#c9ced6")))
+        for i in range(5):
+            valeur = maximum * i / 4
+            y = zone.bottom() - zone.height() * i / 4
+            peintre.drawLine(int(zone.left()), int(y), int(zone.right()), int(y))
+            texte = argent.formater(Decimal(int(valeur))).replace(",00", "")
+            peintre.setPen(QPen(QColor("#5f6b78")))
+            peintre.drawText(QRectF(0, y - mesure.height() / 2, gauche - 6, mesure.height()),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), texte)
+            peintre.setPen(QPen(QColor("#c9ced6")))
+        largeur_groupe = zone.width() / len(self.categories)
+        largeur_barre = largeur_groupe * 0.7 / len(self.series)
+        for i, categorie in enumerate(self.categories):
+            x0 = zone.left() + i * largeur_groupe + largeur_groupe * 0.15
+            for j, (_nom, couleur, valeurs) in enumerate(self.series):
+                h = zone.height() * float(valeurs[i] / maximum)
+                peintre.fillRect(QRectF(x0 + j * largeur_barre, zone.bottom() - h, largeur_barre - 3, h), couleur)
+            peintre.setPen(QPen(QColor("#333")))
+            peintre.drawText(QRectF(zone.left() + i * largeur_groupe, zone.bottom() + 4, largeur_groupe,
+                                    mesure.height()), int(Qt.AlignmentFlag.AlignHCenter), categorie)
+        # Légende.
+        x = zone.left()
+        for nom, couleur, _valeurs in self.series:
+            peintre.fillRect(QRectF(x, 8, 12, 12), couleur)
+            peintre.setPen(QPen(QColor("#333")))
+            peintre.drawText(int(x + 16), 8 + mesure.ascent(), nom)
+            x += 16 + mesure.horizontalAdvance(nom) + 18
+
+
+def _table(colonnes: list[str], nom: str) -> QTableWidget:
+    table = QTableWidget(0, len(colonnes))
+    table.setHorizontalHeaderLabels(colonnes)
+    table.setAccessibleName(nom)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setWordWrap(True)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for colonne in range(1, len(colonnes)):
+        table.horizontalHeader().setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _remplir(table: QTableWidget, lignes: list[list[str]], gras_derniere: bool = True) -> None:
+    table.setRowCount(len(lignes))
+    for rang, ligne in enumerate(lignes):
+        for colonne, valeur in enumerate(ligne):
+            cellule = QTableWidgetItem(valeur)
+            if colonne:
+                cellule.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if gras_derniere and rang == len(lignes) - 1:
+                police = cellule.font()
+                police.setBold(True)
+                cellule.setFont(police)
+            table.setItem(rang, colonne, cellule)
+    table.resizeRowsToContents()
+
+
+class PageApprocheBudgetaire(QWidget):
+    titre_change = Signal()
+    titre_onglet = "Approche budgétaire intégrée"
+    modifie = False
+
+    def __init__(self, contexte) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.rapport = None
+        self.annee = QComboBox()
+        self.annee.setAccessibleName("Année de programmation")
+        self.grille = QComboBox()
+        self.grille.setAccessibleName("Grille transversale")
+        self.perimetre = QComboBox()
+        self.perimetre.setAccessibleName("Dossiers comptés")
+        self.dispositif = QComboBox()
+        self.dispositif.setAccessibleName("Dispositif")
+        from instruction import grilles
+        from instruction.services.approche_budgetaire import PERIMETRES
+
+        for g in grilles.charger():
+            self.grille.addItem(g.court, g.code)
+            self.grille.setItemData(self.grille.count() - 1, g.libelle, Qt.ItemDataRole.ToolTipRole)
+        for code, libelle in PERIMETRES_COURTS.items():
+            self.perimetre.addItem(libelle, code)
+            self.perimetre.setItemData(self.perimetre.count() - 1, PERIMETRES[code], Qt.ItemDataRole.ToolTipRole)
+        for liste in (self.grille, self.perimetre, self.dispositif):
+            liste.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            liste.setMinimumContentsLength(14)
+        self.dispositif.addItem("Tous les dispositifs", "")
+        selection = QHBoxLayout()
+        for etiquette, liste in (("&Année :", self.annee), ("&Grille :", self.grille),
+                                 ("&Dossiers :", self.perimetre), ("Dis&positif :", self.dispositif)):
+            texte = QLabel(etiquette)
+            texte.setBuddy(liste)
+            selection.addWidget(texte)
+            selection.addWidget(liste, 0 if liste is self.annee else 1)
+        self.exporter_pdf = QPushButton("Exporter en P&DF…")
+        self.exporter_xlsx = QPushButton("Exporter en E&xcel…")
+        self.exporter_pdf.clicked.connect(lambda: self.exporter("pdf"))
+        self.exporter_xlsx.clicked.connect(lambda: self.exporter("xlsx"))
+        selection.addWidget(self.exporter_pdf)
+        selection.addWidget(self.exporter_xlsx)
+
+        self.resume = QLabel()
+        self.resume.setWordWrap(True)
+        self.par_cotation = _table(["Cotation", "Dossiers", "Demandé", "Accordé", "Part du demandé"],
+                                   "Montants par cotation")
+        self.graphique = GraphiqueBarres()
+        self.par_financeur = _table([], "Montants par financeur et par cotation")
+        self.par_dispositif = _table([], "Montants par dispositif et par cotation")
+        details = QTabWidget()
+        details.addTab(self.par_financeur, "Par financeur")
+        details.addTab(self.par_dispositif, "Par dispositif")
+        gauche = QSplitter(Qt.Orientation.Vertical)
+        gauche.addWidget(self.par_cotation)
+        gauche.addWidget(self.graphique)
+        gauche.setSizes([200, 300])
+        corps = QSplitter(Qt.Orientation.Horizontal)
+        corps.addWidget(gauche)
+        corps.addWidget(details)
+        corps.setSizes([560, 760])
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addLayout(selection)
+        disposition.addWidget(self.resume)
+        disposition.addWidget(corps, 1)
+        for liste in (self.annee, self.grille, self.perimetre, self.dispositif):
+            liste.currentIndexChanged.connect(lambda _i: self.calculer())
+        self._charger_choix()
+
+    def demander_fermeture(self, apres_brouillon=None) -> bool:
+        return True
+
+    def _charger_choix(self) -> None:
+        contexte = self.contexte
+
+        def travail(_r):
+            from instruction.services import approche_budgetaire as service
+
+            with contexte.unite() as uow:
+                return service.annees(uow), service.dispositifs(uow)
+
+        def fini(resultat) -> None:
+            annees, dispositifs = resultat
+            for liste in (self.annee, self.dispositif):
+                liste.blockSignals(True)
+            for annee in annees:
+                self.annee.addItem(str(annee), annee)
+            for code, libelle in dispositifs:
+                self.dispositif.addItem(libelle, code)
+            for liste in (self.annee, self.dispositif):
+                liste.blockSignals(False)
+            self.calculer()
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def calculer(self) -> None:
+        annee = self.annee.currentData()
+        if annee is None:
+            self.resume.setText("Aucune campagne dans la base.")
+            return
+        contexte = self.contexte
+        grille, perimetre, dispositif = self.grille.currentData(), self.perimetre.currentData(), \
+            self.dispositif.currentData() or None
+
+        def travail(_r):
+            from instruction.services import approche_budgetaire as service
+
+            with contexte.unite() as uow:
+                return service.rapport(uow, annee, grille, perimetre, dispositif)
+
+        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+
+    def afficher(self, rapport) -> None:
+        from instruction.services.approche_budgetaire import CLES, libelle_cle
+
+        self.rapport = rapport
+        total = rapport.ensemble.total
+        self.resume.setText(f"<b>{rapport.titre}</b><br/>{total.dossiers} dossier(s), dont {rapport.decisions} "
+                            "décidé(s) : les montants accordés sont ceux des dossiers retenus par le comité.")
+        lignes = []
+        for cle in CLES:
+            c = rapport.ensemble.cellules[cle]
+            part = budget.part_de(c.demande, total.demande)
+            lignes.append([f"{libelle_cle(cle)}" + (f" — {rapport.libelles_cotations[cle]}" if cle is not None else ""),
+                           str(c.dossiers), argent.formater(c.demande), argent.formater(c.accorde),
+                           nombres.pourcentage(part) if part is not None else "—"])
+        lignes.append(["Total", str(total.dossiers), argent.formater(total.demande), argent.formater(total.accorde),
+                       "100 %" if total.demande else "—"])
+        _remplir(self.par_cotation, lignes)
+        self.graphique.definir([libelle_cle(c) for c in CLES], [
+            ("Demandé", BLEU, [rapport.ensemble.cellules[c].demande for c in CLES]),
+            ("Accordé", VERT, [rapport.ensemble.cellules[c].accorde for c in CLES]),
+        ])
+        colonnes = [""] + [libelle_cle(c) for c in CLES] + ["Total"]
+        for table, detail in ((self.par_financeur, rapport.par_financeur), (self.par_dispositif, rapport.par_dispositif)):
+            table.setColumnCount(len(colonnes))
+            table.setHorizontalHeaderLabels(colonnes)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for colonne in range(1, len(colonnes)):
+                table.horizontalHeader().setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+            lignes = []
+            for ligne in detail:
+                cellules = [ligne.cellules[c] for c in CLES] + [ligne.total]
+                lignes.append([ligne.libelle] + [f"{argent.formater(c.demande)}\n{argent.formater(c.accorde)}"
+                                                 for c in cellules])
+            _remplir(table, lignes, gras_derniere=False)
+            table.setToolTip("Dans chaque case : le montant demandé, puis le montant accordé.")
+
+    def exporter(self, genre: str) -> None:
+        if self.rapport is None:
+            return
+        import platformdirs
+
+        from instruction.rapports import approche_budgetaire as rapports
+
+        rapport = self.rapport
+        defaut = Path(platformdirs.user_documents_dir()) / rapports.nom_de_fichier(rapport, genre)
+        filtre = "Document PDF (*.pdf)" if genre == "pdf" else "Classeur Excel (*.xlsx)"
+        chemin, _f = QFileDialog.getSaveFileName(self, "Exporter l'approche budgétaire intégrée", str(defaut), filtre)
+        if not chemin:
+            return
+
+        def travail(_r):
+            if genre == "pdf":
+                return rapports.exporter_pdf(rapport, Path(chemin))
+            return rapports.exporter_xlsx(rapport, Path(chemin))
+
+        Travail(travail).lancer(lambda fichier: QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier))),
+                                lambda e, t: erreurs.montrer(e, t, self))
