@@ -292,3 +292,30 @@ def test_la_liste_montre_et_filtre_les_cotations(contexte):
         premiere_page = {l.id: l for l in dossiers.lister(uow, limite=200)}
     assert lignes[cote].cotations == (2, None, 0) == premiere_page[cote].cotations
     assert lignes[commence].cotations == (None, None, None)
+
+
+def test_la_fiche_d_instruction_montre_cotations_et_montants_accordes(contexte, tmp_path):
+    from pypdf import PdfReader
+
+    from instruction.rapports import fiche_instruction
+
+    identifiant = fabrique.dossier(contexte)
+    _repondre_tout(contexte, identifiant, EFH, "oui")
+    with contexte.unite() as uow:
+        cotations.retenir(uow, identifiant, EFH, 1, "Public mixte en pratique")
+        uow.valider()
+    _jusqu_au_comite(contexte, identifiant)
+    with contexte.unite() as uow:
+        service_instruction.changer_etat(uow, identifiant, Etat.RETENU, montants={"etat-pv": Decimal("1800"),
+                                                                                  "ville-calais": Decimal("1500")})
+        uow.valider()
+    with contexte.unite() as uow:
+        fiche = service_instruction.fiche_instruction(uow, identifiant)
+    assert [(c.theme, c.cotation) for c in fiche.cotations] == [
+        ("Égalité femmes hommes", 1), ("Lutte contre l'illettrisme et l'illectronisme", None),
+        ("Inclusion des personnes en situation de handicap", None)]
+    texte = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        fiche_instruction.ecrire(fiche, tmp_path / "fiche.pdf")).pages).split())
+    for attendu in ("Accordé", "1 800,00 €", "3 300,00 €", "Public mixte en pratique", "Score 100 %",
+                    "Grille pas remplie", "grille version 1"):
+        assert attendu in texte, attendu
