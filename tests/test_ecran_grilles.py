@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 from instruction import grilles
 from instruction.etats import Etat
 from instruction.services import cotations
+from instruction.ui import modele_dossiers as md
 from instruction.services import instruction as service
 from tests.conftest import frapper
 from tests.ecrans import attendre_etat, bouton_passage, ok
@@ -143,3 +144,21 @@ def test_approche_budgetaire_integree_depuis_le_menu(qtbot, fenetre_demo, monkey
     feuille = load_workbook(ouverts[0])["Par cotation"]
     assert feuille["A1"].value.endswith("Grille de cotation égalité femmes hommes")
     assert "Projet d'initiative citoyenne" in feuille["A1"].value
+
+
+def test_la_liste_filtre_par_cotation(qtbot, fenetre_demo):
+    f = fenetre_demo
+    page = f.page_dossiers
+    modele = page.modele
+    lignes = [modele.ligne(r) for r in range(modele.rowCount())]
+    attendus = {l.numero for l in lignes if l.cotations and l.cotations[0] == 2}
+    pas_cotes = {l.numero for l in lignes if not l.cotations or l.cotations[2] is None}
+    assert 0 < len(attendus) < len(lignes)
+    liste = page.filtres.listes["cotation"]
+    liste.setCurrentIndex(liste.findData("egalite-femmes-hommes:2"))
+    qtbot.waitUntil(lambda: modele.rowCount() == len(attendus), timeout=10000)
+    assert {modele.ligne(r).numero for r in range(modele.rowCount())} == attendus
+    assert modele.data(modele.index(0, md.COTATIONS)).startswith("2 · ")
+    liste.setCurrentIndex(liste.findData("handicap:aucune"))
+    qtbot.waitUntil(lambda: modele.rowCount() == len(pas_cotes), timeout=10000)
+    assert "CDV-2027-014" in {modele.ligne(r).numero for r in range(modele.rowCount())}
