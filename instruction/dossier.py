@@ -369,3 +369,55 @@ def saisie_depuis(d: DonneesDossier) -> SaisieDossier:
             for l in d.budget
         ],
     )
+
+
+# --- Ce qui a changé d'une version à l'autre (historique, conflits) ------------------------------------
+
+LIBELLES_CHAMPS = {
+    "campagne_id": "Campagne", "porteur_id": "Porteur", "intitule": "Intitulé", "resume": "Résumé",
+    "description": "Description", "objectifs_action": "Objectifs de l'action", "moyens": "Moyens",
+    "evaluation": "Évaluation", "lieux": "Lieux", "objectifs": "Objectifs du projet de territoire",
+    "quartiers": "Quartiers", "tranches_age": "Tranches d'âge", "beneficiaires": "Bénéficiaires prévus",
+    "femmes": "Femmes", "hommes": "Hommes", "beneficiaires_quartiers": "Bénéficiaires par quartier",
+    "date_debut": "Date de début", "date_fin": "Date de fin", "renouvellement": "Renouvellement",
+    "renouvelle_id": "Action renouvelée", "seances": "Séances", "indicateurs": "Indicateurs",
+    "budget": "Budget prévisionnel",
+}
+
+
+def _texte(champ: str, valeur: Any) -> str:
+    if valeur is None or valeur == () or valeur == "":
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, dt.date):
+        return dates.formater(valeur)
+    if champ == "budget":
+        lignes = [budget.Ligne(l.sens, l.compte, l.montant, l.financeur) for l in valeur]
+        return (f"{len(valeur)} ligne(s) ; charges {argent.formater(budget.total(lignes, budget.CHARGE))}, "
+                f"produits {argent.formater(budget.total(lignes, budget.PRODUIT))}")
+    if champ == "seances":
+        return " ; ".join(f"{s.libelle} ({s.periode})" for s in valeur)
+    if champ == "indicateurs":
+        return " ; ".join(i.libelle for i in valeur)
+    if champ == "beneficiaires_quartiers":
+        return ", ".join(f"{q} : {n}" for q, n in valeur)
+    if isinstance(valeur, tuple):
+        return ", ".join(str(v) for v in valeur)
+    return str(valeur)
+
+
+def differences(avant: DonneesDossier | None, apres: DonneesDossier) -> list[tuple[str, str, str]]:
+    """Les champs changés : (libellé, ancienne valeur, nouvelle valeur), en texte lisible."""
+    resultat = []
+    for champ, libelle in LIBELLES_CHAMPS.items():
+        ancien = getattr(avant, champ) if avant is not None else None
+        nouveau = getattr(apres, champ)
+        if ancien != nouveau:
+            texte_ancien, texte_nouveau = _texte(champ, ancien), _texte(champ, nouveau)
+            if not texte_ancien and not texte_nouveau:
+                continue
+            if texte_ancien == texte_nouveau:
+                texte_nouveau += " (modifié)"
+            resultat.append((libelle, texte_ancien, texte_nouveau))
+    return resultat

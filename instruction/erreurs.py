@@ -49,3 +49,18 @@ class DonneesInvalides(ErreurInstruction):
 
 class ReferentielInvalide(ErreurInstruction):
     """Un fichier du référentiel (dossier resources/) est mal formé."""
+
+
+class Conflit(ErreurInstruction):
+    """Quelqu'un a enregistré la même fiche entre-temps : l'enregistrement est refusé, rien n'est écrasé.
+
+    ``changements`` : les lignes d'historique écrites depuis la version lue (qui, quand, quoi).
+    """
+
+    def __init__(self, message: str, changements: list | None = None, version: int | None = None) -> None:
+        super().__init__(message, detail="\n".join(
+            f"{c.le:%d/%m/%Y %H:%M} {c.acteur} : {c.champ or c.action} {c.ancien or ''} → {c.nouveau or ''}"
+            for c in (changements or [])
+        ))
+        self.changements = list(changements or [])
+        self.version = version

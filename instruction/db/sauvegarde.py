@@ -220,9 +220,16 @@ def _remplacer_contenu(source, destination) -> None:
 
     if examiner(destination).revision is None:
         raise SchemaPasAJour("La base cible n'a pas encore de schéma : ouvrez-la une fois avec l'application.")
+    postgresql = destination.dialect.name == "postgresql"
+    if postgresql:
+        # Restaurer remplace toute la base, historique compris (par celui de la sauvegarde) : le temps de
+        # cette transaction, le déclencheur qui protège l'historique est suspendu.
+        destination.execute(text("alter table historique disable trigger historique_sans_modification"))
     for table in reversed(Base.metadata.sorted_tables):
         destination.execute(delete(table))
     copier_tables(source, destination)
+    if postgresql:
+        destination.execute(text("alter table historique enable trigger historique_sans_modification"))
     if destination.dialect.name == "postgresql":
         for table in Base.metadata.sorted_tables:
             colonnes = [c for c in table.primary_key.columns if c.autoincrement is True or (

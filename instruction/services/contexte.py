@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from instruction.db import connexion as cx
 from instruction.db.schema import Preparation, preparer
+from instruction.droits import Utilisateur, poste
 from instruction.erreurs import ErreurInstruction
 
 journal = logging.getLogger(__name__)
@@ -32,10 +33,19 @@ class UniteDeTravail:
     Sans ``valider()``, tout est annulé en sortie (y compris sur exception).
     """
 
-    def __init__(self, fabrique: Callable[[], Session], acteur: str) -> None:
+    def __init__(self, fabrique: Callable[[], Session], utilisateur: Utilisateur) -> None:
         self._fabrique = fabrique
-        self.acteur = acteur  # qui agit : inscrit dans l'historique de ce qui est fait
+        self.utilisateur = utilisateur  # qui agit : ses droits sont vérifiés, son nom inscrit à l'historique
         self.session: Session
+
+    @property
+    def acteur(self) -> str:
+        return self.utilisateur.identifiant
+
+    @acteur.setter
+    def acteur(self, identifiant: str) -> None:
+        """Agir sous un autre nom, avec les mêmes droits (la démonstration signe « démonstration »)."""
+        self.utilisateur = replace(self.utilisateur, identifiant=identifiant, nom=identifiant)
 
     def __enter__(self) -> UniteDeTravail:
         self.session = self._fabrique()
@@ -57,11 +67,19 @@ class Contexte:
     moteur: Engine
     preparation: Preparation
     referentiel_recopie: bool = False
-    acteur: str = field(default_factory=lambda: utilisateur_du_poste())
+    utilisateur: Utilisateur = field(default_factory=lambda: poste(utilisateur_du_poste()))
     _fabrique: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._fabrique = sessionmaker(self.moteur, expire_on_commit=False)
+
+    @property
+    def acteur(self) -> str:
+        return self.utilisateur.identifiant
+
+    @acteur.setter
+    def acteur(self, identifiant: str) -> None:
+        self.utilisateur = replace(self.utilisateur, identifiant=identifiant, nom=identifiant)
 
     @property
     def lieu(self) -> str:
@@ -73,7 +91,7 @@ class Contexte:
         return self.moteur.dialect.name == "sqlite"
 
     def unite(self) -> UniteDeTravail:
-        return UniteDeTravail(self._fabrique, self.acteur)
+        return UniteDeTravail(self._fabrique, self.utilisateur)
 
     def fermer(self) -> None:
         self.moteur.dispose()

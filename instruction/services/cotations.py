@@ -20,6 +20,8 @@ from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
 from instruction.horloge import maintenant
 from instruction.etats import Etat
+from instruction.services import historique
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 from instruction.services.instruction import EXAMEN_POSSIBLE
 
@@ -148,6 +150,7 @@ def repondre(uow: UniteDeTravail, dossier_id: int, code: str, question: str, rep
     return repondre_plusieurs(uow, dossier_id, code, {question: (reponse, commentaire)})
 
 
+@ecrit("dossier.cotation")
 def repondre_plusieurs(uow: UniteDeTravail, dossier_id: int, code: str,
                        reponses: Mapping[str, tuple[str | None, str | None]], *,
                        le: dt.datetime | None = None) -> GrilleDuDossier:
@@ -170,16 +173,33 @@ def repondre_plusieurs(uow: UniteDeTravail, dossier_id: int, code: str,
         raise DonneesInvalides(f"Question(s) absente(s) de la version {version.numero} de la grille : "
                                f"{', '.join(sorted(inconnues))}.")
     existantes = {r.question: r for r in ligne.reponses}
+    changements = []
     for question, (reponse, commentaire) in propres.items():
-        if question in existantes:
-            existantes[question].reponse, existantes[question].commentaire = reponse, commentaire
+        ancienne = existantes.get(question)
+        avant = (ancienne.reponse, ancienne.commentaire) if ancienne else (None, None)
+        if avant != (reponse, commentaire):
+            changements.append((f"{grille.court} — {question}", _texte_reponse(*avant), _texte_reponse(reponse, commentaire)))
+        if ancienne is not None:
+            ancienne.reponse, ancienne.commentaire = reponse, commentaire
         else:
             ligne.reponses.append(m.CotationReponse(question=question, reponse=reponse, commentaire=commentaire))
     uow.session.flush()
+    cotation_avant = ligne.cotation
     _recalculer(uow, ligne, le)
+    if ligne.cotation != cotation_avant:
+        changements.append((f"{grille.court} — cotation", cotation_avant, ligne.cotation))
+    if changements:
+        historique.noter(uow, "grille transversale", "réponses", dossier_id=dossier_id, changements=changements)
     return _vue(grille, ligne)
 
 
+def _texte_reponse(reponse: str | None, commentaire: str | None) -> str | None:
+    if reponse is None and not commentaire:
+        return None
+    return grilles.REPONSES.get(reponse or "", "—") + (f" ({commentaire})" if commentaire else "")
+
+
+@ecrit("dossier.cotation")
 def retenir(uow: UniteDeTravail, dossier_id: int, code: str, cotation: int | None,
             motif: str | None = None) -> GrilleDuDossier:
     """Retient une cotation autre que celle calculée (motif obligatoire) ; ``None`` revient au calcul."""
@@ -199,10 +219,15 @@ def retenir(uow: UniteDeTravail, dossier_id: int, code: str, cotation: int | Non
             raise DonneesInvalides(f"La cotation calculée est {ligne.cotation_calculee} : pour retenir "
                                    f"{cotation}, indiquez le motif.")
         ligne.cotation_retenue, ligne.motif = cotation, motif
+    avant = ligne.cotation
     _recalculer(uow, ligne)
+    historique.noter(uow, "grille transversale", "cotation retenue", dossier_id=dossier_id,
+                     changements=[(f"{grille.court} — cotation", avant, f"{ligne.cotation}"
+                                   + (f" (motif : {motif})" if ligne.motif else " (la cotation calculée)"))])
     return _vue(grille, ligne)
 
 
+@ecrit("dossier.cotation")
 def recoter(uow: UniteDeTravail, dossier_id: int, code: str) -> GrilleDuDossier:
     """Passe le dossier sur la version courante de la grille : les réponses aux questions qui existent
     encore sont gardées, les autres retirées ; une cotation retenue à la main est à revoir (effacée)."""
@@ -218,7 +243,11 @@ def recoter(uow: UniteDeTravail, dossier_id: int, code: str) -> GrilleDuDossier:
     ligne.reponses = [r for r in ligne.reponses if r.question in codes]
     ligne.version = courante.numero
     ligne.definition = json.dumps(courante.en_dict(), ensure_ascii=False)
+    ancienne_version, avant = ligne.version, ligne.cotation
     ligne.cotation_retenue, ligne.motif = None, None
     uow.session.flush()
     _recalculer(uow, ligne)
+    historique.noter(uow, "grille transversale", "recotation", dossier_id=dossier_id, changements=[
+        (f"{grille.court} — version", ancienne_version, courante.numero),
+        (f"{grille.court} — cotation", avant, ligne.cotation)])
     return _vue(grille, ligne)

@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-from instruction import budget
+from instruction import budget, dates
 from instruction import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.erreurs import Conflit, DonneesInvalides
 from instruction.etats import Etat
 from instruction.horloge import aujourd_hui, maintenant
+from instruction.services import historique
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 
 
@@ -54,6 +57,7 @@ class FicheDossier:
     type_porteur: str | None
     donnees: d.DonneesDossier
     modifie_le: dt.datetime | None = None
+    version: int | None = None  # pour refuser d'écraser ce qu'un autre poste aurait enregistré entre-temps
     pieces: list[InfoPiece] = field(default_factory=list)
     manques: list[str] = field(default_factory=list)
 
@@ -76,6 +80,7 @@ def campagnes(uow: UniteDeTravail) -> list[Campagne]:
     ]
 
 
+@ecrit("campagne.creer")
 def creer_campagne(
     uow: UniteDeTravail, dispositif: str, annee: int, libelle: str | None = None,
     ouverture: dt.date | None = None, cloture: dt.date | None = None,
@@ -98,6 +103,7 @@ def creer_campagne(
     )
     uow.session.add(campagne)
     uow.session.flush()
+    historique.noter(uow, "campagne", "création", changements=[("Campagne", None, campagne.libelle)])
     return Campagne(campagne.id, campagne.libelle, dispositif, annee)
 
 
@@ -194,6 +200,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheDossier:
         type_porteur=dossier.porteur.type,
         donnees=donnees,
         modifie_le=dossier.modifie_le,
+        version=dossier.version,
         pieces=_pieces(uow, dossier_id),
     )
     fiche.manques = _manques(uow, dossier, donnees, fiche.pieces)
@@ -226,8 +233,14 @@ def _manques(uow: UniteDeTravail, dossier: m.Dossier, donnees: d.DonneesDossier,
 # --- Écriture ----------------------------------------------------------------------------------
 
 
-def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesDossier) -> int:
-    """Crée (``dossier_id`` vide) ou met à jour le dossier ; rend son id."""
+@ecrit("dossier.modifier")
+def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesDossier,
+                version: int | None = None) -> int:
+    """Crée (``dossier_id`` vide) ou met à jour le dossier ; rend son id.
+
+    ``version`` : celle du dossier quand le formulaire l'a lu. Si quelqu'un l'a enregistré depuis,
+    ``Conflit`` dit qui a changé quoi, et rien n'est écrit (ni écrasé).
+    """
     session = uow.session
     campagne = session.get(m.Campagne, donnees.campagne_id)
     if campagne is None:
@@ -244,15 +257,53 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
         session.add(dossier)
         dossier.transitions.append(m.Transition(de=None, vers=Etat.DEPOSE, acteur=uow.acteur, le=maintenant_,
                                                 motif="Dossier enregistré"))
+        avant = None
     else:
         dossier = session.get(m.Dossier, dossier_id)
         if dossier is None:
             raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
+        if version is not None and dossier.version != version and _saisies_depuis(uow, dossier_id, version):
+            raise _conflit(uow, dossier, version)
+        avant = lire(uow, dossier_id).donnees
     if donnees.renouvelle_id is not None and donnees.renouvelle_id == dossier.id:
         raise DonneesInvalides("Un dossier ne peut pas être le renouvellement de lui-même.")
+    changements = d.differences(avant, donnees)
+    if avant is not None and not changements:
+        return dossier.id  # rien n'a changé : pas de nouvelle version
     _ecrire(dossier, donnees, campagne, porteur)
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:  # un autre poste a enregistré entre notre lecture et notre écriture
+        raise _conflit_apres_coup(uow, dossier_id, version) from None
+    historique.noter(uow, "dossier", "création" if avant is None else "modification", dossier_id=dossier.id,
+                     version=dossier.version, changements=changements)
     return dossier.id
+
+
+def _saisies_depuis(uow: UniteDeTravail, dossier_id: int, version: int) -> list[historique.Entree]:
+    """Les champs du formulaire changés depuis ``version``. Un passage du circuit, une cotation ou un avis
+    font aussi une nouvelle version du dossier, mais ne touchent à aucun champ du formulaire : ils
+    n'empêchent pas d'enregistrer."""
+    return [e for e in historique.du_dossier(uow, dossier_id, apres_version=version)
+            if e.objet == "dossier" and e.action in ("création", "modification")]
+
+
+def _conflit(uow: UniteDeTravail, dossier: m.Dossier, version: int) -> Conflit:
+    changements = _saisies_depuis(uow, dossier.id, version)
+    auteurs = sorted({c.acteur for c in changements}) or ["un autre poste"]
+    quand = f" le {dates.formater_horodatage(changements[0].le)}" if changements else ""
+    return Conflit(
+        f"Le dossier {dossier.numero} a été modifié par {', '.join(auteurs)}{quand} pendant que vous le "
+        "modifiiez. Votre enregistrement est refusé pour ne pas écraser ses changements ; vos saisies sont "
+        "restées dans le formulaire.",
+        changements, dossier.version,
+    )
+
+
+def _conflit_apres_coup(uow: UniteDeTravail, dossier_id: int | None, version: int | None) -> Conflit:
+    uow.session.rollback()
+    dossier = uow.session.get(m.Dossier, dossier_id)
+    return _conflit(uow, dossier, version if version is not None else dossier.version - 1)
 
 
 def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne, porteur: m.Porteur) -> None:

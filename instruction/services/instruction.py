@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from instruction import eligibilite as el
-from instruction import recevabilite, workflow
+from instruction import argent, recevabilite, workflow
 from instruction import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.erreurs import Conflit, DonneesInvalides
 from instruction.etats import Etat
 from instruction.horloge import aujourd_hui, maintenant
 from instruction.services import dossier as service_dossier
+from instruction.services import historique as modifs
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 
 PREFIXE_REGLAGE = "critere."
@@ -184,6 +187,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
 # --- Passages d'état ----------------------------------------------------------------------------------
 
 
+@ecrit("dossier.circuit")
 def changer_etat(
     uow: UniteDeTravail,
     dossier_id: int,
@@ -219,7 +223,13 @@ def changer_etat(
                            motif=motif)
     uow.session.add(passage)
     dossier.etat, dossier.etat_depuis = str(cible), le
-    uow.session.flush()
+    try:
+        uow.session.flush()
+    except StaleDataError:
+        raise Conflit("Le dossier vient d'être modifié par un autre poste : rechargez-le avant de changer son "
+                      "état.") from None
+    changements = [("État", Etat(passage.de).libelle, cible.libelle)] + ([("Motif", None, motif)] if motif else [])
+    modifs.noter(uow, "dossier", "passage", dossier_id=dossier_id, version=dossier.version, changements=changements)
     return PassageFait(passage.de, passage.vers, uow.acteur, le, motif)
 
 
@@ -279,8 +289,6 @@ def financements(uow: UniteDeTravail, dossier_id: int) -> list[Financement]:
 
 
 def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal]) -> None:
-    from instruction import argent
-
     connus = set(uow.session.scalars(select(m.Financeur.code)))
     erreurs = []
     propres: dict[str, Decimal] = {}
@@ -295,14 +303,21 @@ def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[
             propres[code] = montant.quantize(Decimal("0.01"))
     if erreurs:
         raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(erreurs))
+    anciens = {}
     for ligne in uow.session.scalars(select(m.MontantAccorde).where(m.MontantAccorde.dossier_id == dossier.id)):
+        anciens[ligne.financeur_code] = ligne.montant
         uow.session.delete(ligne)
     uow.session.flush()
+    modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, changements=[
+        (code, argent.formater(anciens.get(code), vide="") or None, argent.formater(propres.get(code), vide="") or None)
+        for code in sorted(set(anciens) | set(propres)) if anciens.get(code) != propres.get(code)
+    ])
     for code, montant in propres.items():
         uow.session.add(m.MontantAccorde(dossier_id=dossier.id, financeur_code=code, montant=montant))
     uow.session.flush()
 
 
+@ecrit("dossier.montants_accordes")
 def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal]) -> None:
     """Corrige les montants accordés d'un dossier retenu (avant son solde)."""
     dossier = _dossier(uow, dossier_id)
@@ -326,6 +341,7 @@ def _ajouter_demande(uow: UniteDeTravail, dossier_id: int, objet: str, echeance:
     return demande
 
 
+@ecrit("dossier.complements")
 def demander_complements(uow: UniteDeTravail, dossier_id: int, objet: str,
                          echeance: dt.date | None = None) -> int:
     """Enregistre une demande de compléments ; le dossier passe « incomplet » s'il ne l'est pas déjà."""
@@ -334,13 +350,17 @@ def demander_complements(uow: UniteDeTravail, dossier_id: int, objet: str,
     if not objet:
         raise DonneesInvalides("Indiquez les compléments demandés au porteur.")
     if dossier.etat == Etat.INCOMPLET:
-        return _ajouter_demande(uow, dossier_id, objet, echeance, aujourd_hui()).id
+        demande = _ajouter_demande(uow, dossier_id, objet, echeance, aujourd_hui())
+        modifs.noter(uow, "compléments", "demande", dossier_id=dossier_id, changements=[("Compléments demandés",
+                                                                                       None, objet)])
+        return demande.id
     changer_etat(uow, dossier_id, Etat.INCOMPLET, objet, echeance=echeance)
     return uow.session.scalars(
         select(func.max(m.DemandeComplements.id)).where(m.DemandeComplements.dossier_id == dossier_id)
     ).one()
 
 
+@ecrit("dossier.complements")
 def marquer_recus(uow: UniteDeTravail, demande_id: int, recue_le: dt.date, commentaire: str | None = None) -> None:
     demande = uow.session.get(m.DemandeComplements, demande_id)
     if demande is None:
@@ -353,6 +373,8 @@ def marquer_recus(uow: UniteDeTravail, demande_id: int, recue_le: dt.date, comme
     demande.recue_le = recue_le
     demande.commentaire = (commentaire or "").strip() or None
     uow.session.flush()
+    modifs.noter(uow, "compléments", "réception", dossier_id=demande.dossier_id,
+                 changements=[(demande.objet, None, f"reçus le {recue_le:%d/%m/%Y}")])
 
 
 # --- Éligibilité --------------------------------------------------------------------------------------
@@ -467,6 +489,7 @@ def evaluer(uow: UniteDeTravail, dossier_id: int) -> Evaluation:
     )
 
 
+@ecrit("dossier.examen")
 def enregistrer_examen(
     uow: UniteDeTravail,
     dossier_id: int,
@@ -504,6 +527,11 @@ def enregistrer_examen(
         )
     uow.session.add(examen)
     uow.session.flush()
+    modifs.noter(uow, "examen d'éligibilité", "enregistrement", dossier_id=dossier_id, changements=[
+        ("Verdict", evaluation.examen and el.VERDICTS.get(evaluation.examen.verdict), el.VERDICTS[verdict]),
+        *[(c.libelle, el.STATUTS[c.statut_auto], f"{el.STATUTS[c.statut]} — {c.commentaire}")
+          for c in examen.criteres if c.statut != c.statut_auto],
+    ])
     return dernier_examen(uow, dossier_id)
 
 
@@ -539,6 +567,7 @@ def liste_reglages(uow: UniteDeTravail) -> list[Reglage]:
     return resultat
 
 
+@ecrit("reglages.modifier")
 def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
     """Change des seuils (``critere.<code>.<nom>`` → valeur) ; une valeur égale au défaut l'efface."""
     connus = {r.cle: r for r in liste_reglages(uow)}
@@ -564,6 +593,8 @@ def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
             propres[cle] = valeur
     if erreurs:
         raise DonneesInvalides("Réglages refusés :\n- " + "\n- ".join(erreurs))
+    changements = [(connus[c].libelle, format(connus[c].valeur, "f"), format(v, "f")) for c, v in propres.items()
+                   if v != connus[c].valeur]
     for cle, valeur in propres.items():
         ligne = uow.session.get(m.Parametre, cle)
         if valeur == connus[cle].defaut:
@@ -574,6 +605,8 @@ def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
         else:
             ligne.valeur = format(valeur.normalize(), "f")
     uow.session.flush()
+    if changements:
+        modifs.noter(uow, "réglage", "modification", changements=changements)
 
 
 # --- Fiche d'instruction ------------------------------------------------------------------------------

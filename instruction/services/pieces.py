@@ -11,6 +11,8 @@ from instruction import pieces as domaine
 from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
 from instruction.horloge import maintenant
+from instruction.services import historique
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 from instruction.services.dossier import InfoPiece
 
@@ -34,6 +36,7 @@ def lire_fichier(chemin: Path) -> bytes:
         ) from None
 
 
+@ecrit("dossier.pieces")
 def ajouter(
     uow: UniteDeTravail, dossier_id: int, type_piece: str, nom_fichier: str, contenu: bytes,
     date_piece: dt.date | None = None,
@@ -52,6 +55,8 @@ def ajouter(
     )
     uow.session.add(piece)
     uow.session.flush()
+    historique.noter(uow, "pièce", "ajout", dossier_id=dossier_id,
+                     changements=[(domaine.par_code()[type_piece].libelle, None, piece.nom_fichier)])
     return InfoPiece(piece.id, piece.type, piece.nom_fichier, piece.date_piece, piece.taille, piece.empreinte,
                      piece.ajoutee_le)
 
@@ -71,9 +76,13 @@ def contenu(uow: UniteDeTravail, piece_id: int) -> tuple[str, bytes]:
     return ligne.nom_fichier, ligne.contenu
 
 
+@ecrit("dossier.pieces")
 def retirer(uow: UniteDeTravail, piece_id: int) -> None:
     piece = uow.session.get(m.Piece, piece_id)
     if piece is None:
         raise DonneesInvalides("Cette pièce n'existe plus.")
+    type_piece = domaine.par_code().get(piece.type)
+    historique.noter(uow, "pièce", "retrait", dossier_id=piece.dossier_id,
+                     changements=[(type_piece.libelle if type_piece else piece.type, piece.nom_fichier, None)])
     uow.session.delete(piece)
     uow.session.flush()

@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from instruction import porteurs as domaine
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.erreurs import Conflit, DonneesInvalides
 from instruction.horloge import maintenant
+from instruction.services import historique
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 from instruction.validation import Verificateur
 
@@ -67,6 +70,7 @@ class FichePorteur:
     comptes: list[Version] = field(default_factory=list)
     contacts: list[dict[str, str | None]] = field(default_factory=list)
     dossiers: list[DossierDuPorteur] = field(default_factory=list)
+    version: int | None = None
 
     @property
     def nom(self) -> str:
@@ -110,7 +114,7 @@ def lire(uow: UniteDeTravail, porteur_id: int) -> FichePorteur:
     porteur = uow.session.get(m.Porteur, porteur_id)
     if porteur is None:
         raise DonneesInvalides("Ce porteur n'existe plus (il a peut-être été supprimé par un autre poste).")
-    fiche = FichePorteur(porteur.id, {c: getattr(porteur, c) for c in CHAMPS_IDENTITE})
+    fiche = FichePorteur(porteur.id, {c: getattr(porteur, c) for c in CHAMPS_IDENTITE}, version=porteur.version)
     for genre, (_modele, champs) in GENRES.items():
         setattr(
             fiche,
@@ -208,6 +212,7 @@ def _valider_contacts(v: Verificateur, contacts: list[dict[str, str]]) -> list[d
 # --- Écriture -----------------------------------------------------------------------------------
 
 
+@ecrit("porteur.modifier")
 def creer(
     uow: UniteDeTravail,
     identite: dict[str, str],
@@ -232,13 +237,26 @@ def creer(
     porteur.contacts = [m.Contact(**c, ordre=i) for i, c in enumerate(liste)]
     uow.session.add(porteur)
     uow.session.flush()
+    historique.noter(uow, "porteur", "création", porteur_id=porteur.id, version=porteur.version,
+                     changements=[(c, None, valeurs[c]) for c in CHAMPS_IDENTITE if valeurs.get(c)])
     return porteur.id
 
 
-def modifier(uow: UniteDeTravail, porteur_id: int, identite: dict[str, str], contacts: list[dict[str, str]]) -> None:
+@ecrit("porteur.modifier")
+def modifier(uow: UniteDeTravail, porteur_id: int, identite: dict[str, str], contacts: list[dict[str, str]],
+             version: int | None = None) -> None:
     """Met à jour l'identité et les contacts. Le nom et le sigle se corrigent ici ; un vrai
-    changement de nom passe par ``changer`` (il garde l'ancien)."""
+    changement de nom passe par ``changer`` (il garde l'ancien). ``version`` : celle lue par le
+    formulaire ; si quelqu'un a enregistré le porteur depuis, ``Conflit`` et rien n'est écrasé."""
     porteur = _porteur(uow, porteur_id)
+    if version is not None and porteur.version != version:
+        changements = historique.du_porteur(uow, porteur_id, apres_version=version)
+        auteurs = ", ".join(sorted({c.acteur for c in changements})) or "un autre poste"
+        raise Conflit(f"Le porteur « {porteur.nom} » a été modifié par {auteurs} pendant que vous le modifiiez : "
+                      "votre enregistrement est refusé pour ne pas écraser ses changements ; vos saisies sont "
+                      "restées dans la fiche.", changements, porteur.version)
+    avant = {c: getattr(porteur, c) for c in CHAMPS_IDENTITE}
+    contacts_avant = [(c.nom, c.fonction, c.telephone, c.courriel) for c in porteur.contacts]
     v = Verificateur()
     valeurs = _valider_identite(v, identite)
     liste = _valider_contacts(v, contacts)
@@ -252,10 +270,22 @@ def modifier(uow: UniteDeTravail, porteur_id: int, identite: dict[str, str], con
     else:
         actuel.nom, actuel.sigle = valeurs["nom"], valeurs["sigle"]
     porteur.contacts = [m.Contact(**c, ordre=i) for i, c in enumerate(liste)]
+    changements = [(c, avant[c], valeurs[c]) for c in CHAMPS_IDENTITE if (avant[c] or None) != (valeurs[c] or None)]
+    contacts_apres = [(c["nom"], c["fonction"], c["telephone"], c["courriel"]) for c in liste]
+    if contacts_apres != contacts_avant:
+        changements.append(("contacts", "; ".join(n for n, *_ in contacts_avant), "; ".join(n for n, *_ in contacts_apres)))
+    if not changements:
+        return
     porteur.modifie_le = maintenant()
-    uow.session.flush()
+    try:
+        uow.session.flush()
+    except StaleDataError:
+        raise Conflit("Le porteur a été modifié par un autre poste à l'instant : rechargez-le.") from None
+    historique.noter(uow, "porteur", "modification", porteur_id=porteur_id, version=porteur.version,
+                     changements=changements)
 
 
+@ecrit("porteur.modifier")
 def changer(uow: UniteDeTravail, porteur_id: int, genre: str, saisie: dict[str, str], depuis: str) -> None:
     """Ouvre une nouvelle version à partir du ``depuis`` (jj/mm/aaaa) et ferme la précédente la veille."""
     porteur = _porteur(uow, porteur_id)
@@ -278,8 +308,12 @@ def changer(uow: UniteDeTravail, porteur_id: int, genre: str, saisie: dict[str, 
         porteur.nom, porteur.sigle = valeurs["nom"], valeurs["sigle"]
     porteur.modifie_le = maintenant()
     uow.session.flush()
+    historique.noter(uow, "porteur", f"changement daté ({genre})", porteur_id=porteur_id, version=porteur.version,
+                     changements=[(f"{genre} depuis le {date:%d/%m/%Y}", None,
+                                   " ".join(str(x) for x in valeurs.values() if x))])
 
 
+@ecrit("porteur.modifier")
 def corriger(uow: UniteDeTravail, porteur_id: int, genre: str, version_id: int, saisie: dict[str, str],
              depuis: str = "", jusqu_a: str = "") -> None:
     """Corrige une version existante (faute de frappe, dates) sans créer de nouvelle version."""
@@ -296,10 +330,13 @@ def corriger(uow: UniteDeTravail, porteur_id: int, genre: str, version_id: int, 
     for cle, valeur in valeurs.items():
         setattr(version, cle, valeur)
     version.depuis, version.jusqu_a = debut, fin
+    avant = " ".join(str(getattr(version, c)) for c in valeurs if getattr(version, c))
     if genre == "noms" and fin is None:
         porteur.nom, porteur.sigle = valeurs["nom"], valeurs["sigle"]
     porteur.modifie_le = maintenant()
     uow.session.flush()
+    historique.noter(uow, "porteur", f"correction ({genre})", porteur_id=porteur_id, version=porteur.version,
+                     changements=[(genre, avant, " ".join(str(x) for x in valeurs.values() if x))])
 
 
 def _porteur(uow: UniteDeTravail, porteur_id: int) -> m.Porteur:

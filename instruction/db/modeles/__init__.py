@@ -20,6 +20,7 @@ from instruction.db.modeles.instruction import (
     MontantAccorde,
     Transition,
 )
+from instruction.db.modeles.partage import Avis, AvisMontant, Compte, CompteTheme, DemandeAvis, Historique
 from instruction.db.modeles.parametres import Brouillon, FiltreEnregistre, Parametre
 from instruction.db.modeles.porteurs import CompteBancaire, Contact, Porteur, PorteurNom, Representant
 from instruction.db.modeles.referentiel import (
@@ -44,6 +45,12 @@ from instruction.db.modeles.referentiel import (
 )
 
 __all__ = [
+    "Avis",
+    "AvisMontant",
+    "Compte",
+    "CompteTheme",
+    "DemandeAvis",
+    "Historique",
     "Cotation",
     "CotationReponse",
     "MontantAccorde",

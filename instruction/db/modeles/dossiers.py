@@ -90,6 +90,11 @@ class Dossier(Base):
     financeurs: Mapped[str] = mapped_column(String(300), default="")  # codes sollicités au compte 74
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    # Verrou optimiste : chaque mise à jour de la ligne l'augmente ; deux enregistrements partis de la même
+    # version ne passent pas tous les deux (le second est refusé, pas écrasé).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     campagne: Mapped[Campagne] = relationship(back_populates="dossiers")
     porteur: Mapped[Porteur] = relationship(back_populates="dossiers")

@@ -38,6 +38,9 @@ class Porteur(Base):
     objet: Mapped[str | None] = mapped_column(Text)
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # verrou optimiste
+
+    __mapper_args__ = {"version_id_col": version}
 
     dossiers: Mapped[list["Dossier"]] = relationship(back_populates="porteur")  # noqa: F821, UP037
     noms: Mapped[list[PorteurNom]] = relationship(
