@@ -421,3 +421,22 @@ def differences(avant: DonneesDossier | None, apres: DonneesDossier) -> list[tup
                 texte_nouveau += " (modifié)"
             resultat.append((libelle, texte_ancien, texte_nouveau))
     return resultat
+
+
+def reappliquer(origine: SaisieDossier, mienne: SaisieDossier,
+                fraiche: SaisieDossier) -> tuple[SaisieDossier, list[str], list[str]]:
+    """Après un conflit : la saisie ``fraiche`` (enregistrée par un autre) où l'on remet chaque champ que
+    l'utilisateur a changé depuis ``origine`` (sa lecture). Rend la fusion, les libellés des champs
+    réappliqués, et ceux que l'autre avait aussi changés (la valeur de l'utilisateur l'emporte)."""
+    fusion = SaisieDossier.depuis_json(fraiche.en_json())
+    miens, communs = [], []
+    for champ in SaisieDossier.__dataclass_fields__:
+        avant, moi, autre = getattr(origine, champ), getattr(mienne, champ), getattr(fraiche, champ)
+        if moi == avant:
+            continue
+        setattr(fusion, champ, moi)
+        libelle = LIBELLES_CHAMPS.get(champ, champ)
+        miens.append(libelle)
+        if autre != avant and autre != moi:
+            communs.append(libelle)
+    return fusion, miens, communs

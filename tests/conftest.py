@@ -240,7 +240,7 @@ def onglet_instruction(qtbot, dossier_en_base):
     url, identifiant = dossier_en_base
     f = ouvrir_fenetre(qtbot, url)
     f.travail.ouvrir_dossier(identifiant)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     onglet = f.onglets.currentWidget()
     qtbot.keyClick(onglet, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
     assert onglet.onglets.currentWidget() is onglet.instruction

@@ -52,7 +52,7 @@ def test_creer_un_porteur_un_siret_faux_est_signale_puis_corrige(fenetre, qtbot,
     qtbot.mouseClick(dialogue.boutons.buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=10000)
     qtbot.waitUntil(lambda: f.page_porteurs.modele.rowCount() == nombre + 1, timeout=10000)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     onglet = f.onglets.currentWidget()
     assert onglet.fiche.identite["siret"] == "73282932000074"
     assert onglet.fiche.actuel("representants").valeurs["nom"] == "Nadia Benali"
@@ -64,7 +64,7 @@ def test_changement_de_representant_date_garde_l_ancien(fenetre, qtbot, url_demo
     rang = next(r for r in range(modele.rowCount()) if modele.index(r, 0).data() == "Terre d'Opale Habitat")
     f.page_porteurs.table.setCurrentIndex(modele.index(rang, 0))
     qtbot.keyClick(f.page_porteurs.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     onglet = f.onglets.currentWidget()
     assert onglet.histoires["noms"].rowCount() == 2, "OPH de Calais puis Terre d'Opale Habitat"
     assert onglet.histoires["noms"].item(0, 0).text().startswith("Office Public de l'Habitat")
@@ -90,7 +90,7 @@ def test_joindre_ouvrir_et_retirer_une_piece(fenetre, qtbot, url_demo, tmp_path,
     qtbot.waitUntil(lambda: modele.rowCount() == 142, timeout=10000)
     identifiant = next(modele.ligne(i).id for i in range(modele.rowCount()) if modele.ligne(i).numero == "CDV-2023-001")
     f.travail.ouvrir_dossier(identifiant)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     onglet = f.onglets.currentWidget()
     avant = len(onglet.fiche.pieces)
     fichier = tmp_path / "compte-rendu-copil.pdf"

@@ -68,7 +68,7 @@ def fenetre(qtbot):
 
 def _nouveau_dossier(qtbot, f):
     qtbot.keyClick(f, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     return f.onglets.currentWidget()
 
 
@@ -347,14 +347,14 @@ def test_fermer_un_onglet_modifie_demande_et_garde_le_brouillon(fenetre, qtbot, 
     demandes = []
     monkeypatch.setattr(type(onglet), "choisir_fermeture", lambda self: demandes.append(1) or "annuler")
     qtbot.keyClick(f, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    assert demandes and f.onglets.count() == 4, "Annuler garde l'onglet ouvert"
+    assert demandes and f.onglets.count() == 5, "Annuler garde l'onglet ouvert"
     monkeypatch.setattr(type(onglet), "choisir_fermeture", lambda self: "brouillon")
     qtbot.keyClick(f, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    assert f.onglets.count() == 3
+    assert f.onglets.count() == 4
     qtbot.waitUntil(lambda: not f.page_dossiers.bouton_brouillons.isHidden(), timeout=10000)
     assert f.page_dossiers.bouton_brouillons.text() == "Brouillons (1)"
     f.travail.ouvrir_dossier(None, onglet.cle)
-    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     repris = f.onglets.currentWidget()
     assert repris.action.intitule.text() == "Action en cours de saisie" and repris.modifie
 

@@ -72,7 +72,7 @@ def themes_du_dossier(uow: UniteDeTravail, dossier_id: int) -> set[str]:
     thematiques = set(uow.session.scalars(
         select(m.ObjectifStrategique.thematique_code)
         .join(m.ObjectifOperationnel, m.ObjectifOperationnel.objectif_strategique_code == m.ObjectifStrategique.code)
-        .join(m.DossierObjectif, m.DossierObjectif.objectif_code == m.ObjectifOperationnel.code)
+        .join(m.DossierObjectif, m.DossierObjectif.objectif_operationnel_code == m.ObjectifOperationnel.code)
         .where(m.DossierObjectif.dossier_id == dossier_id)
     ))
     table = regles()["themes_par_thematique"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -123,6 +124,17 @@ def utilisateur(compte: m.Compte) -> droits.Utilisateur:
                               frozenset(t.theme_code for t in compte.themes), compte.financeur_code)
 
 
+def _chercher(uow: UniteDeTravail, identifiant: str) -> int | None:
+    """Le compte de cet identifiant, sans tenir compte de la casse, accents compris. La comparaison se fait
+    ici et non en SQL : le ``lower()`` de SQLite ne connaît que les lettres ASCII (« É » y reste « É »).
+    La table des comptes est courte."""
+    cle = identifiant.strip().casefold()
+    if not cle:
+        return None
+    return next((compte_id for compte_id, existant in uow.session.execute(select(m.Compte.id, m.Compte.identifiant))
+                 if existant.casefold() == cle), None)
+
+
 def _compte(uow: UniteDeTravail, compte_id: int) -> m.Compte:
     compte = uow.session.get(m.Compte, compte_id)
     if compte is None:
@@ -140,20 +152,23 @@ def connecter(uow: UniteDeTravail, identifiant: str, mot_de_passe: str) -> droit
     """
     refus = ConnexionRefusee("Identifiant ou mot de passe incorrect.")
     session = uow.session
-    compte = session.scalar(select(m.Compte).where(func.lower(m.Compte.identifiant) == identifiant.strip().lower()))
+    compte_id = _chercher(uow, identifiant)
+    compte = session.get(m.Compte, compte_id) if compte_id is not None else None
     if compte is None:
         _verifier(_leurre(), mot_de_passe)  # même durée que pour un compte existant
         raise refus
     instant = maintenant()
     if compte.bloque_jusqu_a is not None and compte.bloque_jusqu_a > instant:
-        reste = int((compte.bloque_jusqu_a - instant).total_seconds()) + 1
+        reste = max(1, math.ceil((compte.bloque_jusqu_a - instant).total_seconds()))
         raise ConnexionRefusee(
             f"Trop d'essais manqués pour ce compte : réessayez dans {_duree(reste)}. "
             "Un administrateur peut aussi réinitialiser le mot de passe.")
     if not _verifier(compte.empreinte, mot_de_passe):
         compte.echecs += 1
         if compte.echecs >= ECHECS_AVANT_ATTENTE:
-            attente = min(ATTENTE_PREMIERE * 2 ** (compte.echecs - ECHECS_AVANT_ATTENTE), ATTENTE_MAXIMALE)
+            # Exposant borné : après des centaines d'échecs, 5 s × 2ⁿ dépasserait ce que timedelta sait compter.
+            doublements = min(compte.echecs - ECHECS_AVANT_ATTENTE, 16)
+            attente = min(ATTENTE_PREMIERE * 2 ** doublements, ATTENTE_MAXIMALE)
             compte.bloque_jusqu_a = instant + attente
         historique.noter(uow, "compte", "connexion refusée", changements=[("Compte", None, compte.identifiant)])
         uow.valider()
@@ -226,7 +241,7 @@ def _valider(uow: UniteDeTravail, saisie: SaisieCompte, compte_id: int | None) -
     elif len(identifiant) > 80 or any(c.isspace() for c in identifiant):
         erreurs.append("L'identifiant : 80 caractères au plus, sans espace.")
     else:
-        existant = uow.session.scalar(select(m.Compte.id).where(func.lower(m.Compte.identifiant) == identifiant.lower()))
+        existant = _chercher(uow, identifiant)
         if existant is not None and existant != compte_id:
             erreurs.append(f"L'identifiant « {identifiant} » est déjà pris.")
     if not saisie.nom.strip():

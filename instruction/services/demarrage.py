@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from instruction.services.lignes import PREMIERE_PAGE, LigneDossier, textes_de_recherche
 
 if TYPE_CHECKING:
+    from instruction import droits
     from instruction import referentiel as r
     from instruction.services.contexte import Contexte
 
@@ -27,6 +28,8 @@ class Ouverture:
     recherche: list[str]
     axes: dict[int, tuple[str, ...]]
     demo_a_proposer: bool
+    connexion_requise: bool = False  # des comptes existent : se connecter avant de voir les dossiers
+    utilisateur: droits.Utilisateur | None = None  # connexion sans mot de passe (fichier personnel)
 
 
 def ouvrir_et_lister(
@@ -42,9 +45,12 @@ def ouvrir_et_lister(
     from instruction import argent
     from instruction.services import lecture_rapide
 
+    verrou = lecture_rapide.connexion_requise(url) is not False
+
     def montrer(lignes: list[LigneDossier]) -> None:
         argent.formater_centimes(0)  # charge les données de Babel ici plutôt que dans l'interface
-        partiel(lignes)
+        if not verrou:  # sur une base à comptes, rien ne se montre avant la connexion
+            partiel(lignes)
 
     lignes = axes = None
     page = lecture_rapide.lire(url, PREMIERE_PAGE)
@@ -59,12 +65,15 @@ def ouvrir_et_lister(
 
     from instruction.db import referentiel as ref_db
     from instruction.db.modeles import Parametre
-    from instruction.services import dossiers
+    from instruction.services import comptes, dossiers
     from instruction.services.contexte import ouvrir
 
     contexte = ouvrir(url, progression=progression)
     try:
         with contexte.unite() as uow:
+            requise = comptes.connexion_requise(uow)
+            automatique = comptes.connexion_automatique(uow) if requise else None
+            verrou = requise and automatique is None
             if lignes is None:
                 progression("Lecture des dossiers…")
                 page = dossiers.lister(uow, limite=PREMIERE_PAGE)
@@ -79,7 +88,10 @@ def ouvrir_et_lister(
                 recherche = textes_de_recherche(lignes, dossiers.textes(uow))
             referentiel = ref_db.lire(uow.session)
             demo_a_proposer = not lignes and uow.session.get(Parametre, CLE_DEMO_PROPOSEE) is None
-        return Ouverture(contexte, referentiel, lignes, recherche, axes, demo_a_proposer)
+        ouverture = Ouverture(contexte, referentiel, lignes, recherche, axes, demo_a_proposer, verrou, automatique)
+        if automatique is not None:
+            contexte.utilisateur = automatique
+        return ouverture
     except BaseException:
         contexte.fermer()
         raise

@@ -46,6 +46,21 @@ def lire_textes(url: str | None) -> dict[int, str] | None:
     return _lire(url, lignes.lire_textes)
 
 
+def connexion_requise(url: str | None) -> bool | None:
+    """Vrai si la base a des comptes actifs (et ne s'ouvre pas sans mot de passe sous l'un d'eux) :
+    rien ne se montre alors avant la connexion. ``None`` si la lecture rapide ne s'applique pas."""
+    return _lire(url, _connexion_requise)
+
+
+def _connexion_requise(curseur) -> bool:
+    curseur.execute("select count(*) from utilisateur where actif")
+    if not curseur.fetchone()[0]:
+        return False
+    curseur.execute("select count(*) from parametre p join utilisateur u on u.identifiant = p.valeur "
+                    "where p.cle = 'connexion.automatique' and u.actif")
+    return not curseur.fetchone()[0]
+
+
 def _lire(url: str | None, lecture):
     fichier = fichier_sqlite(url)
     if fichier is None or not fichier.is_file():

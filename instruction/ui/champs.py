@@ -176,5 +176,10 @@ class ListeACocher(QTreeView):
                     self.expand(index)
                     index = index.parent()
 
+    def figer(self) -> None:
+        """Consultation seule : les cases restent lisibles (et l'arbre se parcourt) mais ne se cochent plus."""
+        for item in self._items.values():
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+
     def codes_coches(self) -> list[str]:
         return [code for code, item in self._items.items() if item.checkState() == Qt.CheckState.Checked]

@@ -49,6 +49,7 @@ class EspaceTravail(QObject):
             onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.RightSide, None)
             onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.LeftSide, None)
         onglets.tabCloseRequested.connect(self.fermer)
+        self._sections_voulues: dict[int | None, str | None] = {}
 
     # --- Onglets ouverts ---------------------------------------------------------------------------
 
@@ -155,11 +156,15 @@ class EspaceTravail(QObject):
         if len(ids) > 20:
             self.fenetre.statusBar().showMessage("Vingt dossiers au plus s'ouvrent à la fois.", 8000)
 
-    def ouvrir_dossier(self, dossier_id: int | None, cle: str | None = None) -> None:
+    def ouvrir_dossier(self, dossier_id: int | None, cle: str | None = None, section: str | None = None) -> None:
+        """Ouvre le dossier dans un onglet (ou montre celui déjà ouvert), sur ``section`` si on la donne."""
         existant = self._cherche("dossier", dossier_id)
         if existant is not None:
             self.onglets.setCurrentWidget(existant)
+            if section:
+                existant.montrer_section(section)
             return
+        self._sections_voulues[dossier_id] = section
         contexte = self._contexte()
         if contexte is None:
             return
@@ -196,6 +201,8 @@ class EspaceTravail(QObject):
         onglet.porteur_a_creer.connect(lambda o=onglet: self.nouveau_porteur(o))
         onglet.campagne_a_creer.connect(lambda o=onglet: self.nouvelle_campagne(o))
         self._ajouter(onglet, fiche.donnees.intitule)
+        if section := self._sections_voulues.pop(fiche.id, None):
+            onglet.montrer_section(section)
         if brouillon is not None:
             if fiche.id is None or self._reprendre(brouillon, onglet):
                 onglet.remplir(d.SaisieDossier.depuis_json(brouillon.contenu), modifie=True)

@@ -19,7 +19,10 @@ from instruction.ui import erreurs, mesure
 from instruction.ui.page_dossiers import PageDossiers
 from instruction.ui.travail import Rapport, Travail
 
-ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2
+ONGLET_TACHES, ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2, 3
+# Toutes les 15 s, une requête (le numéro de la dernière modification) dit si un autre poste a changé
+# quelque chose : les listes ouvertes se relisent alors d'elles-mêmes.
+SCRUTATION_MS = 15_000
 
 journal = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ class FenetrePrincipale(QMainWindow):
         self._porteurs = None
         self._travail = None
         self._lignes_affichees = None
+        self._ouverture_en_attente = None
+        self._dernier_numero: int | None = None
         self.setWindowTitle(NOM_APPLICATION)
         self.resize(1280, 760)
 
@@ -44,15 +49,23 @@ class FenetrePrincipale(QMainWindow):
         self.onglets.setDocumentMode(True)
         self.onglets.setMovable(False)
         self.page_dossiers = PageDossiers()
+        from instruction.ui.page_taches import PageTaches
+
+        self.page_taches = PageTaches()
+        self.page_taches.afficher_message("Ouverture de la base de données…")
+        self.page_taches.ouverture_demandee.connect(lambda i, s: self.travail.ouvrir_dossier(i, section=s))
+        self.page_taches.rafraichissement_demande.connect(self.rafraichir_taches)
         # Les onglets des porteurs et du référentiel ne sont construits qu'à leur première ouverture.
         self._onglet_porteurs = QWidget()
         QVBoxLayout(self._onglet_porteurs).setContentsMargins(0, 0, 0, 0)
         self._onglet_referentiel = QWidget()
         QVBoxLayout(self._onglet_referentiel).setContentsMargins(0, 0, 0, 0)
+        self.onglets.addTab(self.page_taches, "Mes tâches")
         self.onglets.addTab(self.page_dossiers, "Dossiers")
         self.onglets.addTab(self._onglet_porteurs, "Porteurs")
         self.onglets.addTab(self._onglet_referentiel, "Référentiel du contrat de ville")
         self.onglets.currentChanged.connect(self._onglet_change)
+        self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
         self.setCentralWidget(self.onglets)
 
         p = self.page_dossiers
@@ -62,11 +75,17 @@ class FenetrePrincipale(QMainWindow):
         p.ouverture_demandee.connect(lambda ids: self.travail.ouvrir_dossiers(ids))
         p.nouveau_demande.connect(lambda: self.travail.nouveau_dossier())
         p.brouillons_demandes.connect(lambda: self.travail.proposer_brouillons())
+        p.connexion_demandee.connect(self.demander_connexion)
         p.filtres.enregistrement_demande.connect(self.enregistrer_filtre)
         p.filtres.suppression_demandee.connect(self.supprimer_filtre)
 
         self.lieu_base = QLabel()
+        self.qui = QLabel()
+        self.statusBar().addPermanentWidget(self.qui)
         self.statusBar().addPermanentWidget(self.lieu_base)
+        self._scrutation = QTimer(self)
+        self._scrutation.setInterval(SCRUTATION_MS)
+        self._scrutation.timeout.connect(self.verifier_changements)
         self._creer_menus()
         self._actions_base(False)
         self._restaurer_geometrie()
@@ -79,8 +98,9 @@ class FenetrePrincipale(QMainWindow):
         if self._travail is None:
             from instruction.ui.espace_travail import EspaceTravail
 
-            self._travail = EspaceTravail(self.onglets, 3, lambda: self.contexte, lambda: self._referentiel, self)
+            self._travail = EspaceTravail(self.onglets, 4, lambda: self.contexte, lambda: self._referentiel, self)
             self._travail.dossier_enregistre.connect(lambda _i: self.rafraichir_listes())
+            self._travail.dossier_enregistre.connect(lambda _i: self.rafraichir_taches())
             self._travail.porteur_enregistre.connect(lambda _i: self.rafraichir_listes())
             self._travail.brouillons_changes.connect(self.compter_brouillons)
         return self._travail
@@ -115,7 +135,9 @@ class FenetrePrincipale(QMainWindow):
         return self._page_referentiel
 
     def _onglet_change(self, index: int) -> None:
-        if index == ONGLET_REFERENTIEL:
+        if index == ONGLET_TACHES and self.contexte is not None:
+            self.rafraichir_taches()
+        elif index == ONGLET_REFERENTIEL:
             self.page_referentiel  # noqa: B018 — construit l'onglet à sa première ouverture
         elif index == ONGLET_PORTEURS:
             self.page_porteurs  # noqa: B018
@@ -144,19 +166,25 @@ class FenetrePrincipale(QMainWindow):
         self._raccourcis: list[tuple[QAction, object]] = []
         self.premiere_peinture.connect(self._installer_raccourcis)
         fichier = self.menuBar().addMenu("&Fichier")
-        self._action(fichier, "&Nouveau dossier", lambda: self.travail.nouveau_dossier(), "Ctrl+N", base=True)
-        self._action(fichier, "Nouveau &porteur…", lambda: self.travail.nouveau_porteur(), base=True)
-        self._action(fichier, "Nouvelle &campagne…", lambda: self.travail.nouvelle_campagne(), base=True)
+        self.action_nouveau_dossier = self._action(fichier, "&Nouveau dossier", lambda: self.travail.nouveau_dossier(),
+                                                   "Ctrl+N", base=True)
+        self.action_nouveau_porteur = self._action(fichier, "Nouveau &porteur…", lambda: self.travail.nouveau_porteur(),
+                                                   base=True)
+        self.action_nouvelle_campagne = self._action(fichier, "Nouvelle &campagne…",
+                                                     lambda: self.travail.nouvelle_campagne(), base=True)
         fichier.addSeparator()
         self._action(fichier, "&Exporter la liste des dossiers (Excel)…", self.exporter_liste, "Ctrl+E", base=True)
         self.action_demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", self.remplir_demo)
         self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
         fichier.addSeparator()
+        self.action_mot_de_passe = self._action(fichier, "Changer de &mot de passe…", self.changer_mot_de_passe,
+                                                base=True)
+        fichier.addSeparator()
         self._action(fichier, "&Fermer l'onglet", lambda: self.travail.fermer_courant(), "Ctrl+W")
         self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
 
         affichage = self.menuBar().addMenu("&Affichage")
-        for rang, nom in enumerate(("&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")):
+        for rang, nom in enumerate(("Mes &tâches", "&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")):
             self._action(affichage, nom, lambda _=False, r=rang: self.onglets.setCurrentIndex(r), f"Ctrl+{rang + 1}")
         self._action(affichage, "Re&chercher dans les dossiers", self._rechercher, QKeySequence.StandardKey.Find)
 
@@ -164,7 +192,10 @@ class FenetrePrincipale(QMainWindow):
         self._action(instruction, "&Approche budgétaire intégrée", lambda: self.travail.ouvrir_approche_budgetaire(),
                      base=True)
         instruction.addSeparator()
-        self._action(instruction, "&Réglages de l'instruction…", self.regler_instruction, base=True)
+        self.action_reglages = self._action(instruction, "&Réglages de l'instruction…", self.regler_instruction,
+                                            base=True)
+        instruction.addSeparator()
+        self.action_comptes = self._action(instruction, "&Comptes des utilisateurs…", self.gerer_comptes, base=True)
 
         aide = self.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", self.a_propos)
@@ -173,6 +204,20 @@ class FenetrePrincipale(QMainWindow):
         for action in self._actions_de_base:
             action.setEnabled(active)
         self.action_demo.setEnabled(False)
+        if active and self.contexte is not None:
+            self._appliquer_droits()
+
+    def _appliquer_droits(self) -> None:
+        """Les menus suivent le rôle de l'utilisateur (les services le vérifient de toute façon)."""
+        utilisateur = self.contexte.utilisateur
+        for action, droit in ((self.action_nouveau_dossier, "dossier.modifier"),
+                              (self.action_nouveau_porteur, "porteur.modifier"),
+                              (self.action_nouvelle_campagne, "campagne.creer"),
+                              (self.action_reglages, "reglages.modifier"),
+                              (self.action_comptes, "utilisateurs.gerer")):
+            action.setEnabled(utilisateur.peut(droit))
+        self.action_mot_de_passe.setEnabled(utilisateur.id is not None)
+        self.page_dossiers.autoriser_creation(utilisateur.peut("dossier.modifier"), utilisateur.peut("demo.remplir"))
 
     def _rechercher(self) -> None:
         self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
@@ -213,6 +258,40 @@ class FenetrePrincipale(QMainWindow):
             self.contexte.fermer()
         self.contexte = ouverture.contexte
         self._referentiel = ouverture.referentiel
+        self.lieu_base.setText(f"Base : {self.contexte.lieu}")
+        self.setWindowTitle(f"{NOM_APPLICATION} — {self.contexte.lieu}")
+        if ouverture.connexion_requise:
+            self._ouverture_en_attente = ouverture
+            self.page_dossiers.afficher_message("Connectez-vous pour voir les dossiers.", connexion=True)
+            self.page_taches.afficher_message("Connectez-vous pour voir vos tâches.")
+            self.statusBar().clearMessage()
+            self.demander_connexion()
+            return
+        self._entrer(ouverture)
+
+    def demander_connexion(self) -> None:
+        """La boîte de connexion ; sans connexion, rien de la base ne se montre."""
+        from instruction.ui.comptes import DialogueConnexion
+
+        if self._ouverture_en_attente is None:
+            return
+        self.dialogue_connexion = DialogueConnexion(self.contexte, self)
+        self.dialogue_connexion.accepted.connect(self._connecte)
+        self.dialogue_connexion.open()
+
+    def _connecte(self) -> None:
+        dialogue = self.dialogue_connexion
+        ouverture, self._ouverture_en_attente = self._ouverture_en_attente, None
+        self.contexte.utilisateur = dialogue.utilisateur
+        self._entrer(ouverture)
+        if dialogue.doit_changer:
+            self.changer_mot_de_passe(obligatoire=True)
+
+    def _entrer(self, ouverture) -> None:
+        """L'utilisateur est connu : la base se montre, selon ses droits."""
+        utilisateur = self.contexte.utilisateur
+        self.qui.setText(f"Connecté : {utilisateur.libelle}")
+        self.page_taches.definir_utilisateur(utilisateur.libelle)
         self.page_dossiers.filtres.definir_referentiel(ouverture.referentiel)
         if ouverture.lignes is self._lignes_affichees:  # déjà affichées : il manquait la recherche
             self.page_dossiers.modele.definir_recherche(ouverture.recherche, ouverture.axes)
@@ -223,10 +302,8 @@ class FenetrePrincipale(QMainWindow):
         self._noter_apres_peinture("table_complete")
         if self._page_referentiel is not None:
             self._page_referentiel.afficher(ouverture.referentiel)
-        self.lieu_base.setText(f"Base : {self.contexte.lieu}")
-        self.setWindowTitle(f"{NOM_APPLICATION} — {self.contexte.lieu}")
         self._actions_base(True)
-        self.action_demo.setEnabled(not ouverture.lignes)
+        self.action_demo.setEnabled(not ouverture.lignes and utilisateur.peut("demo.remplir"))
         preparation = self.contexte.preparation
         if preparation.migree and preparation.sauvegarde:
             self.statusBar().showMessage(
@@ -235,7 +312,11 @@ class FenetrePrincipale(QMainWindow):
         else:
             self.statusBar().clearMessage()
         self.charger_complements()
-        if ouverture.demo_a_proposer:
+        self.rafraichir_taches()
+        if utilisateur.id is not None:  # un compte : l'accueil, ce sont ses tâches
+            self.onglets.setCurrentIndex(ONGLET_TACHES)
+        self._scrutation.start()
+        if ouverture.demo_a_proposer and utilisateur.peut("demo.remplir"):
             QTimer.singleShot(0, self._proposer_demo)
 
     def _base_en_echec(self, erreur: BaseException, trace: str) -> None:
@@ -291,6 +372,50 @@ class FenetrePrincipale(QMainWindow):
             self.compter_brouillons()
 
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def rafraichir_taches(self) -> None:
+        contexte = self.contexte
+        if contexte is None or self._ouverture_en_attente is not None:
+            return
+
+        def travail(_r):
+            from instruction.services import historique, taches
+
+            with contexte.unite() as uow:
+                return historique.dernier_numero(uow), taches.mes_taches(uow)
+
+        def fini(resultat) -> None:
+            numero, liste = resultat
+            if self._dernier_numero is None:
+                self._dernier_numero = numero
+            self.page_taches.afficher(liste)
+            nombre = len(liste)
+            self.onglets.setTabText(ONGLET_TACHES, f"Mes tâches ({nombre})" if nombre else "Mes tâches")
+
+        Travail(travail).lancer(fini, lambda e, t: self.page_taches.afficher_message(
+            f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}"))
+
+    def verifier_changements(self) -> None:
+        """Un autre poste a-t-il changé quelque chose ? Si oui, listes et tâches se relisent."""
+        contexte = self.contexte
+        if contexte is None or self._ouverture_en_attente is not None:
+            return
+
+        def travail(_r):
+            from instruction.services import historique
+
+            with contexte.unite() as uow:
+                return historique.dernier_numero(uow)
+
+        def fini(numero: int) -> None:
+            if self._dernier_numero is not None and numero != self._dernier_numero:
+                self.rafraichir_listes()
+                self.rafraichir_taches()
+                self.statusBar().showMessage("Listes mises à jour : des changements ont été enregistrés.", 5000)
+            self._dernier_numero = numero
+
+        # Une base momentanément injoignable ne dérange pas : on réessaiera au prochain tour.
+        Travail(travail).lancer(fini, lambda e, _t: journal.info("Scrutation des changements : %s", e))
 
     def compter_brouillons(self) -> None:
         contexte = self.contexte
@@ -473,6 +598,26 @@ class FenetrePrincipale(QMainWindow):
             self.dialogue_reglages.open()
 
         Travail(lire).lancer(montrer, lambda erreur, trace: erreurs.montrer(erreur, trace, self))
+
+    # --- Comptes ----------------------------------------------------------------------------------
+
+    def gerer_comptes(self) -> None:
+        if self.contexte is None:
+            return
+        from instruction.ui.comptes import DialogueComptes
+
+        self.dialogue_comptes = DialogueComptes(self.contexte, self._referentiel, self)
+        self.dialogue_comptes.open()
+
+    def changer_mot_de_passe(self, obligatoire: bool = False) -> None:
+        if self.contexte is None or self.contexte.utilisateur.id is None:
+            return
+        from instruction.ui.comptes import DialogueMotDePasse
+
+        self.dialogue_mot_de_passe = DialogueMotDePasse(self.contexte, obligatoire, self)
+        self.dialogue_mot_de_passe.accepted.connect(
+            lambda: self.statusBar().showMessage("Mot de passe changé.", 8000))
+        self.dialogue_mot_de_passe.open()
 
     # --- Divers --------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ class PageDossiers(QWidget):
     ouverture_demandee = Signal(list)  # identifiants des dossiers à ouvrir
     nouveau_demande = Signal()
     brouillons_demandes = Signal()
+    connexion_demandee = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,11 +96,14 @@ class PageDossiers(QWidget):
         self.bouton_demo.clicked.connect(self.demo_demandee)
         self.bouton_reessai = QPushButton("Réessayer")
         self.bouton_reessai.clicked.connect(self.reessai_demande)
+        self.bouton_connexion = QPushButton("Se connecter…")
+        self.bouton_connexion.clicked.connect(self.connexion_demandee)
+        self._demo_permise = True
         panneau = QWidget()
         colonne = QVBoxLayout(panneau)
         colonne.addStretch(1)
         colonne.addWidget(self.message)
-        for bouton in (self.bouton_demo, self.bouton_reessai):
+        for bouton in (self.bouton_demo, self.bouton_reessai, self.bouton_connexion):
             ligne = QHBoxLayout()
             ligne.addStretch(1)
             ligne.addWidget(bouton)
@@ -120,13 +124,23 @@ class PageDossiers(QWidget):
 
     # --- États de la page ------------------------------------------------------------------
 
-    def afficher_message(self, texte: str, *, demo: bool = False, reessai: bool = False) -> None:
+    def afficher_message(self, texte: str, *, demo: bool = False, reessai: bool = False,
+                         connexion: bool = False) -> None:
         self.message.setText("<p align='center'>" + html.escape(texte).replace("\n", "<br>") + "</p>")
-        self.bouton_demo.setVisible(demo)
+        self.bouton_demo.setVisible(demo and self._demo_permise)
         self.bouton_reessai.setVisible(reessai)
+        self.bouton_connexion.setVisible(connexion)
         self.recherche.setEnabled(False)
         self.bouton_export.setEnabled(False)
         self.pile.setCurrentIndex(1)
+
+    def autoriser_creation(self, permise: bool, demo: bool) -> None:
+        """Un référent, un financeur ou un lecteur ne crée pas de dossier ; seul un administrateur remplit
+        la base avec la démonstration."""
+        self.bouton_nouveau.setVisible(permise)
+        self._demo_permise = demo
+        if not demo:
+            self.bouton_demo.hide()
 
     def afficher_dossiers(self, lignes: list[LigneDossier], recherche: list[str] | None = None,
                           axes: dict[int, tuple[str, ...]] | None = None) -> None:

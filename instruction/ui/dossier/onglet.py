@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 import tempfile
 import uuid
 from pathlib import Path
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, etats
+from instruction import dates, droits, etats
 from instruction import dossier as d
 from instruction.services.dossier import FicheDossier, Options
 from instruction.ui import erreurs
@@ -39,7 +40,9 @@ from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
 from instruction.ui.dossier.section_calendrier import SectionCalendrier
 from instruction.ui.dossier.section_evaluation import SectionEvaluation
+from instruction.ui.dossier.section_avis import SectionAvis
 from instruction.ui.dossier.section_grilles import SectionGrilles
+from instruction.ui.dossier.section_historique import SectionHistorique
 from instruction.ui.dossier.section_instruction import SectionInstruction
 from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
 from instruction.ui.dossier.section_publics import SectionPublics
@@ -104,6 +107,8 @@ class OngletDossier(QWidget):
         self.pieces = SectionPieces()
         self.instruction = SectionInstruction(contexte, self._peut_agir)
         self.grilles = SectionGrilles(contexte)
+        self.avis = SectionAvis(contexte, referentiel)
+        self.historique = SectionHistorique(contexte)
         self.sections = (self.action, self.publics, self.calendrier, self.evaluation, self.budget)
         self.onglets = QTabWidget()
         for rang, (section, titre) in enumerate(
@@ -116,12 +121,15 @@ class OngletDossier(QWidget):
                 (self.pieces, "6 Pièces jointes"),
                 (self.instruction, "7 Instruction"),
                 (self.grilles, "8 Grilles transversales"),
+                (self.avis, "9 Avis"),
+                (self.historique, "0 Historique"),
             )
         ):
-            # Alt+1…8 : un raccourci par section (sans « & » dans le titre, qui ferait doublon avec lui).
+            # Alt+1…9 et Alt+0 : un raccourci par section (sans « & » dans le titre, qui ferait doublon).
+            touche = (rang + 1) % 10
             self.onglets.addTab(section, titre)
-            self.onglets.setTabToolTip(rang, f"Alt+{rang + 1}")
-            QShortcut(QKeySequence(f"Alt+{rang + 1}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
+            self.onglets.setTabToolTip(rang, f"Alt+{touche}")
+            QShortcut(QKeySequence(f"Alt+{touche}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
         for section in self.sections:
             section.modifie.connect(self._sur_modification)
         self.action.porteur_change.connect(self._porteur_change)
@@ -139,6 +147,7 @@ class OngletDossier(QWidget):
         self._liste_a_jour.setInterval(1500)
         self._liste_a_jour.timeout.connect(lambda: self.fiche.id and self.enregistre.emit(self.fiche.id))
         self.grilles.cotations_changees.connect(self._liste_a_jour.start)
+        self.avis.avis_changes.connect(self._liste_a_jour.start)
         self.instruction.message.connect(
             lambda texte: self.message.setText(f"<span style='color:#1b6e20'>{texte}</span>"))
 
@@ -153,7 +162,37 @@ class OngletDossier(QWidget):
         self._minuterie.setInterval(DELAI_BROUILLON_MS)
         self._minuterie.timeout.connect(self.garder_brouillon)
         self.remplir(d.saisie_depuis(fiche.donnees))
+        self._saisie_lue = self.saisie()  # telle que lue : ce qui en diffère, c'est l'utilisateur qui l'a changé
         self._afficher_fiche()
+        if not contexte.utilisateur.peut("dossier.modifier"):
+            self._lecture_seule()
+
+    def _lecture_seule(self) -> None:
+        """Un référent, un financeur ou un lecteur consulte le formulaire sans pouvoir le changer."""
+        from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QPlainTextEdit
+
+        from instruction.ui.champs import ListeACocher
+
+        for section in (*self.sections, self.pieces):
+            for champ in section.findChildren(QWidget):
+                if isinstance(champ, (QLineEdit, QPlainTextEdit)):
+                    champ.setReadOnly(True)
+                elif isinstance(champ, ListeACocher):
+                    champ.figer()
+                elif isinstance(champ, QAbstractItemView):
+                    champ.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+                elif isinstance(champ, (QComboBox, QAbstractButton)):
+                    champ.setEnabled(False)
+        self.pieces.ouvrir.setEnabled(True)
+        self.pieces.enregistrer_sous.setEnabled(True)
+        self.bouton_enregistrer.hide()
+        self.message.setText(f"Consultation : votre rôle ({droits.ROLES[self.contexte.utilisateur.role].lower()}) ne "
+                             "modifie pas les dossiers.")
+
+    def montrer_section(self, nom: str) -> None:
+        section = {"avis": self.avis, "instruction": self.instruction, "historique": self.historique}.get(nom)
+        if section is not None:
+            self.onglets.setCurrentWidget(section)
 
     # --- Remplir et lire le formulaire ----------------------------------------------------------
 
@@ -221,6 +260,15 @@ class OngletDossier(QWidget):
         if recharger_instruction:
             self.instruction.charger(fiche.id, fiche.numero or "")
         self.grilles.charger(fiche.id, fiche.etat if fiche.id else None)
+        self.avis.charger(fiche.id, fiche.numero or "", self._demandes_par_financeur())
+        self.historique.charger(fiche.id, fiche.numero or "")
+
+    def _demandes_par_financeur(self) -> dict[str, Decimal]:
+        demandes: dict[str, Decimal] = {}
+        for ligne in self.fiche.donnees.budget:
+            if ligne.financeur:
+                demandes[ligne.financeur] = demandes.get(ligne.financeur, Decimal(0)) + ligne.montant
+        return demandes
 
     def _campagne_change(self, *_args) -> None:
         code = self.action.campagne.currentData()
@@ -292,14 +340,14 @@ class OngletDossier(QWidget):
             return
         self.bouton_enregistrer.setEnabled(False)
         self.message.setText("Enregistrement…")
-        contexte, dossier_id, cle = self.contexte, self.fiche.id, self.cle
+        contexte, dossier_id, cle, version = self.contexte, self.fiche.id, self.cle, self.fiche.version
 
         def travail(_r):
             from instruction.services import brouillons
             from instruction.services import dossier as service
 
             with contexte.unite() as uow:
-                identifiant = service.enregistrer(uow, dossier_id, donnees)
+                identifiant = service.enregistrer(uow, dossier_id, donnees, version=version)
                 brouillons.supprimer(uow, cle)
                 uow.valider()
             with contexte.unite() as uow:
@@ -314,6 +362,7 @@ class OngletDossier(QWidget):
         self.cle = cle_brouillon(fiche.id)
         self.bouton_enregistrer.setEnabled(True)
         self.remplir(d.saisie_depuis(fiche.donnees))
+        self._saisie_lue = self.saisie()
         self._afficher_fiche()
         self.message.setText(
             f"<span style='color:#1b6e20'>Dossier {'créé' if nouveau else 'enregistré'} : {fiche.numero}.</span>"
@@ -323,12 +372,56 @@ class OngletDossier(QWidget):
             self.fermeture_voulue.emit()
 
     def _echec_enregistrement(self, erreur: BaseException, trace: str) -> None:
+        from instruction.erreurs import Conflit
+
         self._fermer_apres = False
         self.bouton_enregistrer.setEnabled(True)
+        if isinstance(erreur, Conflit):
+            self.message.setText("<span style='color:#b00020'><b>Enregistrement refusé</b> : quelqu'un a modifié ce "
+                                 "dossier entre-temps. Votre saisie est intacte et gardée en brouillon.</span>")
+            self.garder_brouillon()
+            self._montrer_conflit(erreur)
+            return
         self.message.setText("<span style='color:#b00020'>L'enregistrement a échoué ; votre saisie est intacte "
                              "et gardée en brouillon.</span>")
         self.garder_brouillon()
         erreurs.montrer(erreur, trace, self)
+
+    def _montrer_conflit(self, conflit) -> None:
+        from instruction.ui.dossier.dialogue_conflit import DialogueConflit
+
+        self.dialogue_conflit = DialogueConflit(conflit, self)
+        self.dialogue_conflit.rechargement_demande.connect(self.recharger_et_reappliquer)
+        self.dialogue_conflit.open()
+
+    def recharger_et_reappliquer(self) -> None:
+        """Relit le dossier tel que l'autre l'a enregistré et y remet, champ par champ, ce que
+        l'utilisateur avait changé depuis sa propre lecture. Rien n'est enregistré : il vérifie d'abord."""
+        origine = self._saisie_lue
+        mienne = self.saisie()
+        contexte, dossier_id = self.contexte, self.fiche.id
+
+        def travail(_r):
+            from instruction.services import dossier as service
+
+            with contexte.unite() as uow:
+                return service.lire(uow, dossier_id)
+
+        def fini(fiche: FicheDossier) -> None:
+            self.fiche = fiche
+            self.remplir(d.saisie_depuis(fiche.donnees))
+            fraiche = self._saisie_lue = self.saisie()
+            fusion, miens, communs = d.reappliquer(origine, mienne, fraiche)
+            self.remplir(fusion, modifie=bool(miens))
+            self._afficher_fiche()
+            texte = (f"Dossier rechargé (version enregistrée par l'autre poste) ; vos modifications réappliquées : "
+                     f"{', '.join(miens) or 'aucune'}.")
+            if communs:
+                texte += (f" <b>Attention</b> : {', '.join(communs)} avai(en)t aussi été modifié(s) par l'autre "
+                          "personne ; c'est votre valeur qui est à l'écran.")
+            self.message.setText(f"<span style='color:#8a5300'>{texte} Vérifiez, puis enregistrez (Ctrl+S).</span>")
+
+        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
 
     def avant_fermeture(self) -> None:
         """L'onglet va se fermer : les réponses aux grilles en cours de frappe sont écrites."""

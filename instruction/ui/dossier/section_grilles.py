@@ -248,6 +248,7 @@ class SectionGrilles(QWidget):
         self.contexte = contexte
         self.dossier_id: int | None = None
         self.modifiable = False
+        self.lecture_seule = False
         self.pages: dict[str, PageGrille] = {}
         self._en_attente: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._envoi_en_cours = False
@@ -267,7 +268,8 @@ class SectionGrilles(QWidget):
         from instruction.services.cotations import modifiable
 
         self.dossier_id = dossier_id
-        self.modifiable = etat is not None and modifiable(etat)
+        self.lecture_seule = not self.contexte.utilisateur.peut("dossier.cotation")
+        self.modifiable = etat is not None and modifiable(etat) and not self.lecture_seule
         if dossier_id is None:
             self.indication.show()
             self.onglets.setEnabled(False)
@@ -286,6 +288,9 @@ class SectionGrilles(QWidget):
         self.onglets.setEnabled(True)
         if self.modifiable:
             self.indication.hide()
+        elif self.lecture_seule:
+            self.indication.setText("Consultation : votre rôle ne cote pas les dossiers.")
+            self.indication.show()
         else:
             self.indication.setText("Les grilles se remplissent pendant l'instruction ; à cet état du dossier, elles "
                                     "ne se modifient plus (reprenez l'instruction pour les changer).")

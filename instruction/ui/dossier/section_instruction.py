@@ -238,6 +238,17 @@ class SectionInstruction(QWidget):
         self._afficher_financements(donnees)
         self._afficher_recevabilite(donnees)
         self._afficher_examen(donnees)
+        self._appliquer_droits()
+
+    def _appliquer_droits(self) -> None:
+        """Les boutons d'instruction selon le rôle (les services refusent de toute façon)."""
+        utilisateur = self.contexte.utilisateur
+        for bouton, droit in ((self.bouton_demander, "dossier.complements"), (self.bouton_recus, "dossier.complements"),
+                              (self.bouton_montants, "dossier.montants_accordes"),
+                              (self.bouton_assistant, "dossier.examen")):
+            if not utilisateur.peut(droit):
+                bouton.setEnabled(False)
+                bouton.setToolTip("Votre rôle ne le permet pas.")
 
     def _afficher_passages(self, donnees: EtatInstruction | None) -> None:
         while self.grille_passages.count():
@@ -248,6 +259,10 @@ class SectionInstruction(QWidget):
             return
         if not donnees.passages:
             self.grille_passages.addWidget(QLabel("<i>État final : le dossier ne change plus d'état.</i>"), 0, 0)
+            return
+        if not self.contexte.utilisateur.peut("dossier.circuit"):
+            self.grille_passages.addWidget(QLabel("<i>Consultation : votre rôle ne change pas l'état des "
+                                                  "dossiers.</i>"), 0, 0)
             return
         for rang, passage in enumerate(donnees.passages):
             bouton = QPushButton(passage.action)
@@ -340,7 +355,8 @@ class SectionInstruction(QWidget):
         )
 
     def _selection_complement(self) -> None:
-        self.bouton_recus.setEnabled(self._complement_choisi() is not None)
+        self.bouton_recus.setEnabled(self._complement_choisi() is not None
+                                     and self.contexte.utilisateur.peut("dossier.complements"))
 
     def _complement_choisi(self):
         if self.donnees is None:

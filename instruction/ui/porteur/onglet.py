@@ -222,6 +222,7 @@ class OngletPorteur(QWidget):
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
 
     def enregistrer(self) -> None:
+        from instruction.erreurs import Conflit
         from instruction.validation import SaisieInvalide
 
         contexte, porteur_id = self.contexte, self.fiche.id
@@ -230,8 +231,10 @@ class OngletPorteur(QWidget):
 
         from instruction.services import porteurs
 
-        travail = ecrire_puis_lire(contexte, lambda uow: porteurs.modifier(uow, porteur_id, identite, contacts),
-                                   lambda uow: porteurs.lire(uow, porteur_id))
+        version = self.fiche.version
+        travail = ecrire_puis_lire(
+            contexte, lambda uow: porteurs.modifier(uow, porteur_id, identite, contacts, version=version),
+            lambda uow: porteurs.lire(uow, porteur_id))
 
         def echec(erreur, trace) -> None:
             if isinstance(erreur, SaisieInvalide):
@@ -243,6 +246,11 @@ class OngletPorteur(QWidget):
                                      "rien n'a été enregistré, votre saisie est intacte.</span>")
                 if premier is not None:
                     premier.setFocus()
+            elif isinstance(erreur, Conflit):
+                self.message.setText("<span style='color:#b00020'><b>Enregistrement refusé</b> : ce porteur a été "
+                                     "modifié par quelqu'un d'autre entre-temps ; votre saisie est intacte à l'écran. "
+                                     "Notez vos changements, fermez et rouvrez la fiche pour les reporter.</span>")
+                erreurs.montrer(erreur, trace, self)
             else:
                 erreurs.montrer(erreur, trace, self)
 

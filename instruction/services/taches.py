@@ -1,0 +1,138 @@
+"""Mes tâches : ce que l'utilisateur connecté a à faire, chaque tâche à un clic de son dossier.
+
+* Avis à donner : les avis demandés à l'utilisateur (ou à son cofinanceur), pas encore donnés.
+* Dossiers à instruire (instructeurs) : déposés (recevabilité à vérifier), recevables, en instruction.
+* Compléments attendus (instructeurs) : demandés au porteur, pas encore reçus.
+* Échéances dépassées (instructeurs) : avis attendus après leur échéance (à relancer) et compléments
+  en retard.
+
+Quatre requêtes au plus, quel que soit le nombre de dossiers : l'écran se rafraîchit vite même
+quand la base partagée est loin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from instruction import droits
+from instruction.db import modeles as m
+from instruction.etats import Etat
+from instruction.horloge import aujourd_hui
+from instruction.services.avis import ETATS_AVIS_OUVERTS
+from instruction.services.contexte import UniteDeTravail
+
+AVIS_A_DONNER = "Avis à donner"
+A_INSTRUIRE = "Dossiers à instruire"
+COMPLEMENTS = "Compléments attendus"
+DEPASSEES = "Échéances dépassées"
+CATEGORIES = (AVIS_A_DONNER, DEPASSEES, A_INSTRUIRE, COMPLEMENTS)
+
+A_FAIRE_PAR_ETAT = {
+    Etat.DEPOSE: "Vérifier la recevabilité",
+    Etat.RECEVABLE: "Commencer l'instruction",
+    Etat.EN_INSTRUCTION: "Examiner l'éligibilité et coter",
+}
+
+
+@dataclass(frozen=True)
+class Tache:
+    categorie: str
+    dossier_id: int
+    numero: str
+    intitule: str
+    porteur: str
+    quoi: str
+    echeance: dt.date | None = None
+    demande_avis_id: int | None = None
+
+    @property
+    def en_retard(self) -> bool:
+        return self.echeance is not None and self.echeance < aujourd_hui()
+
+
+def _dossier_colonnes():
+    return (m.Dossier.id, m.Dossier.numero, m.Dossier.intitule, m.Porteur.nom)
+
+
+def _avis_a_donner(uow: UniteDeTravail, utilisateur: droits.Utilisateur) -> list[Tache]:
+    conditions = []
+    if utilisateur.id is not None:
+        conditions.append(m.DemandeAvis.destinataire_id == utilisateur.id)
+    if utilisateur.role == droits.FINANCEUR and utilisateur.financeur:
+        conditions.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
+    if not conditions:
+        return []
+    requete = (
+        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.ThemeReferent.libelle,
+               m.Financeur.libelle)
+        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
+        .outerjoin(m.ThemeReferent, m.ThemeReferent.code == m.DemandeAvis.theme_code)
+        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
+        .where(m.Avis.id.is_(None), or_(*conditions), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
+        .order_by(m.DemandeAvis.echeance, m.Dossier.numero)
+    )
+    taches = []
+    for dossier_id, numero, intitule, porteur, demande_id, echeance, theme, financeur in uow.session.execute(requete):
+        pour = f" (thème {theme})" if theme else f" ({financeur})" if financeur else ""
+        taches.append(Tache(AVIS_A_DONNER, dossier_id, numero, intitule, porteur, f"Donner votre avis{pour}",
+                            echeance, demande_id))
+    return taches
+
+
+def _a_instruire(uow: UniteDeTravail) -> list[Tache]:
+    requete = (
+        select(*_dossier_colonnes(), m.Dossier.etat)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .where(m.Dossier.etat.in_([e.value for e in A_FAIRE_PAR_ETAT]))
+        .order_by(m.Dossier.etat_depuis, m.Dossier.numero)
+    )
+    return [Tache(A_INSTRUIRE, i, n, t, p, f"{Etat(e).libelle} : {A_FAIRE_PAR_ETAT[Etat(e)]}")
+            for i, n, t, p, e in uow.session.execute(requete)]
+
+
+def _complements(uow: UniteDeTravail) -> list[Tache]:
+    requete = (
+        select(*_dossier_colonnes(), m.DemandeComplements.objet, m.DemandeComplements.echeance)
+        .join(m.Dossier, m.Dossier.id == m.DemandeComplements.dossier_id)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .where(m.DemandeComplements.recue_le.is_(None))
+        .order_by(m.DemandeComplements.echeance, m.Dossier.numero)
+    )
+    taches = []
+    for i, n, t, p, objet, echeance in uow.session.execute(requete):
+        tache = Tache(COMPLEMENTS, i, n, t, p, f"Compléments attendus : {objet}", echeance)
+        if tache.en_retard:
+            tache = Tache(DEPASSEES, i, n, t, p, f"Compléments non reçus : {objet}", echeance)
+        taches.append(tache)
+    return taches
+
+
+def _avis_en_retard(uow: UniteDeTravail) -> list[Tache]:
+    requete = (
+        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.Compte.nom, m.Financeur.libelle)
+        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
+        .outerjoin(m.Compte, m.Compte.id == m.DemandeAvis.destinataire_id)
+        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
+        .where(m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui(),
+               m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
+        .order_by(m.DemandeAvis.echeance, m.Dossier.numero)
+    )
+    return [Tache(DEPASSEES, i, n, t, p, f"Avis attendu de {compte or financeur} : à relancer", echeance, demande)
+            for i, n, t, p, demande, echeance, compte, financeur in uow.session.execute(requete)]
+
+
+def mes_taches(uow: UniteDeTravail) -> list[Tache]:
+    """Les tâches de l'utilisateur connecté, par catégorie (``CATEGORIES``) puis par échéance."""
+    utilisateur = uow.utilisateur
+    taches = _avis_a_donner(uow, utilisateur)
+    if utilisateur.peut("dossier.circuit"):
+        taches += _avis_en_retard(uow) + _a_instruire(uow) + _complements(uow)
+    ordre = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(taches, key=lambda t: (ordre[t.categorie], t.echeance or dt.date.max, t.numero))

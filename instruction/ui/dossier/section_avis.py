@@ -1,0 +1,422 @@
+"""Section « 9 Avis » : les avis des référents et des cofinanceurs, côte à côte.
+
+Une ligne par avis demandé : destinataire, échéance, sens, montant proposé pour chaque cofinanceur
+(une colonne par cofinanceur, à comparer avec le montant demandé en tête de colonne) et commentaire.
+L'instructeur demande, relance ou retire ; le destinataire (ou l'instructeur, pour un avis reçu par
+un autre canal) donne l'avis. Les services vérifient qui a le droit de quoi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction import argent, dates, droits
+from instruction.ui.champs import STYLE_ERREUR, TexteLong, champ_date, champ_nombre
+from instruction.ui.comptes import executer
+from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
+
+COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
+
+
+def _erreur() -> QLabel:
+    etiquette = QLabel()
+    etiquette.setStyleSheet(STYLE_ERREUR)
+    etiquette.setWordWrap(True)
+    return etiquette
+
+
+class DialogueDemandeAvis(QDialog):
+    """Choisir les référents et cofinanceurs à solliciter (les proposés sont cochés) et l'échéance."""
+
+    def __init__(self, destinataires, echeance: dt.date, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Demander des avis")
+        self.resize(640, 520)
+        self.destinataires = destinataires
+        disposition = QVBoxLayout(self)
+        intro = QLabel("Cochez les référents et les cofinanceurs à solliciter. Sont proposés : les référents des "
+                       "thèmes que suivent les objectifs du dossier et les cofinanceurs sollicités par son budget.")
+        intro.setWordWrap(True)
+        disposition.addWidget(intro)
+        self.liste = QListWidget()
+        self.liste.setAccessibleName("Destinataires des demandes d'avis")
+        for rang, destinataire in enumerate(destinataires):
+            texte = destinataire.libelle
+            if destinataire.deja_demande:
+                texte += " — déjà sollicité"
+            elif destinataire.propose:
+                texte += " — proposé"
+            item = QListWidgetItem(texte)
+            item.setData(Qt.ItemDataRole.UserRole, rang)
+            if destinataire.deja_demande:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Unchecked)
+            else:
+                item.setCheckState(Qt.CheckState.Checked if destinataire.propose else Qt.CheckState.Unchecked)
+            self.liste.addItem(item)
+        if not any(d.compte_id for d in destinataires):
+            aucun = QLabel("<i>Aucun compte de référent n'existe encore : un administrateur les crée (menu "
+                           "Instruction › Comptes des utilisateurs).</i>")
+            aucun.setWordWrap(True)
+            disposition.addWidget(aucun)
+        disposition.addWidget(self.liste, 1)
+        formes = QFormLayout()
+        self.echeance = champ_date()
+        self.echeance.setText(dates.formater(echeance))
+        self.echeance.setAccessibleName("Échéance des avis")
+        formes.addRow("É&chéance :", self.echeance)
+        disposition.addLayout(formes)
+        self.erreur = _erreur()
+        disposition.addWidget(self.erreur)
+        self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Demander")
+        self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self.boutons.rejected.connect(self.reject)
+        disposition.addWidget(self.boutons)
+
+    def choisis(self) -> list:
+        return [self.destinataires[self.liste.item(i).data(Qt.ItemDataRole.UserRole)]
+                for i in range(self.liste.count()) if self.liste.item(i).checkState() == Qt.CheckState.Checked]
+
+    def date_echeance(self) -> dt.date | None:
+        from instruction.erreurs import DonneesInvalides
+
+        try:
+            return dates.lire(self.echeance.text())
+        except (DonneesInvalides, ValueError):
+            return None
+
+
+class DialogueAvis(QDialog):
+    """Donner (ou corriger) un avis : sens, montant proposé par cofinanceur, commentaire, confidentialité."""
+
+    def __init__(self, ligne, financeurs: dict[str, tuple[str, Decimal]], utilisateur: droits.Utilisateur,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Avis sur le dossier {ligne.dossier_numero}")
+        self.setMinimumWidth(620)
+        disposition = QVBoxLayout(self)
+        pour = ligne.destinataire + (f" (thème {ligne.theme})" if ligne.theme else "")
+        entete = QLabel(f"<b>{ligne.dossier_numero}</b> — {ligne.dossier_intitule}<br>Avis demandé à <b>{pour}</b> "
+                        f"par {ligne.demandee_par}, pour le {dates.formater(ligne.echeance)}.")
+        entete.setWordWrap(True)
+        disposition.addWidget(entete)
+        if utilisateur.id is None or (ligne.destinataire and utilisateur.nom != ligne.destinataire
+                                      and utilisateur.role in (droits.ADMINISTRATEUR, droits.INSTRUCTEUR)):
+            au_nom = QLabel("<i>Vous saisissez cet avis au nom du destinataire (reçu par un autre canal) : "
+                            "l'historique gardera que vous l'avez saisi.</i>")
+            au_nom.setWordWrap(True)
+            disposition.addWidget(au_nom)
+        sens = QHBoxLayout()
+        self.groupe = QButtonGroup(self)
+        self.boutons_sens: dict[str, QRadioButton] = {}
+        for code, libelle in (("favorable", "&Favorable"), ("reserve", "&Réservé"), ("defavorable", "&Défavorable")):
+            bouton = QRadioButton(libelle)
+            bouton.setAccessibleName(f"Avis {libelle.replace('&', '').lower()}")
+            self.groupe.addButton(bouton)
+            self.boutons_sens[code] = bouton
+            sens.addWidget(bouton)
+        sens.addStretch(1)
+        if ligne.sens in self.boutons_sens:
+            self.boutons_sens[ligne.sens].setChecked(True)
+        disposition.addLayout(sens)
+        if financeurs:
+            disposition.addWidget(QLabel("Montant proposé pour chaque cofinanceur (vide : pas de proposition) :"))
+        formes = QFormLayout()
+        self.montants: dict[str, QLineEdit] = {}
+        for code, (libelle, demande) in financeurs.items():
+            if utilisateur.role == droits.FINANCEUR and code != utilisateur.financeur:
+                continue  # un financeur ne propose que le montant de son cofinanceur
+            champ = champ_nombre(140)
+            champ.setAccessibleName(f"Montant proposé : {libelle}")
+            if code in ligne.montants:
+                champ.setText(argent.formater(ligne.montants[code]).replace("\u202f€", "").replace(" €", ""))
+            champ.setPlaceholderText("aucun")
+            self.montants[code] = champ
+            formes.addRow(f"{libelle} (demandé {argent.formater(demande)}) :", champ)
+        disposition.addLayout(formes)
+        self.commentaire = TexteLong(110)
+        self.commentaire.setAccessibleName("Commentaire de l'avis")
+        self.commentaire.setPlainText(ligne.commentaire or "")
+        disposition.addWidget(QLabel("&Commentaire (obligatoire pour un avis réservé ou défavorable) :",
+                                     buddy=self.commentaire))
+        disposition.addWidget(self.commentaire)
+        self.confidentiel = QCheckBox("Avis &confidentiel : lu seulement par les instructeurs")
+        self.confidentiel.setChecked(ligne.confidentiel)
+        disposition.addWidget(self.confidentiel)
+        self.erreur = _erreur()
+        disposition.addWidget(self.erreur)
+        self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Donner l'avis")
+        self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self.boutons.rejected.connect(self.reject)
+        disposition.addWidget(self.boutons)
+
+    def saisie(self):
+        from instruction.services.avis import SaisieAvis
+
+        sens = next((code for code, bouton in self.boutons_sens.items() if bouton.isChecked()), "")
+        return SaisieAvis(sens, self.commentaire.toPlainText(), self.confidentiel.isChecked(),
+                          {code: champ.text() for code, champ in self.montants.items()})
+
+
+class SectionAvis(QWidget):
+    avis_changes = Signal()
+
+    def __init__(self, contexte, referentiel) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.referentiel = referentiel
+        self.dossier_id: int | None = None
+        self.numero = ""
+        self.demandes: dict[str, Decimal] = {}  # montant demandé par cofinanceur (budget du dossier)
+        self.lignes: list = []
+        self.resume = QLabel()
+        self.resume.setWordWrap(True)
+        self.table = table_lecture(["Avis de", "Échéance", "Avis"], "Avis des référents et des cofinanceurs")
+        self.table.itemSelectionChanged.connect(self._selection)
+        self.table.doubleClicked.connect(lambda _i: self.donner())
+        self.bouton_demander = QPushButton("&Demander des avis…")
+        self.bouton_demander.clicked.connect(self.demander)
+        self.bouton_donner = QPushButton("Donner l'a&vis…")
+        self.bouton_donner.clicked.connect(self.donner)
+        self.bouton_relancer = QPushButton("Re&lancer")
+        self.bouton_relancer.setToolTip("Noter la relance d'un avis attendu (la date de relance s'affiche)")
+        self.bouton_relancer.clicked.connect(self.relancer)
+        self.bouton_retirer = QPushButton("Re&tirer la demande")
+        self.bouton_retirer.clicked.connect(self.retirer)
+        boutons = QHBoxLayout()
+        for bouton in (self.bouton_demander, self.bouton_donner, self.bouton_relancer, self.bouton_retirer):
+            boutons.addWidget(bouton)
+        boutons.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addWidget(self.resume)
+        disposition.addWidget(self.table, 1)
+        disposition.addLayout(boutons)
+        disposition.addWidget(self.message)
+        self._selection()
+
+    @property
+    def utilisateur(self) -> droits.Utilisateur:
+        return self.contexte.utilisateur
+
+    def charger(self, dossier_id: int | None, numero: str, demandes: dict[str, Decimal]) -> None:
+        self.dossier_id, self.numero, self.demandes = dossier_id, numero, demandes
+        if dossier_id is None:
+            self.afficher([])
+            return
+        contexte = self.contexte
+
+        def lire(uow):
+            from instruction.services import avis
+
+            return avis.du_dossier(uow, dossier_id)
+
+        executer(contexte, lire, self.afficher, self.message.setText, self, valider=False)
+
+    def _financeurs(self) -> dict[str, tuple[str, Decimal]]:
+        """Les cofinanceurs sollicités (et ceux qu'un avis cite), avec le montant demandé."""
+        libelles = {f.code: f.sigle or f.libelle for f in self.referentiel.financeurs}
+        codes = list(self.demandes)
+        for ligne in self.lignes:
+            codes += [c for c in ligne.montants if c not in codes]
+        return {c: (libelles.get(c, c), self.demandes.get(c, Decimal(0))) for c in codes}
+
+    def afficher(self, lignes: list) -> None:
+        self.lignes = lignes
+        financeurs = self._financeurs()
+        colonnes = ["Avis de", "Thème", "Demandé le", "Échéance", "Avis"] + [
+            f"{libelle}\n(demandé {argent.formater(demande)})" for libelle, demande in financeurs.values()
+        ] + ["Commentaire", "Donné par, le"]
+        self.table.setColumnCount(len(colonnes))
+        self.table.setHorizontalHeaderLabels(colonnes)
+        from PySide6.QtWidgets import QHeaderView
+
+        entete = self.table.horizontalHeader()
+        for colonne in range(len(colonnes)):
+            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.Stretch if colonne == len(colonnes) - 2
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        rangs, couleurs = [], {}
+        for rang, ligne in enumerate(lignes):
+            sens = ligne.libelle_sens
+            if ligne.masque:
+                sens = "Confidentiel"
+            elif ligne.confidentiel:
+                sens += " (confidentiel)"
+            if ligne.relancee_le and ligne.sens is None:
+                sens += f" — relancé le {dates.formater(ligne.relancee_le.date())}"
+            montants = [argent.formater(ligne.montants[c]) if c in ligne.montants else "" for c in financeurs]
+            rangs.append([ligne.destinataire, ligne.theme or "", dates.formater(ligne.demandee_le.date()),
+                          dates.formater(ligne.echeance), sens] + montants +
+                         [ligne.commentaire or "", f"{ligne.auteur}, {dates.formater_horodatage(ligne.donne_le)}"
+                          if ligne.donne_le else ""])
+            couleurs[(rang, 4)] = "#b00020" if ligne.en_retard else COULEURS_SENS.get(ligne.sens or "", "#555555")
+            if ligne.en_retard:
+                couleurs[(rang, 3)] = "#b00020"
+        remplir_table(self.table, rangs, couleurs)
+        compte = {s: sum(1 for ligne in lignes if ligne.sens == s) for s in COULEURS_SENS}
+        attendus = sum(1 for ligne in lignes if ligne.sens is None and not ligne.masque)
+        retards = sum(1 for ligne in lignes if ligne.en_retard)
+        if not lignes:
+            self.resume.setText("Aucun avis demandé sur ce dossier." if self.dossier_id else
+                                "Enregistrez le dossier avant de demander des avis.")
+        else:
+            morceaux = [f"{n} {libelle}" for n, libelle in ((compte["favorable"], "favorable(s)"),
+                                                           (compte["reserve"], "réservé(s)"),
+                                                           (compte["defavorable"], "défavorable(s)"),
+                                                           (attendus, "attendu(s)")) if n]
+            texte = f"{len(lignes)} avis demandé(s) : " + ", ".join(morceaux) + "."
+            if retards:
+                texte += f" <span style='color:#b00020'><b>{retards} en retard</b> : à relancer.</span>"
+            self.resume.setText(texte)
+        self._selection()
+
+    def courant(self):
+        lignes = self.table.selectionModel().selectedRows()
+        return self.lignes[lignes[0].row()] if lignes and lignes[0].row() < len(self.lignes) else None
+
+    def _selection(self) -> None:
+        ligne = self.courant()
+        peut_demander = self.utilisateur.peut("avis.demander") and self.dossier_id is not None
+        self.bouton_demander.setVisible(self.utilisateur.peut("avis.demander"))
+        self.bouton_demander.setEnabled(peut_demander)
+        self.bouton_donner.setEnabled(ligne is not None and ligne.peut_repondre)
+        self.bouton_donner.setText("Corriger l'a&vis…" if ligne is not None and ligne.sens else "Donner l'a&vis…")
+        attendu = ligne is not None and ligne.sens is None and not ligne.masque
+        for bouton in (self.bouton_relancer, self.bouton_retirer):
+            bouton.setVisible(self.utilisateur.peut("avis.demander"))
+            bouton.setEnabled(attendu)
+
+    def montrer_demande(self, demande_id: int) -> None:
+        for rang, ligne in enumerate(self.lignes):
+            if ligne.demande_id == demande_id:
+                self.table.selectRow(rang)
+
+    # --- Actions ------------------------------------------------------------------------------
+
+    def _apres(self, message: str):
+        def fini(lignes) -> None:
+            self.afficher(lignes)
+            self.message.setText(f"<span style='color:#1b6e20'>{message}</span>")
+            self.avis_changes.emit()
+
+        return fini
+
+    def demander(self) -> None:
+        if self.dossier_id is None:
+            return
+        dossier_id = self.dossier_id
+
+        def lire(uow):
+            from instruction.services import avis
+
+            return avis.destinataires(uow, dossier_id), avis.echeance_proposee()
+
+        executer(self.contexte, lire, lambda r: self._choisir(*r), self.message.setText, self, valider=False)
+
+    def _choisir(self, destinataires, echeance) -> None:
+        dialogue = DialogueDemandeAvis(destinataires, echeance, self)
+        self.dialogue = dialogue
+        dossier_id = self.dossier_id
+
+        def envoyer() -> None:
+            from instruction.services import avis
+
+            choisis, jour = dialogue.choisis(), dialogue.date_echeance()
+            if jour is None:
+                dialogue.erreur.setText("Échéance : tapez une date (jj/mm/aaaa).")
+                return
+            dialogue.boutons.setEnabled(False)
+
+            def ecrire(uow):
+                avis.demander(uow, dossier_id, choisis, jour)
+                uow.valider()
+                return avis.du_dossier(uow, dossier_id)
+
+            def refus(message: str) -> None:
+                dialogue.boutons.setEnabled(True)
+                dialogue.erreur.setText(message)
+
+            def fini(lignes) -> None:
+                dialogue.accept()
+                self._apres(f"{len(choisis)} avis demandé(s), pour le {dates.formater(jour)}.")(lignes)
+
+            executer(self.contexte, ecrire, fini, refus, dialogue, valider=False)
+
+        dialogue.boutons.accepted.connect(envoyer)
+        dialogue.open()
+
+    def donner(self) -> None:
+        ligne = self.courant()
+        if ligne is None or not ligne.peut_repondre:
+            return
+        dialogue = DialogueAvis(ligne, self._financeurs(), self.utilisateur, self)
+        self.dialogue = dialogue
+        dossier_id = self.dossier_id
+
+        def envoyer() -> None:
+            from instruction.services import avis
+
+            saisie = dialogue.saisie()
+            dialogue.boutons.setEnabled(False)
+
+            def ecrire(uow):
+                avis.donner(uow, ligne.demande_id, saisie)
+                uow.valider()
+                return avis.du_dossier(uow, dossier_id)
+
+            def refus(message: str) -> None:
+                dialogue.boutons.setEnabled(True)
+                dialogue.erreur.setText(message)
+
+            def fini(lignes) -> None:
+                dialogue.accept()
+                self._apres(f"Avis de {ligne.destinataire} enregistré.")(lignes)
+
+            executer(self.contexte, ecrire, fini, refus, dialogue, valider=False)
+
+        dialogue.boutons.accepted.connect(envoyer)
+        dialogue.open()
+
+    def _agir(self, fonction, message: str) -> None:
+        ligne, dossier_id = self.courant(), self.dossier_id
+        if ligne is None:
+            return
+
+        def ecrire(uow):
+            from instruction.services import avis
+
+            fonction(avis, uow, ligne.demande_id)
+            uow.valider()
+            return avis.du_dossier(uow, dossier_id)
+
+        executer(self.contexte, ecrire, self._apres(message.format(ligne.destinataire)),
+                 lambda m: self.message.setText(f"<span style='color:#b00020'>{m}</span>"), self, valider=False)
+
+    def relancer(self) -> None:
+        self._agir(lambda avis, uow, i: avis.relancer(uow, i), "Relance notée pour {}.")
+
+    def retirer(self) -> None:
+        self._agir(lambda avis, uow, i: avis.annuler(uow, i), "Demande d'avis à {} retirée.")

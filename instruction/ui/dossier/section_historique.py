@@ -1,0 +1,97 @@
+"""Section « 0 Historique » : chaque modification du dossier (qui, quand, quoi, ancienne → nouvelle valeur).
+
+L'historique est en ajout seul (la base refuse d'en modifier une ligne) ; il s'exporte en classeur Excel.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from instruction import dates
+from instruction.ui import erreurs
+from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
+from instruction.ui.travail import Travail
+
+
+class SectionHistorique(QWidget):
+    def __init__(self, contexte) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.dossier_id: int | None = None
+        self.numero = ""
+        self.entrees: list = []
+        self.resume = QLabel()
+        self.table = table_lecture(["Date", "Par", "Action", "Champ", "Ancienne valeur", "Nouvelle valeur"],
+                                   "Historique des modifications du dossier", (4, 5))
+        self.bouton_actualiser = QPushButton("&Actualiser")
+        self.bouton_actualiser.clicked.connect(self.recharger)
+        self.bouton_exporter = QPushButton("E&xporter (Excel)…")
+        self.bouton_exporter.clicked.connect(self.exporter)
+        ligne = QHBoxLayout()
+        ligne.addWidget(self.resume, 1)
+        ligne.addWidget(self.bouton_actualiser)
+        ligne.addWidget(self.bouton_exporter)
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addLayout(ligne)
+        disposition.addWidget(self.table, 1)
+
+    def charger(self, dossier_id: int | None, numero: str) -> None:
+        self.dossier_id, self.numero = dossier_id, numero
+        if self.isVisible():
+            self.recharger()
+
+    def showEvent(self, evenement) -> None:  # lu à la première ouverture de la section, pas avant
+        super().showEvent(evenement)
+        self.recharger()
+
+    def recharger(self) -> None:
+        if self.dossier_id is None:
+            self.afficher([])
+            return
+        contexte, dossier_id = self.contexte, self.dossier_id
+
+        def travail(_r):
+            from instruction.services import historique
+
+            with contexte.unite() as uow:
+                return historique.du_dossier(uow, dossier_id)
+
+        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+
+    def afficher(self, entrees: list) -> None:
+        self.entrees = entrees
+        lignes = [[dates.formater_horodatage(e.le), e.acteur, f"{e.objet} : {e.action}", e.champ or "",
+                   _court(e.ancien), _court(e.nouveau)] for e in entrees]
+        remplir_table(self.table, lignes, bulles={r: f"{e.ancien or ''} → {e.nouveau or ''}"
+                                                  for r, e in enumerate(entrees) if e.champ})
+        self.bouton_exporter.setEnabled(bool(entrees))
+        self.resume.setText(f"{len(entrees)} modification(s) enregistrée(s), la plus récente en haut. "
+                            "L'historique ne s'efface pas." if entrees else
+                            "Aucune modification enregistrée pour l'instant.")
+
+    def exporter(self) -> None:
+        if not self.entrees:
+            return
+        chemin, _f = QFileDialog.getSaveFileName(self, "Exporter l'historique", f"historique-{self.numero}.xlsx",
+                                                 "Classeur Excel (*.xlsx)")
+        if not chemin:
+            return
+        entrees, numero = list(self.entrees), self.numero
+
+        def travail(_r):
+            from pathlib import Path
+
+            from instruction.rapports.historique import exporter
+
+            return exporter(entrees, Path(chemin), titre=f"Historique du dossier {numero}")
+
+        Travail(travail).lancer(lambda f: self.resume.setText(f"Historique exporté dans {f}"),
+                                lambda e, t: erreurs.montrer(e, t, self))
+
+
+def _court(valeur: str | None) -> str:
+    if not valeur:
+        return ""
+    valeur = valeur.replace("\n", " ")
+    return valeur if len(valeur) <= 160 else valeur[:160] + "…"
