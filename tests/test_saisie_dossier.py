@@ -221,7 +221,7 @@ def test_saisir_un_dossier_complet_au_clavier_et_le_relire(fenetre, qtbot, base_
     qtbot.waitUntil(lambda: onglet.fiche.id is not None, timeout=15000)
     assert not onglet.modifie
     assert onglet.fiche.numero == "CDV-2027-001"
-    assert f.onglets.tabText(3) == "CDV-2027-001"
+    assert f.onglets.tabText(4) == "CDV-2027-001"
     contexte = ouvrir(url)
     try:
         with contexte.unite() as uow:
@@ -398,11 +398,11 @@ def test_multiselection_ouvre_chaque_dossier_dans_son_onglet(fenetre, qtbot, url
                                   | table.selectionModel().SelectionFlag.Rows)
     numeros = {page.modele.ligne(0).numero, page.modele.ligne(1).numero}
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
-    assert {f.onglets.tabText(3), f.onglets.tabText(4)} == numeros
+    qtbot.waitUntil(lambda: f.onglets.count() == 6, timeout=10000)
+    assert {f.onglets.tabText(4), f.onglets.tabText(5)} == numeros
     page.ouverture_demandee.emit([page.modele.ligne(0).id])  # déjà ouvert : pas de doublon
     qtbot.wait(300)
-    assert f.onglets.count() == 5
+    assert f.onglets.count() == 6
 
 
 def test_index_invalide_du_modele_de_lignes():

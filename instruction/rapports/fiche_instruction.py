@@ -157,10 +157,7 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
         p("Grilles transversales", s["section"]),
         pdf.tableau(cotations, [48 * mm, 16 * mm, L - 114 * mm, 50 * mm]),
     ]))
-    avis = Table([[p("Avis des référents et des financeurs", s["gras"])], [""]], colWidths=[L],
-                 rowHeights=[None, 22 * mm])
-    avis.setStyle([("BOX", (0, 0), (-1, -1), 0.4, pdf.BORD), ("LINEBELOW", (0, 0), (-1, 0), 0.4, pdf.BORD),
-                   ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS)])
+    avis = _avis(fiche, s, L)
     proposition = Table(
         [[p("Proposition de l'instructeur", s["gras"]), p("Décision du comité des financeurs", s["gras"])],
          [p("Favorable  /  Réservée  /  Défavorable", s["normal"]),
@@ -182,6 +179,32 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
 
     pied = f"Instruction — fiche d'instruction {fiche.numero} imprimée le {dates.formater_horodatage(fiche.imprime_le)}"
     return pdf.ecrire(fichier, histoire, titre=f"Fiche d'instruction {fiche.numero}", pied=pied)
+
+
+def _avis(fiche: FicheInstruction, s, largeur: float):
+    """Les avis côte à côte : sens, montants proposés par cofinanceur, commentaire ; sinon une place vide."""
+    p = pdf.paragraphe
+
+    if not fiche.avis:
+        avis = Table([[p("Avis des référents et des financeurs", s["gras"])], [p("Aucun avis demandé.", s["petit"])],
+                      [""]], colWidths=[largeur], rowHeights=[None, None, 16 * mm])
+        avis.setStyle([("BOX", (0, 0), (-1, -1), 0.4, pdf.BORD), ("LINEBELOW", (0, 0), (-1, 0), 0.4, pdf.BORD),
+                       ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS)])
+        return avis
+    codes = sorted({c for a in fiche.avis for c in a.montants})
+    lignes = [[p(t, s["gras"]) for t in ("Avis de", "Échéance", "Avis")]
+              + [p(f"Proposé {fiche.financeurs.get(c, c)}", s["gras"]) for c in codes] + [p("Commentaire", s["gras"])]]
+    for a in fiche.avis:
+        sens = "Confidentiel" if a.masque else a.libelle_sens + (" (confidentiel)" if a.confidentiel else "")
+        couleur = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}.get(a.sens or "", "#555555")
+        qui = a.destinataire + (f" — {a.theme}" if a.theme else "")
+        lignes.append([p(qui, s["petit"]), p(dates.formater(a.echeance), s["petit"]),
+                       Paragraph(f"<font color='{couleur}'><b>{pdf.texte(sens)}</b></font>", s["petit"])]
+                      + [Paragraph(argent.formater(a.montants[c]) if c in a.montants else "", s["droite"])
+                         for c in codes]
+                      + [p(a.commentaire or "", s["petit"])])
+    fixes = 44 * mm + 18 * mm + 24 * mm + len(codes) * 24 * mm
+    return pdf.tableau(lignes, [44 * mm, 18 * mm, 24 * mm] + [24 * mm] * len(codes) + [max(largeur - fixes, 30 * mm)])
 
 
 def _hex(couleur) -> str:

@@ -140,15 +140,23 @@ def demander(uow: UniteDeTravail, dossier_id: int, choisis: list[Destinataire], 
                        "plus d'avis.")
     deja = {(d.destinataire_id, d.financeur_code) for d in uow.session.scalars(
         select(m.DemandeAvis).where(m.DemandeAvis.dossier_id == dossier_id))}
+    choisis_ici: set[tuple[int | None, str | None]] = set()
     for choisi in choisis:
         if (choisi.compte_id is None) == (choisi.financeur is None):
             erreurs.append(f"{choisi.libelle} : un référent ou un cofinanceur, pas les deux.")
         elif choisi.cle in deja:
             erreurs.append(f"{choisi.libelle} : un avis lui est déjà demandé sur ce dossier.")
+        elif choisi.cle in choisis_ici:
+            erreurs.append(f"{choisi.libelle} : choisi deux fois.")
         elif choisi.compte_id is not None:
             compte = uow.session.get(m.Compte, choisi.compte_id)
             if compte is None or not compte.actif:
                 erreurs.append(f"{choisi.libelle} : ce compte n'existe plus ou est désactivé.")
+            elif compte.role != droits.REFERENT:  # un lecteur, par exemple, ne pourrait pas répondre
+                erreurs.append(f"{choisi.libelle} : ce compte n'est pas un référent.")
+        elif uow.session.get(m.Financeur, choisi.financeur) is None:
+            erreurs.append(f"{choisi.libelle} : Cofinanceur inconnu ({choisi.financeur}).")
+        choisis_ici.add(choisi.cle)
     if erreurs:
         raise DonneesInvalides("Demande d'avis refusée :\n- " + "\n- ".join(erreurs))
     ids = []
@@ -256,11 +264,12 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
     avis.montants = [m.AvisMontant(financeur_code=c, montant=v) for c, v in sorted(montants.items())]
     uow.session.flush()
     apres = _resume(avis)
-    # Le commentaire d'un avis confidentiel n'est pas recopié dans l'historique, que tous lisent.
+    # Rien d'un avis confidentiel (sens, commentaire, montants) n'est recopié dans l'historique, que tous
+    # lisent : seulement qu'il a changé. Ni ce qu'il était quand il l'était, s'il devient public.
+    etait_confidentiel = avant.get("confidentiel") == "oui"
     changements = [(f"Avis de {_nom_destinataire(uow, demande)} : {champ}",
-                    _masque(avant.get(champ), avis.confidentiel or (champ == "commentaire" and
-                                                                     avant.get("confidentiel") == "oui")),
-                    _masque(apres[champ], avis.confidentiel and champ == "commentaire"))
+                    _masque(avant.get(champ), champ != "confidentiel" and (etait_confidentiel or avis.confidentiel)),
+                    _masque(apres[champ], champ != "confidentiel" and avis.confidentiel))
                    for champ in apres if avant.get(champ) != apres[champ]]
     historique.noter(uow, "avis", "avis donné" if not avant else "avis corrigé", dossier_id=demande.dossier_id,
                      changements=changements)
@@ -304,12 +313,18 @@ class LigneAvis:
     dossier_intitule: str = ""
 
     @property
+    def donne(self) -> bool:
+        return self.donne_le is not None  # ``sens`` est vide aussi pour un avis donné mais masqué
+
+    @property
     def en_retard(self) -> bool:
-        return self.sens is None and self.echeance < aujourd_hui()
+        return not self.donne and self.echeance < aujourd_hui()
 
     @property
     def libelle_sens(self) -> str:
-        if self.sens is None:
+        if self.masque:
+            return "Confidentiel"
+        if not self.donne:
             return "En retard" if self.en_retard else "Attendu"
         return SENS[self.sens]
 
@@ -354,8 +369,10 @@ def du_dossier(uow: UniteDeTravail, dossier_id: int) -> list[LigneAvis]:
 
 def en_retard(uow: UniteDeTravail) -> list[LigneAvis]:
     """Les avis attendus dont l'échéance est passée, les plus anciens d'abord (pour relancer)."""
-    return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
-        m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui()).order_by(m.DemandeAvis.echeance))
+    return _lignes(uow, select(m.DemandeAvis).join(m.Dossier).outerjoin(m.Avis).where(
+        m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui(),
+        m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))  # décidé : plus rien à relancer
+        .order_by(m.DemandeAvis.echeance, m.DemandeAvis.id))
 
 
 def a_donner(uow: UniteDeTravail) -> list[LigneAvis]:

@@ -240,10 +240,10 @@ def recoter(uow: UniteDeTravail, dossier_id: int, code: str) -> GrilleDuDossier:
     if ligne.version == courante.numero:
         raise DonneesInvalides(f"Le dossier est déjà coté avec la version {courante.numero} de la grille.")
     codes = {q.code for q in courante.questions}
+    ancienne_version, avant = ligne.version, ligne.cotation
     ligne.reponses = [r for r in ligne.reponses if r.question in codes]
     ligne.version = courante.numero
     ligne.definition = json.dumps(courante.en_dict(), ensure_ascii=False)
-    ancienne_version, avant = ligne.version, ligne.cotation
     ligne.cotation_retenue, ligne.motif = None, None
     uow.session.flush()
     _recalculer(uow, ligne)

@@ -664,13 +664,15 @@ class FicheInstruction:
     historique: tuple[PassageFait, ...]
     cotations: tuple[CotationFiche, ...]
     imprime_le: dt.datetime
+    avis: tuple = ()  # avis.LigneAvis ; un avis confidentiel n'est lisible que si l'imprimeur est instructeur
+    financeurs: dict = field(default_factory=dict)  # code → libellé, pour les montants proposés
 
 
 def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
     from instruction import budget
     from instruction.etats import libelle as libelle_etat
     from instruction.porteurs import libelle_type
-    from instruction.services import cotations
+    from instruction.services import avis, cotations
 
     session = uow.session
     dossier = _dossier(uow, dossier_id)
@@ -728,4 +730,7 @@ def fiche_instruction(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
             for g in cotations.lire(uow, dossier_id)
         ),
         imprime_le=maintenant(),
+        avis=tuple(avis.du_dossier(uow, dossier_id)),
+        financeurs={code: sigle or libelle for code, sigle, libelle in session.execute(
+            select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))},
     )

@@ -100,7 +100,8 @@ def _complements(uow: UniteDeTravail) -> list[Tache]:
         select(*_dossier_colonnes(), m.DemandeComplements.objet, m.DemandeComplements.echeance)
         .join(m.Dossier, m.Dossier.id == m.DemandeComplements.dossier_id)
         .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
-        .where(m.DemandeComplements.recue_le.is_(None))
+        # Un dossier classé sans suite n'attend plus ses compléments.
+        .where(m.DemandeComplements.recue_le.is_(None), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
         .order_by(m.DemandeComplements.echeance, m.Dossier.numero)
     )
     taches = []
