@@ -87,3 +87,55 @@ def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
                                dt.date(2026, 11, 2))
             uow.valider()
     return identifiant
+
+
+# --- Instruction partagée : comptes, équipe, photographie de la base ----------------------------------
+
+
+def compte(contexte, identifiant: str, role: str, *, nom: str | None = None, themes=(), financeur=None):
+    """Crée un compte (sous un administrateur du poste) ; rend l'utilisateur tel qu'il serait connecté."""
+    from instruction import droits
+    from instruction.db import modeles as m
+    from instruction.services import comptes
+
+    uow = contexte.unite()
+    uow.utilisateur = droits.poste("poste-des-tests")
+    with uow:
+        compte_id, _provisoire = comptes.creer(uow, comptes.SaisieCompte(
+            identifiant, nom or identifiant, role, themes=tuple(themes), financeur=financeur))
+        uow.valider()
+        return comptes.utilisateur(uow.session.get(m.Compte, compte_id))
+
+
+class Equipe:
+    """Une équipe complète : un compte par rôle, deux référents et deux financeurs."""
+
+    def __init__(self, contexte) -> None:
+        from instruction import droits
+
+        self.admin = compte(contexte, "a.durand", droits.ADMINISTRATEUR, nom="Anne Durand")
+        self.instructeur = compte(contexte, "m.lefebvre", droits.INSTRUCTEUR, nom="Marie Lefebvre")
+        self.referent = compte(contexte, "r.urbain", droits.REFERENT, nom="Rémi Urbain", themes=["urbain"])
+        self.referent_education = compte(contexte, "e.ecole", droits.REFERENT, nom="Élise École",
+                                         themes=["education", "jeunesse"])
+        self.financeur = compte(contexte, "f.ville", droits.FINANCEUR, nom="Fanny Ville", financeur="ville-calais")
+        self.financeur_region = compte(contexte, "f.region", droits.FINANCEUR, nom="Fabien Région",
+                                       financeur="region")
+        self.lecteur = compte(contexte, "l.lecteur", droits.LECTEUR, nom="Louis Lecteur")
+
+    def par_role(self) -> dict:
+        from instruction import droits
+
+        return {droits.ADMINISTRATEUR: self.admin, droits.INSTRUCTEUR: self.instructeur,
+                droits.REFERENT: self.referent, droits.FINANCEUR: self.financeur, droits.LECTEUR: self.lecteur}
+
+
+def photographie(contexte) -> dict[str, list[str]]:
+    """Le contenu de toutes les tables, pour vérifier qu'une action refusée n'a rien écrit."""
+    from sqlalchemy import select
+
+    from instruction.db.base import Base
+
+    with contexte.unite() as uow:
+        return {table.name: sorted(repr(tuple(ligne)) for ligne in uow.session.execute(select(table)))
+                for table in Base.metadata.sorted_tables}

@@ -330,24 +330,25 @@ class LigneAvis:
 
 
 def _lignes(uow: UniteDeTravail, requete) -> list[LigneAvis]:
+    """Les demandes choisies par ``requete`` (sur ``DemandeAvis``), avec leur avis : trois requêtes en tout
+    (demandes et noms joints, avis, montants), quel que soit leur nombre."""
     utilisateur = uow.utilisateur
     lit_confidentiels = utilisateur.peut("avis.lire_confidentiels")
-    demandes = list(uow.session.scalars(requete.options(
-        selectinload(m.DemandeAvis.avis).selectinload(m.Avis.montants))))
-    comptes = dict(uow.session.execute(select(m.Compte.id, m.Compte.nom)).all())
-    financeurs = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
-    themes = dict(uow.session.execute(select(m.ThemeReferent.code, m.ThemeReferent.libelle)).all())
-    dossiers = {i: (n, t) for i, n, t in uow.session.execute(
-        select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule)
-        .where(m.Dossier.id.in_({d.dossier_id for d in demandes})))} if demandes else {}
+    requete = (
+        requete.add_columns(m.Compte.nom, m.Financeur.libelle, m.ThemeReferent.libelle, m.Dossier.numero,
+                            m.Dossier.intitule)
+        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
+        .outerjoin(m.Compte, m.Compte.id == m.DemandeAvis.destinataire_id)
+        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
+        .outerjoin(m.ThemeReferent, m.ThemeReferent.code == m.DemandeAvis.theme_code)
+        .options(selectinload(m.DemandeAvis.avis).selectinload(m.Avis.montants))
+    )
     resultat = []
-    for d in demandes:
-        destinataire = comptes.get(d.destinataire_id) if d.destinataire_id else financeurs.get(d.financeur_code)
-        numero, intitule = dossiers.get(d.dossier_id, ("", ""))
-        base = dict(demande_id=d.id, dossier_id=d.dossier_id, destinataire=destinataire or "?",
-                    theme=themes.get(d.theme_code), demandee_le=d.demandee_le, demandee_par=d.demandee_par,
-                    echeance=d.echeance, relancee_le=d.relancee_le, peut_repondre=peut_repondre(utilisateur, d),
-                    dossier_numero=numero, dossier_intitule=intitule)
+    for d, compte, financeur, theme, numero, intitule in uow.session.execute(requete):
+        base = dict(demande_id=d.id, dossier_id=d.dossier_id, destinataire=compte or financeur or "?", theme=theme,
+                    demandee_le=d.demandee_le, demandee_par=d.demandee_par, echeance=d.echeance,
+                    relancee_le=d.relancee_le, peut_repondre=peut_repondre(utilisateur, d), dossier_numero=numero,
+                    dossier_intitule=intitule)
         avis = d.avis
         if avis is None:
             resultat.append(LigneAvis(**base))
@@ -369,7 +370,7 @@ def du_dossier(uow: UniteDeTravail, dossier_id: int) -> list[LigneAvis]:
 
 def en_retard(uow: UniteDeTravail) -> list[LigneAvis]:
     """Les avis attendus dont l'échéance est passée, les plus anciens d'abord (pour relancer)."""
-    return _lignes(uow, select(m.DemandeAvis).join(m.Dossier).outerjoin(m.Avis).where(
+    return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
         m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui(),
         m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))  # décidé : plus rien à relancer
         .order_by(m.DemandeAvis.echeance, m.DemandeAvis.id))
@@ -387,6 +388,6 @@ def a_donner(uow: UniteDeTravail) -> list[LigneAvis]:
         return []
     from sqlalchemy import or_
 
-    return _lignes(uow, select(m.DemandeAvis).join(m.Dossier).outerjoin(m.Avis).where(
+    return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
         m.Avis.id.is_(None), or_(*condition), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
         .order_by(m.DemandeAvis.echeance))

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from instruction.db import modeles as m
 from instruction.horloge import maintenant
@@ -58,7 +58,6 @@ def lister(uow: UniteDeTravail, prefixe: str = "") -> list[Brouillon]:
 
 def supprimer(uow: UniteDeTravail, cle: str) -> None:
     """Le brouillon n'a plus lieu d'être (formulaire enregistré ou abandonné) : aucun droit n'est exigé."""
-    for brouillon in (uow.session.get(m.Brouillon, _a_moi(uow, cle)), uow.session.get(m.Brouillon, cle)):
-        if brouillon is not None:
-            uow.session.delete(brouillon)
-    uow.session.flush()
+    # Une seule requête (la base partagée est peut-être loin) : le brouillon de l'utilisateur et
+    # celui, plus ancien, qui n'avait pas d'auteur.
+    uow.session.execute(delete(m.Brouillon).where(m.Brouillon.cle.in_([_a_moi(uow, cle), cle])))

@@ -37,6 +37,13 @@ class UniteDeTravail:
         self._fabrique = fabrique
         self.utilisateur = utilisateur  # qui agit : ses droits sont vérifiés, son nom inscrit à l'historique
         self.session: Session
+        self._retenus: list[object] = []
+
+    def retenir(self, objet: object) -> object:
+        """Garde l'objet lu jusqu'à la fin de l'unité : la session ne le retient que faiblement, et le
+        relire dans la même transaction (après une écriture) ne coûte alors aucune requête."""
+        self._retenus.append(objet)
+        return objet
 
     @property
     def acteur(self) -> str:
@@ -52,6 +59,7 @@ class UniteDeTravail:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self._retenus.clear()
         try:
             self.session.rollback()
         finally:

@@ -152,8 +152,22 @@ def nouvelle_fiche(campagne_id: int | None = None, porteur_id: int | None = None
     )
 
 
+def _charger(uow: UniteDeTravail, dossier_id: int) -> m.Dossier | None:
+    """Le dossier avec sa campagne, son porteur et ses représentants en une requête (la base partagée est
+    peut-être loin : chaque requête évitée compte) ; ses listes suivent, une requête chacune."""
+    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm.util import identity_key
+
+    deja = uow.session.identity_map.get(identity_key(m.Dossier, dossier_id))
+    if deja is not None:  # déjà lu dans cette transaction (relecture après écriture) : rien à redemander
+        return deja
+    dossier = uow.session.get(m.Dossier, dossier_id, options=[
+        joinedload(m.Dossier.campagne), joinedload(m.Dossier.porteur).joinedload(m.Porteur.representants)])
+    return uow.retenir(dossier) if dossier is not None else None
+
+
 def lire(uow: UniteDeTravail, dossier_id: int) -> FicheDossier:
-    dossier = uow.session.get(m.Dossier, dossier_id)
+    dossier = _charger(uow, dossier_id)
     if dossier is None:
         raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
     donnees = d.DonneesDossier(
@@ -242,6 +256,10 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     ``Conflit`` dit qui a changé quoi, et rien n'est écrit (ni écrasé).
     """
     session = uow.session
+    if dossier_id is not None:  # lu d'abord : sa campagne et son porteur viennent avec lui
+        dossier = _charger(uow, dossier_id)
+        if dossier is None:
+            raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
     campagne = session.get(m.Campagne, donnees.campagne_id)
     if campagne is None:
         raise DonneesInvalides("La campagne choisie n'existe pas.")
@@ -259,9 +277,6 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
                                                 motif="Dossier enregistré"))
         avant = None
     else:
-        dossier = session.get(m.Dossier, dossier_id)
-        if dossier is None:
-            raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
         if version is not None and dossier.version != version and _saisies_depuis(uow, dossier_id, version):
             raise _conflit(uow, dossier, version)
         avant = lire(uow, dossier_id).donnees
@@ -270,7 +285,7 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     changements = d.differences(avant, donnees)
     if avant is not None and not changements:
         return dossier.id  # rien n'a changé : pas de nouvelle version
-    _ecrire(dossier, donnees, campagne, porteur)
+    _ecrire(dossier, donnees, campagne, porteur, avant)
     try:
         session.flush()
     except StaleDataError:  # un autre poste a enregistré entre notre lecture et notre écriture
@@ -306,7 +321,9 @@ def _conflit_apres_coup(uow: UniteDeTravail, dossier_id: int | None, version: in
     return _conflit(uow, dossier, version if version is not None else dossier.version - 1)
 
 
-def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne, porteur: m.Porteur) -> None:
+def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne, porteur: m.Porteur,
+            avant: d.DonneesDossier | None = None) -> None:
+    """Écrit les champs ; une liste (séances, budget…) n'est réécrite que si elle a changé."""
     dossier.campagne = campagne
     dossier.porteur = porteur
     for champ in ("intitule", "resume", "description", "objectifs_action", "moyens", "evaluation", "lieux",
@@ -314,26 +331,36 @@ def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne,
         setattr(dossier, champ, getattr(donnees, champ))
     dossier.renouvelle_id = donnees.renouvelle_id if donnees.renouvellement else None
     dossier.tranches_age = ",".join(donnees.tranches_age) or None
-    dossier.objectifs = [m.DossierObjectif(objectif_operationnel_code=o) for o in donnees.objectifs]
-    dossier.quartiers = [m.DossierQuartier(quartier_code=q) for q in donnees.quartiers]
-    dossier.beneficiaires_quartiers = [
-        m.BeneficiairesQuartier(quartier_code=q, nombre=n) for q, n in donnees.beneficiaires_quartiers
-    ]
-    dossier.seances = [
-        m.Seance(libelle=s.libelle, jour=s.jour, heure_debut=s.heure_debut, heure_fin=s.heure_fin,
-                 periode=s.periode, frequence=s.frequence, nombre=s.nombre, ordre=i)
-        for i, s in enumerate(donnees.seances)
-    ]
-    dossier.indicateurs = [
-        m.IndicateurAction(libelle=i.libelle, indicateur_code=i.indicateur_code,
-                           cible=format(i.cible, "f") if i.cible is not None else None, unite=i.unite, ordre=n)
-        for n, i in enumerate(donnees.indicateurs)
-    ]
-    dossier.lignes_budget = [
-        m.LigneBudget(sens=l.sens, compte=l.compte, financeur_code=l.financeur, libelle=l.libelle or l.compte,
-                      montant=l.montant, ordre=i)
-        for i, l in enumerate(donnees.budget)
-    ]
+
+    def change(champ: str) -> bool:
+        return avant is None or getattr(avant, champ) != getattr(donnees, champ)
+
+    if change("objectifs"):
+        dossier.objectifs = [m.DossierObjectif(objectif_operationnel_code=o) for o in donnees.objectifs]
+    if change("quartiers"):
+        dossier.quartiers = [m.DossierQuartier(quartier_code=q) for q in donnees.quartiers]
+    if change("beneficiaires_quartiers"):
+        dossier.beneficiaires_quartiers = [
+            m.BeneficiairesQuartier(quartier_code=q, nombre=n) for q, n in donnees.beneficiaires_quartiers
+        ]
+    if change("seances"):
+        dossier.seances = [
+            m.Seance(libelle=s.libelle, jour=s.jour, heure_debut=s.heure_debut, heure_fin=s.heure_fin,
+                     periode=s.periode, frequence=s.frequence, nombre=s.nombre, ordre=i)
+            for i, s in enumerate(donnees.seances)
+        ]
+    if change("indicateurs"):
+        dossier.indicateurs = [
+            m.IndicateurAction(libelle=i.libelle, indicateur_code=i.indicateur_code,
+                               cible=format(i.cible, "f") if i.cible is not None else None, unite=i.unite, ordre=n)
+            for n, i in enumerate(donnees.indicateurs)
+        ]
+    if change("budget"):
+        dossier.lignes_budget = [
+            m.LigneBudget(sens=l.sens, compte=l.compte, financeur_code=l.financeur, libelle=l.libelle or l.compte,
+                          montant=l.montant, ordre=i)
+            for i, l in enumerate(donnees.budget)
+        ]
     synthese = budget.synthese(donnees.lignes_budget())
     dossier.cout_total = synthese.total_charges
     dossier.subvention_demandee = synthese.subventions

@@ -122,8 +122,9 @@ def _dossier(uow: UniteDeTravail, dossier_id: int) -> m.Dossier:
     return dossier
 
 
-def points_de_recevabilite(uow: UniteDeTravail, dossier_id: int) -> list[recevabilite.Point]:
-    fiche = service_dossier.lire(uow, dossier_id)
+def points_de_recevabilite(uow: UniteDeTravail, dossier_id: int,
+                           fiche: service_dossier.FicheDossier | None = None) -> list[recevabilite.Point]:
+    fiche = fiche or service_dossier.lire(uow, dossier_id)
     dossier = _dossier(uow, dossier_id)
     return recevabilite.points(fiche.donnees, _porteur(dossier), fiche.dispositif, [p.type for p in fiche.pieces])
 
@@ -155,9 +156,11 @@ def complements(uow: UniteDeTravail, dossier_id: int) -> list[Complement]:
 
 
 def dernier_examen(uow: UniteDeTravail, dossier_id: int) -> ExamenLu | None:
+    from sqlalchemy.orm import selectinload
+
     examen = uow.session.scalars(
         select(m.Examen).where(m.Examen.dossier_id == dossier_id).order_by(m.Examen.le.desc(), m.Examen.id.desc())
-        .limit(1)
+        .limit(1).options(selectinload(m.Examen.criteres))
     ).first()
     if examen is None:
         return None
@@ -169,6 +172,7 @@ def dernier_examen(uow: UniteDeTravail, dossier_id: int) -> ExamenLu | None:
 
 
 def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
+    fiche = service_dossier.lire(uow, dossier_id)  # lue une fois pour la recevabilité et les financements
     dossier = _dossier(uow, dossier_id)
     return EtatInstruction(
         dossier_id=dossier_id,
@@ -178,9 +182,9 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
         passages=workflow.passages(dossier.etat),
         historique=historique(uow, dossier_id),
         complements=complements(uow, dossier_id),
-        recevabilite=points_de_recevabilite(uow, dossier_id),
+        recevabilite=points_de_recevabilite(uow, dossier_id, fiche),
         examen=dernier_examen(uow, dossier_id),
-        financements=financements(uow, dossier_id),
+        financements=financements(uow, dossier_id, fiche),
     )
 
 
@@ -270,20 +274,27 @@ class Financement:
     accorde: Decimal | None
 
 
-def _demandes(uow: UniteDeTravail, dossier_id: int) -> dict[str, Decimal]:
+def _demandes(uow: UniteDeTravail, dossier_id: int,
+              fiche: service_dossier.FicheDossier | None = None) -> dict[str, Decimal]:
     from instruction import budget
 
-    fiche = service_dossier.lire(uow, dossier_id)
+    fiche = fiche or service_dossier.lire(uow, dossier_id)
     return budget.subventions_par_financeur(fiche.donnees.lignes_budget())
 
 
-def financements(uow: UniteDeTravail, dossier_id: int) -> list[Financement]:
+def financements(uow: UniteDeTravail, dossier_id: int,
+                 fiche: service_dossier.FicheDossier | None = None) -> list[Financement]:
     """Pour chaque financeur sollicité (ou qui accorde) : demandé et accordé."""
-    demandes = _demandes(uow, dossier_id)
-    accordes = dict(uow.session.execute(
-        select(m.MontantAccorde.financeur_code, m.MontantAccorde.montant).where(m.MontantAccorde.dossier_id == dossier_id)
-    ).all())
-    libelles = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
+    demandes = _demandes(uow, dossier_id, fiche)
+    libelles, accordes = {}, {}
+    for code, libelle, accorde in uow.session.execute(  # une requête : libellés et montants accordés
+        select(m.Financeur.code, m.Financeur.libelle, m.MontantAccorde.montant)
+        .outerjoin(m.MontantAccorde, (m.MontantAccorde.financeur_code == m.Financeur.code)
+                   & (m.MontantAccorde.dossier_id == dossier_id))
+    ):
+        libelles[code] = libelle
+        if accorde is not None:
+            accordes[code] = accorde
     codes = list(demandes) + sorted(c for c in accordes if c not in demandes)
     return [Financement(c, libelles.get(c, c), demandes.get(c, Decimal("0.00")), accordes.get(c)) for c in codes]
 

@@ -183,3 +183,19 @@ class ListeACocher(QTreeView):
 
     def codes_coches(self) -> list[str]:
         return [code for code, item in self._items.items() if item.checkState() == Qt.CheckState.Checked]
+
+
+def mettre_en_consultation(conteneur: QWidget) -> None:
+    """Consultation seule : les textes restent lisibles et copiables, rien ne se modifie (rôle sans droit
+    d'écriture ; le service refuserait de toute façon)."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QPlainTextEdit
+
+    for champ in conteneur.findChildren(QWidget):
+        if isinstance(champ, (QLineEdit, QPlainTextEdit)):
+            champ.setReadOnly(True)
+        elif isinstance(champ, ListeACocher):
+            champ.figer()
+        elif isinstance(champ, QAbstractItemView):
+            champ.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        elif isinstance(champ, (QComboBox, QAbstractButton)):
+            champ.setEnabled(False)

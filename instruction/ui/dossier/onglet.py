@@ -169,20 +169,10 @@ class OngletDossier(QWidget):
 
     def _lecture_seule(self) -> None:
         """Un référent, un financeur ou un lecteur consulte le formulaire sans pouvoir le changer."""
-        from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QPlainTextEdit
-
-        from instruction.ui.champs import ListeACocher
+        from instruction.ui.champs import mettre_en_consultation
 
         for section in (*self.sections, self.pieces):
-            for champ in section.findChildren(QWidget):
-                if isinstance(champ, (QLineEdit, QPlainTextEdit)):
-                    champ.setReadOnly(True)
-                elif isinstance(champ, ListeACocher):
-                    champ.figer()
-                elif isinstance(champ, QAbstractItemView):
-                    champ.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-                elif isinstance(champ, (QComboBox, QAbstractButton)):
-                    champ.setEnabled(False)
+            mettre_en_consultation(section)
         self.pieces.ouvrir.setEnabled(True)
         self.pieces.enregistrer_sous.setEnabled(True)
         self.bouton_enregistrer.hide()
@@ -346,12 +336,12 @@ class OngletDossier(QWidget):
             from instruction.services import brouillons
             from instruction.services import dossier as service
 
-            with contexte.unite() as uow:
+            with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
                 identifiant = service.enregistrer(uow, dossier_id, donnees, version=version)
                 brouillons.supprimer(uow, cle)
+                fiche = service.lire(uow, identifiant)
                 uow.valider()
-            with contexte.unite() as uow:
-                return service.lire(uow, identifiant)
+            return fiche
 
         Travail(travail).lancer(self._enregistre, self._echec_enregistrement)
 

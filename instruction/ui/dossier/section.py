@@ -71,3 +71,30 @@ def colonne(*widgets) -> QWidget:
     for w in widgets:
         disposition.addWidget(w)
     return boite
+
+
+class LueALaDemande:
+    """Pour une section qui lit la base (instruction, grilles, avis) : elle ne lit qu'une fois montrée.
+
+    Ouvrir un dossier ne coûte ainsi que la lecture du formulaire ; sur une base partagée lointaine,
+    chaque section épargne ses allers-retours tant qu'on ne la regarde pas. ``relire()`` lit tout de
+    suite si la section est visible, sinon à son prochain affichage.
+    """
+
+    _a_relire = False
+
+    def lire_maintenant(self) -> None:  # à définir par la section
+        raise NotImplementedError
+
+    def relire(self) -> None:
+        if self.isVisible():
+            self._a_relire = False
+            self.lire_maintenant()
+        else:
+            self._a_relire = True
+
+    def showEvent(self, evenement) -> None:
+        super().showEvent(evenement)
+        if self._a_relire:
+            self._a_relire = False
+            self.lire_maintenant()

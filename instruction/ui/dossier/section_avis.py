@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from instruction import argent, dates, droits
 from instruction.ui.champs import STYLE_ERREUR, TexteLong, champ_date, champ_nombre
 from instruction.ui.comptes import executer
+from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
 
 COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
@@ -179,7 +180,7 @@ class DialogueAvis(QDialog):
                           {code: champ.text() for code, champ in self.montants.items()})
 
 
-class SectionAvis(QWidget):
+class SectionAvis(LueALaDemande, QWidget):
     avis_changes = Signal()
 
     def __init__(self, contexte, referentiel) -> None:
@@ -227,14 +228,17 @@ class SectionAvis(QWidget):
         if dossier_id is None:
             self.afficher([])
             return
-        contexte = self.contexte
+        self.relire()
+
+    def lire_maintenant(self) -> None:
+        dossier_id = self.dossier_id
 
         def lire(uow):
             from instruction.services import avis
 
             return avis.du_dossier(uow, dossier_id)
 
-        executer(contexte, lire, self.afficher, self.message.setText, self, valider=False)
+        executer(self.contexte, lire, self.afficher, self.message.setText, self, valider=False)
 
     def _financeurs(self) -> dict[str, tuple[str, Decimal]]:
         """Les cofinanceurs sollicités (et ceux qu'un avis cite), avec le montant demandé."""

@@ -30,6 +30,7 @@ from instruction.services.cotations import GrilleDuDossier
 from instruction.ui import erreurs
 from instruction.ui.champs import STYLE_ERREUR
 from instruction.ui.dossier.section import defilante
+from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.travail import Travail
 
 DELAI_COMMENTAIRE_MS = 800
@@ -238,7 +239,7 @@ class PageGrille(QWidget):
         self.retenue_demandee.emit(self.code, cotation, motif)
 
 
-class SectionGrilles(QWidget):
+class SectionGrilles(LueALaDemande, QWidget):
     """``cotations_changees`` : une cotation a changé en base (la liste se met à jour)."""
 
     cotations_changees = Signal()
@@ -274,7 +275,10 @@ class SectionGrilles(QWidget):
             self.indication.show()
             self.onglets.setEnabled(False)
             return
-        contexte = self.contexte
+        self.relire()
+
+    def lire_maintenant(self) -> None:
+        contexte, dossier_id = self.contexte, self.dossier_id
 
         def travail(_r):
             from instruction.services import cotations

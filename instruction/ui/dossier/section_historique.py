@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from instruction import dates
 from instruction.ui import erreurs
+from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
 from instruction.ui.travail import Travail
 
 
-class SectionHistorique(QWidget):
+class SectionHistorique(LueALaDemande, QWidget):
     def __init__(self, contexte) -> None:
         super().__init__()
         self.contexte = contexte
@@ -38,14 +39,16 @@ class SectionHistorique(QWidget):
 
     def charger(self, dossier_id: int | None, numero: str) -> None:
         self.dossier_id, self.numero = dossier_id, numero
-        if self.isVisible():
-            self.recharger()
+        self.relire()
 
-    def showEvent(self, evenement) -> None:  # lu à la première ouverture de la section, pas avant
+    def showEvent(self, evenement) -> None:  # relu à chaque affichage : d'autres ont pu écrire entre-temps
+        self._a_relire = True
         super().showEvent(evenement)
-        self.recharger()
 
     def recharger(self) -> None:
+        self.relire()
+
+    def lire_maintenant(self) -> None:
         if self.dossier_id is None:
             self.afficher([])
             return

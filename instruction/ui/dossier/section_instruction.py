@@ -39,6 +39,7 @@ from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
 from instruction.ui import erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
 from instruction.ui.dossier.dialogues_instruction import DialogueMontants, DialoguePassage, DialogueReception
+from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.travail import Travail, ecrire_puis_lire
 from instruction.workflow import Passage
 
@@ -95,7 +96,7 @@ def _etiquette() -> QLabel:
     return etiquette
 
 
-class SectionInstruction(QWidget):
+class SectionInstruction(LueALaDemande, QWidget):
     """``etat_change`` : l'état, la recevabilité ou l'examen du dossier ont changé en base."""
 
     etat_change = Signal()
@@ -200,7 +201,10 @@ class SectionInstruction(QWidget):
         if dossier_id is None:
             self.afficher(None)
             return
-        contexte = self.contexte
+        self.relire()
+
+    def lire_maintenant(self) -> None:
+        contexte, dossier_id = self.contexte, self.dossier_id
 
         def travail(_r):
             from instruction.services import instruction as service

@@ -108,6 +108,14 @@ class OngletPorteur(QWidget):
         self.afficher(fiche)
         self.identite.modifie.connect(self._sur_modification)
         self.contacts.modele.lignes_modifiees.connect(self._sur_modification)
+        if not contexte.utilisateur.peut("porteur.modifier"):
+            from instruction.ui.champs import mettre_en_consultation
+
+            mettre_en_consultation(gauche)
+            for bouton in self.findChildren(QPushButton):
+                bouton.setEnabled(False)
+            self.bouton_enregistrer.hide()
+            self.message.setText("Consultation : votre rôle ne modifie pas les porteurs.")
 
     @property
     def titre_onglet(self) -> str:
