@@ -387,9 +387,13 @@ def operations(contexte, jeu: Jeu, instructeur) -> dict[str, Callable]:
             return avis.du_dossier(uow, dossier_id)
 
     def ouvrir_sur_avis():
-        # Depuis Mes tâches : le dossier s'ouvre sur sa section Avis, lue une fois la section montrée.
-        lire_fiche()
-        lire_avis()
+        # Depuis Mes tâches : le dossier s'ouvre sur sa section Avis, lue dans la même transaction
+        # (EspaceTravail.ouvrir_dossier avec section="avis").
+        with contexte.unite() as uow:
+            fiche = service.lire(uow, dossier_id)
+            service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
+            brouillons.lire(uow, cle)
+            return avis.du_dossier(uow, dossier_id)
 
     def enregistrer():
         # OngletDossier.enregistrer : écriture (avec la version lue, pour refuser d'écraser un autre

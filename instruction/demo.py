@@ -771,9 +771,14 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
     """Écrit la campagne de démonstration 2023 (instruite et soldée, ``demo_circuit``) puis l'AAP
     Contrat de ville 2027 en cours d'instruction (``demo_en_cours``), en une transaction.
 
-    Refuse (sans rien écrire) si l'une de ces campagnes existe déjà.
+    Refuse (sans rien écrire) si l'une de ces campagnes existe déjà, ou si l'utilisateur n'est pas
+    administrateur.
     """
     from sqlalchemy import select
+
+    from instruction import droits
+
+    droits.exiger(contexte.utilisateur, "demo.remplir")
 
     from instruction.db import modeles as m
     from instruction.db import referentiel as ref_db

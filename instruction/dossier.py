@@ -16,6 +16,7 @@ jamais d'enregistrer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -385,9 +386,16 @@ LIBELLES_CHAMPS = {
 }
 
 
-def _texte(champ: str, valeur: Any) -> str:
+def _texte(champ: str, valeur: Any, noms: Mapping[str, Mapping[Any, str]] | None = None) -> str:
+    noms = noms or {}
     if valeur is None or valeur == () or valeur == "":
         return ""
+    if champ in ("campagne_id", "porteur_id", "renouvelle_id"):
+        return noms.get(champ, {}).get(valeur, str(valeur))
+    if champ == "quartiers":
+        return ", ".join(noms.get("quartiers", {}).get(q, q) for q in valeur)
+    if champ == "beneficiaires_quartiers":
+        return ", ".join(f"{noms.get('quartiers', {}).get(q, q)} : {n}" for q, n in valeur)
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, dt.date):
@@ -400,21 +408,23 @@ def _texte(champ: str, valeur: Any) -> str:
         return " ; ".join(f"{s.libelle} ({s.periode})" for s in valeur)
     if champ == "indicateurs":
         return " ; ".join(i.libelle for i in valeur)
-    if champ == "beneficiaires_quartiers":
-        return ", ".join(f"{q} : {n}" for q, n in valeur)
     if isinstance(valeur, tuple):
         return ", ".join(str(v) for v in valeur)
     return str(valeur)
 
 
-def differences(avant: DonneesDossier | None, apres: DonneesDossier) -> list[tuple[str, str, str]]:
-    """Les champs changés : (libellé, ancienne valeur, nouvelle valeur), en texte lisible."""
+def differences(avant: DonneesDossier | None, apres: DonneesDossier,
+                noms: Mapping[str, Mapping[Any, str]] | None = None) -> list[tuple[str, str, str]]:
+    """Les champs changés : (libellé, ancienne valeur, nouvelle valeur), en texte lisible.
+
+    ``noms`` : pour montrer des noms plutôt que des codes (« campagne_id », « porteur_id »,
+    « renouvelle_id » : id → libellé ; « quartiers » : code → nom)."""
     resultat = []
     for champ, libelle in LIBELLES_CHAMPS.items():
         ancien = getattr(avant, champ) if avant is not None else None
         nouveau = getattr(apres, champ)
         if ancien != nouveau:
-            texte_ancien, texte_nouveau = _texte(champ, ancien), _texte(champ, nouveau)
+            texte_ancien, texte_nouveau = _texte(champ, ancien, noms), _texte(champ, nouveau, noms)
             if not texte_ancien and not texte_nouveau:
                 continue
             if texte_ancien == texte_nouveau:

@@ -76,6 +76,7 @@ def creer_moteur(url_texte: str, **options) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        hide_parameters=True,  # ni valeurs saisies ni empreintes de mots de passe dans un journal ou un message
         connect_args={"connect_timeout": DELAI_CONNEXION_SECONDES, "application_name": "instruction"},
         **options,
     )
@@ -87,6 +88,7 @@ def _moteur_sqlite(url: URL, **options) -> Engine:
         _preparer_dossier(fichier.parent)
     moteur = create_engine(
         url,
+        hide_parameters=True,
         connect_args={"timeout": ATTENTE_VERROU_SECONDES, "check_same_thread": False},
         **options,
     )

@@ -261,6 +261,9 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
     avis.commentaire = saisie.commentaire.strip() or None
     avis.confidentiel = saisie.confidentiel
     avis.donne_le = maintenant()
+    if utilisateur.role == droits.FINANCEUR:  # il ne touche qu'au montant de son cofinanceur : les autres restent
+        montants = {**{a.financeur_code: a.montant for a in avis.montants if a.financeur_code != utilisateur.financeur},
+                    **montants}
     avis.montants = [m.AvisMontant(financeur_code=c, montant=v) for c, v in sorted(montants.items())]
     uow.session.flush()
     apres = _resume(avis)

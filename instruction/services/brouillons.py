@@ -44,7 +44,10 @@ def garder(uow: UniteDeTravail, cle: str, titre: str, contenu: dict[str, Any]) -
 
 
 def lire(uow: UniteDeTravail, cle: str) -> Brouillon | None:
-    brouillon = uow.session.get(m.Brouillon, _a_moi(uow, cle)) or uow.session.get(m.Brouillon, cle)
+    """Le brouillon de l'utilisateur pour ce formulaire, sinon celui (ancien) sans auteur ; une requête."""
+    a_moi = _a_moi(uow, cle)
+    trouves = {b.cle: b for b in uow.session.scalars(select(m.Brouillon).where(m.Brouillon.cle.in_([a_moi, cle])))}
+    brouillon = trouves.get(a_moi) or trouves.get(cle)
     return _vue(brouillon) if brouillon is not None else None
 
 

@@ -153,7 +153,8 @@ def connecter(uow: UniteDeTravail, identifiant: str, mot_de_passe: str) -> droit
     refus = ConnexionRefusee("Identifiant ou mot de passe incorrect.")
     session = uow.session
     compte_id = _chercher(uow, identifiant)
-    compte = session.get(m.Compte, compte_id) if compte_id is not None else None
+    # Verrouillé jusqu'à la fin de la transaction (PostgreSQL) : des essais simultanés ne perdent aucun échec.
+    compte = session.get(m.Compte, compte_id, with_for_update=True) if compte_id is not None else None
     if compte is None:
         _verifier(_leurre(), mot_de_passe)  # même durée que pour un compte existant
         raise refus

@@ -282,7 +282,8 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
         avant = lire(uow, dossier_id).donnees
     if donnees.renouvelle_id is not None and donnees.renouvelle_id == dossier.id:
         raise DonneesInvalides("Un dossier ne peut pas être le renouvellement de lui-même.")
-    changements = d.differences(avant, donnees)
+    with session.no_autoflush:  # un nouveau dossier n'est pas encore complet : pas d'écriture avant _ecrire
+        changements = d.differences(avant, donnees, _noms(uow, avant, donnees))
     if avant is not None and not changements:
         return dossier.id  # rien n'a changé : pas de nouvelle version
     _ecrire(dossier, donnees, campagne, porteur, avant)
@@ -293,6 +294,31 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     historique.noter(uow, "dossier", "création" if avant is None else "modification", dossier_id=dossier.id,
                      version=dossier.version, changements=changements)
     return dossier.id
+
+
+def _noms(uow: UniteDeTravail, avant: d.DonneesDossier | None, apres: d.DonneesDossier) -> dict:
+    """Les noms à montrer dans l'historique à la place des codes (une requête par genre, et seulement
+    s'il a changé)."""
+    noms: dict[str, dict] = {}
+
+    def change(champ: str) -> bool:
+        return avant is None or getattr(avant, champ) != getattr(apres, champ)
+
+    def ids(champ: str) -> set:
+        return {v for v in (getattr(avant, champ) if avant else None, getattr(apres, champ)) if v}
+
+    if change("campagne_id"):
+        noms["campagne_id"] = dict(uow.session.execute(
+            select(m.Campagne.id, m.Campagne.libelle).where(m.Campagne.id.in_(ids("campagne_id")))).all())
+    if change("porteur_id"):
+        noms["porteur_id"] = dict(uow.session.execute(
+            select(m.Porteur.id, m.Porteur.nom).where(m.Porteur.id.in_(ids("porteur_id")))).all())
+    if change("renouvelle_id"):
+        noms["renouvelle_id"] = {i: f"{n} — {t}" for i, n, t in uow.session.execute(
+            select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule).where(m.Dossier.id.in_(ids("renouvelle_id"))))}
+    if change("quartiers") or change("beneficiaires_quartiers"):
+        noms["quartiers"] = dict(uow.session.execute(select(m.Quartier.code, m.Quartier.nom)).all())
+    return noms
 
 
 def _saisies_depuis(uow: UniteDeTravail, dossier_id: int, version: int) -> list[historique.Entree]:

@@ -87,6 +87,14 @@ class FichePorteur:
 
 CHAMPS_IDENTITE = ("nom", "sigle", "type", "siret", "rna", "adresse", "code_postal", "ville", "commune_code",
                    "quartier_code", "telephone", "courriel", "objet")
+# Les libellés des champs, pour l'historique (qui est lu par des personnes, pas par le programme).
+LIBELLES_IDENTITE = {
+    "nom": "Nom", "sigle": "Sigle", "type": "Type de structure", "siret": "SIRET", "rna": "RNA",
+    "adresse": "Adresse", "code_postal": "Code postal", "ville": "Ville", "commune_code": "Commune",
+    "quartier_code": "Quartier", "telephone": "Téléphone", "courriel": "Courriel", "objet": "Objet",
+    "contacts": "Contacts",
+}
+LIBELLES_GENRES = {"noms": "Nom", "representants": "Représentant légal", "comptes": "Compte bancaire"}
 GENRES = {
     "noms": (m.PorteurNom, ("nom", "sigle")),
     "representants": (m.Representant, ("civilite", "nom", "qualite")),
@@ -238,7 +246,7 @@ def creer(
     uow.session.add(porteur)
     uow.session.flush()
     historique.noter(uow, "porteur", "création", porteur_id=porteur.id, version=porteur.version,
-                     changements=[(c, None, valeurs[c]) for c in CHAMPS_IDENTITE if valeurs.get(c)])
+                     changements=[(LIBELLES_IDENTITE[c], None, valeurs[c]) for c in CHAMPS_IDENTITE if valeurs.get(c)])
     return porteur.id
 
 
@@ -270,10 +278,11 @@ def modifier(uow: UniteDeTravail, porteur_id: int, identite: dict[str, str], con
     else:
         actuel.nom, actuel.sigle = valeurs["nom"], valeurs["sigle"]
     porteur.contacts = [m.Contact(**c, ordre=i) for i, c in enumerate(liste)]
-    changements = [(c, avant[c], valeurs[c]) for c in CHAMPS_IDENTITE if (avant[c] or None) != (valeurs[c] or None)]
+    changements = [(LIBELLES_IDENTITE[c], avant[c], valeurs[c]) for c in CHAMPS_IDENTITE
+                   if (avant[c] or None) != (valeurs[c] or None)]
     contacts_apres = [(c["nom"], c["fonction"], c["telephone"], c["courriel"]) for c in liste]
     if contacts_apres != contacts_avant:
-        changements.append(("contacts", "; ".join(n for n, *_ in contacts_avant), "; ".join(n for n, *_ in contacts_apres)))
+        changements.append((LIBELLES_IDENTITE["contacts"], "; ".join(n for n, *_ in contacts_avant), "; ".join(n for n, *_ in contacts_apres)))
     if not changements:
         return
     porteur.modifie_le = maintenant()
@@ -309,7 +318,7 @@ def changer(uow: UniteDeTravail, porteur_id: int, genre: str, saisie: dict[str, 
     porteur.modifie_le = maintenant()
     uow.session.flush()
     historique.noter(uow, "porteur", f"changement daté ({genre})", porteur_id=porteur_id, version=porteur.version,
-                     changements=[(f"{genre} depuis le {date:%d/%m/%Y}", None,
+                     changements=[(f"{LIBELLES_GENRES[genre]} depuis le {date:%d/%m/%Y}", None,
                                    " ".join(str(x) for x in valeurs.values() if x))])
 
 
@@ -327,16 +336,16 @@ def corriger(uow: UniteDeTravail, porteur_id: int, genre: str, version_id: int, 
     fin = v.date("jusqu_a", jusqu_a, "Jusqu'au")
     v.periode("jusqu_a", debut, fin)
     v.exiger()
+    avant = " ".join(str(getattr(version, c)) for c in valeurs if getattr(version, c))  # lu avant d'écrire
     for cle, valeur in valeurs.items():
         setattr(version, cle, valeur)
     version.depuis, version.jusqu_a = debut, fin
-    avant = " ".join(str(getattr(version, c)) for c in valeurs if getattr(version, c))
     if genre == "noms" and fin is None:
         porteur.nom, porteur.sigle = valeurs["nom"], valeurs["sigle"]
     porteur.modifie_le = maintenant()
     uow.session.flush()
     historique.noter(uow, "porteur", f"correction ({genre})", porteur_id=porteur_id, version=porteur.version,
-                     changements=[(genre, avant, " ".join(str(x) for x in valeurs.values() if x))])
+                     changements=[(LIBELLES_GENRES[genre], avant, " ".join(str(x) for x in valeurs.values() if x))])
 
 
 def _porteur(uow: UniteDeTravail, porteur_id: int) -> m.Porteur:

@@ -173,19 +173,21 @@ class EspaceTravail(QObject):
         cle = cle or cle_brouillon(dossier_id)
 
         def travail(_r):
-            from instruction.services import brouillons
+            from instruction.services import avis, brouillons
             from instruction.services import dossier as service
 
             with contexte.unite() as uow:
                 fiche = service.lire(uow, dossier_id) if dossier_id else service.nouvelle_fiche()
                 options = service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
                 brouillon = brouillons.lire(uow, cle)
-            return fiche, options, brouillon
+                # Ouvert sur ses avis (depuis Mes tâches) : lus dans la même transaction, un aller-retour de moins.
+                lus = avis.du_dossier(uow, dossier_id) if dossier_id and section == "avis" else None
+            return fiche, options, brouillon, lus
 
         self.fenetre.statusBar().showMessage("Ouverture du dossier…", 3000)
         Travail(travail).lancer(lambda r: self._dossier_lu(*r, cle), lambda e, t: erreurs.montrer(e, t, self.fenetre))
 
-    def _dossier_lu(self, fiche, options, brouillon, cle: str) -> None:
+    def _dossier_lu(self, fiche, options, brouillon, avis_lus, cle: str) -> None:
         from instruction import dossier as d
         from instruction.ui.dossier.onglet import OngletDossier
 
@@ -201,6 +203,8 @@ class EspaceTravail(QObject):
         onglet.porteur_a_creer.connect(lambda o=onglet: self.nouveau_porteur(o))
         onglet.campagne_a_creer.connect(lambda o=onglet: self.nouvelle_campagne(o))
         self._ajouter(onglet, fiche.donnees.intitule)
+        if avis_lus is not None:
+            onglet.avis.precharger(avis_lus)
         if section := self._sections_voulues.pop(fiche.id, None):
             onglet.montrer_section(section)
         if brouillon is not None:

@@ -230,6 +230,11 @@ class SectionAvis(LueALaDemande, QWidget):
             return
         self.relire()
 
+    def precharger(self, lignes: list) -> None:
+        """Les avis déjà lus avec le dossier : la section n'a pas à les relire à son affichage."""
+        self._a_relire = False
+        self.afficher(lignes)
+
     def lire_maintenant(self) -> None:
         dossier_id = self.dossier_id
 

@@ -124,6 +124,8 @@ def _historique_en_ajout_seul() -> None:
         )
         op.execute("create trigger historique_sans_modification before update or delete on historique "
                    "for each row execute function historique_ajout_seul()")
+        op.execute("create trigger historique_sans_vidage before truncate on historique "
+                   "for each statement execute function historique_ajout_seul()")
     else:
         for evenement in ("update", "delete"):
             op.execute(
@@ -134,6 +136,7 @@ def _historique_en_ajout_seul() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("drop trigger historique_sans_vidage on historique")
         op.execute("drop trigger historique_sans_modification on historique")
         op.execute("drop function historique_ajout_seul()")
     else:

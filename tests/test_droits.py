@@ -1,0 +1,418 @@
+"""Les droits vérifiés par les services eux-mêmes, et la trace que chacun laisse à l'historique.
+
+* Matrice : chaque rôle essaie chaque service du registre ``acces.SERVICES``. Sans le droit, ``Interdit``
+  et la base n'a pas bougé, même si l'appelant validait ensuite ; avec le droit, l'appel passe la
+  vérification (il peut ensuite refuser la saisie, jamais pour une question de droit).
+* Tournée de l'historique : chaque service, appelé une fois pour de bon par un administrateur, écrit au
+  moins une ligne d'historique à son nom.
+* Un service qui apparaît sans être rangé (service qui écrit, lecture, ou exception motivée) fait échouer
+  les tests : on ne peut pas en oublier un.
+
+Sur SQLite et PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+import instruction.services
+from instruction import droits, grilles
+from instruction import eligibilite as el
+from instruction import pieces as types_pieces
+from instruction.db import modeles as m
+from instruction.erreurs import DonneesInvalides, ErreurInstruction
+from instruction.etats import Etat
+from instruction.horloge import aujourd_hui
+from instruction.services import (
+    acces,
+    avis,
+    brouillons,
+    comptes,
+    cotations,
+    filtres,
+    historique,
+    instruction as service_instruction,
+    pieces,
+    porteurs,
+)
+from instruction.services import dossier as service_dossier
+from tests import fabrique
+
+MODULES = [importlib.import_module(f"instruction.services.{module.name}")
+           for module in pkgutil.iter_modules(instruction.services.__path__)]
+EFH = "egalite-femmes-hommes"
+DANS_15_JOURS = aujourd_hui() + dt.timedelta(days=15)
+
+# Au moins ceux-ci : le registre ne peut pas être vide ou amputé sans que les tests le voient.
+ATTENDUS = {
+    "avis.demander", "avis.relancer", "avis.annuler", "avis.donner", "brouillons.garder",
+    "comptes.creer", "comptes.modifier", "comptes.desactiver", "comptes.reactiver", "comptes.reinitialiser",
+    "comptes.regler_connexion_automatique", "cotations.repondre_plusieurs", "cotations.retenir",
+    "cotations.recoter", "dossier.creer_campagne", "dossier.enregistrer", "filtres.enregistrer",
+    "filtres.supprimer", "instruction.changer_etat", "instruction.modifier_montants_accordes",
+    "instruction.demander_complements", "instruction.marquer_recus", "instruction.enregistrer_examen",
+    "instruction.regler", "pieces.ajouter", "pieces.retirer", "porteurs.creer", "porteurs.modifier",
+    "porteurs.changer", "porteurs.corriger",
+}
+
+# Les fonctions des services qui ne sont pas au registre, chacune avec sa raison.
+SANS_VERIFICATION = {
+    "brouillons.supprimer": "un brouillon abandonné s'efface sans droit (il n'est qu'à son auteur)",
+    "comptes.connecter": "on n'est pas encore connecté",
+    "comptes.changer_mot_de_passe": "chacun change le sien",
+    "cotations.repondre": "passe par cotations.repondre_plusieurs, au registre",
+    "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
+    "historique.noter": "appelé par les services, dans leur transaction",
+}
+LECTURES = {
+    "approche_budgetaire.annees", "approche_budgetaire.dispositifs", "approche_budgetaire.rapport",
+    "avis.a_donner", "avis.destinataires", "avis.du_dossier", "avis.en_retard", "avis.themes_du_dossier",
+    "brouillons.lire", "brouillons.lister", "comptes.connexion_automatique", "comptes.connexion_requise",
+    "comptes.doit_changer", "comptes.lister", "cotations.lire", "cotations.lire_une", "demarrage.relister",
+    "dossier.campagnes", "dossier.dossiers_precedents", "dossier.lire", "dossier.options", "dossiers.axes",
+    "dossiers.compter", "dossiers.lister", "dossiers.textes", "filtres.lister", "historique.dernier_numero",
+    "historique.du_dossier", "historique.du_porteur", "instruction.complements",
+    "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
+    "instruction.fiche_instruction", "instruction.financements", "instruction.historique", "instruction.lire",
+    "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
+    "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches",
+}
+# Les services qui, par construction, n'écrivent pas à l'historique.
+SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
+
+
+# --- Les appels : chaque service avec de vrais arguments, sur le dossier préparé -----------------------
+
+
+def _derniere(uow, modele, *conditions) -> int:
+    return uow.session.scalar(select(func.max(modele.id)).where(*conditions)) or 0
+
+
+def _demander_avis(uow, p):
+    choisis = [d for d in avis.destinataires(uow, p.dossier) if d.compte_id == p.equipe.referent_education.id]
+    return avis.demander(uow, p.dossier, choisis, DANS_15_JOURS)
+
+
+def _donner_avis(uow, p):
+    demande = p.demandes["ville-calais" if uow.utilisateur.role == droits.FINANCEUR else "r.urbain"]
+    return avis.donner(uow, demande, avis.SaisieAvis("reserve", "Public à préciser.", montants={"ville-calais": "900"}
+                                                    if uow.utilisateur.role == droits.FINANCEUR else {}))
+
+
+def _repondre_a_la_grille(uow, p):
+    version = grilles.par_code()[EFH].courante
+    return cotations.repondre_plusieurs(uow, p.dossier, EFH, {q.code: ("oui", None) for q in version.questions})
+
+
+def _retenir_une_cotation(uow, p):
+    calculee = cotations.lire_une(uow, p.dossier, EFH).resultat.cotation
+    return cotations.retenir(uow, p.dossier, EFH, 1 if calculee != 1 else 2, "Constaté sur place")
+
+
+def _enregistrer_le_dossier(uow, p):
+    fiche = service_dossier.lire(uow, p.dossier)
+    donnees = dataclasses.replace(fiche.donnees, intitule=fiche.donnees.intitule + " (modifié)")
+    return service_dossier.enregistrer(uow, p.dossier, donnees, fiche.version)
+
+
+def _examiner(uow, p):
+    evaluation = service_instruction.evaluer(uow, p.dossier)
+    decisions = [el.Decision(c.code, c.resultat.statut, "") for c in evaluation.criteres]
+    return service_instruction.enregistrer_examen(uow, p.dossier, decisions, "Dossier solide.")
+
+
+def _regler(uow, _p):
+    reglage = service_instruction.liste_reglages(uow)[0]
+    return service_instruction.regler(uow, {reglage.cle: str(reglage.defaut + 1)})
+
+
+def _modifier_le_porteur(uow, p):
+    fiche = porteurs.lire(uow, p.porteur)
+    identite = {cle: valeur or "" for cle, valeur in fiche.identite.items()} | {"telephone": "03 21 99 99 99"}
+    return porteurs.modifier(uow, p.porteur, identite, fiche.contacts, version=fiche.version)
+
+
+def _corriger_le_compte_bancaire(uow, p):
+    version = porteurs.lire(uow, p.porteur).comptes[0]
+    return porteurs.corriger(uow, p.porteur, "comptes", version.id, {
+        "titulaire": "AJF", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPP",
+        "domiciliation": "Calais Centre"})
+
+
+# service → (appel, objet attendu à l'historique). Dans l'ordre de la tournée de l'historique.
+APPELS: dict[str, tuple[Callable, str]] = {
+    "comptes.creer": (lambda uow, p: comptes.creer(uow, comptes.SaisieCompte(
+        "n.nouveau", "Nina Nouveau", droits.INSTRUCTEUR)), "compte"),
+    "comptes.modifier": (lambda uow, p: comptes.modifier(uow, p.equipe.lecteur.id, comptes.SaisieCompte(
+        "l.lecteur", "Louis Lecteur-Martin", droits.LECTEUR)), "compte"),
+    "comptes.desactiver": (lambda uow, p: comptes.desactiver(uow, p.equipe.lecteur.id), "compte"),
+    "comptes.reactiver": (lambda uow, p: comptes.reactiver(uow, p.equipe.lecteur.id), "compte"),
+    "comptes.reinitialiser": (lambda uow, p: comptes.reinitialiser(uow, p.equipe.lecteur.id), "compte"),
+    "comptes.regler_connexion_automatique": (lambda uow, p: comptes.regler_connexion_automatique(
+        uow, p.equipe.admin.id), "réglage"),
+    "porteurs.creer": (lambda uow, p: porteurs.creer(uow, {"nom": "Centre social Matisse", "type": "association"}),
+                       "porteur"),
+    "porteurs.modifier": (_modifier_le_porteur, "porteur"),
+    "porteurs.changer": (lambda uow, p: porteurs.changer(uow, p.porteur, "representants", {
+        "civilite": "Monsieur", "nom": "Jean Dupont", "qualite": "Président"}, "01/01/2027"), "porteur"),
+    "porteurs.corriger": (_corriger_le_compte_bancaire, "porteur"),
+    "dossier.creer_campagne": (lambda uow, p: service_dossier.creer_campagne(uow, "cdv", 2031), "campagne"),
+    "dossier.enregistrer": (_enregistrer_le_dossier, "dossier"),
+    "pieces.ajouter": (lambda uow, p: pieces.ajouter(uow, p.dossier, types_pieces.types()[0].code, "complement.pdf",
+                                                     b"%PDF-1.4 complement", aujourd_hui()), "pièce"),
+    "pieces.retirer": (lambda uow, p: pieces.retirer(uow, _derniere(uow, m.Piece, m.Piece.dossier_id == p.dossier)),
+                       "pièce"),
+    "cotations.repondre_plusieurs": (_repondre_a_la_grille, "grille transversale"),
+    "cotations.retenir": (_retenir_une_cotation, "grille transversale"),
+    "cotations.recoter": (lambda uow, p: cotations.recoter(uow, p.dossier, EFH), "grille transversale"),
+    "instruction.regler": (_regler, "réglage"),
+    "instruction.enregistrer_examen": (_examiner, "examen d'éligibilité"),
+    "instruction.demander_complements": (lambda uow, p: service_instruction.demander_complements(
+        uow, p.dossier, "Attestation d'assurance", DANS_15_JOURS), "dossier"),
+    "instruction.marquer_recus": (lambda uow, p: service_instruction.marquer_recus(
+        uow, _derniere(uow, m.DemandeComplements, m.DemandeComplements.dossier_id == p.dossier), aujourd_hui()),
+        "compléments"),
+    "instruction.changer_etat": (lambda uow, p: service_instruction.changer_etat(uow, p.dossier, Etat.RECEVABLE),
+                                 "dossier"),
+    "avis.demander": (_demander_avis, "avis"),
+    "avis.relancer": (lambda uow, p: avis.relancer(uow, p.demandes["ville-calais"]), "avis"),
+    "avis.donner": (_donner_avis, "avis"),
+    "avis.annuler": (lambda uow, p: avis.annuler(uow, p.demandes["ville-calais"]), "avis"),
+    "filtres.enregistrer": (lambda uow, p: filtres.enregistrer(uow, "Dossiers déposés", {"etat": "depose"}),
+                            "filtre enregistré"),
+    "filtres.supprimer": (lambda uow, p: filtres.supprimer(uow, "Filtre commun"), "filtre enregistré"),
+    "brouillons.garder": (lambda uow, p: brouillons.garder(uow, f"dossier:{p.dossier}", "Jardin", {"intitule": "J"}),
+                          ""),
+    "instruction.modifier_montants_accordes": (lambda uow, p: service_instruction.modifier_montants_accordes(
+        uow, p.dossier, {"ville-calais": Decimal("1200.00"), "etat-pv": Decimal("1800.00")}), "montants accordés"),
+}
+
+
+def _passer(uow, p, *etats):
+    for etat in etats:
+        service_instruction.changer_etat(uow, p.dossier, etat, "Comité du 12/03/2027" if etat == Etat.RETENU else None)
+
+
+# Ce que la tournée prépare avant un appel (hors de la mesure de l'historique).
+PREALABLES: dict[str, Callable] = {
+    # La grille a changé de version depuis la cotation du dossier (simulé : la cotation dit version 0).
+    "cotations.recoter": lambda uow, p: uow.session.execute(
+        update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),
+    "instruction.modifier_montants_accordes": lambda uow, p: _passer(
+        uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
+}
+
+
+@pytest.fixture
+def prepare(contexte):
+    """Une équipe, un dossier complet déposé, deux avis demandés (référent urbain, Ville), un filtre."""
+    equipe = fabrique.Equipe(contexte)
+    dossier_id = fabrique.dossier(contexte)
+    contexte.utilisateur = equipe.instructeur
+    with contexte.unite() as uow:
+        choisis = [d for d in avis.destinataires(uow, dossier_id)
+                   if d.compte_id == equipe.referent.id or d.financeur == "ville-calais"]
+        ids = avis.demander(uow, dossier_id, choisis, DANS_15_JOURS)
+        filtres.enregistrer(uow, "Filtre commun", {"etat": "recevable"})
+        porteur_id = uow.session.get(m.Dossier, dossier_id).porteur_id
+        uow.valider()
+    demandes = {("r.urbain" if d.compte_id else d.financeur): i for d, i in zip(choisis, ids, strict=True)}
+    return SimpleNamespace(equipe=equipe, dossier=dossier_id, porteur=porteur_id, demandes=demandes)
+
+
+# --- Le registre ------------------------------------------------------------------------------------
+
+
+def _fonctions_des_services() -> dict[str, Callable]:
+    """Les fonctions publiques des services qui travaillent sur une unité de travail ou un contexte."""
+    trouvees = {}
+    for module in MODULES:
+        court = module.__name__.rsplit(".", 1)[-1]
+        for nom, fonction in inspect.getmembers(module, inspect.isfunction):
+            if nom.startswith("_") or fonction.__module__ != module.__name__:
+                continue
+            parametres = list(inspect.signature(fonction).parameters)
+            if parametres and parametres[0] in ("uow", "contexte"):
+                trouvees[f"{court}.{nom}"] = fonction
+    return trouvees
+
+
+def test_le_registre_contient_chaque_service_qui_ecrit():
+    assert ATTENDUS <= set(acces.SERVICES), sorted(ATTENDUS - set(acces.SERVICES))
+    assert set(APPELS) == set(acces.SERVICES), "chaque service du registre a son appel dans ce test"
+    for nom, service in acces.SERVICES.items():
+        assert service.action in droits.ACTIONS, nom
+        assert _fonctions_des_services()[nom] is service, f"{nom} : le registre pointe sur le service vérifié"
+
+
+def test_chaque_fonction_des_services_est_rangee():
+    """Une fonction nouvelle doit être au registre (elle écrit), une lecture, ou une exception motivée."""
+    fonctions = set(_fonctions_des_services())
+    rangees = set(acces.SERVICES) | set(SANS_VERIFICATION) | LECTURES
+    assert fonctions - rangees == set(), "à ranger : au registre (@ecrit), dans LECTURES ou SANS_VERIFICATION"
+    assert rangees - fonctions == set(), "noms périmés dans ce test"
+    assert not set(acces.SERVICES) & (set(SANS_VERIFICATION) | LECTURES)
+
+
+# --- La matrice des droits ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(droits.ROLES))
+def test_chaque_role_contre_chaque_service(contexte, prepare, role):
+    utilisateur = prepare.equipe.par_role()[role]
+    contexte.utilisateur = utilisateur
+    photo = fabrique.photographie(contexte)
+    with contexte.unite() as uow:
+        numero = historique.dernier_numero(uow)
+    permis, interdits, refuses = [], [], []
+    for nom, service in sorted(acces.SERVICES.items()):
+        appel, _objet = APPELS[nom]
+        if role in droits.ACTIONS[service.action]:
+            permis.append(nom)
+            with contexte.unite() as uow:  # jamais validé : rien ne reste
+                try:
+                    appel(uow, prepare)
+                except droits.Interdit as refus:
+                    pytest.fail(f"{nom} refusé à {role} : {refus}")
+                except ErreurInstruction:
+                    refuses.append(nom)  # la saisie peut être refusée ; le droit, lui, est passé
+        else:
+            interdits.append(nom)
+            with contexte.unite() as uow:
+                with pytest.raises(droits.Interdit, match="vous n'avez pas le droit") as refus:
+                    appel(uow, prepare)
+                uow.valider()  # même un appelant qui valide après le refus n'écrit rien
+            assert utilisateur.nom in str(refus.value)
+            assert fabrique.photographie(contexte) == photo, f"{nom} a écrit malgré le refus à {role}"
+            with contexte.unite() as uow:
+                assert historique.dernier_numero(uow) == numero, nom
+    assert fabrique.photographie(contexte) == photo
+    attendus_permis = {
+        droits.ADMINISTRATEUR: set(acces.SERVICES),
+        droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith("comptes.")} - {"instruction.regler"},
+        droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
+        droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
+        droits.LECTEUR: set(),
+    }[role]
+    assert set(permis) == attendus_permis and set(interdits) == set(acces.SERVICES) - attendus_permis
+    # Les appels permis aboutissent, sauf ceux qui attendent une autre étape du dossier (ou une base SQLite).
+    assert set(refuses) <= set(PREALABLES) | {"cotations.retenir", "instruction.marquer_recus",
+                                              "comptes.regler_connexion_automatique"}, refuses
+
+
+def test_personne_de_connecte_ne_fait_rien(contexte, prepare):
+    photo = fabrique.photographie(contexte)
+    for nom, service in acces.SERVICES.items():
+        with contexte.unite() as uow:
+            uow.utilisateur = None
+            with pytest.raises(droits.Interdit, match="Personne n'est connecté"):
+                service(uow)
+            uow.valider()
+        assert fabrique.photographie(contexte) == photo, nom
+
+
+def test_repondre_a_une_question_passe_par_la_verification(contexte, prepare):
+    contexte.utilisateur = prepare.equipe.lecteur
+    question = grilles.par_code()[EFH].courante.questions[0].code
+    with contexte.unite() as uow:
+        with pytest.raises(droits.Interdit, match="coter un dossier"):
+            cotations.repondre(uow, prepare.dossier, EFH, question, "oui")
+
+
+# --- La tournée de l'historique ------------------------------------------------------------------------
+
+
+def test_chaque_service_laisse_une_trace_a_son_nom(contexte, prepare):
+    admin = prepare.equipe.admin
+    contexte.utilisateur = admin
+    for nom, (appel, objet) in APPELS.items():
+        if nom in PREALABLES:
+            with contexte.unite() as uow:
+                PREALABLES[nom](uow, prepare)
+                uow.valider()
+        with contexte.unite() as uow:
+            avant = historique.dernier_numero(uow)
+        with contexte.unite() as uow:
+            if nom == "comptes.regler_connexion_automatique" and not contexte.est_sqlite:
+                with pytest.raises(DonneesInvalides, match="base partagée"):
+                    appel(uow, prepare)
+                continue
+            appel(uow, prepare)
+            uow.valider()
+        with contexte.unite() as uow:
+            lignes = [(h.acteur, h.objet, h.dossier_id, h.porteur_id) for h in uow.session.scalars(
+                select(m.Historique).where(m.Historique.id > avant).order_by(m.Historique.id))]
+        if nom in SANS_HISTORIQUE:
+            assert lignes == [], nom
+            continue
+        assert lignes, f"{nom} n'a rien écrit à l'historique"
+        assert {acteur for acteur, *_ in lignes} == {admin.identifiant}, nom
+        assert objet in {o for _a, o, *_ in lignes}, (nom, lignes)
+        if objet in ("dossier", "pièce", "grille transversale", "avis", "compléments", "examen d'éligibilité",
+                     "montants accordés"):
+            assert {d for _a, _o, d, _p in lignes} == {prepare.dossier}, nom
+        if nom in ("porteurs.modifier", "porteurs.changer", "porteurs.corriger"):
+            assert {p for *_r, p in lignes} == {prepare.porteur}, nom
+    with contexte.unite() as uow:
+        assert brouillons.lire(uow, f"dossier:{prepare.dossier}").contenu == {"intitule": "J"}
+        assert uow.session.get(m.Dossier, prepare.dossier).etat == Etat.RETENU
+
+
+def test_la_recotation_garde_l_ancienne_version(contexte, prepare):
+    contexte.utilisateur = prepare.equipe.instructeur
+    with contexte.unite() as uow:
+        _repondre_a_la_grille(uow, prepare)
+        uow.session.execute(update(m.Cotation).where(m.Cotation.dossier_id == prepare.dossier).values(version=0))
+        uow.valider()
+    with contexte.unite() as uow:
+        avant = historique.dernier_numero(uow)
+        cotations.recoter(uow, prepare.dossier, EFH)
+        uow.valider()
+        versions = [(h.ancien, h.nouveau) for h in uow.session.scalars(
+            select(m.Historique).where(m.Historique.id > avant, m.Historique.champ.like("%version"))).all()]
+    assert versions == [("0", str(grilles.par_code()[EFH].courante.numero))]
+
+
+# --- L'historique en ajout seul ------------------------------------------------------------------------
+
+
+def test_l_historique_refuse_modification_et_effacement(contexte):
+    with contexte.unite() as uow:
+        historique.noter(uow, "essai", "création", changements=[("Champ", "avant", "après")])
+        uow.valider()
+    with contexte.unite() as uow:
+        avant = [tuple(ligne) for ligne in uow.session.execute(text("select * from historique order by id"))]
+    assert avant
+    for requete in ("update historique set acteur = 'faussaire'", "update historique set nouveau = null",
+                    "delete from historique", f"delete from historique where id = {avant[-1][0]}"):
+        with contexte.unite() as uow:
+            with pytest.raises(DBAPIError, match="ajout seul"):
+                uow.session.execute(text(requete))
+                uow.valider()
+    with contexte.unite() as uow:  # par l'ORM aussi
+        ligne = uow.session.scalars(select(m.Historique)).first()
+        ligne.acteur = "faussaire"
+        with pytest.raises(DBAPIError, match="ajout seul"):
+            uow.session.flush()
+    with contexte.unite() as uow:
+        uow.session.delete(uow.session.scalars(select(m.Historique)).first())
+        with pytest.raises(DBAPIError, match="ajout seul"):
+            uow.session.flush()
+    with contexte.unite() as uow:
+        assert [tuple(ligne) for ligne in uow.session.execute(text("select * from historique order by id"))] == avant
+    # L'ajout, lui, reste permis.
+    with contexte.unite() as uow:
+        historique.noter(uow, "essai", "suite")
+        uow.valider()
+        assert historique.dernier_numero(uow) > avant[-1][0]
