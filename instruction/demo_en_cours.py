@@ -5,6 +5,9 @@ reconduction à l'identique » les signale, côte à côte avec l'action de 2023
 renouvelées (nouvelle description, budget revu). Les dossiers sont à chaque étape du circuit :
 déposés (dont deux incomplets en pièces), compléments demandés (dont une échéance dépassée),
 recevables, en instruction (dont un examen resté « à compléter »), instruits avant le comité.
+Les dossiers en instruction et instruits ont demandé l'avis des cofinanceurs que sollicite leur
+budget (l. 3954-3956) : avis donnés pour les instruits (reçus par courriel et saisis par le service,
+dont un réservé), attendus pour les autres (dont des échéances dépassées, à relancer).
 
 Tout passe par les services de l'application (enregistrement, pièces, passages d'état,
 examens) ; seules les dates sont fixées, pour que deux bases de démonstration soient identiques.
@@ -130,8 +133,47 @@ def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
     demandes = iter(COMPLEMENTS)
     for identifiant, reprise in crees:
         _avancer(uow, service, identifiant, reprise, demandes)
+    for rang, (identifiant, reprise) in enumerate(crees):
+        if reprise.etat in (Etat.EN_INSTRUCTION, Etat.INSTRUIT):
+            _solliciter(uow, identifiant, reprise, rang)
     cout = sum((uow.session.get(m.Dossier, i).cout_total for i, _r in crees), Decimal("0.00"))
     return LIBELLE + " (en cours d'instruction)", len(crees), len({s.porteur_id for s in sources}), cout
+
+
+def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
+    """Demande l'avis des cofinanceurs sollicités par le budget (hors État-politique de la ville, qui instruit
+    avec le service, et « autres financeurs », sans technicien) ;
+    pour un dossier instruit, saisit les avis reçus : favorables au montant demandé, sauf un réservé."""
+    from instruction import budget
+    from instruction.db import modeles as m
+    from instruction.services import avis
+    from instruction.horloge import aujourd_hui
+    from instruction.services import dossier as service_dossier
+
+    demande_le = _a(reprise.depot + dt.timedelta(days=8), 10, 0)
+    echeance = reprise.depot + dt.timedelta(days=23)
+    choisis = [d for d in avis.destinataires(uow, identifiant) if d.financeur and d.propose and d.financeur not in ("etat-pv", "autres")]
+    if not choisis:
+        return
+    # Demandée aujourd'hui par le service, puis datée comme dans la campagne (l'échéance peut être passée).
+    ids = avis.demander(uow, identifiant, choisis, max(echeance, aujourd_hui()))
+    demandes = {i: uow.session.get(m.DemandeAvis, i) for i in ids}
+    for demande in demandes.values():
+        demande.demandee_le, demande.echeance = demande_le, echeance
+    if reprise.etat != Etat.INSTRUIT:
+        return
+    montants = budget.subventions_par_financeur(service_dossier.lire(uow, identifiant).donnees.lignes_budget())
+    for numero, demande_id in enumerate(ids):
+        code = demandes[demande_id].financeur_code
+        reserve = rang == 1 and numero == 0
+        saisie = avis.SaisieAvis(
+            "reserve" if reserve else "favorable",
+            "Réservé : le public des QPV doit être mieux identifié dans le bilan." if reserve
+            else "Action connue, bilan 2023 satisfaisant.",
+            montants={code: format(montants.get(code, Decimal("0")), "f").replace(".", ",")},
+        )
+        avis.donner(uow, demande_id, saisie)
+        demandes[demande_id].avis.donne_le = _a(reprise.depot + dt.timedelta(days=12 + numero), 16, 0)
 
 
 def _avancer(uow, service, identifiant: int, reprise: Reprise, demandes) -> None:

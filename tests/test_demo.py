@@ -113,3 +113,32 @@ def test_la_base_de_demo_passe_la_verification(url_demo):
 
     rapport = verifier(url_demo)
     assert rapport.reussi, [c for c in rapport.controles if not c.reussi]
+
+
+def test_la_demo_2027_a_des_avis_donnes_et_attendus(url_demo):
+    """Les dossiers instruits ont les avis de leurs cofinanceurs (un réservé) ; ceux en instruction les
+    attendent, échéance dépassée : ils sont dans les tâches de l'instructeur, à relancer."""
+    from sqlalchemy import select
+
+    from instruction import droits
+    from instruction.db import modeles as m
+    from instruction.services import avis, taches
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_demo)
+    try:
+        contexte.utilisateur = droits.Utilisateur("marie", "Marie", droits.INSTRUCTEUR)
+        with contexte.unite() as uow:
+            ids = uow.session.scalars(select(m.Dossier.id).where(m.Dossier.numero.startswith("CDV-2027"))).all()
+            lignes = [ligne for i in ids for ligne in avis.du_dossier(uow, i)]
+            a_faire = taches.mes_taches(uow)
+        donnes = [ligne for ligne in lignes if ligne.sens]
+        attendus = [ligne for ligne in lignes if not ligne.sens]
+        assert {ligne.dossier_numero for ligne in donnes} == {"CDV-2027-001", "CDV-2027-002"}
+        assert [ligne.sens for ligne in donnes].count("reserve") == 1
+        assert all(ligne.montants for ligne in donnes) and all(ligne.en_retard for ligne in attendus)
+        assert len(attendus) >= 8
+        a_relancer = [t for t in a_faire if t.categorie == taches.DEPASSEES and t.demande_avis_id]
+        assert len(a_relancer) == len(attendus)
+    finally:
+        contexte.fermer()

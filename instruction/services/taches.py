@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from instruction import droits
 from instruction.db import modeles as m
@@ -67,7 +67,7 @@ def _avis_a_donner(uow: UniteDeTravail, utilisateur: droits.Utilisateur) -> list
         return []
     requete = (
         select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.ThemeReferent.libelle,
-               m.Financeur.libelle)
+               func.coalesce(m.Financeur.sigle, m.Financeur.libelle))
         .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
         .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
         .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
@@ -115,7 +115,8 @@ def _complements(uow: UniteDeTravail) -> list[Tache]:
 
 def _avis_en_retard(uow: UniteDeTravail) -> list[Tache]:
     requete = (
-        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.Compte.nom, m.Financeur.libelle)
+        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.Compte.nom,
+               func.coalesce(m.Financeur.sigle, m.Financeur.libelle))
         .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
         .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
         .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from instruction import dates
 
@@ -38,15 +47,18 @@ class PageTaches(QWidget):
         self.arbre.setAlternatingRowColors(True)
         self.arbre.setUniformRowHeights(True)
         self.arbre.itemActivated.connect(self._activer)
-        for colonne, largeur in enumerate((150, 360, 220, 360, 90)):
+        for colonne, largeur in enumerate((150, 340, 220, 360, 90)):
             self.arbre.setColumnWidth(colonne, largeur)
-        entete = QHBoxLayout()
-        entete.addWidget(self.titre)
-        entete.addStretch(1)
-        entete.addWidget(self.bouton_rafraichir)
+        entete = self.arbre.header()
+        entete.setStretchLastSection(False)
+        entete.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # « À faire » prend la place libre
+        barre = QHBoxLayout()
+        barre.addWidget(self.titre)
+        barre.addStretch(1)
+        barre.addWidget(self.bouton_rafraichir)
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(8, 8, 8, 8)
-        disposition.addLayout(entete)
+        disposition.addLayout(barre)
         disposition.addWidget(self.resume)
         disposition.addWidget(self.arbre, 1)
         self.taches: list = []
