@@ -231,6 +231,18 @@ def test_le_financeur_ne_propose_que_le_montant_de_son_cofinanceur(contexte, equ
     assert isinstance(ligne.montants["ville-calais"], Decimal)
 
 
+def test_le_financeur_qui_corrige_garde_les_montants_des_autres(contexte, equipe, dossier_id):
+    """L'avis demandé à la Ville a été saisi par l'instructeur (reçu par courriel) avec une proposition
+    pour l'État ; quand la Ville corrige son montant, la proposition pour l'État reste."""
+    ids = _demander(contexte, equipe, dossier_id, "ville-calais")
+    _comme(contexte, equipe.instructeur, lambda uow: avis.donner(uow, ids["ville-calais"], avis.SaisieAvis(
+        "favorable", montants={"ville-calais": "1 000", "etat-pv": "2 000"})))
+    _comme(contexte, equipe.financeur, lambda uow: avis.donner(uow, ids["ville-calais"], avis.SaisieAvis(
+        "favorable", montants={"ville-calais": "1 500"})))
+    ligne = _lignes(contexte, equipe.instructeur, dossier_id)[ids["ville-calais"]]
+    assert ligne.montants == {"ville-calais": Decimal("1500.00"), "etat-pv": Decimal("2000.00")}
+
+
 @pytest.mark.parametrize("tape, attendu", [("1 234,56", "1234.56"), ("12 000", "12000.00"), ("0,1", "0.10"),
                                            ("1\u202f500,05 €", "1500.05"), ("2500.5", "2500.50")])
 def test_les_montants_proposes_sont_lus_exactement(contexte, equipe, dossier_id, tape, attendu):
