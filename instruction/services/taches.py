@@ -57,6 +57,20 @@ def _dossier_colonnes():
     return (m.Dossier.id, m.Dossier.numero, m.Dossier.intitule, m.Porteur.nom)
 
 
+def _avis_attendus(*colonnes, conditions):
+    """Les avis demandés et pas encore donnés, sur des dossiers que le comité n'a pas encore décidés."""
+    return (
+        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, *colonnes,
+               func.coalesce(m.Financeur.sigle, m.Financeur.libelle))
+        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
+        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
+        .where(m.Avis.id.is_(None), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]), *conditions)
+        .order_by(m.DemandeAvis.echeance, m.Dossier.numero)
+    )
+
+
 def _avis_a_donner(uow: UniteDeTravail, utilisateur: droits.Utilisateur) -> list[Tache]:
     conditions = []
     if utilisateur.id is not None:
@@ -65,17 +79,8 @@ def _avis_a_donner(uow: UniteDeTravail, utilisateur: droits.Utilisateur) -> list
         conditions.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
     if not conditions:
         return []
-    requete = (
-        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.ThemeReferent.libelle,
-               func.coalesce(m.Financeur.sigle, m.Financeur.libelle))
-        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
-        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
-        .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
-        .outerjoin(m.ThemeReferent, m.ThemeReferent.code == m.DemandeAvis.theme_code)
-        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
-        .where(m.Avis.id.is_(None), or_(*conditions), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
-        .order_by(m.DemandeAvis.echeance, m.Dossier.numero)
-    )
+    requete = _avis_attendus(m.ThemeReferent.libelle, conditions=[or_(*conditions)]).outerjoin(
+        m.ThemeReferent, m.ThemeReferent.code == m.DemandeAvis.theme_code)
     taches = []
     for dossier_id, numero, intitule, porteur, demande_id, echeance, theme, financeur in uow.session.execute(requete):
         pour = f" (thème {theme})" if theme else f" ({financeur})" if financeur else ""
@@ -114,18 +119,8 @@ def _complements(uow: UniteDeTravail) -> list[Tache]:
 
 
 def _avis_en_retard(uow: UniteDeTravail) -> list[Tache]:
-    requete = (
-        select(*_dossier_colonnes(), m.DemandeAvis.id, m.DemandeAvis.echeance, m.Compte.nom,
-               func.coalesce(m.Financeur.sigle, m.Financeur.libelle))
-        .join(m.Dossier, m.Dossier.id == m.DemandeAvis.dossier_id)
-        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
-        .outerjoin(m.Avis, m.Avis.demande_id == m.DemandeAvis.id)
-        .outerjoin(m.Compte, m.Compte.id == m.DemandeAvis.destinataire_id)
-        .outerjoin(m.Financeur, m.Financeur.code == m.DemandeAvis.financeur_code)
-        .where(m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui(),
-               m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
-        .order_by(m.DemandeAvis.echeance, m.Dossier.numero)
-    )
+    requete = _avis_attendus(m.Compte.nom, conditions=[m.DemandeAvis.echeance < aujourd_hui()]).outerjoin(
+        m.Compte, m.Compte.id == m.DemandeAvis.destinataire_id)
     return [Tache(DEPASSEES, i, n, t, p, f"Avis attendu de {compte or financeur} : à relancer", echeance, demande)
             for i, n, t, p, demande, echeance, compte, financeur in uow.session.execute(requete)]
 

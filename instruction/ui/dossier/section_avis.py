@@ -357,25 +357,34 @@ class SectionAvis(LueALaDemande, QWidget):
             if jour is None:
                 dialogue.erreur.setText("Échéance : tapez une date (jj/mm/aaaa).")
                 return
-            dialogue.boutons.setEnabled(False)
-
-            def ecrire(uow):
-                avis.demander(uow, dossier_id, choisis, jour)
-                uow.valider()
-                return avis.du_dossier(uow, dossier_id)
-
-            def refus(message: str) -> None:
-                dialogue.boutons.setEnabled(True)
-                dialogue.erreur.setText(message)
-
-            def fini(lignes) -> None:
-                dialogue.accept()
-                self._apres(f"{len(choisis)} avis demandé(s), pour le {dates.formater(jour)}.")(lignes)
-
-            executer(self.contexte, ecrire, fini, refus, dialogue, valider=False)
+            self._soumettre(dialogue, lambda uow: avis.demander(uow, dossier_id, choisis, jour),
+                            f"{len(choisis)} avis demandé(s), pour le {dates.formater(jour)}.")
 
         dialogue.boutons.accepted.connect(envoyer)
         dialogue.open()
+
+    def _soumettre(self, dialogue, ecrire, message: str) -> None:
+        """``ecrire(uow)`` puis relecture des avis, hors du fil de l'interface ; un refus s'affiche dans la
+        boîte, qui reste ouverte avec sa saisie."""
+        from instruction.services import avis
+
+        dossier_id = self.dossier_id
+        dialogue.boutons.setEnabled(False)
+
+        def travail(uow):
+            ecrire(uow)
+            uow.valider()
+            return avis.du_dossier(uow, dossier_id)
+
+        def refus(texte: str) -> None:
+            dialogue.boutons.setEnabled(True)
+            dialogue.erreur.setText(texte)
+
+        def fini(lignes) -> None:
+            dialogue.accept()
+            self._apres(message)(lignes)
+
+        executer(self.contexte, travail, fini, refus, dialogue, valider=False)
 
     def donner(self) -> None:
         ligne = self.courant()
@@ -383,28 +392,13 @@ class SectionAvis(LueALaDemande, QWidget):
             return
         dialogue = DialogueAvis(ligne, self._financeurs(), self.utilisateur, self)
         self.dialogue = dialogue
-        dossier_id = self.dossier_id
 
         def envoyer() -> None:
             from instruction.services import avis
 
             saisie = dialogue.saisie()
-            dialogue.boutons.setEnabled(False)
-
-            def ecrire(uow):
-                avis.donner(uow, ligne.demande_id, saisie)
-                uow.valider()
-                return avis.du_dossier(uow, dossier_id)
-
-            def refus(message: str) -> None:
-                dialogue.boutons.setEnabled(True)
-                dialogue.erreur.setText(message)
-
-            def fini(lignes) -> None:
-                dialogue.accept()
-                self._apres(f"Avis de {ligne.destinataire} enregistré.")(lignes)
-
-            executer(self.contexte, ecrire, fini, refus, dialogue, valider=False)
+            self._soumettre(dialogue, lambda uow: avis.donner(uow, ligne.demande_id, saisie),
+                            f"Avis de {ligne.destinataire} enregistré.")
 
         dialogue.boutons.accepted.connect(envoyer)
         dialogue.open()
