@@ -209,8 +209,9 @@ def valider(saisie: SaisieDossier, quartiers_connus: set[str] | None = None) -> 
         intitule=intitule or "",
         resume=resume,
         **textes,
-        objectifs=tuple(dict.fromkeys(saisie.objectifs)),
-        quartiers=tuple(dict.fromkeys(saisie.quartiers)),
+        # Des ensembles, rangés : la base ne garde pas d'ordre (PostgreSQL les rend dans un ordre quelconque).
+        objectifs=tuple(sorted(set(saisie.objectifs))),
+        quartiers=tuple(sorted(set(saisie.quartiers))),
         tranches_age=publics.tranches(",".join(saisie.tranches_age)),
         beneficiaires=beneficiaires,
         femmes=femmes,

@@ -48,6 +48,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "reglages.modifier": frozenset({ADMINISTRATEUR}),
     "utilisateurs.gerer": frozenset({ADMINISTRATEUR}),
     "demo.remplir": frozenset({ADMINISTRATEUR}),
+    "base.sauvegarder": frozenset({ADMINISTRATEUR}),
 }
 LIBELLES_ACTIONS = {
     "dossier.modifier": "modifier un dossier",
@@ -67,6 +68,7 @@ LIBELLES_ACTIONS = {
     "reglages.modifier": "changer les réglages de l'instruction",
     "utilisateurs.gerer": "gérer les comptes",
     "demo.remplir": "remplir la base avec la démonstration",
+    "base.sauvegarder": "copier toute la base (elle contient les avis confidentiels et les comptes)",
 }
 
 
@@ -99,6 +101,9 @@ def exiger(utilisateur: Utilisateur | None, action: str) -> None:
     if utilisateur is None or not utilisateur.peut(action):
         qui = utilisateur.libelle if utilisateur else "Personne n'est connecté"
         raise Interdit(f"{qui} : vous n'avez pas le droit de {LIBELLES_ACTIONS[action]}.")
+
+
+PERSONNE = Utilisateur("(personne)", "Personne n'est connecté", "aucun")  # avant la connexion : aucun droit
 
 
 def poste(identifiant: str) -> Utilisateur:

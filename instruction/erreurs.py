@@ -58,8 +58,10 @@ class Conflit(ErreurInstruction):
     """
 
     def __init__(self, message: str, changements: list | None = None, version: int | None = None) -> None:
+        from instruction.dates import formater_horodatage  # heure de Paris, comme partout à l'écran
+
         super().__init__(message, detail="\n".join(
-            f"{c.le:%d/%m/%Y %H:%M} {c.acteur} : {c.champ or c.action} {c.ancien or ''} → {c.nouveau or ''}"
+            f"{formater_horodatage(c.le)} {c.acteur} : {c.champ or c.action} {c.ancien or ''} → {c.nouveau or ''}"
             for c in (changements or [])
         ))
         self.changements = list(changements or [])

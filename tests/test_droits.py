@@ -86,7 +86,8 @@ LECTURES = {
     "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
     "instruction.fiche_instruction", "instruction.financements", "instruction.historique", "instruction.lire",
     "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
-    "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches",
+    "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
+    "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)
 }
 # Les services qui, par construction, n'écrivent pas à l'historique.
 SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
@@ -419,3 +420,40 @@ def test_l_historique_refuse_modification_et_effacement(contexte):
         historique.noter(uow, "essai", "suite")
         uow.valider()
         assert historique.dernier_numero(uow) > avant[-1][0]
+
+
+def test_seul_l_administrateur_copie_toute_la_base(contexte, tmp_path):
+    """La copie contient les avis confidentiels et les empreintes des mots de passe."""
+    from instruction.services import sauvegarde
+
+    equipe = fabrique.Equipe(contexte)
+    for nom, utilisateur in equipe.par_role().items():
+        contexte.utilisateur = utilisateur
+        fichier = tmp_path / f"{nom}.sqlite"
+        if nom == droits.ADMINISTRATEUR:
+            assert sauvegarde.sauvegarder(contexte, fichier).is_file()
+        else:
+            with pytest.raises(droits.Interdit):
+                sauvegarde.sauvegarder(contexte, fichier)
+            assert not fichier.exists()
+
+
+def test_un_compte_desactive_ou_change_de_role_n_ecrit_plus(contexte):
+    """Les droits connus du poste ne suffisent pas : chaque écriture relit le compte."""
+    from instruction.services import comptes, filtres
+
+    equipe = fabrique.Equipe(contexte)
+    contexte.utilisateur = equipe.admin
+    with contexte.unite() as uow:
+        comptes.desactiver(uow, equipe.referent.id)
+        comptes.modifier(uow, equipe.instructeur.id, comptes.SaisieCompte("m.lefebvre", "Marie Lefebvre",
+                                                                           droits.LECTEUR))
+        uow.valider()
+    for utilisateur, message in ((equipe.referent, "désactivé"), (equipe.instructeur, "rôle a changé")):
+        contexte.utilisateur = utilisateur
+        with contexte.unite() as uow:
+            with pytest.raises(droits.Interdit, match=message):
+                filtres.enregistrer(uow, "Mon filtre", {"etat": "depose"})
+        with contexte.unite() as uow:
+            relu = comptes.relire_utilisateur(uow)
+        assert relu is None if utilisateur is equipe.referent else relu.role == droits.LECTEUR

@@ -101,3 +101,25 @@ def test_sauvegarde_coherente_pendant_des_ecritures(tmp_path):
             assert connexion.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert connexion.execute("PRAGMA foreign_key_check").fetchall() == []
             assert connexion.execute("select count(*) from dossier").fetchone()[0] == 142
+
+
+def test_la_copie_d_une_base_garde_l_historique_en_ajout_seul(contexte, tmp_path):
+    """Sauvegardée depuis PostgreSQL (tables recréées) comme depuis SQLite (copie du fichier), la copie
+    refuse elle aussi qu'on efface ou modifie son historique."""
+    import sqlite3
+
+    from instruction.db.sauvegarde import sauvegarder
+    from instruction.services import historique
+
+    with contexte.unite() as uow:
+        historique.noter(uow, "essai", "création", changements=[("Champ", "avant", "après")])
+        uow.valider()
+    copie = sauvegarder(contexte.moteur, tmp_path / "copie.sqlite")
+    connexion = sqlite3.connect(copie)
+    try:
+        assert connexion.execute("select count(*) from historique").fetchone()[0] >= 1
+        for requete in ("delete from historique", "update historique set acteur = 'faussaire'"):
+            with pytest.raises(sqlite3.DatabaseError, match="ajout seul"):
+                connexion.execute(requete)
+    finally:
+        connexion.close()

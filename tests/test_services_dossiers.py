@@ -135,3 +135,28 @@ def test_campagne_en_double_refusee(contexte):
     _campagne(contexte)
     with contexte.unite() as uow, pytest.raises(DonneesInvalides, match="existe déjà"):
         service.creer_campagne(uow, "cdv", 2027)
+
+
+def test_changer_l_intitule_n_ecrit_que_l_intitule(contexte):
+    """Objectifs et quartiers sont des ensembles : quel que soit l'ordre où la base les rend (PostgreSQL
+    n'en garantit aucun), relire puis enregistrer sans les toucher ne les compte pas comme changés."""
+    import dataclasses
+
+    from instruction.services import historique
+    from tests import fabrique
+
+    def plusieurs(saisie):
+        saisie.objectifs = ["OS22.1", "OS01.1", "OS01.2"]
+        saisie.quartiers = ["saint-pierre", "beau-marais", "fort-nieulay-cailloux-saint-pierre"]
+
+    dossier_id = fabrique.dossier(contexte, modifier=plusieurs)
+    with contexte.unite() as uow:
+        fiche = service.lire(uow, dossier_id)
+    with contexte.unite() as uow:
+        service.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule="Nouvel intitulé"),
+                            version=fiche.version)
+        uow.valider()
+    with contexte.unite() as uow:
+        entrees = historique.du_dossier(uow, dossier_id, apres_version=fiche.version)
+    assert [(e.champ, e.ancien, e.nouveau) for e in entrees] == [
+        ("Intitulé", "Jardin partagé des Fontinettes", "Nouvel intitulé")]

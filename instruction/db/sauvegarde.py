@@ -107,11 +107,25 @@ def _ecrire_fichier(source, cible: Path, revision: str) -> None:
             destination.exec_driver_sql("create table alembic_version (version_num varchar(32) primary key)")
             destination.exec_driver_sql("insert into alembic_version values (?)", (revision,))
             copier_tables(source, destination)
+            proteger_historique(destination)
         with moteur_fichier.connect() as destination:
             destination.connection.driver_connection.execute("PRAGMA journal_mode = DELETE")
     finally:
         moteur_fichier.dispose()
     os.replace(temporaire, cible)
+
+
+MESSAGE_HISTORIQUE = "l'historique est en ajout seul : on n'en modifie ni n'en efface une ligne"
+
+
+def proteger_historique(destination) -> None:
+    """Une copie SQLite faite depuis PostgreSQL (par ``create_all``, sans les migrations) reçoit les mêmes
+    déclencheurs que la migration 0005 : restaurée, elle garde son historique en ajout seul."""
+    message = MESSAGE_HISTORIQUE.replace("'", "''")
+    for evenement in ("update", "delete"):
+        destination.exec_driver_sql(
+            f"create trigger if not exists historique_sans_{evenement} before {evenement} on historique "
+            f"begin select raise(abort, '{message}'); end")
 
 
 def copier_tables(source, destination) -> None:

@@ -17,6 +17,24 @@ from instruction import droits
 SERVICES: dict[str, Callable[..., Any]] = {}
 
 
+def _compte_toujours_valable(uow) -> None:
+    """Le compte peut avoir été désactivé, ou son rôle changé, depuis la connexion : une requête le vérifie
+    avant chaque écriture (les droits connus du poste ne suffisent pas)."""
+    utilisateur = uow.utilisateur
+    if utilisateur.id is None:
+        return
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+
+    compte = uow.session.execute(
+        select(m.Compte.actif, m.Compte.role).where(m.Compte.id == utilisateur.id)).first()
+    if compte is None or not compte.actif:
+        raise droits.Interdit("Votre compte a été désactivé depuis votre connexion : rien n'a été modifié.")
+    if compte.role != utilisateur.role:
+        raise droits.Interdit("Votre rôle a changé depuis votre connexion : reconnectez-vous (rien n'a été modifié).")
+
+
 def ecrit(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     if action not in droits.ACTIONS:
         raise ValueError(f"Action inconnue : {action}")
@@ -25,6 +43,7 @@ def ecrit(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(fonction)
         def service(uow, *args, **kwargs):
             droits.exiger(uow.utilisateur, action)
+            _compte_toujours_valable(uow)
             return fonction(uow, *args, **kwargs)
 
         service.action = action  # type: ignore[attr-defined]

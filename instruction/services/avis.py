@@ -314,6 +314,7 @@ class LigneAvis:
     peut_repondre: bool = False
     dossier_numero: str = ""
     dossier_intitule: str = ""
+    financeur_code: str | None = None  # l'avis est demandé à ce cofinanceur (sinon à un référent)
 
     @property
     def donne(self) -> bool:
@@ -351,7 +352,7 @@ def _lignes(uow: UniteDeTravail, requete) -> list[LigneAvis]:
         base = dict(demande_id=d.id, dossier_id=d.dossier_id, destinataire=compte or financeur or "?", theme=theme,
                     demandee_le=d.demandee_le, demandee_par=d.demandee_par, echeance=d.echeance,
                     relancee_le=d.relancee_le, peut_repondre=peut_repondre(utilisateur, d), dossier_numero=numero,
-                    dossier_intitule=intitule)
+                    dossier_intitule=intitule, financeur_code=d.financeur_code)
         avis = d.avis
         if avis is None:
             resultat.append(LigneAvis(**base))

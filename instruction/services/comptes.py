@@ -114,6 +114,15 @@ def lister(uow: UniteDeTravail) -> list[FicheCompte]:
     return [_fiche(c) for c in comptes]
 
 
+def relire_utilisateur(uow: UniteDeTravail) -> droits.Utilisateur | None:
+    """L'utilisateur connecté tel qu'il est maintenant en base (rôle, thèmes…) ; ``None`` si son compte a
+    été désactivé. Le compte de session du poste reste ce qu'il est."""
+    if uow.utilisateur.id is None:
+        return uow.utilisateur
+    compte = uow.session.get(m.Compte, uow.utilisateur.id)
+    return utilisateur(compte) if compte is not None and compte.actif else None
+
+
 def connexion_requise(uow: UniteDeTravail) -> bool:
     """Vrai dès qu'un compte actif existe : il faut alors se connecter pour travailler."""
     return bool(uow.session.scalar(select(func.count()).select_from(m.Compte).where(m.Compte.actif)))

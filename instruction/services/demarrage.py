@@ -91,6 +91,10 @@ def ouvrir_et_lister(
         ouverture = Ouverture(contexte, referentiel, lignes, recherche, axes, demo_a_proposer, verrou, automatique)
         if automatique is not None:
             contexte.utilisateur = automatique
+        elif verrou:  # tant que personne ne s'est connecté, la base ne se laisse pas modifier
+            from instruction.droits import PERSONNE
+
+            contexte.utilisateur = PERSONNE
         return ouverture
     except BaseException:
         contexte.fermer()

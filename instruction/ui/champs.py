@@ -178,8 +178,10 @@ class ListeACocher(QTreeView):
 
     def figer(self) -> None:
         """Consultation seule : les cases restent lisibles (et l'arbre se parcourt) mais ne se cochent plus."""
+        self.modele.blockSignals(True)  # figer n'est pas modifier : le formulaire ne doit pas se croire changé
         for item in self._items.values():
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        self.modele.blockSignals(False)
 
     def codes_coches(self) -> list[str]:
         return [code for code, item in self._items.items() if item.checkState() == Qt.CheckState.Checked]
@@ -188,8 +190,11 @@ class ListeACocher(QTreeView):
 def mettre_en_consultation(conteneur: QWidget) -> None:
     """Consultation seule : les textes restent lisibles et copiables, rien ne se modifie (rôle sans droit
     d'écriture ; le service refuserait de toute façon)."""
+    from PySide6.QtGui import QShortcut
     from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QPlainTextEdit
 
+    for raccourci in conteneur.findChildren(QShortcut):  # Ctrl+Inser, Ctrl+Suppr des tableaux…
+        raccourci.setEnabled(False)
     for champ in conteneur.findChildren(QWidget):
         if isinstance(champ, (QLineEdit, QPlainTextEdit)):
             champ.setReadOnly(True)

@@ -162,7 +162,7 @@ class EspaceTravail(QObject):
         if existant is not None:
             self.onglets.setCurrentWidget(existant)
             if section:
-                existant.montrer_section(section)
+                existant.montrer_section(section, relire=True)
             return
         self._sections_voulues[dossier_id] = section
         contexte = self._contexte()
@@ -188,7 +188,6 @@ class EspaceTravail(QObject):
         Travail(travail).lancer(lambda r: self._dossier_lu(*r, cle), lambda e, t: erreurs.montrer(e, t, self.fenetre))
 
     def _dossier_lu(self, fiche, options, brouillon, avis_lus, cle: str) -> None:
-        from instruction import dossier as d
         from instruction.ui.dossier.onglet import OngletDossier
 
         self.fenetre.statusBar().clearMessage()
@@ -209,7 +208,7 @@ class EspaceTravail(QObject):
             onglet.montrer_section(section)
         if brouillon is not None:
             if fiche.id is None or self._reprendre(brouillon, onglet):
-                onglet.remplir(d.SaisieDossier.depuis_json(brouillon.contenu), modifie=True)
+                onglet.reprendre_brouillon(brouillon.contenu)
                 onglet.message.setText(f"Brouillon du {dates.formater_horodatage(brouillon.modifie_le)} repris : "
                                        "enregistrez pour le garder.")
 

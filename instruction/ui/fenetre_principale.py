@@ -114,6 +114,8 @@ class FenetrePrincipale(QMainWindow):
             self._onglet_porteurs.layout().addWidget(self._page_porteurs)
             self._page_porteurs.porteur_demande.connect(self.travail.ouvrir_porteur)
             self._page_porteurs.nouveau_demande.connect(lambda: self.travail.nouveau_porteur())
+            self._page_porteurs.nouveau.setEnabled(self.contexte is not None and self._ouverture_en_attente is None
+                                                   and self.contexte.utilisateur.peut("porteur.modifier"))
             if self._porteurs is not None:
                 self._page_porteurs.afficher(self._porteurs)
         return self._page_porteurs
@@ -175,7 +177,8 @@ class FenetrePrincipale(QMainWindow):
         fichier.addSeparator()
         self._action(fichier, "&Exporter la liste des dossiers (Excel)…", self.exporter_liste, "Ctrl+E", base=True)
         self.action_demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", self.remplir_demo)
-        self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S", base=True)
+        self.action_sauvegarder = self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S",
+                                               base=True)
         fichier.addSeparator()
         self.action_mot_de_passe = self._action(fichier, "Changer de &mot de passe…", self.changer_mot_de_passe,
                                                 base=True)
@@ -214,10 +217,13 @@ class FenetrePrincipale(QMainWindow):
                               (self.action_nouveau_porteur, "porteur.modifier"),
                               (self.action_nouvelle_campagne, "campagne.creer"),
                               (self.action_reglages, "reglages.modifier"),
-                              (self.action_comptes, "utilisateurs.gerer")):
+                              (self.action_comptes, "utilisateurs.gerer"),
+                              (self.action_sauvegarder, "base.sauvegarder")):
             action.setEnabled(utilisateur.peut(droit))
         self.action_mot_de_passe.setEnabled(utilisateur.id is not None)
         self.page_dossiers.autoriser_creation(utilisateur.peut("dossier.modifier"), utilisateur.peut("demo.remplir"))
+        if self._page_porteurs is not None:
+            self._page_porteurs.nouveau.setEnabled(utilisateur.peut("porteur.modifier"))
 
     def _rechercher(self) -> None:
         self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
@@ -284,6 +290,7 @@ class FenetrePrincipale(QMainWindow):
         ouverture, self._ouverture_en_attente = self._ouverture_en_attente, None
         self.contexte.utilisateur = dialogue.utilisateur
         self._entrer(ouverture)
+        self.rafraichir_listes()  # ce qui a changé pendant que la boîte de connexion était ouverte
         if dialogue.doit_changer:
             self.changer_mot_de_passe(obligatoire=True)
 
@@ -402,12 +409,14 @@ class FenetrePrincipale(QMainWindow):
             return
 
         def travail(_r):
-            from instruction.services import historique
+            from instruction.services import comptes, historique
 
             with contexte.unite() as uow:
-                return historique.dernier_numero(uow)
+                return historique.dernier_numero(uow), comptes.relire_utilisateur(uow)
 
-        def fini(numero: int) -> None:
+        def fini(resultat) -> None:
+            numero, relu = resultat
+            self._suivre_le_compte(relu)
             if self._dernier_numero is not None and numero != self._dernier_numero:
                 self.rafraichir_listes()
                 self.rafraichir_taches()
@@ -416,6 +425,27 @@ class FenetrePrincipale(QMainWindow):
 
         # Une base momentanément injoignable ne dérange pas : on réessaiera au prochain tour.
         Travail(travail).lancer(fini, lambda e, _t: journal.info("Scrutation des changements : %s", e))
+
+    def _suivre_le_compte(self, relu) -> None:
+        """Un administrateur a désactivé le compte ou changé son rôle : la fenêtre suit sans attendre."""
+        from instruction import droits
+
+        actuel = self.contexte.utilisateur if self.contexte else None
+        if actuel is None or actuel.id is None or relu == actuel:
+            return
+        if relu is None:
+            self.contexte.utilisateur = droits.PERSONNE
+            self.qui.setText("Compte désactivé")
+            self._appliquer_droits()
+            QMessageBox.warning(self, "Compte désactivé", "Votre compte vient d'être désactivé par un "
+                                "administrateur : vous ne pouvez plus rien modifier. Enregistrez ailleurs ce que "
+                                "vous ne voulez pas perdre, puis fermez l'application.")
+            return
+        self.contexte.utilisateur = relu
+        self.qui.setText(f"Connecté : {relu.libelle}")
+        self._appliquer_droits()
+        self.statusBar().showMessage(f"Vos droits ont changé : {relu.libelle}. Les onglets ouverts les appliqueront "
+                                     "à leur réouverture.", 15000)
 
     def compter_brouillons(self) -> None:
         contexte = self.contexte
@@ -551,9 +581,9 @@ class FenetrePrincipale(QMainWindow):
         def travail(_rapport: Rapport):
             from pathlib import Path
 
-            from instruction.db.sauvegarde import sauvegarder
+            from instruction.services.sauvegarde import sauvegarder
 
-            return sauvegarder(contexte.moteur, Path(chemin))
+            return sauvegarder(contexte, Path(chemin))
 
         Travail(travail).lancer(
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000),

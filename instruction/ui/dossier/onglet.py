@@ -179,9 +179,14 @@ class OngletDossier(QWidget):
         self.message.setText(f"Consultation : votre rôle ({droits.ROLES[self.contexte.utilisateur.role].lower()}) ne "
                              "modifie pas les dossiers.")
 
-    def montrer_section(self, nom: str) -> None:
+    def montrer_section(self, nom: str, relire: bool = False) -> None:
+        """Montre la section ; ``relire`` : relue même si elle l'a déjà été (l'onglet était déjà ouvert)."""
         section = {"avis": self.avis, "instruction": self.instruction, "historique": self.historique}.get(nom)
         if section is not None:
+            if relire and self.onglets.currentWidget() is section:
+                section.relire()  # déjà sous les yeux : relue (une nouvelle demande d'avis, par exemple)
+            elif relire:
+                section._a_relire = True
             self.onglets.setCurrentWidget(section)
 
     # --- Remplir et lire le formulaire ----------------------------------------------------------
@@ -449,15 +454,20 @@ class OngletDossier(QWidget):
 
     def garder_brouillon(self, saisie: d.SaisieDossier | None = None, apres=None) -> None:
         """Garde la saisie en brouillon (en arrière-plan) ; ``apres`` est appelé une fois écrit."""
+        if not self.contexte.utilisateur.peut("brouillon.garder"):  # consultation : rien à garder
+            if apres:
+                apres()
+            return
         saisie = saisie or self.saisie()
         contexte, cle = self.contexte, self.cle
         titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
+        contenu = self._contenu_brouillon(saisie)
 
         def travail(_r):
             from instruction.services import brouillons
 
             with contexte.unite() as uow:
-                brouillons.garder(uow, cle, titre, saisie.en_json())
+                brouillons.garder(uow, cle, titre, contenu)
                 uow.valider()
 
         Travail(travail).lancer(
@@ -465,14 +475,29 @@ class OngletDossier(QWidget):
             lambda e, t: journal.warning("Brouillon non gardé : %s", e),
         )
 
+    def _contenu_brouillon(self, saisie: d.SaisieDossier) -> dict:
+        """La saisie, avec la version du dossier et le formulaire tel qu'il avait été lu : repris plus tard,
+        le brouillon garde ainsi la protection contre l'écrasement des changements des autres."""
+        return {**saisie.en_json(), "_version": self.fiche.version, "_lue": self._saisie_lue.en_json()}
+
+    def reprendre_brouillon(self, contenu: dict) -> None:
+        """Remet un brouillon dans le formulaire, sur la version du dossier qu'il modifiait : si d'autres ont
+        enregistré depuis, l'enregistrement le dira et proposera de réappliquer (rien n'est écrasé)."""
+        if self.fiche.id is not None and contenu.get("_version") is not None:
+            self.fiche.version = contenu["_version"]
+            self._saisie_lue = d.SaisieDossier.depuis_json(contenu.get("_lue") or {})
+        self.remplir(d.SaisieDossier.depuis_json(contenu), modifie=True)
+
     def garder_brouillon_maintenant(self) -> None:
         """À la fermeture de l'application : écrit le brouillon tout de suite (sans fil d'arrière-plan)."""
         from instruction.services import brouillons
 
+        if not self.contexte.utilisateur.peut("brouillon.garder"):
+            return
         saisie = self.saisie()
         titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
         with self.contexte.unite() as uow:
-            brouillons.garder(uow, self.cle, titre, saisie.en_json())
+            brouillons.garder(uow, self.cle, titre, self._contenu_brouillon(saisie))
             uow.valider()
 
     def choisir_fermeture(self) -> str:

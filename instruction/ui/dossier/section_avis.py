@@ -249,8 +249,10 @@ class SectionAvis(LueALaDemande, QWidget):
         """Les cofinanceurs sollicités (et ceux qu'un avis cite), avec le montant demandé."""
         libelles = {f.code: f.sigle or f.libelle for f in self.referentiel.financeurs}
         codes = list(self.demandes)
-        for ligne in self.lignes:
-            codes += [c for c in ligne.montants if c not in codes]
+        for ligne in self.lignes:  # un cofinanceur sollicité pour avis propose aussi, même hors budget
+            codes += [c for c in (ligne.financeur_code, *ligne.montants) if c and c not in codes]
+        if self.utilisateur.financeur and self.utilisateur.financeur not in codes:
+            codes.append(self.utilisateur.financeur)
         return {c: (libelles.get(c, c), self.demandes.get(c, Decimal(0))) for c in codes}
 
     def afficher(self, lignes: list) -> None:

@@ -171,6 +171,8 @@ class OngletPorteur(QWidget):
         self.identite.remplir(fiche.identite)
         self.identite.blockSignals(False)
         self.contacts.modele.remplacer([{k: v or "" for k, v in c.items()} for c in fiche.contacts])
+        # Telles que lues : ce qui en diffère ensuite, c'est l'utilisateur qui l'a changé.
+        self._identite_lue, self._contacts_lus = self.identite.valeurs(), self.contacts.modele.lignes()
         for genre, table in self.histoires.items():
             versions = getattr(fiche, genre)
             champs = CHAMPS_VERSION[genre]
@@ -219,11 +221,18 @@ class OngletPorteur(QWidget):
 
         def fini(fiche: FichePorteur) -> None:
             modifie = self.modifie
+            lue, contacts_lus = self._identite_lue, self._contacts_lus
             identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
             self.afficher(fiche)
-            if modifie:  # les modifications en cours de l'identité ne sont pas perdues
-                self.identite.remplir(identite | {"nom": fiche.identite["nom"] or "", "sigle": fiche.identite["sigle"] or ""})
-                self.contacts.modele.remplacer(contacts)
+            if modifie:
+                # Les modifications en cours ne sont pas perdues, et ce que d'autres ont enregistré non plus :
+                # seuls les champs changés ici depuis la lecture sont remis sur la fiche relue.
+                fraiche = self.identite.valeurs()
+                self.identite.remplir({champ: identite[champ] if identite.get(champ) != lue.get(champ) else valeur
+                                       for champ, valeur in fraiche.items()}
+                                      | {"nom": fiche.identite["nom"] or "", "sigle": fiche.identite["sigle"] or ""})
+                if contacts != contacts_lus:
+                    self.contacts.modele.remplacer(contacts)
                 self._marquer(True)
             self.enregistre.emit(fiche.id)
 
