@@ -325,3 +325,45 @@ def test_comptes_administres_depuis_l_ecran(qtbot, base_equipe):
             assert utilisateur.themes == frozenset({"sport"}) and comptes.doit_changer(uow)
     finally:
         fermer_fenetre(f)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_sans_connexion_rien_ne_s_ecrit(qtbot, base_equipe):
+    """Boîte de connexion fermée sans se connecter : aucune action d'écriture, et le service refuse."""
+    from instruction.services import porteurs
+
+    url, dossier_id, equipe, contexte = base_equipe
+    f = ouvrir_fenetre(qtbot, url)
+    try:
+        qtbot.waitUntil(lambda: getattr(f, "dialogue_connexion", None) is not None
+                        and f.dialogue_connexion.isVisible(), timeout=15000)
+        f.dialogue_connexion.reject()
+        assert not f.page_dossiers.bouton_connexion.isHidden(), "on peut rouvrir la connexion"
+        assert f.contexte.utilisateur is droits.PERSONNE
+        assert not any(a.isEnabled() for a in (f.action_nouveau_dossier, f.action_nouveau_porteur,
+                                                f.action_sauvegarder, f.action_comptes))
+        f.onglets.setCurrentIndex(2)
+        assert not f.page_porteurs.nouveau.isEnabled()
+        with f.contexte.unite() as uow:
+            with pytest.raises(droits.Interdit):
+                porteurs.creer(uow, dict(fabrique.IDENTITE, siret=""), {}, {}, [])
+    finally:
+        fermer_fenetre(f)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_le_lecteur_consulte_sans_modifier_et_quitte(qtbot, base_equipe):
+    url, dossier_id, equipe, contexte = base_equipe
+    f = _fenetre_connectee(qtbot, url, "l.lecteur")
+    try:
+        assert not f.action_sauvegarder.isEnabled() and not f.action_nouveau_dossier.isEnabled()
+        onglet = _ouvrir_section(qtbot, f, dossier_id, "instruction")
+        qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
+        assert not onglet.modifie, "consulter n'est pas modifier"
+        assert onglet.bouton_enregistrer.isHidden() and onglet.action.intitule.isReadOnly()
+        assert "Consultation" in onglet.message.text()
+        assert not onglet.instruction.passages.findChildren(type(onglet.bouton_enregistrer))
+        capturer(onglet, "consultation-lecteur")
+        assert f.travail.peut_quitter()
+    finally:
+        fermer_fenetre(f)
