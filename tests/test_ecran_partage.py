@@ -367,3 +367,29 @@ def test_le_lecteur_consulte_sans_modifier_et_quitte(qtbot, base_equipe):
         assert f.travail.peut_quitter()
     finally:
         fermer_fenetre(f)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_l_historique_du_porteur_se_lit_dans_sa_fiche(qtbot, base_equipe):
+    from instruction.db import modeles as m
+    from instruction.services import porteurs
+
+    url, dossier_id, equipe, contexte = base_equipe
+    contexte.utilisateur = equipe.instructeur
+    with contexte.unite() as uow:
+        porteur_id = uow.session.get(m.Dossier, dossier_id).porteur_id
+        fiche = porteurs.lire(uow, porteur_id)
+        porteurs.modifier(uow, porteur_id, {**{k: v or "" for k, v in fiche.identite.items()},
+                                            "telephone": "03 21 99 99 99"}, fiche.contacts, version=fiche.version)
+        uow.valider()
+    f = _fenetre_connectee(qtbot, url, "m.lefebvre")
+    try:
+        f.travail.ouvrir_porteur(porteur_id)
+        qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
+        onglet = f.onglets.currentWidget()
+        onglet.suivi.setCurrentWidget(onglet.historique)
+        cellules = [onglet.historique.item(0, c).text() for c in range(6)]
+        assert cellules[1:] == ["m.lefebvre", "modification", "Téléphone", "03 21 00 00 00", "03 21 99 99 99"]
+        capturer(onglet, "porteur-historique")
+    finally:
+        fermer_fenetre(f)

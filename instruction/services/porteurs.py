@@ -71,6 +71,7 @@ class FichePorteur:
     contacts: list[dict[str, str | None]] = field(default_factory=list)
     dossiers: list[DossierDuPorteur] = field(default_factory=list)
     version: int | None = None
+    historique: list = field(default_factory=list)  # historique.Entree, la plus récente d'abord
 
     @property
     def nom(self) -> str:
@@ -143,6 +144,7 @@ def lire(uow: UniteDeTravail, porteur_id: int) -> FichePorteur:
             .order_by(m.Campagne.annee.desc(), m.Dossier.numero)
         )
     ]
+    fiche.historique = historique.du_porteur(uow, porteur_id)
     return fiche
 
 

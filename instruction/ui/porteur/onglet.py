@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from instruction import dates, etats
 from instruction import referentiel as r
 from instruction.services.porteurs import FichePorteur
+from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
 from instruction.ui import erreurs
 from instruction.ui.champs import Formulaire
 from instruction.ui.porteur.dialogues import DialogueVersion
@@ -81,9 +83,12 @@ class OngletPorteur(QWidget):
         self.dossiers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.dossiers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.dossiers.doubleClicked.connect(self._ouvrir_dossier)
-        groupe_dossiers = QGroupBox("Dossiers (toutes années) — double-cliquer pour ouvrir")
-        QVBoxLayout(groupe_dossiers).addWidget(self.dossiers)
-        colonne_d.addWidget(groupe_dossiers, 1)
+        self.historique = table_lecture(["Date", "Par", "Action", "Champ", "Avant", "Après"],
+                                        "Historique des modifications du porteur", (4, 5))
+        self.suivi = QTabWidget()
+        self.suivi.addTab(self.dossiers, "Dossiers (toutes années) — double-cliquer pour ouvrir")
+        self.suivi.addTab(self.historique, "Historique des modifications")
+        colonne_d.addWidget(self.suivi, 1)
 
         gauche = QWidget()
         colonne_g = QVBoxLayout(gauche)
@@ -187,6 +192,9 @@ class OngletPorteur(QWidget):
                         police.setBold(True)
                         cellule.setFont(police)
                     table.setItem(rang, colonne, cellule)
+        remplir_table(self.historique, [
+            [dates.formater_horodatage(e.le), e.acteur, e.action, e.champ or "", e.ancien or "", e.nouveau or ""]
+            for e in fiche.historique])
         self.dossiers.setRowCount(len(fiche.dossiers))
         for rang, dossier in enumerate(fiche.dossiers):
             for colonne, valeur in enumerate(
