@@ -100,7 +100,7 @@ def test_connexion_exigee_puis_mes_taches(qtbot, base_equipe):
         qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 1, timeout=15000)
         assert f.contexte.utilisateur.role == droits.INSTRUCTEUR
         assert "Marie Lefebvre" in f.qui.text()
-        assert f.onglets.currentWidget() is f.page_taches, "l'accueil d'un compte, ce sont ses tâches"
+        assert f.onglets.currentIndex() == 0 and f.page_taches.isVisible(), "l'accueil d'un compte, ses tâches"
         qtbot.waitUntil(lambda: bool(f.page_taches.taches), timeout=10000)
         quoi = [t.quoi for t in f.page_taches.taches]
         assert any("Examiner" in q for q in quoi), quoi
@@ -339,7 +339,7 @@ def test_sans_connexion_rien_ne_s_ecrit(qtbot, base_equipe):
                         and f.dialogue_connexion.isVisible(), timeout=15000)
         f.dialogue_connexion.reject()
         assert not f.page_dossiers.bouton_connexion.isHidden(), "on peut rouvrir la connexion"
-        assert f.contexte.utilisateur is droits.PERSONNE
+        assert f.contexte.utilisateur == droits.PERSONNE
         assert not any(a.isEnabled() for a in (f.action_nouveau_dossier, f.action_nouveau_porteur,
                                                 f.action_sauvegarder, f.action_comptes))
         f.onglets.setCurrentIndex(2)
@@ -391,5 +391,48 @@ def test_l_historique_du_porteur_se_lit_dans_sa_fiche(qtbot, base_equipe):
         cellules = [onglet.historique.item(0, c).text() for c in range(6)]
         assert cellules[1:] == ["m.lefebvre", "modification", "Téléphone", "03 21 00 00 00", "03 21 99 99 99"]
         capturer(onglet, "porteur-historique")
+    finally:
+        fermer_fenetre(f)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_un_mot_de_passe_provisoire_se_change_avant_de_travailler(qtbot, base_equipe):
+    from instruction.services import comptes
+
+    url, dossier_id, equipe, contexte = base_equipe
+    contexte.utilisateur = equipe.admin
+    with contexte.unite() as uow:
+        provisoire = comptes.reinitialiser(uow, equipe.lecteur.id)
+        uow.valider()
+    f = ouvrir_fenetre(qtbot, url)
+    try:
+        _se_connecter(qtbot, f, "l.lecteur", provisoire)
+        qtbot.waitUntil(lambda: getattr(f, "dialogue_mot_de_passe", None) is not None
+                        and f.dialogue_mot_de_passe.isVisible(), timeout=15000)
+        dialogue = f.dialogue_mot_de_passe
+        capturer(dialogue, "mot-de-passe-provisoire")
+        premiere = f.dialogue_connexion
+        dialogue.reject()  # « Se déconnecter » : le provisoire ne sert à rien d'autre
+        qtbot.waitUntil(lambda: f.dialogue_connexion is not premiere and f.dialogue_connexion.isVisible(),
+                        timeout=15000)
+        assert f.contexte.utilisateur == droits.PERSONNE and f.page_dossiers.modele.rowCount() == 0
+        _se_connecter(qtbot, f, "l.lecteur", provisoire)
+        qtbot.waitUntil(lambda: getattr(f, "dialogue_mot_de_passe", None) is not dialogue
+                        and f.dialogue_mot_de_passe.isVisible(), timeout=15000)
+        dialogue = f.dialogue_mot_de_passe
+        frapper(dialogue.ancien, provisoire)
+        frapper(dialogue.nouveau, "court")
+        frapper(dialogue.confirmation, "court")
+        qtbot.mouseClick(dialogue.boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "10 caractères" in dialogue.erreur.text(), timeout=15000)
+        for champ in (dialogue.nouveau, dialogue.confirmation):
+            champ.clear()
+            frapper(champ, "un vrai mot de passe")
+        qtbot.mouseClick(dialogue.boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=15000)
+        assert f.contexte.utilisateur.identifiant == "l.lecteur"
+        with contexte.unite() as uow:
+            assert comptes.connecter(uow, "l.lecteur", "un vrai mot de passe").role == droits.LECTEUR
+            assert not comptes.doit_changer(uow)
     finally:
         fermer_fenetre(f)

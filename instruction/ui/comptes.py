@@ -152,7 +152,8 @@ class DialogueMotDePasse(QDialog):
         self.setWindowTitle("Changer de mot de passe")
         disposition = QVBoxLayout(self)
         if obligatoire:
-            intro = QLabel("Votre mot de passe est provisoire : choisissez-en un à vous (10 caractères au moins).")
+            intro = QLabel("Votre mot de passe est provisoire : choisissez-en un à vous (10 caractères au moins) "
+                           "pour continuer.")
             intro.setWordWrap(True)
             disposition.addWidget(intro)
         formes = QFormLayout()
@@ -167,7 +168,8 @@ class DialogueMotDePasse(QDialog):
         disposition.addWidget(self.erreur)
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Changer")
-        self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Plus tard" if obligatoire else "Annuler")
+        self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            "Se déconnecter" if obligatoire else "Annuler")
         self.boutons.accepted.connect(self._changer)
         self.boutons.rejected.connect(self.reject)
         disposition.addWidget(self.boutons)

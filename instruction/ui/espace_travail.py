@@ -100,6 +100,11 @@ class EspaceTravail(QObject):
             widget.deleteLater()
             self.brouillons_changes.emit()
 
+    def fermer_tous(self) -> None:
+        """Ferme tous les onglets de travail (après ``peut_quitter``, qui a gardé les brouillons)."""
+        for onglet in self.onglets_de_travail():
+            self._retirer(onglet)
+
     def peut_quitter(self) -> bool:
         """Avant de quitter : les modifications non enregistrées sont gardées en brouillon."""
         for onglet in self.onglets_de_travail():

@@ -49,18 +49,18 @@ class FenetrePrincipale(QMainWindow):
         self.onglets.setDocumentMode(True)
         self.onglets.setMovable(False)
         self.page_dossiers = PageDossiers()
-        from instruction.ui.page_taches import PageTaches
-
-        self.page_taches = PageTaches()
-        self.page_taches.afficher_message("Ouverture de la base de données…")
-        self.page_taches.ouverture_demandee.connect(lambda i, s: self.travail.ouvrir_dossier(i, section=s))
-        self.page_taches.rafraichissement_demande.connect(self.rafraichir_taches)
+        # « Mes tâches » n'est construit qu'à sa première ouverture, comme les porteurs et le référentiel :
+        # sur un poste sans compte, la fenêtre s'ouvre sur les dossiers et se peint plus tôt.
+        self._page_taches = None
+        self._etat_taches = ("message", "Ouverture de la base de données…")
+        self._onglet_taches = QWidget()
+        QVBoxLayout(self._onglet_taches).setContentsMargins(0, 0, 0, 0)
         # Les onglets des porteurs et du référentiel ne sont construits qu'à leur première ouverture.
         self._onglet_porteurs = QWidget()
         QVBoxLayout(self._onglet_porteurs).setContentsMargins(0, 0, 0, 0)
         self._onglet_referentiel = QWidget()
         QVBoxLayout(self._onglet_referentiel).setContentsMargins(0, 0, 0, 0)
-        self.onglets.addTab(self.page_taches, "Mes tâches")
+        self.onglets.addTab(self._onglet_taches, "Mes tâches")
         self.onglets.addTab(self.page_dossiers, "Dossiers")
         self.onglets.addTab(self._onglet_porteurs, "Porteurs")
         self.onglets.addTab(self._onglet_referentiel, "Référentiel du contrat de ville")
@@ -106,6 +106,20 @@ class FenetrePrincipale(QMainWindow):
         return self._travail
 
     @property
+    def page_taches(self):
+        if self._page_taches is None:
+            from instruction.ui.page_taches import PageTaches
+
+            self._page_taches = PageTaches()
+            self._onglet_taches.layout().addWidget(self._page_taches)
+            self._page_taches.ouverture_demandee.connect(lambda i, s: self.travail.ouvrir_dossier(i, section=s))
+            self._page_taches.rafraichissement_demande.connect(self.rafraichir_taches)
+            if getattr(self, "_qui_pour_taches", None):
+                self._page_taches.definir_utilisateur(self._qui_pour_taches)
+            self._appliquer_taches()
+        return self._page_taches
+
+    @property
     def page_porteurs(self):
         if self._page_porteurs is None:
             from instruction.ui.page_porteurs import PagePorteurs
@@ -137,8 +151,10 @@ class FenetrePrincipale(QMainWindow):
         return self._page_referentiel
 
     def _onglet_change(self, index: int) -> None:
-        if index == ONGLET_TACHES and self.contexte is not None:
-            self.rafraichir_taches()
+        if index == ONGLET_TACHES:
+            self.page_taches  # noqa: B018 — construit l'onglet à sa première ouverture
+            if self.contexte is not None:
+                self.rafraichir_taches()
         elif index == ONGLET_REFERENTIEL:
             self.page_referentiel  # noqa: B018 — construit l'onglet à sa première ouverture
         elif index == ONGLET_PORTEURS:
@@ -182,6 +198,7 @@ class FenetrePrincipale(QMainWindow):
         fichier.addSeparator()
         self.action_mot_de_passe = self._action(fichier, "Changer de &mot de passe…", self.changer_mot_de_passe,
                                                 base=True)
+        self.action_deconnexion = self._action(fichier, "Se &déconnecter", self.se_deconnecter, base=True)
         fichier.addSeparator()
         self._action(fichier, "&Fermer l'onglet", lambda: self.travail.fermer_courant(), "Ctrl+W")
         self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
@@ -221,6 +238,7 @@ class FenetrePrincipale(QMainWindow):
                               (self.action_sauvegarder, "base.sauvegarder")):
             action.setEnabled(utilisateur.peut(droit))
         self.action_mot_de_passe.setEnabled(utilisateur.id is not None)
+        self.action_deconnexion.setEnabled(utilisateur.id is not None)
         self.page_dossiers.autoriser_creation(utilisateur.peut("dossier.modifier"), utilisateur.peut("demo.remplir"))
         if self._page_porteurs is not None:
             self._page_porteurs.nouveau.setEnabled(utilisateur.peut("porteur.modifier"))
@@ -269,7 +287,7 @@ class FenetrePrincipale(QMainWindow):
         if ouverture.connexion_requise:
             self._ouverture_en_attente = ouverture
             self.page_dossiers.afficher_message("Connectez-vous pour voir les dossiers.", connexion=True)
-            self.page_taches.afficher_message("Connectez-vous pour voir vos tâches.")
+            self._montrer_taches("message", "Connectez-vous pour voir vos tâches.")
             self.statusBar().clearMessage()
             self.demander_connexion()
             return
@@ -298,7 +316,9 @@ class FenetrePrincipale(QMainWindow):
         """L'utilisateur est connu : la base se montre, selon ses droits."""
         utilisateur = self.contexte.utilisateur
         self.qui.setText(f"Connecté : {utilisateur.libelle}")
-        self.page_taches.definir_utilisateur(utilisateur.libelle)
+        self._qui_pour_taches = utilisateur.libelle
+        if self._page_taches is not None:
+            self._page_taches.definir_utilisateur(utilisateur.libelle)
         self.page_dossiers.filtres.definir_referentiel(ouverture.referentiel)
         if ouverture.lignes is self._lignes_affichees:  # déjà affichées : il manquait la recherche
             self.page_dossiers.modele.definir_recherche(ouverture.recherche, ouverture.axes)
@@ -372,6 +392,8 @@ class FenetrePrincipale(QMainWindow):
                 return liste, porteurs.lister(uow)
 
         def fini(resultat) -> None:
+            if not self._toujours_connecte(contexte):
+                return  # déconnecté entre-temps : rien de la base ne revient à l'écran
             liste, porteurs = resultat
             self._lignes_affichees = liste.lignes
             self.page_dossiers.afficher_dossiers(liste.lignes, liste.recherche, liste.axes)
@@ -379,6 +401,11 @@ class FenetrePrincipale(QMainWindow):
             self.compter_brouillons()
 
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+
+    def _toujours_connecte(self, contexte) -> bool:
+        from instruction import droits
+
+        return contexte is self.contexte and contexte.utilisateur != droits.PERSONNE
 
     def rafraichir_taches(self) -> None:
         contexte = self.contexte
@@ -392,15 +419,30 @@ class FenetrePrincipale(QMainWindow):
                 return historique.dernier_numero(uow), taches.mes_taches(uow)
 
         def fini(resultat) -> None:
+            if not self._toujours_connecte(contexte):
+                return
             numero, liste = resultat
             if self._dernier_numero is None:
                 self._dernier_numero = numero
-            self.page_taches.afficher(liste)
+            self._montrer_taches("taches", liste)
             nombre = len(liste)
             self.onglets.setTabText(ONGLET_TACHES, f"Mes tâches ({nombre})" if nombre else "Mes tâches")
 
-        Travail(travail).lancer(fini, lambda e, t: self.page_taches.afficher_message(
-            f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}"))
+        Travail(travail).lancer(fini, lambda e, t: self._montrer_taches(
+            "message", f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}"))
+
+    def _montrer_taches(self, genre: str, contenu) -> None:
+        """Les tâches (ou un message), gardées pour la page si elle n'est pas encore construite."""
+        self._etat_taches = (genre, contenu)
+        if self._page_taches is not None:
+            self._appliquer_taches()
+
+    def _appliquer_taches(self) -> None:
+        genre, contenu = self._etat_taches
+        if genre == "taches":
+            self._page_taches.afficher(contenu)
+        else:
+            self._page_taches.afficher_message(contenu)
 
     def verifier_changements(self) -> None:
         """Un autre poste a-t-il changé quelque chose ? Si oui, listes et tâches se relisent."""
@@ -647,7 +689,31 @@ class FenetrePrincipale(QMainWindow):
         self.dialogue_mot_de_passe = DialogueMotDePasse(self.contexte, obligatoire, self)
         self.dialogue_mot_de_passe.accepted.connect(
             lambda: self.statusBar().showMessage("Mot de passe changé.", 8000))
+        if obligatoire:  # un mot de passe provisoire (que l'administrateur connaît) ne sert qu'à en choisir un
+            self.dialogue_mot_de_passe.rejected.connect(self.se_deconnecter)
         self.dialogue_mot_de_passe.open()
+
+    def se_deconnecter(self) -> None:
+        """Plus personne n'est connecté : la base se rouvre, et demande qui se connecte."""
+        from instruction import droits
+
+        if self.contexte is None or (self._travail is not None and not self._travail.peut_quitter()):
+            return
+        if self._travail is not None:
+            self._travail.fermer_tous()  # les modifications en cours sont gardées en brouillon par peut_quitter
+        self._scrutation.stop()
+        self.contexte.utilisateur = droits.PERSONNE
+        self.qui.setText("")
+        self._actions_base(False)
+        self._lignes_affichees = None
+        self._dernier_numero = None
+        self.page_dossiers.modele.remplacer([])  # rien de la base ne reste à l'écran
+        self.page_dossiers.filtres.definir_enregistres([])
+        self._afficher_porteurs([])
+        self.page_dossiers.afficher_message("Connectez-vous pour voir les dossiers.", connexion=True)
+        self._montrer_taches("message", "Connectez-vous pour voir vos tâches.")
+        self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
+        self.ouvrir_base()
 
     # --- Divers --------------------------------------------------------------------------------
 
