@@ -436,3 +436,48 @@ def test_un_mot_de_passe_provisoire_se_change_avant_de_travailler(qtbot, base_eq
             assert not comptes.doit_changer(uow)
     finally:
         fermer_fenetre(f)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_porteur_modifie_par_deux_postes_a_l_ecran(qtbot, base_equipe):
+    """Marie change le téléphone dans la fiche pendant qu'un collègue enregistre le courriel : refus avec le
+    détail, puis « recharger et réappliquer » garde les deux."""
+    from instruction.db import modeles as m
+    from instruction.services import porteurs
+
+    url, dossier_id, equipe, contexte = base_equipe
+    with contexte.unite() as uow:
+        porteur_id = uow.session.get(m.Dossier, dossier_id).porteur_id
+    f = _fenetre_connectee(qtbot, url, "m.lefebvre")
+    try:
+        f.travail.ouvrir_porteur(porteur_id)
+        qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
+        onglet = f.onglets.currentWidget()
+        telephone = onglet.identite.champs["telephone"]
+        telephone.selectAll()
+        frapper(telephone, "03 21 99 99 99")
+        autre = ouvrir(url)
+        autre.utilisateur = equipe.admin
+        with autre.unite() as uow:
+            fiche = porteurs.lire(uow, porteur_id)
+            porteurs.modifier(uow, porteur_id, {**{k: v or "" for k, v in fiche.identite.items()},
+                                                "courriel": "accueil@jardiniers.fr"}, fiche.contacts,
+                              version=fiche.version)
+            uow.valider()
+        autre.fermer()
+        qtbot.mouseClick(onglet.bouton_enregistrer, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: getattr(onglet, "dialogue_conflit", None) is not None
+                        and onglet.dialogue_conflit.isVisible(), timeout=10000)
+        dialogue = onglet.dialogue_conflit
+        assert [dialogue.table.item(0, c).text() for c in (1, 2, 4)] == ["a.durand", "Courriel",
+                                                                         "accueil@jardiniers.fr"]
+        qtbot.mouseClick(dialogue.bouton_recharger, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: onglet.identite.champs["courriel"].text() == "accueil@jardiniers.fr", timeout=10000)
+        assert telephone.text() == "03 21 99 99 99" and onglet.modifie
+        qtbot.mouseClick(onglet.bouton_enregistrer, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not onglet.modifie, timeout=10000)
+        with contexte.unite() as uow:
+            identite = porteurs.lire(uow, porteur_id).identite
+        assert (identite["telephone"], identite["courriel"]) == ("03 21 99 99 99", "accueil@jardiniers.fr")
+    finally:
+        fermer_fenetre(f)

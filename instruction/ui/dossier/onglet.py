@@ -383,7 +383,7 @@ class OngletDossier(QWidget):
         erreurs.montrer(erreur, trace, self)
 
     def _montrer_conflit(self, conflit) -> None:
-        from instruction.ui.dossier.dialogue_conflit import DialogueConflit
+        from instruction.ui.dialogue_conflit import DialogueConflit
 
         self.dialogue_conflit = DialogueConflit(conflit, self)
         self.dialogue_conflit.rechargement_demande.connect(self.recharger_et_reappliquer)

@@ -242,6 +242,9 @@ class OngletPorteur(QWidget):
                 if contacts != contacts_lus:
                     self.contacts.modele.remplacer(contacts)
                 self._marquer(True)
+                self.message.setText("<span style='color:#8a5300'>Fiche relue telle qu'elle est enregistrée ; vos "
+                                     "modifications en cours y sont réappliquées. Vérifiez, puis enregistrez "
+                                     "(Ctrl+S).</span>")
             self.enregistre.emit(fiche.id)
 
         Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
@@ -272,10 +275,14 @@ class OngletPorteur(QWidget):
                 if premier is not None:
                     premier.setFocus()
             elif isinstance(erreur, Conflit):
+                from instruction.ui.dialogue_conflit import DialogueConflit
+
                 self.message.setText("<span style='color:#b00020'><b>Enregistrement refusé</b> : ce porteur a été "
-                                     "modifié par quelqu'un d'autre entre-temps ; votre saisie est intacte à l'écran. "
-                                     "Notez vos changements, fermez et rouvrez la fiche pour les reporter.</span>")
-                erreurs.montrer(erreur, trace, self)
+                                     "modifié par quelqu'un d'autre entre-temps ; votre saisie est intacte à "
+                                     "l'écran.</span>")
+                self.dialogue_conflit = DialogueConflit(erreur, self)
+                self.dialogue_conflit.rechargement_demande.connect(self.recharger)
+                self.dialogue_conflit.open()
             else:
                 erreurs.montrer(erreur, trace, self)
 

@@ -1,4 +1,4 @@
-"""La boîte qui explique un enregistrement refusé : qui a changé quoi, et quand, pendant qu'on modifiait.
+"""La boîte qui explique un enregistrement refusé (dossier ou porteur) : qui a changé quoi, et quand, pendant qu'on modifiait.
 
 Deux issues : « Recharger et réappliquer mes modifications » (la version de l'autre, plus ce que
 l'utilisateur avait changé, champ par champ, à vérifier avant d'enregistrer) ou « Garder ma saisie à
