@@ -300,7 +300,7 @@ def financements(uow: UniteDeTravail, dossier_id: int,
 
 
 def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal]) -> None:
-    connus = set(uow.session.scalars(select(m.Financeur.code)))
+    connus = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
     erreurs = []
     propres: dict[str, Decimal] = {}
     for code, montant in montants.items():
@@ -319,10 +319,13 @@ def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[
         anciens[ligne.financeur_code] = ligne.montant
         uow.session.delete(ligne)
     uow.session.flush()
-    modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, changements=[
-        (code, argent.formater(anciens.get(code), vide="") or None, argent.formater(propres.get(code), vide="") or None)
+    changements = [
+        (f"Accordé : {connus.get(code, code)}", argent.formater(anciens.get(code), vide="") or None,
+         argent.formater(propres.get(code), vide="") or None)
         for code in sorted(set(anciens) | set(propres)) if anciens.get(code) != propres.get(code)
-    ])
+    ]
+    if changements:  # rien de changé, rien à noter
+        modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, changements=changements)
     for code, montant in propres.items():
         uow.session.add(m.MontantAccorde(dossier_id=dossier.id, financeur_code=code, montant=montant))
     uow.session.flush()
