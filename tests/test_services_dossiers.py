@@ -160,3 +160,32 @@ def test_changer_l_intitule_n_ecrit_que_l_intitule(contexte):
         entrees = historique.du_dossier(uow, dossier_id, apres_version=fiche.version)
     assert [(e.champ, e.ancien, e.nouveau) for e in entrees] == [
         ("Intitulé", "Jardin partagé des Fontinettes", "Nouvel intitulé")]
+
+
+def test_un_brouillon_d_avant_les_comptes_est_propose_au_compte_du_meme_poste(contexte, monkeypatch):
+    """Tapé quand la base n'avait pas de comptes (sous le compte de session du poste « marie »), le
+    brouillon est proposé à qui se connecte depuis cette session, pas depuis une autre, puis effacé."""
+    from instruction import droits
+    from instruction.services import contexte as module_contexte
+    from tests import fabrique
+
+    monkeypatch.setattr(module_contexte, "utilisateur_du_poste", lambda: "marie")
+    contexte.utilisateur = droits.poste("marie")
+    with contexte.unite() as uow:
+        brouillons.garder(uow, "dossier:nouveau:1", "Ma saisie", {"intitule": "Jardin"})
+        uow.valider()
+    fabrique.compte(contexte, "a.durand", droits.ADMINISTRATEUR)  # le premier compte est administrateur
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.INSTRUCTEUR)
+    with contexte.unite() as uow:
+        assert brouillons.lire(uow, "dossier:nouveau:1").contenu == {"intitule": "Jardin"}
+        assert [b.cle for b in brouillons.lister(uow, "dossier:nouveau:")] == ["dossier:nouveau:1"]
+    monkeypatch.setattr(module_contexte, "utilisateur_du_poste", lambda: "paul")
+    with contexte.unite() as uow:  # depuis la session d'un autre : rien
+        assert brouillons.lire(uow, "dossier:nouveau:1") is None
+        assert brouillons.lister(uow, "dossier:nouveau:") == []
+    monkeypatch.setattr(module_contexte, "utilisateur_du_poste", lambda: "marie")
+    with contexte.unite() as uow:
+        brouillons.supprimer(uow, "dossier:nouveau:1")
+        uow.valider()
+    with contexte.unite() as uow:
+        assert brouillons.lire(uow, "dossier:nouveau:1") is None
