@@ -380,18 +380,24 @@ def en_retard(uow: UniteDeTravail) -> list[LigneAvis]:
         .order_by(m.DemandeAvis.echeance, m.DemandeAvis.id))
 
 
-def a_donner(uow: UniteDeTravail) -> list[LigneAvis]:
-    """Les avis que l'utilisateur connecté doit donner (à lui ou à son cofinanceur), par échéance."""
-    utilisateur = uow.utilisateur
-    condition = []
-    if utilisateur.id is not None:
-        condition.append(m.DemandeAvis.destinataire_id == utilisateur.id)
-    if utilisateur.role == droits.FINANCEUR and utilisateur.financeur:
-        condition.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
-    if not condition:
-        return []
+def demandees_a(utilisateur: droits.Utilisateur):
+    """La condition SQL « demande adressée à cet utilisateur (ou à son cofinanceur) » ; ``None`` s'il n'en
+    reçoit pas (compte de session du poste)."""
     from sqlalchemy import or_
 
+    conditions = []
+    if utilisateur.id is not None:
+        conditions.append(m.DemandeAvis.destinataire_id == utilisateur.id)
+    if utilisateur.role == droits.FINANCEUR and utilisateur.financeur:
+        conditions.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
+    return or_(*conditions) if conditions else None
+
+
+def a_donner(uow: UniteDeTravail) -> list[LigneAvis]:
+    """Les avis que l'utilisateur connecté doit donner (à lui ou à son cofinanceur), par échéance."""
+    condition = demandees_a(uow.utilisateur)
+    if condition is None:
+        return []
     return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
-        m.Avis.id.is_(None), or_(*condition), m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
+        m.Avis.id.is_(None), condition, m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
         .order_by(m.DemandeAvis.echeance))

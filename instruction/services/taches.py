@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from instruction import droits
 from instruction.db import modeles as m
 from instruction.etats import Etat
 from instruction.horloge import aujourd_hui
-from instruction.services.avis import ETATS_AVIS_OUVERTS
+from instruction.services.avis import ETATS_AVIS_OUVERTS, demandees_a
 from instruction.services.contexte import UniteDeTravail
 
 AVIS_A_DONNER = "Avis à donner"
@@ -72,14 +72,10 @@ def _avis_attendus(*colonnes, conditions):
 
 
 def _avis_a_donner(uow: UniteDeTravail, utilisateur: droits.Utilisateur) -> list[Tache]:
-    conditions = []
-    if utilisateur.id is not None:
-        conditions.append(m.DemandeAvis.destinataire_id == utilisateur.id)
-    if utilisateur.role == droits.FINANCEUR and utilisateur.financeur:
-        conditions.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
-    if not conditions:
+    condition = demandees_a(utilisateur)
+    if condition is None:
         return []
-    requete = _avis_attendus(m.ThemeReferent.libelle, conditions=[or_(*conditions)]).outerjoin(
+    requete = _avis_attendus(m.ThemeReferent.libelle, conditions=[condition]).outerjoin(
         m.ThemeReferent, m.ThemeReferent.code == m.DemandeAvis.theme_code)
     taches = []
     for dossier_id, numero, intitule, porteur, demande_id, echeance, theme, financeur in uow.session.execute(requete):
