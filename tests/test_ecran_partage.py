@@ -100,7 +100,8 @@ def test_connexion_exigee_puis_mes_taches(qtbot, base_equipe):
         qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 1, timeout=15000)
         assert f.contexte.utilisateur.role == droits.INSTRUCTEUR
         assert "Marie Lefebvre" in f.qui.text()
-        assert f.onglets.currentIndex() == 0 and f.page_taches.isVisible(), "l'accueil d'un compte, ses tâches"
+        assert f.onglets.currentIndex() == 0, "l'accueil d'un compte, ce sont ses tâches"
+        qtbot.waitUntil(f.page_taches.isVisible, timeout=5000)  # construite à sa première ouverture
         qtbot.waitUntil(lambda: bool(f.page_taches.taches), timeout=10000)
         quoi = [t.quoi for t in f.page_taches.taches]
         assert any("Examiner" in q for q in quoi), quoi
