@@ -77,7 +77,7 @@ SANS_VERIFICATION = {
 }
 LECTURES = {
     "approche_budgetaire.annees", "approche_budgetaire.dispositifs", "approche_budgetaire.rapport",
-    "avis.a_donner", "avis.destinataires", "avis.du_dossier", "avis.en_retard", "avis.themes_du_dossier",
+    "avis.destinataires", "avis.du_dossier", "avis.themes_du_dossier",
     "brouillons.lire", "brouillons.lister", "comptes.connexion_automatique", "comptes.connexion_requise",
     "comptes.doit_changer", "comptes.lister", "cotations.lire", "cotations.lire_une", "demarrage.relister",
     "dossier.campagnes", "dossier.dossiers_precedents", "dossier.lire", "dossier.options", "dossiers.axes",

@@ -340,6 +340,9 @@ def test_sans_connexion_rien_ne_s_ecrit(qtbot, base_equipe):
                         and f.dialogue_connexion.isVisible(), timeout=15000)
         f.dialogue_connexion.reject()
         assert not f.page_dossiers.bouton_connexion.isHidden(), "on peut rouvrir la connexion"
+        assert f.page_dossiers.bouton_nouveau.isHidden()
+        assert not f.page_dossiers.filtres.bouton_enregistrer.isEnabled()
+        capturer(f, "sans-connexion")
         assert f.contexte.utilisateur == droits.PERSONNE
         assert not any(a.isEnabled() for a in (f.action_nouveau_dossier, f.action_nouveau_porteur,
                                                 f.action_sauvegarder, f.action_comptes))

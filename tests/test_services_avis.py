@@ -14,7 +14,7 @@ from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
 from instruction.etats import Etat
 from instruction.horloge import aujourd_hui
-from instruction.services import avis, comptes
+from instruction.services import avis, comptes, taches
 from instruction.services import instruction as service_instruction
 from tests import fabrique
 
@@ -257,7 +257,7 @@ def test_les_montants_proposes_sont_lus_exactement(contexte, equipe, dossier_id,
     (avis.SaisieAvis("reserve"), "commentaire est obligatoire"),
     (avis.SaisieAvis("defavorable", "   "), "commentaire est obligatoire"),
     (avis.SaisieAvis("peut-etre", "Je ne sais pas"), "favorable, réservé ou défavorable"),
-    (avis.SaisieAvis("favorable", montants={"etat-pv": "mille euros"}), "n'est pas un montant"),
+    (avis.SaisieAvis("favorable", montants={"etat-pv": "mille euros"}), "pour État PV : « mille euros » n'est pas un montant"),
     (avis.SaisieAvis("favorable", montants={"etat-pv": "-500"}), "négatif"),
     (avis.SaisieAvis("favorable", montants={"etat-pv": "12,345"}), "montant"),
     (avis.SaisieAvis("favorable", montants={"banque-imaginaire": "500"}), "Cofinanceur inconnu"),
@@ -275,7 +275,7 @@ def test_apres_la_decision_les_avis_sont_figes(contexte, equipe, dossier_id):
             message="les avis sont figés")
     contexte.utilisateur = equipe.referent
     with contexte.unite() as uow:
-        assert avis.a_donner(uow) == []
+        assert not [t for t in taches.mes_taches(uow) if t.categorie == taches.AVIS_A_DONNER]
 
 
 # --- Confidentialité ---------------------------------------------------------------------------------
@@ -344,27 +344,32 @@ def test_les_avis_en_retard_et_les_avis_a_donner(contexte, equipe, dossier_id, m
     _comme(contexte, equipe.instructeur, lambda uow: service_instruction.changer_etat(
         uow, decide, Etat.SANS_SUITE, "Le porteur renonce"))
 
+    def avis_de(categorie):
+        """Les demandes d'avis que Mes tâches range dans cette catégorie, pour l'utilisateur connecté."""
+        with contexte.unite() as uow:
+            return [t.demande_avis_id for t in taches.mes_taches(uow)
+                    if t.categorie == categorie and t.demande_avis_id is not None]
+
     contexte.utilisateur = equipe.referent
-    with contexte.unite() as uow:
-        assert [a.demande_id for a in avis.a_donner(uow)] == [proche["r.urbain"], lointain["r.urbain"]]
-        assert avis.en_retard(uow) == [], "rien n'est encore en retard"
+    assert avis_de(taches.AVIS_A_DONNER) == [proche["r.urbain"], lointain["r.urbain"]]
+    contexte.utilisateur = equipe.instructeur
+    assert avis_de(taches.DEPASSEES) == [], "rien n'est encore en retard"
     contexte.utilisateur = equipe.financeur
-    with contexte.unite() as uow:
-        assert [a.demande_id for a in avis.a_donner(uow)] == [lointain["ville-calais"]]
+    assert avis_de(taches.AVIS_A_DONNER) == [lointain["ville-calais"]]
     for personne in (equipe.lecteur, equipe.instructeur):
         contexte.utilisateur = personne
-        with contexte.unite() as uow:
-            assert avis.a_donner(uow) == []
+        assert avis_de(taches.AVIS_A_DONNER) == []
 
     # Dix jours plus tard : les avis attendus pour dans cinq jours sont en retard, sauf celui déjà donné
     # et celui d'un dossier décidé (il n'y a plus rien à relancer).
-    monkeypatch.setattr(avis, "aujourd_hui", lambda: aujourd_hui() + dt.timedelta(days=10))
+    dans_dix_jours = aujourd_hui() + dt.timedelta(days=10)
+    monkeypatch.setattr(avis, "aujourd_hui", lambda: dans_dix_jours)
+    monkeypatch.setattr(taches, "aujourd_hui", lambda: dans_dix_jours)
     contexte.utilisateur = equipe.instructeur
-    with contexte.unite() as uow:
-        retards = avis.en_retard(uow)
-    assert [r.demande_id for r in retards] == [proche["r.urbain"]]
-    assert retards[0].en_retard and retards[0].libelle_sens == "En retard"
-    assert abandonne["r.urbain"] not in [r.demande_id for r in retards]
+    assert avis_de(taches.DEPASSEES) == [proche["r.urbain"]]
+    assert abandonne["r.urbain"] not in avis_de(taches.DEPASSEES)
+    ligne = _lignes(contexte, equipe.instructeur, dossier_id)[proche["r.urbain"]]
+    assert ligne.en_retard and ligne.libelle_sens == "En retard"
     assert not _lignes(contexte, equipe.instructeur, dossier_id)[proche["ville-calais"]].en_retard
 
 

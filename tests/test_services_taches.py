@@ -70,7 +70,8 @@ def bureau(contexte, monkeypatch):
     demander(en_instruction, {equipe.referent.id, equipe.referent_education.id}, 15)
     demander(en_instruction, {"ville-calais"}, 30)
     _comme(contexte, equipe.referent_education, lambda uow: avis.donner(
-        uow, next(a.demande_id for a in avis.a_donner(uow)), avis.SaisieAvis("favorable")))
+        uow, next(t.demande_avis_id for t in taches.mes_taches(uow) if t.categorie == taches.AVIS_A_DONNER),
+        avis.SaisieAvis("favorable")))
 
     monkeypatch.setattr(taches, "aujourd_hui", lambda: _jour(20))
     return equipe

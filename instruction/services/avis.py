@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from instruction import argent, droits
@@ -236,7 +236,7 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
     elif saisie.sens != "favorable" and not saisie.commentaire.strip():
         erreurs.append(f"Un avis {SENS[saisie.sens].lower()} s'explique : le commentaire est obligatoire.")
     montants: dict[str, Decimal] = {}
-    connus = set(uow.session.scalars(select(m.Financeur.code)))
+    connus = dict(uow.session.execute(select(m.Financeur.code, func.coalesce(m.Financeur.sigle, m.Financeur.libelle))).all())
     for code, texte in saisie.montants.items():
         if not str(texte).strip():
             continue
@@ -248,7 +248,7 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
         try:
             montants[code] = argent.lire(str(texte))
         except DonneesInvalides as erreur:
-            erreurs.append(f"Montant proposé ({code}) : {erreur}")
+            erreurs.append(f"Montant proposé pour {connus[code]} : {erreur}")
     if erreurs:
         raise DonneesInvalides("Avis refusé :\n- " + "\n- ".join(erreurs))
     avis = demande.avis
@@ -372,14 +372,6 @@ def du_dossier(uow: UniteDeTravail, dossier_id: int) -> list[LigneAvis]:
                    .order_by(m.DemandeAvis.demandee_le, m.DemandeAvis.id))
 
 
-def en_retard(uow: UniteDeTravail) -> list[LigneAvis]:
-    """Les avis attendus dont l'échéance est passée, les plus anciens d'abord (pour relancer)."""
-    return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
-        m.Avis.id.is_(None), m.DemandeAvis.echeance < aujourd_hui(),
-        m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))  # décidé : plus rien à relancer
-        .order_by(m.DemandeAvis.echeance, m.DemandeAvis.id))
-
-
 def demandees_a(utilisateur: droits.Utilisateur):
     """La condition SQL « demande adressée à cet utilisateur (ou à son cofinanceur) » ; ``None`` s'il n'en
     reçoit pas (compte de session du poste)."""
@@ -391,13 +383,3 @@ def demandees_a(utilisateur: droits.Utilisateur):
     if utilisateur.role == droits.FINANCEUR and utilisateur.financeur:
         conditions.append(m.DemandeAvis.financeur_code == utilisateur.financeur)
     return or_(*conditions) if conditions else None
-
-
-def a_donner(uow: UniteDeTravail) -> list[LigneAvis]:
-    """Les avis que l'utilisateur connecté doit donner (à lui ou à son cofinanceur), par échéance."""
-    condition = demandees_a(uow.utilisateur)
-    if condition is None:
-        return []
-    return _lignes(uow, select(m.DemandeAvis).outerjoin(m.Avis).where(
-        m.Avis.id.is_(None), condition, m.Dossier.etat.in_([e.value for e in ETATS_AVIS_OUVERTS]))
-        .order_by(m.DemandeAvis.echeance))

@@ -27,7 +27,22 @@ def utilisateur_du_poste() -> str:
         return "poste inconnu"
 
 
-class UniteDeTravail:
+class _QuiAgit:
+    """``acteur`` : le nom inscrit à l'historique, celui de ``utilisateur`` ; le changer garde ses droits
+    (la démonstration signe « démonstration », un test signe du nom de son personnage)."""
+
+    utilisateur: Utilisateur
+
+    @property
+    def acteur(self) -> str:
+        return self.utilisateur.identifiant
+
+    @acteur.setter
+    def acteur(self, identifiant: str) -> None:
+        self.utilisateur = replace(self.utilisateur, identifiant=identifiant, nom=identifiant)
+
+
+class UniteDeTravail(_QuiAgit):
     """Une transaction par action : ``with contexte.unite() as uow: …; uow.valider()``.
 
     Sans ``valider()``, tout est annulé en sortie (y compris sur exception).
@@ -45,15 +60,6 @@ class UniteDeTravail:
         self._retenus.append(objet)
         return objet
 
-    @property
-    def acteur(self) -> str:
-        return self.utilisateur.identifiant
-
-    @acteur.setter
-    def acteur(self, identifiant: str) -> None:
-        """Agir sous un autre nom, avec les mêmes droits (la démonstration signe « démonstration »)."""
-        self.utilisateur = replace(self.utilisateur, identifiant=identifiant, nom=identifiant)
-
     def __enter__(self) -> UniteDeTravail:
         self.session = self._fabrique()
         return self
@@ -70,7 +76,7 @@ class UniteDeTravail:
 
 
 @dataclass
-class Contexte:
+class Contexte(_QuiAgit):
     url: str
     moteur: Engine
     preparation: Preparation
@@ -80,14 +86,6 @@ class Contexte:
 
     def __post_init__(self) -> None:
         self._fabrique = sessionmaker(self.moteur, expire_on_commit=False)
-
-    @property
-    def acteur(self) -> str:
-        return self.utilisateur.identifiant
-
-    @acteur.setter
-    def acteur(self, identifiant: str) -> None:
-        self.utilisateur = replace(self.utilisateur, identifiant=identifiant, nom=identifiant)
 
     @property
     def lieu(self) -> str:

@@ -93,6 +93,15 @@ class Formulaire:
         self.afficher_erreurs({})
 
 
+def etiquette_erreur() -> QLabel:
+    """Le message d'erreur d'une boîte : rouge, sur plusieurs lignes, sélectionnable (à copier)."""
+    etiquette = QLabel()
+    etiquette.setStyleSheet(STYLE_ERREUR)
+    etiquette.setWordWrap(True)
+    etiquette.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return etiquette
+
+
 def champ_texte(placeholder: str = "", maximum: int | None = None) -> QLineEdit:
     champ = QLineEdit()
     champ.setPlaceholderText(placeholder)

@@ -36,7 +36,7 @@ from instruction import droits
 from instruction.dates import formater_horodatage
 from instruction.erreurs import ErreurInstruction
 from instruction.ui import erreurs
-from instruction.ui.champs import STYLE_ERREUR
+from instruction.ui.champs import etiquette_erreur
 from instruction.ui.travail import Travail
 
 
@@ -59,14 +59,6 @@ def executer(contexte, fonction: Callable[[Any], Any], fini: Callable[[Any], Non
             erreurs.montrer(erreur, trace, parent)
 
     Travail(travail).lancer(fini, echec)
-
-
-def _etiquette_erreur() -> QLabel:
-    etiquette = QLabel()
-    etiquette.setStyleSheet(STYLE_ERREUR)
-    etiquette.setWordWrap(True)
-    etiquette.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return etiquette
 
 
 def _mot_de_passe(nom: str) -> QLineEdit:
@@ -102,7 +94,7 @@ class DialogueConnexion(QDialog):
             etiquette = formes.itemAt(ligne, QFormLayout.ItemRole.LabelRole).widget()
             etiquette.setBuddy(formes.itemAt(ligne, QFormLayout.ItemRole.FieldRole).widget())
         disposition.addLayout(formes)
-        self.erreur = _etiquette_erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         aide = QLabel("Mot de passe oublié : un administrateur vous en donne un provisoire.")
         aide.setStyleSheet("color: #555;")
@@ -164,7 +156,7 @@ class DialogueMotDePasse(QDialog):
         formes.addRow("&Nouveau mot de passe :", self.nouveau)
         formes.addRow("&Encore une fois :", self.confirmation)
         disposition.addLayout(formes)
-        self.erreur = _etiquette_erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Changer")
@@ -216,7 +208,7 @@ class DialogueCompte(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, theme.code)
             item.setCheckState(Qt.CheckState.Checked if fiche and theme.code in fiche.themes else Qt.CheckState.Unchecked)
             self.themes.addItem(item)
-        self.themes.setMaximumHeight(200)
+        self.themes.setMinimumHeight(self.themes.sizeHintForRow(0) * 10 + 8)  # les dix thèmes d'un coup d'œil
         self.financeur = QComboBox()
         self.financeur.addItem("(choisir)", "")
         for financeur in referentiel.financeurs:
@@ -242,7 +234,7 @@ class DialogueCompte(QDialog):
         self.aide_role.setWordWrap(True)
         self.aide_role.setStyleSheet("color: #555;")
         disposition.addWidget(self.aide_role)
-        self.erreur = _etiquette_erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
@@ -328,7 +320,7 @@ class DialogueComptes(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         disposition.addWidget(self.message)
-        self.erreur = _etiquette_erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         boutons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")

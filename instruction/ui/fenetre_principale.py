@@ -242,6 +242,7 @@ class FenetrePrincipale(QMainWindow):
         self.page_dossiers.autoriser_creation(utilisateur.peut("dossier.modifier"), utilisateur.peut("demo.remplir"))
         if self._page_porteurs is not None:
             self._page_porteurs.nouveau.setEnabled(utilisateur.peut("porteur.modifier"))
+        self.page_dossiers.filtres.bouton_enregistrer.setEnabled(utilisateur.peut("filtres.enregistrer"))
 
     def _rechercher(self) -> None:
         self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
@@ -288,6 +289,7 @@ class FenetrePrincipale(QMainWindow):
             self._ouverture_en_attente = ouverture
             self.page_dossiers.afficher_message("Connectez-vous pour voir les dossiers.", connexion=True)
             self._montrer_taches("message", "Connectez-vous pour voir vos tâches.")
+            self._appliquer_droits()  # personne n'est connecté : rien ne se crée ni ne s'enregistre
             self.statusBar().clearMessage()
             self.demander_connexion()
             return
@@ -705,6 +707,7 @@ class FenetrePrincipale(QMainWindow):
         self.contexte.utilisateur = droits.PERSONNE
         self.qui.setText("")
         self._actions_base(False)
+        self._appliquer_droits()
         self._lignes_affichees = None
         self._dernier_numero = None
         self.page_dossiers.modele.remplacer([])  # rien de la base ne reste à l'écran

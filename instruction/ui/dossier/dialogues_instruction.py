@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 from instruction import dates
 from instruction.erreurs import DonneesInvalides
 from instruction.etats import Etat
-from instruction.ui.champs import STYLE_ERREUR, TexteLong, champ_date
+from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
 from instruction.workflow import Passage
 
 DELAI_COMPLEMENTS_JOURS = 15
@@ -28,13 +28,6 @@ def _boutons(dialogue: QDialog, texte_ok: str, valider) -> QDialogButtonBox:
     return boutons
 
 
-def _erreur() -> QLabel:
-    etiquette = QLabel()
-    etiquette.setStyleSheet(STYLE_ERREUR)
-    etiquette.setWordWrap(True)
-    return etiquette
-
-
 class DialoguePassage(QDialog):
     """Le motif d'un passage d'état (obligatoire pour un refus, un ajournement, un classement sans
     suite) ; pour une demande de compléments, ce qui est demandé et pour quand."""
@@ -47,7 +40,7 @@ class DialoguePassage(QDialog):
         self.setMinimumWidth(520)
         self.motif = TexteLong(90)
         self.echeance = champ_date()
-        self.erreur = _erreur()
+        self.erreur = etiquette_erreur()
         disposition = QVBoxLayout(self)
         if deja_incomplet:
             texte = "Le dossier est déjà « <b>Incomplet</b> » : cette demande s'ajoute aux précédentes."
@@ -117,7 +110,7 @@ class DialogueReception(QDialog):
         self.date.setAccessibleName("Reçus le")
         self.commentaire = TexteLong(60)
         self.commentaire.setAccessibleName("Commentaire")
-        self.erreur = _erreur()
+        self.erreur = etiquette_erreur()
         formes = QFormLayout(self)
         rappel = QLabel(f"Demandés le {dates.formater(demandee_le)} : <i>{objet}</i>")
         rappel.setWordWrap(True)
@@ -182,7 +175,7 @@ class DialogueMontants(QDialog):
             champ.setAccessibleName(f"Montant accordé — {f.libelle}")
             champ.textChanged.connect(self._total)
             grille.addWidget(champ, 2 * rang - 1, 2)
-            erreur = _erreur()
+            erreur = etiquette_erreur()
             erreur.hide()
             grille.addWidget(erreur, 2 * rang, 0, 1, 3)
             self.champs[f.financeur], self.erreurs[f.financeur] = champ, erreur
@@ -197,7 +190,7 @@ class DialogueMontants(QDialog):
             self.motif.setAccessibleName("Motif")
             disposition.addWidget(etiquette)
             disposition.addWidget(self.motif)
-        self.erreur = _erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         disposition.addWidget(_boutons(self, texte_ok, self._valider))
         self.montants: dict = {}

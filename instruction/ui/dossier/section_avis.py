@@ -30,19 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from instruction import argent, dates, droits
-from instruction.ui.champs import STYLE_ERREUR, TexteLong, champ_date, champ_nombre
+from instruction.ui.champs import TexteLong, champ_date, champ_nombre, etiquette_erreur
 from instruction.ui.comptes import executer
 from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
 
 COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
-
-
-def _erreur() -> QLabel:
-    etiquette = QLabel()
-    etiquette.setStyleSheet(STYLE_ERREUR)
-    etiquette.setWordWrap(True)
-    return etiquette
 
 
 class DialogueDemandeAvis(QDialog):
@@ -86,7 +79,7 @@ class DialogueDemandeAvis(QDialog):
         self.echeance.setAccessibleName("Échéance des avis")
         formes.addRow("É&chéance :", self.echeance)
         disposition.addLayout(formes)
-        self.erreur = _erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Demander")
@@ -164,7 +157,7 @@ class DialogueAvis(QDialog):
         self.confidentiel = QCheckBox("Avis &confidentiel : lu seulement par les instructeurs")
         self.confidentiel.setChecked(ligne.confidentiel)
         disposition.addWidget(self.confidentiel)
-        self.erreur = _erreur()
+        self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Donner l'avis")
