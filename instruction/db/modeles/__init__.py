@@ -8,6 +8,7 @@ from instruction.db.modeles.dossiers import (
     DossierQuartier,
     IndicateurAction,
     LigneBudget,
+    Numerotation,
     Piece,
     Seance,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "Financeur",
     "Indicateur",
     "LigneBudget",
+    "Numerotation",
     "ObjectifOperationnel",
     "ObjectifStrategique",
     "Parametre",

@@ -47,6 +47,16 @@ class Campagne(Base):
     dossiers: Mapped[list[Dossier]] = relationship(back_populates="campagne")
 
 
+class Numerotation(Base):
+    """Le dernier rang attribué à un préfixe de numéro (« CDV-2027- ») : la ligne est verrouillée
+    pendant l'attribution d'un numéro, deux postes ne reçoivent pas le même."""
+
+    __tablename__ = "numerotation"
+
+    prefixe: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dernier: Mapped[int] = mapped_column(Integer)
+
+
 class Dossier(Base):
     """Une demande de subvention pour une action.
 
@@ -93,6 +103,9 @@ class Dossier(Base):
     # Verrou optimiste : chaque mise à jour de la ligne l'augmente ; deux enregistrements partis de la même
     # version ne passent pas tous les deux (le second est refusé, pas écrasé).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # La version des montants accordés par le comité (services.instruction) : comparée puis augmentée à
+    # chaque enregistrement, hors du verrou de la fiche (corriger un montant ne périme pas la saisie du dossier).
+    version_montants: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruction.db.base import Base
@@ -53,6 +53,9 @@ class DemandeAvis(Base):
     __table_args__ = (
         Index("ix_demande_avis_dossier", "dossier_id"),
         CheckConstraint("(destinataire_id is null) <> (financeur_code is null)", name="un_destinataire"),
+        # Un avis demandé deux fois au même instant (deux postes) n'est créé qu'une fois.
+        UniqueConstraint("dossier_id", "destinataire_id", name="uq_demande_avis_destinataire"),
+        UniqueConstraint("dossier_id", "financeur_code", name="uq_demande_avis_financeur"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
