@@ -84,7 +84,7 @@ LECTURES = {
     "dossiers.compter", "dossiers.lister", "dossiers.textes", "filtres.lister", "historique.dernier_numero",
     "historique.du_dossier", "historique.du_porteur", "instruction.complements",
     "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
-    "instruction.fiche_instruction", "instruction.financements", "instruction.historique", "instruction.lire",
+    "fiche_instruction.lire", "instruction.financements", "instruction.historique", "instruction.lire",
     "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
     "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
     "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)

@@ -7,6 +7,7 @@ import datetime as dt
 from pypdf import PdfReader
 
 from instruction.rapports import fiche_instruction
+from instruction.services.fiche_instruction import lire as lire_fiche
 from instruction.services import avis
 from instruction.services import instruction as circuit
 from tests import fabrique
@@ -43,7 +44,7 @@ def test_les_avis_sont_imprimes_sur_la_fiche(contexte, tmp_path):
     for nom, qui in (("instructeur", equipe.instructeur), ("lecteur", equipe.lecteur)):
         with contexte.unite() as uow:
             uow.utilisateur = qui
-            fiche = circuit.fiche_instruction(uow, dossier_id)
+            fiche = lire_fiche(uow, dossier_id)
         textes[nom] = _texte(fiche_instruction.ecrire(fiche, tmp_path / f"{nom}.pdf"))
     instructeur, lecteur = textes["instructeur"], textes["lecteur"]
     assert "Rémi Urbain" in instructeur and "Réservé (confidentiel)" in instructeur

@@ -298,6 +298,7 @@ def test_la_fiche_d_instruction_montre_cotations_et_montants_accordes(contexte, 
     from pypdf import PdfReader
 
     from instruction.rapports import fiche_instruction
+    from instruction.services.fiche_instruction import lire as lire_fiche
 
     identifiant = fabrique.dossier(contexte)
     _repondre_tout(contexte, identifiant, EFH, "oui")
@@ -310,7 +311,7 @@ def test_la_fiche_d_instruction_montre_cotations_et_montants_accordes(contexte, 
                                                                                   "ville-calais": Decimal("1500")})
         uow.valider()
     with contexte.unite() as uow:
-        fiche = service_instruction.fiche_instruction(uow, identifiant)
+        fiche = lire_fiche(uow, identifiant)
     assert [(c.theme, c.cotation) for c in fiche.cotations] == [
         ("Égalité femmes hommes", 1), ("Lutte contre l'illettrisme et l'illectronisme", None),
         ("Inclusion des personnes en situation de handicap", None)]

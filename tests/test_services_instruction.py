@@ -311,13 +311,14 @@ def test_fiche_d_instruction_relue_dans_le_pdf(contexte, tmp_path):
     from pypdf import PdfReader
 
     from instruction.rapports import fiche_instruction
+    from instruction.services.fiche_instruction import lire as lire_fiche
 
     identifiant = fabrique.dossier(contexte)
     _passer(contexte, identifiant, Etat.RECEVABLE)
     _passer(contexte, identifiant, Etat.EN_INSTRUCTION)
     _examiner(contexte, identifiant, **{"cdv-cofinancement": (el.A_VERIFIER, "Attendre la réponse de la CAF")})
     with contexte.unite() as uow:
-        fiche = service.fiche_instruction(uow, identifiant)
+        fiche = lire_fiche(uow, identifiant)
     fichier = fiche_instruction.ecrire(fiche, tmp_path / fiche_instruction.nom_de_fichier(fiche.numero))
     lecteur = PdfReader(fichier)
     assert 1 <= len(lecteur.pages) <= 2
@@ -337,10 +338,11 @@ def test_fiche_d_instruction_relue_dans_le_pdf(contexte, tmp_path):
 def test_fiche_d_instruction_dans_un_dossier_non_inscriptible(contexte, tmp_path):
     from instruction.erreurs import ErreurInstruction
     from instruction.rapports import fiche_instruction
+    from instruction.services.fiche_instruction import lire as lire_fiche
 
     identifiant = fabrique.dossier(contexte)
     with contexte.unite() as uow:
-        fiche = service.fiche_instruction(uow, identifiant)
+        fiche = lire_fiche(uow, identifiant)
     with pytest.raises(ErreurInstruction, match="Impossible d'écrire"):
         fiche_instruction.ecrire(fiche, tmp_path / "absent" / "fiche.pdf")
     assert not list(tmp_path.glob("**/*.en-cours"))

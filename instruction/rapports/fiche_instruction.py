@@ -16,7 +16,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 from instruction import argent, budget, dates, etats, nombres
 from instruction import eligibilite as el
 from instruction.rapports import pdf
-from instruction.services.instruction import FicheInstruction
+from instruction.services.fiche_instruction import FicheInstruction
 
 COULEURS_STATUT = {el.RESPECTE: pdf.VERT, el.NON_RESPECTE: pdf.ROUGE, el.A_VERIFIER: pdf.ORANGE}
 COULEURS_VERDICT = {el.ELIGIBLE: pdf.VERT, el.NON_ELIGIBLE: pdf.ROUGE, el.A_COMPLETER: pdf.ORANGE}

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from instruction import dates
-from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
+from instruction.ui.tableaux import remplir_table, table_lecture
 
 
 class DialogueConflit(QDialog):

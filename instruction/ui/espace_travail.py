@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,15 +26,17 @@ from PySide6.QtWidgets import (
 
 from instruction import dates
 from instruction.ui import erreurs
-from instruction.ui.travail import Travail
+from instruction.services.actions import Changements
+from instruction.services.actions import dossier as actions_dossier
+from instruction.services.actions import porteur as actions_porteur
+from instruction.services.actions.dossier import DossierOuvert
+from instruction.ui.operation import Operation, diffusion
 
 journal = logging.getLogger(__name__)
 
 
 class EspaceTravail(QObject):
-    dossier_enregistre = Signal(int)
-    porteur_enregistre = Signal(int)
-    brouillons_changes = Signal()
+    """Les onglets de travail ; chacun suit les changements diffusés après chaque opération."""
 
     def __init__(self, onglets: QTabWidget, fixes: int, contexte: Callable, referentiel: Callable,
                  fenetre: QWidget) -> None:
@@ -50,6 +52,13 @@ class EspaceTravail(QObject):
             onglets.tabBar().setTabButton(rang, QTabBar.ButtonPosition.LeftSide, None)
         onglets.tabCloseRequested.connect(self.fermer)
         self._sections_voulues: dict[int | None, str | None] = {}
+        diffusion().changement.connect(self._sur_changement)
+
+    def _sur_changement(self, changements: Changements, origine) -> None:
+        for onglet in self.onglets_de_travail():
+            suivre = getattr(onglet, "sur_changement", None)
+            if suivre is not None:
+                suivre(changements, origine)
 
     # --- Onglets ouverts ---------------------------------------------------------------------------
 
@@ -81,7 +90,7 @@ class EspaceTravail(QObject):
         if rang < self.fixes:
             return
         widget = self.onglets.widget(rang)
-        if widget.demander_fermeture(apres_brouillon=self.brouillons_changes.emit):
+        if widget.demander_fermeture():
             self._retirer(widget)
 
     def fermer_courant(self) -> None:
@@ -98,7 +107,6 @@ class EspaceTravail(QObject):
         if rang >= 0:
             self.onglets.removeTab(rang)
             widget.deleteLater()
-            self.brouillons_changes.emit()
 
     def fermer_tous(self) -> None:
         """Ferme tous les onglets de travail (après ``peut_quitter``, qui a gardé les brouillons)."""
@@ -176,39 +184,27 @@ class EspaceTravail(QObject):
         from instruction.ui.dossier.onglet import cle_brouillon
 
         cle = cle or cle_brouillon(dossier_id)
-
-        def travail(_r):
-            from instruction.services import avis, brouillons
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:
-                fiche = service.lire(uow, dossier_id) if dossier_id else service.nouvelle_fiche()
-                options = service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
-                brouillon = brouillons.lire(uow, cle)
-                # Ouvert sur ses avis (depuis Mes tâches) : lus dans la même transaction, un aller-retour de moins.
-                lus = avis.du_dossier(uow, dossier_id) if dossier_id and section == "avis" else None
-            return fiche, options, brouillon, lus
-
         self.fenetre.statusBar().showMessage("Ouverture du dossier…", 3000)
-        Travail(travail).lancer(lambda r: self._dossier_lu(*r, cle), lambda e, t: erreurs.montrer(e, t, self.fenetre))
+        Operation(actions_dossier.ouvrir, contexte, dossier_id, cle, avec_avis=section == "avis", parent=self) \
+            .apres(lambda ouvert: self._dossier_lu(ouvert, cle)).lancer()
 
-    def _dossier_lu(self, fiche, options, brouillon, avis_lus, cle: str) -> None:
+    def _dossier_lu(self, ouvert: DossierOuvert, cle: str) -> None:
         from instruction.ui.dossier.onglet import OngletDossier
 
+        fiche, brouillon = ouvert.fiche, ouvert.brouillon
         self.fenetre.statusBar().clearMessage()
         existant = self._cherche("dossier", fiche.id)
         if existant is not None:
             self.onglets.setCurrentWidget(existant)
             return
-        onglet = OngletDossier(self._contexte(), self._referentiel(), fiche, options, cle)
-        onglet.enregistre.connect(self.dossier_enregistre)
+        onglet = OngletDossier(self._contexte(), self._referentiel(), fiche, ouvert.options, cle)
         onglet.enregistre.connect(lambda _i, o=onglet: self._retitrer(o))
         onglet.fermeture_voulue.connect(lambda o=onglet: self._retirer(o))
         onglet.porteur_a_creer.connect(lambda o=onglet: self.nouveau_porteur(o))
         onglet.campagne_a_creer.connect(lambda o=onglet: self.nouvelle_campagne(o))
         self._ajouter(onglet, fiche.donnees.intitule)
-        if avis_lus is not None:
-            onglet.avis.precharger(avis_lus)
+        if ouvert.avis is not None:
+            onglet.avis.precharger(ouvert.avis)
         if section := self._sections_voulues.pop(fiche.id, None):
             onglet.montrer_section(section)
         if brouillon is not None:
@@ -227,16 +223,7 @@ class EspaceTravail(QObject):
         boite.setDefaultButton(reprendre)
         boite.exec()
         if boite.clickedButton() is supprimer:
-            contexte, cle = self._contexte(), brouillon.cle
-
-            def travail(_r):
-                from instruction.services import brouillons
-
-                with contexte.unite() as uow:
-                    brouillons.supprimer(uow, cle)
-                    uow.valider()
-
-            Travail(travail).lancer(lambda _r: self.brouillons_changes.emit(), lambda e, t: erreurs.montrer(e, t, onglet))
+            Operation(actions_dossier.supprimer_brouillon, self._contexte(), brouillon.cle, parent=onglet).lancer()
             return False
         return True
 
@@ -245,14 +232,6 @@ class EspaceTravail(QObject):
 
     def proposer_brouillons(self) -> None:
         """La liste des nouveaux dossiers laissés en brouillon, pour en reprendre un."""
-        contexte = self._contexte()
-
-        def travail(_r):
-            from instruction.services import brouillons
-
-            with contexte.unite() as uow:
-                return brouillons.lister(uow, "dossier:nouveau:")
-
         def afficher(liste) -> None:
             dialogue = QDialog(self.fenetre)
             dialogue.setWindowTitle("Brouillons de nouveaux dossiers")
@@ -277,7 +256,7 @@ class EspaceTravail(QObject):
             if dialogue.exec() == QDialog.DialogCode.Accepted and liste_widget.currentItem() is not None:
                 self.ouvrir_dossier(None, liste_widget.currentItem().data(Qt.ItemDataRole.UserRole))
 
-        Travail(travail).lancer(afficher, lambda e, t: erreurs.montrer(e, t, self.fenetre))
+        Operation(actions_dossier.brouillons_de_nouveaux, self._contexte(), parent=self.fenetre).apres(afficher).lancer()
 
     # --- Porteurs et campagnes ------------------------------------------------------------------------
 
@@ -286,25 +265,16 @@ class EspaceTravail(QObject):
         if existant is not None:
             self.onglets.setCurrentWidget(existant)
             return
-        contexte = self._contexte()
-
-        def travail(_r):
-            from instruction.services import porteurs
-
-            with contexte.unite() as uow:
-                return porteurs.lire(uow, porteur_id)
-
         def fini(fiche) -> None:
             from instruction.ui.porteur.onglet import OngletPorteur
 
             if self._cherche("porteur", fiche.id) is not None:
                 return
             onglet = OngletPorteur(self._contexte(), self._referentiel(), fiche)
-            onglet.enregistre.connect(self.porteur_enregistre)
             onglet.dossier_demande.connect(self.ouvrir_dossier)
             self._ajouter(onglet, fiche.nom)
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self.fenetre))
+        Operation(actions_porteur.lire, self._contexte(), porteur_id, parent=self.fenetre).apres(fini).lancer()
 
     def nouveau_porteur(self, onglet_dossier=None) -> None:
         from instruction.ui.porteur.dialogues import DialogueNouveauPorteur
@@ -314,7 +284,6 @@ class EspaceTravail(QObject):
         dialogue.open()
 
     def _porteur_cree(self, identifiant: int, onglet_dossier) -> None:
-        self.porteur_enregistre.emit(identifiant)
         if onglet_dossier is not None:
             self._rafraichir_options(onglet_dossier, porteur=identifiant)
         else:
@@ -335,17 +304,6 @@ class EspaceTravail(QObject):
         dialogue.open()
 
     def _rafraichir_options(self, onglet, *, campagne: int | None = None, porteur: int | None = None) -> None:
-        contexte = self._contexte()
         porteur_id = porteur or onglet.fiche.donnees.porteur_id or None
-        sauf = onglet.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:
-                return service.options(uow, porteur_id, sauf)
-
-        Travail(travail).lancer(
-            lambda options: onglet.definir_options(options, campagne=campagne, porteur=porteur),
-            lambda e, t: erreurs.montrer(e, t, self.fenetre),
-        )
+        Operation(actions_dossier.options, self._contexte(), porteur_id, onglet.fiche.id, parent=onglet).apres(
+            lambda options: onglet.definir_options(options, campagne=campagne, porteur=porteur)).lancer()

@@ -1,14 +1,17 @@
 """La fenêtre principale : listes des dossiers et des porteurs, référentiel, onglets de travail.
 
-Elle se peint d'abord, puis ouvre la base en arrière-plan (``Travail``) : la
+Elle se peint d'abord, puis ouvre la base en arrière-plan (une ``Operation``) : la
 fenêtre est utilisable aussitôt, et une base lente ou en panne n'empêche pas
 l'application de répondre. Les dossiers et porteurs ouverts vivent dans des onglets
-gérés par ``EspaceTravail``.
+gérés par ``EspaceTravail``. Les listes et « Mes tâches » se relisent d'après les
+changements diffusés après chaque opération (``_sur_changement``), et ceux des autres
+postes, vus par la scrutation.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,12 +20,16 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from instruction import NOM_APPLICATION, __version__
 from instruction.ui import erreurs, mesure
 from instruction.ui.page_dossiers import PageDossiers
-from instruction.ui.travail import Rapport, Travail
+from instruction.services.actions import AUTRES_POSTES, AVIS, BROUILLONS, DOSSIERS, PORTEURS, TACHES, Changements
+from instruction.services.actions import dossier as actions_dossier
+from instruction.services.actions import listes
+from instruction.ui.operation import Operation, diffuser, diffusion
 
 ONGLET_TACHES, ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2, 3
 # Toutes les 15 s, une requête (le numéro de la dernière modification) dit si un autre poste a changé
 # quelque chose : les listes ouvertes se relisent alors d'elles-mêmes.
 SCRUTATION_MS = 15_000
+LISTES_APRES_MS = 400
 
 journal = logging.getLogger(__name__)
 
@@ -86,6 +93,13 @@ class FenetrePrincipale(QMainWindow):
         self._scrutation = QTimer(self)
         self._scrutation.setInterval(SCRUTATION_MS)
         self._scrutation.timeout.connect(self.verifier_changements)
+        diffusion().changement.connect(self._sur_changement)
+        # Les listes suivent les changements sans se relire à chaque clic (une grille cochée question après
+        # question) : une fois, un court instant après le dernier.
+        self._listes_a_relire = QTimer(self)
+        self._listes_a_relire.setSingleShot(True)
+        self._listes_a_relire.setInterval(LISTES_APRES_MS)
+        self._listes_a_relire.timeout.connect(self.rafraichir_listes)
         self._creer_menus()
         self._actions_base(False)
         self._restaurer_geometrie()
@@ -99,10 +113,6 @@ class FenetrePrincipale(QMainWindow):
             from instruction.ui.espace_travail import EspaceTravail
 
             self._travail = EspaceTravail(self.onglets, 4, lambda: self.contexte, lambda: self._referentiel, self)
-            self._travail.dossier_enregistre.connect(lambda _i: self.rafraichir_listes())
-            self._travail.dossier_enregistre.connect(lambda _i: self.rafraichir_taches())
-            self._travail.porteur_enregistre.connect(lambda _i: self.rafraichir_listes())
-            self._travail.brouillons_changes.connect(self.compter_brouillons)
         return self._travail
 
     @property
@@ -258,15 +268,8 @@ class FenetrePrincipale(QMainWindow):
     def ouvrir_base(self) -> None:
         self.page_dossiers.afficher_message("Ouverture de la base de données…")
         self.statusBar().showMessage("Ouverture de la base de données…")
-
-        def travail(rapport: Rapport):
-            from instruction.services.demarrage import ouvrir_et_lister
-
-            return ouvrir_et_lister(self.url, rapport.progression, rapport.partiel)
-
-        Travail(travail).lancer(
-            self._base_ouverte, self._base_en_echec, self.statusBar().showMessage, self._lignes_recues
-        )
+        Operation(listes.ouvrir_base, self.url, parent=self).progression(self.statusBar().showMessage) \
+            .partiel(self._lignes_recues).apres(self._base_ouverte).echec(self._base_en_echec).lancer()
 
     def _lignes_recues(self, lignes) -> None:
         """La première page, puis la liste complète (sans ses textes de recherche)."""
@@ -364,36 +367,20 @@ class FenetrePrincipale(QMainWindow):
 
     def charger_complements(self) -> None:
         """Porteurs, filtres enregistrés et brouillons, lus en arrière-plan après l'ouverture."""
-        contexte = self.contexte
 
-        def travail(_r):
-            from instruction.services import brouillons, filtres, porteurs
+        def afficher(lus: listes.Complements) -> None:
+            self._afficher_porteurs(lus.porteurs)
+            self.page_dossiers.filtres.definir_enregistres(lus.filtres)
+            self.page_dossiers.definir_brouillons(lus.brouillons)
 
-            with contexte.unite() as uow:
-                return porteurs.lister(uow), filtres.lister(uow), len(brouillons.lister(uow, "dossier:nouveau:"))
-
-        def fini(resultat) -> None:
-            liste, enregistres, nombre = resultat
-            self._afficher_porteurs(liste)
-            self.page_dossiers.filtres.definir_enregistres(enregistres)
-            self.page_dossiers.definir_brouillons(nombre)
-
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(listes.complements, self.contexte, parent=self).apres(afficher).lancer()
 
     def rafraichir_listes(self) -> None:
         contexte = self.contexte
         if contexte is None:
             return
 
-        def travail(_r):
-            from instruction.services import porteurs
-            from instruction.services.demarrage import relister
-
-            liste = relister(contexte)
-            with contexte.unite() as uow:
-                return liste, porteurs.lister(uow)
-
-        def fini(resultat) -> None:
+        def afficher(resultat) -> None:
             if not self._toujours_connecte(contexte):
                 return  # déconnecté entre-temps : rien de la base ne revient à l'écran
             liste, porteurs = resultat
@@ -402,7 +389,7 @@ class FenetrePrincipale(QMainWindow):
             self._afficher_porteurs(porteurs)
             self.compter_brouillons()
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(listes.relister, contexte, parent=self).apres(afficher).lancer()
 
     def _toujours_connecte(self, contexte) -> bool:
         from instruction import droits
@@ -414,13 +401,7 @@ class FenetrePrincipale(QMainWindow):
         if contexte is None or self._ouverture_en_attente is not None:
             return
 
-        def travail(_r):
-            from instruction.services import historique, taches
-
-            with contexte.unite() as uow:
-                return historique.dernier_numero(uow), taches.mes_taches(uow)
-
-        def fini(resultat) -> None:
+        def afficher(resultat) -> None:
             if not self._toujours_connecte(contexte):
                 return
             numero, liste = resultat
@@ -430,8 +411,8 @@ class FenetrePrincipale(QMainWindow):
             nombre = len(liste)
             self.onglets.setTabText(ONGLET_TACHES, f"Mes tâches ({nombre})" if nombre else "Mes tâches")
 
-        Travail(travail).lancer(fini, lambda e, t: self._montrer_taches(
-            "message", f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}"))
+        Operation(listes.mes_taches, contexte, parent=self).apres(afficher).echec(lambda e, t: self._montrer_taches(
+            "message", f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}")).lancer()
 
     def _montrer_taches(self, genre: str, contenu) -> None:
         """Les tâches (ou un message), gardées pour la page si elle n'est pas encore construite."""
@@ -447,28 +428,34 @@ class FenetrePrincipale(QMainWindow):
             self._page_taches.afficher_message(contenu)
 
     def verifier_changements(self) -> None:
-        """Un autre poste a-t-il changé quelque chose ? Si oui, listes et tâches se relisent."""
+        """Un autre poste a-t-il changé quelque chose ? Si oui, tout ce qui est montré se relit."""
         contexte = self.contexte
         if contexte is None or self._ouverture_en_attente is not None:
             return
 
-        def travail(_r):
-            from instruction.services import comptes, historique
-
-            with contexte.unite() as uow:
-                return historique.dernier_numero(uow), comptes.relire_utilisateur(uow)
-
-        def fini(resultat) -> None:
+        def comparer(resultat) -> None:
             numero, relu = resultat
             self._suivre_le_compte(relu)
             if self._dernier_numero is not None and numero != self._dernier_numero:
-                self.rafraichir_listes()
-                self.rafraichir_taches()
+                self._dernier_numero = numero
+                diffuser(AUTRES_POSTES)
                 self.statusBar().showMessage("Listes mises à jour : des changements ont été enregistrés.", 5000)
             self._dernier_numero = numero
 
         # Une base momentanément injoignable ne dérange pas : on réessaiera au prochain tour.
-        Travail(travail).lancer(fini, lambda e, _t: journal.info("Scrutation des changements : %s", e))
+        Operation(listes.scruter, contexte, parent=self).apres(comparer) \
+            .echec(lambda e, _t: journal.info("Scrutation des changements : %s", e)).lancer()
+
+    def _sur_changement(self, changements: Changements, _origine) -> None:
+        """Après chaque opération (et quand un autre poste a écrit) : les listes concernées se relisent."""
+        if self.contexte is None:
+            return
+        if changements.touche(DOSSIERS, PORTEURS):
+            self._listes_a_relire.start()
+        elif changements.touche(BROUILLONS):
+            self.compter_brouillons()
+        if changements.touche(TACHES, AVIS):
+            self.rafraichir_taches()
 
     def _suivre_le_compte(self, relu) -> None:
         """Un administrateur a désactivé le compte ou changé son rôle : la fenêtre suit sans attendre."""
@@ -492,42 +479,22 @@ class FenetrePrincipale(QMainWindow):
                                      "à leur réouverture.", 15000)
 
     def compter_brouillons(self) -> None:
-        contexte = self.contexte
-        if contexte is None:
+        if self.contexte is None:
             return
-
-        def travail(_r):
-            from instruction.services import brouillons
-
-            with contexte.unite() as uow:
-                return len(brouillons.lister(uow, "dossier:nouveau:"))
-
-        Travail(travail).lancer(self.page_dossiers.definir_brouillons, lambda e, t: journal.warning("%s", e))
+        Operation(actions_dossier.compter_brouillons, self.contexte, parent=self) \
+            .apres(self.page_dossiers.definir_brouillons).echec(lambda e, t: journal.warning("%s", e)).lancer()
 
     def enregistrer_filtre(self, nom: str, valeurs: dict) -> None:
-        self._modifier_filtres(lambda uow, filtres: filtres.enregistrer(uow, nom, valeurs),
-                               f"Filtre « {nom} » enregistré.")
+        Operation(listes.enregistrer_filtre, self.contexte, nom, valeurs, parent=self) \
+            .apres(lambda filtres: self._filtres_changes(filtres, f"Filtre « {nom} » enregistré.")).lancer()
 
     def supprimer_filtre(self, nom: str) -> None:
-        self._modifier_filtres(lambda uow, filtres: filtres.supprimer(uow, nom), f"Filtre « {nom} » supprimé.")
+        Operation(listes.supprimer_filtre, self.contexte, nom, parent=self) \
+            .apres(lambda filtres: self._filtres_changes(filtres, f"Filtre « {nom} » supprimé.")).lancer()
 
-    def _modifier_filtres(self, action, message: str) -> None:
-        contexte = self.contexte
-
-        def travail(_r):
-            from instruction.services import filtres
-
-            with contexte.unite() as uow:
-                action(uow, filtres)
-                uow.valider()
-            with contexte.unite() as uow:
-                return filtres.lister(uow)
-
-        def fini(enregistres) -> None:
-            self.page_dossiers.filtres.definir_enregistres(enregistres)
-            self.statusBar().showMessage(message, 6000)
-
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+    def _filtres_changes(self, enregistres: dict, message: str) -> None:
+        self.page_dossiers.filtres.definir_enregistres(enregistres)
+        self.statusBar().showMessage(message, 6000)
 
     # --- Démonstration --------------------------------------------------------------------------
 
@@ -540,28 +507,16 @@ class FenetrePrincipale(QMainWindow):
             "d'initiative citoyenne ; et l'AAP Contrat de ville 2027 en cours d'instruction) pour découvrir "
             "l'application ?",
         )
-        contexte = self.contexte
-
-        def noter(_r):
-            from instruction.services.demarrage import noter_demo_proposee
-
-            noter_demo_proposee(contexte)
-
-        Travail(noter).lancer(lambda _r: None, lambda e, t: journal.warning("Proposition de démo non notée : %s", e))
+        Operation(listes.noter_demo_proposee, self.contexte, parent=self) \
+            .echec(lambda e, t: journal.warning("Proposition de démo non notée : %s", e)).lancer()
         if reponse == QMessageBox.StandardButton.Yes:
             self.remplir_demo()
 
     def remplir_demo(self) -> None:
         if self.contexte is None:
             return
-        contexte = self.contexte
         self.action_demo.setEnabled(False)
         self.page_dossiers.afficher_message("Création des campagnes de démonstration…")
-
-        def travail(rapport: Rapport):
-            from instruction import demo
-
-            demo.remplir(contexte, progression=rapport.progression)
 
         def echec(erreur: BaseException, trace: str) -> None:
             self.action_demo.setEnabled(True)
@@ -570,11 +525,9 @@ class FenetrePrincipale(QMainWindow):
             )
             erreurs.montrer(erreur, trace, self)
 
-        def fini(_r) -> None:
-            self.statusBar().showMessage("Campagnes de démonstration créées.", 10000)
-            self.rafraichir_listes()
-
-        Travail(travail).lancer(fini, echec, self.statusBar().showMessage)
+        Operation(listes.remplir_demo, self.contexte, parent=self).progression(self.statusBar().showMessage) \
+            .apres(lambda _r: self.statusBar().showMessage("Campagnes de démonstration créées.", 10000)) \
+            .echec(echec).lancer()
 
     # --- Export et sauvegarde ------------------------------------------------------------------------
 
@@ -593,18 +546,9 @@ class FenetrePrincipale(QMainWindow):
         if not chemin:
             return
         self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
-
-        def travail(_rapport: Rapport):
-            from pathlib import Path
-
-            from instruction.rapports.liste_dossiers import exporter
-
-            return exporter(lignes, Path(chemin))
-
-        Travail(travail).lancer(
-            lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000),
-            lambda erreur, trace: erreurs.montrer(erreur, trace, self),
-        )
+        Operation(listes.exporter_liste, lignes, Path(chemin), parent=self).apres(
+            lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000)
+        ).lancer()
 
     def sauvegarder(self) -> None:
         if self.contexte is None:
@@ -619,51 +563,19 @@ class FenetrePrincipale(QMainWindow):
         )
         if not chemin:
             return
-        contexte = self.contexte
         self.statusBar().showMessage("Sauvegarde en cours…")
-
-        def travail(_rapport: Rapport):
-            from pathlib import Path
-
-            from instruction.services.sauvegarde import sauvegarder
-
-            return sauvegarder(contexte, Path(chemin))
-
-        Travail(travail).lancer(
-            lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000),
-            lambda erreur, trace: erreurs.montrer(erreur, trace, self),
-        )
+        Operation(listes.sauvegarder, self.contexte, Path(chemin), parent=self).apres(
+            lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000)).lancer()
 
     def regler_instruction(self) -> None:
         if self.contexte is None:
             return
-        contexte = self.contexte
+        from instruction.services.actions import instruction as actions_instruction
 
-        def lire(_rapport: Rapport):
-            from instruction.services import instruction as service
-
-            with contexte.unite() as uow:
-                return service.liste_reglages(uow)
-
-        def enregistrer(valeurs, fini, echec) -> None:
-            def ecrire(_rapport: Rapport):
-                from instruction.services import instruction as service
-
-                with contexte.unite() as uow:
-                    service.regler(uow, valeurs)
-                    uow.valider()
-
-            def rate(erreur, trace) -> None:
-                from instruction.erreurs import ErreurInstruction
-
-                if isinstance(erreur, ErreurInstruction):
-                    echec(erreur.message)
-                else:
-                    echec("Les réglages n'ont pas été enregistrés.")
-                    erreurs.montrer(erreur, trace, self)
-
-            Travail(ecrire).lancer(lambda _r: (fini(), self.statusBar().showMessage(
-                "Réglages de l'instruction enregistrés.", 8000)), rate)
+        def enregistrer(valeurs, fini, refus) -> None:
+            Operation(actions_instruction.regler, self.contexte, valeurs, parent=self).apres(lambda _r: (
+                fini(), self.statusBar().showMessage("Réglages de l'instruction enregistrés.", 8000))) \
+                .refus(refus).lancer()
 
         def montrer(reglages) -> None:
             from instruction.ui.reglages_instruction import DialogueReglages
@@ -671,7 +583,7 @@ class FenetrePrincipale(QMainWindow):
             self.dialogue_reglages = DialogueReglages(reglages, enregistrer, self)
             self.dialogue_reglages.open()
 
-        Travail(lire).lancer(montrer, lambda erreur, trace: erreurs.montrer(erreur, trace, self))
+        Operation(actions_instruction.lire_reglages, self.contexte, parent=self).apres(montrer).lancer()
 
     # --- Comptes ----------------------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from instruction import dates, droits, etats
 from instruction import dossier as d
+from instruction.services.actions import AVIS, COTATIONS, DOSSIERS, INSTRUCTION, Changements
+from instruction.services.actions import dossier as actions
 from instruction.services.dossier import FicheDossier, Options
 from instruction.ui import erreurs
 from instruction.ui.dossier.section import Environnement
@@ -46,7 +48,7 @@ from instruction.ui.dossier.section_historique import SectionHistorique
 from instruction.ui.dossier.section_instruction import SectionInstruction
 from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
 from instruction.ui.dossier.section_publics import SectionPublics
-from instruction.ui.travail import Travail
+from instruction.ui.operation import Operation
 
 journal = logging.getLogger(__name__)
 DELAI_BROUILLON_MS = 15_000
@@ -141,13 +143,6 @@ class OngletDossier(QWidget):
         self.pieces.enregistrement_demande.connect(self.enregistrer_piece_sous)
         self.pieces.retrait_demande.connect(self.retirer_piece)
         self.instruction.etat_change.connect(self._instruction_changee)
-        # La liste suit les cotations, sans la relire à chaque clic : une seconde et demie après le dernier.
-        self._liste_a_jour = QTimer(self)
-        self._liste_a_jour.setSingleShot(True)
-        self._liste_a_jour.setInterval(1500)
-        self._liste_a_jour.timeout.connect(lambda: self.fiche.id and self.enregistre.emit(self.fiche.id))
-        self.grilles.cotations_changees.connect(self._liste_a_jour.start)
-        self.avis.avis_changes.connect(self._liste_a_jour.start)
         self.instruction.message.connect(
             lambda texte: self.message.setText(f"<span style='color:#1b6e20'>{texte}</span>"))
 
@@ -272,15 +267,8 @@ class OngletDossier(QWidget):
         self.calendrier._verifier_temps_scolaire()
 
     def _porteur_change(self, porteur_id: int) -> None:
-        contexte, sauf = self.contexte, self.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:
-                return service.dossiers_precedents(uow, porteur_id, sauf)
-
-        Travail(travail).lancer(self.action.definir_precedents, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.precedents, self.contexte, porteur_id, self.fiche.id, parent=self) \
+            .apres(self.action.definir_precedents).lancer()
 
     def definir_options(self, options: Options, *, campagne: int | None = None, porteur: int | None = None) -> None:
         self.env.options = options
@@ -335,20 +323,8 @@ class OngletDossier(QWidget):
             return
         self.bouton_enregistrer.setEnabled(False)
         self.message.setText("Enregistrement…")
-        contexte, dossier_id, cle, version = self.contexte, self.fiche.id, self.cle, self.fiche.version
-
-        def travail(_r):
-            from instruction.services import brouillons
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
-                identifiant = service.enregistrer(uow, dossier_id, donnees, version=version)
-                brouillons.supprimer(uow, cle)
-                fiche = service.lire(uow, identifiant)
-                uow.valider()
-            return fiche
-
-        Travail(travail).lancer(self._enregistre, self._echec_enregistrement)
+        Operation(actions.enregistrer, self.contexte, self.fiche.id, donnees, self.fiche.version, self.cle,
+                  parent=self).apres(self._enregistre).echec(self._echec_enregistrement).lancer()
 
     def _enregistre(self, fiche: FicheDossier) -> None:
         self._minuterie.stop()
@@ -394,13 +370,6 @@ class OngletDossier(QWidget):
         l'utilisateur avait changé depuis sa propre lecture. Rien n'est enregistré : il vérifie d'abord."""
         origine = self._saisie_lue
         mienne = self.saisie()
-        contexte, dossier_id = self.contexte, self.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:
-                return service.lire(uow, dossier_id)
 
         def fini(fiche: FicheDossier) -> None:
             self.fiche = fiche
@@ -416,13 +385,11 @@ class OngletDossier(QWidget):
                           "personne ; c'est votre valeur qui est à l'écran.")
             self.message.setText(f"<span style='color:#8a5300'>{texte} Vérifiez, puis enregistrez (Ctrl+S).</span>")
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.lire, self.contexte, self.fiche.id, parent=self).apres(fini).lancer()
 
     def avant_fermeture(self) -> None:
         """L'onglet va se fermer : les réponses aux grilles en cours de frappe sont écrites."""
         self.grilles.enregistrer_maintenant()
-        if self._liste_a_jour.isActive():
-            self._liste_a_jour.stop()
 
     def _peut_agir(self, action: str) -> bool:
         """Les actions d'instruction portent sur le dossier enregistré : pas de modification en suspens."""
@@ -433,22 +400,31 @@ class OngletDossier(QWidget):
         return True
 
     def _instruction_changee(self) -> None:
-        """L'état ou la recevabilité ont changé : l'en-tête et la liste des dossiers se mettent à jour."""
-        contexte, dossier_id = self.contexte, self.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-
-            with contexte.unite() as uow:
-                return service.lire(uow, dossier_id)
+        """L'état ou la recevabilité ont changé : l'en-tête se met à jour (la liste suit le changement diffusé)."""
 
         def fini(fiche: FicheDossier) -> None:
             self.fiche.etat, self.fiche.etat_depuis, self.fiche.complet_le = fiche.etat, fiche.etat_depuis, \
                 fiche.complet_le
             self._afficher_fiche(recharger_instruction=False)
-            self.enregistre.emit(fiche.id)
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.lire, self.contexte, self.fiche.id, parent=self).apres(fini).lancer()
+
+    def sur_changement(self, changements: Changements, origine) -> None:
+        """Ce qu'un autre écran ou un autre poste a changé de ce dossier : l'en-tête et les sections déjà lues
+        se relisent. Le formulaire garde la saisie en cours (un conflit le dira à l'enregistrement)."""
+        if self.fiche.id is None or not changements.touche_dossier(self.fiche.id):
+            return
+        if origine is not None and (origine is self or (hasattr(origine, "isWidgetType") and origine.isWidgetType()
+                                                        and self.isAncestorOf(origine))):
+            return  # l'onglet a déjà affiché le résultat de sa propre action
+        if changements.touche(INSTRUCTION, DOSSIERS):
+            self._instruction_changee()
+            self.instruction.relire()
+        if changements.touche(COTATIONS) and not self.grilles.saisie_en_cours():
+            self.grilles.relire()
+        if changements.touche(AVIS):
+            self.avis.relire()
+        self.historique.relire()
 
     # --- Brouillon et fermeture ------------------------------------------------------------------
 
@@ -459,21 +435,10 @@ class OngletDossier(QWidget):
                 apres()
             return
         saisie = saisie or self.saisie()
-        contexte, cle = self.contexte, self.cle
         titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
-        contenu = self._contenu_brouillon(saisie)
-
-        def travail(_r):
-            from instruction.services import brouillons
-
-            with contexte.unite() as uow:
-                brouillons.garder(uow, cle, titre, contenu)
-                uow.valider()
-
-        Travail(travail).lancer(
-            (lambda _r: apres()) if apres else (lambda _r: None),
-            lambda e, t: journal.warning("Brouillon non gardé : %s", e),
-        )
+        Operation(actions.garder_brouillon, self.contexte, self.cle, titre, self._contenu_brouillon(saisie),
+                  parent=self).apres((lambda _r: apres()) if apres else (lambda _r: None)) \
+            .echec(lambda e, t: journal.warning("Brouillon non gardé : %s", e)).lancer()
 
     def _contenu_brouillon(self, saisie: d.SaisieDossier) -> dict:
         """La saisie, avec la version du dossier et le formulaire tel qu'il avait été lu : repris plus tard,
@@ -490,15 +455,11 @@ class OngletDossier(QWidget):
 
     def garder_brouillon_maintenant(self) -> None:
         """À la fermeture de l'application : écrit le brouillon tout de suite (sans fil d'arrière-plan)."""
-        from instruction.services import brouillons
-
         if not self.contexte.utilisateur.peut("brouillon.garder"):
             return
         saisie = self.saisie()
         titre = f"{self.fiche.numero or 'Nouveau dossier'} — {saisie.intitule.strip()[:200] or '(sans intitulé)'}"
-        with self.contexte.unite() as uow:
-            brouillons.garder(uow, self.cle, titre, self._contenu_brouillon(saisie))
-            uow.valider()
+        actions.garder_brouillon(self.contexte, self.cle, titre, self._contenu_brouillon(saisie))
 
     def choisir_fermeture(self) -> str:
         """« enregistrer », « brouillon », « abandonner » ou « annuler » : demandé à l'utilisateur."""
@@ -533,16 +494,8 @@ class OngletDossier(QWidget):
             return True
         if choix == "abandonner":
             self._minuterie.stop()
-            contexte, cle = self.contexte, self.cle
-
-            def travail(_r):
-                from instruction.services import brouillons
-
-                with contexte.unite() as uow:
-                    brouillons.supprimer(uow, cle)
-                    uow.valider()
-
-            Travail(travail).lancer(lambda _r: None, lambda e, t: journal.warning("Brouillon non supprimé : %s", e))
+            Operation(actions.supprimer_brouillon, self.contexte, self.cle, parent=None) \
+                .echec(lambda e, t: journal.warning("Brouillon non supprimé : %s", e)).lancer()
             return True
         return False
 
@@ -556,21 +509,9 @@ class OngletDossier(QWidget):
         if dialogue.exec() != DialogueTypePiece.DialogCode.Accepted:
             return
         type_piece, date_piece = dialogue.type.currentData(), dialogue.date_piece
-        contexte, dossier_id = self.contexte, self.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-            from instruction.services import pieces
-
-            contenu = pieces.lire_fichier(Path(chemin))
-            with contexte.unite() as uow:
-                pieces.ajouter(uow, dossier_id, type_piece, Path(chemin).name, contenu, date_piece)
-                uow.valider()
-            with contexte.unite() as uow:
-                return service.lire(uow, dossier_id)
-
         self.message.setText("Lecture de la pièce…")
-        Travail(travail).lancer(self._pieces_changees, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.joindre_piece, self.contexte, self.fiche.id, type_piece, Path(chemin), date_piece,
+                  parent=self).apres(self._pieces_changees).lancer()
 
     def _pieces_changees(self, fiche: FicheDossier) -> None:
         self.fiche.pieces, self.fiche.manques, self.fiche.complet_le = fiche.pieces, fiche.manques, fiche.complet_le
@@ -604,15 +545,7 @@ class OngletDossier(QWidget):
         self._contenu_piece(piece_id, ecrire)
 
     def _contenu_piece(self, piece_id: int, suite) -> None:
-        contexte = self.contexte
-
-        def travail(_r):
-            from instruction.services import pieces
-
-            with contexte.unite() as uow:
-                return pieces.contenu(uow, piece_id)
-
-        Travail(travail).lancer(suite, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.contenu_piece, self.contexte, piece_id, parent=self).apres(suite).lancer()
 
     def retirer_piece(self, piece_id: int) -> None:
         piece = next((p for p in self.fiche.pieces if p.id == piece_id), None)
@@ -621,16 +554,5 @@ class OngletDossier(QWidget):
         reponse = QMessageBox.question(self, "Retirer la pièce", f"Retirer « {piece.nom_fichier} » du dossier ?")
         if reponse != QMessageBox.StandardButton.Yes:
             return
-        contexte, dossier_id = self.contexte, self.fiche.id
-
-        def travail(_r):
-            from instruction.services import dossier as service
-            from instruction.services import pieces
-
-            with contexte.unite() as uow:
-                pieces.retirer(uow, piece_id)
-                uow.valider()
-            with contexte.unite() as uow:
-                return service.lire(uow, dossier_id)
-
-        Travail(travail).lancer(self._pieces_changees, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.retirer_piece, self.contexte, self.fiche.id, piece_id, parent=self) \
+            .apres(self._pieces_changees).lancer()

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from instruction import dates, grilles
+from instruction.services.actions import grilles as actions
 from instruction.services.cotations import GrilleDuDossier
 from instruction.ui import erreurs
 from instruction.ui.champs import STYLE_ERREUR
 from instruction.ui.dossier.section import defilante
 from instruction.ui.dossier.section import LueALaDemande
-from instruction.ui.travail import Travail
+from instruction.ui.operation import Operation
 
 DELAI_COMMENTAIRE_MS = 800
 COULEURS = {2: "#1b6e20", 1: "#1f3a5f", 0: "#8a5300"}
@@ -240,9 +241,7 @@ class PageGrille(QWidget):
 
 
 class SectionGrilles(LueALaDemande, QWidget):
-    """``cotations_changees`` : une cotation a changé en base (la liste se met à jour)."""
-
-    cotations_changees = Signal()
+    """Les grilles du dossier ; chaque réponse part aussitôt (une à la fois, les suivantes groupées)."""
 
     def __init__(self, contexte) -> None:
         super().__init__()
@@ -278,15 +277,12 @@ class SectionGrilles(LueALaDemande, QWidget):
         self.relire()
 
     def lire_maintenant(self) -> None:
-        contexte, dossier_id = self.contexte, self.dossier_id
+        Operation(actions.lire, self.contexte, self.dossier_id, parent=self).apres(self.afficher).lancer()
 
-        def travail(_r):
-            from instruction.services import cotations
-
-            with contexte.unite() as uow:
-                return cotations.lire(uow, dossier_id)
-
-        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+    def saisie_en_cours(self) -> bool:
+        """Des réponses pas encore parties, ou un commentaire en cours de frappe : ne pas réafficher."""
+        return bool(self._envoi_en_cours or self._en_attente or any(
+            minuterie.isActive() for page in self.pages.values() for minuterie in page.minuteries.values()))
 
     def afficher(self, vues: list[GrilleDuDossier]) -> None:
         self.onglets.setEnabled(True)
@@ -330,17 +326,12 @@ class SectionGrilles(LueALaDemande, QWidget):
             return
         lot, self._en_attente = self._en_attente, {}
         self._envoi_en_cours = True
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            return enregistrer_lot(contexte, dossier_id, lot)
 
         def fini(vues) -> None:
             self._envoi_en_cours = False
             self.message.setText("<span style='color:#1b6e20'>Réponses enregistrées.</span>")
             if not self._en_attente:
                 self.afficher(vues)
-            self.cotations_changees.emit()
             self._envoyer()
 
         def echec(erreur: BaseException, trace: str) -> None:
@@ -351,7 +342,7 @@ class SectionGrilles(LueALaDemande, QWidget):
                                  "l'écran et partiront avec la prochaine.</span>")
             erreurs.montrer(erreur, trace, self)
 
-        Travail(travail).lancer(fini, echec)
+        Operation(actions.repondre, self.contexte, self.dossier_id, lot, parent=self).apres(fini).echec(echec).lancer()
 
     def enregistrer_maintenant(self) -> None:
         """À la fermeture : les commentaires en cours de frappe sont écrits tout de suite."""
@@ -363,54 +354,18 @@ class SectionGrilles(LueALaDemande, QWidget):
                     self._en_attente[(page.code, question)] = (ligne.reponse, ligne.commentaire.text())
         if self._en_attente and self.dossier_id is not None and self.modifiable:
             lot, self._en_attente = self._en_attente, {}
-            enregistrer_lot(self.contexte, self.dossier_id, lot)
+            actions.repondre(self.contexte, self.dossier_id, lot)
 
     def _retenir(self, grille: str, cotation, motif: str) -> None:
-        dossier_id = self.dossier_id
-        self._ecrire(grille, lambda uow, service: service.retenir(uow, dossier_id, grille, cotation, motif))
+        self._ecrire(grille, actions.retenir, grille, cotation, motif)
 
     def _recoter(self, grille: str) -> None:
-        dossier_id = self.dossier_id
-        self._ecrire(grille, lambda uow, service: service.recoter(uow, dossier_id, grille))
+        self._ecrire(grille, actions.recoter, grille)
 
-    def _ecrire(self, grille: str, action) -> None:
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            from instruction.services import cotations
-
-            with contexte.unite() as uow:
-                action(uow, cotations)
-                uow.valider()
-            with contexte.unite() as uow:
-                return cotations.lire(uow, dossier_id)
-
-        def echec(erreur: BaseException, trace: str) -> None:
-            from instruction.erreurs import ErreurInstruction
-
-            if isinstance(erreur, ErreurInstruction):
-                self.pages[grille].erreur.setText(erreur.message)
-            else:
-                erreurs.montrer(erreur, trace, self)
-
+    def _ecrire(self, grille: str, action, *arguments) -> None:
         def fini(vues) -> None:
             self.pages[grille].erreur.clear()
             self.afficher(vues)
-            self.cotations_changees.emit()
 
-        Travail(travail).lancer(fini, echec)
-
-
-def enregistrer_lot(contexte, dossier_id: int, lot: dict[tuple[str, str], tuple[str | None, str | None]]):
-    """Écrit un lot de réponses (une transaction), puis relit les grilles du dossier."""
-    from instruction.services import cotations
-
-    par_grille: dict[str, dict[str, tuple[str | None, str | None]]] = {}
-    for (grille, question), valeur in lot.items():
-        par_grille.setdefault(grille, {})[question] = valeur
-    with contexte.unite() as uow:
-        for grille, reponses in par_grille.items():
-            cotations.repondre_plusieurs(uow, dossier_id, grille, reponses)
-        uow.valider()
-    with contexte.unite() as uow:
-        return cotations.lire(uow, dossier_id)
+        Operation(action, self.contexte, self.dossier_id, *arguments, parent=self).apres(fini) \
+            .refus(self.pages[grille].erreur.setText).lancer()

@@ -13,20 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QTabWidget,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,46 +32,18 @@ from instruction import dates, etats
 from instruction import eligibilite as el
 from instruction.etats import Etat
 from instruction.horloge import maintenant
+from instruction.erreurs import ErreurInstruction
+from instruction.services.actions import instruction as actions
 from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
 from instruction.ui import erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
 from instruction.ui.dossier.dialogues_instruction import DialogueMontants, DialoguePassage, DialogueReception
 from instruction.ui.dossier.section import LueALaDemande
-from instruction.ui.travail import Travail, ecrire_puis_lire
+from instruction.ui.tableaux import remplir_table, table_lecture
+from instruction.ui.operation import Operation
 from instruction.workflow import Passage
 
 VERT, ROUGE, ORANGE = "#1b6e20", "#b00020", "#8a5300"
-
-
-def table_lecture(colonnes: list[str], nom: str, etirees: tuple[int, ...] = ()) -> QTableWidget:
-    table = QTableWidget(0, len(colonnes))
-    table.setHorizontalHeaderLabels(colonnes)
-    table.setAccessibleName(nom)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setWordWrap(True)
-    entete = table.horizontalHeader()
-    for colonne in range(len(colonnes)):
-        mode = QHeaderView.ResizeMode.Stretch if colonne in etirees else QHeaderView.ResizeMode.ResizeToContents
-        entete.setSectionResizeMode(colonne, mode)
-    return table
-
-
-def remplir_table(table: QTableWidget, lignes: list[list[str]], couleurs: dict[tuple[int, int], str] | None = None,
-                  bulles: dict[int, str] | None = None) -> None:
-    table.setRowCount(len(lignes))
-    for rang, ligne in enumerate(lignes):
-        for colonne, valeur in enumerate(ligne):
-            cellule = QTableWidgetItem(valeur)
-            couleur = (couleurs or {}).get((rang, colonne))
-            if couleur:
-                cellule.setForeground(QBrush(QColor(couleur)))
-            if bulles and rang in bulles:
-                cellule.setToolTip(bulles[rang])
-            table.setItem(rang, colonne, cellule)
-    table.resizeRowsToContents()
 
 
 def _groupe(titre: str, *contenus) -> QGroupBox:
@@ -204,15 +173,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.relire()
 
     def lire_maintenant(self) -> None:
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            from instruction.services import instruction as service
-
-            with contexte.unite() as uow:
-                return service.lire(uow, dossier_id)
-
-        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.lire, self.contexte, self.dossier_id, parent=self).apres(self.afficher).lancer()
 
     def afficher(self, donnees: EtatInstruction | None) -> None:
         self.donnees = donnees
@@ -374,19 +335,15 @@ class SectionInstruction(LueALaDemande, QWidget):
 
     # --- Actions ---------------------------------------------------------------------------------
 
-    def _ecrire(self, action, succes: str) -> None:
-        """Exécute ``action(uow)`` hors du fil de l'interface, valide, puis relit et affiche."""
-        from instruction.services import instruction as service
-
-        dossier_id = self.dossier_id
-        travail = ecrire_puis_lire(self.contexte, action, lambda uow: service.lire(uow, dossier_id))
+    def _ecrire(self, action, *arguments, succes: str, **options) -> None:
+        """Lance l'action sur le dossier ; l'état d'instruction relu revient à l'écran."""
 
         def fini(donnees: EtatInstruction) -> None:
             self.afficher(donnees)
             self.etat_change.emit()
             self.message.emit(succes)
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(action, self.contexte, self.dossier_id, *arguments, parent=self, **options).apres(fini).lancer()
 
     def passer(self, passage: Passage) -> None:
         """Un bouton « … » ouvre la boîte du motif ; les autres passent tout de suite."""
@@ -408,33 +365,16 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.dialogue.open()
 
     def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None) -> None:
-        dossier_id = self.dossier_id
-
-        def action(uow):
-            from instruction.services import instruction as service
-
-            service.changer_etat(uow, dossier_id, passage.vers, motif, echeance=echeance, montants=montants)
-
-        self._ecrire(action, f"{self.numero} : {etats.libelle(passage.vers)}.")
+        self._ecrire(actions.changer_etat, passage.vers, motif, echeance=echeance, montants=montants,
+                     succes=f"{self.numero} : {etats.libelle(passage.vers)}.")
 
     def corriger_montants(self) -> None:
         if self.dossier_id is None or self.donnees is None or not self.peut_agir("Montants accordés"):
             return
         self.dialogue = DialogueMontants(self.donnees.financements, f"Montants accordés — {self.numero}",
                                          "Enregistrer", self)
-        dossier_id = self.dossier_id
-
-        def enregistrer(d=self.dialogue) -> None:
-            montants = d.montants
-
-            def action(uow):
-                from instruction.services import instruction as service
-
-                service.modifier_montants_accordes(uow, dossier_id, montants)
-
-            self._ecrire(action, f"{self.numero} : montants accordés enregistrés.")
-
-        self.dialogue.accepted.connect(enregistrer)
+        self.dialogue.accepted.connect(lambda d=self.dialogue: self._ecrire(
+            actions.modifier_montants_accordes, d.montants, succes=f"{self.numero} : montants accordés enregistrés."))
         self.dialogue.open()
 
     def demander_complements(self) -> None:
@@ -445,19 +385,9 @@ class SectionInstruction(LueALaDemande, QWidget):
         passage = next(p for p in passages(Etat.DEPOSE) if p.vers == Etat.INCOMPLET)
         deja = self.donnees is not None and self.donnees.etat == Etat.INCOMPLET
         self.dialogue = DialoguePassage(passage, self.numero, self, deja_incomplet=deja)
-        dossier_id = self.dossier_id
-
-        def envoyer(d=self.dialogue) -> None:
-            objet, echeance = d.texte_motif, d.date_echeance
-
-            def action(uow):
-                from instruction.services import instruction as service
-
-                service.demander_complements(uow, dossier_id, objet, echeance)
-
-            self._ecrire(action, f"{self.numero} : compléments demandés.")
-
-        self.dialogue.accepted.connect(envoyer)
+        self.dialogue.accepted.connect(lambda d=self.dialogue: self._ecrire(
+            actions.demander_complements, d.texte_motif, d.date_echeance,
+            succes=f"{self.numero} : compléments demandés."))
         self.dialogue.open()
 
     def marquer_recus(self) -> None:
@@ -467,14 +397,9 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.dialogue = DialogueReception(complement.objet, complement.demandee_le, self)
 
         def enregistrer(d=self.dialogue) -> None:
-            recue_le, commentaire = d.recue_le, d.commentaire.toPlainText()
-
-            def action(uow):
-                from instruction.services import instruction as service
-
-                service.marquer_recus(uow, complement.id, recue_le, commentaire)
-
-            self._ecrire(action, f"{self.numero} : compléments reçus le {dates.formater(recue_le)}.")
+            recue_le = d.recue_le
+            self._ecrire(actions.marquer_recus, complement.id, recue_le, d.commentaire.toPlainText(),
+                         succes=f"{self.numero} : compléments reçus le {dates.formater(recue_le)}.")
 
         self.dialogue.accepted.connect(enregistrer)
         self.dialogue.open()
@@ -482,15 +407,7 @@ class SectionInstruction(LueALaDemande, QWidget):
     def ouvrir_assistant(self) -> None:
         if self.dossier_id is None or not self.peut_agir("Examiner l'éligibilité"):
             return
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            from instruction.services import instruction as service
-
-            with contexte.unite() as uow:
-                return service.evaluer(uow, dossier_id)
-
-        Travail(travail).lancer(self._montrer_assistant, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.evaluer, self.contexte, self.dossier_id, parent=self).apres(self._montrer_assistant).lancer()
 
     def _montrer_assistant(self, evaluation) -> None:
         self.assistant = AssistantEligibilite(evaluation, self)
@@ -498,13 +415,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.assistant.open()
 
     def _enregistrer_examen(self, decisions: list, commentaire: str) -> None:
-        from instruction.services import instruction as service
-
-        dossier_id, assistant = self.dossier_id, self.assistant
-        travail = ecrire_puis_lire(
-            self.contexte, lambda uow: service.enregistrer_examen(uow, dossier_id, decisions, commentaire),
-            lambda uow: service.lire(uow, dossier_id),
-        )
+        assistant = self.assistant
 
         def fini(donnees: EtatInstruction) -> None:
             assistant.termine()
@@ -513,15 +424,14 @@ class SectionInstruction(LueALaDemande, QWidget):
             self.message.emit(f"{self.numero} : examen d'éligibilité enregistré.")
 
         def echec(erreur: BaseException, trace: str) -> None:
-            from instruction.erreurs import ErreurInstruction
-
             if isinstance(erreur, ErreurInstruction):
                 assistant.echec(erreur.message)
             else:
                 assistant.echec("L'examen n'a pas été enregistré ; vos décisions sont intactes.")
                 erreurs.montrer(erreur, trace, assistant)
 
-        Travail(travail).lancer(fini, echec)
+        Operation(actions.enregistrer_examen, self.contexte, self.dossier_id, decisions, commentaire, parent=self) \
+            .apres(fini).echec(echec).lancer()
 
     def imprimer_fiche(self) -> None:
         if self.dossier_id is None:
@@ -540,20 +450,10 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.ecrire_fiche(Path(chemin), ouvrir=True)
 
     def ecrire_fiche(self, chemin: Path, *, ouvrir: bool = False, apres=None) -> None:
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            from instruction.rapports import fiche_instruction
-            from instruction.services import instruction as service
-
-            with contexte.unite() as uow:
-                fiche = service.fiche_instruction(uow, dossier_id)
-            return fiche_instruction.ecrire(fiche, chemin)
-
         def fini(fichier: Path) -> None:
             if ouvrir:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))
             if apres:
                 apres(fichier)
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.ecrire_fiche, self.contexte, self.dossier_id, chemin, parent=self).apres(fini).lancer()

@@ -1,0 +1,154 @@
+"""Actions de l'onglet d'un dossier : l'ouvrir, l'enregistrer, garder ou effacer son brouillon,
+ses pièces jointes, la liste des dossiers précédents du porteur."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from instruction.services.actions import BROUILLONS, DOSSIER, DOSSIERS, INSTRUCTION, TACHES, Fait, fait
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from instruction import dossier as d
+    from instruction.services.avis import LigneAvis
+    from instruction.services.brouillons import Brouillon
+    from instruction.services.contexte import Contexte
+    from instruction.services.dossier import FicheDossier, Options
+
+
+@dataclass(frozen=True)
+class DossierOuvert:
+    """Ce que montre un onglet de dossier à son ouverture."""
+
+    fiche: FicheDossier
+    options: Options
+    brouillon: Brouillon | None
+    avis: list[LigneAvis] | None  # lus d'avance quand on l'ouvre sur ses avis (depuis Mes tâches)
+
+
+def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: bool = False) -> DossierOuvert:
+    """Le dossier (ou une fiche vierge), ses listes de choix et son brouillon, en une transaction."""
+    from instruction.services import avis, brouillons
+    from instruction.services import dossier as service
+
+    with contexte.unite() as uow:
+        fiche = service.lire(uow, dossier_id) if dossier_id else service.nouvelle_fiche()
+        options = service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
+        brouillon = brouillons.lire(uow, cle)
+        # Ouvert sur ses avis : lus dans la même transaction, un aller-retour de moins.
+        lus = avis.du_dossier(uow, dossier_id) if dossier_id and avec_avis else None
+    return DossierOuvert(fiche, options, brouillon, lus)
+
+
+def lire(contexte: Contexte, dossier_id: int) -> FicheDossier:
+    """Le dossier tel qu'il est enregistré."""
+    from instruction.services import dossier as service
+
+    with contexte.unite() as uow:
+        return service.lire(uow, dossier_id)
+
+
+def options(contexte: Contexte, porteur_id: int | None, sauf: int | None) -> Options:
+    """Les listes de choix du formulaire (campagnes, porteurs, dossiers précédents du porteur)."""
+    from instruction.services import dossier as service
+
+    with contexte.unite() as uow:
+        return service.options(uow, porteur_id, sauf)
+
+
+def precedents(contexte: Contexte, porteur_id: int, sauf: int | None) -> list[tuple[int, str]]:
+    """Les dossiers précédents d'un porteur (pour « renouvelle »)."""
+    from instruction.services import dossier as service
+
+    with contexte.unite() as uow:
+        return service.dossiers_precedents(uow, porteur_id, sauf)
+
+
+def enregistrer(contexte: Contexte, dossier_id: int | None, donnees: d.DonneesDossier, version: int | None,
+                cle: str) -> Fait:
+    """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction."""
+    from instruction.services import brouillons
+    from instruction.services import dossier as service
+
+    with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
+        identifiant = service.enregistrer(uow, dossier_id, donnees, version=version)
+        brouillons.supprimer(uow, cle)
+        fiche = service.lire(uow, identifiant)
+        uow.valider()
+    return fait(fiche, DOSSIER, DOSSIERS, TACHES, INSTRUCTION, BROUILLONS, dossier=identifiant,
+                porteur=fiche.donnees.porteur_id)
+
+
+def garder_brouillon(contexte: Contexte, cle: str, titre: str, contenu: dict[str, Any]) -> Fait:
+    """Garde la saisie en cours en brouillon."""
+    from instruction.services import brouillons
+
+    with contexte.unite() as uow:
+        brouillons.garder(uow, cle, titre, contenu)
+        uow.valider()
+    return fait(None, BROUILLONS)
+
+
+def supprimer_brouillon(contexte: Contexte, cle: str) -> Fait:
+    """Efface un brouillon (abandonné, ou repris puis enregistré)."""
+    from instruction.services import brouillons
+
+    with contexte.unite() as uow:
+        brouillons.supprimer(uow, cle)
+        uow.valider()
+    return fait(None, BROUILLONS)
+
+
+def brouillons_de_nouveaux(contexte: Contexte) -> list[Brouillon]:
+    """Les nouveaux dossiers commencés et pas encore enregistrés."""
+    from instruction.services import brouillons
+
+    with contexte.unite() as uow:
+        return brouillons.lister(uow, "dossier:nouveau:")
+
+
+def compter_brouillons(contexte: Contexte) -> int:
+    """Le nombre de nouveaux dossiers en brouillon."""
+    return len(brouillons_de_nouveaux(contexte))
+
+
+# --- Pièces jointes ------------------------------------------------------------------------------------
+
+
+def joindre_piece(contexte: Contexte, dossier_id: int, type_piece: str, chemin: Path,
+                  date_piece: dt.date | None) -> Fait:
+    """Lit le fichier, le joint au dossier et relit le dossier (pièces, manques, recevabilité)."""
+    from instruction.services import dossier as service
+    from instruction.services import pieces
+
+    contenu = pieces.lire_fichier(chemin)
+    with contexte.unite() as uow:
+        pieces.ajouter(uow, dossier_id, type_piece, chemin.name, contenu, date_piece)
+        uow.valider()
+    with contexte.unite() as uow:
+        fiche = service.lire(uow, dossier_id)
+    return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
+
+
+def retirer_piece(contexte: Contexte, dossier_id: int, piece_id: int) -> Fait:
+    """Retire une pièce du dossier et relit le dossier."""
+    from instruction.services import dossier as service
+    from instruction.services import pieces
+
+    with contexte.unite() as uow:
+        pieces.retirer(uow, piece_id)
+        uow.valider()
+    with contexte.unite() as uow:
+        fiche = service.lire(uow, dossier_id)
+    return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
+
+
+def contenu_piece(contexte: Contexte, piece_id: int) -> tuple[str, bytes]:
+    """Le nom et le contenu d'une pièce jointe."""
+    from instruction.services import pieces
+
+    with contexte.unite() as uow:
+        return pieces.contenu(uow, piece_id)

@@ -1,0 +1,122 @@
+"""Actions de la fenêtre principale : ouvrir la base, les listes (dossiers, porteurs, tâches), la
+scrutation des autres postes, les filtres enregistrés, la démonstration, la sauvegarde."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from instruction.services.actions import DOSSIERS, FILTRES, PORTEURS, TACHES, Fait, fait
+
+if TYPE_CHECKING:
+    from instruction import droits
+    from instruction.services.contexte import Contexte
+    from instruction.services.demarrage import Liste, Ouverture
+    from instruction.services.lignes import LigneDossier
+    from instruction.services.porteurs import LignePorteur
+    from instruction.services.taches import Tache
+
+
+def ouvrir_base(url: str | None, *, progression: Callable[[str], None],
+                partiel: Callable[[list[LigneDossier]], None]) -> Ouverture:
+    """Ouvre la base (migrée après copie, référentiel recopié) ; la première page des dossiers arrive
+    par ``partiel`` avant la fin."""
+    from instruction.services.demarrage import ouvrir_et_lister
+
+    return ouvrir_et_lister(url, progression, partiel)
+
+
+@dataclass(frozen=True)
+class Complements:
+    porteurs: list[LignePorteur]
+    filtres: dict[str, dict[str, str]]
+    brouillons: int
+
+
+def complements(contexte: Contexte) -> Complements:
+    """Porteurs, filtres enregistrés et nombre de brouillons, lus après l'ouverture."""
+    from instruction.services import brouillons, filtres, porteurs
+
+    with contexte.unite() as uow:
+        return Complements(porteurs.lister(uow), filtres.lister(uow),
+                           len(brouillons.lister(uow, "dossier:nouveau:")))
+
+
+def relister(contexte: Contexte) -> tuple[Liste, list[LignePorteur]]:
+    """Les dossiers (avec leurs textes de recherche) et les porteurs, relus."""
+    from instruction.services import porteurs
+    from instruction.services.demarrage import relister as relister_dossiers
+
+    liste = relister_dossiers(contexte)
+    with contexte.unite() as uow:
+        return liste, porteurs.lister(uow)
+
+
+def mes_taches(contexte: Contexte) -> tuple[int, list[Tache]]:
+    """Le numéro de la dernière modification et les tâches de l'utilisateur."""
+    from instruction.services import historique, taches
+
+    with contexte.unite() as uow:
+        return historique.dernier_numero(uow), taches.mes_taches(uow)
+
+
+def scruter(contexte: Contexte) -> tuple[int, droits.Utilisateur | None]:
+    """Le numéro de la dernière modification (un autre poste a-t-il écrit ?) et le compte relu
+    (désactivé, ou rôle changé par un administrateur)."""
+    from instruction.services import comptes, historique
+
+    with contexte.unite() as uow:
+        return historique.dernier_numero(uow), comptes.relire_utilisateur(uow)
+
+
+def enregistrer_filtre(contexte: Contexte, nom: str, valeurs: dict[str, str]) -> Fait:
+    """Enregistre le filtre de la liste sous un nom ; rend les filtres enregistrés."""
+    from instruction.services import filtres
+
+    with contexte.unite() as uow:
+        filtres.enregistrer(uow, nom, valeurs)
+        uow.valider()
+    with contexte.unite() as uow:
+        return fait(filtres.lister(uow), FILTRES)
+
+
+def supprimer_filtre(contexte: Contexte, nom: str) -> Fait:
+    """Supprime un filtre enregistré ; rend les filtres restants."""
+    from instruction.services import filtres
+
+    with contexte.unite() as uow:
+        filtres.supprimer(uow, nom)
+        uow.valider()
+    with contexte.unite() as uow:
+        return fait(filtres.lister(uow), FILTRES)
+
+
+def noter_demo_proposee(contexte: Contexte) -> None:
+    """La démonstration a été proposée : on ne la repropose plus."""
+    from instruction.services.demarrage import noter_demo_proposee as noter
+
+    noter(contexte)
+
+
+def remplir_demo(contexte: Contexte, *, progression: Callable[[str], None]) -> Fait:
+    """Remplit la base avec les campagnes de démonstration."""
+    from instruction import demo
+
+    demo.remplir(contexte, progression=progression)
+    return fait(None, DOSSIERS, PORTEURS, TACHES)
+
+
+def exporter_liste(lignes: list[LigneDossier], chemin: Path) -> Path:
+    """La liste des dossiers affichés, en classeur Excel."""
+    from instruction.rapports.liste_dossiers import exporter
+
+    return exporter(lignes, chemin)
+
+
+def sauvegarder(contexte: Contexte, chemin: Path) -> Path:
+    """Une copie complète de la base dans un fichier SQLite (administrateurs)."""
+    from instruction.services.sauvegarde import sauvegarder as copier
+
+    return copier(contexte, chemin)
