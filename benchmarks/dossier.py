@@ -81,7 +81,7 @@ def main() -> None:
         fenetre.demarrer()
         attendre(application, lambda: fenetre.contexte is not None)
 
-        espace = fenetre.travail
+        espace = fenetre.espace
         ouvertures_ui, ouvertures, enregistrements_ui, enregistrements = [], [], [], []
         original_lu = espace._dossier_lu
 
@@ -125,7 +125,7 @@ def main() -> None:
             enregistrements_ui.append(lancement + duree_retour[0])
             assert not onglet.modifie
             QThreadPool.globalInstance().waitForDone()
-            fenetre.travail._retirer(onglet)
+            fenetre.espace._retirer(onglet)
             application.processEvents()
 
         ms = lambda s: f"{statistics.median(s) * 1000:.0f} ms (pire {max(s) * 1000:.0f} ms)"  # noqa: E731

@@ -353,10 +353,12 @@ def agrandir(url_base: str, copies: int) -> int:
 
 
 def operations(contexte, jeu: Jeu, instructeur) -> dict[str, Callable]:
-    """Les opérations, telles que l'application les fait dans ses travaux d'arrière-plan."""
-    from instruction.services import avis, brouillons, cotations, taches
-    from instruction.services import dossier as service
-    from instruction.services import instruction as service_instruction
+    """Les opérations, par les mêmes actions (``instruction/services/actions``) que lancent les écrans."""
+    from instruction.services.actions import avis as actions_avis
+    from instruction.services.actions import dossier as actions_dossier
+    from instruction.services.actions import grilles as actions_grilles
+    from instruction.services.actions import instruction as actions_instruction
+    from instruction.services.actions import listes
     from instruction.ui.dossier.onglet import cle_brouillon
 
     dossier_id = jeu.dossier_id
@@ -365,35 +367,23 @@ def operations(contexte, jeu: Jeu, instructeur) -> dict[str, Callable]:
 
     def lire_fiche():
         # EspaceTravail.ouvrir_dossier : ce que l'onglet attend pour s'afficher.
-        with contexte.unite() as uow:
-            fiche = service.lire(uow, dossier_id)
-            service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
-            brouillons.lire(uow, cle)
-        etat["fiche"] = fiche
-        return fiche
+        etat["fiche"] = actions_dossier.ouvrir(contexte, dossier_id, cle).fiche
+        return etat["fiche"]
 
     # Les sections Instruction, Grilles, Avis et Historique ne lisent la base qu'une fois montrées
     # (``LueALaDemande``) : chacune est une opération à part.
     def lire_instruction():
-        with contexte.unite() as uow:  # SectionInstruction.lire_maintenant
-            return service_instruction.lire(uow, dossier_id)
+        return actions_instruction.lire(contexte, dossier_id)  # SectionInstruction.lire_maintenant
 
     def lire_grilles():
-        with contexte.unite() as uow:  # SectionGrilles.lire_maintenant
-            return cotations.lire(uow, dossier_id)
+        return actions_grilles.lire(contexte, dossier_id)  # SectionGrilles.lire_maintenant
 
     def lire_avis():
-        with contexte.unite() as uow:  # SectionAvis.lire_maintenant
-            return avis.du_dossier(uow, dossier_id)
+        return actions_avis.du_dossier(contexte, dossier_id)  # SectionAvis.lire_maintenant
 
     def ouvrir_sur_avis():
-        # Depuis Mes tâches : le dossier s'ouvre sur sa section Avis, lue dans la même transaction
-        # (EspaceTravail.ouvrir_dossier avec section="avis").
-        with contexte.unite() as uow:
-            fiche = service.lire(uow, dossier_id)
-            service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
-            brouillons.lire(uow, cle)
-            return avis.du_dossier(uow, dossier_id)
+        # Depuis Mes tâches : le dossier s'ouvre sur sa section Avis, lue dans la même transaction.
+        return actions_dossier.ouvrir(contexte, dossier_id, cle, avec_avis=True).avis
 
     def enregistrer():
         # OngletDossier.enregistrer : écriture (avec la version lue, pour refuser d'écraser un autre
@@ -402,18 +392,13 @@ def operations(contexte, jeu: Jeu, instructeur) -> dict[str, Callable]:
         etat["tour"] += 1
         base = fiche.donnees.intitule.split(" — essai ")[0]
         donnees = dataclasses.replace(fiche.donnees, intitule=f"{base} — essai {etat['tour']}")
-        with contexte.unite() as uow:
-            service.enregistrer(uow, dossier_id, donnees, version=fiche.version)
-            brouillons.supprimer(uow, cle)
-            etat["fiche"] = service.lire(uow, dossier_id)
-            uow.valider()
+        etat["fiche"] = actions_dossier.enregistrer(contexte, dossier_id, donnees, fiche.version, cle).valeur
 
     def taches_de(utilisateur):
         def rafraichir():
             contexte.utilisateur = utilisateur
             try:
-                with contexte.unite() as uow:
-                    return taches.mes_taches(uow)
+                return listes.mes_taches(contexte)[1]  # FenetrePrincipale.rafraichir_taches
             finally:
                 contexte.utilisateur = instructeur
 

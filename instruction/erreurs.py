@@ -54,15 +54,47 @@ class ReferentielInvalide(ErreurInstruction):
 class Conflit(ErreurInstruction):
     """Quelqu'un a enregistré la même fiche entre-temps : l'enregistrement est refusé, rien n'est écrasé.
 
-    ``changements`` : les lignes d'historique écrites depuis la version lue (qui, quand, quoi).
+    ``changements`` : les lignes d'historique écrites depuis la version lue (qui, quand, quoi), chacune
+    avec son ``resume`` lisible (``services.historique.Entree``).
     """
 
     def __init__(self, message: str, changements: list | None = None, version: int | None = None) -> None:
-        from instruction.dates import formater_horodatage  # heure de Paris, comme partout à l'écran
-
-        super().__init__(message, detail="\n".join(
-            f"{formater_horodatage(c.le)} {c.acteur} : {c.champ or c.action} {c.ancien or ''} → {c.nouveau or ''}"
-            for c in (changements or [])
-        ))
+        super().__init__(message, detail="\n".join(c.resume for c in (changements or [])))
         self.changements = list(changements or [])
         self.version = version
+
+
+# --- Erreurs de la base pendant le travail (``db.connexion.traduire``) ------------------------------
+# Chacune dit ce qui s'est passé et quoi faire ; la transaction est annulée, l'écran garde la saisie.
+
+
+class BaseEnLectureSeule(BaseInaccessible):
+    """La base (le fichier, ou la base du serveur) n'accepte que la lecture."""
+
+
+class BaseOccupee(BaseInaccessible):
+    """Un verrou est resté pris trop longtemps (autre poste, sauvegarde) ou deux écritures se sont bloquées."""
+
+
+class ConnexionPerdue(BaseInaccessible):
+    """La connexion au serveur s'est coupée pendant l'opération."""
+
+
+class EspaceInsuffisant(BaseInaccessible):
+    """Le disque de la base (ou du serveur) est plein."""
+
+
+class DroitsInsuffisants(BaseInaccessible):
+    """Le serveur refuse l'opération au compte de base de données utilisé."""
+
+
+class ValeurRefusee(DonneesInvalides):
+    """La base refuse une valeur : texte trop long, nombre hors limites, caractère interdit."""
+
+
+class Doublon(ErreurInstruction):
+    """La fiche existe déjà (souvent : un autre poste vient d'enregistrer la même)."""
+
+
+class FicheLieeDisparue(ErreurInstruction):
+    """Une fiche citée (ou qui cite celle-ci) a été supprimée ou ajoutée entre-temps par un autre poste."""

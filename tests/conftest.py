@@ -226,7 +226,7 @@ def fermer_fenetre(f) -> None:
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(20000)
-    for onglet in f.travail.onglets_de_travail():
+    for onglet in f.espace.onglets_de_travail():
         onglet.modifie = False
     f.close()
     f.deleteLater()
@@ -239,7 +239,7 @@ def onglet_instruction(qtbot, dossier_en_base):
 
     url, identifiant = dossier_en_base
     f = ouvrir_fenetre(qtbot, url)
-    f.travail.ouvrir_dossier(identifiant)
+    f.espace.ouvrir_dossier(identifiant)
     qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     onglet = f.onglets.currentWidget()
     qtbot.keyClick(onglet, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)

@@ -77,47 +77,37 @@ def _agrandir(contexte, destinataire, nombre: int) -> None:
 
 
 def _operations(contexte, dossier_id: int, referent):
-    """Ce que l'application fait en arrière-plan (``ui/espace_travail.py``, ``ui/dossier/onglet.py``)."""
-    from instruction.services import avis, brouillons, cotations, taches
-    from instruction.services import dossier as service
-    from instruction.services import instruction as service_instruction
+    """Ce que font les écrans, par les mêmes actions (``services/actions``) que leurs ``Operation``."""
+    from instruction.services.actions import avis as actions_avis
+    from instruction.services.actions import dossier as actions_dossier
+    from instruction.services.actions import grilles as actions_grilles
+    from instruction.services.actions import instruction as actions_instruction
+    from instruction.services.actions import listes
     from instruction.ui.dossier.onglet import cle_brouillon
 
     cle = cle_brouillon(dossier_id)
     etat = {"tour": 0, "fiche": None}
 
     def ouvrir():
-        with contexte.unite() as uow:  # EspaceTravail.ouvrir_dossier
-            fiche = service.lire(uow, dossier_id)
-            service.options(uow, fiche.donnees.porteur_id, dossier_id)
-            brouillons.lire(uow, cle)
-        with contexte.unite() as uow:  # SectionInstruction.charger
-            service_instruction.lire(uow, dossier_id)
-        with contexte.unite() as uow:  # SectionGrilles.charger
-            cotations.lire(uow, dossier_id)
-        with contexte.unite() as uow:  # SectionAvis.charger
-            avis.du_dossier(uow, dossier_id)
+        actions_dossier.ouvrir(contexte, dossier_id, cle)  # EspaceTravail.ouvrir_dossier
+        actions_instruction.lire(contexte, dossier_id)  # SectionInstruction.lire_maintenant
+        actions_grilles.lire(contexte, dossier_id)  # SectionGrilles.lire_maintenant
+        actions_avis.du_dossier(contexte, dossier_id)  # SectionAvis.lire_maintenant
 
     def enregistrer():
-        # OngletDossier.enregistrer, avec la version lue ; la relecture qui suit est celle d'« ouvrir ».
+        # OngletDossier.enregistrer, avec la version lue ; la relecture fait partie de l'action.
         if etat["fiche"] is None:
-            with contexte.unite() as uow:
-                etat["fiche"] = service.lire(uow, dossier_id)
+            etat["fiche"] = actions_dossier.lire(contexte, dossier_id)
         fiche = etat["fiche"]
         etat["tour"] += 1
         donnees = dataclasses.replace(fiche.donnees, intitule=f"Jardin partagé, version {etat['tour']}")
-        with contexte.unite() as uow:
-            service.enregistrer(uow, dossier_id, donnees, version=fiche.version)
-            brouillons.supprimer(uow, cle)
-            uow.valider()
-        etat["fiche"] = dataclasses.replace(fiche, donnees=donnees, version=fiche.version + 1)
+        etat["fiche"] = actions_dossier.enregistrer(contexte, dossier_id, donnees, fiche.version, cle).valeur
 
     def taches_de(utilisateur):
         def rafraichir():
             contexte.utilisateur = utilisateur
             try:
-                with contexte.unite() as uow:
-                    resultat = taches.mes_taches(uow)
+                _numero, resultat = listes.mes_taches(contexte)  # FenetrePrincipale.rafraichir_taches
             finally:
                 contexte.utilisateur = INSTRUCTEUR
             assert resultat, "des tâches sont attendues"

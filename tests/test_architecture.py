@@ -34,3 +34,170 @@ def test_rien_de_lourd_avant_la_premiere_peinture():
     resultat = subprocess.run([sys.executable, "-c", programme], cwd=RACINE, capture_output=True, text=True, timeout=60)
     assert resultat.returncode == 0, resultat.stderr
     assert resultat.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- Le graphe des importations --------------------------------------------------------------------------
+# Les étages : ui → services (actions, puis services) → db → domaine ; rapports (documents) sous les
+# services, au-dessus du domaine. Les importations faites dans une fonction comptent aussi (elles ne servent
+# qu'à retarder un chargement, pas à cacher une boucle) ; celles sous ``if TYPE_CHECKING`` ne comptent pas.
+
+PAQUET = RACINE / "instruction"
+# Le paquet racine : ses modules sont le domaine pur, sauf les points d'entrée et la démonstration.
+POINTS_D_ENTREE = {"instruction.cli", "instruction.__main__"}
+ETAGES_HAUTS = ("instruction.db", "instruction.services", "instruction.ui", "instruction.rapports",
+                "instruction.demo", "instruction.cli")
+
+
+def _nom(fichier: Path) -> str:
+    parties = list(fichier.relative_to(RACINE).with_suffix("").parts)
+    if parties[-1] == "__init__":
+        parties.pop()
+    return ".".join(parties)
+
+
+def _modules() -> dict[str, Path]:
+    return {_nom(f): f for f in PAQUET.rglob("*.py") if "versions" not in f.relative_to(PAQUET).parts}
+
+
+def _importes(nom: str, fichier: Path, connus: set[str]) -> set[str]:
+    import ast
+
+    trouves: set[str] = set()
+    paquet = nom if fichier.name == "__init__.py" else nom.rpartition(".")[0]
+
+    class Visiteur(ast.NodeVisitor):
+        def visit_If(self, noeud: ast.If) -> None:
+            test = noeud.test
+            if getattr(test, "id", None) == "TYPE_CHECKING" or getattr(test, "attr", None) == "TYPE_CHECKING":
+                for enfant in noeud.orelse:
+                    self.visit(enfant)
+                return
+            self.generic_visit(noeud)
+
+        def visit_Import(self, noeud: ast.Import) -> None:
+            trouves.update(alias.name for alias in noeud.names)
+
+        def visit_ImportFrom(self, noeud: ast.ImportFrom) -> None:
+            if noeud.level:
+                base = paquet.split(".")[: len(paquet.split(".")) - noeud.level + 1]
+                module = ".".join(base + ([noeud.module] if noeud.module else []))
+            else:
+                module = noeud.module or ""
+            trouves.add(module)
+            trouves.update(f"{module}.{alias.name}" for alias in noeud.names)
+
+    Visiteur().visit(ast.parse(fichier.read_text(encoding="utf-8")))
+    return {m for m in trouves if m in connus and m != nom}
+
+
+def graphe_des_importations() -> dict[str, set[str]]:
+    modules = _modules()
+    return {nom: _importes(nom, fichier, set(modules)) for nom, fichier in modules.items()}
+
+
+def boucles(graphe: dict[str, set[str]]) -> list[list[str]]:
+    """Les composantes fortement connexes de plus d'un module (algorithme de Tarjan, sans récursion)."""
+    index: dict[str, int] = {}
+    bas: dict[str, int] = {}
+    pile: list[str] = []
+    sur_pile: set[str] = set()
+    trouvees: list[list[str]] = []
+    compteur = 0
+    for depart in graphe:
+        if depart in index:
+            continue
+        travail = [(depart, iter(sorted(graphe[depart])))]
+        index[depart] = bas[depart] = compteur
+        compteur += 1
+        pile.append(depart)
+        sur_pile.add(depart)
+        while travail:
+            sommet, suivants = travail[-1]
+            for voisin in suivants:
+                if voisin not in index:
+                    index[voisin] = bas[voisin] = compteur
+                    compteur += 1
+                    pile.append(voisin)
+                    sur_pile.add(voisin)
+                    travail.append((voisin, iter(sorted(graphe[voisin]))))
+                    break
+                if voisin in sur_pile:
+                    bas[sommet] = min(bas[sommet], index[voisin])
+            else:
+                travail.pop()
+                if travail:
+                    bas[travail[-1][0]] = min(bas[travail[-1][0]], bas[sommet])
+                if bas[sommet] == index[sommet]:
+                    composante = []
+                    while True:
+                        membre = pile.pop()
+                        sur_pile.discard(membre)
+                        composante.append(membre)
+                        if membre == sommet:
+                            break
+                    if len(composante) > 1:
+                        trouvees.append(sorted(composante))
+    return trouvees
+
+
+def test_l_algorithme_trouve_une_boucle():
+    """Le détecteur lui-même : une boucle à trois est vue, une chaîne ne l'est pas."""
+    assert boucles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert boucles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_aucune_boucle_d_importation():
+    assert boucles(graphe_des_importations()) == []
+
+
+def _est(module: str, etage: str) -> bool:
+    return module == etage or module.startswith(etage + ".")
+
+
+def _domaine(module: str) -> bool:
+    return module.count(".") == 1 and module not in POINTS_D_ENTREE and not _est(module, "instruction.demo") \
+        and not any(_est(module, e) for e in ETAGES_HAUTS)
+
+
+INTERDITS = [
+    # (qui, n'importe pas, pourquoi)
+    (lambda m: _est(m, "instruction.services"), "instruction.ui", "les services ne connaissent pas l'interface"),
+    (lambda m: _est(m, "instruction.rapports"), "instruction.ui", "les documents ne connaissent pas l'interface"),
+    (lambda m: _est(m, "instruction.db"), "instruction.services", "la base ne connaît pas les cas d'usage"),
+    (lambda m: _est(m, "instruction.db"), "instruction.ui", "la base ne connaît pas l'interface"),
+    (lambda m: _est(m, "instruction.db"), "instruction.rapports", "la base ne connaît pas les documents"),
+    (lambda m: _est(m, "instruction.ui"), "instruction.db", "aucun écran n'ouvre la base : il passe par une action"),
+    (_domaine, "instruction.db", "le domaine est pur"),
+    (_domaine, "instruction.services", "le domaine est pur"),
+    (_domaine, "instruction.ui", "le domaine est pur"),
+    (_domaine, "instruction.rapports", "le domaine est pur"),
+]
+
+
+def test_les_etages_ne_s_importent_que_vers_le_bas():
+    fautes = sorted(
+        f"{module} → {importe} : {raison}"
+        for module, importes in graphe_des_importations().items()
+        for qui, interdit, raison in INTERDITS if qui(module)
+        for importe in importes if _est(importe, interdit)
+    )
+    assert fautes == []
+
+
+def test_les_regles_voient_une_faute():
+    """Une importation interdite est bien reconnue (sinon le test précédent ne pourrait pas échouer)."""
+    assert any(qui("instruction.services.dossier") and _est("instruction.ui.operation", interdit)
+               for qui, interdit, _r in INTERDITS)
+    assert any(qui("instruction.argent") and _est("instruction.db.modeles", interdit) for qui, interdit, _r in INTERDITS)
+    assert not _domaine("instruction.cli") and _domaine("instruction.dates")
+
+
+def test_aucun_ecran_n_ouvre_de_transaction():
+    """Les écrans lancent des actions par ``Operation`` : ni unité de travail, ni fermeture d'arrière-plan."""
+    fautifs = []
+    for fichier in (PAQUET / "ui").rglob("*.py"):
+        texte = fichier.read_text(encoding="utf-8")
+        for motif in (r"\.unite\(", r"\bTravail\(", r"def travail\(", r"ecrire_puis_lire"):
+            if re.search(motif, texte):
+                fautifs.append(f"{fichier.relative_to(RACINE)} : {motif}")
+    assert fautifs == []

@@ -118,7 +118,7 @@ def test_approche_budgetaire_integree_depuis_le_menu(qtbot, fenetre_demo, monkey
     from openpyxl import load_workbook
 
     f = fenetre_demo
-    f.travail.ouvrir_approche_budgetaire()
+    f.espace.ouvrir_approche_budgetaire()
     page = f.onglets.currentWidget()
     qtbot.waitUntil(lambda: page.rapport is not None, timeout=15000)
     assert page.annee.currentData() == 2027

@@ -79,7 +79,7 @@ def _fenetre_connectee(qtbot, url: str, identifiant: str):
 
 
 def _ouvrir_section(qtbot, f, dossier_id: int, section: str):
-    f.travail.ouvrir_dossier(dossier_id, section=section)
+    f.espace.ouvrir_dossier(dossier_id, section=section)
     qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     return f.onglets.currentWidget()
 
@@ -91,7 +91,7 @@ def test_connexion_exigee_puis_mes_taches(qtbot, base_equipe):
     try:
         qtbot.waitUntil(lambda: getattr(f, "dialogue_connexion", None) is not None, timeout=15000)
         assert f.page_dossiers.modele.rowCount() == 0, "rien de la base ne se montre avant la connexion"
-        assert not f.action_nouveau_dossier.isEnabled()
+        assert not f.menus.nouveau_dossier.isEnabled()
         _se_connecter(qtbot, f, "m.lefebvre", "mauvais mot de passe")
         qtbot.waitUntil(lambda: "incorrect" in f.dialogue_connexion.erreur.text(), timeout=15000)
         assert f.dialogue_connexion.isVisible() and f.dialogue_connexion.mot_de_passe.text() == ""
@@ -105,7 +105,7 @@ def test_connexion_exigee_puis_mes_taches(qtbot, base_equipe):
         qtbot.waitUntil(lambda: bool(f.page_taches.taches), timeout=10000)
         quoi = [t.quoi for t in f.page_taches.taches]
         assert any("Examiner" in q for q in quoi), quoi
-        assert not f.action_comptes.isEnabled() and f.action_nouveau_dossier.isEnabled()
+        assert not f.menus.comptes.isEnabled() and f.menus.nouveau_dossier.isEnabled()
         capturer(f, "mes-taches-instructeur")
         # Un clic (Entrée) sur la tâche ouvre le dossier, à sa section Instruction.
         arbre = f.page_taches.arbre
@@ -158,7 +158,7 @@ def test_avis_demande_puis_donne_par_le_referent(qtbot, base_equipe):
     try:
         qtbot.waitUntil(lambda: bool(f.page_taches.taches), timeout=10000)
         assert [t.categorie for t in f.page_taches.taches] == ["Avis à donner"]
-        assert not f.action_nouveau_dossier.isEnabled()
+        assert not f.menus.nouveau_dossier.isEnabled()
         capturer(f, "mes-taches-referent")
         tache = f.page_taches.taches[0]
         f.page_taches.ouverture_demandee.emit(tache.dossier_id, "avis")
@@ -299,7 +299,7 @@ def test_comptes_administres_depuis_l_ecran(qtbot, base_equipe):
     _mot_de_passe(contexte, "a.durand", "bon mot de passe")
     f = _fenetre_connectee(qtbot, url, "a.durand")
     try:
-        assert f.action_comptes.isEnabled()
+        assert f.menus.comptes.isEnabled()
         f.gerer_comptes()
         dialogue = f.dialogue_comptes
         qtbot.waitUntil(lambda: dialogue.table.rowCount() == 7, timeout=10000)
@@ -344,8 +344,8 @@ def test_sans_connexion_rien_ne_s_ecrit(qtbot, base_equipe):
         assert not f.page_dossiers.filtres.bouton_enregistrer.isEnabled()
         capturer(f, "sans-connexion")
         assert f.contexte.utilisateur == droits.PERSONNE
-        assert not any(a.isEnabled() for a in (f.action_nouveau_dossier, f.action_nouveau_porteur,
-                                                f.action_sauvegarder, f.action_comptes))
+        assert not any(a.isEnabled() for a in (f.menus.nouveau_dossier, f.menus.nouveau_porteur,
+                                                f.menus.sauvegarder, f.menus.comptes))
         f.onglets.setCurrentIndex(2)
         assert not f.page_porteurs.nouveau.isEnabled()
         with f.contexte.unite() as uow:
@@ -360,7 +360,7 @@ def test_le_lecteur_consulte_sans_modifier_et_quitte(qtbot, base_equipe):
     url, dossier_id, equipe, contexte = base_equipe
     f = _fenetre_connectee(qtbot, url, "l.lecteur")
     try:
-        assert not f.action_sauvegarder.isEnabled() and not f.action_nouveau_dossier.isEnabled()
+        assert not f.menus.sauvegarder.isEnabled() and not f.menus.nouveau_dossier.isEnabled()
         onglet = _ouvrir_section(qtbot, f, dossier_id, "instruction")
         qtbot.waitUntil(lambda: onglet.instruction.donnees is not None, timeout=10000)
         assert not onglet.modifie, "consulter n'est pas modifier"
@@ -368,7 +368,7 @@ def test_le_lecteur_consulte_sans_modifier_et_quitte(qtbot, base_equipe):
         assert "Consultation" in onglet.message.text()
         assert not onglet.instruction.passages.findChildren(type(onglet.bouton_enregistrer))
         capturer(onglet, "consultation-lecteur")
-        assert f.travail.peut_quitter()
+        assert f.espace.peut_quitter()
     finally:
         fermer_fenetre(f)
 
@@ -388,7 +388,7 @@ def test_l_historique_du_porteur_se_lit_dans_sa_fiche(qtbot, base_equipe):
         uow.valider()
     f = _fenetre_connectee(qtbot, url, "m.lefebvre")
     try:
-        f.travail.ouvrir_porteur(porteur_id)
+        f.espace.ouvrir_porteur(porteur_id)
         qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
         onglet = f.onglets.currentWidget()
         onglet.suivi.setCurrentWidget(onglet.historique)
@@ -454,7 +454,7 @@ def test_porteur_modifie_par_deux_postes_a_l_ecran(qtbot, base_equipe):
         porteur_id = uow.session.get(m.Dossier, dossier_id).porteur_id
     f = _fenetre_connectee(qtbot, url, "m.lefebvre")
     try:
-        f.travail.ouvrir_porteur(porteur_id)
+        f.espace.ouvrir_porteur(porteur_id)
         qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
         onglet = f.onglets.currentWidget()
         telephone = onglet.identite.champs["telephone"]

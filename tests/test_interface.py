@@ -115,7 +115,7 @@ def test_base_vide_propose_la_demonstration(fenetre, qtbot, url_base, monkeypatc
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     f = fenetre(url_base)
     qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 142, timeout=20000)
-    assert not f.action_demo.isEnabled()
+    assert not f.menus.demo.isEnabled()
     assert f.page_dossiers.pile.currentIndex() == 0
 
 

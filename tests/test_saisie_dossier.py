@@ -60,7 +60,7 @@ def fenetre(qtbot):
     yield ouvrir_fenetre
     QThreadPool.globalInstance().waitForDone(20000)
     for f in fenetres:
-        for onglet in f.travail.onglets_de_travail():
+        for onglet in f.espace.onglets_de_travail():
             onglet.modifie = False
         f.close()
         f.deleteLater()
@@ -353,7 +353,7 @@ def test_fermer_un_onglet_modifie_demande_et_garde_le_brouillon(fenetre, qtbot, 
     assert f.onglets.count() == 4
     qtbot.waitUntil(lambda: not f.page_dossiers.bouton_brouillons.isHidden(), timeout=10000)
     assert f.page_dossiers.bouton_brouillons.text() == "Brouillons (1)"
-    f.travail.ouvrir_dossier(None, onglet.cle)
+    f.espace.ouvrir_dossier(None, onglet.cle)
     qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)
     repris = f.onglets.currentWidget()
     assert repris.action.intitule.text() == "Action en cours de saisie" and repris.modifie

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from instruction.db import modeles as m
+from instruction.dates import formater_horodatage
 from instruction.horloge import maintenant
 from instruction.services.contexte import UniteDeTravail
 
@@ -33,6 +34,12 @@ class Entree:
     dossier_id: int | None = None
     porteur_id: int | None = None
     version: int | None = None
+
+    @property
+    def resume(self) -> str:
+        """Une ligne lisible : quand (heure de Paris), qui, quoi, avant → après."""
+        return (f"{formater_horodatage(self.le)} {self.acteur} : {self.champ or self.action} "
+                f"{self.ancien or ''} → {self.nouveau or ''}")
 
 
 def _borne(valeur: object | None) -> str | None:

@@ -14,11 +14,12 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from instruction import NOM_APPLICATION, __version__
 from instruction.ui import erreurs, mesure
+from instruction.ui.menus import Menus
 from instruction.ui.page_dossiers import PageDossiers
 from instruction.services.actions import AUTRES_POSTES, AVIS, BROUILLONS, DOSSIERS, PORTEURS, TACHES, Changements
 from instruction.services.actions import dossier as actions_dossier
@@ -45,7 +46,7 @@ class FenetrePrincipale(QMainWindow):
         self._page_referentiel = None
         self._page_porteurs = None
         self._porteurs = None
-        self._travail = None
+        self._espace = None
         self._lignes_affichees = None
         self._ouverture_en_attente = None
         self._dernier_numero: int | None = None
@@ -79,9 +80,9 @@ class FenetrePrincipale(QMainWindow):
         p.demo_demandee.connect(self.remplir_demo)
         p.reessai_demande.connect(self.ouvrir_base)
         p.export_demande.connect(self.exporter_liste)
-        p.ouverture_demandee.connect(lambda ids: self.travail.ouvrir_dossiers(ids))
-        p.nouveau_demande.connect(lambda: self.travail.nouveau_dossier())
-        p.brouillons_demandes.connect(lambda: self.travail.proposer_brouillons())
+        p.ouverture_demandee.connect(lambda ids: self.espace.ouvrir_dossiers(ids))
+        p.nouveau_demande.connect(lambda: self.espace.nouveau_dossier())
+        p.brouillons_demandes.connect(lambda: self.espace.proposer_brouillons())
         p.connexion_demandee.connect(self.demander_connexion)
         p.filtres.enregistrement_demande.connect(self.enregistrer_filtre)
         p.filtres.suppression_demandee.connect(self.supprimer_filtre)
@@ -100,20 +101,20 @@ class FenetrePrincipale(QMainWindow):
         self._listes_a_relire.setSingleShot(True)
         self._listes_a_relire.setInterval(LISTES_APRES_MS)
         self._listes_a_relire.timeout.connect(self.rafraichir_listes)
-        self._creer_menus()
+        self.menus = Menus(self)
         self._actions_base(False)
         self._restaurer_geometrie()
         mesure.ApresPeinture(self, self.premiere_peinture.emit)
         mesure.noter_apres_peinture(self, "fenetre_peinte")
 
     @property
-    def travail(self):
+    def espace(self):
         """Les onglets de travail (dossiers et porteurs ouverts), mis en place au premier besoin."""
-        if self._travail is None:
+        if self._espace is None:
             from instruction.ui.espace_travail import EspaceTravail
 
-            self._travail = EspaceTravail(self.onglets, 4, lambda: self.contexte, lambda: self._referentiel, self)
-        return self._travail
+            self._espace = EspaceTravail(self.onglets, 4, lambda: self.contexte, lambda: self._referentiel, self)
+        return self._espace
 
     @property
     def page_taches(self):
@@ -122,7 +123,7 @@ class FenetrePrincipale(QMainWindow):
 
             self._page_taches = PageTaches()
             self._onglet_taches.layout().addWidget(self._page_taches)
-            self._page_taches.ouverture_demandee.connect(lambda i, s: self.travail.ouvrir_dossier(i, section=s))
+            self._page_taches.ouverture_demandee.connect(lambda i, s: self.espace.ouvrir_dossier(i, section=s))
             self._page_taches.rafraichissement_demande.connect(self.rafraichir_taches)
             if getattr(self, "_qui_pour_taches", None):
                 self._page_taches.definir_utilisateur(self._qui_pour_taches)
@@ -136,8 +137,8 @@ class FenetrePrincipale(QMainWindow):
 
             self._page_porteurs = PagePorteurs()
             self._onglet_porteurs.layout().addWidget(self._page_porteurs)
-            self._page_porteurs.porteur_demande.connect(self.travail.ouvrir_porteur)
-            self._page_porteurs.nouveau_demande.connect(lambda: self.travail.nouveau_porteur())
+            self._page_porteurs.porteur_demande.connect(self.espace.ouvrir_porteur)
+            self._page_porteurs.nouveau_demande.connect(lambda: self.espace.nouveau_porteur())
             self._page_porteurs.nouveau.setEnabled(self.contexte is not None and self._ouverture_en_attente is None
                                                    and self.contexte.utilisateur.peut("porteur.modifier"))
             if self._porteurs is not None:
@@ -172,83 +173,15 @@ class FenetrePrincipale(QMainWindow):
 
     # --- Menus ------------------------------------------------------------------------------------
 
-    def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
-        action = QAction(texte, self)
-        if raccourci is not None:
-            self._raccourcis.append((action, raccourci))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        if base:
-            self._actions_de_base.append(action)
-        return action
-
-    def _installer_raccourcis(self) -> None:
-        """Les raccourcis clavier, posés juste après la première peinture : créer une
-        QKeySequence fait créer par PySide l'espace de noms ``Qt`` (une quinzaine de ms)."""
-        for action, raccourci in self._raccourcis:
-            action.setShortcut(QKeySequence(raccourci))
-        self._raccourcis = []
-
-    def _creer_menus(self) -> None:
-        self._actions_de_base: list[QAction] = []
-        self._raccourcis: list[tuple[QAction, object]] = []
-        self.premiere_peinture.connect(self._installer_raccourcis)
-        fichier = self.menuBar().addMenu("&Fichier")
-        self.action_nouveau_dossier = self._action(fichier, "&Nouveau dossier", lambda: self.travail.nouveau_dossier(),
-                                                   "Ctrl+N", base=True)
-        self.action_nouveau_porteur = self._action(fichier, "Nouveau &porteur…", lambda: self.travail.nouveau_porteur(),
-                                                   base=True)
-        self.action_nouvelle_campagne = self._action(fichier, "Nouvelle &campagne…",
-                                                     lambda: self.travail.nouvelle_campagne(), base=True)
-        fichier.addSeparator()
-        self._action(fichier, "&Exporter la liste des dossiers (Excel)…", self.exporter_liste, "Ctrl+E", base=True)
-        self.action_demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", self.remplir_demo)
-        self.action_sauvegarder = self._action(fichier, "&Sauvegarder la base…", self.sauvegarder, "Ctrl+Shift+S",
-                                               base=True)
-        fichier.addSeparator()
-        self.action_mot_de_passe = self._action(fichier, "Changer de &mot de passe…", self.changer_mot_de_passe,
-                                                base=True)
-        self.action_deconnexion = self._action(fichier, "Se &déconnecter", self.se_deconnecter, base=True)
-        fichier.addSeparator()
-        self._action(fichier, "&Fermer l'onglet", lambda: self.travail.fermer_courant(), "Ctrl+W")
-        self._action(fichier, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
-
-        affichage = self.menuBar().addMenu("&Affichage")
-        for rang, nom in enumerate(("Mes &tâches", "&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")):
-            self._action(affichage, nom, lambda _=False, r=rang: self.onglets.setCurrentIndex(r), f"Ctrl+{rang + 1}")
-        self._action(affichage, "Re&chercher dans les dossiers", self._rechercher, QKeySequence.StandardKey.Find)
-
-        instruction = self.menuBar().addMenu("&Instruction")
-        self._action(instruction, "&Approche budgétaire intégrée", lambda: self.travail.ouvrir_approche_budgetaire(),
-                     base=True)
-        instruction.addSeparator()
-        self.action_reglages = self._action(instruction, "&Réglages de l'instruction…", self.regler_instruction,
-                                            base=True)
-        instruction.addSeparator()
-        self.action_comptes = self._action(instruction, "&Comptes des utilisateurs…", self.gerer_comptes, base=True)
-
-        aide = self.menuBar().addMenu("&Aide")
-        self._action(aide, "À &propos d'Instruction", self.a_propos)
-
     def _actions_base(self, active: bool) -> None:
-        for action in self._actions_de_base:
-            action.setEnabled(active)
-        self.action_demo.setEnabled(False)
+        self.menus.activer(active)
         if active and self.contexte is not None:
             self._appliquer_droits()
 
     def _appliquer_droits(self) -> None:
-        """Les menus suivent le rôle de l'utilisateur (les services le vérifient de toute façon)."""
+        """Menus et boutons suivent le rôle de l'utilisateur (les services le vérifient de toute façon)."""
         utilisateur = self.contexte.utilisateur
-        for action, droit in ((self.action_nouveau_dossier, "dossier.modifier"),
-                              (self.action_nouveau_porteur, "porteur.modifier"),
-                              (self.action_nouvelle_campagne, "campagne.creer"),
-                              (self.action_reglages, "reglages.modifier"),
-                              (self.action_comptes, "utilisateurs.gerer"),
-                              (self.action_sauvegarder, "base.sauvegarder")):
-            action.setEnabled(utilisateur.peut(droit))
-        self.action_mot_de_passe.setEnabled(utilisateur.id is not None)
-        self.action_deconnexion.setEnabled(utilisateur.id is not None)
+        self.menus.appliquer_droits(utilisateur)
         self.page_dossiers.autoriser_creation(utilisateur.peut("dossier.modifier"), utilisateur.peut("demo.remplir"))
         if self._page_porteurs is not None:
             self._page_porteurs.nouveau.setEnabled(utilisateur.peut("porteur.modifier"))
@@ -335,7 +268,7 @@ class FenetrePrincipale(QMainWindow):
         if self._page_referentiel is not None:
             self._page_referentiel.afficher(ouverture.referentiel)
         self._actions_base(True)
-        self.action_demo.setEnabled(not ouverture.lignes and utilisateur.peut("demo.remplir"))
+        self.menus.demo.setEnabled(not ouverture.lignes and utilisateur.peut("demo.remplir"))
         preparation = self.contexte.preparation
         if preparation.migree and preparation.sauvegarde:
             self.statusBar().showMessage(
@@ -515,11 +448,11 @@ class FenetrePrincipale(QMainWindow):
     def remplir_demo(self) -> None:
         if self.contexte is None:
             return
-        self.action_demo.setEnabled(False)
+        self.menus.demo.setEnabled(False)
         self.page_dossiers.afficher_message("Création des campagnes de démonstration…")
 
         def echec(erreur: BaseException, trace: str) -> None:
-            self.action_demo.setEnabled(True)
+            self.menus.demo.setEnabled(True)
             self.page_dossiers.afficher_message(
                 "La campagne de démonstration n'a pas pu être créée ; la base n'a pas été modifiée.", demo=True
             )
@@ -611,10 +544,10 @@ class FenetrePrincipale(QMainWindow):
         """Plus personne n'est connecté : la base se rouvre, et demande qui se connecte."""
         from instruction import droits
 
-        if self.contexte is None or (self._travail is not None and not self._travail.peut_quitter()):
+        if self.contexte is None or (self._espace is not None and not self._espace.peut_quitter()):
             return
-        if self._travail is not None:
-            self._travail.fermer_tous()  # les modifications en cours sont gardées en brouillon par peut_quitter
+        if self._espace is not None:
+            self._espace.fermer_tous()  # les modifications en cours sont gardées en brouillon par peut_quitter
         self._scrutation.stop()
         self.contexte.utilisateur = droits.PERSONNE
         self.qui.setText("")
@@ -652,7 +585,7 @@ class FenetrePrincipale(QMainWindow):
             self.restoreGeometry(geometrie)
 
     def closeEvent(self, evenement: QCloseEvent) -> None:
-        if self._travail is not None and not self._travail.peut_quitter():
+        if self._espace is not None and not self._espace.peut_quitter():
             evenement.ignore()
             return
         QSettings().setValue("fenetre_principale/geometrie", self.saveGeometry())

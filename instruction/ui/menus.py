@@ -1,0 +1,92 @@
+"""Les menus de la fenêtre principale, et qui peut s'en servir.
+
+Chaque entrée appelle une méthode de la fenêtre ou de ses onglets de travail ; les entrées « de base »
+ne servent qu'une base ouverte, et chacune suit le rôle de l'utilisateur (``appliquer_droits``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from instruction import droits
+    from instruction.ui.fenetre_principale import FenetrePrincipale
+
+ONGLETS_FIXES = ("Mes &tâches", "&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")
+
+
+class Menus(QObject):
+    def __init__(self, fenetre: FenetrePrincipale) -> None:
+        super().__init__(fenetre)
+        self._de_base: list[QAction] = []
+        self._raccourcis: list[tuple[QAction, object]] = []
+        self._fenetre = fenetre
+        f = fenetre
+        fenetre.premiere_peinture.connect(self._installer_raccourcis)
+
+        fichier = f.menuBar().addMenu("&Fichier")
+        self.nouveau_dossier = self._action(fichier, "&Nouveau dossier", lambda: f.espace.nouveau_dossier(), "Ctrl+N",
+                                            base=True)
+        self.nouveau_porteur = self._action(fichier, "Nouveau &porteur…", lambda: f.espace.nouveau_porteur(), base=True)
+        self.nouvelle_campagne = self._action(fichier, "Nouvelle &campagne…", lambda: f.espace.nouvelle_campagne(),
+                                              base=True)
+        fichier.addSeparator()
+        self._action(fichier, "&Exporter la liste des dossiers (Excel)…", f.exporter_liste, "Ctrl+E", base=True)
+        self.demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", f.remplir_demo)
+        self.sauvegarder = self._action(fichier, "&Sauvegarder la base…", f.sauvegarder, "Ctrl+Shift+S", base=True)
+        fichier.addSeparator()
+        self.mot_de_passe = self._action(fichier, "Changer de &mot de passe…", f.changer_mot_de_passe, base=True)
+        self.deconnexion = self._action(fichier, "Se &déconnecter", f.se_deconnecter, base=True)
+        fichier.addSeparator()
+        self._action(fichier, "&Fermer l'onglet", lambda: f.espace.fermer_courant(), "Ctrl+W")
+        self._action(fichier, "&Quitter", f.close, QKeySequence.StandardKey.Quit)
+
+        affichage = f.menuBar().addMenu("&Affichage")
+        for rang, nom in enumerate(ONGLETS_FIXES):
+            self._action(affichage, nom, lambda _=False, r=rang: f.onglets.setCurrentIndex(r), f"Ctrl+{rang + 1}")
+        self._action(affichage, "Re&chercher dans les dossiers", f._rechercher, QKeySequence.StandardKey.Find)
+
+        instruction = f.menuBar().addMenu("&Instruction")
+        self._action(instruction, "&Approche budgétaire intégrée", lambda: f.espace.ouvrir_approche_budgetaire(),
+                     base=True)
+        instruction.addSeparator()
+        self.reglages = self._action(instruction, "&Réglages de l'instruction…", f.regler_instruction, base=True)
+        instruction.addSeparator()
+        self.comptes = self._action(instruction, "&Comptes des utilisateurs…", f.gerer_comptes, base=True)
+
+        aide = f.menuBar().addMenu("&Aide")
+        self._action(aide, "À &propos d'Instruction", f.a_propos)
+
+    def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
+        action = QAction(texte, self._fenetre)
+        if raccourci is not None:
+            self._raccourcis.append((action, raccourci))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        if base:
+            self._de_base.append(action)
+        return action
+
+    def _installer_raccourcis(self) -> None:
+        """Les raccourcis clavier, posés juste après la première peinture : créer une
+        QKeySequence fait créer par PySide l'espace de noms ``Qt`` (une quinzaine de ms)."""
+        for action, raccourci in self._raccourcis:
+            action.setShortcut(QKeySequence(raccourci))
+        self._raccourcis = []
+
+    def activer(self, base_ouverte: bool) -> None:
+        """Les entrées qui demandent une base ; la démonstration n'est proposée qu'au cas par cas."""
+        for action in self._de_base:
+            action.setEnabled(base_ouverte)
+        self.demo.setEnabled(False)
+
+    def appliquer_droits(self, utilisateur: droits.Utilisateur) -> None:
+        for action, droit in ((self.nouveau_dossier, "dossier.modifier"), (self.nouveau_porteur, "porteur.modifier"),
+                              (self.nouvelle_campagne, "campagne.creer"), (self.reglages, "reglages.modifier"),
+                              (self.comptes, "utilisateurs.gerer"), (self.sauvegarder, "base.sauvegarder")):
+            action.setEnabled(utilisateur.peut(droit))
+        self.mot_de_passe.setEnabled(utilisateur.id is not None)
+        self.deconnexion.setEnabled(utilisateur.id is not None)
