@@ -32,11 +32,11 @@ class DossierOuvert:
 def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: bool = False) -> DossierOuvert:
     """Le dossier (ou une fiche vierge), ses listes de choix et son brouillon, en une transaction."""
     from instruction.services import avis, brouillons
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:
-        fiche = service.lire(uow, dossier_id) if dossier_id else service.nouvelle_fiche()
-        options = service.options(uow, fiche.donnees.porteur_id or None, dossier_id)
+        fiche = service_dossier.lire(uow, dossier_id) if dossier_id else service_dossier.nouvelle_fiche()
+        options = service_dossier.options(uow, fiche.donnees.porteur_id or None, dossier_id)
         brouillon = brouillons.lire(uow, cle)
         # Ouvert sur ses avis : lus dans la même transaction, un aller-retour de moins.
         lus = avis.du_dossier(uow, dossier_id) if dossier_id and avec_avis else None
@@ -45,38 +45,38 @@ def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: b
 
 def lire(contexte: Contexte, dossier_id: int) -> FicheDossier:
     """Le dossier tel qu'il est enregistré."""
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:
-        return service.lire(uow, dossier_id)
+        return service_dossier.lire(uow, dossier_id)
 
 
 def options(contexte: Contexte, porteur_id: int | None, sauf: int | None) -> Options:
     """Les listes de choix du formulaire (campagnes, porteurs, dossiers précédents du porteur)."""
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:
-        return service.options(uow, porteur_id, sauf)
+        return service_dossier.options(uow, porteur_id, sauf)
 
 
 def precedents(contexte: Contexte, porteur_id: int, sauf: int | None) -> list[tuple[int, str]]:
     """Les dossiers précédents d'un porteur (pour « renouvelle »)."""
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:
-        return service.dossiers_precedents(uow, porteur_id, sauf)
+        return service_dossier.dossiers_precedents(uow, porteur_id, sauf)
 
 
 def enregistrer(contexte: Contexte, dossier_id: int | None, donnees: d.DonneesDossier, version: int | None,
                 cle: str) -> Fait:
     """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction."""
     from instruction.services import brouillons
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
-        identifiant = service.enregistrer(uow, dossier_id, donnees, version=version)
+        identifiant = service_dossier.enregistrer(uow, dossier_id, donnees, version=version)
         brouillons.supprimer(uow, cle)
-        fiche = service.lire(uow, identifiant)
+        fiche = service_dossier.lire(uow, identifiant)
         uow.valider()
     return fait(fiche, DOSSIER, DOSSIERS, TACHES, INSTRUCTION, BROUILLONS, dossier=identifiant,
                 porteur=fiche.donnees.porteur_id)
@@ -121,7 +121,7 @@ def compter_brouillons(contexte: Contexte) -> int:
 def joindre_piece(contexte: Contexte, dossier_id: int, type_piece: str, chemin: Path,
                   date_piece: dt.date | None) -> Fait:
     """Lit le fichier, le joint au dossier et relit le dossier (pièces, manques, recevabilité)."""
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
     from instruction.services import pieces
 
     contenu = pieces.lire_fichier(chemin)
@@ -129,20 +129,20 @@ def joindre_piece(contexte: Contexte, dossier_id: int, type_piece: str, chemin: 
         pieces.ajouter(uow, dossier_id, type_piece, chemin.name, contenu, date_piece)
         uow.valider()
     with contexte.unite() as uow:
-        fiche = service.lire(uow, dossier_id)
+        fiche = service_dossier.lire(uow, dossier_id)
     return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
 
 
 def retirer_piece(contexte: Contexte, dossier_id: int, piece_id: int) -> Fait:
     """Retire une pièce du dossier et relit le dossier."""
-    from instruction.services import dossier as service
+    from instruction.services import dossier as service_dossier
     from instruction.services import pieces
 
     with contexte.unite() as uow:
         pieces.retirer(uow, piece_id)
         uow.valider()
     with contexte.unite() as uow:
-        fiche = service.lire(uow, dossier_id)
+        fiche = service_dossier.lire(uow, dossier_id)
     return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
 
 

@@ -21,72 +21,72 @@ if TYPE_CHECKING:
 
 
 def _ecrire_puis_relire(contexte: Contexte, dossier_id: int, ecrire: Callable[[UniteDeTravail], Any]) -> Fait:
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
         ecrire(uow)
         uow.valider()
     with contexte.unite() as uow:
-        etat = service.lire(uow, dossier_id)
+        etat = circuit.lire(uow, dossier_id)
     return fait(etat, INSTRUCTION, DOSSIERS, TACHES, dossier=dossier_id)
 
 
 def lire(contexte: Contexte, dossier_id: int) -> EtatInstruction:
     """L'état d'instruction du dossier (circuit, compléments, recevabilité, examen, montants)."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        return service.lire(uow, dossier_id)
+        return circuit.lire(uow, dossier_id)
 
 
 def changer_etat(contexte: Contexte, dossier_id: int, vers: str, motif: str | None = None, *,
                  echeance: dt.date | None = None, montants: Mapping[str, Decimal] | None = None) -> Fait:
     """Un passage du circuit (avec motif, échéance des compléments ou montants accordés)."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
-    return _ecrire_puis_relire(contexte, dossier_id, lambda uow: service.changer_etat(
+    return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.changer_etat(
         uow, dossier_id, vers, motif, echeance=echeance, montants=montants))
 
 
 def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal]) -> Fait:
     """Corrige les montants accordés par le comité."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: service.modifier_montants_accordes(uow, dossier_id, montants))
+                               lambda uow: circuit.modifier_montants_accordes(uow, dossier_id, montants))
 
 
 def demander_complements(contexte: Contexte, dossier_id: int, objet: str, echeance: dt.date | None) -> Fait:
     """Demande des compléments au porteur."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: service.demander_complements(uow, dossier_id, objet, echeance))
+                               lambda uow: circuit.demander_complements(uow, dossier_id, objet, echeance))
 
 
 def marquer_recus(contexte: Contexte, dossier_id: int, demande_id: int, recue_le: dt.date,
                   commentaire: str | None) -> Fait:
     """Note la réception de compléments demandés."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: service.marquer_recus(uow, demande_id, recue_le, commentaire))
+                               lambda uow: circuit.marquer_recus(uow, demande_id, recue_le, commentaire))
 
 
 def evaluer(contexte: Contexte, dossier_id: int) -> Evaluation:
     """Les critères du dispositif évalués sur le dossier (ce que montre l'assistant)."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        return service.evaluer(uow, dossier_id)
+        return circuit.evaluer(uow, dossier_id)
 
 
 def enregistrer_examen(contexte: Contexte, dossier_id: int, decisions: list, commentaire: str) -> Fait:
     """Enregistre l'examen d'éligibilité décidé dans l'assistant."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: service.enregistrer_examen(uow, dossier_id, decisions, commentaire))
+                               lambda uow: circuit.enregistrer_examen(uow, dossier_id, decisions, commentaire))
 
 
 def ecrire_fiche(contexte: Contexte, dossier_id: int, chemin: Path) -> Path:
@@ -101,17 +101,17 @@ def ecrire_fiche(contexte: Contexte, dossier_id: int, chemin: Path) -> Path:
 
 def lire_reglages(contexte: Contexte) -> list[Reglage]:
     """Les seuils et réglages de l'instruction."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        return service.liste_reglages(uow)
+        return circuit.liste_reglages(uow)
 
 
 def regler(contexte: Contexte, valeurs: Mapping[str, str | Decimal]) -> Fait:
     """Enregistre les réglages de l'instruction."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        service.regler(uow, valeurs)
+        circuit.regler(uow, valeurs)
         uow.valider()
     return fait(None, REGLAGES, INSTRUCTION)
