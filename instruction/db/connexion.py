@@ -1,8 +1,10 @@
 """Le moteur SQLAlchemy : une URL choisit la base, les erreurs sont dites en français.
 
 SQLite (par défaut) : clés étrangères actives, journal WAL, attente de 15 s quand
-un autre processus écrit, et des transactions explicites (``BEGIN IMMEDIATE``) pour
-que le DDL des migrations soit annulable comme le reste.
+un autre processus écrit, et des transactions explicites (``BEGIN IMMEDIATE`` pour écrire, ``BEGIN``
+pour lire, voir ``pour_lire``) pour que le DDL des migrations soit annulable comme le reste. Un fichier
+neuf n'est lisible que par son propriétaire ; un fichier qui n'est pas une base Instruction n'est
+jamais modifié (ni passé en WAL).
 PostgreSQL : ``postgresql://…`` ou ``postgresql+psycopg://…`` (psycopg 3).
 """
 
@@ -16,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 
 from instruction.chemins import fichier_base_par_defaut
+from instruction.db.fichiers import creer_dossier, rendre_prive, uri_sqlite
 from instruction.erreurs import BaseInaccessible, ErreurInstruction, PasUneBase
 
 VARIABLE_URL = "INSTRUCTION_DATABASE_URL"
@@ -69,23 +72,49 @@ def fichier_sqlite(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def creer_moteur(url_texte: str, **options) -> Engine:
+# Option d'exécution d'une transaction qui ne fait que lire (``pour_lire``).
+LECTURE = "instruction_lecture"
+
+
+def creer_moteur(url_texte: str, *, lecture_seule: bool = False, **options) -> Engine:
+    """Le moteur de la base. ``lecture_seule`` : rien ne peut y être écrit (un fichier SQLite est ouvert en
+    lecture seule, sans même passer son journal en WAL ; une base PostgreSQL en transactions ``READ ONLY``)."""
     url = normaliser(url_texte)
     if url.get_backend_name() == "sqlite":
-        return _moteur_sqlite(url, **options)
-    return create_engine(
+        return _moteur_sqlite(url, lecture_seule=lecture_seule, **options)
+    moteur = create_engine(
         url,
         pool_pre_ping=True,
         hide_parameters=True,  # ni valeurs saisies ni empreintes de mots de passe dans un journal ou un message
         connect_args={"connect_timeout": DELAI_CONNEXION_SECONDES, "application_name": "instruction"},
         **options,
     )
+    if lecture_seule:
+        @event.listens_for(moteur, "connect")
+        def _en_lecture(connexion_dbapi, _enregistrement):
+            connexion_dbapi.read_only = True
+    return moteur
 
 
-def _moteur_sqlite(url: URL, **options) -> Engine:
+def pour_lire(moteur: Engine) -> Engine:
+    """Le même moteur (même réserve de connexions), pour des transactions qui ne font que lire.
+
+    Sous SQLite, elles commencent par un simple ``BEGIN`` : elles lisent l'état validé (WAL) sans attendre
+    qu'une longue écriture d'un autre poste se termine, et ``PRAGMA query_only`` leur refuse toute écriture.
+    Sous PostgreSQL, elles sont ``READ ONLY`` (sans aller-retour de plus : psycopg l'ajoute au ``BEGIN``).
+    """
+    options: dict[str, object] = {LECTURE: True}
+    if moteur.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return moteur.execution_options(**options)
+
+
+def _moteur_sqlite(url: URL, *, lecture_seule: bool = False, **options) -> Engine:
     fichier = fichier_sqlite(url)
-    if fichier is not None:
+    if fichier is not None and not lecture_seule:
         _preparer_dossier(fichier.parent)
+    if fichier is not None and lecture_seule:
+        url = url.set(database=uri_sqlite(fichier, mode="ro"), query={**url.query, "uri": "true"})
     moteur = create_engine(
         url,
         hide_parameters=True,
@@ -101,8 +130,8 @@ def _moteur_sqlite(url: URL, **options) -> Engine:
         curseur = connexion_dbapi.cursor()
         curseur.execute("PRAGMA foreign_keys = ON")
         curseur.execute(f"PRAGMA busy_timeout = {ATTENTE_VERROU_SECONDES * 1000}")
-        if fichier is not None:
-            curseur.execute("PRAGMA journal_mode = WAL")
+        if fichier is not None and not lecture_seule:
+            _journal_wal(curseur, fichier)
             curseur.execute("PRAGMA synchronous = NORMAL")
         curseur.close()
 
@@ -110,15 +139,37 @@ def _moteur_sqlite(url: URL, **options) -> Engine:
     def _au_debut(connexion):
         # IMMEDIATE : la transaction réserve l'écriture dès le début. Sinon, une transaction qui
         # lit puis écrit échoue aussitôt (« database is locked ») si un autre poste a écrit
-        # entre-temps, sans profiter de l'attente de 15 s. Les lectures restent possibles (WAL).
-        connexion.exec_driver_sql("BEGIN IMMEDIATE")
+        # entre-temps, sans profiter de l'attente de 15 s. Une transaction de lecture (``pour_lire``)
+        # commence par un simple BEGIN : elle lit l'état validé (WAL) sans attendre l'écrivain.
+        lecture = lecture_seule or bool(connexion.get_execution_options().get(LECTURE))
+        etat = connexion.connection.info
+        if etat.get("query_only", False) != lecture:
+            connexion.exec_driver_sql(f"PRAGMA query_only = {int(lecture)}")
+            etat["query_only"] = lecture
+        connexion.exec_driver_sql("BEGIN" if lecture else "BEGIN IMMEDIATE")
 
     return moteur
 
 
+def _journal_wal(curseur: sqlite3.Cursor, fichier: Path) -> None:
+    """Passe le journal en WAL, mais seulement pour une base neuve ou une base Instruction : un fichier
+    d'une autre application qu'on ouvrirait par erreur n'est pas modifié (le mode WAL s'écrit dans son
+    en-tête). Une base neuve est d'abord réservée à son propriétaire (ses fichiers -wal et -shm en
+    prennent les droits)."""
+    if curseur.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    if curseur.execute("PRAGMA page_count").fetchone()[0] == 0:  # lit l'en-tête : refuse un fichier étranger
+        rendre_prive(fichier)
+    elif curseur.execute(
+        "select count(*) from sqlite_master where type = 'table' and name in ('alembic_version', 'dossier')"
+    ).fetchone()[0] != 2:
+        return
+    curseur.execute("PRAGMA journal_mode = WAL")
+
+
 def _preparer_dossier(dossier: Path) -> None:
     try:
-        dossier.mkdir(parents=True, exist_ok=True)
+        creer_dossier(dossier)
     except OSError as erreur:
         raise BaseInaccessible(
             f"Impossible de créer le dossier « {dossier} » pour la base de données : "
@@ -131,6 +182,66 @@ def _preparer_dossier(dossier: Path) -> None:
             "y créer ni y modifier la base. Demandez les droits d'écriture ou choisissez un autre "
             "emplacement avec --database."
         )
+
+
+# Les fiches qu'une contrainte d'unicité protège, nommées pour l'utilisateur (par contrainte sur
+# PostgreSQL, par « table.colonne » dans le message de SQLite).
+DOUBLONS = {
+    "uq_utilisateur_identifiant": "Cet identifiant de compte est déjà pris",
+    "utilisateur.identifiant": "Cet identifiant de compte est déjà pris",
+    "uq_dossier_numero": "Ce numéro de dossier vient d'être attribué à un autre dossier",
+    "dossier.numero": "Ce numéro de dossier vient d'être attribué à un autre dossier",
+    "uq_campagne_dispositif_code": "Cette campagne (dispositif et année) existe déjà",
+    "campagne.dispositif_code, campagne.annee": "Cette campagne (dispositif et année) existe déjà",
+    "uq_demande_avis_destinataire": "Un avis est déjà demandé à ce référent sur ce dossier",
+    "demande_avis.dossier_id, demande_avis.destinataire_id": "Un avis est déjà demandé à ce référent sur ce dossier",
+    "uq_demande_avis_financeur": "Un avis est déjà demandé à ce cofinanceur sur ce dossier",
+    "demande_avis.dossier_id, demande_avis.financeur_code": "Un avis est déjà demandé à ce cofinanceur sur ce dossier",
+    "uq_avis_demande_id": "Cet avis vient d'être donné",
+    "avis.demande_id": "Cet avis vient d'être donné",
+    "uq_cotation_dossier_id": "Cette grille vient d'être commencée pour ce dossier",
+    "cotation.dossier_id, cotation.grille": "Cette grille vient d'être commencée pour ce dossier",
+}
+SAISIES_GARDEES = "Rien n'a été enregistré ; ce que vous avez saisi reste à l'écran."
+
+
+def est_erreur_de_base(erreur: BaseException) -> bool:
+    """Une erreur que la base ou le réseau renvoient (à traduire pour l'utilisateur), et non un défaut du
+    programme (requête mal écrite, objet introuvable…), qui doit remonter avec sa trace."""
+    if isinstance(erreur, sqlite3.Error):
+        return not isinstance(erreur, sqlite3.ProgrammingError | sqlite3.InterfaceError) \
+            and _code_sqlite(erreur) != "SQLITE_ERROR"  # colonne ou table inconnue, syntaxe : un défaut
+    if not isinstance(erreur, exc.DBAPIError):
+        return False
+    if _code_sqlite(erreur) == "SQLITE_ERROR":
+        return False
+    if isinstance(erreur, exc.ProgrammingError):  # sauf un droit refusé par le serveur
+        return getattr(erreur.orig, "sqlstate", None) == "42501"
+    return True
+
+
+def _code_sqlite(erreur: BaseException) -> str:
+    orig = getattr(erreur, "orig", None) or erreur
+    return getattr(orig, "sqlite_errorname", "") or ""
+
+
+def _contrainte(erreur: BaseException, texte: str) -> str | None:
+    """Le nom de la contrainte (PostgreSQL) ou « table.colonne » (SQLite) en cause."""
+    diagnostic = getattr(getattr(erreur, "orig", None), "diag", None)
+    nom = getattr(diagnostic, "constraint_name", None)
+    if nom:
+        return nom
+    if "constraint failed:" in texte:  # SQLite : « UNIQUE constraint failed: table.a, table.b »
+        return texte.split("constraint failed:", 1)[1].strip() or None
+    return None
+
+
+def _longueur_maximale(texte: str) -> str:
+    if "(" in texte and texte.rstrip().endswith(")"):
+        nombre = texte.rstrip()[:-1].rsplit("(", 1)[1]
+        if nombre.isdigit():
+            return f" ({nombre} caractères au plus)"
+    return ""
 
 
 def traduire(erreur: BaseException, url: str) -> ErreurInstruction:

@@ -24,13 +24,15 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from instruction.chemins import dossier_sauvegardes_automatiques
-from instruction.db.connexion import ERREURS_DE_BASE, affichable, fichier_sqlite, traduire
+from instruction.db.connexion import ERREURS_DE_BASE, LECTURE, affichable, fichier_sqlite, traduire
+from instruction.db.fichiers import copier_sqlite, creer_dossier
 from instruction.db.migrations import TETE
 from instruction.erreurs import (
     BaseEtrangere,
     BaseTropRecente,
     ErreurInstruction,
     MigrationEchouee,
+    PasUneBase,
 )
 
 journal = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class Preparation:
     revision_avant: str | None
     revision_apres: str
     sauvegarde: Path | None
+    # Un fichier SQLite dont une page est endommagée (``PRAGMA quick_check``) : à montrer à l'utilisateur.
+    avertissement: str | None = None
 
     @property
     def migree(self) -> bool:
@@ -98,16 +102,23 @@ def preparer(
 ) -> Preparation:
     """Vérifie et, si besoin, met à jour le schéma. Lève une ``ErreurInstruction`` claire."""
     url = moteur.url.render_as_string(hide_password=False)
+    _refuser_fichier_vide(fichier_sqlite(moteur.url))
     try:
-        with moteur.connect() as connexion:
+        with moteur.connect().execution_options(**{LECTURE: True}) as connexion:  # lire n'attend personne
             etat = examiner(connexion)
+            avertissement = _controle_rapide(connexion, moteur)
             connexion.rollback()
         if etat.revision == TETE and not emplacements:
-            return Preparation(etat.revision, TETE, None)
+            return Preparation(etat.revision, TETE, None, avertissement)
         tete, connues = revisions_connues(emplacements)
         if etat.revision == tete:
-            return Preparation(etat.revision, tete, None)
+            return Preparation(etat.revision, tete, None, avertissement)
         _refuser_si_incompatible(etat, connues, moteur)
+        # --- Rôles PostgreSQL (db/roles.py) : un identifiant de poste ne migre pas, il le dit en français.
+        from instruction.db.roles import exiger_droit_de_migrer
+
+        exiger_droit_de_migrer(moteur, etat.revision, tete)
+        # --- fin
         sauvegarde = None
         fichier = fichier_sqlite(moteur.url)
         if sauvegarder and fichier is not None and not etat.vide:
@@ -116,11 +127,51 @@ def preparer(
         progression("Mise à jour du schéma de la base…")
         _migrer(moteur, emplacements, tete)
         journal.info("Base %s migrée de %s à %s", affichable(moteur.url), etat.revision, tete)
-        return Preparation(etat.revision, tete, sauvegarde)
+        return Preparation(etat.revision, tete, sauvegarde, avertissement)
     except ErreurInstruction:
         raise
     except ERREURS_DE_BASE as erreur:  # pilote, système de fichiers…
         raise traduire(erreur, url) from erreur
+
+
+def _refuser_fichier_vide(fichier: Path | None) -> None:
+    """Un fichier qui existe mais ne contient rien n'est pas une base : on ne le transforme pas en base
+    (c'est peut-être un document vidé, ou un mauvais chemin). Une nouvelle base se crée sur un chemin qui
+    n'existe pas encore."""
+    if fichier is not None and fichier.is_file() and fichier.stat().st_size == 0:
+        raise PasUneBase(
+            f"Le fichier « {fichier} » est vide : ce n'est pas une base de données Instruction. Il n'a pas été "
+            "modifié. Vérifiez le chemin ; pour créer une nouvelle base, indiquez un fichier qui n'existe pas "
+            "encore."
+        )
+
+
+def _controle_rapide(connexion: Connection, moteur: Engine) -> str | None:
+    """``PRAGMA quick_check`` d'un fichier SQLite (chaque page lue une fois, sans comparer les index aux
+    tables) : une page endommagée se voit dès l'ouverture, avant qu'un enregistrement ne tombe dessus."""
+    fichier = fichier_sqlite(moteur.url)
+    if fichier is None or connexion.dialect.name != "sqlite":
+        return None
+    resultats = [ligne[0] for ligne in connexion.exec_driver_sql("PRAGMA quick_check(5)")]
+    if resultats == ["ok"]:
+        return None
+    message = (
+        f"La base « {fichier} » est endommagée : des pages du fichier sont illisibles ou incohérentes. "
+        "Ne continuez pas à y travailler : faites-en une copie, lancez « instruction verifier », puis "
+        "restaurez la dernière sauvegarde ou demandez de l'aide à l'administrateur."
+    )
+    journal.warning("%s Détail : %s", message, "; ".join(resultats))
+    return message
+
+
+def creer_schema(connexion: Connection) -> str:
+    """Crée tout le schéma (toutes les migrations, déclencheurs compris) dans une base vide, dans la
+    transaction de ``connexion`` ; rend la révision atteinte. Sert aux sauvegardes d'une base PostgreSQL,
+    pour qu'elles aient exactement le schéma d'une base SQLite créée par l'application."""
+    from alembic import command
+
+    command.upgrade(config_alembic(connexion), "heads")
+    return examiner(connexion).revision
 
 
 def _refuser_si_incompatible(etat: EtatSchema, connues: set[str], moteur: Engine) -> None:
@@ -181,13 +232,11 @@ def _pragma_brut(connexion: Connection, instruction_sql: str) -> None:
 
 
 def sauvegarde_avant_migration(moteur: Engine, fichier: Path, revision: str | None) -> Path:
-    from instruction.db.sauvegarde import copier_sqlite
-
     horodatage = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dossier = dossier_sauvegardes_automatiques(fichier)
     cible = dossier / f"{fichier.stem}-{horodatage}-avant-migration-{revision or 'vide'}.sqlite"
     try:
-        dossier.mkdir(parents=True, exist_ok=True)
+        creer_dossier(dossier)
         copier_sqlite(fichier, cible)
     except OSError as erreur:
         raise MigrationEchouee(

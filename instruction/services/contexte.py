@@ -46,10 +46,14 @@ class UniteDeTravail(_QuiAgit):
     """Une transaction par action : ``with contexte.unite() as uow: …; uow.valider()``.
 
     Sans ``valider()``, tout est annulé en sortie (y compris sur exception).
+    ``contexte.unite(lecture=True)`` : une unité qui ne fait que lire. Sous SQLite, elle ne réserve pas
+    l'écriture (``BEGIN`` et non ``BEGIN IMMEDIATE``) et n'attend donc jamais derrière la longue écriture
+    d'un autre poste ; toute écriture y est refusée (``PRAGMA query_only``, ``READ ONLY`` sous PostgreSQL).
     """
 
-    def __init__(self, fabrique: Callable[[], Session], utilisateur: Utilisateur) -> None:
+    def __init__(self, fabrique: Callable[[], Session], utilisateur: Utilisateur, *, lecture: bool = False) -> None:
         self._fabrique = fabrique
+        self.lecture = lecture  # transaction de lecture seule : n'attend pas les écritures des autres postes
         self.utilisateur = utilisateur  # qui agit : ses droits sont vérifiés, son nom inscrit à l'historique
         self.session: Session
         self._retenus: list[object] = []
@@ -83,9 +87,11 @@ class Contexte(_QuiAgit):
     referentiel_recopie: bool = False
     utilisateur: Utilisateur = field(default_factory=lambda: poste(utilisateur_du_poste()))
     _fabrique: sessionmaker = field(init=False, repr=False)
+    _fabrique_lecture: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._fabrique = sessionmaker(self.moteur, expire_on_commit=False)
+        self._fabrique_lecture = sessionmaker(cx.pour_lire(self.moteur), expire_on_commit=False)
 
     @property
     def lieu(self) -> str:
@@ -96,7 +102,11 @@ class Contexte(_QuiAgit):
     def est_sqlite(self) -> bool:
         return self.moteur.dialect.name == "sqlite"
 
-    def unite(self) -> UniteDeTravail:
+    def unite(self, *, lecture: bool = False) -> UniteDeTravail:
+        """Une unité de travail ; ``lecture=True`` pour une action qui ne fait que lire (voir
+        ``UniteDeTravail``)."""
+        if lecture:
+            return UniteDeTravail(self._fabrique_lecture, self.utilisateur, lecture=True)
         return UniteDeTravail(self._fabrique, self.utilisateur)
 
     def fermer(self) -> None:
@@ -122,6 +132,9 @@ def ouvrir(
         if synchroniser_referentiel:
             with contexte.unite() as uow:
                 if ref_db.empreinte_en_base(uow.session) != referentiel.empreinte():
+                    from instruction.db.roles import exiger_droit_de_recopier_referentiel  # rôles PostgreSQL
+
+                    exiger_droit_de_recopier_referentiel(uow.session.connection())
                     progression("Mise à jour du référentiel du contrat de ville…")
                     ref_db.synchroniser(uow.session, referentiel.charger())
                     uow.valider()
