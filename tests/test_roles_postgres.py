@@ -292,7 +292,14 @@ def test_un_identifiant_ne_se_fait_pas_passer_pour_un_autre(base):
             connexion.execute(psycopg.sql.SQL("set session authorization {}").format(
                 psycopg.sql.Identifier(base.identifiants["e.ecole"].role_base)))
         connexion.execute("set app.utilisateur = 'e.ecole'")  # une variable de session ne change rien
+        # Ni des tables temporaires du même nom placées en tête du chemin de recherche.
+        connexion.execute("create temp table identifiant (role_base name, identifiant text)")
+        connexion.execute("insert into identifiant values (session_user, 'a.durand')")
+        connexion.execute("create temp table utilisateur as select * from public.utilisateur")
+        connexion.execute("update utilisateur set identifiant = 'a.durand', id = 1 where identifiant = 'r.urbain'")
+        connexion.execute("set search_path = pg_temp, public, instruction_acces")
         assert connexion.execute("select instruction_acces.compte_courant()").fetchone()[0] == base.comptes["r.urbain"]
+        assert connexion.execute("update avis set sens = 'reserve' where id = %s", (base.avis["e.ecole"],)).rowcount == 0
 
 
 # --- Règles par ligne : avis et montants ---------------------------------------------------------------
@@ -495,6 +502,34 @@ def test_l_instructeur_ne_cree_pas_d_identifiant(base):
             roles.creer_identifiant(uow.session.connection(), "l.lecteur")
         with contexte.unite() as uow, pytest.raises(droits.Interdit, match="administrateurs"):
             identifiants_base.creer(uow, base.comptes["l.lecteur"])
+
+
+# --- Sauvegarde et restauration -------------------------------------------------------------------------
+
+
+def test_sauvegarde_par_un_administrateur_restauration_par_le_proprietaire(base, tmp_path):
+    """Le dernier essai sur la base partagée : la restauration remplace tout (le même contenu ici)."""
+    from instruction.db.sauvegarde import restaurer, sauvegarder
+    from instruction.services.contexte import ouvrir
+
+    with base.contexte("a.durand") as contexte:
+        fichier = sauvegarder(contexte.moteur, tmp_path / "partagee.sqlite")
+        with pytest.raises(ErreurInstruction) as refus:  # un poste ne remplace pas l'historique
+            restaurer(contexte.moteur, fichier)
+        assert "42501" in refus.value.detail or "owner" in refus.value.detail or "permission" in refus.value.detail
+        assert base.valeur("select count(*) from historique") > 0
+    proprietaire = ouvrir(base.url)
+    try:
+        restaurer(proprietaire.moteur, fichier)
+        assert roles.installer(proprietaire.moteur).problemes == []
+    finally:
+        proprietaire.fermer()
+    with base.sql("f.ville") as connexion:  # identifiants et règles par ligne toujours en place
+        assert connexion.execute("select instruction_acces.compte_courant()").fetchone()[0] == base.comptes["f.ville"]
+        with pytest.raises(REFUS):
+            connexion.execute("update avis_montant set montant = 1 where financeur_code = 'etat-pv'")
+        with pytest.raises(REFUS):
+            connexion.execute("delete from historique")
 
 
 # --- Un poste ne met pas le schéma à jour ----------------------------------------------------------------
