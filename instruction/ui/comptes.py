@@ -1,14 +1,11 @@
 """Connexion, mot de passe et gestion des comptes (administrateurs).
 
-Les boîtes n'écrivent rien elles-mêmes : elles passent par les services (``services.comptes``), dans
-un travail d'arrière-plan ; un refus s'affiche dans la boîte, qui garde ce qui a été tapé (sauf les
-mots de passe refusés, qu'il faut retaper).
+Les boîtes n'écrivent rien elles-mêmes : chaque geste lance une action (``services.actions.comptes``)
+par ``Operation`` ; un refus s'affiche dans la boîte, qui garde ce qui a été tapé (sauf les mots de passe
+refusés, qu'il faut retaper).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
@@ -29,36 +26,13 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from instruction import droits
 from instruction.dates import formater_horodatage
-from instruction.erreurs import ErreurInstruction
-from instruction.ui import erreurs
+from instruction.services.actions import comptes as actions
 from instruction.ui.champs import etiquette_erreur
-from instruction.ui.travail import Travail
-
-
-def executer(contexte, fonction: Callable[[Any], Any], fini: Callable[[Any], None],
-             refus: Callable[[str], None], parent: QWidget, valider: bool = True) -> None:
-    """``fonction(uow)`` hors du fil de l'interface, validée ; un refus du service va à ``refus``."""
-
-    def travail(_r):
-        with contexte.unite() as uow:
-            resultat = fonction(uow)
-            if valider:
-                uow.valider()
-            return resultat
-
-    def echec(erreur: BaseException, trace: str) -> None:
-        if isinstance(erreur, ErreurInstruction):
-            refus(erreur.message)
-        else:
-            refus("L'opération n'a pas abouti ; rien n'a été modifié.")
-            erreurs.montrer(erreur, trace, parent)
-
-    Travail(travail).lancer(fini, echec)
+from instruction.ui.operation import Operation
 
 
 def _mot_de_passe(nom: str) -> QLineEdit:
@@ -115,12 +89,6 @@ class DialogueConnexion(QDialog):
         self.erreur.setText("Vérification…")
         self.boutons.setEnabled(False)
 
-        def connecter(uow):
-            from instruction.services import comptes
-
-            utilisateur = comptes.connecter(uow, identifiant, mot_de_passe)
-            return utilisateur, comptes.doit_changer(uow)
-
         def fini(resultat) -> None:
             self.utilisateur, self.doit_changer = resultat
             QSettings().setValue("connexion/identifiant", identifiant)
@@ -132,7 +100,8 @@ class DialogueConnexion(QDialog):
             self.mot_de_passe.clear()
             self.mot_de_passe.setFocus()
 
-        executer(self.contexte, connecter, fini, refus, self, valider=False)
+        Operation(actions.connecter, self.contexte, identifiant, mot_de_passe, parent=self) \
+            .apres(fini).refus(refus).lancer()
 
 
 class DialogueMotDePasse(QDialog):
@@ -170,16 +139,12 @@ class DialogueMotDePasse(QDialog):
         ancien, nouveau, confirmation = self.ancien.text(), self.nouveau.text(), self.confirmation.text()
         self.boutons.setEnabled(False)
 
-        def changer(uow):
-            from instruction.services import comptes
-
-            comptes.changer_mot_de_passe(uow, ancien, nouveau, confirmation)
-
         def refus(message: str) -> None:
             self.boutons.setEnabled(True)
             self.erreur.setText(message)
 
-        executer(self.contexte, changer, lambda _r: self.accept(), refus, self)
+        Operation(actions.changer_mot_de_passe, self.contexte, ancien, nouveau, confirmation, parent=self) \
+            .apres(lambda _r: self.accept()).refus(refus).lancer()
 
 
 class DialogueCompte(QDialog):
@@ -332,14 +297,9 @@ class DialogueComptes(QDialog):
     # --- Lecture ------------------------------------------------------------------------------
 
     def recharger(self, selection: int | None = None) -> None:
-        def lire(uow):
-            from instruction.db import modeles as m
-            from instruction.services import comptes
-
-            parametre = uow.session.get(m.Parametre, comptes.CLE_CONNEXION_AUTOMATIQUE)
-            return comptes.lister(uow), parametre.valeur if parametre else None
-
-        executer(self.contexte, lire, lambda r: self.afficher(*r, selection), self.erreur.setText, self, valider=False)
+        Operation(actions.lister, self.contexte, parent=self) \
+            .apres(lambda liste: self.afficher(liste.fiches, liste.automatique, selection)) \
+            .refus(self.erreur.setText).lancer()
 
     def afficher(self, fiches, automatique: str | None, selection: int | None = None) -> None:
         self.fiches = fiches
@@ -384,22 +344,21 @@ class DialogueComptes(QDialog):
 
     # --- Actions ------------------------------------------------------------------------------
 
-    def _agir(self, fonction, message: str | Callable[[Any], str], selection: int | None = None) -> None:
+    def _agir(self, action, compte_id: int | None, message: str, fiche) -> None:
+        """``action(contexte, compte_id)`` ; la liste relue revient avec le compte ``fiche`` sélectionné."""
         self.erreur.clear()
 
-        def fini(resultat) -> None:
-            self.message.setText(message(resultat) if callable(message) else message)
-            self.recharger(selection if selection is not None else resultat if isinstance(resultat, int) else None)
+        def fini(liste: actions.ListeComptes) -> None:
+            self.message.setText(message)
+            self.afficher(liste.fiches, liste.automatique, fiche.id)
 
-        executer(self.contexte, fonction, fini, self.erreur.setText, self)
+        Operation(action, self.contexte, compte_id, parent=self).apres(fini).refus(self.erreur.setText).lancer()
 
     def _formulaire(self, fiche=None) -> None:
         dialogue = DialogueCompte(self.referentiel, fiche, self)
         self.dialogue_compte = dialogue
 
         def enregistrer() -> None:
-            from instruction.services import comptes
-
             saisie = dialogue.saisie()
             dialogue.boutons.setEnabled(False)
 
@@ -408,20 +367,20 @@ class DialogueComptes(QDialog):
                 dialogue.erreur.setText(message)
 
             if fiche is None:
-                def fini(resultat) -> None:
-                    compte_id, provisoire = resultat
+                def cree(resultat: actions.Provisoire) -> None:
                     dialogue.accept()
-                    self.recharger(compte_id)
-                    self.montrer_provisoire(saisie.identifiant, provisoire)
+                    self.afficher(resultat.comptes.fiches, resultat.comptes.automatique, resultat.compte_id)
+                    self.montrer_provisoire(saisie.identifiant, resultat.mot_de_passe)
 
-                executer(self.contexte, lambda uow: comptes.creer(uow, saisie), fini, refus, dialogue)
+                operation = Operation(actions.creer, self.contexte, saisie, parent=dialogue).apres(cree)
             else:
-                def modifie(_r) -> None:
+                def modifie(liste: actions.ListeComptes) -> None:
                     dialogue.accept()
                     self.message.setText(f"Compte « {saisie.identifiant} » modifié.")
-                    self.recharger(fiche.id)
+                    self.afficher(liste.fiches, liste.automatique, fiche.id)
 
-                executer(self.contexte, lambda uow: comptes.modifier(uow, fiche.id, saisie), modifie, refus, dialogue)
+                operation = Operation(actions.modifier, self.contexte, fiche.id, saisie, parent=dialogue).apres(modifie)
+            operation.refus(refus).lancer()
 
         dialogue.boutons.accepted.connect(enregistrer)
         dialogue.open()
@@ -434,21 +393,15 @@ class DialogueComptes(QDialog):
             self._formulaire(fiche)
 
     def basculer_actif(self) -> None:
-        from instruction.services import comptes
-
         fiche = self.courant()
         if fiche is None:
             return
         if fiche.actif:
-            self._agir(lambda uow: comptes.desactiver(uow, fiche.id), f"Compte « {fiche.identifiant} » désactivé.",
-                       fiche.id)
+            self._agir(actions.desactiver, fiche.id, f"Compte « {fiche.identifiant} » désactivé.", fiche)
         else:
-            self._agir(lambda uow: comptes.reactiver(uow, fiche.id), f"Compte « {fiche.identifiant} » réactivé.",
-                       fiche.id)
+            self._agir(actions.reactiver, fiche.id, f"Compte « {fiche.identifiant} » réactivé.", fiche)
 
     def reinitialiser(self) -> None:
-        from instruction.services import comptes
-
         fiche = self.courant()
         if fiche is None:
             return
@@ -459,11 +412,12 @@ class DialogueComptes(QDialog):
             return
         self.erreur.clear()
 
-        def fini(provisoire: str) -> None:
-            self.recharger(fiche.id)
-            self.montrer_provisoire(fiche.identifiant, provisoire)
+        def fini(resultat: actions.Provisoire) -> None:
+            self.afficher(resultat.comptes.fiches, resultat.comptes.automatique, fiche.id)
+            self.montrer_provisoire(fiche.identifiant, resultat.mot_de_passe)
 
-        executer(self.contexte, lambda uow: comptes.reinitialiser(uow, fiche.id), fini, self.erreur.setText, self)
+        Operation(actions.reinitialiser, self.contexte, fiche.id, parent=self) \
+            .apres(fini).refus(self.erreur.setText).lancer()
 
     def montrer_provisoire(self, identifiant: str, provisoire: str) -> None:
         """Le mot de passe provisoire, montré une seule fois (il n'est écrit nulle part en clair)."""
@@ -480,12 +434,9 @@ class DialogueComptes(QDialog):
         boite.open()
 
     def _regler_automatique(self, coche: bool) -> None:
-        from instruction.services import comptes
-
         fiche = self.courant()
         if fiche is None:
             return
-        compte_id = fiche.id if coche else None
         message = (f"Ce fichier s'ouvrira sans mot de passe sous le compte « {fiche.identifiant} »." if coche
                    else "Ce fichier demandera de se connecter.")
-        self._agir(lambda uow: comptes.regler_connexion_automatique(uow, compte_id), message, fiche.id)
+        self._agir(actions.regler_connexion_automatique, fiche.id if coche else None, message, fiche)

@@ -2,7 +2,7 @@
 
 Un onglet de travail (menu Instruction) : on choisit l'année de programmation, la grille, le périmètre
 (dossiers présentés au comité, ou tous les dossiers déposés) et éventuellement un dispositif ; le
-calcul se fait hors du fil de l'interface (``services.approche_budgetaire``).
+calcul se fait hors du fil de l'interface (``services.actions.approche_budgetaire``, par ``Operation``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from instruction import argent, budget, nombres
-from instruction.ui import erreurs
-from instruction.ui.travail import Travail
+from instruction.services.actions import approche_budgetaire as actions
+from instruction.ui.operation import Operation
 
 BLEU, VERT = QColor("#1f3a5f"), QColor("#2e7d32")
 PERIMETRES_COURTS = {"comite": "Présentés au comité", "deposes": "Tous les déposés"}
@@ -211,14 +211,6 @@ class PageApprocheBudgetaire(QWidget):
         return True
 
     def _charger_choix(self) -> None:
-        contexte = self.contexte
-
-        def travail(_r):
-            from instruction.services import approche_budgetaire as service
-
-            with contexte.unite() as uow:
-                return service.annees(uow), service.dispositifs(uow)
-
         def fini(resultat) -> None:
             annees, dispositifs = resultat
             for liste in (self.annee, self.dispositif):
@@ -231,24 +223,15 @@ class PageApprocheBudgetaire(QWidget):
                 liste.blockSignals(False)
             self.calculer()
 
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.choix, self.contexte, parent=self).apres(fini).lancer()
 
     def calculer(self) -> None:
         annee = self.annee.currentData()
         if annee is None:
             self.resume.setText("Aucune campagne dans la base.")
             return
-        contexte = self.contexte
-        grille, perimetre, dispositif = self.grille.currentData(), self.perimetre.currentData(), \
-            self.dispositif.currentData() or None
-
-        def travail(_r):
-            from instruction.services import approche_budgetaire as service
-
-            with contexte.unite() as uow:
-                return service.rapport(uow, annee, grille, perimetre, dispositif)
-
-        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.rapport, self.contexte, annee, self.grille.currentData(), self.perimetre.currentData(),
+                  self.dispositif.currentData() or None, parent=self).apres(self.afficher).lancer()
 
     def afficher(self, rapport) -> None:
         from instruction.services.approche_budgetaire import CLES, libelle_cle
@@ -299,11 +282,6 @@ class PageApprocheBudgetaire(QWidget):
         chemin, _f = QFileDialog.getSaveFileName(self, "Exporter l'approche budgétaire intégrée", str(defaut), filtre)
         if not chemin:
             return
-
-        def travail(_r):
-            if genre == "pdf":
-                return rapports.exporter_pdf(rapport, Path(chemin))
-            return rapports.exporter_xlsx(rapport, Path(chemin))
-
-        Travail(travail).lancer(lambda fichier: QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier))),
-                                lambda e, t: erreurs.montrer(e, t, self))
+        exporter = rapports.exporter_pdf if genre == "pdf" else rapports.exporter_xlsx
+        Operation(exporter, rapport, Path(chemin), parent=self) \
+            .apres(lambda fichier: QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))).lancer()

@@ -3,7 +3,8 @@
 Une ligne par avis demandé : destinataire, échéance, sens, montant proposé pour chaque cofinanceur
 (une colonne par cofinanceur, à comparer avec le montant demandé en tête de colonne) et commentaire.
 L'instructeur demande, relance ou retire ; le destinataire (ou l'instructeur, pour un avis reçu par
-un autre canal) donne l'avis. Les services vérifient qui a le droit de quoi.
+un autre canal) donne l'avis. Chaque geste est une action (``services.actions.avis``) lancée par
+``Operation`` ; les services vérifient qui a le droit de quoi.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from instruction import argent, dates, droits
+from instruction.services.actions import avis as actions
 from instruction.ui.champs import TexteLong, champ_date, champ_nombre, etiquette_erreur
-from instruction.ui.comptes import executer
 from instruction.ui.dossier.section import LueALaDemande
-from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
+from instruction.ui.operation import Operation
+from instruction.ui.tableaux import remplir_table, table_lecture
 
 COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
 
@@ -229,14 +231,8 @@ class SectionAvis(LueALaDemande, QWidget):
         self.afficher(lignes)
 
     def lire_maintenant(self) -> None:
-        dossier_id = self.dossier_id
-
-        def lire(uow):
-            from instruction.services import avis
-
-            return avis.du_dossier(uow, dossier_id)
-
-        executer(self.contexte, lire, self.afficher, self.message.setText, self, valider=False)
+        Operation(actions.du_dossier, self.contexte, self.dossier_id, parent=self) \
+            .apres(self.afficher).refus(self.message.setText).lancer()
 
     def _financeurs(self) -> dict[str, tuple[str, Decimal]]:
         """Les cofinanceurs sollicités (et ceux qu'un avis cite), avec le montant demandé."""
@@ -331,14 +327,8 @@ class SectionAvis(LueALaDemande, QWidget):
     def demander(self) -> None:
         if self.dossier_id is None:
             return
-        dossier_id = self.dossier_id
-
-        def lire(uow):
-            from instruction.services import avis
-
-            return avis.destinataires(uow, dossier_id), avis.echeance_proposee()
-
-        executer(self.contexte, lire, lambda r: self._choisir(*r), self.message.setText, self, valider=False)
+        Operation(actions.a_demander, self.contexte, self.dossier_id, parent=self) \
+            .apres(lambda r: self._choisir(*r)).refus(self.message.setText).lancer()
 
     def _choisir(self, destinataires, echeance) -> None:
         dialogue = DialogueDemandeAvis(destinataires, echeance, self)
@@ -346,30 +336,21 @@ class SectionAvis(LueALaDemande, QWidget):
         dossier_id = self.dossier_id
 
         def envoyer() -> None:
-            from instruction.services import avis
-
             choisis, jour = dialogue.choisis(), dialogue.date_echeance()
             if jour is None:
                 dialogue.erreur.setText("Échéance : tapez une date (jj/mm/aaaa).")
                 return
-            self._soumettre(dialogue, lambda uow: avis.demander(uow, dossier_id, choisis, jour),
+            self._soumettre(dialogue, Operation(actions.demander, self.contexte, dossier_id, choisis, jour,
+                                                parent=dialogue),
                             f"{len(choisis)} avis demandé(s), pour le {dates.formater(jour)}.")
 
         dialogue.boutons.accepted.connect(envoyer)
         dialogue.open()
 
-    def _soumettre(self, dialogue, ecrire, message: str) -> None:
-        """``ecrire(uow)`` puis relecture des avis, hors du fil de l'interface ; un refus s'affiche dans la
-        boîte, qui reste ouverte avec sa saisie."""
-        from instruction.services import avis
-
-        dossier_id = self.dossier_id
+    def _soumettre(self, dialogue, operation: Operation, message: str) -> None:
+        """Lance l'écriture (qui rend les avis relus) ; un refus s'affiche dans la boîte, qui reste ouverte
+        avec sa saisie."""
         dialogue.boutons.setEnabled(False)
-
-        def travail(uow):
-            ecrire(uow)
-            uow.valider()
-            return avis.du_dossier(uow, dossier_id)
 
         def refus(texte: str) -> None:
             dialogue.boutons.setEnabled(True)
@@ -379,7 +360,7 @@ class SectionAvis(LueALaDemande, QWidget):
             dialogue.accept()
             self._apres(message)(lignes)
 
-        executer(self.contexte, travail, fini, refus, dialogue, valider=False)
+        operation.apres(fini).refus(refus).lancer()
 
     def donner(self) -> None:
         ligne = self.courant()
@@ -387,34 +368,26 @@ class SectionAvis(LueALaDemande, QWidget):
             return
         dialogue = DialogueAvis(ligne, self._financeurs(), self.utilisateur, self)
         self.dialogue = dialogue
+        dossier_id = self.dossier_id
 
         def envoyer() -> None:
-            from instruction.services import avis
-
-            saisie = dialogue.saisie()
-            self._soumettre(dialogue, lambda uow: avis.donner(uow, ligne.demande_id, saisie),
-                            f"Avis de {ligne.destinataire} enregistré.")
+            operation = Operation(actions.donner, self.contexte, dossier_id, ligne.demande_id, dialogue.saisie(),
+                                  parent=dialogue)
+            self._soumettre(dialogue, operation, f"Avis de {ligne.destinataire} enregistré.")
 
         dialogue.boutons.accepted.connect(envoyer)
         dialogue.open()
 
-    def _agir(self, fonction, message: str) -> None:
-        ligne, dossier_id = self.courant(), self.dossier_id
+    def _agir(self, action, message: str) -> None:
+        ligne = self.courant()
         if ligne is None:
             return
-
-        def ecrire(uow):
-            from instruction.services import avis
-
-            fonction(avis, uow, ligne.demande_id)
-            uow.valider()
-            return avis.du_dossier(uow, dossier_id)
-
-        executer(self.contexte, ecrire, self._apres(message.format(ligne.destinataire)),
-                 lambda m: self.message.setText(f"<span style='color:#b00020'>{m}</span>"), self, valider=False)
+        Operation(action, self.contexte, self.dossier_id, ligne.demande_id, parent=self) \
+            .apres(self._apres(message.format(ligne.destinataire))) \
+            .refus(lambda m: self.message.setText(f"<span style='color:#b00020'>{m}</span>")).lancer()
 
     def relancer(self) -> None:
-        self._agir(lambda avis, uow, i: avis.relancer(uow, i), "Relance notée pour {}.")
+        self._agir(actions.relancer, "Relance notée pour {}.")
 
     def retirer(self) -> None:
-        self._agir(lambda avis, uow, i: avis.annuler(uow, i), "Demande d'avis à {} retirée.")
+        self._agir(actions.retirer, "Demande d'avis à {} retirée.")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from instruction import dates
-from instruction.ui import erreurs
+from instruction.services.actions import historique as actions
 from instruction.ui.dossier.section import LueALaDemande
-from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
-from instruction.ui.travail import Travail
+from instruction.ui.operation import Operation
+from instruction.ui.tableaux import remplir_table, table_lecture
 
 
 class SectionHistorique(LueALaDemande, QWidget):
@@ -52,15 +52,7 @@ class SectionHistorique(LueALaDemande, QWidget):
         if self.dossier_id is None:
             self.afficher([])
             return
-        contexte, dossier_id = self.contexte, self.dossier_id
-
-        def travail(_r):
-            from instruction.services import historique
-
-            with contexte.unite() as uow:
-                return historique.du_dossier(uow, dossier_id)
-
-        Travail(travail).lancer(self.afficher, lambda e, t: erreurs.montrer(e, t, self))
+        Operation(actions.du_dossier, self.contexte, self.dossier_id, parent=self).apres(self.afficher).lancer()
 
     def afficher(self, entrees: list) -> None:
         self.entrees = entrees
@@ -80,17 +72,12 @@ class SectionHistorique(LueALaDemande, QWidget):
                                                  "Classeur Excel (*.xlsx)")
         if not chemin:
             return
-        entrees, numero = list(self.entrees), self.numero
+        from pathlib import Path
 
-        def travail(_r):
-            from pathlib import Path
+        from instruction.rapports.historique import exporter
 
-            from instruction.rapports.historique import exporter
-
-            return exporter(entrees, Path(chemin), titre=f"Historique du dossier {numero}")
-
-        Travail(travail).lancer(lambda f: self.resume.setText(f"Historique exporté dans {f}"),
-                                lambda e, t: erreurs.montrer(e, t, self))
+        Operation(exporter, list(self.entrees), Path(chemin), titre=f"Historique du dossier {self.numero}",
+                  parent=self).apres(lambda f: self.resume.setText(f"Historique exporté dans {f}")).lancer()
 
 
 def _court(valeur: str | None) -> str:

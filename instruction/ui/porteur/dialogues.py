@@ -1,8 +1,14 @@
-"""Créer un porteur, enregistrer un changement daté ou corriger une version ; créer une campagne."""
+"""Créer un porteur, enregistrer un changement daté ou corriger une version ; créer une campagne.
+
+Chaque boîte lance une action de ``services.actions.porteur`` par ``Operation`` et reste ouverte, avec sa
+saisie, tant que c'est refusé ; ``reussi`` porte la valeur rendue (l'identifiant du porteur créé, sa fiche
+relue après un changement daté, la campagne créée).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -21,10 +27,12 @@ from PySide6.QtWidgets import (
 from instruction import referentiel as r
 from instruction.erreurs import ErreurInstruction
 from instruction.horloge import aujourd_hui
+from instruction.services.actions import porteur as actions
 from instruction.ui import erreurs
 from instruction.ui.champs import STYLE_ERREUR, Formulaire, champ_date, combo
+from instruction.ui.operation import Operation
 from instruction.ui.porteur.identite import TITRES_VERSION, FormulaireIdentite, FormulaireVersion
-from instruction.ui.travail import Travail
+from instruction.validation import SaisieInvalide
 
 
 class _DialogueService(QDialog):
@@ -46,21 +54,13 @@ class _DialogueService(QDialog):
         self.boutons.accepted.connect(self._valider)
         self.boutons.rejected.connect(self.reject)
 
-    def action(self) -> Callable:
+    def action(self) -> tuple[Callable[..., Any], tuple]:
+        """L'action à lancer et ses arguments après le contexte, lus dans la boîte."""
         raise NotImplementedError
 
     def _valider(self) -> None:
-        from instruction.validation import SaisieInvalide
-
-        fonction = self.action()
-        contexte = self.contexte
+        action, arguments = self.action()
         self.boutons.setEnabled(False)
-
-        def travail(_r):
-            with contexte.unite() as uow:
-                resultat = fonction(uow)
-                uow.valider()
-            return resultat
 
         def echec(erreur: BaseException, trace: str) -> None:
             self.boutons.setEnabled(True)
@@ -82,7 +82,7 @@ class _DialogueService(QDialog):
             self.reussi.emit(resultat)
             self.accept()
 
-        Travail(travail).lancer(fini, echec)
+        Operation(action, self.contexte, *arguments, parent=self).apres(fini).echec(echec).lancer()
 
 
 class DialogueNouveauPorteur(_DialogueService):
@@ -113,10 +113,7 @@ class DialogueNouveauPorteur(_DialogueService):
         self.resize(1000, 640)
 
     def action(self):
-        from instruction.services import porteurs
-
-        identite, representant, compte = self.identite.valeurs(), self.representant.valeurs(), self.compte.valeurs()
-        return lambda uow: porteurs.creer(uow, identite, representant, compte)
+        return actions.creer, (self.identite.valeurs(), self.representant.valeurs(), self.compte.valeurs())
 
 
 class DialogueVersion(_DialogueService):
@@ -156,14 +153,11 @@ class DialogueVersion(_DialogueService):
         disposition.addWidget(self.boutons)
 
     def action(self):
-        from instruction.services import porteurs
-
         valeurs, depuis = self.champs.valeurs(), self.depuis.text()
-        porteur_id, genre = self.porteur_id, self.genre
         if self.version is None:
-            return lambda uow: porteurs.changer(uow, porteur_id, genre, valeurs, depuis)
-        version_id, jusqu_a = self.version.id, self.jusqu_a.text()
-        return lambda uow: porteurs.corriger(uow, porteur_id, genre, version_id, valeurs, depuis, jusqu_a)
+            return actions.changer_version, (self.porteur_id, self.genre, valeurs, depuis)
+        return actions.corriger_version, (self.porteur_id, self.genre, self.version.id, valeurs, depuis,
+                                          self.jusqu_a.text())
 
 
 class DialogueCampagne(_DialogueService):
@@ -184,17 +178,5 @@ class DialogueCampagne(_DialogueService):
         disposition.addWidget(self.boutons)
 
     def action(self):
-        from instruction.services import dossier as service
-        from instruction.validation import Verificateur
-
-        v = Verificateur()
-        ouverture = v.date("ouverture", self.ouverture.text(), "Ouverture")
-        cloture = v.date("cloture", self.cloture.text(), "Clôture")
-        v.periode("cloture", ouverture, cloture)
-        dispositif, annee = self.dispositif.currentData(), self.annee.value()
-
-        def creer(uow):
-            v.exiger()
-            return service.creer_campagne(uow, dispositif, annee, ouverture=ouverture, cloture=cloture)
-
-        return creer
+        return actions.creer_campagne, (self.dispositif.currentData(), self.annee.value(), self.ouverture.text(),
+                                        self.cloture.text())

@@ -1,4 +1,9 @@
-"""L'onglet d'un porteur : identité, contacts, histoires datées, dossiers de toutes les années."""
+"""L'onglet d'un porteur : identité, contacts, histoires datées, dossiers de toutes les années.
+
+Lire, enregistrer et relire passent par les actions de ``services.actions.porteur`` (``Operation``).
+Un enregistrement refusé parce qu'un autre l'a fait entre-temps (``Conflit``) ouvre la boîte du conflit,
+qui sait « recharger et réappliquer » : la fiche relue, avec par-dessus ce que l'utilisateur a changé.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +28,17 @@ from PySide6.QtWidgets import (
 
 from instruction import dates, etats
 from instruction import referentiel as r
+from instruction.erreurs import Conflit
+from instruction.services.actions import porteur as actions
 from instruction.services.porteurs import FichePorteur
-from instruction.ui.dossier.section_instruction import remplir_table, table_lecture
 from instruction.ui import erreurs
 from instruction.ui.champs import Formulaire
+from instruction.ui.operation import Operation
 from instruction.ui.porteur.dialogues import DialogueVersion
 from instruction.ui.porteur.identite import CHAMPS_VERSION, TITRES_VERSION, FormulaireIdentite
 from instruction.ui.tableau_lignes import Colonne, TableauLignes
-from instruction.ui.travail import Travail, ecrire_puis_lire
+from instruction.ui.tableaux import remplir_table, table_lecture
+from instruction.validation import SaisieInvalide
 
 
 def _afficher(champ: str, valeur: str | None) -> str:
@@ -166,7 +174,7 @@ class OngletPorteur(QWidget):
             QMessageBox.information(self, "Corriger", "Choisissez d'abord la version à corriger dans le tableau.")
             return
         dialogue = DialogueVersion(self.contexte, self.fiche.id, genre, version, self)
-        dialogue.reussi.connect(lambda _r: self.recharger())
+        dialogue.reussi.connect(self._relue)
         dialogue.open()
 
     def afficher(self, fiche: FichePorteur) -> None:
@@ -219,50 +227,32 @@ class OngletPorteur(QWidget):
             self.titre_change.emit()
 
     def recharger(self) -> None:
-        contexte, porteur_id = self.contexte, self.fiche.id
+        Operation(actions.lire, self.contexte, self.fiche.id, parent=self).apres(self._relue).lancer()
 
-        def travail(_r):
-            from instruction.services import porteurs
-
-            with contexte.unite() as uow:
-                return porteurs.lire(uow, porteur_id)
-
-        def fini(fiche: FichePorteur) -> None:
-            modifie = self.modifie
-            lue, contacts_lus = self._identite_lue, self._contacts_lus
-            identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
-            self.afficher(fiche)
-            if modifie:
-                # Les modifications en cours ne sont pas perdues, et ce que d'autres ont enregistré non plus :
-                # seuls les champs changés ici depuis la lecture sont remis sur la fiche relue.
-                fraiche = self.identite.valeurs()
-                self.identite.remplir({champ: identite[champ] if identite.get(champ) != lue.get(champ) else valeur
-                                       for champ, valeur in fraiche.items()}
-                                      | {"nom": fiche.identite["nom"] or "", "sigle": fiche.identite["sigle"] or ""})
-                if contacts != contacts_lus:
-                    self.contacts.modele.remplacer(contacts)
-                self._marquer(True)
-                self.message.setText("<span style='color:#8a5300'>Fiche relue telle qu'elle est enregistrée ; vos "
-                                     "modifications en cours y sont réappliquées. Vérifiez, puis enregistrez "
-                                     "(Ctrl+S).</span>")
-            self.enregistre.emit(fiche.id)
-
-        Travail(travail).lancer(fini, lambda e, t: erreurs.montrer(e, t, self))
+    def _relue(self, fiche: FichePorteur) -> None:
+        """La fiche relue (après un conflit ou un changement daté) ; les modifications en cours y restent."""
+        modifie = self.modifie
+        lue, contacts_lus = self._identite_lue, self._contacts_lus
+        identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
+        self.afficher(fiche)
+        if modifie:
+            # Les modifications en cours ne sont pas perdues, et ce que d'autres ont enregistré non plus :
+            # seuls les champs changés ici depuis la lecture sont remis sur la fiche relue.
+            fraiche = self.identite.valeurs()
+            self.identite.remplir({champ: identite[champ] if identite.get(champ) != lue.get(champ) else valeur
+                                   for champ, valeur in fraiche.items()}
+                                  | {"nom": fiche.identite["nom"] or "", "sigle": fiche.identite["sigle"] or ""})
+            if contacts != contacts_lus:
+                self.contacts.modele.remplacer(contacts)
+            self._marquer(True)
+            self.message.setText("<span style='color:#8a5300'>Fiche relue telle qu'elle est enregistrée ; vos "
+                                 "modifications en cours y sont réappliquées. Vérifiez, puis enregistrez "
+                                 "(Ctrl+S).</span>")
+        self.enregistre.emit(fiche.id)
 
     def enregistrer(self) -> None:
-        from instruction.erreurs import Conflit
-        from instruction.validation import SaisieInvalide
-
-        contexte, porteur_id = self.contexte, self.fiche.id
         identite, contacts = self.identite.valeurs(), self.contacts.modele.lignes()
         self.contacts.modele.numeroter(0)
-
-        from instruction.services import porteurs
-
-        version = self.fiche.version
-        travail = ecrire_puis_lire(
-            contexte, lambda uow: porteurs.modifier(uow, porteur_id, identite, contacts, version=version),
-            lambda uow: porteurs.lire(uow, porteur_id))
 
         def echec(erreur, trace) -> None:
             if isinstance(erreur, SaisieInvalide):
@@ -292,7 +282,8 @@ class OngletPorteur(QWidget):
             self.message.setText("<span style='color:#1b6e20'>Porteur enregistré.</span>")
             self.enregistre.emit(fiche.id)
 
-        Travail(travail).lancer(fini, echec)
+        Operation(actions.enregistrer, self.contexte, self.fiche.id, identite, contacts, self.fiche.version,
+                  parent=self).apres(fini).echec(echec).lancer()
 
     def demander_fermeture(self, apres_brouillon=None) -> bool:
         if not self.modifie:
