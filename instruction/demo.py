@@ -9,7 +9,10 @@ Le contrat de ville donne les chiffres de la programmation 2023 (l. 3569, 3591, 
 * AAP Cité éducative : 41 projets, 19 porteurs, 504 992 € (État PV 300 000, Ville 108 900,
   CA GCTM 5 000, autres ministères 91 092) ; ici le coût des actions égale leur financement ;
 * PIC : 27 projets, 27 021 € (13 au Beau Marais, 9 au Fort Nieulay, 4 à Saint-Pierre, 1 en
-  quartier de veille), chaque projet au plus 1 200 €.
+  quartier de veille), chaque projet au plus 1 200 €. Le seul quartier que le contrat appelle « quartier
+  de veille » est celui des Hautes-Communes à Marck, de 2015 à 2023 (l. 2576), dont fait partie le
+  quartier Schweitzer (l. 2578) : le projet de 2023 « en quartier de veille » y est placé, à la maison
+  de quartier de Marck (l. 2566).
 
 Les porteurs, actions et lieux viennent de ``resources/demo/`` (structures nommées par le
 contrat ; adresses, représentants, SIRET et RNA sont fictifs, aux sommes de contrôle valides).
@@ -75,8 +78,12 @@ CIBLES = (
     ),
 )
 
-# Répartition des PIC par quartier donnée par le contrat (l. 3674).
-QUARTIERS_PIC = (("beau-marais", 13), ("fort-nieulay", 9), ("saint-pierre", 4), ("crevecoeur-curie", 1))
+# Répartition des PIC par quartier donnée par le contrat (l. 3674). « 1 en quartier de veille » : en 2023, le seul
+# quartier de veille que nomme le contrat est celui des Hautes-Communes (Marck), dont le quartier Schweitzer (l. 2576-2578).
+QUARTIERS_PIC = (("beau-marais", 13), ("fort-nieulay", 9), ("saint-pierre", 4), ("schweitzer", 1))
+QUARTIER_DE_VEILLE_PIC = "schweitzer"
+LIEU_DE_VEILLE_PIC = "maison-quartier-patrick-boulay"  # maison de quartier de Marck (l. 2566)
+ACTION_DE_VEILLE_PIC = "vide-dressing-solidaire"  # une action qui ne nomme aucun lieu de Calais
 SESSIONS_PIC = (dt.date(2023, 2, 14), dt.date(2023, 4, 11), dt.date(2023, 6, 13), dt.date(2023, 9, 19), dt.date(2023, 11, 14))
 PLAFOND_PIC = 1_200
 
@@ -238,7 +245,7 @@ def planifier(ref: r.Referentiel, donnees: dict[str, list[dict[str, Any]]] | Non
             dossier.quartiers = _quartiers(action, pool[dossier.porteur], lieux, quartiers)
             dossier.objectifs = _objectifs(action, ref)
         if cible.dispositif == "pic":
-            _quartiers_pic([d for d, _a in dossiers], [a for _d, a in dossiers], lieux)
+            dossiers = _quartiers_pic(dossiers, lieux)
         _dater(cible, [d for d, _a in dossiers], [a for _d, a in dossiers], alea)
         _budgeter(cible, dossiers, pool, alea)
         for dossier, action in dossiers:
@@ -338,19 +345,30 @@ def _quartiers(action: dict, porteur: dict, lieux: dict, connus: set[str]) -> tu
     return tuple(dict.fromkeys(trouves))
 
 
-def _quartiers_pic(dossiers: list[DossierDemo], actions: list[dict], lieux: dict) -> None:
-    """13 au Beau Marais, 9 au Fort Nieulay, 4 à Saint-Pierre, 1 en secteur de vigilance (l. 3674)."""
+def _quartiers_pic(dossiers: list[tuple[DossierDemo, dict]], lieux: dict) -> list[tuple[DossierDemo, dict]]:
+    """13 au Beau Marais, 9 au Fort Nieulay, 4 à Saint-Pierre, 1 en quartier de veille (l. 3674).
+
+    Le projet en quartier de veille est une action qui ne nomme aucun lieu de Calais (``ACTION_DE_VEILLE_PIC``,
+    portée par une association du Calaisis) ; il a lieu à la maison de quartier de Marck."""
     places = [code for code, nombre in QUARTIERS_PIC for _ in range(nombre)]
     restants = list(range(len(dossiers)))
-    for code in ("crevecoeur-curie", "saint-pierre", "fort-nieulay", "beau-marais"):
+    resultat = list(dossiers)
+    for code in (QUARTIER_DE_VEILLE_PIC, "saint-pierre", "fort-nieulay", "beau-marais"):
         voulus = places.count(code)
-        qpv = "beau-marais" if code == "beau-marais" else "fort-nieulay-cailloux-saint-pierre"
-        preferes = [i for i in restants if qpv in dossiers[i].quartiers] + [
-            i for i in restants if qpv not in dossiers[i].quartiers
-        ]
+        if code == QUARTIER_DE_VEILLE_PIC:
+            preferes = sorted(restants, key=lambda i: dossiers[i][0].action != ACTION_DE_VEILLE_PIC)
+        else:
+            qpv = "beau-marais" if code == "beau-marais" else "fort-nieulay-cailloux-saint-pierre"
+            preferes = [i for i in restants if qpv in dossiers[i][0].quartiers] + [
+                i for i in restants if qpv not in dossiers[i][0].quartiers
+            ]
         for i in preferes[:voulus]:
-            dossiers[i].quartiers = (code,)
+            dossier, action = resultat[i]
+            dossier.quartiers = (code,)
+            if code == QUARTIER_DE_VEILLE_PIC and LIEU_DE_VEILLE_PIC in lieux:
+                resultat[i] = (dossier, {**action, "lieux": [LIEU_DE_VEILLE_PIC]})
             restants.remove(i)
+    return resultat
 
 
 _MOTS_VIDES = {"pour", "avec", "dans", "des", "les", "une", "aux", "sur", "par", "leur", "leurs", "tous", "toutes"}

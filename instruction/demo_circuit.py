@@ -35,7 +35,8 @@ COMMENTAIRES = {
     "ce-lien-ecoles": "Action construite avec le réseau REP+ : écoles nommées dans la fiche d'intention.",
     "ce-partenaire-qpv": "Partenariat avec une association du quartier précisé dans la fiche d'intention.",
     "convention-obligatoire": "Convention prévue avec chaque financeur concerné.",
-    "pic-en-qpv": "Projet au bénéfice des habitants du quartier prioritaire voisin (vérifié avec le comité PIC).",
+    "pic-en-qpv": "Projet 2023 du quartier de veille des Hautes-Communes (Marck), retenu par le jury PIC avant la "
+                  "nouvelle géographie prioritaire (l. 2576, 3674).",
     "cdv-cofinancement": "Cofinancement CAF sollicité puis refusé ; co-construction avec les cofinanceurs engagée.",
 }
 AUTRE_COMMENTAIRE = "Vérifié sur pièces avec le porteur."

@@ -1,8 +1,9 @@
 """La campagne de démonstration en cours : l'AAP Contrat de ville 2027, en pleine instruction.
 
-Quatorze porteurs de 2023 redéposent leur action : certaines à l'identique (le critère « pas de
-reconduction à l'identique » les signale, côte à côte avec l'action de 2023), les autres
-renouvelées (nouvelle description, budget revu). Les dossiers sont à chaque étape du circuit :
+Quatorze porteurs de 2023 redéposent leur action : certaines à l'identique (le critère
+« innovation d'une année sur l'autre » les met « à vérifier », côte à côte avec l'action de 2023, sauf
+la première, couverte par une CPO jointe au dossier, l. 3961-3962), les autres renouvelées (nouvelle
+description, budget revu). Les dossiers sont à chaque étape du circuit :
 déposés (dont deux incomplets en pièces), compléments demandés (dont une échéance dépassée),
 recevables, en instruction (dont un examen resté « à compléter »), instruits avant le comité.
 Les dossiers en instruction et instruits ont demandé l'avis des cofinanceurs que sollicite leur
@@ -37,11 +38,12 @@ class Reprise:
     etat: str
     depot: dt.date
     manque: str | None = None  # type de pièce non jointe
+    cpo: bool = False  # l'action relève d'une CPO (jointe au dossier)
 
 
 # Dans l'ordre des numéros 2023 des dossiers repris (les quatorze premiers portés par une association).
 REPRISES = (
-    Reprise(True, Etat.INSTRUIT, dt.date(2026, 10, 8)),
+    Reprise(True, Etat.INSTRUIT, dt.date(2026, 10, 8), cpo=True),
     Reprise(False, Etat.INSTRUIT, dt.date(2026, 10, 9)),
     Reprise(False, Etat.EN_INSTRUCTION, dt.date(2026, 10, 13)),
     Reprise(True, Etat.EN_INSTRUCTION, dt.date(2026, 10, 15)),
@@ -51,7 +53,7 @@ REPRISES = (
     Reprise(True, Etat.RECEVABLE, dt.date(2026, 10, 29)),
     Reprise(False, Etat.INCOMPLET, dt.date(2026, 11, 2)),
     Reprise(False, Etat.INCOMPLET, dt.date(2026, 11, 4)),
-    Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 12), manque="rib"),
+    Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 12), manque="comptes-approuves"),
     Reprise(True, Etat.DEPOSE, dt.date(2026, 11, 16)),
     Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 18), manque="budget-structure"),
     Reprise(False, Etat.DEPOSE, dt.date(2026, 11, 20)),
@@ -123,6 +125,13 @@ def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
                 ajoutee = pieces.ajouter(uow, identifiant, piece.type, piece.nom_fichier.replace("2023", "2027"),
                                          piece.contenu, jour_piece)
                 uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
+        if reprise.cpo:
+            from instruction.demo import piece_de_demonstration
+
+            libelle = "Convention pluriannuelle d'objectifs 2025-2027"
+            contenu = piece_de_demonstration(libelle, source.porteur.nom, dossier.numero, dt.date(2025, 3, 3))
+            ajoutee = pieces.ajouter(uow, identifiant, "cpo", f"{dossier.numero}-cpo.pdf", contenu, dt.date(2025, 3, 3))
+            uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
         crees.append((identifiant, reprise))
     uow.session.flush()
     # Les grilles : remplies pour les dossiers qui seront instruits, commencée pour un dossier en instruction.
@@ -196,9 +205,7 @@ def _avancer(uow, service, identifiant: int, reprise: Reprise, demandes) -> None
     decisions = []
     for critere in evaluation.criteres:
         statut, commentaire = critere.resultat.statut, ""
-        if critere.code == "cdv-pas-de-reconduction" and statut == el.NON_RESPECTE and reprise.etat == Etat.INSTRUIT:
-            statut, commentaire = el.RESPECTE, "Action inscrite dans la CPO 2025-2027 signée avec le porteur."
-        elif statut == el.A_VERIFIER and reprise.etat == Etat.INSTRUIT:
+        if statut == el.A_VERIFIER and reprise.etat == Etat.INSTRUIT:
             statut, commentaire = el.RESPECTE, "Vérifié avec le porteur lors de la visite du 11/11/2026."
         decisions.append(el.Decision(critere.code, statut, commentaire))
     service.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))

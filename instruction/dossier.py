@@ -297,11 +297,16 @@ def _budget(v: Verificateur, lignes: list[dict[str, str]]) -> tuple[LigneBudget,
 
 @dataclass(frozen=True)
 class Porteur:
-    """Ce que la complétude doit savoir du porteur."""
+    """Ce que la complétude doit savoir du porteur.
+
+    ``changements`` : pour un renouvellement, ce qui a changé dans l'histoire du porteur depuis la demande
+    renouvelée (« nom », « representant », « compte » : voir ``pieces.changements_depuis``) ; les statuts,
+    la liste des dirigeants et le RIB ne sont redemandés que si leur sujet a changé."""
 
     type: str
     siret: str | None
     representant: str | None
+    changements: frozenset[str] = frozenset()
 
 
 def manques_pour_completude(

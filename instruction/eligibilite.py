@@ -4,13 +4,24 @@ Les critères sont déclarés dans ``resources/criteres.yaml`` (question, règle
 source). Chaque règle est une petite fonction pure : elle lit le ``Contexte`` du dossier et
 rend un ``Resultat`` (respecté, non respecté, à vérifier, sans objet) avec son explication.
 L'instructeur confirme chaque résultat, ou le change avec un commentaire obligatoire ; le
-verdict d'ensemble se déduit des décisions.
+verdict d'ensemble se déduit des décisions, selon la **nature** de chaque critère :
+
+* ``condition`` : « non respecté » rend le dossier non éligible, « à vérifier » le laisse à compléter ;
+* ``recommandation`` (le contrat invite, encourage, « cherche à ») : « non respecté » est noté mais ne
+  rend pas le dossier non éligible ; « à vérifier » attend encore la décision de l'instructeur ;
+* ``obligation`` (une conséquence à respecter après le comité, comme la convention) : ne change pas
+  le verdict ; l'explication dit ce qui sera à faire.
+
+Chaque critère dit aussi son **origine** : la règle du contrat de ville (``contrat``), de la loi
+(``loi``) ou un choix local déclaré (``choix-local`` : le contrat ne le dit pas, le service l'a décidé).
+Un critère dont la règle est ``a_constater`` ne se calcule pas : seule une personne peut en juger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +43,10 @@ STATUTS = {
     SANS_OBJET: "Sans objet",
 }
 ELIGIBLE, NON_ELIGIBLE, A_COMPLETER = "eligible", "non_eligible", "a_completer"
+CONDITION, RECOMMANDATION, OBLIGATION = "condition", "recommandation", "obligation"
+NATURES = {CONDITION: "Condition", RECOMMANDATION: "Recommandation", OBLIGATION: "Obligation"}
+CONTRAT, LOI, CHOIX_LOCAL = "contrat", "loi", "choix-local"
+ORIGINES = {CONTRAT: "Règle du contrat de ville", LOI: "Règle de la loi", CHOIX_LOCAL: "Choix local déclaré"}
 VERDICTS = {ELIGIBLE: "Éligible", NON_ELIGIBLE: "Non éligible", A_COMPLETER: "À compléter"}
 FICHIER = RESSOURCES / "criteres.yaml"
 
@@ -60,10 +75,21 @@ class Critere:
     source: Source
     parametres: Mapping[str, Any] = field(default_factory=dict)
     reglable: Mapping[str, str] = field(default_factory=dict)
-    nature: str = "condition"
+    nature: str = CONDITION
+    origine: str = CONTRAT
+    note: str = ""  # ce que le contrat dit exactement, quand la règle l'interprète
 
     def concerne(self, dispositif: str | None) -> bool:
         return "tous" in self.dispositifs or dispositif in self.dispositifs
+
+    @property
+    def a_constater(self) -> bool:
+        """Rien à calculer : seule une personne peut juger (l'instructeur constate sur pièces)."""
+        return self.regle == "a_constater"
+
+    @property
+    def choix_local(self) -> bool:
+        return self.origine == CHOIX_LOCAL
 
 
 @lru_cache(maxsize=4)
@@ -87,7 +113,9 @@ def criteres(fichier: Path = FICHIER) -> tuple[Critere, ...]:
                 source=Source(c["source"]["texte"], tuple(c["source"].get("lignes") or ())),
                 parametres=dict(c.get("parametres") or {}),
                 reglable=dict(c.get("reglable") or {}),
-                nature=c.get("nature", "condition"),
+                nature=c.get("nature", CONDITION),
+                origine=c.get("origine", CONTRAT),
+                note=" ".join(str(c.get("note") or "").split()),
             ))
         except (KeyError, TypeError, AttributeError) as erreur:
             nom = c.get("code", f"n° {rang}") if isinstance(c, dict) else f"n° {rang}"
@@ -100,6 +128,15 @@ def criteres(fichier: Path = FICHIER) -> tuple[Critere, ...]:
     inconnues = [c.regle for c in resultat if c.regle not in REGLES]
     if inconnues:
         raise ReferentielInvalide(f"Règles inconnues dans {fichier} : {', '.join(inconnues)}.")
+    mal_classes = [c.code for c in resultat if c.nature not in NATURES or c.origine not in ORIGINES]
+    if mal_classes:
+        raise ReferentielInvalide(
+            f"Le fichier des critères {fichier} est illisible : nature ({', '.join(NATURES)}) ou origine "
+            f"({', '.join(ORIGINES)}) inconnue pour {', '.join(mal_classes)}."
+        )
+    sans_source = [c.code for c in resultat if c.origine == CONTRAT and not c.source.lignes]
+    if sans_source:
+        raise ReferentielInvalide(f"Critères du contrat sans ligne du contrat dans {fichier} : {', '.join(sans_source)}.")
     return tuple(resultat)
 
 
@@ -199,6 +236,32 @@ def evaluer(critere: Critere, contexte: Contexte) -> Resultat:
 
 
 # --- Les règles -----------------------------------------------------------------------------------
+#
+# Chaque règle lit ses seuils et ses listes dans ``parametres`` (resources/criteres.yaml) : aucun
+# montant, seuil ou pourcentage n'est écrit ici. Un paramètre absent est une erreur de déclaration.
+
+
+def _decimal(p: Mapping[str, Any], nom: str) -> Decimal:
+    try:
+        return Decimal(str(p[nom]))
+    except KeyError:
+        raise ReferentielInvalide(f"Critère mal déclaré : le paramètre « {nom} » manque dans criteres.yaml.") from None
+
+
+def _texte_action(d: DonneesDossier) -> str:
+    return pour_recherche(" ".join(filter(None, (d.intitule, d.resume, d.description, d.objectifs_action, d.moyens,
+                                                 d.evaluation, d.lieux))))
+
+
+def _mots_trouves(texte: str, mots) -> list[str]:
+    """Les mots (ou expressions) présents dans ``texte`` (déjà passé par ``pour_recherche``), en mots entiers,
+    au singulier ou au pluriel : « art » ne se trouve pas dans « quartier »."""
+    return [m for m in mots
+            if re.search(r"(?<![a-z0-9])" + re.escape(pour_recherche(m)) + r"(?:s|x|es)?(?![a-z0-9])", texte)]
+
+
+def _a_la_piece(c: Contexte, type_piece: str) -> list[dt.date | None]:
+    return [date for t, date in c.pieces if t == type_piece]
 
 
 @regle
@@ -214,21 +277,48 @@ def aucune_seance_scolaire(c: Contexte, _p) -> Resultat:
     return Resultat(RESPECTE, f"Les {nombre} séances décrites ont lieu hors temps scolaire.")
 
 
+def _habitants_qpv(c: Contexte) -> int:
+    return sum(n for q, n in c.donnees.beneficiaires_quartiers if c.en_qpv(q))
+
+
 @regle
-def part_habitants_qpv(c: Contexte, p) -> Resultat:
-    seuil = Decimal(str(p.get("seuil", 50)))
+def benefice_direct_qpv(c: Contexte, _p) -> Resultat:
+    """La règle du contrat : l'action va au bénéfice direct des habitants des QPV ; elle peut se dérouler
+    hors de la géographie prioritaire si elle mobilise les publics des QPV (l. 3565). Aucune part minimale."""
     d = c.donnees
     lieux_qpv = [q for q in d.quartiers if c.en_qpv(q)]
+    habitants = _habitants_qpv(c)
+    if habitants:
+        texte = f"{habitants} bénéficiaire(s) prévu(s) habitent un QPV"
+        return Resultat(RESPECTE, texte + (f", l'action a lieu en QPV ({c.quartiers(lieux_qpv)})." if lieux_qpv
+                                           else " : l'action mobilise les publics des QPV hors de la géographie "
+                                                "prioritaire."))
+    if lieux_qpv:
+        return Resultat(A_VERIFIER, f"L'action a lieu en QPV ({c.quartiers(lieux_qpv)}) mais le nombre de "
+                        "bénéficiaires habitant un QPV n'est pas indiqué.")
+    if not d.beneficiaires_quartiers and not d.beneficiaires:
+        return Resultat(A_VERIFIER, "Ni les bénéficiaires ni un lieu en QPV ne sont indiqués.")
+    return Resultat(NON_RESPECTE, "Aucun bénéficiaire prévu n'habite un QPV et l'action n'a pas lieu en QPV.")
+
+
+@regle
+def part_habitants_qpv(c: Contexte, p) -> Resultat:
+    """Choix local : une part minimale de bénéficiaires habitant un QPV. Le contrat ne fixe aucune part
+    (l. 3565) : sous le seuil, le résultat est « à vérifier », jamais « non respecté »."""
+    seuil = _decimal(p, "seuil")
+    d = c.donnees
     if not d.beneficiaires:
         return Resultat(A_VERIFIER, "Le nombre de bénéficiaires prévus n'est pas renseigné.")
-    habitants = sum(n for q, n in d.beneficiaires_quartiers if c.en_qpv(q))
+    habitants = _habitants_qpv(c)
     part = Decimal(habitants * 100) / Decimal(d.beneficiaires)
-    texte = f"Bénéficiaires habitant un QPV : {habitants} sur {d.beneficiaires} ({part:.0f} %, seuil {seuil:.0f} %)"
+    texte = (f"Bénéficiaires habitant un QPV : {habitants} sur {d.beneficiaires} ({part:.0f} %, seuil {seuil:.0f} %, "
+             "choix local)")
     if part >= seuil:
         return Resultat(RESPECTE, texte + ".")
-    if lieux_qpv:
-        return Resultat(A_VERIFIER, texte + " ; l'action a lieu en QPV : vérifier la mobilisation des habitants.")
-    return Resultat(NON_RESPECTE, texte + " et l'action n'a pas lieu en QPV.")
+    lieux_qpv = [q for q in d.quartiers if c.en_qpv(q)]
+    suite = (" ; l'action a lieu en QPV : vérifier la mobilisation des habitants." if lieux_qpv else
+             " ; sous le seuil local : vérifier la mobilisation des publics des QPV (le contrat ne fixe pas de part).")
+    return Resultat(A_VERIFIER, texte + suite)
 
 
 @regle
@@ -244,6 +334,21 @@ def type_de_porteur(c: Contexte, p) -> Resultat:
     return Resultat(RESPECTE, f"Le porteur est : {nom}.")
 
 
+@regle
+def porteur_de_proximite(c: Contexte, p) -> Resultat:
+    """PIC : des groupes d'habitants ou des associations « de proximité » (l. 3664) ; la proximité d'une
+    association (siège, activité dans le quartier) se constate."""
+    from instruction.porteurs import libelle_type
+
+    if c.type_porteur in p["habitants"]:
+        return Resultat(RESPECTE, f"Porté par un {libelle_type(c.type_porteur).lower()}.")
+    if c.type_porteur in p["associations"]:
+        return Resultat(A_VERIFIER, "Porté par une association : vérifier qu'elle est « de proximité » (siège ou "
+                        "activité dans le quartier du projet).")
+    return Resultat(NON_RESPECTE, f"Le porteur est : {libelle_type(c.type_porteur)}. Le PIC soutient des groupes "
+                    "d'habitants ou des associations de proximité.")
+
+
 def ressemblance(a: str | None, b: str | None) -> Decimal:
     """Ressemblance de deux textes, de 0 à 100 (sans accents ni majuscules)."""
     return Decimal(round(difflib.SequenceMatcher(None, pour_recherche(a), pour_recherche(b)).ratio() * 100))
@@ -251,10 +356,16 @@ def ressemblance(a: str | None, b: str | None) -> Decimal:
 
 @regle
 def pas_de_reconduction_identique(c: Contexte, p) -> Resultat:
+    """Le contrat « invite » les associations à innover, sauf pour les projets sous CPO (l. 3962) : une action
+    très proche de celle de l'an dernier est « à vérifier », côte à côte, jamais exclue d'office."""
+    cpo = _a_la_piece(c, p["piece_cpo"])
+    if cpo:
+        return Resultat(SANS_OBJET, "L'action relève d'une convention pluriannuelle d'objectifs (CPO jointe au "
+                        "dossier) : la reconduction d'une année sur l'autre est prévue (l. 3962).")
     if not c.precedents:
         return Resultat(RESPECTE, "Le porteur n'avait pas d'action de ce dispositif l'année précédente.")
-    seuil = Decimal(str(p.get("similarite", 80)))
-    ecart_max = Decimal(str(p.get("ecart_budget", 10)))
+    seuil = _decimal(p, "similarite")
+    ecart_max = _decimal(p, "ecart_budget")
     d = c.donnees
     meilleur = max(c.precedents, key=lambda x: ressemblance(d.intitule, x.intitule))
     titre, texte = ressemblance(d.intitule, meilleur.intitule), ressemblance(d.description, meilleur.description)
@@ -270,9 +381,10 @@ def pas_de_reconduction_identique(c: Contexte, p) -> Resultat:
     identique = titre >= seuil and (texte >= seuil or ecart <= ecart_max)
     if identique:
         return Resultat(
-            NON_RESPECTE,
+            A_VERIFIER,
             f"Très proche de {meilleur.numero} ({meilleur.annee}) : intitulé {titre} %, description {texte} %, "
-            f"écart de budget {ecart:.0f} %. Reconduction à l'identique, sauf si l'action relève d'une CPO.",
+            f"écart de budget {ecart:.0f} %. Le porteur est invité à innover (l. 3962) : comparer les deux actions "
+            "(une CPO l'exempte).",
             comparaison,
         )
     return Resultat(RESPECTE, f"Différente de {meilleur.numero} ({meilleur.annee}) : intitulé {titre} %, "
@@ -281,18 +393,24 @@ def pas_de_reconduction_identique(c: Contexte, p) -> Resultat:
 
 @regle
 def cofinancement_recherche(c: Contexte, p) -> Resultat:
-    specifiques = set(p.get("credits_specifiques", ("etat-pv",)))
-    autres = [f for f in c.montants_74() if f not in specifiques]
+    """Une visée du contrat (« à terme … chercher à », l. 3567 ; « invitées à co-construire », l. 3965) : une
+    recommandation. Les crédits politique de la ville sont ceux de l'État, de la Ville et de l'Agglomération
+    (colonnes « politique de la ville » des tableaux du contrat, l. 373)."""
+    specifiques = set(p["credits_politique_de_la_ville"])
+    demandes = c.montants_74()
+    if not demandes:
+        return Resultat(SANS_OBJET, "Aucune subvention n'est demandée au compte 74.")
+    autres = [f for f in demandes if f not in specifiques]
     if autres:
-        return Resultat(RESPECTE, f"Autres financeurs sollicités : {c.financeurs(sorted(autres))}.")
-    if not c.montants_74():
-        return Resultat(A_VERIFIER, "Aucune subvention n'est demandée au compte 74.")
-    return Resultat(NON_RESPECTE, "Seuls les crédits spécifiques de la politique de la ville sont sollicités.")
+        return Resultat(RESPECTE, f"Droit commun ou autres financeurs sollicités : {c.financeurs(sorted(autres))}.")
+    return Resultat(NON_RESPECTE, "Seuls des crédits politique de la ville sont sollicités ("
+                    f"{c.financeurs(sorted(demandes))}) : recommander au porteur de chercher d'autres cofinanceurs "
+                    "(sans effet sur l'éligibilité).")
 
 
 @regle
 def fiche_intention_avant_depot(c: Contexte, _p) -> Resultat:
-    fiches = [date for type_, date in c.pieces if type_ == "fiche-intention"]
+    fiches = _a_la_piece(c, "fiche-intention")
     if not fiches:
         return Resultat(NON_RESPECTE, "Aucune fiche d'intention validée n'est jointe au dossier.")
     datees = [date for date in fiches if date is not None]
@@ -310,7 +428,7 @@ def fiche_intention_avant_depot(c: Contexte, _p) -> Resultat:
 def lien_avec_ecoles(c: Contexte, p) -> Resultat:
     d = c.donnees
     texte = pour_recherche(" ".join(filter(None, (d.intitule, d.resume, d.description, d.lieux))))
-    trouves = [m for m in p.get("mots", ()) if pour_recherche(m) in texte]
+    trouves = _mots_trouves(texte, p["mots"])
     if c.type_porteur == "etablissement-scolaire":
         return Resultat(RESPECTE, "Le porteur est un établissement scolaire.")
     if trouves:
@@ -321,7 +439,7 @@ def lien_avec_ecoles(c: Contexte, p) -> Resultat:
 
 @regle
 def partenaire_si_education_nationale(c: Contexte, p) -> Resultat:
-    if c.type_porteur not in p.get("types_education_nationale", ("etablissement-scolaire",)):
+    if c.type_porteur not in p["types_education_nationale"]:
         return Resultat(SANS_OBJET, "L'action n'est pas portée par l'Éducation nationale.")
     d = c.donnees
     texte = pour_recherche(" ".join(filter(None, (d.description, d.moyens, d.objectifs_action))))
@@ -333,18 +451,78 @@ def partenaire_si_education_nationale(c: Contexte, p) -> Resultat:
 
 @regle
 def enveloppe_contrainte(c: Contexte, p) -> Resultat:
-    enveloppe = Decimal(str(p.get("enveloppe", 0)))
-    financeurs = set(p.get("financeurs", ()))
+    """L'enveloppe de la Cité éducative est celle de l'année de la campagne (``enveloppe_<année>``) ; le
+    montant 2023 du contrat (l. 3591) est indicatif, il ne vaut pas pour les années suivantes (l. 3344)."""
+    valeur = p.get(f"enveloppe_{c.annee}")
+    enveloppe = Decimal(str(valeur)) if valeur not in (None, "") else Decimal(0)
+    financeurs = set(p["financeurs"])
     demande = sum((m for f, m in c.montants_74().items() if f in financeurs), Decimal("0.00"))
     autres = sum((m for f, m in c.demandes_campagne.items() if f in financeurs), Decimal("0.00"))
     total = autres + demande
-    texte = (f"Demandes de la campagne, celle-ci comprise : {argent.formater(total)} pour une enveloppe de "
-             f"{argent.formater(enveloppe)}")
     if c.donnees.renouvellement:
-        return Resultat(RESPECTE, "Action renouvelée : elle est déjà dans l'enveloppe. " + texte + ".")
+        return Resultat(RESPECTE, "Action renouvelée : elle est déjà dans l'enveloppe. Demandes de la campagne, "
+                        f"celle-ci comprise : {argent.formater(total)}.")
+    if enveloppe <= 0:
+        return Resultat(A_VERIFIER, f"L'enveloppe {c.annee} de la Cité éducative n'est pas fixée (Instruction › "
+                        f"Réglages de l'instruction). Demandes de la campagne, celle-ci comprise : "
+                        f"{argent.formater(total)}.")
+    texte = (f"Demandes de la campagne, celle-ci comprise : {argent.formater(total)} pour une enveloppe {c.annee} de "
+             f"{argent.formater(enveloppe)}")
     if total <= enveloppe:
         return Resultat(RESPECTE, texte + ".")
     return Resultat(A_VERIFIER, texte + " : une autre action doit s'arrêter ou diminuer.")
+
+
+@regle
+def public_cite_educative(c: Contexte, p) -> Resultat:
+    """Cité éducative : les jeunes de 0 à 25 ans et leurs parents, habitant les QPV (l. 3577)."""
+    from instruction.publics import TRANCHES_AGE
+
+    d = c.donnees
+    jeunes, adultes = set(p["tranches_jeunes"]), set(p["tranches_parents"])
+    hors = [t for t in d.tranches_age if t not in jeunes | adultes]
+    if hors:
+        return Resultat(NON_RESPECTE, "Public hors de la cible (jeunes de 0 à 25 ans et leurs parents) : "
+                        + ", ".join(TRANCHES_AGE.get(t, t) for t in hors) + ".")
+    if not d.tranches_age:
+        return Resultat(A_VERIFIER, "Les tranches d'âge du public ne sont pas indiquées.")
+    if not jeunes & set(d.tranches_age):
+        return Resultat(A_VERIFIER, "Seuls des adultes sont visés : vérifier qu'il s'agit des parents des jeunes.")
+    if d.beneficiaires_quartiers and not _habitants_qpv(c):
+        return Resultat(NON_RESPECTE, "Aucun bénéficiaire prévu n'habite un QPV (Beau Marais ; Fort Nieulay, "
+                        "Cailloux, Saint Pierre).")
+    if not d.beneficiaires_quartiers:
+        return Resultat(A_VERIFIER, "Jeunes de 0 à 25 ans visés ; leur quartier d'habitation n'est pas indiqué.")
+    return Resultat(RESPECTE, f"Jeunes de 0 à 25 ans{' et parents' if adultes & set(d.tranches_age) else ''}, "
+                    f"dont {_habitants_qpv(c)} habitant un QPV.")
+
+
+@regle
+def bilan_annuel(c: Contexte, p) -> Resultat:
+    """Cité éducative : un bilan annuel sur Dauphin pour un éventuel re-dépôt (l. 3977)."""
+    if not c.donnees.renouvellement:
+        return Resultat(SANS_OBJET, "Premier dépôt : le bilan annuel sera à produire pour un re-dépôt.")
+    if _a_la_piece(c, p["piece"]):
+        return Resultat(RESPECTE, "Re-dépôt : le bilan annuel de l'action est joint.")
+    return Resultat(A_VERIFIER, "Re-dépôt : le bilan annuel de l'action (Dauphin) n'est pas joint au dossier.")
+
+
+@regle
+def comite_de_pilotage(c: Contexte, p) -> Resultat:
+    """Obligation de la convention : au moins un comité de pilotage de l'action par an (l. 3960, 3977)."""
+    trouves = _mots_trouves(_texte_action(c.donnees), p["mots"])
+    if trouves:
+        return Resultat(RESPECTE, f"Le dossier prévoit un comité de pilotage ({', '.join(trouves)}) ; la convention "
+                        "en exigera au moins un par an.")
+    return Resultat(A_VERIFIER, "Aucun comité de pilotage n'est prévu dans le dossier : la convention en exigera au "
+                    "moins un par an.")
+
+
+@regle
+def convention_action_retenue(c: Contexte, p) -> Resultat:
+    """Toute action retenue du CDV ou de la Cité éducative est conventionnée, quel que soit son montant."""
+    return Resultat(A_VERIFIER, "Si l'action est retenue, une convention est à signer, quel que soit le montant : "
+                    + p["clauses"] + ".")
 
 
 @regle
@@ -366,8 +544,49 @@ def vise_secteur_vigilance(c: Contexte, _p) -> Resultat:
 
 
 @regle
+def axes_prioritaires(c: Contexte, p) -> Resultat:
+    """FICS : les axes prioritaires de la programmation annuelle (2024 : l. 3502-3520). Pour une année sans
+    axes déclarés, ceux de la dernière année déclarée (la programmation annuelle peut les changer)."""
+    par_annee = {int(a): axes for a, axes in p["axes"].items()}
+    connues = sorted(a for a in par_annee if a <= c.annee) or sorted(par_annee)
+    annee = connues[-1]
+    texte = _texte_action(c.donnees)
+    trouves = []
+    for axe in par_annee[annee]:
+        mots = _mots_trouves(texte, axe["mots"])
+        if mots:
+            trouves.append(f"{axe['libelle']} ({', '.join(mots)})")
+    reserve = "" if annee == c.annee else f" (axes {annee}, les derniers déclarés)"
+    if trouves:
+        return Resultat(RESPECTE, f"Axe(s) prioritaire(s){reserve} : " + " ; ".join(trouves) + ".")
+    return Resultat(A_VERIFIER, f"Le dossier ne se rattache à aucun axe prioritaire{reserve} : "
+                    + " ; ".join(a["libelle"] for a in par_annee[annee]) + ".")
+
+
+@regle
+def thematique_parmi(c: Contexte, p) -> Resultat:
+    """Le projet relève-t-il d'une thématique déclarée ? Sinon, à constater (les listes du contrat sont larges)."""
+    texte = _texte_action(c.donnees)
+    trouves = [f"{libelle} ({', '.join(mots)})" for libelle, liste in p["thematiques"].items()
+               if (mots := _mots_trouves(texte, liste))]
+    if trouves:
+        return Resultat(RESPECTE, "Thématique(s) : " + " ; ".join(trouves) + ".")
+    return Resultat(A_VERIFIER, "Aucune thématique reconnue dans le dossier : " + ", ".join(p["thematiques"])
+                    + " (à constater).")
+
+
+@regle
+def piece_presente(c: Contexte, p) -> Resultat:
+    dates = _a_la_piece(c, p["piece"])
+    if dates:
+        datees = sorted(d for d in dates if d is not None)
+        return Resultat(RESPECTE, p["presente"] + (f" ({datees[0]:%d/%m/%Y})." if datees else "."))
+    return Resultat(A_VERIFIER, p["absente"])
+
+
+@regle
 def plafond_subvention(c: Contexte, p) -> Resultat:
-    plafond = Decimal(str(p["plafond"]))
+    plafond = _decimal(p, "plafond")
     demande = c.subvention()
     texte = f"Subvention demandée : {argent.formater(demande)} (plafond {argent.formater(plafond)})."
     return Resultat(RESPECTE if demande <= plafond else NON_RESPECTE, texte)
@@ -375,21 +594,106 @@ def plafond_subvention(c: Contexte, p) -> Resultat:
 
 @regle
 def plafond_cout(c: Contexte, p) -> Resultat:
-    plafond = Decimal(str(p["plafond"]))
+    plafond = _decimal(p, "plafond")
     cout = c.cout()
     return Resultat(RESPECTE if cout <= plafond else NON_RESPECTE,
                     f"Coût du projet : {argent.formater(cout)} (plafond {argent.formater(plafond)}).")
 
 
 @regle
-def realise_en_qpv(c: Contexte, _p) -> Resultat:
+def realise_en_qpv(c: Contexte, p) -> Resultat:
     quartiers = c.donnees.quartiers
     if not quartiers:
         return Resultat(A_VERIFIER, "Aucun quartier n'est indiqué.")
     hors = [q for q in quartiers if not c.en_qpv(q)]
     if not hors:
         return Resultat(RESPECTE, "Le projet est réalisé en QPV.")
-    return Resultat(A_VERIFIER, f"Quartier(s) hors QPV : {c.quartiers(hors)}.")
+    return Resultat(A_VERIFIER, f"Quartier(s) hors QPV : {c.quartiers(hors)}." + (
+        f" {p['hors_qpv']}" if p.get("hors_qpv") else ""))
+
+
+@regle
+def periode_estivale(c: Contexte, p) -> Resultat:
+    """Quartiers d'été, NQE : des activités « durant la période estivale » (l. 3645, 3678). Les bornes de la
+    période sont des paramètres (jour et mois) : celles des vacances scolaires d'été, à régler dans le fichier."""
+    d = c.donnees
+    if not (d.date_debut and d.date_fin):
+        return Resultat(A_VERIFIER, "Les dates de l'action ne sont pas indiquées.")
+    jour_debut, mois_debut = (int(x) for x in str(p["debut"]).split("/"))
+    jour_fin, mois_fin = (int(x) for x in str(p["fin"]).split("/"))
+    debut = dt.date(d.date_debut.year, mois_debut, jour_debut)
+    fin = dt.date(d.date_fin.year, mois_fin, jour_fin)
+    periode = f"du {d.date_debut:%d/%m/%Y} au {d.date_fin:%d/%m/%Y}"
+    ete = f"période estivale du {p['debut']} au {p['fin']}"
+    if d.date_debut >= debut and d.date_fin <= fin:
+        return Resultat(RESPECTE, f"Action {periode}, dans la {ete}.")
+    if d.date_fin < debut or d.date_debut > fin:
+        return Resultat(NON_RESPECTE, f"Action {periode}, en dehors de la {ete}.")
+    return Resultat(A_VERIFIER, f"Action {periode}, en partie hors de la {ete} : vérifier que les activités ont "
+                    "lieu l'été.")
+
+
+@regle
+def mixite_publics_feminins(c: Contexte, p) -> Resultat:
+    """Quartiers d'été : la mixité des publics et l'égalité femmes-hommes, « notamment par la définition des
+    modalités de mobilisation des publics féminins » (l. 3652-3653)."""
+    d = c.donnees
+    modalites = _mots_trouves(_texte_action(d), p["mots"])
+    if d.femmes is None or d.hommes is None:
+        return Resultat(A_VERIFIER, "Les effectifs prévus par sexe ne sont pas indiqués : la mixité est à vérifier.")
+    if not d.femmes or not d.hommes:
+        return Resultat(A_VERIFIER, f"Public prévu : {d.femmes} femme(s), {d.hommes} homme(s) : pas de mixité, à "
+                        "justifier.")
+    if not modalites:
+        return Resultat(A_VERIFIER, f"Public mixte ({d.femmes} femmes, {d.hommes} hommes) ; les modalités de "
+                        "mobilisation des publics féminins ne sont pas décrites.")
+    return Resultat(RESPECTE, f"Public mixte ({d.femmes} femmes, {d.hommes} hommes) ; mobilisation des publics "
+                    f"féminins décrite ({', '.join(modalites)}).")
+
+
+@regle
+def objectifs_de_l_axe(c: Contexte, p) -> Resultat:
+    """Les objectifs opérationnels choisis relèvent-ils des objectifs stratégiques déclarés ?"""
+    prefixes = tuple(f"{code}." for code in p["objectifs_strategiques"])
+    dedans = [o for o in c.donnees.objectifs if o.startswith(prefixes) or o in p["objectifs_strategiques"]]
+    if dedans:
+        return Resultat(RESPECTE, f"Objectif(s) {', '.join(dedans)} : {p['axe']}.")
+    return Resultat(A_VERIFIER, f"Aucun objectif choisi ne relève de {p['axe']} ({', '.join(p['objectifs_strategiques'])}) : "
+                    "l'inscription dans la stratégie est à constater.")
+
+
+@regle
+def orientation_cdv_fipdr(c: Contexte, p) -> Resultat:
+    """Le service politique de la ville, l'État et l'EPCI décident ensemble si un projet relève du CDV ou du
+    FIPDR (l. 3044) : à constater pour tout dossier FIPDR et pour un dossier CDV de prévention de la délinquance."""
+    prefixes = tuple(f"{code}." for code in p["objectifs_strategiques"])
+    prevention = [o for o in c.donnees.objectifs if o.startswith(prefixes)]
+    if c.dispositif == p["dispositif_fipdr"] or prevention:
+        objet = f" (objectifs {', '.join(prevention)})" if prevention else ""
+        return Resultat(A_VERIFIER, f"Projet de prévention de la délinquance{objet} : l'orientation vers l'appel à "
+                        "projets CDV ou le FIPDR est décidée avec l'État et l'EPCI.")
+    return Resultat(SANS_OBJET, "L'action ne vise pas la prévention de la délinquance.")
+
+
+@regle
+def credits_pv_secteur_vigilance(c: Contexte, p) -> Resultat:
+    """Secteurs de vigilance : des crédits État politique de la ville « de façon circonscrite », au plus 2,5 %
+    de l'enveloppe départementale (l. 2557)."""
+    secteurs = [q for q in c.donnees.quartiers if c.natures_quartiers.get(q) == "secteur_vigilance"]
+    demande = c.montants_74().get(p["financeur"], Decimal("0.00"))
+    if not secteurs or not demande:
+        return Resultat(SANS_OBJET, "Pas de crédits État politique de la ville demandés pour un secteur de vigilance.")
+    part = _decimal(p, "part_maximum")
+    enveloppe = Decimal(str(p.get("enveloppe_departementale") or 0))
+    texte = (f"{argent.formater(demande)} de crédits État politique de la ville pour {c.quartiers(secteurs)} "
+             f"(secteur de vigilance) : de façon circonscrite, au plus {part} % de l'enveloppe départementale")
+    if enveloppe <= 0:
+        return Resultat(A_VERIFIER, texte + " (enveloppe départementale non réglée : à vérifier avec l'État).")
+    plafond = (enveloppe * part / 100).quantize(Decimal("0.01"))
+    texte += f", soit {argent.formater(plafond)}"
+    if demande > plafond:
+        return Resultat(NON_RESPECTE, texte + " : la demande dépasse à elle seule ce plafond.")
+    return Resultat(A_VERIFIER, texte + " ; les autres demandes en secteur de vigilance comptent aussi.")
 
 
 @regle
@@ -399,8 +703,8 @@ def a_constater(_c: Contexte, p) -> Resultat:
 
 @regle
 def convention_obligatoire(c: Contexte, p) -> Resultat:
-    seuil = Decimal(str(p.get("seuil", 23000)))
-    if c.type_porteur in p.get("publics", ()):
+    seuil = _decimal(p, "seuil")
+    if c.type_porteur in p["publics"]:
         return Resultat(SANS_OBJET, "Le porteur est une personne publique.")
     au_dela = {f: m for f, m in c.montants_74().items() if m > seuil}
     if not au_dela:
@@ -410,13 +714,31 @@ def convention_obligatoire(c: Contexte, p) -> Resultat:
 
 
 @regle
-def drac_en_valorisation(c: Contexte, _p) -> Resultat:
-    fautives = [l for l in c.donnees.budget
-                if l.sens == "produit" and l.compte == "74" and "drac" in pour_recherche(l.libelle).split()]
-    if fautives:
-        return Resultat(NON_RESPECTE, "La DRAC figure en subvention au compte 74 : elle ne peut apparaître qu'en "
-                        "valorisation d'une quote-part de sa subvention de fonctionnement.")
-    return Resultat(RESPECTE, "La DRAC n'est pas sollicitée en subvention.")
+def drac_en_valorisation(c: Contexte, p) -> Resultat:
+    """La DRAC ne cofinance pas les projets du contrat de ville (l. 8415) ; une ligne DRAC du budget n'est
+    possible que comme (a) valorisation d'une quote-part de la subvention de fonctionnement de la structure,
+    ou (b) cofinancement prévisionnel, non consolidé, sollicité au titre de « C'est mon patrimoine » ou de
+    « L'été culturel » (l. 8419-8431). La DRAC se reconnaît à son code de cofinanceur, pas au libellé."""
+    lignes = [l for l in c.donnees.budget if l.sens == "produit" and l.financeur in p["financeurs"]]
+    if not lignes:
+        return Resultat(SANS_OBJET, "La DRAC n'apparaît pas dans le budget.")
+    cas = []
+    for l in lignes:
+        libelle = pour_recherche(l.libelle)
+        if _mots_trouves(libelle, p["appels_a_projets"]):
+            cas.append((True, f"{argent.formater(l.montant)} « {l.libelle} » : cofinancement sollicité au titre "
+                        "d'un appel à projets de la DRAC (cas b)"))
+        elif _mots_trouves(libelle, p["valorisation"]):
+            cas.append((True, f"{argent.formater(l.montant)} « {l.libelle} » : valorisation d'une quote-part de la "
+                        "subvention de fonctionnement (cas a)"))
+        else:
+            cas.append((False, f"{argent.formater(l.montant)} « {l.libelle or 'sans libellé'} » : ni une quote-part "
+                        "de la subvention de fonctionnement, ni un appel à projets « C'est mon patrimoine » ou "
+                        "« L'été culturel » indiqué"))
+    texte = " ; ".join(t for _ok, t in cas) + "."
+    if all(ok for ok, _t in cas):
+        return Resultat(RESPECTE, "Ligne(s) DRAC : " + texte)
+    return Resultat(A_VERIFIER, "Ligne(s) DRAC à préciser : " + texte)
 
 
 # --- Décisions et verdict ----------------------------------------------------------------------------
@@ -447,10 +769,20 @@ def verifier_decisions(resultats: Mapping[str, Resultat], decisions: list[Decisi
             )
 
 
-def verdict(decisions: list[Decision]) -> str:
-    statuts = {d.statut for d in decisions}
-    if NON_RESPECTE in statuts:
+def natures() -> dict[str, str]:
+    """La nature de chaque critère déclaré (code → condition | recommandation | obligation)."""
+    return {c.code: c.nature for c in criteres()}
+
+
+def verdict(decisions: list[Decision], natures_criteres: Mapping[str, str] | None = None) -> str:
+    """Non éligible si une condition n'est pas respectée ; à compléter si une condition ou une recommandation
+    reste à vérifier ; éligible sinon. Une recommandation non suivie et une obligation ne changent pas le
+    verdict. ``natures_criteres`` : par défaut, celles du fichier des critères (un code inconnu est une
+    condition)."""
+    nature = natures() if natures_criteres is None else natures_criteres
+    comptent = [d for d in decisions if nature.get(d.critere, CONDITION) != OBLIGATION]
+    if any(d.statut == NON_RESPECTE and nature.get(d.critere, CONDITION) == CONDITION for d in comptent):
         return NON_ELIGIBLE
-    if A_VERIFIER in statuts:
+    if any(d.statut == A_VERIFIER for d in comptent):
         return A_COMPLETER
     return ELIGIBLE

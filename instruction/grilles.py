@@ -139,6 +139,9 @@ class Grille:
     court: str
     source: str
     versions: tuple[Version, ...]
+    # Exigée pour terminer l'instruction (« doit être remplie pour chaque projet », l. 2647 pour l'égalité) ;
+    # le contrat n'exige aucune autre grille : celles-là sont facultatives.
+    obligatoire: bool = False
 
     @property
     def courante(self) -> Version:
@@ -165,8 +168,11 @@ def _charger(dossier: Path) -> tuple[Grille, ...]:
             texte_source = source["texte"] + (f", l. {', '.join(str(l) for l in source['lignes'])}"
                                               if source.get("lignes") else "")
             versions = tuple(version_depuis(v, f"{fichier.name}") for v in d["versions"])
+            obligatoire = d.get("obligatoire", False)
+            if not isinstance(obligatoire, bool):
+                raise ReferentielInvalide(f"La grille {fichier.name} : « obligatoire » vaut true ou false.")
             grille = Grille(str(d["code"]), str(d["theme"]), str(d["libelle"]), str(d.get("court", d["libelle"])),
-                            texte_source, versions)
+                            texte_source, versions, obligatoire)
         except ReferentielInvalide:
             raise
         except (OSError, KeyError, TypeError, yaml.YAMLError) as erreur:

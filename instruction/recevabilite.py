@@ -2,7 +2,9 @@
 
 Un dossier est recevable quand tous les points sont respectés : c'est la condition pour le
 déclarer recevable (``instruction.workflow``). Les points sont calculés à partir du dossier ;
-ils ne jugent pas l'éligibilité de l'action (voir ``eligibilite``).
+ils ne jugent pas l'éligibilité de l'action (voir ``eligibilite``). Les pièces exigées dépendent du
+porteur, du dispositif et, pour un renouvellement, de ce qui a changé chez le porteur depuis la demande
+renouvelée (``pieces.TypePiece.exigee``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def points(donnees: DonneesDossier, porteur: Porteur, dispositif: str | None, jo
     point("signataire", "Représentant légal (signataire)", bool(porteur.representant),
           "Le porteur n'a pas de représentant légal (signataire).")
     for piece in pieces.types():
-        if piece.exigee(porteur.type, dispositif):
+        if piece.exigee(porteur.type, dispositif, renouvellement=donnees.renouvellement,
+                        changements=porteur.changements):
             source = f"Contrat de ville, l. {piece.ligne}" if piece.ligne else CERFA
             point(f"piece-{piece.code}", piece.libelle, piece.code in jointes,
                   f"Pièce manquante : {piece.libelle}.", source)

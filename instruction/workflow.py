@@ -5,11 +5,15 @@ déposé → incomplet (compléments demandés) ⇄ recevable → en instruction
 « sans suite » depuis tout état ouvert. Un refus ou un classement sans suite exige un motif.
 
 Les conditions qui dépendent des données (recevabilité, examen d'éligibilité) sont vérifiées par
-le service (``instruction.services.instruction``) ; ici, seulement la forme du circuit.
+le service (``instruction.services.instruction``) ; ici, la forme du circuit et les règles pures
+que le service applique au passage : « instruit » exige la cotation des grilles obligatoires
+(``exiger_grilles_cotees`` : la grille égalité femmes hommes « doit être remplie pour chaque
+projet », contrat de ville l. 2647).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from instruction.erreurs import DonneesInvalides
@@ -44,7 +48,7 @@ PASSAGES: dict[Etat, tuple[Passage, ...]] = {
     ),
     E.EN_INSTRUCTION: (
         Passage(E.INSTRUIT, "Terminer l'instruction (proposition)",
-                aide="L'examen d'éligibilité doit être enregistré"),
+                aide="L'examen d'éligibilité doit être enregistré et la grille égalité femmes hommes cotée"),
         Passage(E.INCOMPLET, "Demander des compléments…"),
     ),
     E.INSTRUIT: (
@@ -96,3 +100,22 @@ def verifier(etat: str, vers: str, motif: str | None) -> Passage:
     if passage.motif_obligatoire and not (motif or "").strip():
         raise DonneesInvalides(f"Indiquez le motif : le passage à « {cible.libelle} » l'exige.")
     return passage
+
+
+def exiger_grilles_cotees(cotations: Mapping[str, int | None], grilles=None) -> None:
+    """Refuse de terminer l'instruction tant qu'une grille obligatoire n'a pas de cotation.
+
+    ``cotations`` : code de la grille → cotation du dossier (retenue, sinon calculée ; None tant que des
+    questions restent sans réponse) ; ``grilles`` : par défaut, celles de ``resources/grilles``. Seule la
+    grille égalité femmes hommes est obligatoire (contrat de ville, l. 2647) ; les grilles illettrisme et
+    handicap restent facultatives (le contrat n'en exige aucune)."""
+    from instruction import grilles as g
+
+    manquantes = [grille for grille in (g.charger() if grilles is None else grilles)
+                  if grille.obligatoire and cotations.get(grille.code) is None]
+    if manquantes:
+        raise DonneesInvalides(
+            "L'instruction ne peut pas être terminée : "
+            + " ; ".join(f"la « {grille.libelle} » n'est pas cotée" for grille in manquantes)
+            + " (elle doit être remplie pour chaque projet, contrat de ville l. 2647 ; section Grilles du dossier)."
+        )

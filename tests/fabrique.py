@@ -89,6 +89,17 @@ def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
     return identifiant
 
 
+def coter_egalite(contexte, dossier_id: int, reponse: str = "oui") -> None:
+    """Remplit toute la grille égalité femmes hommes, exigée pour terminer l'instruction (contrat, l. 2647)."""
+    from instruction import grilles
+    from instruction.services import cotations
+
+    questions = grilles.par_code()["egalite-femmes-hommes"].courante.questions
+    with contexte.unite() as uow:
+        cotations.repondre_plusieurs(uow, dossier_id, "egalite-femmes-hommes", {q.code: (reponse, None) for q in questions})
+        uow.valider()
+
+
 # --- Instruction partagée : comptes, équipe, photographie de la base ----------------------------------
 
 

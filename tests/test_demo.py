@@ -58,7 +58,7 @@ def test_regles_des_dispositifs_respectees(plan):
     for d in plan.campagnes["pic"]:
         assert d.cout_total <= Decimal("1200"), "PIC : au plus 1 200 € (l. 3668)"
     quartiers = Counter(d.quartiers for d in plan.campagnes["pic"])
-    assert quartiers == Counter({("beau-marais",): 13, ("fort-nieulay",): 9, ("saint-pierre",): 4, ("crevecoeur-curie",): 1})
+    assert quartiers == Counter({("beau-marais",): 13, ("fort-nieulay",): 9, ("saint-pierre",): 4, ("schweitzer",): 1})
     types = {code: p.type for code, p in plan.porteurs.items()}
     assert {types[d.porteur] for d in plan.campagnes["cdv"]} <= demo.TYPES_ELIGIBLES["cdv"]
 

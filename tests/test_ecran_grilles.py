@@ -79,6 +79,9 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     from instruction import eligibilite as el
 
     f, onglet, identifiant = onglet_instruction
+    from tests import fabrique
+
+    fabrique.coter_egalite(f.contexte, identifiant)  # exigée pour terminer l'instruction (l. 2647)
     with f.contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
             service.changer_etat(uow, identifiant, etat)

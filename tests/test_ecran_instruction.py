@@ -92,14 +92,16 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     qtbot.waitUntil(lambda: getattr(section, "assistant", None) is not None and section.assistant.isVisible(),
                     timeout=10000)
     assistant = section.assistant
-    assert len(assistant.pages) == 7 and assistant.etapes.count() == 8
+    assert len(assistant.pages) == 12 and assistant.etapes.count() == 13
     premiere = assistant.pages[0]
     assert premiere.evalue.code == "cdv-hors-temps-scolaire" and premiere.automatique == el.RESPECTE
     assert "hors temps scolaire" in premiere.explication.text()
     assert not assistant.enregistrer.isEnabled()
 
-    # Pages 1 et 2 : confirmer le résultat calculé.
+    # Pages 1 à 3 : confirmer le résultat calculé (la troisième, un choix local, est marquée comme tel).
     qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
+    assert "Choix local" in assistant.page_courante.marques.text() and "choix local" in assistant.etapes.item(2).text()
     qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
     page = assistant.page_courante
     assert page.evalue.code == "cdv-porteur-eligible"
@@ -109,20 +111,20 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
     assert assistant.page_courante is page
     assert "expliquez pourquoi" in page.erreur.text()
-    assert assistant.etapes.item(2).text().startswith("✘")  # la liste des étapes montre la décision
+    assert assistant.etapes.item(3).text().startswith("✘")  # la liste des étapes montre la décision
     frapper(page.commentaire, "Statuts non déposés en préfecture")
     qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
-    assert assistant.page_courante is assistant.pages[3]
+    assert assistant.page_courante is assistant.pages[4]
     while assistant.page_courante is not None:
         qtbot.mouseClick(assistant.suivant, Qt.MouseButton.LeftButton)
     assert "Non éligible" in assistant.synthese.verdict.text()
-    assert assistant.synthese.table.item(2, 2).text() == "Non respecté (modifié)"
+    assert assistant.synthese.table.item(3, 2).text() == "Non respecté (modifié)"
     frapper(assistant.synthese.commentaire, "À représenter l'an prochain.")
     qtbot.mouseClick(assistant.enregistrer, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not assistant.isVisible(), timeout=10000)
     qtbot.waitUntil(lambda: "Non éligible" in section.verdict.text(), timeout=10000)
-    assert section.criteres.rowCount() == 7
-    assert section.criteres.item(2, 2).text() == "Statuts non déposés en préfecture"
+    assert section.criteres.rowCount() == 12
+    assert section.criteres.item(3, 2).text() == "Statuts non déposés en préfecture"
 
     with f.contexte.unite() as uow:
         examen = service.dernier_examen(uow, identifiant)
@@ -131,7 +133,10 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     assert (decision.statut_auto, decision.statut, decision.commentaire) == (
         el.RESPECTE, el.NON_RESPECTE, "Statuts non déposés en préfecture")
 
-    # Proposition au comité, puis refus : le motif est exigé dans la boîte.
+    # Proposition au comité (la grille égalité cotée, l. 2647), puis refus : le motif est exigé dans la boîte.
+    from tests import fabrique
+
+    fabrique.coter_egalite(f.contexte, identifiant)
     qtbot.mouseClick(_bouton_passage(section, "instruit"), Qt.MouseButton.LeftButton)
     _attendre_etat(qtbot, section, Etat.INSTRUIT)
     assert not section.bouton_assistant.isEnabled()

@@ -40,7 +40,8 @@ def contexte(dispositif="cdv", *, type_porteur="association", **donnees) -> el.C
     )
     valeurs.update(donnees)
     return el.Contexte(
-        dispositif=dispositif, annee=2027, donnees=DonneesDossier(1, 1, **valeurs), type_porteur=type_porteur,
+        dispositif=dispositif, annee=autres.pop("annee", 2027), donnees=DonneesDossier(1, 1, **valeurs),
+        type_porteur=type_porteur,
         commune_porteur=autres.pop("commune_porteur", "calais"), natures_quartiers=NATURES,
         communes_agglomeration=frozenset({"calais", "coulogne", "marck"}), **autres,
     )
@@ -59,7 +60,7 @@ def test_chaque_critere_a_une_regle_et_une_source_verifiable():
     assert len({c.code for c in criteres}) == len(criteres)
     par_dispositif = {d: [c.code for c in criteres if c.concerne(d)] for d in ("cdv", "ce", "fics", "pic",
                                                                              "budget-participatif")}
-    assert len(par_dispositif["cdv"]) == 7 and len(par_dispositif["ce"]) == 6
+    assert len(par_dispositif["cdv"]) == 12 and len(par_dispositif["ce"]) == 11
     for c in criteres:
         assert c.regle in el.REGLES
         assert c.source.texte
@@ -80,12 +81,14 @@ def test_un_critere_ajoute_dans_le_fichier_sans_toucher_au_code(tmp_path):
     libelle: Subvention d'au plus 5 000 €
     question: La subvention demandée est-elle d'au plus 5 000 € ?
     regle: plafond_subvention
+    origine: choix-local
     parametres: {plafond: 5000}
     source: {texte: "Note de cadrage locale"}
 """
     fichier = tmp_path / "criteres.yaml"
     fichier.write_text(texte, encoding="utf-8")
     nouveau = next(c for c in el.criteres(fichier) if c.code == "cdv-plafond-local")
+    assert nouveau.choix_local
     assert el.evaluer(nouveau, contexte()).statut == el.RESPECTE
     assert el.evaluer(nouveau, contexte(budget=_budget(("etat-pv", "6000")))).statut == el.NON_RESPECTE
 
@@ -102,6 +105,15 @@ def test_un_fichier_de_criteres_faux_est_refuse_clairement(tmp_path):
     fichier.write_text("criteres: [", encoding="utf-8")
     with pytest.raises(ReferentielInvalide, match="illisible"):
         el.criteres(fichier)
+    # Une règle dite « du contrat » cite ses lignes ; une origine inconnue est refusée.
+    fichier.write_text("criteres:\n  - code: x\n    dispositifs: [cdv]\n    libelle: X\n    question: Q\n"
+                       "    regle: a_constater\n    source: {texte: T}\n", encoding="utf-8")
+    with pytest.raises(ReferentielInvalide, match="sans ligne du contrat.*x"):
+        el.criteres(fichier)
+    fichier.write_text("criteres:\n  - code: x\n    dispositifs: [cdv]\n    libelle: X\n    question: Q\n"
+                       "    regle: a_constater\n    origine: coutume\n    source: {texte: T}\n", encoding="utf-8")
+    with pytest.raises(ReferentielInvalide, match="origine .* inconnue pour x"):
+        el.criteres(fichier)
 
 
 # --- Contrat de ville ------------------------------------------------------------------------------
@@ -115,13 +127,18 @@ def test_hors_temps_scolaire():
     assert resultat("cdv-hors-temps-scolaire", contexte(seances=())).statut == el.A_VERIFIER
 
 
-def test_benefice_aux_habitants_des_qpv_et_seuil_reglable():
+def test_part_locale_des_habitants_des_qpv_et_seuil_reglable():
+    """Le seuil de 50 % est un choix local (le contrat, l. 3565, ne fixe pas de part) : sous le seuil, « à
+    vérifier », jamais « non respecté »."""
+    critere = next(c for c in el.pour("cdv") if c.code == "cdv-beneficiaires-qpv")
+    assert critere.choix_local and critere.origine == el.CHOIX_LOCAL
     assert resultat("cdv-beneficiaires-qpv", contexte()).statut == el.RESPECTE  # 75 %
     peu = contexte(beneficiaires_quartiers=(("beau-marais", 10), ("bm-centre", 5)))  # 15 sur 40 : 37,5 %
     r = resultat("cdv-beneficiaires-qpv", peu)
     assert r.statut == el.A_VERIFIER and "15 sur 40" in r.explication  # a lieu en QPV : à vérifier
     ailleurs = contexte(quartiers=("quartier-hors",), beneficiaires_quartiers=(("beau-marais", 10),))
-    assert resultat("cdv-beneficiaires-qpv", ailleurs).statut == el.NON_RESPECTE
+    r = resultat("cdv-beneficiaires-qpv", ailleurs)
+    assert r.statut == el.A_VERIFIER and "le contrat ne fixe pas de part" in r.explication
     # Le seuil est un réglage : à 30 %, 37,5 % suffit.
     assert resultat("cdv-beneficiaires-qpv", peu, {"critere.cdv-beneficiaires-qpv.seuil": "30"}).statut == el.RESPECTE
     assert resultat("cdv-beneficiaires-qpv", contexte(beneficiaires=None)).statut == el.A_VERIFIER
@@ -140,7 +157,7 @@ def test_reconduction_a_l_identique_detectee_et_montree_cote_a_cote():
     d = contexte().donnees
     identique = el.Precedent("CDV-2026-012", d.intitule, d.description, Decimal("3000"), 2026)
     r = resultat("cdv-pas-de-reconduction", contexte(precedents=(identique,)))
-    assert r.statut == el.NON_RESPECTE and "CDV-2026-012" in r.explication
+    assert r.statut == el.A_VERIFIER and "CDV-2026-012" in r.explication and "l. 3962" in r.explication
     rubriques = {ligne[0]: ligne[1:] for ligne in r.comparaison}
     assert rubriques["Intitulé"] == (d.intitule, d.intitule)
     assert rubriques["Coût total"][1] == "3\u202f000,00\u00a0€"
@@ -157,9 +174,9 @@ def test_reconduction_a_l_identique_detectee_et_montree_cote_a_cote():
 def test_cofinancement_au_dela_des_credits_politique_de_la_ville():
     assert resultat("cdv-cofinancement", contexte()).statut == el.RESPECTE
     seul = contexte(budget=_budget(("etat-pv", "3000")))
-    assert resultat("cdv-cofinancement", seul).statut == el.NON_RESPECTE
+    assert resultat("cdv-cofinancement", seul).statut == el.NON_RESPECTE  # une recommandation non suivie
     sans = contexte(budget=(LigneBudget("charge", "64", Decimal("100")), LigneBudget("produit", "75", Decimal("100"))))
-    assert resultat("cdv-cofinancement", sans).statut == el.A_VERIFIER
+    assert resultat("cdv-cofinancement", sans).statut == el.SANS_OBJET
 
 
 # --- Cité éducative ----------------------------------------------------------------------------------
@@ -195,6 +212,12 @@ def test_action_education_nationale_avec_un_partenaire_des_qpv():
 def test_enveloppe_contrainte_de_la_cite_educative():
     pleine = {"etat-pv": Decimal("300000"), "ville-calais": Decimal("108900"), "ca-gctm": Decimal("5000"),
               "etat-autres": Decimal("90000")}
+    reglage = {"critere.ce-enveloppe-contrainte.enveloppe_2027": "504992"}
+
+    def resultat(code, c, reglages=reglage):  # l'enveloppe 2027 réglée comme celle de 2023
+        critere = next(k for k in el.pour(c.dispositif, reglages) if k.code == code)
+        return el.evaluer(critere, c)
+
     place = contexte("ce", demandes_campagne=pleine, budget=_budget(("etat-pv", "1000")))
     assert resultat("ce-enveloppe-contrainte", place).statut == el.RESPECTE  # 504 900 ≤ 504 992
     trop = contexte("ce", demandes_campagne=pleine, budget=_budget(("etat-pv", "1000"), ("ville-calais", "500")))
@@ -206,7 +229,7 @@ def test_enveloppe_contrainte_de_la_cite_educative():
     renouvelee = contexte("ce", demandes_campagne=pleine, renouvellement=True,
                           budget=_budget(("etat-pv", "1000"), ("ville-calais", "500")))
     assert resultat("ce-enveloppe-contrainte", renouvelee).statut == el.RESPECTE
-    assert resultat("ce-enveloppe-contrainte", trop, {"critere.ce-enveloppe-contrainte.enveloppe": "600000"}).statut \
+    assert resultat("ce-enveloppe-contrainte", trop, {"critere.ce-enveloppe-contrainte.enveloppe_2027": "600000"}).statut \
         == el.RESPECTE
 
 
@@ -234,6 +257,7 @@ def test_pic():
     assert resultat("pic-plafond", contexte("pic", **trop)).statut == el.NON_RESPECTE
     assert resultat("pic-porteur", contexte("pic", **pic)).statut == el.RESPECTE
     assert resultat("pic-porteur", contexte("pic", type_porteur="collectivite")).statut == el.NON_RESPECTE
+    assert resultat("pic-porteur", contexte("pic", type_porteur="association")).statut == el.A_VERIFIER  # de proximité ?
     assert resultat("pic-en-qpv", contexte("pic", **pic)).statut == el.RESPECTE
     assert resultat("pic-en-qpv", contexte("pic", quartiers=("petit-courgain",))).statut == el.A_VERIFIER
     assert resultat("pic-en-qpv", contexte("pic", quartiers=())).statut == el.A_VERIFIER
@@ -262,14 +286,15 @@ def test_convention_obligatoire_au_dela_de_23_000_euros():
     assert resultat("convention-obligatoire", public).statut == el.SANS_OBJET
 
 
-def test_drac_seulement_en_valorisation():
-    assert resultat("drac-valorisation", contexte()).statut == el.RESPECTE
-    drac = LigneBudget("produit", "74", Decimal("500"), "etat-autres", "Subvention DRAC")
-    avec = contexte(budget=_budget(("etat-pv", "2000")) + (drac,))
-    assert resultat("drac-valorisation", avec).statut == el.NON_RESPECTE
-    valorisation = LigneBudget("produit", "87", Decimal("500"), None, "Mise à disposition DRAC (valorisation)")
-    assert resultat("drac-valorisation", contexte(budget=_budget(("etat-pv", "2000")) + (valorisation,))).statut \
-        == el.RESPECTE
+def test_drac_reconnue_a_son_cofinanceur_pas_au_libelle():
+    """l. 8415-8431 : la DRAC se reconnaît à son code de cofinanceur ; le mot « DRAC » dans un libellé ne suffit pas."""
+    assert resultat("drac-valorisation", contexte()).statut == el.SANS_OBJET
+    libelle_seul = LigneBudget("produit", "74", Decimal("500"), "etat-autres", "Subvention DRAC")
+    assert resultat("drac-valorisation", contexte(budget=_budget(("etat-pv", "2000")) + (libelle_seul,))).statut \
+        == el.SANS_OBJET
+    drac = LigneBudget("produit", "74", Decimal("500"), "drac", "Subvention")
+    r = resultat("drac-valorisation", contexte(budget=_budget(("etat-pv", "2000")) + (drac,)))
+    assert r.statut == el.A_VERIFIER and "ni une quote-part" in r.explication
 
 
 # --- Décisions et verdict ----------------------------------------------------------------------------
@@ -288,3 +313,19 @@ def test_verdict():
     assert el.verdict([el.Decision("a", el.RESPECTE), el.Decision("b", el.SANS_OBJET)]) == el.ELIGIBLE
     assert el.verdict([el.Decision("a", el.RESPECTE), el.Decision("b", el.A_VERIFIER)]) == el.A_COMPLETER
     assert el.verdict([el.Decision("a", el.A_VERIFIER), el.Decision("b", el.NON_RESPECTE)]) == el.NON_ELIGIBLE
+
+
+def test_verdict_selon_la_nature_des_criteres():
+    """Une recommandation non suivie ne rend pas non éligible (mais « à vérifier » attend une décision) ; une
+    obligation ne change jamais le verdict."""
+    natures = {"c": el.CONDITION, "r": el.RECOMMANDATION, "o": el.OBLIGATION}
+    D = el.Decision
+    assert el.verdict([D("c", el.RESPECTE), D("r", el.NON_RESPECTE)], natures) == el.ELIGIBLE
+    assert el.verdict([D("c", el.RESPECTE), D("r", el.A_VERIFIER)], natures) == el.A_COMPLETER
+    assert el.verdict([D("c", el.RESPECTE), D("o", el.A_VERIFIER)], natures) == el.ELIGIBLE
+    assert el.verdict([D("c", el.RESPECTE), D("o", el.NON_RESPECTE)], natures) == el.ELIGIBLE
+    assert el.verdict([D("c", el.NON_RESPECTE), D("r", el.RESPECTE)], natures) == el.NON_ELIGIBLE
+    # Sans table, les natures déclarées dans resources/criteres.yaml.
+    assert el.verdict([D("cdv-cofinancement", el.NON_RESPECTE), D("convention-action-retenue", el.A_VERIFIER)]) \
+        == el.ELIGIBLE
+    assert el.verdict([D("cdv-hors-temps-scolaire", el.NON_RESPECTE)]) == el.NON_ELIGIBLE

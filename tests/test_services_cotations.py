@@ -160,6 +160,7 @@ def _jusqu_au_comite(contexte, identifiant):
 
 def test_le_comite_accorde_des_montants_par_financeur(contexte):
     identifiant = fabrique.dossier(contexte)
+    fabrique.coter_egalite(contexte, identifiant)  # exigée pour terminer l'instruction (l. 2647)
     _jusqu_au_comite(contexte, identifiant)
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="positif ou nul"):
@@ -188,6 +189,7 @@ def test_le_comite_accorde_des_montants_par_financeur(contexte):
 
 def test_retenu_sans_montants_accorde_ce_qui_est_demande(contexte):
     identifiant = fabrique.dossier(contexte)
+    fabrique.coter_egalite(contexte, identifiant)  # exigée pour terminer l'instruction (l. 2647)
     _jusqu_au_comite(contexte, identifiant)
     with contexte.unite() as uow:
         service_instruction.changer_etat(uow, identifiant, Etat.RETENU)

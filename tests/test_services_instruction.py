@@ -100,6 +100,9 @@ def test_circuit_complet_chaque_passage_est_garde(contexte):
     with pytest.raises(DonneesInvalides, match="examen d'éligibilité n'est pas enregistré"):
         _passer(contexte, identifiant, Etat.INSTRUIT)
     _examiner(contexte, identifiant)
+    with pytest.raises(DonneesInvalides, match="égalité femmes hommes » n'est pas cotée"):  # l. 2647
+        _passer(contexte, identifiant, Etat.INSTRUIT)
+    fabrique.coter_egalite(contexte, identifiant)
     _passer(contexte, identifiant, Etat.INSTRUIT, "Proposition favorable")
     with pytest.raises(DonneesInvalides, match="motif"):
         _passer(contexte, identifiant, Etat.REFUSE)
@@ -217,11 +220,14 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     with contexte.unite() as uow:
         evaluation = service.evaluer(uow, identifiant)
     codes = [c.code for c in evaluation.criteres]
-    assert codes == ["cdv-hors-temps-scolaire", "cdv-beneficiaires-qpv", "cdv-porteur-eligible",
-                     "cdv-pas-de-reconduction", "cdv-cofinancement", "convention-obligatoire", "drac-valorisation"]
+    assert codes == ["cdv-hors-temps-scolaire", "cdv-benefice-direct-qpv", "cdv-beneficiaires-qpv",
+                     "cdv-porteur-eligible", "cdv-pas-de-reconduction", "cdv-cofinancement", "cdv-orientation-fipdr",
+                     "convention-action-retenue", "copil-annuel", "convention-obligatoire", "drac-valorisation",
+                     "secteur-vigilance-credits-pv"]
     resultats = evaluation.resultats()
     assert resultats["cdv-hors-temps-scolaire"].statut == el.RESPECTE
-    assert resultats["cdv-cofinancement"].statut == el.RESPECTE  # la Ville est sollicitée
+    # État et Ville : des crédits politique de la ville (l. 373) ; une recommandation non suivie, pas une exclusion.
+    assert resultats["cdv-cofinancement"].statut == el.NON_RESPECTE
     assert "Ville de Calais" in resultats["cdv-cofinancement"].explication
     assert resultats["cdv-beneficiaires-qpv"].statut == el.RESPECTE  # 30 sur 40
     with pytest.raises(DonneesInvalides, match="commentaire est obligatoire"):
@@ -234,7 +240,7 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     assert modifie.commentaire == "Statuts non conformes" and "3565" in modifie.source
     # L'examen suivant reprend la décision précédente et la remplace.
     with contexte.unite() as uow:
-        assert service.evaluer(uow, identifiant).criteres[2].precedent.commentaire == "Statuts non conformes"
+        assert service.evaluer(uow, identifiant).criteres[3].precedent.commentaire == "Statuts non conformes"
     assert _examiner(contexte, identifiant).verdict == el.ELIGIBLE
     assert _etat(contexte, identifiant).examen.verdict == el.ELIGIBLE
 
@@ -251,6 +257,7 @@ def test_un_critere_a_verifier_empeche_de_terminer_l_instruction(contexte):
     with pytest.raises(DonneesInvalides, match="restent à vérifier :\n- Action hors temps scolaire"):
         _passer(contexte, identifiant, Etat.INSTRUIT)
     _examiner(contexte, identifiant, **{"cdv-hors-temps-scolaire": (el.RESPECTE, "Planning reçu : mercredis")})
+    fabrique.coter_egalite(contexte, identifiant)
     _passer(contexte, identifiant, Etat.INSTRUIT)
     # Instruit : l'examen ne se refait qu'en reprenant l'instruction (avec un motif).
     with pytest.raises(DonneesInvalides, match="reprenez d'abord l'instruction"):
@@ -270,7 +277,7 @@ def test_reconduction_comparee_a_l_action_de_l_annee_precedente(contexte):
         uow.valider()
     with contexte.unite() as uow:
         resultat = service.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
-    assert resultat.statut == el.NON_RESPECTE and "CDV-2027-001 (2027)" in resultat.explication
+    assert resultat.statut == el.A_VERIFIER and "CDV-2027-001 (2027)" in resultat.explication  # l. 3962
     assert ("Intitulé", "Jardin partagé des Fontinettes", "Jardin partagé des Fontinettes") in resultat.comparaison
 
 
@@ -281,7 +288,7 @@ def test_seuils_regles_dans_l_application(contexte):
     assert reglages[cle].valeur == reglages[cle].defaut == Decimal(50) and reglages[cle].pourcentage
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides) as erreur:
-            service.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe": "beaucoup",
+            service.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe_2027": "beaucoup",
                                  "critere.inconnu.x": "1"})
         message = erreur.value.message
         assert "ne dépasse pas 100" in message and "« beaucoup » n'est pas un nombre" in message
@@ -289,10 +296,10 @@ def test_seuils_regles_dans_l_application(contexte):
         uow.valider()
     with contexte.unite() as uow:
         assert service.reglages(uow) == {}, "rien n'est écrit"
-        service.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe": "510 000,50"})
+        service.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510 000,50"})
         uow.valider()
     with contexte.unite() as uow:
-        assert service.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe": "510000.5"}
+        assert service.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510000.5"}
     identifiant = fabrique.dossier(contexte)  # 30 bénéficiaires sur 40 en QPV : 75 % < 80 %
     with contexte.unite() as uow:
         resultat = service.evaluer(uow, identifiant).resultats()["cdv-beneficiaires-qpv"]
@@ -402,14 +409,16 @@ def test_la_campagne_2027_de_demonstration_est_a_chaque_etape_du_circuit(url_dem
             # Deux dossiers déposés n'ont pas toutes leurs pièces : la recevabilité le dit.
             incomplets = [d.numero for d in dossiers if d.etat == "depose" and not service.lire(uow, d.id).recevable]
             assert incomplets == ["CDV-2027-011", "CDV-2027-013"]
-            # Les reprises à l'identique sont signalées, les actions renouvelées ne le sont pas.
+            # Les reprises à l'identique sont à vérifier (l. 3962), sauf celle couverte par une CPO ; les actions
+            # renouvelées ne sont pas signalées.
             reconduction = {d.numero: service.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
                             for d in dossiers}
-            assert [n for n, s in reconduction.items() if s == el.NON_RESPECTE] == [
-                "CDV-2027-001", "CDV-2027-004", "CDV-2027-008", "CDV-2027-012"]
+            assert [n for n, s in reconduction.items() if s == el.A_VERIFIER] == [
+                "CDV-2027-004", "CDV-2027-008", "CDV-2027-012"]
+            assert reconduction["CDV-2027-001"] == el.SANS_OBJET
             verdicts = {d.numero: service.dernier_examen(uow, d.id) for d in dossiers}
             assert {n: e.verdict for n, e in verdicts.items() if e} == {
                 "CDV-2027-001": el.ELIGIBLE, "CDV-2027-002": el.ELIGIBLE, "CDV-2027-003": el.A_COMPLETER,
-                "CDV-2027-004": el.NON_ELIGIBLE}
+                "CDV-2027-004": el.A_COMPLETER}  # une reprise à l'identique n'exclut plus (l. 3962)
     finally:
         contexte.fermer()

@@ -234,14 +234,25 @@ def _pieces(uow: UniteDeTravail, dossier_id: int) -> list[InfoPiece]:
 
 
 def _manques(uow: UniteDeTravail, dossier: m.Dossier, donnees: d.DonneesDossier, pieces: list[InfoPiece]) -> list[str]:
+    return d.manques_pour_completude(
+        donnees, porteur_pour_recevabilite(uow, dossier), dossier.campagne.dispositif_code, [p.type for p in pieces],
+    )
+
+
+def porteur_pour_recevabilite(uow: UniteDeTravail, dossier: m.Dossier) -> d.Porteur:
+    """Le porteur tel que la recevabilité le voit ; pour un renouvellement, ce qui a changé dans son histoire
+    (nom, représentant, compte) depuis le dépôt de la demande renouvelée (``pieces.changements_depuis``)."""
+    from instruction import pieces
+
     porteur = dossier.porteur
     representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
-    return d.manques_pour_completude(
-        donnees,
-        d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None),
-        dossier.campagne.dispositif_code,
-        [p.type for p in pieces],
-    )
+    changements: frozenset[str] = frozenset()
+    if dossier.renouvellement and dossier.renouvelle_id:  # lu seulement pour un renouvellement
+        depuis = uow.session.scalar(select(m.Dossier.depose_le).where(m.Dossier.id == dossier.renouvelle_id))
+        changements = pieces.changements_depuis(depuis, {
+            "nom": [v.depuis for v in porteur.noms], "representant": [v.depuis for v in porteur.representants],
+            "compte": [v.depuis for v in porteur.comptes]})
+    return d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None, changements)
 
 
 # --- Écriture ----------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from instruction import eligibilite as el
 from instruction import argent, recevabilite, workflow
-from instruction import dossier as d
 from instruction.db import modeles as m
 from instruction.erreurs import Conflit, DonneesInvalides
 from instruction.etats import Etat
@@ -126,13 +125,8 @@ def points_de_recevabilite(uow: UniteDeTravail, dossier_id: int,
                            fiche: service_dossier.FicheDossier | None = None) -> list[recevabilite.Point]:
     fiche = fiche or service_dossier.lire(uow, dossier_id)
     dossier = _dossier(uow, dossier_id)
-    return recevabilite.points(fiche.donnees, _porteur(dossier), fiche.dispositif, [p.type for p in fiche.pieces])
-
-
-def _porteur(dossier: m.Dossier) -> d.Porteur:
-    porteur = dossier.porteur
-    representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
-    return d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None)
+    return recevabilite.points(fiche.donnees, service_dossier.porteur_pour_recevabilite(uow, dossier), fiche.dispositif,
+                               [p.type for p in fiche.pieces])
 
 
 def historique(uow: UniteDeTravail, dossier_id: int) -> list[PassageFait]:
@@ -221,6 +215,8 @@ def changer_etat(
         dossier.complet_le = None
     elif cible == Etat.INSTRUIT:
         _exiger_examen(uow, dossier_id)
+        workflow.exiger_grilles_cotees(dict(uow.session.execute(  # la grille égalité est exigée (l. 2647)
+            select(m.Cotation.grille, m.Cotation.cotation).where(m.Cotation.dossier_id == dossier_id)).all()))
     elif cible == Etat.RETENU:
         _ecrire_montants(uow, dossier, _demandes(uow, dossier_id) if montants is None else montants)
     passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur, le=le,
@@ -253,7 +249,9 @@ def _exiger_examen(uow: UniteDeTravail, dossier_id: int) -> None:
         raise DonneesInvalides("L'instruction ne peut pas être terminée : l'examen d'éligibilité n'est pas "
                                "enregistré (Assistant d'éligibilité).")
     if examen.verdict == el.A_COMPLETER:
-        restants = [c.libelle for c in examen.criteres if c.statut == el.A_VERIFIER]
+        natures = el.natures()  # une obligation « à vérifier » n'empêche pas de terminer
+        restants = [c.libelle for c in examen.criteres
+                    if c.statut == el.A_VERIFIER and natures.get(c.critere) != el.OBLIGATION]
         raise DonneesInvalides(
             "L'instruction ne peut pas être terminée : des critères restent à vérifier :\n- " + "\n- ".join(restants)
         )

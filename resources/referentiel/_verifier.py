@@ -279,7 +279,7 @@ for f_ in fi:
     for s in f_.get("services") or []:
         if not s.get("sigle"):
             err(f"financeurs: {f_.get('code')}: service sans sigle")
-if {f_.get("code") for f_ in fi} != {"etat-pv", "ville-calais", "ca-gctm", "caf", "region", "departement", "etat-autres", "autres"}:
+if {f_.get("code") for f_ in fi} != {"etat-pv", "ville-calais", "ca-gctm", "caf", "region", "departement", "etat-autres", "drac", "autres"}:
     err("financeurs: jeu de codes inattendu")
 compte["financeurs"] = len(fi)
 compte["services_etat"] = sum(len(f_.get("services") or []) for f_ in fi)
@@ -291,7 +291,7 @@ for t in th:
         err(f"themes_referents: {t.get('code')}: ligne 3869 attendue")
 
 ATTENDU = {"communes": 14, "themes_transversaux": 3, "axes": 4, "objectifs_strategiques": 23,
-           "objectifs_operationnels": 78, "themes_referents": 10, "qpv": 2, "financeurs": 8}
+           "objectifs_operationnels": 78, "themes_referents": 10, "qpv": 2, "financeurs": 9}
 for k, v in ATTENDU.items():
     if compte.get(k) != v:
         err(f"effectif {k} = {compte.get(k)} (attendu {v})")

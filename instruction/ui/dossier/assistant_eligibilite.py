@@ -4,7 +4,9 @@ Pour chaque critère du dispositif : la question, le résultat calculé à parti
 son explication, la source de la règle (avec l'extrait du contrat de ville), la comparaison
 avec l'action de l'an dernier quand elle existe ; l'instructeur confirme le résultat, ou en
 retient un autre avec un commentaire obligatoire. L'assistant ne connaît aucun critère :
-il affiche ceux que déclare ``resources/criteres.yaml``.
+il affiche ceux que déclare ``resources/criteres.yaml``, avec leurs marques : « choix local » (le
+contrat ne le dit pas), « à constater » (rien ne se calcule), recommandation ou obligation (sans effet
+sur l'éligibilité), règle de la loi.
 """
 
 from __future__ import annotations
@@ -43,6 +45,28 @@ SIGNES = {el.RESPECTE: "✔", el.NON_RESPECTE: "✘", el.A_VERIFIER: "?", el.SAN
 COULEURS_VERDICT = {el.ELIGIBLE: "#1b6e20", el.NON_ELIGIBLE: "#b00020", el.A_COMPLETER: "#8a5300"}
 
 
+def marques(critere: el.Critere) -> list[tuple[str, str]]:
+    """Ce que l'instructeur doit savoir de la nature du critère : (texte, couleur)."""
+    resultat = []
+    if critere.choix_local:
+        resultat.append(("Choix local déclaré — pas une règle du contrat", "#8a3ffc"))
+    elif critere.origine == el.LOI:
+        resultat.append(("Règle de la loi", "#0b5cad"))
+    if critere.a_constater:
+        resultat.append(("À constater par l'instructeur — rien ne se calcule", "#8a5300"))
+    if critere.nature == el.RECOMMANDATION:
+        resultat.append(("Recommandation — ne rend pas le dossier non éligible", "#5f6b78"))
+    elif critere.nature == el.OBLIGATION:
+        resultat.append(("Obligation après le comité — ne change pas le verdict", "#5f6b78"))
+    return resultat
+
+
+def suffixe(critere: el.Critere) -> str:
+    """Pour la liste des critères : « (choix local) », « (à constater) »."""
+    mots = (["choix local"] if critere.choix_local else []) + (["à constater"] if critere.a_constater else [])
+    return f" ({', '.join(mots)})" if mots else ""
+
+
 def pastille(statut: str) -> str:
     return (f"<span style='color:{COULEURS[statut]}; font-weight:bold'>{SIGNES[statut]} "
             f"{el.STATUTS[statut]}</span>")
@@ -67,10 +91,13 @@ class PageCritere(QWidget):
         critere, resultat = evalue.critere, evalue.resultat
         self.automatique = resultat.statut
 
-        rang_label = _etiquette(f"Critère {rang} sur {total}" + (" — obligation" if critere.nature == "obligation"
-                                                                   else ""))
+        rang_label = _etiquette(f"Critère {rang} sur {total}")
         rang_label.setStyleSheet("color: #5f6b78;")
         titre = _etiquette(f"<b style='font-size:15px'>{critere.libelle}</b>")
+        self.marques = _etiquette(" &nbsp; ".join(
+            f"<span style='color:{couleur}; font-weight:bold'>[{texte}]</span>" for texte, couleur in marques(critere)))
+        self.marques.setAccessibleName("Nature du critère")
+        self.marques.setVisible(bool(marques(critere)))
         question = _etiquette(f"<i>{critere.question}</i>")
 
         calcule = QFrame()
@@ -84,12 +111,12 @@ class PageCritere(QWidget):
 
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(4, 4, 4, 4)
-        for w in (rang_label, titre, question, calcule):
+        for w in (rang_label, titre, self.marques, question, calcule):
             disposition.addWidget(w)
         if resultat.comparaison:
             disposition.addWidget(_etiquette("<b>Comparaison avec l'action de l'année précédente</b>"))
             disposition.addWidget(self._comparaison(resultat.comparaison))
-        disposition.addWidget(self._source(critere.source))
+        disposition.addWidget(self._source(critere.source, critere.note))
         if evalue.precedent is not None:
             p = evalue.precedent
             texte = f"Examen précédent : {pastille(p.statut)}" + (f" — « {p.commentaire} »" if p.commentaire else "")
@@ -158,12 +185,14 @@ class PageCritere(QWidget):
         table.setMinimumHeight(170)
         return table
 
-    def _source(self, s: el.Source) -> QWidget:
+    def _source(self, s: el.Source, note: str = "") -> QWidget:
         cadre = QFrame()
         cadre.setObjectName("source")
         cadre.setStyleSheet("QFrame#source { background: #f4f6f8; border-left: 3px solid #9aa3ad; }")
         boite = QVBoxLayout(cadre)
         boite.addWidget(_etiquette(f"<b>Source :</b> {s}", selectionnable=True))
+        if note:
+            boite.addWidget(_etiquette(f"<b>Lecture :</b> {note.replace('<', '&lt;')}", selectionnable=True))
         if s.lignes:
             extraits = []
             for numero in s.lignes[:2]:
@@ -250,7 +279,8 @@ class PageSynthese(QWidget):
         decisions = [p.decision() for p in pages]
         verdict = el.verdict(decisions)
         explication = {
-            el.ELIGIBLE: "tous les critères sont respectés ou sans objet.",
+            el.ELIGIBLE: "toutes les conditions sont respectées ou sans objet (recommandations et obligations "
+                         "n'excluent pas).",
             el.NON_ELIGIBLE: "au moins un critère n'est pas respecté.",
             el.A_COMPLETER: "des critères restent à vérifier : l'instruction ne pourra pas être terminée.",
         }[verdict]
@@ -259,7 +289,7 @@ class PageSynthese(QWidget):
         self.table.setRowCount(len(pages))
         for rang, page in enumerate(pages):
             d = page.decision()
-            valeurs = (page.evalue.critere.libelle, el.STATUTS[page.automatique],
+            valeurs = (page.evalue.critere.libelle + suffixe(page.evalue.critere), el.STATUTS[page.automatique],
                        el.STATUTS[d.statut] + (" (modifié)" if d.statut != page.automatique else ""), d.commentaire)
             for colonne, valeur in enumerate(valeurs):
                 cellule = QTableWidgetItem(valeur)
@@ -295,7 +325,7 @@ class AssistantEligibilite(QDialog):
         self.pile = QStackedWidget()
         for page in self.pages:
             self.pile.addWidget(defilante(page))
-            QListWidgetItem(page.evalue.critere.libelle, self.etapes)
+            QListWidgetItem(page.evalue.critere.libelle + suffixe(page.evalue.critere), self.etapes)
             page.change.connect(self._rafraichir_etapes)
         QListWidgetItem("Synthèse et verdict", self.etapes)
         self.pile.addWidget(self.synthese)
@@ -368,7 +398,7 @@ class AssistantEligibilite(QDialog):
         for rang, page in enumerate(self.pages):
             item = self.etapes.item(rang)
             statut = page.statut
-            item.setText(f"{SIGNES[statut]}  {page.evalue.critere.libelle}")
+            item.setText(f"{SIGNES[statut]}  {page.evalue.critere.libelle}{suffixe(page.evalue.critere)}")
             item.setForeground(QBrush(QColor(COULEURS[statut])))
             item.setToolTip(f"Retenu : {el.STATUTS[statut]}")
 
