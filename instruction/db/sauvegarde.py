@@ -128,7 +128,7 @@ def copier_tables(source: Connection, destination: Connection) -> None:
                    if contrainte.referred_table is table for colonne in contrainte.columns]
         cle = list(table.primary_key.columns)
         a_remplir: list[dict] = []
-        resultat = source.execution_options(yield_per=_LOT).execute(select(table).order_by(*cle))
+        resultat = source.execute(select(table).order_by(*cle).execution_options(yield_per=_LOT))
         for lot in resultat.partitions(_LOT):
             lignes = [dict(ligne._mapping) for ligne in lot]
             for ligne in lignes if renvois else ():

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, exc, inspect, text
 
 from instruction.chemins import dossier_sauvegardes_automatiques
 from instruction.db.connexion import ERREURS_DE_BASE, LECTURE, affichable, fichier_sqlite, traduire
@@ -152,7 +152,10 @@ def _controle_rapide(connexion: Connection, moteur: Engine) -> str | None:
     fichier = fichier_sqlite(moteur.url)
     if fichier is None or connexion.dialect.name != "sqlite":
         return None
-    resultats = [ligne[0] for ligne in connexion.exec_driver_sql("PRAGMA quick_check(5)")]
+    try:
+        resultats = [ligne[0] for ligne in connexion.exec_driver_sql("PRAGMA quick_check(5)")]
+    except exc.DatabaseError as erreur:  # une page si abîmée que le contrôle lui-même s'arrête dessus
+        resultats = [str(erreur.orig)]
     if resultats == ["ok"]:
         return None
     message = (

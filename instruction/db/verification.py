@@ -1,15 +1,35 @@
-"""``instruction verifier`` : contrôler une base sans rien y modifier."""
+"""``instruction verifier`` : contrôler une base sans rien y modifier.
+
+La base est ouverte en lecture seule (un fichier SQLite en ``mode=ro`` : ni journal WAL, ni création) ;
+un fichier vide ou qui n'est pas une base est refusé, octet pour octet intact. Contrôles : schéma à jour,
+intégrité du fichier (SQLite), références entre tables, protections de l'historique (ajout seul), empreinte
+SHA-256 de chaque pièce jointe recalculée, totaux et financeurs des dossiers égaux à leurs budgets.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, exc, func, select, type_coerce
 
+from instruction import pieces as domaine_pieces
+from instruction.db import integrite
 from instruction.db import modeles as m
-from instruction.db.connexion import ERREURS_DE_BASE, affichable, creer_moteur, resoudre_url, traduire
+from instruction.db.connexion import (
+    ERREURS_DE_BASE,
+    affichable,
+    creer_moteur,
+    fichier_sqlite,
+    normaliser,
+    resoudre_url,
+    traduire,
+)
 from instruction.db.migrations import TETE
-from instruction.erreurs import ErreurInstruction
+from instruction.db.schema import examiner, revisions_connues
+from instruction.erreurs import ErreurInstruction, PasUneBase
+
+_LOT_PIECES = 200
 
 
 @dataclass(frozen=True)
@@ -30,14 +50,16 @@ class Rapport:
 
 
 def verifier(url: str | None = None) -> Rapport:
-    """Contrôle la base sans rien y écrire (un fichier SQLite absent n'est pas créé)."""
-    from instruction.db.connexion import fichier_sqlite, normaliser
-
+    """Contrôle la base sans rien y écrire (un fichier SQLite absent n'est pas créé, un fichier étranger
+    n'est pas touché)."""
     url = resoudre_url(url)
     fichier = fichier_sqlite(normaliser(url))
     if fichier is not None and not fichier.exists():
         raise ErreurInstruction(f"La base « {fichier} » n'existe pas.")
-    moteur = creer_moteur(url)
+    if fichier is not None and fichier.is_file() and fichier.stat().st_size == 0:
+        raise PasUneBase(f"Le fichier « {fichier} » est vide : ce n'est pas une base de données Instruction. "
+                         "Il n'a pas été modifié.")
+    moteur = creer_moteur(url, lecture_seule=True)
     rapport = Rapport(affichable(moteur.url))
     try:
         with moteur.connect() as connexion:
@@ -52,8 +74,6 @@ def verifier(url: str | None = None) -> Rapport:
 
 
 def _controler(connexion, rapport: Rapport) -> None:
-    from instruction.db.schema import examiner, revisions_connues
-
     etat = examiner(connexion)
     if etat.vide:
         rapport.controles.append(Controle("Schéma", False, "la base est vide (jamais ouverte par Instruction)"))
@@ -71,32 +91,70 @@ def _controler(connexion, rapport: Rapport) -> None:
         rapport.controles.append(Controle("Schéma à jour", False, detail))
         return
 
+    controles = [_references, _historique, _pieces, _totaux, _financeurs]
     if connexion.dialect.name == "sqlite":
-        integrite = [r[0] for r in connexion.exec_driver_sql("PRAGMA integrity_check").fetchall()]
-        rapport.controles.append(
-            Controle("Intégrité du fichier", integrite == ["ok"], "" if integrite == ["ok"] else "; ".join(integrite[:5]))
-        )
-        orphelins = connexion.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        rapport.controles.append(
-            Controle(
-                "Références entre tables",
-                not orphelins,
-                "" if not orphelins else f"{len(orphelins)} référence(s) cassée(s), par ex. table {orphelins[0][0]}",
-            )
-        )
-    else:
-        # PostgreSQL refuse toute référence cassée ; on contrôle que les contraintes sont validées.
-        non_valides = connexion.exec_driver_sql(
-            "select conname from pg_constraint where contype = 'f' and not convalidated"
-        ).fetchall()
-        rapport.controles.append(
-            Controle("Références entre tables", not non_valides, ", ".join(n for (n,) in non_valides))
-        )
-
-    rapport.controles.append(_totaux(connexion))
-    rapport.controles.append(_financeurs(connexion))
+        controles.insert(0, _integrite)
+    for controle in controles:
+        rapport.controles.append(_essayer(controle, connexion))
 
 
+def _essayer(controle, connexion) -> Controle:
+    """Un contrôle qu'une page endommagée interrompt est un contrôle en échec, pas la fin du rapport
+    (sous PostgreSQL, dans un point de reprise : la transaction reste utilisable pour les suivants)."""
+    try:
+        with connexion.begin_nested() if connexion.dialect.name == "postgresql" else contextlib.nullcontext():
+            return controle(connexion)
+    except exc.DatabaseError as erreur:
+        return Controle(controle.libelle, False, f"lecture impossible : {erreur.orig}")
+
+
+def _libelle(libelle: str):
+    def nommer(fonction):
+        fonction.libelle = libelle
+        return fonction
+
+    return nommer
+
+
+@_libelle("Intégrité du fichier")
+def _integrite(connexion) -> Controle:
+    resultat = [r[0] for r in connexion.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+    return Controle("Intégrité du fichier", resultat == ["ok"], "" if resultat == ["ok"] else "; ".join(resultat[:5]))
+
+
+@_libelle("Références entre tables")
+def _references(connexion) -> Controle:
+    references = integrite.references_cassees(connexion)
+    return Controle("Références entre tables", not references, integrite.resume(references))
+
+
+@_libelle("Historique en ajout seul")
+def _historique(connexion) -> Controle:
+    historique = integrite.historique_non_protege(connexion)
+    return Controle("Historique en ajout seul", not historique, integrite.resume(historique))
+
+
+@_libelle("Empreintes des pièces jointes")
+def _pieces(connexion) -> Controle:
+    """L'empreinte SHA-256 de chaque pièce, recalculée sur son contenu (lu par lots)."""
+    alterees: list[str] = []
+    nombre = 0
+    resultat = connexion.execute(
+        select(m.Piece.id, m.Piece.nom_fichier, m.Piece.empreinte, m.Piece.contenu, m.Dossier.numero)
+        .join(m.Dossier, m.Dossier.id == m.Piece.dossier_id)
+        .order_by(m.Piece.id)
+        .execution_options(yield_per=_LOT_PIECES))
+    for lot in resultat.partitions(_LOT_PIECES):
+        for piece in lot:
+            nombre += 1
+            if domaine_pieces.empreinte(piece.contenu or b"") != piece.empreinte:
+                alterees.append(f"« {piece.nom_fichier} » ({piece.numero})")
+    detail = f"{nombre} pièce(s) relue(s)" if not alterees else (
+        f"{len(alterees)} pièce(s) altérée(s) sur {nombre} : " + ", ".join(alterees[:10]))
+    return Controle("Empreintes des pièces jointes", not alterees, detail)
+
+
+@_libelle("Totaux des dossiers égaux à leurs budgets")
 def _totaux(connexion) -> Controle:
     """Le coût total et la subvention demandée de chaque dossier égalent la somme de son budget."""
     montant = type_coerce(m.LigneBudget.montant, BigInteger)
@@ -129,6 +187,7 @@ def _totaux(connexion) -> Controle:
     )
 
 
+@_libelle("Financeurs sollicités égaux à ceux des budgets")
 def _financeurs(connexion) -> Controle:
     """La liste des financeurs sollicités de chaque dossier égale celle de son compte 74."""
     attendus: dict[int, set[str]] = {}

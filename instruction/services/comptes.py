@@ -218,6 +218,9 @@ def changer_mot_de_passe(uow: UniteDeTravail, ancien: str, nouveau: str, confirm
     if uow.utilisateur.id is None:
         raise DonneesInvalides("Le compte de session du poste n'a pas de mot de passe.")
     compte = _compte(uow, uow.utilisateur.id)
+    if not compte.actif:  # désactivé depuis la connexion : le compte ne sert plus, son mot de passe non plus
+        raise droits.Interdit("Votre compte a été désactivé : son mot de passe ne peut plus être changé. "
+                              "Adressez-vous à un administrateur.")
     if not _verifier(compte.empreinte, ancien):
         raise DonneesInvalides("Le mot de passe actuel est incorrect.")
     if nouveau != confirmation:
