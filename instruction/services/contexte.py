@@ -129,9 +129,14 @@ def ouvrir(
     try:
         preparation = preparer(moteur, progression=progression)
         contexte = Contexte(url, moteur, preparation)
+        a_recopier = False
         if synchroniser_referentiel:
+            empreinte = referentiel.empreinte()
+            with contexte.unite(lecture=True) as uow:  # le cas courant ne fait que lire : il n'attend aucun poste
+                a_recopier = ref_db.empreinte_en_base(uow.session) != empreinte
+        if a_recopier:
             with contexte.unite() as uow:
-                if ref_db.empreinte_en_base(uow.session) != referentiel.empreinte():
+                if ref_db.empreinte_en_base(uow.session) != empreinte:
                     from instruction.db.roles import exiger_droit_de_recopier_referentiel  # rôles PostgreSQL
 
                     exiger_droit_de_recopier_referentiel(uow.session.connection())
