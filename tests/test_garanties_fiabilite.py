@@ -127,6 +127,23 @@ def test_une_lecture_n_attend_pas_une_longue_ecriture(tmp_path):
         contexte.fermer()
 
 
+def test_ouvrir_une_base_n_attend_pas_une_longue_ecriture(tmp_path):
+    """Un poste démarre pendant qu'un autre tient le verrou d'écriture : l'ouverture (schéma, contrôle
+    rapide, empreinte du référentiel) ne fait que lire et aboutit tout de suite."""
+    fichier = tmp_path / "instruction.sqlite"
+    ouvrir(f"sqlite:///{fichier}").fermer()
+    ecrivain = sqlite3.connect(fichier, isolation_level=None)
+    try:
+        ecrivain.execute("BEGIN IMMEDIATE")
+        ecrivain.execute("insert into parametre (cle, valeur) values ('long', 'travail')")
+        contexte = ouvrir(f"sqlite:///{fichier}")
+        contexte.fermer()
+        ecrivain.execute("ROLLBACK")
+    finally:
+        ecrivain.close()
+    assert contexte.preparation.avertissement is None and not contexte.referentiel_recopie
+
+
 def test_une_unite_de_lecture_ne_peut_rien_ecrire(contexte):
     with pytest.raises(ErreurInstruction, match="lecture seule"):
         with contexte.unite(lecture=True) as uow:
