@@ -869,7 +869,7 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None) -> B
         progression("Campagne 2027 en cours d'instruction…")
         cdv_2023 = sorted((session.get(m.Dossier, ids[d.numero]) for d, dispositif in ecrits if dispositif == "cdv"),
                           key=lambda dossier: dossier.numero)
-        bilan.append(demo_en_cours.remplir(uow, cdv_2023))
+        bilan.append(demo_en_cours.remplir(uow, cdv_2023, piece_de_demonstration))
         uow.valider()
     return Bilan(tuple(bilan))
 

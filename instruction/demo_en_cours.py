@@ -92,9 +92,10 @@ def _description_renouvelee(description: str | None) -> str:
             "et le suivi des participants est partagé avec le centre social du quartier.")
 
 
-def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
+def remplir(uow, dossiers_2023: list, piece_pdf) -> tuple[str, int, int, Decimal]:
     """Crée la campagne 2027 et ses dossiers (``dossiers_2023`` : objets ``Dossier`` de l'AAP 2023,
-    dans l'ordre des numéros) ; rend la ligne du bilan."""
+    dans l'ordre des numéros) ; rend la ligne du bilan. ``piece_pdf(libelle, porteur, numero, jour)`` fait
+    le contenu d'une pièce ajoutée (la CPO)."""
     from instruction.db import modeles as m
     from instruction.services import dossier as service_dossier
     from instruction.services import instruction as service
@@ -126,10 +127,8 @@ def remplir(uow, dossiers_2023: list) -> tuple[str, int, int, Decimal]:
                                          piece.contenu, jour_piece)
                 uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
         if reprise.cpo:
-            from instruction.demo import piece_de_demonstration
-
             libelle = "Convention pluriannuelle d'objectifs 2025-2027"
-            contenu = piece_de_demonstration(libelle, source.porteur.nom, dossier.numero, dt.date(2025, 3, 3))
+            contenu = piece_pdf(libelle, source.porteur.nom, dossier.numero, dt.date(2025, 3, 3))
             ajoutee = pieces.ajouter(uow, identifiant, "cpo", f"{dossier.numero}-cpo.pdf", contenu, dt.date(2025, 3, 3))
             uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
         crees.append((identifiant, reprise))
