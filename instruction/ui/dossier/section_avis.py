@@ -176,7 +176,7 @@ class DialogueAvis(QDialog):
 
 
 class SectionAvis(LueALaDemande, QWidget):
-    avis_changes = Signal()
+    """Les avis demandés pour le dossier, côte à côte ; demander, donner, relancer, retirer."""
 
     def __init__(self, contexte, referentiel) -> None:
         super().__init__()
@@ -320,7 +320,6 @@ class SectionAvis(LueALaDemande, QWidget):
         def fini(lignes) -> None:
             self.afficher(lignes)
             self.message.setText(f"<span style='color:#1b6e20'>{message}</span>")
-            self.avis_changes.emit()
 
         return fini
 
