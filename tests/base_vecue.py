@@ -124,7 +124,7 @@ def faire_vivre(contexte, *, dossiers: int = 24, tours: int = 10) -> Vecue:
             saisie = _saisie(campagne, liste_porteurs[rang % 4], rang, tour)
             if rang >= moitie:  # 2027 renouvelle l'action de 2026 du même rang…
                 saisie.renouvellement, saisie.renouvelle_id = True, str(ids[rang - moitie])
-            elif rang % 3 == 0 and rang + 1 < moitie:  # …et des actions de 2026 citent une action créée après elles
+            elif rang % 3 == 0 and rang + 1 < moitie:  # …des actions de 2026 citent une action créée après
                 saisie.renouvellement, saisie.renouvelle_id = True, str(ids[rang + 1])
             _enregistrer(contexte, dossier_id, saisie)
             enregistrements += 1

@@ -290,10 +290,11 @@ def _controler_restauree(moteur: Engine, securite: Path | None) -> None:
         references, historique = _problemes(connexion)
         connexion.rollback()
     if references or historique:
+        recours = (f"restaurez la copie de sécurité « {securite} »." if securite
+                   else "restaurez une autre sauvegarde.")
         raise ErreurInstruction(
             "La base restaurée ne passe pas le contrôle (références ou historique) : n'y travaillez pas et "
-            + (f"restaurez la copie de sécurité « {securite} »." if securite else "restaurez une autre sauvegarde."),
-            detail=integrite.resume(references + historique))
+            + recours, detail=integrite.resume(references + historique))
 
 
 def _remplacer_contenu_postgresql(source: Connection, destination: Connection) -> None:

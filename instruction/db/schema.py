@@ -108,6 +108,8 @@ def preparer(
             etat = examiner(connexion)
             avertissement = _controle_rapide(connexion, moteur)
             connexion.rollback()
+        if avertissement:
+            progression(avertissement)
         if etat.revision == TETE and not emplacements:
             return Preparation(etat.revision, TETE, None, avertissement)
         tete, connues = revisions_connues(emplacements)
