@@ -83,8 +83,11 @@ def _importes(nom: str, fichier: Path, connus: set[str]) -> set[str]:
                 module = ".".join(base + ([noeud.module] if noeud.module else []))
             else:
                 module = noeud.module or ""
-            trouves.add(module)
-            trouves.update(f"{module}.{alias.name}" for alias in noeud.names)
+            # « from paquet import module » dépend du module ; « from module import nom », du module.
+            sous_modules = {f"{module}.{alias.name}" for alias in noeud.names} & connus
+            trouves.update(sous_modules)
+            if len(sous_modules) < len(noeud.names):
+                trouves.add(module)
 
     Visiteur().visit(ast.parse(fichier.read_text(encoding="utf-8")))
     return {m for m in trouves if m in connus and m != nom}

@@ -20,7 +20,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from instruction import dates, demo_cotations
+from instruction import dates
+from instruction.demo import cotations as demo_cotations
 from instruction import eligibilite as el
 from instruction.etats import Etat
 
