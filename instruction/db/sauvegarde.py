@@ -39,7 +39,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, te
 from instruction.chemins import dossier_donnees, dossier_sauvegardes_automatiques
 from instruction.db import integrite
 from instruction.db.base import Base
-from instruction.db.connexion import ERREURS_DE_BASE, affichable, creer_moteur, fichier_sqlite, traduire
+from instruction.db.connexion import ERREURS_DE_BASE, LECTURE, affichable, creer_moteur, fichier_sqlite, traduire
 from instruction.db.fichiers import copier_sqlite, creer_dossier, remplacer, rendre_prive, temporaire_a_cote, uri_sqlite
 from instruction.db.migrations import TETE
 from instruction.db.schema import creer_schema, examiner, preparer, revisions_connues
@@ -286,7 +286,7 @@ def _restaurer_sqlite(travail: Path, cible: Path) -> None:
 
 
 def _controler_restauree(moteur: Engine, securite: Path | None) -> None:
-    with moteur.connect() as connexion:
+    with moteur.connect().execution_options(**{LECTURE: True}) as connexion:
         references, historique = _problemes(connexion)
         connexion.rollback()
     if references or historique:
