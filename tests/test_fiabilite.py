@@ -1,0 +1,385 @@
+"""Fiabilité (issue 18, points 5 et 6) : deux postes au même instant, et les erreurs de la base dites en
+français avec quoi faire. Deux vrais contextes (deux moteurs, deux connexions), sur SQLite et PostgreSQL.
+
+Pour « au même instant », le poste A garde sa transaction ouverte pendant que le poste B commence la
+sienne dans un fil ; on attend que B soit réellement bloqué (sur PostgreSQL : une attente de verrou visible
+dans ``pg_stat_activity`` ; sur SQLite : B a lancé sa première instruction, et SQLite le fait attendre
+l'écriture de A), puis A valide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, func, insert, select, text, update
+
+from instruction import droits
+from instruction import dossier as d
+from instruction.db import connexion as cx
+from instruction.db import modeles as m
+from instruction.erreurs import (
+    BaseEnLectureSeule,
+    BaseOccupee,
+    Conflit,
+    ConnexionPerdue,
+    DonneesInvalides,
+    Doublon,
+    ErreurInstruction,
+    ValeurRefusee,
+)
+from instruction.etats import Etat
+from instruction.horloge import aujourd_hui
+from instruction.services import avis
+from instruction.services import dossier as service_dossier
+from instruction.services import instruction as service_instruction
+from instruction.services.contexte import ouvrir
+from tests import fabrique
+
+ATTENTE_MAXIMALE = 60  # secondes : au-delà, le test échoue (B n'a jamais attendu A)
+
+
+@dataclasses.dataclass
+class Postes:
+    a: object
+    b: object
+    dossier: int
+    equipe: fabrique.Equipe
+
+
+@pytest.fixture
+def postes(contexte):
+    equipe = fabrique.Equipe(contexte)
+    contexte.utilisateur = equipe.instructeur
+    dossier_id = fabrique.dossier(contexte)
+    autre = ouvrir(contexte.url)
+    autre.utilisateur = equipe.admin
+    assert autre.moteur is not contexte.moteur
+    yield Postes(contexte, autre, dossier_id, equipe)
+    autre.fermer()
+
+
+class PosteEnAttente:
+    """Lance ``action(uow)`` (puis valide) sur le poste B dans un fil ; rend son résultat ou son erreur."""
+
+    def __init__(self, poste, action) -> None:
+        self.poste, self.action = poste, action
+        self.resultat = self.erreur = None
+        self.commence = threading.Event()
+        self._ecoute = lambda *_a, **_k: self.commence.set()
+        event.listen(poste.moteur, "before_cursor_execute", self._ecoute)
+        self.fil = threading.Thread(target=self._travail, daemon=True)
+        self.fil.start()
+
+    def _travail(self) -> None:
+        try:
+            with self.poste.unite() as uow:
+                self.resultat = self.action(uow)
+                uow.valider()
+        except BaseException as erreur:  # noqa: BLE001 — rendu au test
+            self.erreur = erreur
+
+    def attendre_qu_il_bloque(self, poste_a) -> None:
+        """Attend que B soit bloqué derrière la transaction ouverte de A."""
+        assert self.commence.wait(ATTENTE_MAXIMALE), "le poste B n'a rien lancé"
+        if poste_a.est_sqlite:  # B attend l'écriture de A dans BEGIN IMMEDIATE (busy_timeout)
+            return
+        limite = time.monotonic() + ATTENTE_MAXIMALE
+        with poste_a.moteur.connect() as connexion:
+            while connexion.scalar(text(
+                    "select count(*) from pg_stat_activity where datname = current_database() "
+                    "and wait_event_type = 'Lock'")) == 0:
+                assert self.fil.is_alive(), f"B a fini sans attendre A : {self.erreur or self.resultat}"
+                assert time.monotonic() < limite, "B n'attend pas le verrou de A"
+                connexion.rollback()
+                time.sleep(0.02)
+
+    def fin(self):
+        self.fil.join(ATTENTE_MAXIMALE)
+        event.remove(self.poste.moteur, "before_cursor_execute", self._ecoute)
+        assert not self.fil.is_alive(), "le poste B est resté bloqué"
+        return self.resultat, self.erreur
+
+
+def _saisie(poste) -> d.DonneesDossier:
+    with poste.unite() as uow:
+        campagne_id = uow.session.scalar(select(m.Campagne.id))
+        porteur_id = uow.session.scalar(select(m.Porteur.id))
+    return d.valider(fabrique.saisie(campagne_id, porteur_id))
+
+
+def _numeros(poste) -> list[str]:
+    with poste.unite() as uow:
+        return list(uow.session.scalars(select(m.Dossier.numero).order_by(m.Dossier.numero)))
+
+
+# --- Point 5 : deux postes créent un dossier dans la même campagne au même instant ----------------------
+
+
+def test_deux_postes_creent_un_dossier_au_meme_instant_chacun_son_numero(postes):
+    """Avant : sur PostgreSQL, le second échouait 5 fois sur 5 (numéro en double) ; maintenant il attend le
+    premier et prend le numéro suivant, trois fois de suite."""
+    donnees = _saisie(postes.a)
+    for _tour in range(3):
+        with postes.a.unite() as uow_a:
+            id_a = service_dossier.enregistrer(uow_a, None, donnees)
+            b = PosteEnAttente(postes.b, lambda uow: service_dossier.enregistrer(uow, None, donnees))
+            b.attendre_qu_il_bloque(postes.a)
+            uow_a.valider()
+        id_b, erreur = b.fin()
+        assert erreur is None, erreur
+        assert id_b != id_a
+    assert _numeros(postes.a) == [f"CDV-2027-{rang:03d}" for rang in range(1, 8)]
+
+
+def test_un_numero_n_est_jamais_redonne_et_les_numeros_existants_comptent(postes):
+    donnees = _saisie(postes.a)
+    with postes.a.unite() as uow:  # un numéro donné hors de l'application (import, base d'avant 0006)
+        uow.session.get(m.Dossier, postes.dossier).numero = "CDV-2027-041"
+        uow.valider()
+    with postes.a.unite() as uow:
+        nouveau = service_dossier.enregistrer(uow, None, donnees)
+        uow.valider()
+    with postes.a.unite() as uow:  # le dernier est effacé : son numéro n'est pas redonné
+        assert uow.session.get(m.Dossier, nouveau).numero == "CDV-2027-042"
+        uow.session.delete(uow.session.get(m.Dossier, nouveau))
+        uow.valider()
+    with postes.b.unite() as uow:
+        encore = service_dossier.enregistrer(uow, None, donnees)
+        uow.valider()
+    with postes.b.unite() as uow:
+        assert uow.session.get(m.Dossier, encore).numero == "CDV-2027-043"
+
+
+# --- Point 6 : montants accordés versionnés, un avis demandé une seule fois ------------------------------
+
+
+def _retenu(poste, dossier_id) -> int:
+    """Le dossier décidé « retenu » (posé directement : le circuit est testé ailleurs) ; rend la version
+    de ses montants."""
+    with poste.unite() as uow:
+        uow.session.get(m.Dossier, dossier_id).etat = Etat.RETENU
+        uow.valider()
+    with poste.unite() as uow:
+        return service_instruction.lire(uow, dossier_id).version_montants
+
+
+def _montants(poste, dossier_id) -> dict[str, Decimal]:
+    with poste.unite() as uow:
+        return {f.financeur: f.accorde for f in service_instruction.financements(uow, dossier_id)
+                if f.accorde is not None}
+
+
+def _corriger(poste, dossier_id, montants, version):
+    with poste.unite() as uow:
+        service_instruction.modifier_montants_accordes(uow, dossier_id, montants, version=version)
+        uow.valider()
+
+
+def test_montants_accordes_corriges_par_deux_postes_le_second_est_refuse(postes):
+    version = _retenu(postes.a, postes.dossier)
+    assert version == 0
+    _corriger(postes.a, postes.dossier, {"ville-calais": Decimal("1500.00")}, version)  # A, depuis la version 0
+    with pytest.raises(Conflit) as conflit:  # B avait lu la version 0 lui aussi
+        _corriger(postes.b, postes.dossier, {"ville-calais": Decimal("900.00"), "etat-pv": Decimal("10")}, version)
+    erreur = conflit.value
+    assert "m.lefebvre" in erreur.message and "montants accordés" in erreur.message
+    assert [(c.acteur, c.nouveau) for c in erreur.changements] == [("m.lefebvre", "1\u202f500,00\u00a0€")]
+    assert "1\u202f500,00" in erreur.detail
+    assert erreur.version == 1
+    assert _montants(postes.a, postes.dossier) == {"ville-calais": Decimal("1500.00")}  # rien d'écrasé
+    # Relire puis corriger passe ; enregistrer ce qui est déjà en base ne refuse rien et n'écrit rien.
+    with postes.b.unite() as uow:
+        relue = service_instruction.lire(uow, postes.dossier).version_montants
+    _corriger(postes.b, postes.dossier, {"ville-calais": Decimal("900.00")}, relue)
+    _corriger(postes.a, postes.dossier, {"ville-calais": Decimal("900.00")}, relue)
+    assert _montants(postes.a, postes.dossier) == {"ville-calais": Decimal("900.00")}
+    with postes.a.unite() as uow:
+        assert service_instruction.lire(uow, postes.dossier).version_montants == 2
+
+
+def test_montants_accordes_enregistres_au_meme_instant_le_second_attend_puis_est_refuse(postes):
+    version = _retenu(postes.a, postes.dossier)
+    with postes.a.unite() as uow_a:
+        service_instruction.modifier_montants_accordes(uow_a, postes.dossier, {"ville-calais": Decimal("1500")},
+                                                       version=version)
+        b = PosteEnAttente(postes.b, lambda uow: service_instruction.modifier_montants_accordes(
+            uow, postes.dossier, {"ville-calais": Decimal("700")}, version=version))
+        b.attendre_qu_il_bloque(postes.a)
+        uow_a.valider()
+    _resultat, erreur = b.fin()
+    assert isinstance(erreur, Conflit), erreur
+    assert _montants(postes.a, postes.dossier) == {"ville-calais": Decimal("1500.00")}
+
+
+def _referent(poste, dossier_id, equipe) -> avis.Destinataire:
+    with poste.unite() as uow:
+        return next(x for x in avis.destinataires(uow, dossier_id) if x.compte_id == equipe.referent.id)
+
+
+def test_le_meme_avis_demande_par_deux_postes_au_meme_instant_est_cree_une_fois(postes):
+    referent = _referent(postes.a, postes.dossier, postes.equipe)
+    echeance = aujourd_hui() + dt.timedelta(days=15)
+    with postes.a.unite() as uow_a:
+        avis.demander(uow_a, postes.dossier, [referent], echeance)
+        b = PosteEnAttente(postes.b, lambda uow: avis.demander(uow, postes.dossier, [referent], echeance))
+        b.attendre_qu_il_bloque(postes.a)
+        uow_a.valider()
+    _resultat, erreur = b.fin()
+    assert isinstance(erreur, DonneesInvalides), erreur
+    assert "Rémi Urbain" in erreur.message and "déjà demandé" in erreur.message
+    with postes.a.unite() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(m.DemandeAvis)
+                                  .where(m.DemandeAvis.dossier_id == postes.dossier)) == 1
+
+
+def test_la_base_refuse_une_seconde_demande_au_meme_destinataire(contexte):
+    """La contrainte elle-même, hors du service (un import, un script) : dite en français."""
+    equipe = fabrique.Equipe(contexte)
+    dossier_id = fabrique.dossier(contexte)
+    ligne = dict(dossier_id=dossier_id, financeur_code="ville-calais", echeance=dt.date(2027, 1, 1),
+                 demandee_par="x", demandee_le=dt.datetime(2026, 12, 1))
+    with contexte.unite() as uow:
+        uow.session.execute(insert(m.DemandeAvis).values(**ligne))
+        uow.valider()
+    with pytest.raises(Doublon, match="déjà demandé à ce cofinanceur"):
+        with contexte.unite() as uow:
+            uow.session.execute(insert(m.DemandeAvis).values(**ligne))
+            uow.valider()
+    with contexte.unite() as uow:  # la contrainte ne gêne que le doublon : le référent, lui, passe
+        uow.session.execute(insert(m.DemandeAvis).values(**(ligne | dict(financeur_code=None,
+                                                                         destinataire_id=equipe.referent.id))))
+        uow.valider()
+
+
+# --- Point 5 : les erreurs de la base, en français, avec quoi faire -------------------------------------
+
+
+def _enregistrer_intitule(poste, dossier_id, intitule):
+    with poste.unite() as uow:
+        fiche = service_dossier.lire(uow, dossier_id)
+        service_dossier.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule=intitule),
+                                    fiche.version)
+        uow.valider()
+
+
+def _intitule(poste, dossier_id) -> str:
+    with poste.unite() as uow:
+        return uow.session.get(m.Dossier, dossier_id).intitule
+
+
+def test_un_doublon_est_dit_en_francais(contexte):
+    campagne_id = fabrique.campagne(contexte)
+    with contexte.unite() as uow:
+        campagne = uow.session.get(m.Campagne, campagne_id)
+        cle = (campagne.dispositif_code, campagne.annee)
+    with pytest.raises(Doublon) as erreur:
+        with contexte.unite() as uow:
+            uow.session.execute(insert(m.Campagne).values(dispositif_code=cle[0], annee=cle[1], libelle="Copie"))
+    assert "Cette campagne (dispositif et année) existe déjà" in erreur.value.message
+    assert "reste à l'écran" in erreur.value.message and erreur.value.detail
+
+
+def test_un_verrou_garde_trop_longtemps_est_dit_en_francais(url_base, monkeypatch):
+    """Un autre programme garde la base (ou la fiche) : après l'attente, un message dit de réessayer."""
+    monkeypatch.setattr(cx, "ATTENTE_VERROU_SECONDES", 1)
+    contexte = ouvrir(url_base)
+    try:
+        contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+        dossier_id = fabrique.dossier(contexte, complet=False)
+        autre = ouvrir(url_base)
+        try:
+            with autre.moteur.connect() as verrou:  # une écriture laissée en cours sur la fiche
+                verrou.execute(update(m.Dossier).where(m.Dossier.id == dossier_id).values(resume="verrou"))
+                with pytest.raises(BaseOccupee) as erreur:
+                    _enregistrer_intitule(contexte, dossier_id, "Nouvel intitulé")
+                verrou.rollback()
+        finally:
+            autre.fermer()
+        assert "Réessayez" in erreur.value.message and "reste à l'écran" in erreur.value.message
+        assert _intitule(contexte, dossier_id) != "Nouvel intitulé"
+        _enregistrer_intitule(contexte, dossier_id, "Nouvel intitulé")  # le verrou parti, tout repasse
+        assert _intitule(contexte, dossier_id) == "Nouvel intitulé"
+    finally:
+        contexte.fermer()
+
+
+def test_une_erreur_du_programme_n_est_pas_deguisee(contexte):
+    """Une requête mal écrite est un défaut : elle remonte telle quelle, avec sa trace."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    with pytest.raises((ProgrammingError, OperationalError)) as erreur:
+        with contexte.unite() as uow:
+            uow.session.execute(text("select colonne_inconnue from dossier"))
+    assert not isinstance(erreur.value, ErreurInstruction)
+
+
+def test_postgresql_base_en_lecture_seule(url_base, genre_base):
+    from sqlalchemy.engine import make_url
+
+    if genre_base == "sqlite":
+        pytest.skip("sur SQLite : test_sqlite_fichier_en_lecture_seule")
+    contexte = ouvrir(url_base)
+    marie = contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    nom = make_url(url_base).database
+    with contexte.moteur.connect() as connexion:
+        connexion.execute(text(f'alter database "{nom}" set default_transaction_read_only = on'))
+        connexion.commit()
+    contexte.fermer()
+    contexte = ouvrir(url_base)  # la lecture marche
+    contexte.utilisateur = marie
+    try:
+        with pytest.raises(BaseEnLectureSeule) as erreur:
+            _enregistrer_intitule(contexte, dossier_id, "Nouvel intitulé")
+        assert "lecture seule" in erreur.value.message and "reste à l'écran" in erreur.value.message
+        assert _intitule(contexte, dossier_id) != "Nouvel intitulé"
+    finally:
+        with contexte.moteur.connect() as connexion:
+            connexion.execute(text("set transaction read write"))
+            connexion.execute(text(f'alter database "{nom}" reset default_transaction_read_only'))
+            connexion.commit()
+        contexte.fermer()
+
+
+def test_postgresql_connexion_perdue_pendant_l_enregistrement(contexte):
+    """Le serveur coupe la connexion au milieu d'un enregistrement : message clair, rien d'écrit, et le
+    poste retrouve une connexion pour l'essai suivant."""
+    if contexte.est_sqlite:
+        pytest.skip("SQLite n'a pas de réseau")
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    with pytest.raises(ConnexionPerdue) as erreur:
+        with contexte.unite() as uow:
+            fiche = service_dossier.lire(uow, dossier_id)
+            service_dossier.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule="Coupé"),
+                                        fiche.version)
+            pid = uow.session.scalar(text("select pg_backend_pid()"))
+            with contexte.moteur.connect() as autre:
+                assert autre.scalar(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+            uow.valider()
+    assert "connexion au serveur" in erreur.value.message and "réseau" in erreur.value.message
+    assert _intitule(contexte, dossier_id) != "Coupé"
+    _enregistrer_intitule(contexte, dossier_id, "Après la coupure")
+    assert _intitule(contexte, dossier_id) == "Après la coupure"
+
+
+@pytest.mark.parametrize("colonne, valeur, attendu", [
+    ("libelle", "x" * 201, "trop long pour la base (200 caractères au plus)"),
+    ("libelle", "avec un \x00 nul", "caractère invisible"),
+    ("annee", 2**40, "dépasse ce que la base peut garder"),
+])
+def test_postgresql_valeur_refusee_est_dite_en_francais(contexte, colonne, valeur, attendu):
+    """Une valeur arrivée jusqu'à la base sans passer par un formulaire (import, script)."""
+    if contexte.est_sqlite:
+        pytest.skip("SQLite garde ces valeurs telles quelles")
+    ligne = {"dispositif_code": "cdv", "annee": 2031, "libelle": "AAP 2031"} | {colonne: valeur}
+    with pytest.raises(ValeurRefusee) as erreur:
+        with contexte.unite() as uow:
+            uow.session.execute(insert(m.Campagne).values(**ligne))
+            uow.valider()
+    assert attendu in erreur.value.message and "reste à l'écran" in erreur.value.message
