@@ -150,3 +150,17 @@ def photographie(contexte) -> dict[str, list[str]]:
     with contexte.unite() as uow:
         return {table.name: sorted(repr(tuple(ligne)) for ligne in uow.session.execute(select(table)))
                 for table in Base.metadata.sorted_tables}
+
+
+def abimer_une_page(fichier) -> None:
+    """Écrase l'en-tête de la page de la table des budgets d'une base SQLite fermée (une page abîmée)."""
+    import sqlite3
+
+    with sqlite3.connect(fichier) as connexion:
+        connexion.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        taille_page = connexion.execute("PRAGMA page_size").fetchone()[0]
+        racine = connexion.execute("select rootpage from sqlite_master where name = 'ligne_budget'").fetchone()[0]
+    connexion.close()
+    with open(fichier, "r+b") as brut:
+        brut.seek((racine - 1) * taille_page)
+        brut.write(b"\xff" * 12)

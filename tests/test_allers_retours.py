@@ -123,7 +123,10 @@ def _compter(moteur, operation) -> list[str]:
     instructions: list[str] = []
 
     def noter(_cx, _curseur, instruction, *_args) -> None:
-        instructions.append(" ".join(instruction.split())[:100])
+        # Sous SQLite, le passage d'une connexion entre lecture et écriture (``PRAGMA query_only``) dépend de
+        # l'action d'avant, pas du nombre de dossiers ; il ne traverse aucun réseau : on ne le compte pas.
+        if not instruction.startswith("PRAGMA query_only"):
+            instructions.append(" ".join(instruction.split())[:100])
 
     event.listen(moteur, "before_cursor_execute", noter)
     try:

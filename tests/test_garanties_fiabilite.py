@@ -169,14 +169,7 @@ def test_une_page_endommagee_est_signalee_a_l_ouverture(tmp_path, modele_sqlite)
     for _ in range(3):
         fabrique.dossier(contexte)
     contexte.fermer()
-    with sqlite3.connect(fichier) as connexion:
-        connexion.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        taille_page = connexion.execute("PRAGMA page_size").fetchone()[0]
-        racine = connexion.execute("select rootpage from sqlite_master where name = 'ligne_budget'").fetchone()[0]
-    connexion.close()
-    with open(fichier, "r+b") as brut:  # l'en-tête de la page de la table des budgets, écrasé
-        brut.seek((racine - 1) * taille_page)
-        brut.write(b"\xff" * 12)
+    fabrique.abimer_une_page(fichier)
 
     contexte = ouvrir(f"sqlite:///{fichier}")
     try:

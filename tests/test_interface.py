@@ -67,7 +67,7 @@ def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo)
     f.page_dossiers.recherche.clear()
     qtbot.keyClicks(f.page_dossiers.recherche, "pic-2023-")
     assert modele.rowCount() == 27
-    qtbot.keyClicks(f.page_dossiers.recherche, " creve")  # Crèvecœur, sans accent
+    qtbot.keyClicks(f.page_dossiers.recherche, " velos")  # « réparation de vélos », sans accent
     assert modele.rowCount() == 1
     f.page_dossiers.recherche.clear()
     assert modele.rowCount() == 142
@@ -214,3 +214,29 @@ def test_la_recherche_qui_se_prolonge_donne_les_memes_resultats(url_demo):
     progressif.filtrer("sophrologue")  # mot de la description seulement : les textes longs comptent aussi
     assert progressif.rowCount() >= 1
     assert all("sophrologue" not in progressif.ligne(i).intitule.lower() for i in range(progressif.rowCount()))
+
+
+def test_une_page_abimee_est_dite_a_l_ouverture_de_la_fenetre(qtbot, tmp_path, modele_sqlite):
+    """L'avertissement de la base (une page abîmée) s'affiche dans la fenêtre, pas seulement au journal."""
+    import shutil
+
+    from instruction.services.contexte import ouvrir
+    from tests import fabrique
+    from tests.conftest import fermer_fenetre, ouvrir_fenetre
+
+    fichier = tmp_path / "instruction.sqlite"
+    shutil.copyfile(modele_sqlite, fichier)
+    contexte = ouvrir(f"sqlite:///{fichier}")
+    for _ in range(3):
+        fabrique.dossier(contexte)
+    contexte.fermer()
+    fabrique.abimer_une_page(fichier)
+    f = ouvrir_fenetre(qtbot, f"sqlite:///{fichier}")
+    try:
+        qtbot.waitUntil(lambda: getattr(f, "boite_avertissement", None) is not None
+                        and f.boite_avertissement.isVisible(), timeout=15000)
+        assert "endommagée" in f.boite_avertissement.text()
+        assert "endommagée" in f.statusBar().currentMessage()
+        f.boite_avertissement.accept()
+    finally:
+        fermer_fenetre(f)

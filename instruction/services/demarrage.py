@@ -70,7 +70,7 @@ def ouvrir_et_lister(
 
     contexte = ouvrir(url, progression=progression)
     try:
-        with contexte.unite() as uow:
+        with contexte.unite(lecture=True) as uow:
             requise = comptes.connexion_requise(uow)
             automatique = comptes.connexion_automatique(uow) if requise else None
             verrou = requise and automatique is None
@@ -119,7 +119,7 @@ class Liste:
 def relister(contexte: Contexte) -> Liste:
     from instruction.services import dossiers
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         lignes = dossiers.lister(uow)
         axes = dossiers.axes(uow)
         textes = dossiers.textes(uow)

@@ -270,7 +270,12 @@ class FenetrePrincipale(QMainWindow):
         self._actions_base(True)
         self.menus.demo.setEnabled(not ouverture.lignes and utilisateur.peut("demo.remplir"))
         preparation = self.contexte.preparation
-        if preparation.migree and preparation.sauvegarde:
+        if preparation.avertissement:  # une page abîmée : qu'on le sache avant d'y travailler
+            self.statusBar().showMessage(preparation.avertissement)
+            self.boite_avertissement = QMessageBox(QMessageBox.Icon.Warning, "Base de données à vérifier",
+                                                   preparation.avertissement, QMessageBox.StandardButton.Ok, self)
+            self.boite_avertissement.open()
+        elif preparation.migree and preparation.sauvegarde:
             self.statusBar().showMessage(
                 f"Base mise à jour ; copie de l'ancienne version : {preparation.sauvegarde}", 15000
             )

@@ -15,7 +15,7 @@ def choix(contexte: Contexte) -> tuple[list[int], list[tuple[str, str]]]:
     """Les années de programmation (la plus récente d'abord) et les dispositifs instruits (code, libellé)."""
     from instruction.services import approche_budgetaire
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return approche_budgetaire.annees(uow), approche_budgetaire.dispositifs(uow)
 
 
@@ -23,5 +23,5 @@ def rapport(contexte: Contexte, annee: int, grille: str, perimetre: str, disposi
     """Les montants demandés et accordés de l'année, par cotation de la grille, financeur et dispositif."""
     from instruction.services import approche_budgetaire
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return approche_budgetaire.rapport(uow, annee, grille, perimetre, dispositif)

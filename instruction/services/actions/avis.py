@@ -23,7 +23,7 @@ def du_dossier(contexte: Contexte, dossier_id: int) -> list[LigneAvis]:
     """Les avis demandés sur le dossier, tels que l'utilisateur peut les lire."""
     from instruction.services import avis
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return avis.du_dossier(uow, dossier_id)
 
 
@@ -31,7 +31,7 @@ def a_demander(contexte: Contexte, dossier_id: int) -> tuple[list[Destinataire],
     """Les référents et cofinanceurs à qui demander un avis (proposés cochés), et l'échéance proposée."""
     from instruction.services import avis
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return avis.destinataires(uow, dossier_id), avis.echeance_proposee()
 
 

@@ -64,7 +64,7 @@ def changer_mot_de_passe(contexte: Contexte, ancien: str, nouveau: str, confirma
 
 def lister(contexte: Contexte) -> ListeComptes:
     """La liste des comptes, pour la boîte d'administration."""
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return _liste(uow)
 
 

@@ -34,7 +34,7 @@ def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: b
     from instruction.services import avis, brouillons
     from instruction.services import dossier as service_dossier
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         fiche = service_dossier.lire(uow, dossier_id) if dossier_id else service_dossier.nouvelle_fiche()
         options = service_dossier.options(uow, fiche.donnees.porteur_id or None, dossier_id)
         brouillon = brouillons.lire(uow, cle)
@@ -47,7 +47,7 @@ def lire(contexte: Contexte, dossier_id: int) -> FicheDossier:
     """Le dossier tel qu'il est enregistré."""
     from instruction.services import dossier as service_dossier
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return service_dossier.lire(uow, dossier_id)
 
 
@@ -55,7 +55,7 @@ def options(contexte: Contexte, porteur_id: int | None, sauf: int | None) -> Opt
     """Les listes de choix du formulaire (campagnes, porteurs, dossiers précédents du porteur)."""
     from instruction.services import dossier as service_dossier
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return service_dossier.options(uow, porteur_id, sauf)
 
 
@@ -63,7 +63,7 @@ def precedents(contexte: Contexte, porteur_id: int, sauf: int | None) -> list[tu
     """Les dossiers précédents d'un porteur (pour « renouvelle »)."""
     from instruction.services import dossier as service_dossier
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return service_dossier.dossiers_precedents(uow, porteur_id, sauf)
 
 
@@ -106,7 +106,7 @@ def brouillons_de_nouveaux(contexte: Contexte) -> list[Brouillon]:
     """Les nouveaux dossiers commencés et pas encore enregistrés."""
     from instruction.services import brouillons
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return brouillons.lister(uow, "dossier:nouveau:")
 
 
@@ -128,7 +128,7 @@ def joindre_piece(contexte: Contexte, dossier_id: int, type_piece: str, chemin: 
     with contexte.unite() as uow:
         pieces.ajouter(uow, dossier_id, type_piece, chemin.name, contenu, date_piece)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         fiche = service_dossier.lire(uow, dossier_id)
     return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
 
@@ -141,7 +141,7 @@ def retirer_piece(contexte: Contexte, dossier_id: int, piece_id: int) -> Fait:
     with contexte.unite() as uow:
         pieces.retirer(uow, piece_id)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         fiche = service_dossier.lire(uow, dossier_id)
     return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
 
@@ -150,5 +150,5 @@ def contenu_piece(contexte: Contexte, piece_id: int) -> tuple[str, bytes]:
     """Le nom et le contenu d'une pièce jointe."""
     from instruction.services import pieces
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return pieces.contenu(uow, piece_id)

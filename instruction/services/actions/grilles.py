@@ -18,7 +18,7 @@ def lire(contexte: Contexte, dossier_id: int) -> list[GrilleDuDossier]:
     """Les grilles du dossier, avec leurs réponses et leur cotation."""
     from instruction.services import cotations
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return cotations.lire(uow, dossier_id)
 
 
@@ -28,7 +28,7 @@ def _ecrire_puis_relire(contexte: Contexte, dossier_id: int, ecrire: Callable[[U
     with contexte.unite() as uow:
         ecrire(uow)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         vues = cotations.lire(uow, dossier_id)
     return fait(vues, COTATIONS, DOSSIERS, dossier=dossier_id)
 

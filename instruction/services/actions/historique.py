@@ -15,5 +15,5 @@ def du_dossier(contexte: Contexte, dossier_id: int) -> list[Entree]:
     """L'historique du dossier, du plus récent au plus ancien."""
     from instruction.services import historique
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return historique.du_dossier(uow, dossier_id)

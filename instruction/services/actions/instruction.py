@@ -26,7 +26,7 @@ def _ecrire_puis_relire(contexte: Contexte, dossier_id: int, ecrire: Callable[[U
     with contexte.unite() as uow:
         ecrire(uow)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         etat = circuit.lire(uow, dossier_id)
     return fait(etat, INSTRUCTION, DOSSIERS, TACHES, dossier=dossier_id)
 
@@ -35,7 +35,7 @@ def lire(contexte: Contexte, dossier_id: int) -> EtatInstruction:
     """L'état d'instruction du dossier (circuit, compléments, recevabilité, examen, montants)."""
     from instruction.services import instruction as circuit
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return circuit.lire(uow, dossier_id)
 
 
@@ -77,7 +77,7 @@ def evaluer(contexte: Contexte, dossier_id: int) -> Evaluation:
     """Les critères du dispositif évalués sur le dossier (ce que montre l'assistant)."""
     from instruction.services import instruction as circuit
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return circuit.evaluer(uow, dossier_id)
 
 
@@ -94,7 +94,7 @@ def ecrire_fiche(contexte: Contexte, dossier_id: int, chemin: Path) -> Path:
     from instruction.rapports import fiche_instruction
     from instruction.services.fiche_instruction import lire as lire_fiche
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         fiche = lire_fiche(uow, dossier_id)
     return fiche_instruction.ecrire(fiche, chemin)
 
@@ -103,7 +103,7 @@ def lire_reglages(contexte: Contexte) -> list[Reglage]:
     """Les seuils et réglages de l'instruction."""
     from instruction.services import instruction as circuit
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return circuit.liste_reglages(uow)
 
 

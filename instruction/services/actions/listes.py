@@ -39,7 +39,7 @@ def complements(contexte: Contexte) -> Complements:
     """Porteurs, filtres enregistrés et nombre de brouillons, lus après l'ouverture."""
     from instruction.services import brouillons, filtres, porteurs
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return Complements(porteurs.lister(uow), filtres.lister(uow),
                            len(brouillons.lister(uow, "dossier:nouveau:")))
 
@@ -50,7 +50,7 @@ def relister(contexte: Contexte) -> tuple[Liste, list[LignePorteur]]:
     from instruction.services.demarrage import relister as relister_dossiers
 
     liste = relister_dossiers(contexte)
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return liste, porteurs.lister(uow)
 
 
@@ -58,7 +58,7 @@ def mes_taches(contexte: Contexte) -> tuple[int, list[Tache]]:
     """Le numéro de la dernière modification et les tâches de l'utilisateur."""
     from instruction.services import historique, taches
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return historique.dernier_numero(uow), taches.mes_taches(uow)
 
 
@@ -67,7 +67,7 @@ def scruter(contexte: Contexte) -> tuple[int, droits.Utilisateur | None]:
     (désactivé, ou rôle changé par un administrateur)."""
     from instruction.services import comptes, historique
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return historique.dernier_numero(uow), comptes.relire_utilisateur(uow)
 
 
@@ -78,7 +78,7 @@ def enregistrer_filtre(contexte: Contexte, nom: str, valeurs: dict[str, str]) ->
     with contexte.unite() as uow:
         filtres.enregistrer(uow, nom, valeurs)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return fait(filtres.lister(uow), FILTRES)
 
 
@@ -89,7 +89,7 @@ def supprimer_filtre(contexte: Contexte, nom: str) -> Fait:
     with contexte.unite() as uow:
         filtres.supprimer(uow, nom)
         uow.valider()
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return fait(filtres.lister(uow), FILTRES)
 
 

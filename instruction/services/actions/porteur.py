@@ -24,7 +24,7 @@ def lire(contexte: Contexte, porteur_id: int) -> FichePorteur:
     """La fiche du porteur : identité, contacts, versions datées, dossiers, historique."""
     from instruction.services import porteurs
 
-    with contexte.unite() as uow:
+    with contexte.unite(lecture=True) as uow:
         return porteurs.lire(uow, porteur_id)
 
 
