@@ -318,31 +318,79 @@ def test_une_erreur_du_programme_n_est_pas_deguisee(contexte):
     assert not isinstance(erreur.value, ErreurInstruction)
 
 
-def test_postgresql_base_en_lecture_seule(url_base, genre_base):
-    from sqlalchemy.engine import make_url
-
-    if genre_base == "sqlite":
+def test_postgresql_transaction_en_lecture_seule(contexte):
+    """Le serveur refuse l'écriture (base figée par l'administrateur, serveur de secours) : l'erreur
+    25006 du vrai serveur, provoquée ici par ``SET TRANSACTION READ ONLY``."""
+    if contexte.est_sqlite:
         pytest.skip("sur SQLite : test_sqlite_fichier_en_lecture_seule")
-    contexte = ouvrir(url_base)
-    marie = contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
     dossier_id = fabrique.dossier(contexte, complet=False)
-    nom = make_url(url_base).database
-    with contexte.moteur.connect() as connexion:
-        connexion.execute(text(f'alter database "{nom}" set default_transaction_read_only = on'))
-        connexion.commit()
-    contexte.fermer()
-    contexte = ouvrir(url_base)  # la lecture marche
-    contexte.utilisateur = marie
+    with pytest.raises(BaseEnLectureSeule) as erreur:
+        with contexte.unite() as uow:
+            uow.session.execute(text("set transaction read only"))
+            fiche = service_dossier.lire(uow, dossier_id)
+            service_dossier.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule="Figé"),
+                                        fiche.version)
+            uow.valider()
+    assert "lecture seule" in erreur.value.message and "reste à l'écran" in erreur.value.message
+    assert _intitule(contexte, dossier_id) != "Figé"
+
+
+LECTURE_SEULE = """
+import dataclasses, sys
+from instruction.droits import Utilisateur
+from instruction.services import dossier as service
+from instruction.services.contexte import ouvrir
+contexte = ouvrir(sys.argv[1])
+contexte.utilisateur = eval(sys.argv[3])
+with contexte.unite() as uow:
+    print(service.lire(uow, int(sys.argv[2])).donnees.intitule)
+try:
+    with contexte.unite() as uow:
+        fiche = service.lire(uow, int(sys.argv[2]))
+        service.enregistrer(uow, fiche.id, dataclasses.replace(fiche.donnees, intitule="Figé"), fiche.version)
+        uow.valider()
+except Exception as erreur:
+    print(type(erreur).__name__, erreur)
+"""
+
+
+def test_sqlite_fichier_en_lecture_seule(tmp_path):
+    """Une base posée en lecture seule (copie sur un partage protégé) : on la lit ; enregistrer dit
+    pourquoi c'est impossible et quoi demander. Sous root, le poste tourne sans le droit de passer outre
+    (setpriv), comme un instructeur."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fichier = tmp_path / "instruction.sqlite"
+    url = f"sqlite:///{fichier}"
+    contexte = ouvrir(url)
     try:
-        with pytest.raises(BaseEnLectureSeule) as erreur:
-            _enregistrer_intitule(contexte, dossier_id, "Nouvel intitulé")
-        assert "lecture seule" in erreur.value.message and "reste à l'écran" in erreur.value.message
-        assert _intitule(contexte, dossier_id) != "Nouvel intitulé"
+        marie = contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+        dossier_id = fabrique.dossier(contexte, complet=False)
+        intitule = _intitule(contexte, dossier_id)
     finally:
-        with contexte.moteur.connect() as connexion:
-            connexion.execute(text("set transaction read write"))
-            connexion.execute(text(f'alter database "{nom}" reset default_transaction_read_only'))
-            connexion.commit()
+        contexte.fermer()
+    fichier.chmod(0o444)
+    commande = [sys.executable, "-c", LECTURE_SEULE, url, str(dossier_id), repr(marie)]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv (util-linux) manque pour tester les droits sous root")
+        commande = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *commande]
+    resultat = subprocess.run(commande, capture_output=True, text=True, timeout=120,
+                              cwd=Path(__file__).resolve().parent.parent)
+    lignes = resultat.stdout.splitlines()
+    assert lignes and lignes[0] == intitule, resultat.stderr
+    assert lignes[1].startswith("BaseEnLectureSeule") and "lecture seule" in lignes[1], resultat.stdout
+    assert "reste à l'écran" in lignes[1] and "droits d'écriture" in lignes[1]
+    fichier.chmod(0o644)
+    contexte = ouvrir(url)
+    try:
+        assert _intitule(contexte, dossier_id) == intitule
+    finally:
         contexte.fermer()
 
 

@@ -19,7 +19,19 @@ from sqlalchemy.engine import URL, make_url
 
 from instruction.chemins import fichier_base_par_defaut
 from instruction.db.fichiers import creer_dossier, rendre_prive, uri_sqlite
-from instruction.erreurs import BaseInaccessible, ErreurInstruction, PasUneBase
+from instruction.erreurs import (
+    BaseEnLectureSeule,
+    BaseInaccessible,
+    BaseOccupee,
+    ConnexionPerdue,
+    Doublon,
+    DroitsInsuffisants,
+    ErreurInstruction,
+    EspaceInsuffisant,
+    FicheLieeDisparue,
+    PasUneBase,
+    ValeurRefusee,
+)
 
 VARIABLE_URL = "INSTRUCTION_DATABASE_URL"
 # Les erreurs qui viennent de la base ou du système de fichiers, traduites pour l'utilisateur ;
@@ -86,7 +98,10 @@ def creer_moteur(url_texte: str, *, lecture_seule: bool = False, **options) -> E
         url,
         pool_pre_ping=True,
         hide_parameters=True,  # ni valeurs saisies ni empreintes de mots de passe dans un journal ou un message
-        connect_args={"connect_timeout": DELAI_CONNEXION_SECONDES, "application_name": "instruction"},
+        connect_args={"connect_timeout": DELAI_CONNEXION_SECONDES, "application_name": "instruction",
+                      # comme SQLite : une fiche verrouillée par un autre poste est attendue 15 s, pas
+                      # indéfiniment ; au-delà, « réessayez » (traduire)
+                      "options": f"-c lock_timeout={ATTENTE_VERROU_SECONDES * 1000}"},
         **options,
     )
     if lecture_seule:
@@ -244,17 +259,30 @@ def _longueur_maximale(texte: str) -> str:
     return ""
 
 
-def traduire(erreur: BaseException, url: str) -> ErreurInstruction:
-    """Transforme une erreur du pilote en message compréhensible par un instructeur."""
+def traduire(erreur: BaseException, url: URL | str) -> ErreurInstruction:
+    """Transforme une erreur du pilote en message compréhensible par un instructeur : ce qui s'est passé et
+    quoi faire. Le texte technique reste dans ``detail`` (journal, bouton « détail »)."""
     if isinstance(erreur, ErreurInstruction):
         return erreur
     texte = str(getattr(erreur, "orig", None) or erreur)
     bas = texte.lower()
     ou = affichable(url)
+    code = getattr(getattr(erreur, "orig", None), "sqlstate", None) or ""
+    sqlite_ = _code_sqlite(erreur)
+
+    # --- Le fichier ou le serveur -------------------------------------------------------------------
     if "file is not a database" in bas or "not a database" in bas or "malformed" in bas:
         return PasUneBase(
             f"Le fichier de {ou} n'est pas une base de données Instruction (ou il est endommagé). "
             "Il n'a pas été modifié. Vérifiez le chemin, ou restaurez une sauvegarde.",
+            detail=texte,
+        )
+    if sqlite_.startswith("SQLITE_READONLY") or code == "25006" or "readonly database" in bas \
+            or "read-only transaction" in bas:
+        return BaseEnLectureSeule(
+            f"La base {ou} est en lecture seule : on peut la consulter, pas y enregistrer. {SAISIES_GARDEES} "
+            "Demandez à l'administrateur les droits d'écriture sur le fichier et son dossier (ou, sur un "
+            "serveur, que la base ne soit plus en lecture seule), puis enregistrez à nouveau.",
             detail=texte,
         )
     if "readonly" in bas or "read-only" in bas or "unable to open database file" in bas:
@@ -263,19 +291,104 @@ def traduire(erreur: BaseException, url: str) -> ErreurInstruction:
             "accessible en écriture. Demandez les droits d'écriture ou choisissez un autre emplacement.",
             detail=texte,
         )
-    if "database is locked" in bas:
-        return BaseInaccessible(
-            "La base est occupée par un autre programme depuis plus de "
-            f"{ATTENTE_VERROU_SECONDES} secondes. Réessayez dans un instant.",
+    if sqlite_ == "SQLITE_FULL" or code == "53100" or "disk is full" in bas or "no space left" in bas:
+        return EspaceInsuffisant(
+            f"Le disque de la base {ou} est plein. {SAISIES_GARDEES} Libérez de la place (ou prévenez "
+            "l'administrateur du serveur), puis enregistrez à nouveau.",
+            detail=texte,
+        )
+    if sqlite_.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in bas:
+        return BaseOccupee(
+            "La base est occupée par un autre poste ou programme (une longue opération, une sauvegarde…) "
+            f"depuis plus de {ATTENTE_VERROU_SECONDES} secondes. {SAISIES_GARDEES} Réessayez dans un instant ; "
+            "si cela dure, demandez qui travaille sur la base.",
+            detail=texte,
+        )
+    if code in ("55P03", "57014") or "lock timeout" in bas or "statement timeout" in bas:
+        return BaseOccupee(
+            "Le serveur a attendu trop longtemps qu'un autre poste libère la même fiche. "
+            f"{SAISIES_GARDEES} Réessayez dans un instant ; si cela dure, demandez qui travaille sur ce dossier.",
+            detail=texte,
+        )
+    if code in ("40P01", "40001"):
+        return BaseOccupee(
+            "Un autre poste enregistrait les mêmes fiches au même moment : le serveur a annulé votre "
+            f"enregistrement pour garder les deux cohérents. {SAISIES_GARDEES} Enregistrez à nouveau.",
+            detail=texte,
+        )
+    if code == "42501" or "permission denied" in bas:
+        return DroitsInsuffisants(
+            f"Le serveur {ou} refuse cette opération au compte de base de données de ce poste. "
+            f"{SAISIES_GARDEES} Demandez à l'administrateur de vérifier les droits de votre compte.",
             detail=texte,
         )
     if "password authentication failed" in bas or "authentification par mot de passe" in bas:
         return BaseInaccessible(
             f"Le serveur {ou} a refusé l'identifiant ou le mot de passe.", detail=texte
         )
-    if "does not exist" in bas and "database" in bas:
+    if code == "3D000" or ("does not exist" in bas and "database" in bas):
         return BaseInaccessible(
             f"La base demandée n'existe pas sur le serveur ({ou}). Demandez à l'administrateur de la créer.",
+            detail=texte,
+        )
+    if code == "53300" or "too many clients" in bas or "too many connections" in bas:
+        return BaseInaccessible(
+            f"Le serveur {ou} a atteint son nombre maximal de connexions. {SAISIES_GARDEES} Réessayez dans "
+            "un instant ; si cela dure, prévenez l'administrateur du serveur.",
+            detail=texte,
+        )
+    if code.startswith(("57P", "08")) or getattr(erreur, "connection_invalidated", False) or any(
+            m in bas for m in ("server closed the connection", "terminating connection", "connection is lost",
+                               "connection is closed", "consuming input failed", "connection already closed",
+                               "ssl syscall", "connection reset", "broken pipe", "lost synchronization")):
+        return ConnexionPerdue(
+            f"La connexion au serveur {ou} a été perdue pendant l'opération. Le serveur annule une "
+            "transaction interrompue : l'enregistrement n'a probablement pas été fait, et ce que vous avez "
+            "saisi reste à l'écran. Vérifiez le réseau, rouvrez la fiche pour voir ce qui est enregistré, "
+            "puis enregistrez à nouveau.",
+            detail=texte,
+        )
+
+    # --- Une valeur que la base refuse ------------------------------------------------------------------
+    if "nul (0x00)" in bas or "\\u0000" in bas or code == "22021" or "invalid byte sequence" in bas:
+        return ValeurRefusee(
+            "Un texte contient un caractère invisible que la base refuse (un caractère nul, ou de contrôle). "
+            f"{SAISIES_GARDEES} Retirez-le — il vient souvent d'un copier-coller —, puis enregistrez à nouveau.",
+            detail=texte,
+        )
+    if code == "22001" or "value too long" in bas:
+        return ValeurRefusee(
+            f"Un texte est trop long pour la base{_longueur_maximale(texte)}. {SAISIES_GARDEES} Raccourcissez-le, "
+            "puis enregistrez à nouveau.",
+            detail=texte,
+        )
+    if code in ("22003", "22008") or "out of range" in bas or "overflow" in bas or sqlite_ == "SQLITE_TOOBIG" \
+            or "too big" in bas:
+        return ValeurRefusee(
+            "Un nombre, une date ou un fichier dépasse ce que la base peut garder. "
+            f"{SAISIES_GARDEES} Vérifiez les montants, nombres et dates saisis, puis enregistrez à nouveau.",
+            detail=texte,
+        )
+    if code == "23505" or sqlite_ in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY") \
+            or "unique constraint" in bas:
+        contrainte = _contrainte(erreur, texte)
+        quoi = DOUBLONS.get(contrainte or "", "Cette fiche existe déjà")
+        return Doublon(
+            f"{quoi} : un autre poste vient sans doute d'enregistrer la même. {SAISIES_GARDEES} Rouvrez la "
+            "fiche pour voir ce qui est enregistré, puis complétez-la si besoin.",
+            detail=texte,
+        )
+    if code == "23503" or sqlite_ == "SQLITE_CONSTRAINT_FOREIGNKEY" or "foreign key constraint" in bas:
+        return FicheLieeDisparue(
+            "Une fiche liée à celle-ci a été supprimée ou modifiée entre-temps (par un autre poste). "
+            f"{SAISIES_GARDEES} Rouvrez la fiche pour voir son état actuel, puis enregistrez à nouveau.",
+            detail=texte,
+        )
+    if code.startswith("23") or code.startswith("22") or sqlite_.startswith("SQLITE_CONSTRAINT"):
+        return ValeurRefusee(
+            f"La base refuse une valeur saisie (elle ne respecte pas une de ses règles). {SAISIES_GARDEES} "
+            "Vérifiez les champs remplis, puis enregistrez à nouveau ; si cela se reproduit, transmettez le "
+            "détail à l'administrateur.",
             detail=texte,
         )
     if isinstance(erreur, exc.OperationalError | exc.InterfaceError) or "connection" in bas:
@@ -284,4 +397,8 @@ def traduire(erreur: BaseException, url: str) -> ErreurInstruction:
             "et que le serveur est démarré, puis réessayez.",
             detail=texte,
         )
-    return ErreurInstruction(f"Erreur de base de données ({ou}).", detail=texte)
+    return ErreurInstruction(
+        f"Erreur de base de données ({ou}). {SAISIES_GARDEES} Réessayez ; si cela se reproduit, transmettez le "
+        "détail à l'administrateur.",
+        detail=texte,
+    )

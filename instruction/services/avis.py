@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from instruction import argent, droits
@@ -165,7 +166,16 @@ def demander(uow: UniteDeTravail, dossier_id: int, choisis: list[Destinataire], 
                                 financeur_code=choisi.financeur, theme_code=choisi.theme, demandee_le=maintenant(),
                                 echeance=echeance, demandee_par=uow.acteur)
         uow.session.add(demande)
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError as erreur:  # un autre poste vient de demander le même avis (contrainte unique)
+            texte = str(erreur.orig).lower()
+            if "unique" not in texte or "demande_avis" not in texte:
+                raise
+            raise DonneesInvalides(
+                f"{choisi.libelle} : un avis lui est déjà demandé sur ce dossier, par un autre poste à l'instant. "
+                "Votre demande n'a pas été enregistrée en double ; rouvrez le dossier pour voir la demande faite.",
+                detail=str(erreur.orig)) from None
         ids.append(demande.id)
         historique.noter(uow, "avis", "demande", dossier_id=dossier_id, changements=[
             ("Avis demandé à", None, f"{_nom_destinataire(uow, demande)}, pour le {echeance:%d/%m/%Y}")])

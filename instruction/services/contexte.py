@@ -68,12 +68,20 @@ class UniteDeTravail(_QuiAgit):
         self.session = self._fabrique()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, _type, erreur, _trace) -> None:
         self._retenus.clear()
+        echec = None
         try:
             self.session.rollback()
+        except cx.ERREURS_DE_BASE as annulation:  # connexion perdue : l'erreur d'origine compte d'abord
+            echec = annulation
         finally:
             self.session.close()
+        origine = erreur or echec
+        if origine is not None and cx.est_erreur_de_base(origine):  # dite en français, avec quoi faire
+            raise cx.traduire(origine, self.session.get_bind().url) from origine
+        if echec is not None and erreur is None:
+            raise echec
 
     def valider(self) -> None:
         self.session.commit()

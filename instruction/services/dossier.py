@@ -406,11 +406,28 @@ def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne,
 
 
 def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
-    """« CDV-2027-014 » : sigle du dispositif, année, rang dans la campagne."""
+    """« CDV-2027-014 » : sigle du dispositif, année, rang dans la campagne.
+
+    Le dernier rang du préfixe est dans ``numerotation`` ; sa ligne est verrouillée (``SELECT … FOR
+    UPDATE`` sur PostgreSQL ; sur SQLite, la transaction d'écriture est déjà seule) jusqu'à la fin de la
+    transaction : deux postes qui créent un dossier au même instant reçoivent deux numéros, le second
+    attendant le premier. Un rang n'est jamais réattribué, même après l'effacement d'un dossier.
+    """
+    from sqlalchemy import update
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dispositif = uow.session.get(m.Dispositif, campagne.dispositif_code)
     sigle = (dispositif.sigle if dispositif else None) or campagne.dispositif_code
     prefixe = "".join(c for c in sigle.upper() if c.isalnum())
     debut = f"{prefixe}-{campagne.annee}-"
-    numeros = uow.session.scalars(select(m.Dossier.numero).where(m.Dossier.numero.like(f"{debut}%"))).all()
-    rangs = [int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit()]
-    return f"{debut}{(max(rangs) + 1 if rangs else 1):03d}"
+    session = uow.session
+    dialecte = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialecte.insert(m.Numerotation).values(prefixe=debut, dernier=0)
+                    .on_conflict_do_nothing(index_elements=["prefixe"]))
+    dernier = session.scalar(select(m.Numerotation.dernier).where(m.Numerotation.prefixe == debut)
+                             .with_for_update())
+    # Les numéros déjà donnés comptent aussi : ceux d'avant la numérotation, ou écrits par un import.
+    numeros = session.scalars(select(m.Dossier.numero).where(m.Dossier.numero.like(f"{debut}%"))).all()
+    rang = max([dernier, *(int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit())]) + 1
+    session.execute(update(m.Numerotation).where(m.Numerotation.prefixe == debut).values(dernier=rang))
+    return f"{debut}{rang:03d}"

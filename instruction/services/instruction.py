@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from instruction import eligibilite as el
-from instruction import argent, recevabilite, workflow
+from instruction import argent, dates, recevabilite, workflow
 from instruction.db import modeles as m
 from instruction.erreurs import Conflit, DonneesInvalides
 from instruction.etats import Etat
@@ -101,6 +101,7 @@ class EtatInstruction:
     recevabilite: list[recevabilite.Point]
     examen: ExamenLu | None
     financements: list[Financement] = field(default_factory=list)
+    version_montants: int = 0  # à rendre à modifier_montants_accordes(version=…)
 
     @property
     def recevable(self) -> bool:
@@ -179,6 +180,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
         recevabilite=points_de_recevabilite(uow, dossier_id, fiche),
         examen=dernier_examen(uow, dossier_id),
         financements=financements(uow, dossier_id, fiche),
+        version_montants=dossier.version_montants,
     )
 
 
@@ -297,7 +299,10 @@ def financements(uow: UniteDeTravail, dossier_id: int,
     return [Financement(c, libelles.get(c, c), demandes.get(c, Decimal("0.00")), accordes.get(c)) for c in codes]
 
 
-def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal]) -> None:
+def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal],
+                     version: int | None = None) -> None:
+    """Remplace les montants accordés. ``version`` : celle des montants quand l'écran les a lus ; si un
+    autre poste les a changés depuis, ``Conflit`` dit qui a changé quoi et rien n'est écrit."""
     connus = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
     erreurs = []
     propres: dict[str, Decimal] = {}
@@ -312,31 +317,60 @@ def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[
             propres[code] = montant.quantize(Decimal("0.01"))
     if erreurs:
         raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(erreurs))
-    anciens = {}
-    for ligne in uow.session.scalars(select(m.MontantAccorde).where(m.MontantAccorde.dossier_id == dossier.id)):
-        anciens[ligne.financeur_code] = ligne.montant
+    # La ligne du dossier est verrouillée jusqu'à la validation (FOR NO KEY UPDATE : les lignes qui le
+    # citent restent libres) : un second poste attend ici, puis lit la version écrite par le premier.
+    actuelle = uow.session.scalar(select(m.Dossier.version_montants).where(m.Dossier.id == dossier.id)
+                                  .with_for_update(key_share=True))
+    anciens = {ligne.financeur_code: ligne for ligne in uow.session.scalars(
+        select(m.MontantAccorde).where(m.MontantAccorde.dossier_id == dossier.id))}
+    changements = [
+        (f"Accordé : {connus.get(code, code)}",
+         argent.formater(anciens[code].montant if code in anciens else None, vide="") or None,
+         argent.formater(propres.get(code), vide="") or None)
+        for code in sorted(set(anciens) | set(propres))
+        if (anciens[code].montant if code in anciens else None) != propres.get(code)
+    ]
+    if not changements:  # ce qui est en base est déjà ce qu'on veut : rien à écrire, rien à écraser
+        return
+    if version is not None and actuelle != version:
+        depuis = _montants_changes_depuis(uow, dossier.id, version)
+        if depuis:
+            auteurs = ", ".join(sorted({c.acteur for c in depuis}))
+            raise Conflit(
+                f"Les montants accordés du dossier {dossier.numero} ont été modifiés par {auteurs} le "
+                f"{dates.formater_horodatage(depuis[0].le)} pendant que vous les corrigiez. Votre "
+                "enregistrement est refusé pour ne pas écraser ses montants ; rouvrez la fenêtre des montants "
+                "pour les voir, puis corrigez-les à nouveau.", depuis, actuelle)
+    for ligne in anciens.values():
         uow.session.delete(ligne)
     uow.session.flush()
-    changements = [
-        (f"Accordé : {connus.get(code, code)}", argent.formater(anciens.get(code), vide="") or None,
-         argent.formater(propres.get(code), vide="") or None)
-        for code in sorted(set(anciens) | set(propres)) if anciens.get(code) != propres.get(code)
-    ]
-    if changements:  # rien de changé, rien à noter
-        modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, changements=changements)
+    uow.session.execute(update(m.Dossier.__table__).where(m.Dossier.id == dossier.id)
+                        .values(version_montants=actuelle + 1))
+    uow.session.expire(dossier, ["version_montants"])
+    modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, version=actuelle + 1,
+                 changements=changements)
     for code, montant in propres.items():
         uow.session.add(m.MontantAccorde(dossier_id=dossier.id, financeur_code=code, montant=montant))
     uow.session.flush()
 
 
+def _montants_changes_depuis(uow: UniteDeTravail, dossier_id: int, version: int) -> list[modifs.Entree]:
+    """Les montants accordés changés depuis ``version``, du plus ancien au plus récent."""
+    return [e for e in reversed(modifs.du_dossier(uow, dossier_id, apres_version=version))
+            if e.objet == "montants accordés"]
+
+
 @ecrit("dossier.montants_accordes")
-def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal]) -> None:
-    """Corrige les montants accordés d'un dossier retenu (avant son solde)."""
+def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal], *,
+                               version: int | None = None) -> None:
+    """Corrige les montants accordés d'un dossier retenu (avant son solde).
+
+    ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle."""
     dossier = _dossier(uow, dossier_id)
     if dossier.etat not in MONTANTS_MODIFIABLES:
         raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
                                "saisissent quand il est retenu, et se corrigent jusqu'à son solde.")
-    _ecrire_montants(uow, dossier, montants)
+    _ecrire_montants(uow, dossier, montants, version)
 
 
 # --- Compléments --------------------------------------------------------------------------------------
