@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm.exc import StaleDataError
 
 from instruction import budget, dates
@@ -60,6 +60,7 @@ class FicheDossier:
     version: int | None = None  # pour refuser d'écraser ce qu'un autre poste aurait enregistré entre-temps
     pieces: list[InfoPiece] = field(default_factory=list)
     manques: list[str] = field(default_factory=list)
+    porteur_recevabilite: d.Porteur | None = None  # tel que lu pour ``manques`` : la recevabilité le reprend
 
     @property
     def complet(self) -> bool:
@@ -217,7 +218,9 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheDossier:
         version=dossier.version,
         pieces=_pieces(uow, dossier_id),
     )
-    fiche.manques = _manques(uow, dossier, donnees, fiche.pieces)
+    fiche.porteur_recevabilite = porteur_pour_recevabilite(uow, dossier)
+    fiche.manques = d.manques_pour_completude(donnees, fiche.porteur_recevabilite, dossier.campagne.dispositif_code,
+                                              [p.type for p in fiche.pieces])
     return fiche
 
 
@@ -233,12 +236,6 @@ def _pieces(uow: UniteDeTravail, dossier_id: int) -> list[InfoPiece]:
     ]
 
 
-def _manques(uow: UniteDeTravail, dossier: m.Dossier, donnees: d.DonneesDossier, pieces: list[InfoPiece]) -> list[str]:
-    return d.manques_pour_completude(
-        donnees, porteur_pour_recevabilite(uow, dossier), dossier.campagne.dispositif_code, [p.type for p in pieces],
-    )
-
-
 def porteur_pour_recevabilite(uow: UniteDeTravail, dossier: m.Dossier) -> d.Porteur:
     """Le porteur tel que la recevabilité le voit ; pour un renouvellement, ce qui a changé dans son histoire
     (nom, représentant, compte) depuis le dépôt de la demande renouvelée (``pieces.changements_depuis``)."""
@@ -248,10 +245,21 @@ def porteur_pour_recevabilite(uow: UniteDeTravail, dossier: m.Dossier) -> d.Port
     representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
     changements: frozenset[str] = frozenset()
     if dossier.renouvellement and dossier.renouvelle_id:  # lu seulement pour un renouvellement
-        depuis = uow.session.scalar(select(m.Dossier.depose_le).where(m.Dossier.id == dossier.renouvelle_id))
-        changements = pieces.changements_depuis(depuis, {
-            "nom": [v.depuis for v in porteur.noms], "representant": [v.depuis for v in porteur.representants],
-            "compte": [v.depuis for v in porteur.comptes]})
+        # Une requête pour le dépôt renouvelé et les débuts des versions du nom et du compte (les représentants
+        # sont déjà lus avec le dossier) : la base partagée est peut-être loin.
+        lignes = uow.session.execute(union_all(
+            select(literal("depot"), m.Dossier.depose_le).where(m.Dossier.id == dossier.renouvelle_id),
+            select(literal("nom"), m.PorteurNom.depuis).where(m.PorteurNom.porteur_id == porteur.id),
+            select(literal("compte"), m.CompteBancaire.depuis).where(m.CompteBancaire.porteur_id == porteur.id),
+        )).all()
+        debuts: dict[str, list] = {"nom": [], "representant": [v.depuis for v in porteur.representants], "compte": []}
+        depuis = None
+        for sujet, jour in lignes:
+            if sujet == "depot":
+                depuis = jour
+            else:
+                debuts[sujet].append(jour)
+        changements = pieces.changements_depuis(depuis, debuts)
     return d.Porteur(porteur.type, porteur.siret, representant.nom if representant else None, changements)
 
 
