@@ -431,3 +431,127 @@ def test_postgresql_valeur_refusee_est_dite_en_francais(contexte, colonne, valeu
             uow.session.execute(insert(m.Campagne).values(**ligne))
             uow.valider()
     assert attendu in erreur.value.message and "reste à l'écran" in erreur.value.message
+
+
+# --- Point 2 : une pièce jointe ne sort jamais de son dossier ------------------------------------------
+
+NOMS_HOSTILES = [
+    ("../x.pdf", "x.pdf"),
+    ("../../../../etc/cron.d/tache", "tache"),
+    ("/etc/passwd", "passwd"),
+    ("..", "piece"),
+    (".", "piece"),
+    ("..\\..\\Windows\\System32\\evil.dll", "evil.dll"),
+    ("C:\\Users\\marie\\Bureau\\budget.xlsx", "budget.xlsx"),
+    ("C:budget.xlsx", "budget.xlsx"),
+    ("\\\\serveur\\partage\\convention.pdf", "convention.pdf"),
+    ("CON", "_CON"),
+    ("nul .pdf", "_nul .pdf"),
+    ("com1.tar.gz", "_com1.tar.gz"),
+    ("LPT9.txt", "_LPT9.txt"),
+    ("bilan\x00.pdf\x07", "bilan_.pdf_"),
+    ("rapport:flux.pdf", "rapport_flux.pdf"),
+    ('le "bilan" <final>?*|.pdf', "le _bilan_ _final____.pdf"),
+    ("devis. . ", "devis"),
+    ("   ", "piece"),
+    ("Compte rendu d'activité 2026.pdf", "Compte rendu d'activité 2026.pdf"),
+]
+
+
+@pytest.mark.parametrize("nom, attendu", NOMS_HOSTILES)
+def test_un_nom_de_piece_est_assaini_pour_windows_et_linux(nom, attendu):
+    from instruction.fichiers_temporaires import nom_sur
+
+    assert nom_sur(nom) == attendu
+
+
+def test_un_nom_trop_long_garde_son_extension_et_tient_en_255_octets():
+    from instruction.fichiers_temporaires import nom_sur
+
+    propre = nom_sur("é" * 300 + ".pdf")
+    assert propre.endswith(".pdf") and len(propre.encode("utf-8")) <= 255 and set(propre[:-4]) == {"é"}
+
+
+def test_une_piece_jointe_est_gardee_sous_un_nom_assaini(contexte):
+    from instruction.services import pieces
+
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    with contexte.unite() as uow:
+        noms = [pieces.ajouter(uow, dossier_id, "budget", nom, b"%PDF-1.4 essai").nom_fichier
+                for nom in ("..\\..\\budget.pdf", "C:\\Temp\\CON.pdf", "../../../.bashrc")]
+        uow.valider()
+    assert noms == ["budget.pdf", "_CON.pdf", "bashrc"]
+    with contexte.unite() as uow:
+        assert sorted(uow.session.scalars(select(m.Piece.nom_fichier).where(m.Piece.dossier_id == dossier_id))) \
+            == sorted(noms)
+
+
+def test_ouvrir_une_piece_au_nom_hostile_ecrit_dans_le_dossier_prive(contexte, tmp_path):
+    """Un nom lu en base n'est jamais cru : même écrit par une version d'avant (ou à la main), la copie
+    reste dans le dossier privé (0700) ; le dossier disparaît à la fermeture."""
+    import stat
+
+    from instruction import fichiers_temporaires as ft
+    from instruction.services import pieces
+
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    cible = tmp_path / "cible"
+    cible.mkdir()
+    hostiles = ["../" * 12 + str(cible / "ecrase.txt").lstrip("/"), str(cible / "absolu.txt"), "..", "CON"]
+    with contexte.unite() as uow:
+        ids = [pieces.ajouter(uow, dossier_id, "budget", "sain.pdf", f"contenu {i}".encode()).id
+               for i in range(len(hostiles))]
+        for piece_id, nom in zip(ids, hostiles, strict=True):  # comme une base d'avant l'assainissement
+            uow.session.execute(update(m.Piece).where(m.Piece.id == piece_id).values(nom_fichier=nom))
+        uow.valider()
+    ecrits = []
+    try:
+        for piece_id in ids:
+            with contexte.unite() as uow:
+                nom, contenu = pieces.contenu(uow, piece_id)
+            ecrits.append((ft.copie_de_travail(nom, contenu), contenu))
+        racine = ft.dossier_des_copies()
+        assert stat.S_IMODE(racine.stat().st_mode) == 0o700
+        for fichier, contenu in ecrits:
+            assert fichier.resolve().is_relative_to(racine) and fichier.read_bytes() == contenu
+            assert stat.S_IMODE(fichier.parent.stat().st_mode) == 0o700
+        assert [f.name for f, _c in ecrits] == ["ecrase.txt", "absolu.txt", "piece", "_CON"]
+        assert list(cible.iterdir()) == []  # rien d'écrit hors du dossier privé
+        assert len({f.parent for f, _c in ecrits}) == len(ecrits)  # même nom : pas d'écrasement
+    finally:
+        ft.effacer_copies_de_travail()
+    assert not racine.exists()
+    nouvelle = ft.copie_de_travail("après.pdf", b"x")  # un nouveau dossier privé au besoin
+    assert nouvelle.parent.parent != racine
+    ft.effacer_copies_de_travail()
+
+
+FERMETURE = """
+import os, sys
+from PySide6.QtCore import QTimer
+from instruction import fichiers_temporaires as ft
+from instruction.ui import application
+copie = ft.copie_de_travail("../convention.pdf", b"%PDF-1.4")
+print(copie.parent.parent)
+app = application.creer_application([])
+QTimer.singleShot(0, app.quit)
+application.lancer(sys.argv[1], [])
+print(os.path.exists(copie.parent.parent))
+"""
+
+
+def test_les_copies_sont_effacees_quand_l_application_se_ferme(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path / 'instruction.sqlite'}"
+    resultat = subprocess.run([sys.executable, "-c", FERMETURE, url], capture_output=True, text=True, timeout=120,
+                              cwd=Path(__file__).resolve().parent.parent,
+                              env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    lignes = resultat.stdout.splitlines()
+    assert len(lignes) >= 2, resultat.stderr
+    assert lignes[-1] == "False", "lancer() a rendu la main sans effacer les copies"
+    assert not Path(lignes[0]).exists()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from instruction import pieces as domaine
 from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
+from instruction.fichiers_temporaires import nom_sur
 from instruction.horloge import maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
@@ -50,7 +51,7 @@ def ajouter(
     if uow.session.get(m.Dossier, dossier_id) is None:
         raise DonneesInvalides("Ce dossier n'existe plus.")
     piece = m.Piece(
-        dossier_id=dossier_id, type=type_piece, nom_fichier=Path(nom_fichier).name[:255], date_piece=date_piece,
+        dossier_id=dossier_id, type=type_piece, nom_fichier=nom_sur(nom_fichier), date_piece=date_piece,
         taille=len(contenu), empreinte=domaine.empreinte(contenu), contenu=contenu, ajoutee_le=maintenant(),
     )
     uow.session.add(piece)

@@ -42,4 +42,7 @@ def lancer(url: str | None = None, argv: list[str] | None = None) -> int:
     # Un travail d'arrière-plan peut encore tourner (la fenêtre a été fermée pendant
     # l'ouverture de la base) : on le laisse finir proprement avant de quitter.
     QThreadPool.globalInstance().waitForDone()
+    from instruction.fichiers_temporaires import effacer_copies_de_travail
+
+    effacer_copies_de_travail()  # les copies des pièces ouvertes pendant la session
     return code

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -520,10 +519,9 @@ class OngletDossier(QWidget):
 
     def ouvrir_piece(self, piece_id: int) -> None:
         def ecrire(nom_contenu) -> None:
-            nom, contenu = nom_contenu
-            dossier = Path(tempfile.mkdtemp(prefix="instruction-piece-"))
-            fichier = dossier / nom
-            fichier.write_bytes(contenu)
+            from instruction.fichiers_temporaires import copie_de_travail
+
+            fichier = copie_de_travail(*nom_contenu)  # dossier privé, nom assaini (jamais le nom lu tel quel)
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier))):
                 QMessageBox.information(self, "Ouvrir la pièce",
                                         f"Aucun logiciel n'a pu ouvrir la pièce. Elle est enregistrée ici :\n{fichier}")
