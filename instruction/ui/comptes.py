@@ -7,6 +7,8 @@ refusés, qu'il faut retaper).
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -277,6 +279,20 @@ class DialogueComptes(QDialog):
             ligne.addWidget(bouton)
         ligne.addStretch()
         disposition.addLayout(ligne)
+        # Base partagée aux rôles installés : l'identifiant PostgreSQL personnel de chaque compte.
+        ligne_base = QHBoxLayout()
+        self.bouton_identifiant = QPushButton("Identifiant de &base…")
+        self.bouton_identifiant.setToolTip("Créer l'identifiant de connexion au serveur de ce compte, ou lui donner "
+                                           "un nouveau mot de passe")
+        self.bouton_identifiant.clicked.connect(self.donner_identifiant_base)
+        self.bouton_retirer_identifiant = QPushButton("Retirer l'identifiant de base")
+        self.bouton_retirer_identifiant.clicked.connect(self.retirer_identifiant_base)
+        for bouton in (self.bouton_identifiant, self.bouton_retirer_identifiant):
+            bouton.setVisible(False)
+            ligne_base.addWidget(bouton)
+        ligne_base.addStretch()
+        disposition.addLayout(ligne_base)
+        self.identifiants = None
         self.automatique = QCheckBox("Ouvrir ce fichier sans mot de passe sous le compte sélectionné "
                                      "(fichier personnel sur ce poste)")
         self.automatique.setVisible(contexte.est_sqlite)
@@ -298,12 +314,19 @@ class DialogueComptes(QDialog):
 
     def recharger(self, selection: int | None = None) -> None:
         Operation(actions.lister, self.contexte, parent=self) \
-            .apres(lambda liste: self.afficher(liste.fiches, liste.automatique, selection)) \
+            .apres(lambda liste: self.afficher(liste, selection)) \
             .refus(self.erreur.setText).lancer()
 
-    def afficher(self, fiches, automatique: str | None, selection: int | None = None) -> None:
+    def afficher(self, liste: actions.ListeComptes, selection: int | None = None) -> None:
+        fiches, automatique = liste.fiches, liste.automatique
         self.fiches = fiches
         self.automatique_pour = automatique
+        self.identifiants = liste.identifiants
+        avec_identifiants = liste.identifiants is not None
+        self.table.setColumnCount(len(self.COLONNES) + avec_identifiants)
+        self.table.setHorizontalHeaderLabels(self.COLONNES + (("Identifiant de base",) if avec_identifiants else ()))
+        for bouton in (self.bouton_identifiant, self.bouton_retirer_identifiant):
+            bouton.setVisible(avec_identifiants)
         themes = {t.code: t.libelle for t in self.referentiel.themes_referents}
         financeurs = {f.code: f.libelle for f in self.referentiel.financeurs}
         self.table.setRowCount(len(fiches))
@@ -319,6 +342,10 @@ class DialogueComptes(QDialog):
                 etat += " — ouvre ce fichier sans mot de passe"
             valeurs = (fiche.identifiant, fiche.nom, fiche.libelle_role, suivi, etat,
                        formater_horodatage(fiche.derniere_connexion, vide="jamais"))
+            if avec_identifiants:
+                base = liste.identifiants.get(fiche.identifiant)
+                valeurs += (("—" if base is None else base.role_base
+                             + ("" if base.peut_se_connecter else " (ne se connecte pas)")),)
             for colonne, valeur in enumerate(valeurs):
                 item = QTableWidgetItem(valeur)
                 if not fiche.actif:
@@ -328,6 +355,8 @@ class DialogueComptes(QDialog):
                 self.table.selectRow(rang)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        if avec_identifiants and self.width() < 1240:  # une colonne de plus : la boîte s'élargit d'autant
+            self.resize(1240, self.height())
         self._selection_changee()
 
     def courant(self):
@@ -340,6 +369,11 @@ class DialogueComptes(QDialog):
             bouton.setEnabled(fiche is not None)
         self.bouton_actif.setText("&Réactiver" if fiche is not None and not fiche.actif else "&Désactiver")
         self.automatique.setEnabled(fiche is not None and fiche.actif)
+        base = self.identifiants.get(fiche.identifiant) if fiche is not None and self.identifiants else None
+        self.bouton_identifiant.setEnabled(fiche is not None and fiche.actif)
+        self.bouton_identifiant.setText("Nouveau mot de passe de &base…" if base is not None
+                                        else "Identifiant de &base…")
+        self.bouton_retirer_identifiant.setEnabled(base is not None)
         self.automatique.setChecked(fiche is not None and fiche.identifiant == self.automatique_pour)
 
     # --- Actions ------------------------------------------------------------------------------
@@ -350,7 +384,7 @@ class DialogueComptes(QDialog):
 
         def fini(liste: actions.ListeComptes) -> None:
             self.message.setText(message)
-            self.afficher(liste.fiches, liste.automatique, fiche.id)
+            self.afficher(liste, fiche.id)
 
         Operation(action, self.contexte, compte_id, parent=self).apres(fini).refus(self.erreur.setText).lancer()
 
@@ -369,7 +403,7 @@ class DialogueComptes(QDialog):
             if fiche is None:
                 def cree(resultat: actions.Provisoire) -> None:
                     dialogue.accept()
-                    self.afficher(resultat.comptes.fiches, resultat.comptes.automatique, resultat.compte_id)
+                    self.afficher(resultat.comptes, resultat.compte_id)
                     self.montrer_provisoire(saisie.identifiant, resultat.mot_de_passe)
 
                 operation = Operation(actions.creer, self.contexte, saisie, parent=dialogue).apres(cree)
@@ -377,7 +411,7 @@ class DialogueComptes(QDialog):
                 def modifie(liste: actions.ListeComptes) -> None:
                     dialogue.accept()
                     self.message.setText(f"Compte « {saisie.identifiant} » modifié.")
-                    self.afficher(liste.fiches, liste.automatique, fiche.id)
+                    self.afficher(liste, fiche.id)
 
                 operation = Operation(actions.modifier, self.contexte, fiche.id, saisie, parent=dialogue).apres(modifie)
             operation.refus(refus).lancer()
@@ -413,11 +447,57 @@ class DialogueComptes(QDialog):
         self.erreur.clear()
 
         def fini(resultat: actions.Provisoire) -> None:
-            self.afficher(resultat.comptes.fiches, resultat.comptes.automatique, fiche.id)
+            self.afficher(resultat.comptes, fiche.id)
             self.montrer_provisoire(fiche.identifiant, resultat.mot_de_passe)
 
         Operation(actions.reinitialiser, self.contexte, fiche.id, parent=self) \
             .apres(fini).refus(self.erreur.setText).lancer()
+
+    def donner_identifiant_base(self) -> None:
+        fiche = self.courant()
+        if fiche is None:
+            return
+        self.erreur.clear()
+
+        def fini(resultat: actions.IdentifiantDonne) -> None:
+            self.afficher(resultat.comptes, fiche.id)
+            self.montrer_identifiant_base(fiche.nom, resultat.role_base, resultat.mot_de_passe)
+
+        Operation(actions.donner_identifiant_base, self.contexte, fiche.id, parent=self) \
+            .apres(fini).refus(self.erreur.setText).lancer()
+
+    def retirer_identifiant_base(self) -> None:
+        fiche = self.courant()
+        base = self.identifiants.get(fiche.identifiant) if fiche is not None and self.identifiants else None
+        if base is None:
+            return
+        reponse = QMessageBox.question(
+            self, "Retirer l'identifiant de base",
+            f"Supprimer l'identifiant de base « {base.role_base} » de {fiche.nom} ? Cette personne ne pourra plus "
+            "se connecter au serveur depuis son poste (son compte dans l'application reste).")
+        if reponse != QMessageBox.StandardButton.Yes:
+            return
+        self.erreur.clear()
+        Operation(actions.retirer_identifiant_base, self.contexte, base.role_base, parent=self) \
+            .apres(lambda liste: (self.afficher(liste, fiche.id), self.message.setText(
+                f"Identifiant de base « {base.role_base} » supprimé."))).refus(self.erreur.setText).lancer()
+
+    def montrer_identifiant_base(self, nom: str, role_base: str, mot_de_passe: str) -> None:
+        """L'identifiant de base et son mot de passe, montrés une seule fois (le serveur n'en garde que
+        l'empreinte)."""
+        boite = QMessageBox(self)
+        boite.setWindowTitle("Identifiant de base")
+        boite.setIcon(QMessageBox.Icon.Information)
+        boite.setTextFormat(Qt.TextFormat.RichText)
+        boite.setText(f"Identifiant de connexion au serveur de {html.escape(nom)} :<br><br>"
+                      f"<span style='font-family: monospace; font-size: 13pt'>{html.escape(role_base)}</span><br>"
+                      f"Mot de passe : <span style='font-family: monospace; font-size: 13pt'>"
+                      f"{html.escape(mot_de_passe)}</span><br><br>"
+                      "À mettre dans l'adresse de la base de son poste (voir l'administration). Il ne sera plus "
+                      "affiché ; en cas d'oubli, redonnez un mot de passe de base.")
+        boite.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.boite_identifiant = boite
+        boite.open()
 
     def montrer_provisoire(self, identifiant: str, provisoire: str) -> None:
         """Le mot de passe provisoire, montré une seule fois (il n'est écrit nulle part en clair)."""

@@ -15,16 +15,19 @@ from instruction.services.actions import COMPTES, Fait, fait
 
 if TYPE_CHECKING:
     from instruction import droits
+    from instruction.db.roles import Identifiant
     from instruction.services.comptes import FicheCompte, SaisieCompte
     from instruction.services.contexte import Contexte, UniteDeTravail
 
 
 @dataclass(frozen=True)
 class ListeComptes:
-    """Les comptes, et celui sous lequel ce fichier s'ouvre sans mot de passe (``None`` : aucun)."""
+    """Les comptes, et celui sous lequel ce fichier s'ouvre sans mot de passe (``None`` : aucun) ; sur une base
+    PostgreSQL aux rôles installés, l'identifiant de base de chaque compte (``None`` : pas de tels identifiants)."""
 
     fiches: list[FicheCompte]
     automatique: str | None
+    identifiants: dict[str, Identifiant] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,14 @@ def _liste(uow: UniteDeTravail) -> ListeComptes:
     from instruction.services import comptes
 
     automatique = comptes.connexion_automatique(uow)
-    return ListeComptes(comptes.lister(uow), automatique.identifiant if automatique is not None else None)
+    identifiants = None
+    if uow.session.get_bind().dialect.name == "postgresql":
+        from instruction.services import identifiants_base
+
+        if identifiants_base.disponibles(uow):
+            identifiants = {i.compte: i for i in identifiants_base.lister(uow) if i.compte}
+    return ListeComptes(comptes.lister(uow), automatique.identifiant if automatique is not None else None,
+                        identifiants)
 
 
 def connecter(contexte: Contexte, identifiant: str, mot_de_passe: str) -> Fait[tuple[droits.Utilisateur, bool]]:
@@ -129,6 +139,37 @@ def regler_connexion_automatique(contexte: Contexte, compte_id: int | None) -> F
 
     with contexte.unite() as uow:
         comptes.regler_connexion_automatique(uow, compte_id)
+        liste = _liste(uow)
+        uow.valider()
+    return fait(liste, COMPTES)
+
+
+@dataclass(frozen=True)
+class IdentifiantDonne:
+    """L'identifiant de base (PostgreSQL) donné au compte et son mot de passe, à montrer une seule fois."""
+
+    role_base: str
+    mot_de_passe: str
+    comptes: ListeComptes
+
+
+def donner_identifiant_base(contexte: Contexte, compte_id: int) -> Fait[IdentifiantDonne]:
+    """Crée l'identifiant de base personnel du compte (ou lui donne un nouveau mot de passe)."""
+    from instruction.services import identifiants_base
+
+    with contexte.unite() as uow:
+        nouveau = identifiants_base.creer(uow, compte_id)
+        liste = _liste(uow)
+        uow.valider()
+    return fait(IdentifiantDonne(nouveau.role_base, nouveau.mot_de_passe, liste), COMPTES)
+
+
+def retirer_identifiant_base(contexte: Contexte, role_base: str) -> Fait[ListeComptes]:
+    """Supprime un identifiant de base personnel : la personne ne peut plus se connecter au serveur."""
+    from instruction.services import identifiants_base
+
+    with contexte.unite() as uow:
+        identifiants_base.retirer(uow, role_base)
         liste = _liste(uow)
         uow.valider()
     return fait(liste, COMPTES)
