@@ -212,6 +212,8 @@ class EspaceTravail(QObject):
                 onglet.reprendre_brouillon(brouillon.contenu)
                 onglet.message.setText(f"Brouillon du {dates.formater_horodatage(brouillon.modifie_le)} repris : "
                                        "enregistrez pour le garder.")
+        if fiche.id is None:
+            _premier_champ(onglet.action)  # un nouveau dossier se saisit tout de suite, sans souris
 
     def _reprendre(self, brouillon, onglet) -> bool:
         boite = QMessageBox(onglet)
@@ -307,3 +309,18 @@ class EspaceTravail(QObject):
         porteur_id = porteur or onglet.fiche.donnees.porteur_id or None
         Operation(actions_dossier.options, self._contexte(), porteur_id, onglet.fiche.id, parent=onglet).apres(
             lambda options: onglet.definir_options(options, campagne=campagne, porteur=porteur)).lancer()
+
+
+def _premier_champ(conteneur: QWidget) -> None:
+    """Met le focus sur le premier champ (dans l'ordre de la touche Tab) du conteneur qui l'accepte ; une zone
+    défilante n'est pas un champ (elle prendrait le focus sans rien pouvoir saisir)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    widget = conteneur.nextInFocusChain()
+    while widget is not conteneur and widget is not None:
+        if (conteneur.isAncestorOf(widget) and not isinstance(widget, QScrollArea) and widget.isEnabled()
+                and widget.isVisibleTo(conteneur)
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        widget = widget.nextInFocusChain()

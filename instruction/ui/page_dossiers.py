@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,6 +53,10 @@ class PageDossiers(QWidget):
         self.recherche.setClearButtonEnabled(True)
         self.recherche.setAccessibleName("Rechercher dans les dossiers")
         self.recherche.textChanged.connect(self._filtrer)
+        # Le chemin du clavier : taper, puis Bas ou Entrée pour descendre dans les résultats.
+        self.recherche.returnPressed.connect(self.aller_aux_resultats)
+        vers_resultats = QShortcut(QKeySequence(Qt.Key.Key_Down), self.recherche, activated=self.aller_aux_resultats)
+        vers_resultats.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
         self.bouton_export = QPushButton("Exporter (Excel)…")
@@ -202,6 +207,19 @@ class PageDossiers(QWidget):
         if len(rangs) > 1:
             return [self.modele.ligne(r) for r in rangs]
         return self.modele.lignes_visibles()
+
+    def aller_aux_resultats(self) -> None:
+        """Met le focus sur le tableau, sur la ligne choisie ou la première affichée."""
+        if self.pile.currentIndex() != 0 or not self._branche or self.modele.rowCount() == 0:
+            return
+        from PySide6.QtCore import QItemSelectionModel
+
+        courant = self.table.currentIndex()
+        if not courant.isValid() or not self.table.selectionModel().isRowSelected(courant.row()):
+            self.table.selectionModel().setCurrentIndex(
+                self.modele.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def ouvrir_selection(self) -> None:
         ids = self.ids_selectionnes()

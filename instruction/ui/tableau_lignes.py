@@ -238,8 +238,12 @@ class TableauLignes(QWidget):
         self.bouton_supprimer = QPushButton("Supprimer la ligne")
         self.bouton_supprimer.setToolTip("Supprimer la ligne choisie (Ctrl+Suppr dans le tableau)")
         self.bouton_supprimer.clicked.connect(self.supprimer_ligne)
-        QShortcut(QKeySequence("Ctrl+Ins"), self.table, activated=self.ajouter_ligne)
-        QShortcut(QKeySequence("Ctrl+Del"), self.table, activated=self.supprimer_ligne)
+        # Le raccourci ne vaut que dans le tableau qui a le focus (et son éditeur de cellule) : avec le
+        # contexte « fenêtre » par défaut, deux tableaux d'un même écran (charges et produits du budget)
+        # ou de deux onglets le rendaient ambigu, et Qt n'exécutait alors aucun des deux.
+        for touches, geste in (("Ctrl+Ins", self.ajouter_ligne), ("Ctrl+Del", self.supprimer_ligne)):
+            raccourci = QShortcut(QKeySequence(touches), self.table, activated=geste)
+            raccourci.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.erreurs = QLabel()
         self.erreurs.setStyleSheet(STYLE_ERREUR)
         self.erreurs.setWordWrap(True)
