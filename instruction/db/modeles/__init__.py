@@ -96,3 +96,6 @@ __all__ = [
     "ThemeTransversal",
     "Thematique",
 ]
+
+# Aucun caractère de contrôle n'entre en base (contrôle avant chaque écriture de toute session).
+from instruction.db import saisies as _saisies  # noqa: E402,F401
