@@ -11,14 +11,13 @@ postes, vus par la scrutation.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from instruction import NOM_APPLICATION, __version__
-from instruction.ui import erreurs, mesure
+from instruction.ui import erreurs, fichiers, mesure
 from instruction.ui.menus import Menus
 from instruction.ui.page_dossiers import PageDossiers
 from instruction.services.actions import AUTRES_POSTES, AVIS, BROUILLONS, DOSSIERS, PORTEURS, TACHES, Changements
@@ -476,15 +475,12 @@ class FenetrePrincipale(QMainWindow):
             return
         import datetime as dt
 
-        from PySide6.QtWidgets import QFileDialog
-
         nom = f"dossiers-{dt.date.today():%Y-%m-%d}.xlsx"
-        chemin, _filtre = QFileDialog.getSaveFileName(self, "Exporter la liste des dossiers", nom,
-                                                      "Classeur Excel (*.xlsx)")
+        chemin = fichiers.enregistrer_sous(self, "Exporter la liste des dossiers", nom, "Classeur Excel (*.xlsx)")
         if not chemin:
             return
         self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
-        Operation(listes.exporter_liste, lignes, Path(chemin), parent=self).apres(
+        Operation(listes.exporter_liste, lignes, chemin, parent=self).apres(
             lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000)
         ).lancer()
 
@@ -493,16 +489,12 @@ class FenetrePrincipale(QMainWindow):
             return
         import datetime as dt
 
-        from PySide6.QtWidgets import QFileDialog
-
         nom = f"instruction-{dt.date.today():%Y-%m-%d}.sqlite"
-        chemin, _filtre = QFileDialog.getSaveFileName(
-            self, "Sauvegarder la base", nom, "Sauvegarde Instruction (*.sqlite)"
-        )
+        chemin = fichiers.enregistrer_sous(self, "Sauvegarder la base", nom, "Sauvegarde Instruction (*.sqlite)")
         if not chemin:
             return
         self.statusBar().showMessage("Sauvegarde en cours…")
-        Operation(listes.sauvegarder, self.contexte, Path(chemin), parent=self).apres(
+        Operation(listes.sauvegarder, self.contexte, chemin, parent=self).apres(
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000)).lancer()
 
     def regler_instruction(self) -> None:

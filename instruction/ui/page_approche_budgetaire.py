@@ -8,13 +8,11 @@ calcul se fait hors du fil de l'interface (``services.actions.approche_budgetair
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from instruction import argent, budget, nombres
 from instruction.services.actions import approche_budgetaire as actions
+from instruction.ui import fichiers
 from instruction.ui.operation import Operation
 
 BLEU, VERT = QColor("#1f3a5f"), QColor("#2e7d32")
@@ -272,16 +271,14 @@ class PageApprocheBudgetaire(QWidget):
     def exporter(self, genre: str) -> None:
         if self.rapport is None:
             return
-        import platformdirs
-
         from instruction.rapports import approche_budgetaire as rapports
 
         rapport = self.rapport
-        defaut = Path(platformdirs.user_documents_dir()) / rapports.nom_de_fichier(rapport, genre)
+        defaut = rapports.nom_de_fichier(rapport, genre)
         filtre = "Document PDF (*.pdf)" if genre == "pdf" else "Classeur Excel (*.xlsx)"
-        chemin, _f = QFileDialog.getSaveFileName(self, "Exporter l'approche budgétaire intégrée", str(defaut), filtre)
+        chemin = fichiers.enregistrer_sous(self, "Exporter l'approche budgétaire intégrée", defaut, filtre)
         if not chemin:
             return
         exporter = rapports.exporter_pdf if genre == "pdf" else rapports.exporter_xlsx
-        Operation(exporter, rapport, Path(chemin), parent=self) \
+        Operation(exporter, rapport, chemin, parent=self) \
             .apres(lambda fichier: QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))).lancer()

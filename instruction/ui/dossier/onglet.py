@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -35,7 +34,7 @@ from instruction import dossier as d
 from instruction.services.actions import AVIS, COTATIONS, DOSSIERS, INSTRUCTION, Changements
 from instruction.services.actions import dossier as actions
 from instruction.services.dossier import FicheDossier, Options
-from instruction.ui import erreurs
+from instruction.ui import erreurs, fichiers
 from instruction.ui.dossier.section import Environnement
 from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
@@ -501,7 +500,7 @@ class OngletDossier(QWidget):
     # --- Pièces jointes ------------------------------------------------------------------------------
 
     def joindre_piece(self) -> None:
-        chemin, _filtre = QFileDialog.getOpenFileName(self, "Joindre une pièce", "", "Tous les fichiers (*)")
+        chemin = fichiers.ouvrir(self, "Joindre une pièce", "Tous les fichiers (*)")
         if not chemin:
             return
         dialogue = DialogueTypePiece(Path(chemin).name, self)
@@ -531,7 +530,7 @@ class OngletDossier(QWidget):
     def enregistrer_piece_sous(self, piece_id: int) -> None:
         def ecrire(nom_contenu) -> None:
             nom, contenu = nom_contenu
-            chemin, _f = QFileDialog.getSaveFileName(self, "Enregistrer la pièce sous", nom)
+            chemin = fichiers.enregistrer_sous(self, "Enregistrer la pièce sous", nom)
             if chemin:
                 try:
                     Path(chemin).write_bytes(contenu)

@@ -5,10 +5,11 @@ L'historique est en ajout seul (la base refuse d'en modifier une ligne) ; il s'e
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from instruction import dates
 from instruction.services.actions import historique as actions
+from instruction.ui import fichiers
 from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
@@ -68,15 +69,13 @@ class SectionHistorique(LueALaDemande, QWidget):
     def exporter(self) -> None:
         if not self.entrees:
             return
-        chemin, _f = QFileDialog.getSaveFileName(self, "Exporter l'historique", f"historique-{self.numero}.xlsx",
-                                                 "Classeur Excel (*.xlsx)")
+        chemin = fichiers.enregistrer_sous(self, "Exporter l'historique", f"historique-{self.numero}.xlsx",
+                                           "Classeur Excel (*.xlsx)")
         if not chemin:
             return
-        from pathlib import Path
-
         from instruction.rapports.historique import exporter
 
-        Operation(exporter, list(self.entrees), Path(chemin), titre=f"Historique du dossier {self.numero}",
+        Operation(exporter, list(self.entrees), chemin, titre=f"Historique du dossier {self.numero}",
                   parent=self).apres(lambda f: self.resume.setText(f"Historique exporté dans {f}")).lancer()
 
 
