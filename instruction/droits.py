@@ -38,6 +38,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dossier.examen": INSTRUIRE,
     "dossier.cotation": INSTRUIRE,
     "dossier.montants_accordes": INSTRUIRE,
+    "dossier.attribuer": INSTRUIRE,
+    "dossier.supprimer": INSTRUIRE,
     "campagne.creer": INSTRUIRE,
     "porteur.modifier": INSTRUIRE,
     "avis.demander": INSTRUIRE,
@@ -49,6 +51,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "utilisateurs.gerer": frozenset({ADMINISTRATEUR}),
     "demo.remplir": frozenset({ADMINISTRATEUR}),
     "base.sauvegarder": frozenset({ADMINISTRATEUR}),
+    "base.restaurer": frozenset({ADMINISTRATEUR}),
 }
 LIBELLES_ACTIONS = {
     "dossier.modifier": "modifier un dossier",
@@ -58,6 +61,8 @@ LIBELLES_ACTIONS = {
     "dossier.examen": "enregistrer un examen d'éligibilité",
     "dossier.cotation": "coter un dossier",
     "dossier.montants_accordes": "saisir des montants accordés",
+    "dossier.attribuer": "attribuer un dossier à un instructeur",
+    "dossier.supprimer": "supprimer un dossier saisi par erreur",
     "campagne.creer": "créer une campagne",
     "porteur.modifier": "créer ou modifier un porteur",
     "avis.demander": "demander des avis",
@@ -69,6 +74,7 @@ LIBELLES_ACTIONS = {
     "utilisateurs.gerer": "gérer les comptes",
     "demo.remplir": "remplir la base avec la démonstration",
     "base.sauvegarder": "copier toute la base (elle contient les avis confidentiels et les comptes)",
+    "base.restaurer": "remplacer toute la base par une sauvegarde",
 }
 
 

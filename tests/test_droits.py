@@ -36,6 +36,7 @@ from instruction.etats import Etat
 from instruction.horloge import aujourd_hui
 from instruction.services import (
     acces,
+    attribution,
     avis,
     brouillons,
     comptes,
@@ -64,6 +65,8 @@ ATTENDUS = {
     "instruction.demander_complements", "instruction.marquer_recus", "instruction.enregistrer_examen",
     "instruction.regler", "pieces.ajouter", "pieces.retirer", "porteurs.creer", "porteurs.modifier",
     "porteurs.changer", "porteurs.corriger",
+    "attribution.attribuer", "attribution.appliquer_regles", "attribution.attribuer_selon_regles",
+    "attribution.enregistrer_regles", "dossier.supprimer", "pieces.ajouter_plusieurs",
 }
 
 # Les fonctions des services qui ne sont pas au registre, chacune avec sa raison.
@@ -74,6 +77,7 @@ SANS_VERIFICATION = {
     "cotations.repondre": "passe par cotations.repondre_plusieurs, au registre",
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
+    "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
 }
 LECTURES = {
     "approche_budgetaire.annees", "approche_budgetaire.dispositifs", "approche_budgetaire.rapport",
@@ -89,6 +93,8 @@ LECTURES = {
     "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
     "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
     "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)
+    "sauvegarde.examiner",  # lit une sauvegarde avant de la restaurer ; réservée aux administrateurs
+    "attribution.instructeurs", "attribution.lire", "attribution.regles",
 }
 # Les services qui, par construction, n'écrivent pas à l'historique.
 SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
@@ -198,7 +204,24 @@ APPELS: dict[str, tuple[Callable, str]] = {
                           ""),
     "instruction.modifier_montants_accordes": (lambda uow, p: service_instruction.modifier_montants_accordes(
         uow, p.dossier, {"ville-calais": Decimal("1200.00"), "etat-pv": Decimal("1800.00")}), "montants accordés"),
+    "pieces.ajouter_plusieurs": (lambda uow, p: pieces.ajouter_plusieurs(uow, p.dossier, [
+        ("rib", "RIB 2027.pdf", b"%PDF-1.4 rib", aujourd_hui()), ("statuts", "Statuts.pdf", b"%PDF-1.4 st", None)]),
+        "pièce"),
+    "attribution.attribuer": (lambda uow, p: attribution.attribuer(uow, p.dossier, p.equipe.instructeur.id),
+                              "dossier"),
+    "attribution.enregistrer_regles": (lambda uow, p: attribution.enregistrer_regles(
+        uow, [attribution.Regle(p.equipe.admin.id, "cdv")]), "réglage"),
+    "attribution.attribuer_selon_regles": (lambda uow, p: attribution.attribuer_selon_regles(uow), "dossier"),
+    "attribution.appliquer_regles": (lambda uow, p: attribution.appliquer_regles(uow, p.doublon), "dossier"),
+    # En dernier : le doublon (un second dossier, déposé) est supprimé.
+    "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
+# Ceux-ci travaillent sur le doublon, pas sur le dossier préparé.
+SUR_LE_DOUBLON = {"attribution.attribuer_selon_regles", "attribution.appliquer_regles", "dossier.supprimer"}
+
+
+def _doublon_sans_instructeur(uow, p):
+    uow.session.execute(update(m.Dossier).where(m.Dossier.id == p.doublon).values(instructeur_id=None))
 
 
 def _passer(uow, p, *etats):
@@ -213,14 +236,19 @@ PREALABLES: dict[str, Callable] = {
         update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),
     "instruction.modifier_montants_accordes": lambda uow, p: _passer(
         uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
+    # Une règle est déclarée (enregistrer_regles, plus haut) ; le doublon n'a pas encore d'instructeur.
+    "attribution.attribuer_selon_regles": _doublon_sans_instructeur,
+    "attribution.appliquer_regles": _doublon_sans_instructeur,
 }
 
 
 @pytest.fixture
 def prepare(contexte):
-    """Une équipe, un dossier complet déposé, deux avis demandés (référent urbain, Ville), un filtre."""
+    """Une équipe, un dossier complet déposé, deux avis demandés (référent urbain, Ville), un filtre, et un
+    doublon (un second dossier déposé, à supprimer)."""
     equipe = fabrique.Equipe(contexte)
     dossier_id = fabrique.dossier(contexte)
+    doublon = fabrique.dossier(contexte, complet=False)
     contexte.utilisateur = equipe.instructeur
     with contexte.unite() as uow:
         choisis = [d for d in avis.destinataires(uow, dossier_id)
@@ -230,7 +258,8 @@ def prepare(contexte):
         porteur_id = uow.session.get(m.Dossier, dossier_id).porteur_id
         uow.valider()
     demandes = {("r.urbain" if d.compte_id else d.financeur): i for d, i in zip(choisis, ids, strict=True)}
-    return SimpleNamespace(equipe=equipe, dossier=dossier_id, porteur=porteur_id, demandes=demandes)
+    return SimpleNamespace(equipe=equipe, dossier=dossier_id, porteur=porteur_id, demandes=demandes,
+                           doublon=doublon)
 
 
 # --- Le registre ------------------------------------------------------------------------------------
@@ -302,7 +331,8 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     assert fabrique.photographie(contexte) == photo
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
-        droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith("comptes.")} - {"instruction.regler"},
+        droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith("comptes.")} - {
+            "instruction.regler", "attribution.enregistrer_regles"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.LECTEUR: set(),
@@ -363,12 +393,13 @@ def test_chaque_service_laisse_une_trace_a_son_nom(contexte, prepare):
         assert objet in {o for _a, o, *_ in lignes}, (nom, lignes)
         if objet in ("dossier", "pièce", "grille transversale", "avis", "compléments", "examen d'éligibilité",
                      "montants accordés"):
-            assert {d for _a, _o, d, _p in lignes} == {prepare.dossier}, nom
+            assert {d for _a, _o, d, _p in lignes} == {prepare.doublon if nom in SUR_LE_DOUBLON else prepare.dossier}, nom
         if nom in ("porteurs.modifier", "porteurs.changer", "porteurs.corriger"):
             assert {p for *_r, p in lignes} == {prepare.porteur}, nom
     with contexte.unite() as uow:
         assert brouillons.lire(uow, f"dossier:{prepare.dossier}").contenu == {"intitule": "J"}
         assert uow.session.get(m.Dossier, prepare.dossier).etat == Etat.RETENU
+        assert uow.session.get(m.Dossier, prepare.doublon) is None
 
 
 def test_la_recotation_garde_l_ancienne_version(contexte, prepare):

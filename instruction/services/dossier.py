@@ -439,3 +439,40 @@ def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
     rang = max([dernier, *(int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit())]) + 1
     session.execute(update(m.Numerotation).where(m.Numerotation.prefixe == debut).values(dernier=rang))
     return f"{debut}{rang:03d}"
+
+
+# --- Suppression d'un dossier saisi par erreur ------------------------------------------------------
+
+
+@ecrit("dossier.supprimer")
+def supprimer(uow: UniteDeTravail, dossier_id: int, motif: str) -> str:
+    """Supprime un dossier saisi par erreur (un doublon, une demande mal placée), tant qu'il n'est que
+    « déposé » ; rend son numéro. Le motif est exigé. L'historique du dossier reste (il n'a pas de clé vers
+    lui) et reçoit une dernière ligne : qui, quand, pourquoi, ce qui a été supprimé ; le dossier, son budget,
+    ses pièces et toutes ses lignes partent avec lui (``ON DELETE CASCADE``), son brouillon aussi. Après
+    « déposé », un dossier se classe sans suite : son instruction a commencé et reste lisible."""
+    from sqlalchemy import delete, func
+
+    motif = (motif or "").strip()
+    if not motif:
+        raise DonneesInvalides("Dites pourquoi ce dossier est supprimé (doublon, saisi par erreur…) : le motif "
+                               "reste à l'historique.")
+    dossier = uow.session.get(m.Dossier, dossier_id, with_for_update=True)
+    if dossier is None:
+        raise DonneesInvalides("Ce dossier n'existe plus (il a peut-être été supprimé par un autre poste).")
+    if dossier.etat != Etat.DEPOSE:
+        raise DonneesInvalides(
+            f"Le dossier {dossier.numero} est « {Etat(dossier.etat).libelle.lower()} » : son instruction a "
+            "commencé, il ne peut plus être supprimé. Classez-le sans suite (section Instruction) : il restera "
+            "lisible, avec son historique.")
+    numero, intitule, porteur_id = dossier.numero, dossier.intitule, dossier.porteur_id
+    nombre_pieces = uow.session.scalar(select(func.count()).select_from(m.Piece).where(m.Piece.dossier_id == dossier_id))
+    historique.noter(uow, "dossier", "suppression", dossier_id=dossier_id, porteur_id=porteur_id,
+                     version=dossier.version, changements=[
+                         ("Dossier", f"{numero} — {intitule}", None),
+                         ("Pièces jointes", str(nombre_pieces), None),
+                         ("Motif de la suppression", None, motif)])
+    uow.session.execute(delete(m.Brouillon).where(m.Brouillon.cle == f"dossier:{dossier_id}"))
+    uow.session.execute(delete(m.Dossier).where(m.Dossier.id == dossier_id))
+    uow.session.expunge(dossier)
+    return numero

@@ -51,16 +51,20 @@ class LigneDossier(NamedTuple):
     financeurs: tuple[str, ...] = ()
     # Cotation de chaque grille transversale, dans l'ordre de ``GRILLES`` (None : pas cotée) ; () : aucune.
     cotations: tuple[int | None, ...] = ()
+    # L'instructeur en charge (``services.attribution``) : son compte et son nom ; None / "" : pas attribué.
+    instructeur_id: int | None = None
+    instructeur: str = ""
 
 
 _SQL_DOSSIERS = """
 select d.id, d.numero, d.intitule, p.nom, x.sigle, c.annee, d.etat, d.etat_depuis,
        d.cout_total, d.subvention_demandee, d.depose_le, d.campagne_id, d.porteur_id, c.dispositif_code,
-       d.financeurs
+       d.financeurs, d.instructeur_id, u.nom
 from dossier d
 join porteur p on p.id = d.porteur_id
 join campagne c on c.id = d.campagne_id
 join dispositif x on x.code = c.dispositif_code
+left join utilisateur u on u.id = d.instructeur_id
 """
 # Première page : les dossiers de la dernière année, par numéro.
 _SQL_PAGE = _SQL_DOSSIERS + """
@@ -114,11 +118,12 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
     aucun = ((), "")
     resultat = []
     for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,
-         porteur_id, dispositif, financeurs) in lignes:
+         porteur_id, dispositif, financeurs, instructeur_id, instructeur) in lignes:
         codes_q, libelle_q = quartiers.get(id_, aucun)
         resultat.append(LigneDossier(
             id_, numero, intitule, porteur, sigle or "", annee, libelle_q, etat, depuis, cout, subvention, depot,
             campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""], cotations.get(id_, ()),
+            instructeur_id, instructeur or "",
         ))
     return resultat
 

@@ -87,3 +87,63 @@ def retirer(uow: UniteDeTravail, piece_id: int) -> None:
                      changements=[(type_piece.libelle if type_piece else piece.type, piece.nom_fichier, None)])
     uow.session.delete(piece)
     uow.session.flush()
+
+
+# --- Plusieurs pièces à la fois ------------------------------------------------------------------------
+
+# Des mots du nom d'un fichier → le type de pièce qu'il est sans doute (l'utilisateur confirme ou corrige).
+# Dans l'ordre : le premier qui convient l'emporte (« budget-previsionnel-structure » avant « budget »).
+_INDICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rapport-cac", ("commissaire", "cac")),
+    ("liste-dirigeants", ("dirigeant", "bureau", "conseil-d-administration", "composition", "ca")),
+    ("comptes-approuves", ("compte", "bilan-comptable", "comptable", "approuve")),
+    ("rapport-activite", ("activite", "rapport-moral", "ra")),
+    ("budget-structure", ("budget-structure", "budget-previsionnel-annuel", "budget-annuel", "bp-structure")),
+    ("bilan-annuel", ("bilan",)),
+    ("fiche-intention", ("intention", "troika")),
+    ("fiche-projet-pic", ("pic", "fiche-projet")),
+    ("fiche-idee-bp", ("idee", "budget-participatif")),
+    ("avis-jury-pic", ("jury",)),
+    ("cpo", ("cpo", "pluriannuel")),
+    ("pouvoir", ("pouvoir", "delegation", "mandat")),
+    ("statuts", ("statut",)),
+    ("rib", ("rib", "iban", "releve-d-identite", "bancaire")),
+    ("demande-signee", ("cerfa", "12156", "demande", "dossier")),
+)
+
+
+def deviner_type(nom_fichier: str) -> str:
+    """Le type de pièce que le nom du fichier suggère (« RIB AJF 2027.pdf » → ``rib``), sinon « autre »."""
+    from instruction.texte import pour_recherche
+
+    radical = pour_recherche(Path(nom_fichier).stem)
+    mots = "-".join("".join(c if c.isalnum() else " " for c in radical).split())
+    morceaux = set(mots.split("-"))
+    connus = domaine.par_code()
+    for code, indices in _INDICES:
+        if code not in connus:
+            continue
+        for indice in indices:
+            if ("-" in indice and indice in mots) or indice in morceaux or (
+                    len(indice) > 3 and any(m.startswith(indice) for m in morceaux)):
+                return code
+    return "autre" if "autre" in connus else next(iter(connus))
+
+
+@ecrit("dossier.pieces")
+def ajouter_plusieurs(uow: UniteDeTravail, dossier_id: int,
+                      fichiers: list[tuple[str, str, bytes, dt.date | None]]) -> list[InfoPiece]:
+    """Joint plusieurs fichiers (type, nom, contenu, date) dans la transaction de l'appelant : tous ou
+    aucun. Un fichier refusé (vide, trop gros, type inconnu) est nommé dans le message, et rien n'est joint."""
+    if not fichiers:
+        raise DonneesInvalides("Aucun fichier à joindre.")
+    joints = []
+    for type_piece, nom_fichier, contenu_, date_piece in fichiers:
+        try:
+            joints.append(ajouter.__wrapped__(uow, dossier_id, type_piece, nom_fichier, contenu_, date_piece))
+        except DonneesInvalides as erreur:
+            if nom_fichier in erreur.message:
+                raise
+            raise DonneesInvalides(f"« {nom_fichier} » : {erreur.message} Aucune pièce n'a été jointe.",
+                                   detail=erreur.detail) from None
+    return joints

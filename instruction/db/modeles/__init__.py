@@ -1,5 +1,6 @@
 """Les modèles : le référentiel du contrat de ville, les porteurs, les dossiers."""
 
+from instruction.db.modeles.attribution import RegleAttribution
 from instruction.db.modeles.dossiers import (
     BeneficiairesQuartier,
     Campagne,
@@ -89,6 +90,7 @@ __all__ = [
     "PrioriteObjectif",
     "PrioriteQuartier",
     "Quartier",
+    "RegleAttribution",
     "RegleDispositif",
     "ServiceFinanceur",
     "StatutQuartier",

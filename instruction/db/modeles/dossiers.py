@@ -106,6 +106,10 @@ class Dossier(Base):
     # La version des montants accordés par le comité (services.instruction) : comparée puis augmentée à
     # chaque enregistrement, hors du verrou de la fiche (corriger un montant ne périme pas la saisie du dossier).
     version_montants: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # L'instructeur en charge (un compte instructeur ou administrateur), attribué à la main ou selon les
+    # règles d'attribution (services.attribution) ; vide : pas encore attribué.
+    instructeur_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id", ondelete="SET NULL"),
+                                                       index=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,5 +1,6 @@
 """Actions de l'onglet d'un dossier : l'ouvrir, l'enregistrer, garder ou effacer son brouillon,
-ses pièces jointes, la liste des dossiers précédents du porteur."""
+ses pièces jointes, la liste des dossiers précédents du porteur, son instructeur en charge, sa
+suppression (saisi par erreur)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from instruction import dossier as d
+    from instruction.services.attribution import Attribution
     from instruction.services.avis import LigneAvis
     from instruction.services.brouillons import Brouillon
     from instruction.services.contexte import Contexte
@@ -68,13 +70,19 @@ def precedents(contexte: Contexte, porteur_id: int, sauf: int | None) -> list[tu
 
 
 def enregistrer(contexte: Contexte, dossier_id: int | None, donnees: d.DonneesDossier, version: int | None,
-                cle: str) -> Fait:
-    """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction."""
+                cle: str, *, correction: str | None = None) -> Fait:
+    """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction.
+
+    ``correction`` : la raison d'une correction de faute de frappe sur un dossier figé (``instruction.gel``)."""
     from instruction.services import brouillons
     from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
-        identifiant = service_dossier.enregistrer(uow, dossier_id, donnees, version=version)
+        identifiant = service_dossier.enregistrer(uow, dossier_id, donnees, version=version, correction=correction)
+        if dossier_id is None:  # un nouveau dossier : son instructeur selon les règles d'attribution
+            from instruction.services import attribution
+
+            attribution.appliquer_regles(uow, identifiant)
         brouillons.supprimer(uow, cle)
         fiche = service_dossier.lire(uow, identifiant)
         uow.valider()
@@ -152,3 +160,62 @@ def contenu_piece(contexte: Contexte, piece_id: int) -> tuple[str, bytes]:
 
     with contexte.unite(lecture=True) as uow:
         return pieces.contenu(uow, piece_id)
+
+
+def joindre_pieces(contexte: Contexte, dossier_id: int,
+                   fichiers: list[tuple[str, Path, dt.date | None]]) -> Fait:
+    """Lit les fichiers (type, chemin, date) et les joint tous au dossier en une transaction, puis relit le
+    dossier. Un fichier illisible ou refusé est nommé, et aucun n'est joint."""
+    from instruction.services import dossier as service_dossier
+    from instruction.services import pieces
+
+    lus = [(type_piece, chemin.name, pieces.lire_fichier(chemin), date_piece)
+           for type_piece, chemin, date_piece in fichiers]
+    with contexte.unite() as uow:
+        pieces.ajouter_plusieurs(uow, dossier_id, lus)
+        uow.valider()
+    with contexte.unite(lecture=True) as uow:
+        fiche = service_dossier.lire(uow, dossier_id)
+    return fait(fiche, DOSSIER, DOSSIERS, INSTRUCTION, dossier=dossier_id)
+
+
+def types_devines(noms: list[str]) -> list[str]:
+    """Le type de pièce que suggère le nom de chaque fichier (l'utilisateur confirme ou corrige)."""
+    from instruction.services.pieces import deviner_type
+
+    return [deviner_type(nom) for nom in noms]
+
+
+# --- Instructeur en charge --------------------------------------------------------------------------
+
+
+def lire_attribution(contexte: Contexte, dossier_id: int) -> Attribution:
+    """L'instructeur en charge du dossier et ceux à qui on peut l'attribuer."""
+    from instruction.services import attribution
+
+    with contexte.unite(lecture=True) as uow:
+        return attribution.lire(uow, dossier_id)
+
+
+def attribuer(contexte: Contexte, dossier_id: int, instructeur_id: int | None) -> Fait:
+    """Met un instructeur (ou personne) en charge du dossier ; rend l'attribution relue."""
+    from instruction.services import attribution
+
+    with contexte.unite() as uow:
+        attribution.attribuer(uow, dossier_id, instructeur_id)
+        lue = attribution.lire(uow, dossier_id)
+        uow.valider()
+    return fait(lue, DOSSIERS, TACHES, dossier=dossier_id)
+
+
+# --- Suppression d'un dossier saisi par erreur ------------------------------------------------------
+
+
+def supprimer(contexte: Contexte, dossier_id: int, motif: str) -> Fait:
+    """Supprime le dossier (seulement « déposé », motif exigé, historique gardé) ; rend son numéro."""
+    from instruction.services import dossier as service_dossier
+
+    with contexte.unite() as uow:
+        numero = service_dossier.supprimer(uow, dossier_id, motif)
+        uow.valider()
+    return fait(numero, DOSSIER, DOSSIERS, TACHES, INSTRUCTION, BROUILLONS, dossier=dossier_id)

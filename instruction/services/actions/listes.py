@@ -1,5 +1,6 @@
 """Actions de la fenêtre principale : ouvrir la base, les listes (dossiers, porteurs, tâches), la
-scrutation des autres postes, les filtres enregistrés, la démonstration, la sauvegarde."""
+scrutation des autres postes, les filtres enregistrés, la démonstration, la sauvegarde et sa restauration,
+les règles d'attribution des dossiers."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from instruction.services.actions import DOSSIERS, FILTRES, PORTEURS, TACHES, Fait, fait
+from instruction.services.actions import DOSSIERS, FILTRES, PORTEURS, REGLAGES, TACHES, TOUT, Fait, fait
 
 if TYPE_CHECKING:
     from instruction import droits
+    from instruction.services.attribution import Instructeur, Regle
     from instruction.services.contexte import Contexte
     from instruction.services.demarrage import Liste, Ouverture
     from instruction.services.lignes import LigneDossier
     from instruction.services.porteurs import LignePorteur
+    from instruction.services.sauvegarde import Apercu
     from instruction.services.taches import Tache
 
 
@@ -120,3 +123,64 @@ def sauvegarder(contexte: Contexte, chemin: Path) -> Path:
     from instruction.services.sauvegarde import sauvegarder as copier
 
     return copier(contexte, chemin)
+
+
+# --- Restaurer une sauvegarde (administrateurs) -------------------------------------------------------
+
+
+def examiner_sauvegarde(contexte: Contexte, chemin: Path) -> Apercu:
+    """Vérifie la sauvegarde (comme la ligne de commande) et dit ce qu'elle remplacerait ; ne change rien."""
+    from instruction.services.sauvegarde import examiner
+
+    return examiner(contexte, chemin)
+
+
+def restaurer(contexte: Contexte, chemin: Path, *, progression: Callable[[str], None]) -> Fait:
+    """Remplace la base par la sauvegarde, après une copie de sécurité de la base actuelle ; la fenêtre
+    rouvre ensuite la base (tout ce qui est montré a changé)."""
+    from instruction.services.sauvegarde import restaurer as remplacer
+
+    return fait(remplacer(contexte, chemin, progression), TOUT)
+
+
+# --- Règles d'attribution des dossiers --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReglesAttribution:
+    regles: list[Regle]
+    instructeurs: list[Instructeur]
+
+
+def lire_regles(contexte: Contexte) -> ReglesAttribution:
+    """Les règles d'attribution déclarées et les comptes qui peuvent instruire."""
+    from instruction.services import attribution
+
+    with contexte.unite(lecture=True) as uow:
+        return ReglesAttribution(attribution.regles(uow), attribution.instructeurs(uow))
+
+
+def enregistrer_regles(contexte: Contexte, regles: list[Regle]) -> Fait:
+    """Remplace les règles d'attribution (administrateurs) ; rend les règles relues."""
+    from instruction.services import attribution
+
+    with contexte.unite() as uow:
+        relues = attribution.enregistrer_regles(uow, regles)
+        uow.valider()
+    return fait(relues, REGLAGES)
+
+
+def attribuer_selon_regles(contexte: Contexte) -> Fait:
+    """Attribue selon les règles tous les dossiers ouverts sans instructeur ; rend le nombre attribué
+    par instructeur (nom → nombre)."""
+    from instruction.services import attribution
+
+    with contexte.unite() as uow:
+        faits = attribution.attribuer_selon_regles(uow)
+        noms = {i.id: i.nom for i in attribution.instructeurs(uow)}
+        uow.valider()
+    par_instructeur: dict[str, int] = {}
+    for instructeur_id in faits.values():
+        nom = noms.get(instructeur_id, str(instructeur_id))
+        par_instructeur[nom] = par_instructeur.get(nom, 0) + 1
+    return fait(par_instructeur, DOSSIERS, TACHES, dossiers=tuple(faits))
