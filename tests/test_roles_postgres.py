@@ -440,10 +440,10 @@ def test_le_lecteur_se_connecte_consulte_et_change_son_mot_de_passe(base):
             uow.valider()
         base.mots_de_passe["l.lecteur"] = nouveau
         with contexte.unite() as uow:
-            # Un autre compte, avec l'identifiant de base du lecteur : la base ne lui montre pas ce compte à
-            # verrouiller, et l'essai n'est compté nulle part.
+            # Un autre compte, avec l'identifiant de base du lecteur : refusé en disant sous quel compte ce poste
+            # se connecte (même avec le bon mot de passe), et l'essai n'est compté nulle part.
             echecs = base.valeur("select echecs from utilisateur where identifiant = 'a.durand'")
-            with pytest.raises(comptes.ConnexionRefusee, match="incorrect"):
+            with pytest.raises(comptes.ConnexionRefusee, match="identifiant de base du compte « l.lecteur »"):
                 comptes.connecter(uow, "a.durand", base.mots_de_passe["a.durand"])
         assert base.valeur("select echecs from utilisateur where identifiant = 'a.durand'") == echecs
         with pytest.raises(ErreurInstruction):  # un lecteur connecté n'écrit rien, même en forçant le service

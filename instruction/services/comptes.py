@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from instruction import droits
 from instruction.db import modeles as m
+from instruction.db import roles
 from instruction.erreurs import DonneesInvalides, ErreurInstruction
 from instruction.horloge import maintenant
 from instruction.services import historique
@@ -162,6 +163,11 @@ def connecter(uow: UniteDeTravail, identifiant: str, mot_de_passe: str) -> droit
     refus = ConnexionRefusee("Identifiant ou mot de passe incorrect.")
     session = uow.session
     compte_id = _chercher(uow, identifiant)
+    lie = roles.compte_de_la_connexion(session.connection())  # identifiant de base personnel du poste
+    if lie is not None and compte_id != _chercher(uow, lie):
+        raise ConnexionRefusee(
+            f"Ce poste se connecte au serveur sous l'identifiant de base du compte « {lie} » : connectez-vous avec "
+            "ce compte, ou demandez à l'administrateur l'identifiant de base du vôtre.")
     # Verrouillé jusqu'à la fin de la transaction (PostgreSQL) : des essais simultanés ne perdent aucun échec.
     compte = session.get(m.Compte, compte_id, with_for_update=True) if compte_id is not None else None
     if compte is None:
