@@ -36,8 +36,19 @@ COLONNES = (
     ("Dans cet état depuis le", 14),
     ("Coût total", 15),
     ("Subvention demandée", 15),
+    ("Subvention accordée", 15),
     ("Déposé le", 12),
 )
+MONTANTS = (9, 10, 11)  # coût, demandé, accordé
+DATES = (8, 12)
+
+
+def _colonnes_cotations() -> tuple[tuple[str, int], ...]:
+    """Une colonne par grille transversale, dans l'ordre des cotations des lignes (``grilles.ORDRE``)."""
+    from instruction import grilles
+
+    par_code = grilles.par_code()
+    return tuple((f"Cotation {par_code[code].court}", 13) for code in grilles.ORDRE)
 
 
 def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dossiers") -> Path:
@@ -50,7 +61,8 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = titre_de_feuille(titre)
-    ajouter(feuille, [nom for nom, _largeur in COLONNES])
+    colonnes = COLONNES + _colonnes_cotations()
+    ajouter(feuille, [nom for nom, _largeur in colonnes])
     styler_entete(feuille[1])
     for ligne in lignes:
         ajouter(
@@ -66,25 +78,30 @@ def exporter(lignes: Sequence[LigneDossier], fichier: Path, *, titre: str = "Dos
                 horodatage(ligne.etat_depuis).date(),
                 depuis_centimes(ligne.cout_total),
                 depuis_centimes(ligne.subvention_demandee),
+                None if ligne.accorde is None else depuis_centimes(ligne.accorde),
                 jour(ligne.depose_le),
+                # Une cotation par grille (0 à 2) ; vide : pas cotée.
+                *(ligne.cotations or (None,) * (len(colonnes) - len(COLONNES))),
             ]
         )
     derniere = feuille.max_row
     for rang in range(2, derniere + 1):
-        for colonne in (9, 10):
+        for colonne in MONTANTS:
             feuille.cell(rang, colonne).number_format = FORMAT_EUROS
-        for colonne in (8, 11):
+        for colonne in DATES:
             feuille.cell(rang, colonne).number_format = FORMAT_DATE
     if lignes:
         total = derniere + 1
         feuille.cell(total, 1, "Total").font = Font(bold=True)
-        for colonne in (9, 10):
+        nombre = len(lignes)
+        feuille.cell(total, 2, f"{nombre} dossier{'s' if nombre > 1 else ''}").font = Font(bold=True)
+        for colonne in MONTANTS:
             lettre = get_column_letter(colonne)
             cellule = ecrire(feuille, total, colonne, Formule(f"=SUM({lettre}2:{lettre}{derniere})"))
             cellule.number_format = FORMAT_EUROS
             cellule.font = Font(bold=True)
-    for rang, (_nom, largeur) in enumerate(COLONNES, start=1):
+    for rang, (_nom, largeur) in enumerate(colonnes, start=1):
         feuille.column_dimensions[get_column_letter(rang)].width = largeur
     feuille.freeze_panes = "B2"
-    feuille.auto_filter.ref = f"A1:{get_column_letter(len(COLONNES))}{derniere}"
+    feuille.auto_filter.ref = f"A1:{get_column_letter(len(colonnes))}{derniere}"
     return enregistrer(classeur, fichier)

@@ -54,6 +54,8 @@ class LigneDossier(NamedTuple):
     # L'instructeur en charge (``services.attribution``) : son compte et son nom ; None / "" : pas attribué.
     instructeur_id: int | None = None
     instructeur: str = ""
+    # Le total accordé par le comité (tous financeurs, en centimes) ; None : pas encore décidé.
+    accorde: int | None = None
 
 
 _SQL_DOSSIERS = """
@@ -82,6 +84,7 @@ join thematique t on t.code = os.thematique_code
 """
 _SQL_NOMS_QUARTIERS = "select code, nom from quartier"
 _SQL_COTATIONS = "select c.dossier_id, c.grille, c.cotation from cotation c"
+_SQL_ACCORDES = "select ma.dossier_id, sum(ma.montant) from montant_accorde ma"
 
 
 def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
@@ -115,6 +118,7 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
     for texte in {l[14] or "" for l in lignes}:
         listes_financeurs[texte] = tuple(filter(None, texte.split(",")))
     cotations = _lire_cotations(curseur, [l[0] for l in lignes] if limite is not None else None)
+    accordes = _lire_accordes(curseur, [l[0] for l in lignes] if limite is not None else None)
     aucun = ((), "")
     resultat = []
     for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,
@@ -123,7 +127,7 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         resultat.append(LigneDossier(
             id_, numero, intitule, porteur, sigle or "", annee, libelle_q, etat, depuis, cout, subvention, depot,
             campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""], cotations.get(id_, ()),
-            instructeur_id, instructeur or "",
+            instructeur_id, instructeur or "", accordes.get(id_),
         ))
     return resultat
 
@@ -140,6 +144,15 @@ def _lire_cotations(curseur, ids: list[int] | None) -> dict[int, tuple[int | Non
             par_dossier.setdefault(dossier_id, [None] * len(GRILLES))[rang[grille]] = cotation
     partages: dict[tuple[int | None, ...], tuple[int | None, ...]] = {}
     return {i: partages.setdefault(tuple(c), tuple(c)) for i, c in par_dossier.items()}
+
+
+def _lire_accordes(curseur, ids: list[int] | None) -> dict[int, int]:
+    """Le total accordé de chaque dossier décidé, en centimes (une requête, quel que soit leur nombre)."""
+    sql = _SQL_ACCORDES
+    if ids is not None:
+        sql += " where ma.dossier_id in ({})".format(", ".join(str(int(i)) for i in ids)) if ids else " where 0 = 1"
+    curseur.execute(sql + " group by ma.dossier_id")
+    return {dossier_id: int(total) for dossier_id, total in curseur.fetchall()}
 
 
 def lire_axes(curseur, ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:

@@ -12,7 +12,8 @@ filtrer ne fait que recalculer cette liste.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -23,7 +24,8 @@ from instruction.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
 
-NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, DEPOT, COTATIONS = range(12)
+(NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, ACCORDE, DEPOT,
+ COTATIONS) = range(13)
 
 ENTETES = {
     NUMERO: "N°",
@@ -36,16 +38,18 @@ ENTETES = {
     DEPUIS: "Depuis",
     COUT: "Coût total",
     SUBVENTION: "Demandé",
+    ACCORDE: "Accordé",
     DEPOT: "Déposé le",
     COTATIONS: "Cotations",
 }
 INFOBULLES_ENTETES = {
     SUBVENTION: "Subvention demandée : total du compte 74 du budget prévisionnel",
     COUT: "Coût total de l'action : total des charges du budget prévisionnel",
+    ACCORDE: "Subvention accordée par le comité des financeurs, tous financeurs (vide : pas encore décidé)",
     DEPUIS: "Depuis combien de temps le dossier est dans son état actuel",
     COTATIONS: "Cotations des grilles transversales : égalité femmes-hommes · illettrisme · handicap (– : pas cotée)",
 }
-COLONNES_MONTANT = {COUT, SUBVENTION}
+COLONNES_MONTANT = {COUT, SUBVENTION, ACCORDE}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _TRI: dict[int, Callable[[LigneDossier], Any]] = {
@@ -59,6 +63,7 @@ _TRI: dict[int, Callable[[LigneDossier], Any]] = {
     DEPUIS: lambda l: str(l.etat_depuis),  # texte ISO ou datetime : même ordre une fois en texte
     COUT: lambda l: l.cout_total,
     SUBVENTION: lambda l: l.subvention_demandee,
+    ACCORDE: lambda l: -1 if l.accorde is None else l.accorde,
     DEPOT: lambda l: str(l.depose_le or ""),
     COTATIONS: lambda l: tuple(-1 if c is None else c for c in l.cotations) or (-2,),
 }
@@ -156,6 +161,13 @@ class ModeleDossiers(QAbstractTableModel):
 
     def ligne(self, rangee: int) -> LigneDossier:
         return self._lignes[self._visibles[rangee]]
+
+    def totaux(self, rangs: Sequence[int] | None = None) -> Totaux:
+        """Le nombre et les montants (centimes) des lignes affichées, ou de ces rangées affichées."""
+        lignes = self._lignes
+        choisies = [lignes[self._visibles[r]] for r in rangs] if rangs is not None else \
+            [lignes[i] for i in self._visibles]
+        return totaliser(choisies)
 
     def lignes_visibles(self) -> list[LigneDossier]:
         """Les lignes affichées, dans l'ordre affiché (après recherche et tri)."""
@@ -288,11 +300,39 @@ class ModeleDossiers(QAbstractTableModel):
             return argent.formater_centimes(ligne.cout_total)
         if colonne == SUBVENTION:
             return argent.formater_centimes(ligne.subvention_demandee)
+        if colonne == ACCORDE:
+            return "" if ligne.accorde is None else argent.formater_centimes(ligne.accorde)
         if colonne == DEPOT:
             return dates.formater(jour(ligne.depose_le))
         if colonne == COTATIONS:
             return texte_cotations(ligne.cotations)
         return ""
+
+
+class Totaux(NamedTuple):
+    """La ligne de total de la liste : nombre de dossiers, et montants en centimes."""
+
+    nombre: int
+    cout: int
+    demande: int
+    accorde: int
+    decides: int  # dossiers qui ont un montant accordé
+
+    def texte(self) -> str:
+        from instruction import nombres
+
+        pluriel = "s" if self.nombre > 1 else ""
+        return (f"{nombres.formater(self.nombre)} dossier{pluriel} : coût total {argent.formater_centimes(self.cout)}"
+                f" · demandé {argent.formater_centimes(self.demande)}"
+                f" · accordé {argent.formater_centimes(self.accorde)}"
+                + (f" ({nombres.formater(self.decides)} décidé{'s' if self.decides > 1 else ''})"
+                   if self.decides != self.nombre else ""))
+
+
+def totaliser(lignes: Sequence[LigneDossier]) -> Totaux:
+    accordes = [l.accorde for l in lignes if l.accorde is not None]
+    return Totaux(len(lignes), sum(map(attrgetter("cout_total"), lignes)),
+                  sum(map(attrgetter("subvention_demandee"), lignes)), sum(accordes), len(accordes))
 
 
 NOMS_GRILLES = ("Égalité femmes-hommes", "Illettrisme et illectronisme", "Handicap")

@@ -94,6 +94,11 @@ class PageDossiers(QWidget):
         self.table.activated.connect(lambda _index: self.ouvrir_selection())
         self.table.setToolTip("Double-cliquer (ou Entrée) pour ouvrir ; Ctrl ou Maj pour choisir plusieurs dossiers")
         self._branche = False
+        # La ligne de total : les dossiers affichés (recherche et filtres), ou la sélection s'il y en a plusieurs.
+        self.totaux = QLabel()
+        self.totaux.setAccessibleName("Total des dossiers affichés")
+        self.totaux.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totaux.setStyleSheet("font-weight: bold; padding: 3px 2px;")
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -125,6 +130,7 @@ class PageDossiers(QWidget):
         disposition.addLayout(barre)
         disposition.addWidget(self.filtres)
         disposition.addWidget(self.pile, 1)
+        disposition.addWidget(self.totaux)
         self.afficher_message("Ouverture de la base de données…")
 
     # --- États de la page ------------------------------------------------------------------
@@ -138,6 +144,7 @@ class PageDossiers(QWidget):
         self.recherche.setEnabled(False)
         self.bouton_export.setEnabled(False)
         self.pile.setCurrentIndex(1)
+        self.totaux.setText("")
 
     def autoriser_creation(self, permise: bool, demo: bool) -> None:
         """Un référent, un financeur ou un lecteur ne crée pas de dossier ; seul un administrateur remplit
@@ -267,6 +274,7 @@ class PageDossiers(QWidget):
             entete.resizeSection(colonne, largeur)
         entete.setSectionResizeMode(md.INTITULE, QHeaderView.ResizeMode.Stretch)
         entete.setMinimumSectionSize(50)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._mettre_a_jour_totaux())
 
     def _filtrer(self, texte: str) -> None:
         self.filtres.recherche = texte
@@ -284,6 +292,19 @@ class PageDossiers(QWidget):
             self.compte.setText(f"{nombres.formater(total)} dossier{'s' if total > 1 else ''}")
         else:
             self.compte.setText(f"{nombres.formater(visibles)} sur {nombres.formater(total)} dossiers")
+        self._mettre_a_jour_totaux()
+
+    def _mettre_a_jour_totaux(self) -> None:
+        if not self._branche or self.modele.rowCount() == 0 or self.pile.currentIndex() != 0:
+            self.totaux.setText("")
+            return
+        rangs = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if len(rangs) > 1:
+            self.totaux.setText(f"Sélection de {self.modele.totaux(rangs).texte()}")
+        else:
+            filtre = self.modele.rowCount() < self.modele.nombre_total()
+            self.totaux.setText(f"Total {'des dossiers affichés' if filtre else 'de la liste'}, "
+                                f"{self.modele.totaux().texte()}")
 
 
 def largeurs_de_depart() -> dict[int, int]:
@@ -293,14 +314,15 @@ def largeurs_de_depart() -> dict[int, int]:
 
     return {
         md.NUMERO: 105,
-        md.PORTEUR: 200,
-        md.DISPOSITIF: 70,
+        md.PORTEUR: 170,
+        md.DISPOSITIF: 62,
         md.ANNEE: 52,
-        md.QUARTIERS: 160,
-        md.ETAT: 95,
-        md.DEPUIS: 70,
-        md.COUT: 108,
-        md.SUBVENTION: 108,
+        md.QUARTIERS: 130,
+        md.ETAT: 90,
+        md.DEPUIS: 62,
+        md.COUT: 96,
+        md.SUBVENTION: 96,
+        md.ACCORDE: 96,
         md.DEPOT: 88,
         md.COTATIONS: 78,
     }
