@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from instruction import argent, budget, dates, publics, seances
+from instruction.horloge import aujourd_hui
 from instruction.validation import LONGUEUR_TITRE, Verificateur
 
 LONGUEUR_RESUME = 2_000
@@ -55,6 +56,7 @@ class SaisieDossier:
     seances: list[dict[str, str]] = field(default_factory=list)
     indicateurs: list[dict[str, str]] = field(default_factory=list)
     budget: list[dict[str, str]] = field(default_factory=list)
+    depose_le: str = ""  # la date du dépôt (plateforme, courrier) ; vide : aujourd'hui pour un nouveau dossier
 
     def en_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,6 +131,7 @@ class DonneesDossier:
     seances: tuple[Seance, ...] = ()
     indicateurs: tuple[IndicateurCible, ...] = ()
     budget: tuple[LigneBudget, ...] = ()
+    depose_le: dt.date | None = None  # None : aujourd'hui à la création, inchangée ensuite
 
     def lignes_budget(self) -> list[budget.Ligne]:
         return [l.pour_calcul() for l in self.budget]
@@ -165,6 +168,10 @@ def valider(saisie: SaisieDossier, quartiers_connus: set[str] | None = None) -> 
             ("lieux", "Lieux de réalisation"),
         )
     }
+    depose_le = v.date("depose_le", saisie.depose_le, "Déposé le")
+    if depose_le is not None and depose_le > aujourd_hui():
+        v.erreur("depose_le", f"Déposé le : le {dates.formater(depose_le)} est dans le futur ; un dossier se "
+                              "date du jour où il est arrivé (aujourd'hui au plus tard).")
     debut = v.date("date_debut", saisie.date_debut, "Date de début")
     fin = v.date("date_fin", saisie.date_fin, "Date de fin")
     v.periode("date_fin", debut, fin)
@@ -224,6 +231,7 @@ def valider(saisie: SaisieDossier, quartiers_connus: set[str] | None = None) -> 
         seances=_seances(v, saisie.seances),
         indicateurs=_indicateurs(v, saisie.indicateurs),
         budget=_budget(v, saisie.budget),
+        depose_le=depose_le,
     )
     v.exiger()
     return donnees
@@ -375,6 +383,7 @@ def saisie_depuis(d: DonneesDossier) -> SaisieDossier:
              "montant": argent.formater(l.montant).replace("\u00a0€", "").strip()}
             for l in d.budget
         ],
+        depose_le=dates.formater(d.depose_le),
     )
 
 
@@ -388,7 +397,7 @@ LIBELLES_CHAMPS = {
     "femmes": "Femmes", "hommes": "Hommes", "beneficiaires_quartiers": "Bénéficiaires par quartier",
     "date_debut": "Date de début", "date_fin": "Date de fin", "renouvellement": "Renouvellement",
     "renouvelle_id": "Action renouvelée", "seances": "Séances", "indicateurs": "Indicateurs",
-    "budget": "Budget prévisionnel",
+    "budget": "Budget prévisionnel", "depose_le": "Déposé le",
 }
 
 

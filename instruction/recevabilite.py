@@ -27,39 +27,48 @@ class Point:
     respecte: bool
     detail: str  # ce qui manque (vide si respecté)
     source: str
+    section: str = ""  # où le corriger : section de l'onglet du dossier (« budget », « pieces »…) ou « porteur »
+    champ: str = ""  # le champ du formulaire, s'il y en a un
 
 
 def points(donnees: DonneesDossier, porteur: Porteur, dispositif: str | None, jointes: list[str]) -> list[Point]:
     lignes = donnees.lignes_budget()
     resultat: list[Point] = []
 
-    def point(code: str, libelle: str, respecte: bool, detail: str, source: str = CERFA) -> None:
-        resultat.append(Point(code, libelle, respecte, "" if respecte else detail, source))
+    def point(code: str, libelle: str, respecte: bool, detail: str, source: str = CERFA, *, section: str,
+              champ: str = "") -> None:
+        resultat.append(Point(code, libelle, respecte, "" if respecte else detail, source, section, champ))
 
     ecart = budget.ecart(lignes)
-    sens = "dépassent" if ecart > 0 else "sont inférieures aux"
+    if ecart > 0:
+        desequilibre = f"les charges dépassent les produits de {argent.formater(ecart)}"
+    else:
+        desequilibre = f"les produits dépassent les charges de {argent.formater(-ecart)}"
     point("budget-charges", "Budget prévisionnel renseigné", any(l.sens == budget.CHARGE for l in lignes),
-          "Le budget prévisionnel n'a aucune charge.")
+          "Le budget prévisionnel n'a aucune charge.", section="budget")
     point("budget-equilibre", "Budget équilibré au centime", ecart == 0,
-          f"Le budget n'est pas équilibré : les charges {sens} produits de {argent.formater(abs(ecart))}.")
+          f"Le budget n'est pas équilibré : {desequilibre}.", section="budget")
     point("dates", "Dates de début et de fin", bool(donnees.date_debut and donnees.date_fin),
-          "Les dates de début et de fin de l'action ne sont pas renseignées.")
+          "Les dates de début et de fin de l'action ne sont pas renseignées.", section="calendrier",
+          champ="date_fin" if donnees.date_debut else "date_debut")
     point("description", "Description de l'action", bool(donnees.description),
-          "La description de l'action n'est pas renseignée.")
+          "La description de l'action n'est pas renseignée.", section="action", champ="description")
     point("objectifs", "Objectifs du projet de territoire", bool(donnees.objectifs),
           "Aucun objectif opérationnel du projet de territoire n'est choisi.",
-          "Contrat de ville, projet de territoire (l. 2611-3261)")
-    point("quartiers", "Quartiers concernés", bool(donnees.quartiers), "Aucun quartier n'est indiqué.")
+          "Contrat de ville, projet de territoire (l. 2611-3261)", section="action", champ="objectifs")
+    point("quartiers", "Quartiers concernés", bool(donnees.quartiers), "Aucun quartier n'est indiqué.",
+          section="publics", champ="quartiers")
     point("beneficiaires", "Bénéficiaires prévus", donnees.beneficiaires is not None,
-          "Le nombre de bénéficiaires prévus n'est pas renseigné.")
+          "Le nombre de bénéficiaires prévus n'est pas renseigné.", section="publics", champ="beneficiaires")
     if porteur.type in porteurs.SIRET_EXIGE:
-        point("siret", "SIRET du porteur", bool(porteur.siret), "Le porteur n'a pas de SIRET.")
+        point("siret", "SIRET du porteur", bool(porteur.siret), "Le porteur n'a pas de SIRET (fiche du porteur).",
+              section="porteur")
     point("signataire", "Représentant légal (signataire)", bool(porteur.representant),
-          "Le porteur n'a pas de représentant légal (signataire).")
+          "Le porteur n'a pas de représentant légal, qui signe la demande (fiche du porteur).", section="porteur")
     for piece in pieces.types():
         if piece.exigee(porteur.type, dispositif, renouvellement=donnees.renouvellement,
                         changements=porteur.changements):
             source = f"Contrat de ville, l. {piece.ligne}" if piece.ligne else CERFA
             point(f"piece-{piece.code}", piece.libelle, piece.code in jointes,
-                  f"Pièce manquante : {piece.libelle}.", source)
+                  f"Pièce manquante : {piece.libelle}.", source, section="pieces")
     return resultat

@@ -22,8 +22,8 @@ from tests import fabrique
 
 
 @pytest.mark.parametrize("de, vers, message", [
-    ("depose", "en_instruction", "ne peut pas passer à « En instruction ». Possibles : « Recevable »"),
-    ("depose", "retenu", "ne peut pas passer à « Retenu »"),
+    ("depose", "en_instruction", "ne peut pas passer à l.état « En instruction » ; depuis cet état, il peut passer à : « Recevable »"),
+    ("depose", "retenu", "ne peut pas passer à l.état « Retenu »"),
     ("recevable", "instruit", "ne peut pas passer"),
     ("retenu", "refuse", "ne peut pas passer"),
     ("solde", "en_cours", "état final"),
@@ -133,7 +133,7 @@ def test_circuit_complet_chaque_passage_est_garde(contexte):
 def test_un_passage_refuse_ne_change_rien(contexte):
     identifiant = fabrique.dossier(contexte)
     with contexte.unite() as uow:
-        with pytest.raises(DonneesInvalides, match="Possibles"):
+        with pytest.raises(DonneesInvalides, match="il peut passer à"):
             service.changer_etat(uow, identifiant, Etat.RETENU)
         uow.valider()
     etat = _etat(contexte, identifiant)
@@ -183,7 +183,7 @@ def test_demande_de_complements_puis_reception_puis_recevable(contexte):
     assert [c.objet for c in etat.complements_attendus] == ["RIB au nom de l'association",
                                                             "Budget 2027 de la structure"]
     assert etat.historique[-1].motif == "RIB au nom de l'association"
-    with pytest.raises(DonneesInvalides, match="non reçus : RIB"):
+    with pytest.raises(DonneesInvalides, match="ne sont pas encore reçus : RIB"):
         _passer(contexte, identifiant, Etat.RECEVABLE)
     premiere, seconde = etat.complements
     with contexte.unite() as uow:
@@ -254,7 +254,7 @@ def test_un_critere_a_verifier_empeche_de_terminer_l_instruction(contexte):
     _passer(contexte, identifiant, Etat.EN_INSTRUCTION)
     examen = _examiner(contexte, identifiant)
     assert examen.verdict == el.A_COMPLETER
-    with pytest.raises(DonneesInvalides, match="restent à vérifier :\n- Action hors temps scolaire"):
+    with pytest.raises(DonneesInvalides, match="restent à vérifier : Action hors temps scolaire"):
         _passer(contexte, identifiant, Etat.INSTRUIT)
     _examiner(contexte, identifiant, **{"cdv-hors-temps-scolaire": (el.RESPECTE, "Planning reçu : mercredis")})
     fabrique.coter_egalite(contexte, identifiant)
@@ -370,9 +370,9 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
             for dossier in dossiers:
                 historique = service.historique(uow, dossier.id)
                 assert historique[0].vers == "depose" and historique[-1].vers == dossier.etat
-                assert dossier.etat_depuis == historique[-1].le
+                assert service._jour_a_paris(dossier.etat_depuis) == historique[-1].date  # date métier
                 for avant, apres in zip(historique, historique[1:], strict=False):
-                    assert apres.de == avant.vers and apres.le >= avant.le
+                    assert apres.de == avant.vers and apres.date >= avant.date
                     workflow.verifier(avant.vers, apres.vers, apres.motif)
                 incomplets += any(h.vers == "incomplet" for h in historique)
                 examen = service.dernier_examen(uow, dossier.id)

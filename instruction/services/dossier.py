@@ -9,7 +9,7 @@ circuit à l'état « déposé », passage inscrit à son historique.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import literal, select, union_all
@@ -203,6 +203,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheDossier:
         budget=tuple(
             d.LigneBudget(l.sens, l.compte, l.montant, l.financeur_code, l.libelle) for l in dossier.lignes_budget
         ),
+        depose_le=dossier.depose_le,
     )
     fiche = FicheDossier(
         id=dossier.id,
@@ -268,11 +269,16 @@ def porteur_pour_recevabilite(uow: UniteDeTravail, dossier: m.Dossier) -> d.Port
 
 @ecrit("dossier.modifier")
 def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesDossier,
-                version: int | None = None) -> int:
+                version: int | None = None, *, correction: str | None = None) -> int:
     """Crée (``dossier_id`` vide) ou met à jour le dossier ; rend son id.
 
     ``version`` : celle du dossier quand le formulaire l'a lu. Si quelqu'un l'a enregistré depuis,
     ``Conflit`` dit qui a changé quoi, et rien n'est écrit (ni écrasé).
+    ``donnees.depose_le`` : la date du dépôt (par défaut, aujourd'hui à la création, inchangée ensuite) ;
+    jamais dans le futur, ni après le premier passage du circuit.
+    Un dossier figé (instruit, décidé, conventionné…, ``instruction.gel``) refuse tout changement d'un
+    chiffre décidé ; une correction de faute de frappe passe avec sa raison (``correction``), écrite à
+    l'historique.
     """
     session = uow.session
     if dossier_id is not None:  # lu d'abord : sa campagne et son porteur viennent avec lui
@@ -285,34 +291,74 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     porteur = session.get(m.Porteur, donnees.porteur_id)
     if porteur is None:
         raise DonneesInvalides("Le porteur choisi n'existe pas.")
+    if donnees.depose_le is not None and donnees.depose_le > aujourd_hui():
+        raise DonneesInvalides(f"Déposé le : le {dates.formater(donnees.depose_le)} est dans le futur.")
     if dossier_id is None:
         maintenant_ = maintenant()
+        depose_le = donnees.depose_le or aujourd_hui()
+        donnees = replace(donnees, depose_le=depose_le)
         dossier = m.Dossier(
-            numero=_nouveau_numero(uow, campagne), depose_le=aujourd_hui(), etat=Etat.DEPOSE,
-            etat_depuis=maintenant_, cree_le=maintenant_,
+            numero=_nouveau_numero(uow, campagne), depose_le=depose_le, etat=Etat.DEPOSE,
+            etat_depuis=_moment_du_depot(depose_le, maintenant_), cree_le=maintenant_,
         )
         session.add(dossier)
         dossier.transitions.append(m.Transition(de=None, vers=Etat.DEPOSE, acteur=uow.acteur, le=maintenant_,
-                                                motif="Dossier enregistré"))
+                                                motif="Dossier enregistré", date_effet=depose_le))
         avant = None
     else:
         if version is not None and dossier.version != version and _saisies_depuis(uow, dossier_id, version):
             raise _conflit(uow, dossier, version)
         avant = lire(uow, dossier_id).donnees
+        if donnees.depose_le is None:
+            donnees = replace(donnees, depose_le=avant.depose_le)
     if donnees.renouvelle_id is not None and donnees.renouvelle_id == dossier.id:
         raise DonneesInvalides("Un dossier ne peut pas être le renouvellement de lui-même.")
     with session.no_autoflush:  # un nouveau dossier n'est pas encore complet : pas d'écriture avant _ecrire
         changements = d.differences(avant, donnees, _noms(uow, avant, donnees))
     if avant is not None and not changements:
         return dossier.id  # rien n'a changé : pas de nouvelle version
+    if avant is not None:
+        from instruction import gel
+
+        gel.verifier_modification(dossier.etat, avant, donnees, correction)
+        if donnees.depose_le != avant.depose_le:
+            _changer_depot(uow, dossier, donnees.depose_le)
     _ecrire(dossier, donnees, campagne, porteur, avant)
     try:
         session.flush()
     except StaleDataError:  # un autre poste a enregistré entre notre lecture et notre écriture
         raise _conflit_apres_coup(uow, dossier_id, version) from None
+    if (correction or "").strip() and avant is not None:
+        changements = [*changements, ("Raison de la correction", None, correction.strip())]
     historique.noter(uow, "dossier", "création" if avant is None else "modification", dossier_id=dossier.id,
                      version=dossier.version, changements=changements)
     return dossier.id
+
+
+def _moment_du_depot(depose_le: dt.date, maintenant_: dt.datetime) -> dt.datetime:
+    """``etat_depuis`` d'un dossier déposé : la saisie s'il est déposé aujourd'hui, midi (Paris) du dépôt sinon."""
+    if depose_le >= aujourd_hui():
+        return maintenant_
+    return dates.utc_depuis_paris(dt.datetime.combine(depose_le, dt.time(12, 0)))
+
+
+def _changer_depot(uow: UniteDeTravail, dossier: m.Dossier, depose_le: dt.date) -> None:
+    """La date de dépôt change : jamais après un passage du circuit ; le passage « déposé » la suit."""
+    passages = uow.session.execute(
+        select(m.Transition.id, m.Transition.de, m.Transition.vers, m.Transition.date_effet)
+        .where(m.Transition.dossier_id == dossier.id).order_by(m.Transition.date_effet, m.Transition.id)).all()
+    suivant = next((p for p in passages if p.de is not None), None)
+    if suivant is not None and depose_le > suivant.date_effet:
+        raise DonneesInvalides(
+            f"Déposé le : le {dates.formater(depose_le)} est après le passage à « {Etat(suivant.vers).libelle} » "
+            f"du {dates.formater(suivant.date_effet)} ; un dossier est déposé avant d'être instruit.")
+    initiaux = [p.id for p in passages if p.de is None]
+    if initiaux:
+        from sqlalchemy import update
+
+        uow.session.execute(update(m.Transition).where(m.Transition.id.in_(initiaux)).values(date_effet=depose_le))
+    if suivant is None and dossier.etat == Etat.DEPOSE:
+        dossier.etat_depuis = _moment_du_depot(depose_le, maintenant())
 
 
 def _noms(uow: UniteDeTravail, avant: d.DonneesDossier | None, apres: d.DonneesDossier) -> dict:
@@ -375,6 +421,8 @@ def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne,
                   "beneficiaires", "femmes", "hommes", "date_debut", "date_fin", "renouvellement"):
         setattr(dossier, champ, getattr(donnees, champ))
     dossier.renouvelle_id = donnees.renouvelle_id if donnees.renouvellement else None
+    if donnees.depose_le is not None:
+        dossier.depose_le = donnees.depose_le
     dossier.tranches_age = ",".join(donnees.tranches_age) or None
 
     def change(champ: str) -> bool:

@@ -7,7 +7,24 @@ vérifiées ici :
 * « recevable » exige que tous les points de recevabilité soient respectés et que les
   compléments demandés soient arrivés ;
 * « incomplet » enregistre la demande de compléments (le motif est ce qui est demandé) ;
-* « instruit » exige un examen d'éligibilité enregistré et tranché (aucun critère « à vérifier »).
+* « instruit » exige un examen d'éligibilité enregistré et tranché (aucun critère « à vérifier ») et la
+  grille égalité cotée ; il enregistre la proposition de l'instructeur au comité (``Proposition``) ;
+* « retenu » enregistre les montants accordés (par défaut, ceux proposés, sinon ceux demandés) ;
+* « Reprendre l'instruction… » depuis « retenu » (avant la convention) retire la décision : ses montants
+  accordés partent (l'historique les garde), le comité décidera de nouveau.
+
+Chaque passage a sa **date métier** (``le``, un jour) : celle où il a eu lieu, qui peut précéder sa saisie
+(``workflow.verifier_date`` : ni dans le futur, ni avant le dépôt, ni avant le passage précédent) ; la
+décision du comité prend la date de sa séance. Elle est gardée dans ``transition.date_effet`` ;
+``transition.le`` et l'historique gardent le moment de la saisie. On a préféré une colonne à part plutôt
+que de réécrire ``transition.le`` : une date métier est un jour, sans heure ; l'y mettre aurait inventé
+une heure et mêlé deux faits différents (quand c'est arrivé, quand on l'a tapé). ``dossier.etat_depuis``
+(trié par la liste et Mes tâches) reçoit le moment du passage : l'heure de la saisie si le passage est du
+jour, midi (heure de Paris) du jour métier sinon — le jour est le même en UTC et à Paris, et la liste,
+Mes tâches et l'en-tête comptent les jours depuis la date métier.
+
+Les refus prévus (dossier pas recevable, examen manquant, grille non cotée) lèvent
+``workflow.PassageRefuse`` : chaque point dit quoi corriger et dans quelle section.
 """
 
 from __future__ import annotations
@@ -43,8 +60,45 @@ class PassageFait:
     de: str | None
     vers: str
     acteur: str
-    le: dt.datetime
+    le: dt.datetime  # le moment de la saisie (UTC)
     motif: str | None
+    date: dt.date | None = None  # la date métier du passage (le jour où il a eu lieu)
+
+
+SENS_PROPOSITION = {"favorable": "Favorable", "reserve": "Réservé", "defavorable": "Défavorable"}
+
+
+@dataclass(frozen=True)
+class PropositionLue:
+    """La proposition de l'instructeur au comité (la dernière faite)."""
+
+    sens: str
+    commentaire: str | None
+    date: dt.date
+    acteur: str
+    montants: dict[str, Decimal]
+
+    @property
+    def libelle(self) -> str:
+        return SENS_PROPOSITION.get(self.sens, self.sens)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.montants.values(), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class DecisionLue:
+    """La décision du comité des financeurs : retenu, ajourné ou refusé, à la date de sa séance."""
+
+    etat: str
+    date: dt.date
+    motif: str | None
+    acteur: str
+
+    @property
+    def libelle(self) -> str:
+        return Etat(self.etat).libelle
 
 
 @dataclass(frozen=True)
@@ -102,6 +156,22 @@ class EtatInstruction:
     examen: ExamenLu | None
     financements: list[Financement] = field(default_factory=list)
     version_montants: int = 0  # à rendre à modifier_montants_accordes(version=…)
+    depose_le: dt.date | None = None
+    proposition: PropositionLue | None = None
+    decision: DecisionLue | None = None
+
+    @property
+    def date_depuis(self) -> dt.date:
+        """La date métier de l'état actuel (celle de son dernier passage)."""
+        dernier = self.historique[-1] if self.historique else None
+        if dernier is not None and dernier.date is not None:
+            return dernier.date
+        return _jour_a_paris(self.etat_depuis)
+
+    @property
+    def budget_ajuste_attendu(self) -> bool:
+        """Le comité a accordé moins que demandé : le porteur doit envoyer un budget ajusté."""
+        return budget_ajuste_attendu(self.financements) if self.etat in DECIDES else False
 
     @property
     def recevable(self) -> bool:
@@ -131,14 +201,69 @@ def points_de_recevabilite(uow: UniteDeTravail, dossier_id: int,
                                [p.type for p in fiche.pieces])
 
 
+def _jour_a_paris(moment: dt.datetime) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(dates.FUSEAU)).date()
+
+
+def _aujourd_hui_a_paris() -> dt.date:
+    """Aujourd'hui à Paris (le poste peut être réglé sur un autre fuseau : on garde le plus tardif)."""
+    return max(aujourd_hui(), _jour_a_paris(maintenant()))
+
+
+def _moment_du_jour(jour: dt.date, saisie: dt.datetime) -> dt.datetime:
+    """Le moment (UTC) qui représente un passage daté de ``jour`` : maintenant si c'est aujourd'hui, sinon
+    midi à Paris ce jour-là (le même jour en UTC : ni l'en-tête ni la liste ne changent de jour)."""
+    if jour >= _jour_a_paris(saisie):
+        return saisie
+    return dates.utc_depuis_paris(dt.datetime.combine(jour, dt.time(12, 0)))
+
+
 def historique(uow: UniteDeTravail, dossier_id: int) -> list[PassageFait]:
+    """Les passages du dossier dans l'ordre où ils ont eu lieu (date métier, puis saisie)."""
     return [
-        PassageFait(t.de, t.vers, t.acteur, t.le, t.motif)
+        PassageFait(t.de, t.vers, t.acteur, t.le, t.motif, t.date_effet)
         for t in uow.session.scalars(
-            select(m.Transition).where(m.Transition.dossier_id == dossier_id).order_by(m.Transition.le,
-                                                                                        m.Transition.id)
+            select(m.Transition).where(m.Transition.dossier_id == dossier_id)
+            .order_by(m.Transition.date_effet, m.Transition.le, m.Transition.id)
         )
     ]
+
+
+def lire_proposition(uow: UniteDeTravail, dossier_id: int) -> PropositionLue | None:
+    """La dernière proposition de l'instructeur, ou None (instruction pas terminée, ou terminée avant qu'on
+    les enregistre)."""
+    from sqlalchemy.orm import selectinload
+
+    from instruction.db.modeles.instruction import Proposition
+
+    ligne = uow.session.scalars(
+        select(Proposition).where(Proposition.dossier_id == dossier_id)
+        .order_by(Proposition.le.desc(), Proposition.id.desc()).limit(1)
+        .options(selectinload(Proposition.montants))
+    ).first()
+    if ligne is None:
+        return None
+    return PropositionLue(ligne.sens, ligne.commentaire, ligne.date_effet, ligne.acteur,
+                          {mp.financeur_code: mp.montant for mp in ligne.montants})
+
+
+def decision(passages: list[PassageFait], etat: str) -> DecisionLue | None:
+    """La décision du comité qui vaut encore : le dernier passage à retenu, ajourné ou refusé, si l'instruction
+    n'a pas été reprise depuis."""
+    for passage in reversed(passages):
+        if passage.vers in workflow.DECISIONS_DU_COMITE:
+            return DecisionLue(passage.vers, passage.date or _jour_a_paris(passage.le), passage.motif,
+                               passage.acteur)
+        if passage.vers == Etat.EN_INSTRUCTION or Etat(passage.vers) in (Etat.DEPOSE, Etat.INCOMPLET):
+            return None
+    return None
+
+
+def budget_ajuste_attendu(financements: list[Financement]) -> bool:
+    """Un financeur accorde moins qu'il ne lui était demandé : le budget de l'action doit être ajusté."""
+    return any(f.accorde is not None and f.accorde < f.demande for f in financements)
 
 
 def complements(uow: UniteDeTravail, dossier_id: int) -> list[Complement]:
@@ -170,22 +295,35 @@ def dernier_examen(uow: UniteDeTravail, dossier_id: int) -> ExamenLu | None:
 def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
     fiche = service_dossier.lire(uow, dossier_id)  # lue une fois pour la recevabilité et les financements
     dossier = _dossier(uow, dossier_id)
+    passages = historique(uow, dossier_id)
     return EtatInstruction(
         dossier_id=dossier_id,
         etat=dossier.etat,
         etat_depuis=dossier.etat_depuis,
         complet_le=dossier.complet_le,
         passages=workflow.passages(dossier.etat),
-        historique=historique(uow, dossier_id),
+        historique=passages,
         complements=complements(uow, dossier_id),
         recevabilite=points_de_recevabilite(uow, dossier_id, fiche),
         examen=dernier_examen(uow, dossier_id),
         financements=financements(uow, dossier_id, fiche),
         version_montants=dossier.version_montants,
+        depose_le=dossier.depose_le,
+        proposition=lire_proposition(uow, dossier_id),
+        decision=decision(passages, dossier.etat),
     )
 
 
 # --- Passages d'état ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PropositionSaisie:
+    """Ce que l'instructeur propose au comité en terminant l'instruction."""
+
+    sens: str  # favorable, reserve, defavorable
+    montants: Mapping[str, Decimal]  # financeur → montant proposé
+    commentaire: str | None = None
 
 
 @ecrit("dossier.circuit")
@@ -197,11 +335,16 @@ def changer_etat(
     *,
     echeance: dt.date | None = None,
     montants: Mapping[str, Decimal] | None = None,
-    le: dt.datetime | None = None,
+    le: dt.date | None = None,
+    proposition: PropositionSaisie | None = None,
 ) -> PassageFait:
     """Fait passer le dossier à l'état ``vers`` ; refuse, en disant pourquoi, un passage interdit.
 
-    « Retenu » enregistre les montants accordés par financeur (``montants`` ; par défaut, ceux demandés).
+    ``le`` : la date métier du passage (par défaut, aujourd'hui) ; pour une décision du comité, la date de
+    sa séance. Un ``datetime`` est accepté aussi (son jour à Paris fait la date, lui le moment).
+    « Instruit » enregistre la ``proposition`` (sans elle : favorable, aux montants pré-remplis — avis,
+    sinon demande — et le motif pour commentaire ; l'écran la demande toujours). « Retenu » enregistre les
+    montants accordés par financeur (``montants`` ; par défaut, ceux proposés, sinon ceux demandés).
     """
     dossier = _dossier(uow, dossier_id)
     motif = (motif or "").strip() or None
@@ -209,55 +352,140 @@ def changer_etat(
     cible = Etat(vers)
     if cible == Etat.INCOMPLET and not motif:
         raise DonneesInvalides("Indiquez les compléments demandés au porteur.")
-    le = le or maintenant()
+    saisie = maintenant()
+    if isinstance(le, dt.datetime):  # un moment donné (import, démonstration) : il fait aussi la saisie
+        jour, moment, saisie = _jour_a_paris(le), le, le
+    else:
+        jour = le or _jour_a_paris(saisie)
+        moment = _moment_du_jour(jour, saisie)
+    precedent = uow.session.execute(
+        select(m.Transition.vers, m.Transition.date_effet).where(m.Transition.dossier_id == dossier_id)
+        .order_by(m.Transition.date_effet.desc(), m.Transition.le.desc(), m.Transition.id.desc()).limit(1)
+    ).first()
+    workflow.verifier_date(cible, jour, aujourd_hui=_aujourd_hui_a_paris(),
+                           depose_le=dossier.depose_le, precedent=tuple(precedent) if precedent else None)
     if cible == Etat.RECEVABLE:
         _exiger_recevable(uow, dossier_id)
-        dossier.complet_le = le
+        dossier.complet_le = moment
     elif cible == Etat.INCOMPLET:
-        _ajouter_demande(uow, dossier_id, motif, echeance, le.date())
+        _ajouter_demande(uow, dossier_id, motif, echeance, jour)
         dossier.complet_le = None
     elif cible == Etat.INSTRUIT:
-        _exiger_examen(uow, dossier_id)
-        workflow.exiger_grilles_cotees(dict(uow.session.execute(  # la grille égalité est exigée (l. 2647)
-            select(m.Cotation.grille, m.Cotation.cotation).where(m.Cotation.dossier_id == dossier_id)).all()))
+        _exiger_examen_et_grilles(uow, dossier_id)
+        _ecrire_proposition(uow, dossier_id, proposition or PropositionSaisie(
+            "favorable", {c: v for c, (v, _o) in montants_pre_remplis(uow, dossier_id).items()}, motif), jour)
     elif cible == Etat.RETENU:
-        _ecrire_montants(uow, dossier, _demandes(uow, dossier_id) if montants is None else montants)
-    passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur, le=le,
-                           motif=motif)
+        if montants is None:
+            proposee = lire_proposition(uow, dossier_id)
+            montants = proposee.montants if proposee is not None else _demandes(uow, dossier_id)
+        _ecrire_montants(uow, dossier, montants)
+    elif cible == Etat.EN_INSTRUCTION and dossier.etat == Etat.RETENU:
+        _ecrire_montants(uow, dossier, {})  # la décision est reprise : le comité décidera de nouveau
+    passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur,
+                           le=saisie, motif=motif, date_effet=jour)
     uow.session.add(passage)
-    dossier.etat, dossier.etat_depuis = str(cible), le
+    dossier.etat, dossier.etat_depuis = str(cible), moment
     try:
         uow.session.flush()
     except StaleDataError:
         raise Conflit("Le dossier vient d'être modifié par un autre poste : rechargez-le avant de changer son "
                       "état.") from None
-    changements = [("État", Etat(passage.de).libelle, cible.libelle)] + ([("Motif", None, motif)] if motif else [])
+    changements = [("État", Etat(passage.de).libelle, cible.libelle)]
+    if jour != _jour_a_paris(passage.le):
+        changements.append(("Date du passage", None, dates.formater(jour)))
+    if motif:
+        changements.append(("Motif", None, motif))
     modifs.noter(uow, "dossier", "passage", dossier_id=dossier_id, version=dossier.version, changements=changements)
-    return PassageFait(passage.de, passage.vers, uow.acteur, le, motif)
+    return PassageFait(passage.de, passage.vers, uow.acteur, passage.le, motif, jour)
+
+
+def montants_pre_remplis(uow: UniteDeTravail, dossier_id: int) -> dict[str, tuple[Decimal, str]]:
+    """Pour chaque financeur sollicité : le montant à proposer et d'où il vient (« avis » : le dernier avis
+    qui en propose un ; « demande » : le montant demandé au budget)."""
+    resultat = {code: (montant, "demande") for code, montant in _demandes(uow, dossier_id).items()}
+    for code, montant in uow.session.execute(
+        select(m.AvisMontant.financeur_code, m.AvisMontant.montant)
+        .join(m.Avis, m.Avis.id == m.AvisMontant.avis_id)
+        .join(m.DemandeAvis, m.DemandeAvis.id == m.Avis.demande_id)
+        .where(m.DemandeAvis.dossier_id == dossier_id)
+        .order_by(m.Avis.donne_le, m.Avis.id)  # le plus récent l'emporte
+    ):
+        resultat[code] = (montant, "avis")
+    return resultat
+
+
+def _ecrire_proposition(uow: UniteDeTravail, dossier_id: int, saisie: PropositionSaisie, jour: dt.date) -> None:
+    from instruction.db.modeles.instruction import MontantPropose, Proposition
+
+    erreurs = []
+    if saisie.sens not in SENS_PROPOSITION:
+        erreurs.append("Choisissez le sens de la proposition : favorable, réservée ou défavorable.")
+    connus = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
+    propres: dict[str, Decimal] = {}
+    for code, montant in saisie.montants.items():
+        if code not in connus:
+            erreurs.append(f"Financeur inconnu : {code}.")
+        elif montant is None or montant < 0:
+            erreurs.append(f"{connus[code]} : un montant proposé est positif ou nul.")
+        elif montant != montant.quantize(Decimal("0.01")):
+            erreurs.append(f"{connus[code]} : {argent.formater(montant)} a plus de deux décimales.")
+        else:
+            propres[code] = montant.quantize(Decimal("0.01"))
+    commentaire = (saisie.commentaire or "").strip() or None
+    if saisie.sens in ("reserve", "defavorable") and not commentaire:
+        erreurs.append("Une proposition réservée ou défavorable dit pourquoi : écrivez le commentaire.")
+    if erreurs:
+        raise DonneesInvalides("Proposition refusée :\n- " + "\n- ".join(erreurs))
+    ligne = Proposition(dossier_id=dossier_id, sens=saisie.sens, commentaire=commentaire, date_effet=jour,
+                        le=maintenant(), acteur=uow.acteur,
+                        montants=[MontantPropose(financeur_code=c, montant=v) for c, v in sorted(propres.items())])
+    uow.session.add(ligne)
+    uow.session.flush()
+    modifs.noter(uow, "proposition", "enregistrement", dossier_id=dossier_id, changements=[
+        ("Proposition au comité", None, SENS_PROPOSITION[saisie.sens]),
+        *[(f"Proposé : {connus[c]}", None, argent.formater(v)) for c, v in sorted(propres.items())],
+        *([("Commentaire", None, commentaire)] if commentaire else []),
+    ])
 
 
 def _exiger_recevable(uow: UniteDeTravail, dossier_id: int) -> None:
-    manques = [p.detail for p in points_de_recevabilite(uow, dossier_id) if not p.respecte]
-    attendus = [c for c in complements(uow, dossier_id) if c.attendu]
-    manques += [f"Compléments demandés le {c.demandee_le:%d/%m/%Y} non reçus : {c.objet}" for c in attendus]
-    if manques:
-        raise DonneesInvalides(
-            "Le dossier ne peut pas être déclaré recevable :\n- " + "\n- ".join(manques), detail="\n".join(manques)
-        )
+    a_corriger = [workflow.ACorriger(p.detail, p.section or "instruction", p.champ,
+                                     _BOUTONS.get(p.section or "instruction", "Voir"))
+                  for p in points_de_recevabilite(uow, dossier_id) if not p.respecte]
+    a_corriger += [workflow.ACorriger(f"Les compléments demandés le {c.demandee_le:%d/%m/%Y} ne sont pas encore "
+                                      f"reçus : {c.objet} (notez leur réception, section Instruction).",
+                                      "complements", "", "Voir les compléments")
+                   for c in complements(uow, dossier_id) if c.attendu]
+    if a_corriger:
+        raise workflow.PassageRefuse("Le dossier ne peut pas encore être déclaré recevable :", a_corriger)
 
 
-def _exiger_examen(uow: UniteDeTravail, dossier_id: int) -> None:
+# Le libellé du bouton qui mène à la section où corriger.
+_BOUTONS = {"budget": "Aller au budget", "pieces": "Aller aux pièces", "action": "Aller à l'action",
+            "publics": "Aller aux publics", "calendrier": "Aller au calendrier", "porteur": "Ouvrir le porteur",
+            "instruction": "Voir", "grilles": "Aller aux grilles", "eligibilite": "Ouvrir l'assistant"}
+
+
+def _exiger_examen_et_grilles(uow: UniteDeTravail, dossier_id: int) -> None:
+    """« Instruit » exige un examen tranché et la grille égalité cotée : tout ce qui manque, dit en une fois."""
+    a_corriger: list[workflow.ACorriger] = []
     examen = dernier_examen(uow, dossier_id)
     if examen is None:
-        raise DonneesInvalides("L'instruction ne peut pas être terminée : l'examen d'éligibilité n'est pas "
-                               "enregistré (Assistant d'éligibilité).")
-    if examen.verdict == el.A_COMPLETER:
+        a_corriger.append(workflow.ACorriger("l'examen d'éligibilité n'est pas enregistré : faites-le avec "
+                                             "l'assistant d'éligibilité.", "eligibilite", "",
+                                             _BOUTONS["eligibilite"]))
+    elif examen.verdict == el.A_COMPLETER:
         natures = el.natures()  # une obligation « à vérifier » n'empêche pas de terminer
         restants = [c.libelle for c in examen.criteres
                     if c.statut == el.A_VERIFIER and natures.get(c.critere) != el.OBLIGATION]
-        raise DonneesInvalides(
-            "L'instruction ne peut pas être terminée : des critères restent à vérifier :\n- " + "\n- ".join(restants)
-        )
+        if restants:
+            a_corriger.append(workflow.ACorriger(
+                "des critères d'éligibilité restent à vérifier : " + " ; ".join(restants) + ".", "eligibilite",
+                "", _BOUTONS["eligibilite"]))
+    a_corriger += workflow.grilles_non_cotees(dict(uow.session.execute(  # la grille égalité est exigée (l. 2647)
+        select(m.Cotation.grille, m.Cotation.cotation).where(m.Cotation.dossier_id == dossier_id)).all()))
+    if a_corriger:
+        raise workflow.PassageRefuse("L'instruction ne peut pas encore être terminée :", a_corriger)
 
 
 # --- Montants accordés par le comité des financeurs ---------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from instruction import gel
 from instruction import pieces as domaine
 from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
@@ -48,8 +49,10 @@ def ajouter(
         raise DonneesInvalides(f"« {nom_fichier} » est vide : rien à joindre.")
     if len(contenu) > domaine.TAILLE_MAXIMUM:
         raise DonneesInvalides(f"« {nom_fichier} » dépasse {domaine.TAILLE_MAXIMUM // 1024 // 1024} Mo.")
-    if uow.session.get(m.Dossier, dossier_id) is None:
+    dossier = uow.session.get(m.Dossier, dossier_id)
+    if dossier is None:
         raise DonneesInvalides("Ce dossier n'existe plus.")
+    gel.verifier_ajout_piece(dossier.etat, type_piece, domaine.par_code()[type_piece].libelle)
     piece = m.Piece(
         dossier_id=dossier_id, type=type_piece, nom_fichier=nom_sur(nom_fichier), date_piece=date_piece,
         taille=len(contenu), empreinte=domaine.empreinte(contenu), contenu=contenu, ajoutee_le=maintenant(),
@@ -77,11 +80,27 @@ def contenu(uow: UniteDeTravail, piece_id: int) -> tuple[str, bytes]:
     return ligne.nom_fichier, ligne.contenu
 
 
+def _debut_du_gel(uow: UniteDeTravail, dossier_id: int) -> dt.datetime:
+    """Le moment (saisie) du passage qui a figé le dossier : le dernier passage d'un état libre à un état figé."""
+    debut = dt.datetime.min
+    for de, vers, le in uow.session.execute(
+        select(m.Transition.de, m.Transition.vers, m.Transition.le).where(m.Transition.dossier_id == dossier_id)
+        .order_by(m.Transition.le, m.Transition.id)
+    ):
+        if gel.gel(vers) is not None and (de is None or gel.gel(de) is None):
+            debut = le
+    return debut
+
+
 @ecrit("dossier.pieces")
 def retirer(uow: UniteDeTravail, piece_id: int) -> None:
     piece = uow.session.get(m.Piece, piece_id)
     if piece is None:
         raise DonneesInvalides("Cette pièce n'existe plus.")
+    dossier = uow.session.get(m.Dossier, piece.dossier_id)
+    if gel.gel(dossier.etat) is not None:
+        gel.verifier_retrait_piece(dossier.etat, piece.ajoutee_le >= _debut_du_gel(uow, dossier.id),
+                                   piece.nom_fichier)
     type_piece = domaine.par_code().get(piece.type)
     historique.noter(uow, "pièce", "retrait", dossier_id=piece.dossier_id,
                      changements=[(type_piece.libelle if type_piece else piece.type, piece.nom_fichier, None)])

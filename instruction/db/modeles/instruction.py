@@ -28,8 +28,10 @@ class Transition(Base):
     de: Mapped[str | None] = mapped_column(String(20))
     vers: Mapped[str] = mapped_column(String(20))
     acteur: Mapped[str] = mapped_column(String(120))
-    le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)  # quand le passage a été saisi (UTC)
     motif: Mapped[str | None] = mapped_column(Text)
+    # La date métier du passage (déclaré recevable le…, séance du comité du…), qui peut précéder sa saisie.
+    date_effet: Mapped[dt.date] = mapped_column(Date)
 
 
 class DemandeComplements(Base):
@@ -125,5 +127,40 @@ class MontantAccorde(Base):
     __table_args__ = (CheckConstraint("montant >= 0", name="montant_positif"),)
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    financeur_code: Mapped[str] = mapped_column(ForeignKey("financeur.code"), primary_key=True)
+    montant: Mapped[Decimal] = mapped_column(Argent)
+
+
+class Proposition(Base):
+    """La proposition de l'instructeur au comité des financeurs, faite en terminant l'instruction.
+
+    Chaque fin d'instruction en écrit une (une instruction reprise puis terminée de nouveau en ajoute une
+    autre) : la dernière est celle présentée au comité, les précédentes restent pour l'histoire."""
+
+    __tablename__ = "proposition"
+    __table_args__ = (
+        Index("ix_proposition_dossier", "dossier_id"),
+        CheckConstraint("sens in ('favorable', 'reserve', 'defavorable')", name="sens_valide"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    sens: Mapped[str] = mapped_column(String(20))
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    date_effet: Mapped[dt.date] = mapped_column(Date)  # la date de fin de l'instruction
+    le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)  # sa saisie (UTC)
+    acteur: Mapped[str] = mapped_column(String(120))
+
+    montants: Mapped[list[MontantPropose]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="MontantPropose.financeur_code")
+
+
+class MontantPropose(Base):
+    """Le montant que l'instructeur propose pour un cofinanceur."""
+
+    __tablename__ = "montant_propose"
+    __table_args__ = (CheckConstraint("montant >= 0", name="montant_positif"),)
+
+    proposition_id: Mapped[int] = mapped_column(ForeignKey("proposition.id", ondelete="CASCADE"), primary_key=True)
     financeur_code: Mapped[str] = mapped_column(ForeignKey("financeur.code"), primary_key=True)
     montant: Mapped[Decimal] = mapped_column(Argent)

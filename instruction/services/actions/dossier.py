@@ -70,13 +70,15 @@ def precedents(contexte: Contexte, porteur_id: int, sauf: int | None) -> list[tu
 
 
 def enregistrer(contexte: Contexte, dossier_id: int | None, donnees: d.DonneesDossier, version: int | None,
-                cle: str) -> Fait:
-    """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction."""
+                cle: str, *, correction: str | None = None) -> Fait:
+    """Crée ou modifie le dossier (version vérifiée), efface son brouillon et le relit, en une transaction.
+
+    ``correction`` : la raison d'une correction de faute de frappe sur un dossier figé (``instruction.gel``)."""
     from instruction.services import brouillons
     from instruction.services import dossier as service_dossier
 
     with contexte.unite() as uow:  # une seule transaction : moins d'allers-retours vers la base
-        identifiant = service_dossier.enregistrer(uow, dossier_id, donnees, version=version)
+        identifiant = service_dossier.enregistrer(uow, dossier_id, donnees, version=version, correction=correction)
         if dossier_id is None:  # un nouveau dossier : son instructeur selon les règles d'attribution
             from instruction.services import attribution
 

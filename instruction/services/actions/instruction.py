@@ -17,7 +17,7 @@ from instruction.services.actions import DOSSIERS, INSTRUCTION, REGLAGES, TACHES
 
 if TYPE_CHECKING:
     from instruction.services.contexte import Contexte, UniteDeTravail
-    from instruction.services.instruction import EtatInstruction, Evaluation, Reglage
+    from instruction.services.instruction import EtatInstruction, Evaluation, PropositionSaisie, Reglage
 
 
 def _ecrire_puis_relire(contexte: Contexte, dossier_id: int, ecrire: Callable[[UniteDeTravail], Any]) -> Fait:
@@ -40,12 +40,22 @@ def lire(contexte: Contexte, dossier_id: int) -> EtatInstruction:
 
 
 def changer_etat(contexte: Contexte, dossier_id: int, vers: str, motif: str | None = None, *,
-                 echeance: dt.date | None = None, montants: Mapping[str, Decimal] | None = None) -> Fait:
-    """Un passage du circuit (avec motif, échéance des compléments ou montants accordés)."""
+                 echeance: dt.date | None = None, montants: Mapping[str, Decimal] | None = None,
+                 le: dt.date | None = None, proposition: PropositionSaisie | None = None) -> Fait:
+    """Un passage du circuit (avec motif, échéance des compléments, montants accordés, proposition de
+    l'instructeur), à sa date métier ``le`` (par défaut, aujourd'hui ; la séance pour une décision du comité)."""
     from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.changer_etat(
-        uow, dossier_id, vers, motif, echeance=echeance, montants=montants))
+        uow, dossier_id, vers, motif, echeance=echeance, montants=montants, le=le, proposition=proposition))
+
+
+def montants_pre_remplis(contexte: Contexte, dossier_id: int) -> dict[str, tuple[Decimal, str]]:
+    """Les montants à proposer au comité, par financeur : ceux des avis, sinon ceux demandés."""
+    from instruction.services import instruction as circuit
+
+    with contexte.unite(lecture=True) as uow:
+        return circuit.montants_pre_remplis(uow, dossier_id)
 
 
 def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal]) -> Fait:
