@@ -13,6 +13,7 @@ from instruction.db.modeles.dossiers import (
     Piece,
     Seance,
 )
+from instruction.db.modeles.echanges import CorrespondanceImport, DossierImporte
 from instruction.db.modeles.instruction import (
     Cotation,
     CotationReponse,
@@ -48,6 +49,8 @@ from instruction.db.modeles.referentiel import (
 
 __all__ = [
     "Avis",
+    "CorrespondanceImport",
+    "DossierImporte",
     "AvisMontant",
     "Compte",
     "CompteTheme",
