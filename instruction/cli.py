@@ -1,7 +1,7 @@
 """La ligne de commande : ouvrir l'application, ou une commande d'administration.
 
     instruction [--database URL]                 ouvre l'application
-    instruction demo [--database URL]            remplit la base avec la campagne 2023
+    instruction demo [--comptes] [--database URL]  remplit la base avec les campagnes de démonstration
     instruction sauvegarder CHEMIN               sauvegarde cohérente, à chaud
     instruction restaurer CHEMIN                 restaure une sauvegarde
     instruction verifier                         contrôle le schéma et l'intégrité
@@ -83,11 +83,14 @@ def analyseur() -> argparse.ArgumentParser:
 
     demo = commandes.add_parser(
         "demo", help="remplit la base avec les campagnes de démonstration",
-        description="Crée les campagnes de démonstration : la programmation 2023, instruite et soldée "
-        "(AAP Contrat de ville : 60 dossiers, Cité éducative : 41 dossiers, projets d'initiative citoyenne : "
-        "27 dossiers), et l'AAP Contrat de ville 2027 en cours d'instruction (14 dossiers). "
+        description="Crée les campagnes de démonstration : la programmation 2023, instruite, décidée et soldée "
+        "(AAP Contrat de ville : 60 dossiers retenus, Cité éducative : 41, projets d'initiative citoyenne : 27, "
+        "et quelques dossiers refusés), et l'AAP Contrat de ville 2027 en cours d'instruction (14 dossiers). "
         "Refuse si l'une de ces campagnes existe déjà.",
     )
+    demo.add_argument("--comptes", action="store_true",
+                      help="crée aussi un compte de démonstration par rôle (mots de passe provisoires dans "
+                      "docs/guide.md) ; la base exigera alors une connexion au démarrage")
     _option_base(demo, global_=False)
 
     sauvegarder = commandes.add_parser(
@@ -210,7 +213,8 @@ def _sur_la_base(arguments, action, *, referentiel: bool = True):
 def _demo(arguments) -> int:
     from instruction import demo
 
-    _contexte, bilan = _sur_la_base(arguments, lambda c: demo.remplir(c, progression=_afficher))
+    _contexte, bilan = _sur_la_base(arguments, lambda c: demo.remplir(c, progression=_afficher,
+                                                                     comptes=arguments.comptes))
     print(bilan.resume())
     return SUCCES
 

@@ -253,7 +253,7 @@ def onglet_instruction(qtbot, dossier_en_base):
 def fenetre_demo(qtbot, url_demo):
     """La fenêtre ouverte sur une copie de la base de démonstration, dossiers et porteurs listés."""
     f = ouvrir_fenetre(qtbot, url_demo)
-    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 142 and f.page_porteurs.modele.rowCount() > 0,
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 150 and f.page_porteurs.modele.rowCount() > 0,
                     timeout=20000)
     yield f
     fermer_fenetre(f)

@@ -87,7 +87,7 @@ def test_changement_de_representant_date_garde_l_ancien(fenetre, qtbot, url_demo
 def test_joindre_ouvrir_et_retirer_une_piece(fenetre, qtbot, url_demo, tmp_path, monkeypatch):
     f = fenetre
     modele = f.page_dossiers.modele
-    qtbot.waitUntil(lambda: modele.rowCount() == 142, timeout=10000)
+    qtbot.waitUntil(lambda: modele.rowCount() == 150, timeout=10000)
     identifiant = next(modele.ligne(i).id for i in range(modele.rowCount()) if modele.ligne(i).numero == "CDV-2023-001")
     f.espace.ouvrir_dossier(identifiant)
     qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=10000)

@@ -41,9 +41,9 @@ def _dialogues_erreur():
 def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo):
     f = fenetre(url_demo)
     modele = f.page_dossiers.modele
-    qtbot.waitUntil(lambda: modele.rowCount() == 142 and f.contexte is not None, timeout=10000)
+    qtbot.waitUntil(lambda: modele.rowCount() == 150 and f.contexte is not None, timeout=10000)
     assert modele.recherche_prete()
-    assert f.page_dossiers.compte.text() == "142 dossiers"
+    assert f.page_dossiers.compte.text() == "150 dossiers"
     assert "Base :" in f.lieu_base.text()
     assert modele.headerData(md.INTITULE, Qt.Orientation.Horizontal) == "Intitulé de l'action"
     # La campagne la plus récente en haut, par numéro ; puis les campagnes 2023.
@@ -56,11 +56,11 @@ def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo)
     assert modele.index(0, md.COUT).data().endswith("€")
 
     qtbot.keyClicks(f.page_dossiers.recherche, "matisse")
-    assert 0 < modele.rowCount() < 142
+    assert 0 < modele.rowCount() < 150
     for i in range(modele.rowCount()):
         ligne = modele.ligne(i)
         assert "matisse" in (ligne.intitule + ligne.porteur).lower()
-    assert f.page_dossiers.compte.text().endswith("sur 142 dossiers")
+    assert f.page_dossiers.compte.text().endswith("sur 150 dossiers")
     couts = [modele.ligne(i).cout_total for i in range(modele.rowCount())]
     assert couts == sorted(couts, reverse=True), "le tri est gardé pendant la recherche"
 
@@ -70,7 +70,7 @@ def test_la_fenetre_liste_trie_et_cherche_les_dossiers(fenetre, qtbot, url_demo)
     qtbot.keyClicks(f.page_dossiers.recherche, " velos")  # « réparation de vélos », sans accent
     assert modele.rowCount() == 1
     f.page_dossiers.recherche.clear()
-    assert modele.rowCount() == 142
+    assert modele.rowCount() == 150
 
 
 def test_le_modele_passe_le_testeur_de_qt(qtmodeltester, fichier_demo, url_demo):
@@ -114,7 +114,7 @@ def test_le_referentiel_se_parcourt_avec_ses_sources(fenetre, qtbot, url_demo):
 def test_base_vide_propose_la_demonstration(fenetre, qtbot, url_base, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     f = fenetre(url_base)
-    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 142, timeout=20000)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 150, timeout=20000)
     assert not f.menus.demo.isEnabled()
     assert f.page_dossiers.pile.currentIndex() == 0
 
@@ -126,7 +126,7 @@ def test_base_vide_refus_de_la_demonstration_puis_bouton(fenetre, qtbot, url_bas
     qtbot.waitUntil(lambda: f.page_dossiers.bouton_demo.isVisible(), timeout=5000)
     assert f.page_dossiers.compte.text() == "Aucun dossier"
     qtbot.mouseClick(f.page_dossiers.bouton_demo, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 142, timeout=20000)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 150, timeout=20000)
 
 
 def test_base_injoignable_message_clair_et_application_vivante(fenetre, qtbot):

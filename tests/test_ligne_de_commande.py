@@ -112,7 +112,7 @@ def test_demo_par_la_variable_d_environnement(tmp_path):
     assert resultat.returncode == 0, resultat.stderr
     assert "AAP Contrat de ville 2023 : 60 dossiers, 40 porteurs, 2\u202f320\u202f007,00\u00a0€" in resultat.stdout
     with sqlite3.connect(fichier) as connexion:
-        assert connexion.execute("select count(*) from dossier").fetchone()[0] == 142
+        assert connexion.execute("select count(*) from dossier").fetchone()[0] == 150
     second = subprocess.run(
         [sys.executable, "-m", "instruction", "demo"], cwd=RACINE, env=environnement,
         capture_output=True, text=True, timeout=120,

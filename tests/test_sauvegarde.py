@@ -24,7 +24,7 @@ def test_sauvegarder_puis_restaurer(contexte, tmp_path):
     fichier = sauvegarder(contexte.moteur, tmp_path / "copie.sqlite")
     with sqlite3.connect(fichier) as copie:
         assert copie.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copie.execute("select count(*) from dossier").fetchone()[0] == 142
+        assert copie.execute("select count(*) from dossier").fetchone()[0] == 150
 
     with contexte.unite() as uow:
         uow.session.execute(text("delete from ligne_budget"))
@@ -36,7 +36,7 @@ def test_sauvegarder_puis_restaurer(contexte, tmp_path):
 
     resultat = restaurer(contexte.moteur, fichier)
     assert resultat.copie_de_securite is not None and resultat.copie_de_securite.exists()
-    assert _compter(contexte) == 142
+    assert _compter(contexte) == 150
     with sqlite3.connect(fichier) as copie:
         dernier = copie.execute("select max(id) from porteur").fetchone()[0]
     with contexte.unite() as uow:  # les identifiants continuent après restauration
@@ -62,7 +62,7 @@ def test_restaurer_un_fichier_qui_n_est_pas_une_sauvegarde_ne_change_rien(contex
         connexion.execute("create table t (x)")
     with pytest.raises(PasUneBase, match="aucun schéma"):
         restaurer(contexte.moteur, etrangere)
-    assert _compter(contexte) == 142
+    assert _compter(contexte) == 150
 
 
 def test_restaurer_une_sauvegarde_plus_recente_est_refuse(contexte, tmp_path):
@@ -102,7 +102,7 @@ def test_sauvegarde_coherente_pendant_des_ecritures(tmp_path):
         with sqlite3.connect(copie) as connexion:
             assert connexion.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert connexion.execute("PRAGMA foreign_key_check").fetchall() == []
-            assert connexion.execute("select count(*) from dossier").fetchone()[0] == 142
+            assert connexion.execute("select count(*) from dossier").fetchone()[0] == 150
 
 
 def test_la_copie_d_une_base_garde_l_historique_en_ajout_seul(contexte, tmp_path):

@@ -1,27 +1,32 @@
-"""Le parcours des dossiers de démonstration, du dépôt à l'état où ils sont en 2026.
+"""Le parcours des dossiers de démonstration 2023, du dépôt à l'état où ils sont en 2026.
 
-Chaque dossier suit le circuit par les services de l'application (``services.instruction``) :
-dépôt, parfois une demande de compléments reçus quelques jours plus tard, recevabilité,
-instruction avec un examen d'éligibilité (les résultats « à vérifier » sont tranchés avec un
-commentaire, comme le ferait l'instructeur), comité des financeurs, convention, action, solde.
-Les dates suivent le calendrier de la campagne ; le tirage est déterministe.
+Chaque dossier suit le circuit par les services de l'application (``services.instruction``,
+``services.cotations``) : dépôt, parfois une demande de compléments reçus quelques jours plus tard,
+recevabilité, instruction (grilles transversales remplies, puis examen d'éligibilité dont les résultats
+« à vérifier » sont tranchés avec un commentaire, comme le ferait l'instructeur), proposition au comité,
+décision du comité des financeurs (ou du jury PIC) à la date de sa séance : retenu aux montants
+programmés — parfois moins que la demande, le porteur doit alors ajuster son budget —, ou refusé avec
+son motif ; puis convention, action, solde.
+
+Chaque passage est daté (``le=``) le jour où il a eu lieu, dans l'ordre du circuit, jamais avant le
+précédent : l'historique du dossier se lit comme celui d'une vraie campagne. Le tirage est déterministe.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
-from instruction import dates
+from instruction import argent, dates
 from instruction import eligibilite as el
+from instruction.demo import cotations as demo_cotations
 from instruction.etats import Etat
 
 ACTEUR = "démonstration"
 GRAINE = "circuit-2023"
 
-# Comité des financeurs de chaque campagne (l. 3826-3828) ; les PIC passent en comité PIC.
-COMITES = {"cdv": dt.date(2023, 2, 7), "ce": dt.date(2023, 4, 13)}
 PART_INCOMPLETS = 0.12
 COMPLEMENTS = (
     "Budget prévisionnel 2023 de l'association, approuvé en assemblée générale",
@@ -40,30 +45,77 @@ COMMENTAIRES = {
     "cdv-cofinancement": "Cofinancement CAF sollicité puis refusé ; co-construction avec les cofinanceurs engagée.",
 }
 AUTRE_COMMENTAIRE = "Vérifié sur pièces avec le porteur."
+ECART = dt.timedelta(minutes=20)  # entre deux gestes de l'instructeur le même jour
 
 
 @dataclass(frozen=True)
 class DossierAInstruire:
     id: int
+    numero: str
     dispositif: str
     depose_le: dt.date
     date_debut: dt.date
     etat_final: str
     etat_final_le: dt.datetime
-    session_pic: dt.date | None = None
+    comite: dt.date  # la séance du comité des financeurs (ou du jury PIC) qui décide
+    a_coter: demo_cotations.ACoter | None = None  # sans date : elle est fixée pendant l'instruction
+    accordes: dict[str, Decimal] = field(default_factory=dict)
+    demandes: dict[str, Decimal] = field(default_factory=dict)
+    motif_refus: str | None = None
+    libelles: dict[str, str] = field(default_factory=dict)  # financeur → libellé, pour les motifs
 
 
-def _a(jour: dt.date, heure: int, minute: int = 0) -> dt.datetime:
+def a(jour: dt.date, heure: int, minute: int = 0) -> dt.datetime:
     """Ce jour-là, à cette heure de Paris (la base garde l'heure UTC)."""
     return dates.utc_depuis_paris(dt.datetime.combine(jour, dt.time(heure, minute)))
 
 
-def _moment(jour: dt.date, alea: random.Random) -> dt.datetime:
-    return _a(jour, alea.randint(9, 17), alea.choice((0, 10, 20, 30, 40, 50)))
+class Horloge:
+    """Les moments d'un dossier, toujours après le précédent (deux gestes du même jour se suivent)."""
+
+    def __init__(self, alea: random.Random, depart: dt.datetime) -> None:
+        self.alea, self.dernier = alea, depart
+
+    def le(self, jour: dt.date, heure: int | None = None, minute: int = 0) -> dt.datetime:
+        if heure is None:
+            heure, minute = self.alea.randint(9, 16), self.alea.choice((0, 10, 20, 30, 40, 50))
+        self.dernier = max(a(jour, heure, minute), self.dernier + ECART)
+        return self.dernier
 
 
 def _apres(jour: dt.date, alea: random.Random, mini: int, maxi: int) -> dt.date:
     return jour + dt.timedelta(days=alea.randint(mini, maxi))
+
+
+def _montant(montant: Decimal) -> str:
+    return argent.formater(montant)
+
+
+def _reductions(dossier: DossierAInstruire) -> str:
+    return ", ".join(
+        f"{dossier.libelles.get(f, f)} {_montant(accorde)} au lieu de {_montant(dossier.demandes[f])}"
+        for f, accorde in dossier.accordes.items() if accorde < dossier.demandes.get(f, accorde))
+
+
+def proposition(dossier: DossierAInstruire) -> str:
+    """Le motif de « Terminer l'instruction » : la proposition de l'instructeur au comité."""
+    if dossier.motif_refus:
+        return f"Proposition défavorable : {dossier.motif_refus}"
+    reduites = _reductions(dossier)
+    if reduites:
+        return f"Proposition favorable à un montant réduit : {reduites}."
+    return "Proposition favorable au comité."
+
+
+def decision(dossier: DossierAInstruire) -> str:
+    """Le motif de la décision, qui dit la séance (et, pour une réduction, ce que le porteur doit faire)."""
+    seance = ("Jury PIC" if dossier.dispositif == "pic" else "Comité des financeurs") + f" du {dossier.comite:%d/%m/%Y}"
+    if dossier.motif_refus:
+        return f"{seance} : {dossier.motif_refus}"
+    reduites = _reductions(dossier)
+    if reduites:
+        return f"{seance} : retenu pour un montant réduit ({reduites}) ; budget ajusté demandé au porteur."
+    return f"{seance}."
 
 
 def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
@@ -73,39 +125,48 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
     alea = random.Random(GRAINE)
     uow.acteur = ACTEUR
     for dossier in dossiers:
-        comite = dossier.session_pic or COMITES[dossier.dispositif]
+        comite = dossier.comite
         jour = dossier.depose_le
+        # Le dépôt est daté du jour par le service ; le premier geste de l'instructeur vient le lendemain au plus tôt.
+        horloge = Horloge(alea, a(jour, 23, 59))
         incomplet = dossier.dispositif != "pic" and alea.random() < PART_INCOMPLETS
         if incomplet:
             demande = _apres(jour, alea, 3, 7)
             service.changer_etat(
                 uow, dossier.id, Etat.INCOMPLET, alea.choice(COMPLEMENTS),
-                echeance=demande + dt.timedelta(days=15), le=_moment(demande, alea),
+                echeance=demande + dt.timedelta(days=15), le=horloge.le(demande),
             )
             jour = _apres(demande, alea, 4, 12)
             for complement in service.complements(uow, dossier.id):
                 service.marquer_recus(uow, complement.id, jour, "Reçus par courriel.")
         marge = max((comite - jour).days, 4)
-        recevable = jour + dt.timedelta(days=min(alea.randint(2, 12), marge // 3))
-        service.changer_etat(uow, dossier.id, Etat.RECEVABLE, le=_moment(recevable, alea))
+        recevable = jour + dt.timedelta(days=max(1, min(alea.randint(2, 12), marge // 3)))
+        service.changer_etat(uow, dossier.id, Etat.RECEVABLE, le=horloge.le(recevable))
         debut = recevable + dt.timedelta(days=min(alea.randint(1, 3), max((comite - recevable).days // 3, 0)))
-        service.changer_etat(uow, dossier.id, Etat.EN_INSTRUCTION, le=_moment(debut, alea))
-        fin = debut + dt.timedelta(days=max((comite - debut).days - alea.randint(1, 3), 0))
-        _examiner(uow, service, dossier.id, _moment(fin, alea))
-        service.changer_etat(uow, dossier.id, Etat.INSTRUIT, "Proposition favorable au comité.",
-                             le=_moment(fin, alea) + dt.timedelta(minutes=30))
-        service.changer_etat(uow, dossier.id, Etat.RETENU, "Comité des financeurs du "
-                             f"{comite:%d/%m/%Y}.", le=_a(comite, 17))
-        signee = _apres(comite, alea, 14, 40)
-        service.changer_etat(uow, dossier.id, Etat.CONVENTIONNE, le=_moment(signee, alea))
-        debut_action = max(dossier.date_debut, signee + dt.timedelta(days=1))
-        en_cours = _a(debut_action, 9)
-        if dossier.etat_final == Etat.EN_COURS:
-            service.changer_etat(uow, dossier.id, Etat.EN_COURS, le=max(en_cours, dossier.etat_final_le))
+        service.changer_etat(uow, dossier.id, Etat.EN_INSTRUCTION, le=horloge.le(debut))
+        fin = max(debut, comite - dt.timedelta(days=alea.randint(1, 3)))
+        if dossier.a_coter is not None:  # les grilles, entre le début de l'instruction et l'examen
+            grilles_le = horloge.le(debut + (fin - debut) / 2)
+            demo_cotations.coter(uow, replace(dossier.a_coter, le=grilles_le))
+        _examiner(uow, service, dossier.id, horloge.le(fin))
+        texte = proposition(dossier)
+        sens = "defavorable" if dossier.motif_refus else "favorable"
+        service.changer_etat(uow, dossier.id, Etat.INSTRUIT, texte, le=horloge.le(fin),
+                             proposition=service.PropositionSaisie(sens, dossier.accordes, texte))
+        if dossier.motif_refus:
+            service.changer_etat(uow, dossier.id, Etat.REFUSE, decision(dossier), le=horloge.le(comite, 17))
             continue
-        service.changer_etat(uow, dossier.id, Etat.EN_COURS, le=en_cours)
+        service.changer_etat(uow, dossier.id, Etat.RETENU, decision(dossier), montants=dossier.accordes,
+                             le=horloge.le(comite, 17))
+        signee = _apres(comite, alea, 14, 40)
+        service.changer_etat(uow, dossier.id, Etat.CONVENTIONNE, le=horloge.le(signee))
+        debut_action = max(dossier.date_debut, signee + dt.timedelta(days=1))
+        service.changer_etat(uow, dossier.id, Etat.EN_COURS, le=horloge.le(debut_action, 9))
+        if dossier.etat_final == Etat.EN_COURS:  # bilan encore attendu
+            continue
+        solde = max(dossier.etat_final_le.date(), debut_action + dt.timedelta(days=1))
         service.changer_etat(uow, dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
-                             le=max(dossier.etat_final_le, en_cours + dt.timedelta(days=1)))
+                             le=horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute))
 
 
 def _examiner(uow, service, dossier_id: int, le: dt.datetime) -> None:

@@ -2,15 +2,18 @@
 
 Les réponses se déduisent de ce que dit le dossier (une action « au féminin » vise l'égalité, des
 ateliers numériques l'illectronisme, un public en situation de handicap l'inclusion) avec un tirage
-déterministe pour le reste ; elles passent par le service des cotations, comme celles d'un
-instructeur. Les dossiers 2023 sont cotés sur les trois grilles ; en 2027, ceux qui sont instruits,
-et un dossier en instruction dont la grille égalité est en cours.
+déterministe pour le reste (une graine par dossier : les réponses ne dépendent pas de l'ordre) ; elles
+passent par le service des cotations, comme celles d'un instructeur, à la date où l'instructeur les remplit
+(pendant l'instruction, avant la proposition). Les dossiers 2023 sont cotés sur les trois grilles ; en
+2027, ceux qui sont instruits, et un dossier en instruction dont la grille égalité est en cours.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import zlib
+from dataclasses import dataclass
 
 from instruction import grilles
 from instruction.texte import pour_recherche
@@ -28,6 +31,18 @@ COMMENTAIRES = {
     "illettrisme-illectronisme": "Orientation vers la Coopérative des solutions prévue avec le porteur.",
     "handicap": "Lieu accessible vérifié lors de la visite.",
 }
+
+
+@dataclass(frozen=True)
+class ACoter:
+    """Ce que l'instructeur lit du dossier pour remplir ses grilles, et le moment où il le fait."""
+
+    id: int
+    numero: str
+    texte: str  # intitulé, résumé et description
+    femmes: int | None
+    hommes: int | None
+    le: dt.datetime | None = None  # UTC ; fixé par le circuit, pendant l'instruction
 
 
 def _niveau(code: str, texte: str, femmes: int | None, hommes: int | None) -> int:
@@ -57,27 +72,21 @@ def reponses_pour(version: grilles.Version, niveau: int, alea: random.Random) ->
     return resultat
 
 
-def coter(uow, dossiers: list, *, partielle: set[int] = frozenset(), delai_jours: int = 15) -> None:
-    """Remplit les trois grilles de chaque dossier (objets ``Dossier``, pendant leur instruction) ; pour les
-    ids de ``partielle``, seulement la moitié de la grille égalité. Datées ``delai_jours`` après le dépôt."""
-    import datetime as dt
-
-    from instruction import dates
+def coter(uow, dossier: ACoter, *, partielle: bool = False) -> None:
+    """Remplit les trois grilles du dossier (pendant son instruction), à la date ``dossier.le`` ; ``partielle`` :
+    seulement la moitié de la grille égalité (l'instructeur n'a pas fini)."""
     from instruction.services import cotations
 
-    alea = random.Random(GRAINE)
-    for dossier in dossiers:
-        texte = pour_recherche(" ".join(filter(None, (dossier.intitule, dossier.resume, dossier.description))))
-        for grille in grilles.charger():
-            if dossier.id in partielle and grille.code != "egalite-femmes-hommes":
-                continue
-            niveau = _niveau(grille.code, texte, dossier.femmes, dossier.hommes)
-            reponses = reponses_pour(grille.courante, niveau, alea)
-            if dossier.id in partielle:
-                reponses = dict(list(reponses.items())[: len(reponses) // 2])
-            elif niveau == 2:
-                premiere = next(iter(reponses))
-                reponses[premiere] = (reponses[premiere][0], COMMENTAIRES[grille.code])
-            le = dates.utc_depuis_paris(dt.datetime.combine(dossier.depose_le + dt.timedelta(days=delai_jours),
-                                                            dt.time(14, 30)))
-            cotations.repondre_plusieurs(uow, dossier.id, grille.code, reponses, le=le)
+    alea = random.Random(f"{GRAINE}-{dossier.numero}")
+    texte = pour_recherche(dossier.texte)
+    for grille in grilles.charger():
+        if partielle and grille.code != "egalite-femmes-hommes":
+            continue
+        niveau = _niveau(grille.code, texte, dossier.femmes, dossier.hommes)
+        reponses = reponses_pour(grille.courante, niveau, alea)
+        if partielle:
+            reponses = dict(list(reponses.items())[: len(reponses) // 2])
+        elif niveau == 2:
+            premiere = next(iter(reponses))
+            reponses[premiere] = (reponses[premiere][0], COMMENTAIRES[grille.code])
+        cotations.repondre_plusieurs(uow, dossier.id, grille.code, reponses, le=dossier.le)

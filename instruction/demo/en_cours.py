@@ -10,8 +10,9 @@ Les dossiers en instruction et instruits ont demandé l'avis des cofinanceurs qu
 budget (l. 3954-3956) : avis donnés pour les instruits (reçus par courriel et saisis par le service,
 dont un réservé), attendus pour les autres (dont des échéances dépassées, à relancer).
 
-Tout passe par les services de l'application (enregistrement, pièces, passages d'état,
-examens) ; seules les dates sont fixées, pour que deux bases de démonstration soient identiques.
+Tout passe par les services de l'application (enregistrement avec la date de dépôt, pièces, passages
+d'état datés, avis, grilles, examens) ; seules les dates que les services ne prennent pas en paramètre
+(ajout des pièces, demande et réponse des avis) sont écrites ensuite, chacune avec son commentaire.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from instruction import dates
 from instruction.demo import cotations as demo_cotations
 from instruction import eligibilite as el
+from instruction.demo.programmation_2023 import LigneBilan
 from instruction.etats import Etat
 
 ANNEE = 2027
@@ -93,10 +95,11 @@ def _description_renouvelee(description: str | None) -> str:
             "et le suivi des participants est partagé avec le centre social du quartier.")
 
 
-def remplir(uow, dossiers_2023: list, piece_pdf) -> tuple[str, int, int, Decimal]:
-    """Crée la campagne 2027 et ses dossiers (``dossiers_2023`` : objets ``Dossier`` de l'AAP 2023,
-    dans l'ordre des numéros) ; rend la ligne du bilan. ``piece_pdf(libelle, porteur, numero, jour)`` fait
+def remplir(uow, repris: list, piece_pdf) -> LigneBilan:
+    """Crée la campagne 2027 et ses dossiers ; ``repris`` : (id, ``PorteurDemo``) des dossiers de l'AAP 2023
+    retenus, dans l'ordre des numéros ; rend la ligne du bilan. ``piece_pdf(libelle, porteur, numero, jour)`` fait
     le contenu d'une pièce ajoutée (la CPO)."""
+    from instruction import budget
     from instruction.db import modeles as m
     from instruction.services import dossier as service_dossier
     from instruction.services import instruction as service
@@ -104,49 +107,36 @@ def remplir(uow, dossiers_2023: list, piece_pdf) -> tuple[str, int, int, Decimal
 
     uow.acteur = ACTEUR
     campagne = service_dossier.creer_campagne(uow, "cdv", ANNEE, LIBELLE, OUVERTURE, CLOTURE)
-    sources = [d for d in dossiers_2023 if d.porteur.type == "association"][: len(REPRISES)]
-    crees = []
-    for rang, (source, reprise) in enumerate(zip(sources, REPRISES, strict=True)):
-        avant = service_dossier.lire(uow, source.id).donnees
+    sources = [(i, p) for i, p in repris if p.type == "association"][: len(REPRISES)]
+    demandes = iter(COMPLEMENTS)
+    cout, porteurs = Decimal("0.00"), set()
+    for rang, ((source_id, porteur), reprise) in enumerate(zip(sources, REPRISES, strict=True)):
+        fiche = service_dossier.lire(uow, source_id)
+        avant = fiche.donnees
         donnees = replace(
-            avant, campagne_id=campagne.id, renouvellement=True, renouvelle_id=source.id,
-            date_debut=dt.date(ANNEE, 1, 4), date_fin=dt.date(ANNEE, 12, 31),
+            avant, campagne_id=campagne.id, renouvellement=True, renouvelle_id=source_id,
+            date_debut=dt.date(ANNEE, 1, 4), date_fin=dt.date(ANNEE, 12, 31), depose_le=reprise.depot,
         )
         if not reprise.identique:
             donnees = replace(donnees, description=_description_renouvelee(avant.description),
                               budget=_budget_revu(avant.budget, rang))
         identifiant = service_dossier.enregistrer(uow, None, donnees)
-        dossier = uow.session.get(m.Dossier, identifiant)
+        numero = uow.session.get(m.Dossier, identifiant).numero
         depot = _a(reprise.depot, 10, 30)
-        dossier.depose_le, dossier.cree_le, dossier.modifie_le, dossier.etat_depuis = reprise.depot, depot, depot, depot
-        for transition in dossier.transitions:
-            transition.le, transition.motif = depot, "Dossier déposé sur la plateforme"
         jour_piece = reprise.depot - dt.timedelta(days=2)
-        for piece in source.pieces:
-            if piece.type != reprise.manque:
-                ajoutee = pieces.ajouter(uow, identifiant, piece.type, piece.nom_fichier.replace("2023", "2027"),
-                                         piece.contenu, jour_piece)
-                uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
+        fichiers = [(piece.type, piece.nom_fichier.replace("2023", "2027"), pieces.contenu(uow, piece.id)[1], jour_piece)
+                    for piece in fiche.pieces if piece.type != reprise.manque]
         if reprise.cpo:
             libelle = "Convention pluriannuelle d'objectifs 2025-2027"
-            contenu = piece_pdf(libelle, source.porteur.nom, dossier.numero, dt.date(2025, 3, 3))
-            ajoutee = pieces.ajouter(uow, identifiant, "cpo", f"{dossier.numero}-cpo.pdf", contenu, dt.date(2025, 3, 3))
+            fichiers.append(("cpo", f"{numero}-cpo.pdf", piece_pdf(libelle, porteur.nom, numero, dt.date(2025, 3, 3)),
+                             dt.date(2025, 3, 3)))
+        for ajoutee in pieces.ajouter_plusieurs(uow, identifiant, fichiers):
+            # services.pieces.ajouter date l'ajout de l'heure de la saisie ; ces pièces sont arrivées avec le dépôt.
             uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
-        crees.append((identifiant, reprise))
-    uow.session.flush()
-    # Les grilles : remplies pour les dossiers qui seront instruits, commencée pour un dossier en instruction.
-    a_coter = [i for i, r in crees if r.etat == Etat.INSTRUIT]
-    commencee = next(i for i, r in crees if r.etat == Etat.EN_INSTRUCTION)
-    demo_cotations.coter(uow, [uow.session.get(m.Dossier, i) for i in [*a_coter, commencee]],
-                         partielle={commencee}, delai_jours=10)
-    demandes = iter(COMPLEMENTS)
-    for identifiant, reprise in crees:
-        _avancer(uow, service, identifiant, reprise, demandes)
-    for rang, (identifiant, reprise) in enumerate(crees):
-        if reprise.etat in (Etat.EN_INSTRUCTION, Etat.INSTRUIT):
-            _solliciter(uow, identifiant, reprise, rang)
-    cout = sum((uow.session.get(m.Dossier, i).cout_total for i, _r in crees), Decimal("0.00"))
-    return LIBELLE + " (en cours d'instruction)", len(crees), len({s.porteur_id for s in sources}), cout
+        _avancer(uow, service, identifiant, numero, donnees, reprise, rang, demandes)
+        cout += budget.synthese(donnees.lignes_budget()).total_charges
+        porteurs.add(donnees.porteur_id)
+    return LigneBilan(LIBELLE + " (en cours d'instruction)", len(sources), len(porteurs), cout, "coût total demandé")
 
 
 def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
@@ -155,19 +145,22 @@ def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
     pour un dossier instruit, saisit les avis reçus : favorables au montant demandé, sauf un réservé."""
     from instruction import budget
     from instruction.db import modeles as m
-    from instruction.services import avis
     from instruction.horloge import aujourd_hui
+    from instruction.services import avis
     from instruction.services import dossier as service_dossier
 
     demande_le = _a(reprise.depot + dt.timedelta(days=8), 10, 0)
     echeance = reprise.depot + dt.timedelta(days=23)
-    choisis = [d for d in avis.destinataires(uow, identifiant) if d.financeur and d.propose and d.financeur not in ("etat-pv", "autres")]
+    choisis = [d for d in avis.destinataires(uow, identifiant)
+               if d.financeur and d.propose and d.financeur not in ("etat-pv", "autres")]
     if not choisis:
         return
-    # Demandée aujourd'hui par le service, puis datée comme dans la campagne (l'échéance peut être passée).
+    # Le service n'accepte qu'une échéance à venir : demandée avec celle du jour au plus tôt, puis datée comme
+    # dans la campagne (l'échéance d'un avis attendu est alors passée : il est à relancer).
     ids = avis.demander(uow, identifiant, choisis, max(echeance, aujourd_hui()))
     demandes = {i: uow.session.get(m.DemandeAvis, i) for i in ids}
     for demande in demandes.values():
+        # services.avis.demander date la demande du jour de la saisie ; aucun paramètre ne la date dans la campagne.
         demande.demandee_le, demande.echeance = demande_le, echeance
     if reprise.etat != Etat.INSTRUIT:
         return
@@ -182,11 +175,13 @@ def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
             montants={code: format(montants.get(code, Decimal("0")), "f").replace(".", ",")},
         )
         avis.donner(uow, demande_id, saisie)
-        demandes[demande_id].avis.donne_le = _a(reprise.depot + dt.timedelta(days=12 + numero), 16, 0)
+        # services.avis.donner date l'avis de la saisie ; reçu par courriel avant la fin de l'instruction.
+        demandes[demande_id].avis.donne_le = _a(reprise.depot + dt.timedelta(days=9 + numero % 4), 16, 0)
 
 
-def _avancer(uow, service, identifiant: int, reprise: Reprise, demandes) -> None:
-    """Fait avancer le dossier jusqu'à son état, aux dates de la campagne."""
+def _avancer(uow, service, identifiant: int, numero: str, donnees, reprise: Reprise, rang: int, demandes) -> None:
+    """Fait avancer le dossier jusqu'à son état, aux dates de la campagne, dans l'ordre : recevabilité, début de
+    l'instruction, avis demandés (et reçus), grilles, examen, proposition."""
     jour = reprise.depot
     if reprise.etat == Etat.DEPOSE:
         return
@@ -199,6 +194,13 @@ def _avancer(uow, service, identifiant: int, reprise: Reprise, demandes) -> None
     if reprise.etat == Etat.RECEVABLE:
         return
     service.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, le=_a(jour + dt.timedelta(days=7), 9, 40))
+    _solliciter(uow, identifiant, reprise, rang)
+    # Les grilles : remplies pour les dossiers qui seront instruits, commencée pour le premier en instruction.
+    partielle = reprise is next(r for r in REPRISES if r.etat == Etat.EN_INSTRUCTION)
+    if reprise.etat == Etat.INSTRUIT or partielle:
+        texte = " ".join(filter(None, (donnees.intitule, donnees.resume, donnees.description)))
+        demo_cotations.coter(uow, demo_cotations.ACoter(identifiant, numero, texte, donnees.femmes, donnees.hommes,
+                                                        _a(jour + dt.timedelta(days=10), 14, 30)), partielle=partielle)
     if reprise.etat == Etat.EN_INSTRUCTION and jour >= dt.date(2026, 10, 20):
         return  # pas encore examiné
     evaluation = service.evaluer(uow, identifiant)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from typing import Any
 from instruction import argent, budget
 from instruction import referentiel as r
 from instruction.chemins import RESSOURCES
+from instruction.demo import seances_decrites
 from instruction.etats import Etat
 from instruction.texte import pour_recherche
 
@@ -56,6 +57,12 @@ class Cible:
     ligne: int
     ouverture: dt.date
     cloture: dt.date
+    comite: dt.date | None = None  # le comité des financeurs (l. 3826-3828) ; les PIC passent en jury PIC
+    refuses: int = 0  # dossiers refusés en plus des projets programmés (le contrat ne publie que les retenus)
+
+    @property
+    def nature_total(self) -> str:
+        return "coût total" if self.dispositif == "cdv" else "accordés"
 
 
 CIBLES = (
@@ -63,17 +70,17 @@ CIBLES = (
         "cdv", "AAP Contrat de ville 2023", "CDV", 60, 40, 2_320_007,
         {"etat-pv": 582_497, "ville-calais": 419_004, "ca-gctm": 55_775, "caf": 208_108,
          "region": 132_500, "departement": 12_715},
-        3569, dt.date(2022, 10, 17), dt.date(2022, 12, 9),
+        3569, dt.date(2022, 10, 17), dt.date(2022, 12, 9), dt.date(2023, 2, 7), refuses=4,
     ),
     Cible(
         "ce", "AAP Cité éducative 2023", "CE", 41, 19, 504_992,
         {"etat-pv": 300_000, "ville-calais": 108_900, "ca-gctm": 5_000, "etat-autres": 91_092},
-        3591, dt.date(2023, 1, 9), dt.date(2023, 3, 3),
+        3591, dt.date(2023, 1, 9), dt.date(2023, 3, 3), dt.date(2023, 4, 13), refuses=2,
     ),
     Cible(
         "pic", "Projets d'initiative citoyenne 2023", "PIC", 27, None, 27_021,
         {"region": 27_021},
-        3674, dt.date(2023, 1, 16), dt.date(2023, 11, 3),
+        3674, dt.date(2023, 1, 16), dt.date(2023, 11, 3), refuses=2,
     ),
 )
 
@@ -180,6 +187,25 @@ class DossierDemo:
     etat: str = Etat.SOLDE
     etat_depuis: dt.datetime = dt.datetime(ANNEE + 1, 6, 1)
     numero: str = ""
+    # La décision du comité : montants accordés par financeur (ce que publie le contrat), ou le motif d'un refus.
+    accordes: dict[str, Decimal] = field(default_factory=dict)
+    motif_refus: str | None = None
+
+    @property
+    def programme(self) -> bool:
+        """Retenu par le comité : compte dans la programmation publiée."""
+        return self.motif_refus is None
+
+    @property
+    def demandes(self) -> dict[str, Decimal]:
+        return budget.subventions_par_financeur(
+            budget.Ligne(l.sens, l.compte, l.montant, l.financeur) for l in self.lignes)
+
+    @property
+    def reduit(self) -> bool:
+        """Retenu pour moins que ce qui était demandé à l'un des financeurs."""
+        demandes = self.demandes
+        return self.programme and any(montant < demandes.get(f, montant) for f, montant in self.accordes.items())
 
     @property
     def cout_total(self) -> Decimal:
@@ -199,14 +225,38 @@ class Plan:
     campagnes: dict[str, list[DossierDemo]]
 
 
+def programmes(dossiers: Sequence[DossierDemo]) -> list[DossierDemo]:
+    return [d for d in dossiers if d.programme]
+
+
+@dataclass(frozen=True)
+class LigneBilan:
+    libelle: str
+    dossiers: int  # retenus (la programmation publiée), ou déposés pour une campagne en cours
+    porteurs: int
+    montant: Decimal
+    nature: str  # ce que mesure le montant : « coût total », « accordés »
+    refuses: int = 0
+    reduits: int = 0
+
+
 @dataclass(frozen=True)
 class Bilan:
-    campagnes: tuple[tuple[str, int, int, Decimal], ...]
+    campagnes: tuple[LigneBilan, ...]
+    comptes: tuple[tuple[str, str, str], ...] = ()  # identifiant, rôle, mot de passe provisoire
 
     def resume(self) -> str:
         lignes = ["Campagnes de démonstration créées :"]
-        for libelle, dossiers, porteurs, montant in self.campagnes:
-            lignes.append(f"  {libelle} : {dossiers} dossiers, {porteurs} porteurs, {argent.formater(montant)}")
+        for c in self.campagnes:
+            decisions = ""
+            if c.refuses or c.reduits:
+                decisions = (f" ; {c.reduits} retenu{'s' if c.reduits > 1 else ''} pour moins que demandé, "
+                             f"{c.refuses} refusé{'s' if c.refuses > 1 else ''}")
+            lignes.append(f"  {c.libelle} : {c.dossiers} dossiers, {c.porteurs} porteurs, "
+                          f"{argent.formater(c.montant)} ({c.nature}){decisions}")
+        if self.comptes:
+            lignes.append("Comptes de démonstration (mot de passe provisoire, à changer à la première connexion) :")
+            lignes += [f"  {identifiant} ({role}) : {mot_de_passe}" for identifiant, role, mot_de_passe in self.comptes]
         return "\n".join(lignes)
 
 
@@ -239,7 +289,7 @@ def planifier(ref: r.Referentiel, donnees: dict[str, list[dict[str, Any]]] | Non
     campagnes: dict[str, list[DossierDemo]] = {}
     for cible in CIBLES:
         actions = [a for a in donnees["actions"] if cible.dispositif in a["dispositifs"]]
-        dossiers = _attribuer(cible, actions, pool, parents, alea)
+        dossiers, restantes = _attribuer(cible, actions, pool, parents, alea)
         for dossier, action in dossiers:
             dossier.quartiers = _quartiers(action, pool[dossier.porteur], lieux, quartiers)
             dossier.objectifs = _objectifs(action, ref)
@@ -249,10 +299,25 @@ def planifier(ref: r.Referentiel, donnees: dict[str, list[dict[str, Any]]] | Non
         _budgeter(cible, dossiers, pool, alea)
         for dossier, action in dossiers:
             _detailler(dossier, action, pool[dossier.porteur]["type"], lieux, ref, alea)
-        liste = sorted((d for d, _a in dossiers), key=lambda d: (d.depose_le, d.intitule))
-        largeur = 3 if len(liste) >= 100 or cible.dispositif != "pic" else 2
+        # Les décisions ont leur propre tirage : la programmation publiée reste celle d'avant (mêmes actions,
+        # mêmes budgets accordés), les demandes réduites et les dossiers refusés s'y ajoutent.
+        comites = random.Random(f"{GRAINE}-comites-{cible.dispositif}")
+        _decider(cible, [d for d, _a in dossiers], comites)
+        refuses = _refuses(cible, restantes, [d for d, _a in dossiers], pool, parents, comites)
+        for dossier, action in refuses:
+            dossier.quartiers = _quartiers(action, pool[dossier.porteur], lieux, quartiers)
+            if cible.dispositif == "pic":  # un PIC se déroule en QPV (l. 3662) : son sous-secteur
+                dossier.quartiers = (next((q for q, _n in QUARTIERS_PIC if q in dossier.quartiers), "beau-marais"),)
+            dossier.objectifs = _objectifs(action, ref)
+        _dater(cible, [d for d, _a in refuses], [a for _d, a in refuses], comites)
+        for dossier, action in refuses:
+            dossier.lignes = _budget_refuse(cible, action, pool[dossier.porteur]["type"], comites)
+            _detailler(dossier, action, pool[dossier.porteur]["type"], lieux, ref, comites)
+            dossier.etat = Etat.REFUSE
+            dossier.etat_depuis = dt.datetime.combine(comite(cible, dossier.depose_le), dt.time(17, 0))
+        liste = sorted((d for d, _a in dossiers + refuses), key=lambda d: (d.depose_le, d.intitule))
         for rang, dossier in enumerate(liste, start=1):
-            dossier.numero = f"{cible.prefixe}-{ANNEE}-{rang:0{largeur}d}"
+            dossier.numero = f"{cible.prefixe}-{ANNEE}-{rang:03d}"  # comme les numérote le service
         campagnes[cible.dispositif] = liste
     utilises = {d.porteur for liste in campagnes.values() for d in liste}
     porteurs = {code: _porteur(pool[code], alea, communes, quartiers) for code in sorted(utilises)}
@@ -331,7 +396,7 @@ def _attribuer(cible: Cible, actions: list[dict], pool: dict, parents: dict, ale
         )
         for porteur, action in attribution
     ]
-    return dossiers
+    return dossiers, libres
 
 
 def _quartiers(action: dict, porteur: dict, lieux: dict, connus: set[str]) -> tuple[str, ...]:
@@ -462,12 +527,12 @@ def _detailler(dossier: DossierDemo, action: dict, type_porteur: str, lieux: dic
     if vigilance:
         dossier.beneficiaires_quartiers = ((vigilance[0], habitants),)
     nombre = max(1, (dossier.date_fin - dossier.date_debut).days // 10)
-    dossier.seances = tuple(
-        (libelle, periode, jour, dt.time(*debut), dt.time(*fin), frequence, min(nombre, alea.randint(6, 36)))
-        for libelle, periode, jour, debut, fin, frequence in SEANCES_TYPES.get(
-            action.get("temporalite") or "hors-temps-scolaire", SEANCES_TYPES["hors-temps-scolaire"]
-        )
-    )
+    # Un nombre tiré par séance type, comme toujours (la suite du tirage ne change pas) ; il ne sert que si la
+    # description ne dit pas combien de séances l'action compte.
+    tirages = [min(nombre, alea.randint(6, 36)) for _ in SEANCES_TYPES.get(
+        action.get("temporalite") or "hors-temps-scolaire", SEANCES_TYPES["hors-temps-scolaire"])]
+    dossier.seances = tuple(seances_decrites.lire(dossier.description, action.get("temporalite"), dossier.date_debut,
+                                                  dossier.date_fin, tirages))
     noms_lieux = [lieux[l]["nom"] for l in action.get("lieux") or [] if l in lieux]
     dossier.lieux = "\n".join(noms_lieux)
     mots = ", ".join(action.get("objectifs_mots_cles") or [])
@@ -687,6 +752,115 @@ def _lignes_budget(
         for c, libelle, montant, financeur in sorted(produits, key=lambda p: p[0])
     ]
     return lignes
+
+
+# --- Décisions des comités -------------------------------------------------------------------------
+#
+# Le contrat publie ce qui a été programmé (l. 3569, 3591, 3674) : les montants accordés. Les porteurs avaient
+# demandé davantage : comme en vrai comité, une part des dossiers est retenue pour moins que la demande, et
+# quelques dossiers déposés sont refusés (ils ne comptent ni dans les projets ni dans les porteurs publiés).
+# Les montants accordés sont ceux que la ventilation fait tomber juste sur les chiffres publiés ; pour un
+# dossier réduit, la demande dépasse l'accordé sur un financeur :
+# * AAP Contrat de ville : le coût ne change pas, le porteur comptait sur moins de fonds propres (compte 75) ;
+# * Cité éducative et PIC (coût égal au financement) : le coût déposé était plus élevé d'autant (PIC ≤ 1 200 €).
+
+PART_REDUITS = {"cdv": 0.25, "ce": 0.2, "pic": 0.12}
+MOTIFS_REFUS = {
+    "cdv": (
+        "Reconduction à l'identique d'une action déjà financée, sans bilan ni évolution (l. 3962) : le comité "
+        "demande une action renouvelée pour l'appel suivant.",
+        "Plan de financement reposant sur les seuls crédits de la politique de la ville : aucun cofinancement de "
+        "droit commun sollicité (l. 3964).",
+        "Public des quartiers prioritaires insuffisamment identifié : la mobilisation des habitants des QPV n'est "
+        "pas démontrée (l. 3565).",
+        "Action déjà couverte par le droit commun sur le même secteur : le comité oriente le porteur vers le "
+        "dispositif existant.",
+    ),
+    "ce": (
+        "Enveloppe contrainte de la Cité éducative : pas de nouvelle action sans l'arrêt ou la baisse d'une autre "
+        "(l. 3978).",
+        "Lien avec les écoles des réseaux REP+ non établi : fiche d'intention non validée par la troïka.",
+    ),
+    "pic": (
+        "Le jury PIC demande de retravailler le projet avec le centre social du quartier avant une prochaine session.",
+        "Dépenses surtout d'équipement durable, hors de l'objet des projets d'initiative citoyenne.",
+    ),
+}
+
+
+def comite(cible: Cible, depose_le: dt.date) -> dt.date:
+    """Le comité qui décide d'un dossier déposé ce jour-là : celui de la campagne, ou la session PIC suivante."""
+    return cible.comite or next(s for s in SESSIONS_PIC if s > depose_le)
+
+
+def _ligne(lignes: list[LigneDemo], sens: str, compte: str, financeur: str | None = None) -> int | None:
+    return next((i for i, l in enumerate(lignes) if l.sens == sens and l.compte == compte
+                 and (financeur is None or l.financeur == financeur)), None)
+
+
+def _decider(cible: Cible, dossiers: list[DossierDemo], alea: random.Random) -> None:
+    """Accordé = le budget planifié (les chiffres publiés) ; pour une part des dossiers, la demande était plus haute."""
+    for dossier in dossiers:
+        dossier.accordes = dossier.demandes
+        if alea.random() >= PART_REDUITS[cible.dispositif]:
+            continue
+        financeur = alea.choice(sorted(f for f in dossier.accordes if f in cible.financeurs))
+        hausse = Decimal(int(dossier.accordes[financeur] * Decimal(alea.uniform(0.12, 0.4))) // 10 * 10)
+        lignes = list(dossier.lignes)
+        if cible.dispositif == "cdv":
+            propres = _ligne(lignes, budget.PRODUIT, "75")
+            if propres is None:
+                continue
+            hausse = min(hausse, (lignes[propres].montant * Decimal("0.8")) // 10 * 10)
+            compensation, signe = propres, -1
+        else:
+            if cible.dispositif == "pic":
+                hausse = min(hausse, Decimal(PLAFOND_PIC) - dossier.cout_total)
+            compensation = max((i for i, l in enumerate(lignes) if l.sens == budget.CHARGE and l.compte != "86"),
+                               key=lambda i: lignes[i].montant)
+            signe = 1
+        if hausse < 10:
+            continue
+        demande = _ligne(lignes, budget.PRODUIT, budget.COMPTE_SUBVENTIONS, financeur)
+        lignes[demande] = replace(lignes[demande], montant=lignes[demande].montant + hausse)
+        lignes[compensation] = replace(lignes[compensation], montant=lignes[compensation].montant + signe * hausse)
+        dossier.lignes = lignes
+
+
+def _refuses(cible: Cible, actions: list[dict], programmes_: list[DossierDemo], pool: dict, parents: dict,
+             alea: random.Random) -> list[tuple[DossierDemo, dict]]:
+    """Les dossiers refusés : des actions restées libres, portées par des porteurs déjà présents."""
+    types = TYPES_ELIGIBLES[cible.dispositif]
+    presents = sorted({d.porteur for d in programmes_})
+    motifs = list(MOTIFS_REFUS[cible.dispositif])
+    refuses = []
+    for action in actions:
+        if len(refuses) == cible.refuses:
+            break
+        candidats = [c for c in _candidats(action, pool, parents, types) if c in presents] or [
+            c for c in presents if _compatible(pool[c], action, types)]
+        if not candidats:
+            continue
+        dossier = DossierDemo(
+            dispositif=cible.dispositif, action=action["code"], porteur=alea.choice(candidats),
+            intitule=action["titre"], resume=action["resume"], description=" ".join(str(action["description"]).split()),
+            motif_refus=motifs[len(refuses) % len(motifs)],
+        )
+        refuses.append((dossier, action))
+    if len(refuses) < cible.refuses:
+        raise ValueError(f"pas assez d'actions de démonstration pour les refus de {cible.libelle}")
+    return refuses
+
+
+def _budget_refuse(cible: Cible, action: dict, type_porteur: str, alea: random.Random) -> list[LigneDemo]:
+    """Le budget déposé d'un dossier refusé : sa demande aux financeurs qu'il sollicitait."""
+    cout = max(300, int((action.get("cout_typique_euros") or 1000) * alea.uniform(0.9, 1.3)))
+    if cible.dispositif == "pic":
+        cout = min(cout, PLAFOND_PIC)
+    soutiens = sorted(_financeurs_sollicites(cible, action, alea))
+    besoin = int(cout * alea.uniform(0.5, 0.8)) if cible.dispositif == "cdv" else cout
+    parts = argent.repartir_entiers(besoin, [alea.randint(1, 4) for _ in soutiens])
+    return _lignes_budget(cible, cout, {f: p for f, p in zip(soutiens, parts, strict=True) if p}, type_porteur, alea)
 
 
 # --- Porteurs ---------------------------------------------------------------------------------
