@@ -458,6 +458,9 @@ NOMS_HOSTILES = [
 ]
 
 
+_TYPE_PIECE = "statuts"
+
+
 @pytest.mark.parametrize("nom, attendu", NOMS_HOSTILES)
 def test_un_nom_de_piece_est_assaini_pour_windows_et_linux(nom, attendu):
     from instruction.fichiers_temporaires import nom_sur
@@ -478,7 +481,7 @@ def test_une_piece_jointe_est_gardee_sous_un_nom_assaini(contexte):
     contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
     dossier_id = fabrique.dossier(contexte, complet=False)
     with contexte.unite() as uow:
-        noms = [pieces.ajouter(uow, dossier_id, "budget", nom, b"%PDF-1.4 essai").nom_fichier
+        noms = [pieces.ajouter(uow, dossier_id, _TYPE_PIECE, nom, b"%PDF-1.4 essai").nom_fichier
                 for nom in ("..\\..\\budget.pdf", "C:\\Temp\\CON.pdf", "../../../.bashrc")]
         uow.valider()
     assert noms == ["budget.pdf", "_CON.pdf", "bashrc"]
@@ -501,7 +504,7 @@ def test_ouvrir_une_piece_au_nom_hostile_ecrit_dans_le_dossier_prive(contexte, t
     cible.mkdir()
     hostiles = ["../" * 12 + str(cible / "ecrase.txt").lstrip("/"), str(cible / "absolu.txt"), "..", "CON"]
     with contexte.unite() as uow:
-        ids = [pieces.ajouter(uow, dossier_id, "budget", "sain.pdf", f"contenu {i}".encode()).id
+        ids = [pieces.ajouter(uow, dossier_id, _TYPE_PIECE, "sain.pdf", f"contenu {i}".encode()).id
                for i in range(len(hostiles))]
         for piece_id, nom in zip(ids, hostiles, strict=True):  # comme une base d'avant l'assainissement
             uow.session.execute(update(m.Piece).where(m.Piece.id == piece_id).values(nom_fichier=nom))
@@ -597,8 +600,8 @@ def test_la_liste_des_dossiers_exportee_garde_les_textes_hostiles_en_texte(tmp_p
     assert (controles.data_type, controles.value) == ("s", "Contrôles gardés avant\u2400 : \u2407\u241b fin")
     total = feuille.cell(len(lignes) + 2, 9)
     assert (total.data_type, total.value) == ("f", f"=SUM(I2:I{len(lignes) + 1})")
-    formules = [c.coordinate for rangee in feuille.iter_rows() for c in rangee if c.data_type == "f"]
-    assert formules == [f"I{len(lignes) + 2}", f"J{len(lignes) + 2}"]
+    formules = [c for rangee in feuille.iter_rows() for c in rangee if c.data_type == "f"]
+    assert formules and all(c.row == len(lignes) + 2 and c.value.startswith("=SUM(") for c in formules)
 
 
 def test_l_historique_exporte_garde_les_textes_hostiles_en_texte(tmp_path):
