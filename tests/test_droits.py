@@ -41,6 +41,7 @@ from instruction.services import (
     brouillons,
     comptes,
     cotations,
+    echanges,
     filtres,
     historique,
     instruction as service_instruction,
@@ -67,6 +68,7 @@ ATTENDUS = {
     "porteurs.changer", "porteurs.corriger",
     "attribution.attribuer", "attribution.appliquer_regles", "attribution.attribuer_selon_regles",
     "attribution.enregistrer_regles", "dossier.supprimer", "pieces.ajouter_plusieurs",
+    "echanges.enregistrer_correspondance", "echanges.importer",
 }
 
 # Les fonctions des services qui ne sont pas au registre, chacune avec sa raison.
@@ -91,10 +93,14 @@ LECTURES = {
     "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
     "fiche_instruction.lire", "instruction.financements", "instruction.historique", "instruction.lire",
     "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
+    "instruction.lire_proposition", "instruction.decision", "instruction.budget_ajuste_attendu",
+    "instruction.montants_pre_remplis",
     "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
     "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)
     "sauvegarde.examiner",  # lit une sauvegarde avant de la restaurer ; réservée aux administrateurs
     "attribution.instructeurs", "attribution.lire", "attribution.regles",
+    "echanges.alias", "echanges.correspondance", "echanges.correspondances", "echanges.simuler",
+    "echanges.valeurs_locales",
 }
 # Les services qui, par construction, n'écrivent pas à l'historique.
 SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
@@ -158,6 +164,15 @@ def _corriger_le_compte_bancaire(uow, p):
         "domiciliation": "Calais Centre"})
 
 
+def _importer_un_export(uow, _p):
+    from instruction.import_fichier import Tableau
+
+    tableau = Tableau("export.csv", "csv", ["Code dossier", "Exercice", "Dispositif", "Intitulé", "Porteur"],
+                      [["DA00099001", "2027", "CDV", "Fête de quartier", "Comité des fêtes du Fort"]])
+    return echanges.importer(uow, tableau, {"Code dossier": "code", "Exercice": "exercice", "Dispositif": "dispositif",
+                                            "Intitulé": "intitule", "Porteur": "porteur"})
+
+
 # service → (appel, objet attendu à l'historique). Dans l'ordre de la tournée de l'historique.
 APPELS: dict[str, tuple[Callable, str]] = {
     "comptes.creer": (lambda uow, p: comptes.creer(uow, comptes.SaisieCompte(
@@ -213,6 +228,9 @@ APPELS: dict[str, tuple[Callable, str]] = {
         uow, [attribution.Regle(p.equipe.admin.id, "cdv")]), "réglage"),
     "attribution.attribuer_selon_regles": (lambda uow, p: attribution.attribuer_selon_regles(uow), "dossier"),
     "attribution.appliquer_regles": (lambda uow, p: attribution.appliquer_regles(uow, p.doublon), "dossier"),
+    "echanges.enregistrer_correspondance": (lambda uow, p: echanges.enregistrer_correspondance(
+        uow, "Dauphin 2027", {"Code dossier": "code"}), "correspondance d'import"),
+    "echanges.importer": (_importer_un_export, "import"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
