@@ -336,6 +336,46 @@ def test_postgresql_transaction_en_lecture_seule(contexte):
     assert _intitule(contexte, dossier_id) != "Figé"
 
 
+def test_postgresql_base_figee_en_lecture_seule_par_l_administrateur(contexte, url_base):
+    """L'administrateur fige la base (``ALTER DATABASE … SET default_transaction_read_only``) : les lectures
+    marchent, une écriture est refusée en français — même sur une connexion qui vient de servir à une lecture
+    (SQLAlchemy la remettait en « READ WRITE » explicite, qui passait outre le réglage)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from instruction.services.actions import dossier as actions_dossier
+    from instruction.services.contexte import ouvrir
+
+    if contexte.est_sqlite:
+        pytest.skip("sur SQLite : test_sqlite_fichier_en_lecture_seule")
+    administrateur = contexte.utilisateur = fabrique.compte(contexte, "m.lefebvre", droits.ADMINISTRATEUR)
+    dossier_id = fabrique.dossier(contexte, complet=False)
+    contexte.fermer()
+    nom = make_url(url_base).database
+    admin = create_engine(url_base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connexion:
+        connexion.execute(text(f'alter database "{nom}" set default_transaction_read_only = on'))
+    try:
+        poste = ouvrir(url_base, synchroniser_referentiel=False)
+        poste.utilisateur = administrateur
+        try:
+            fiche = actions_dossier.lire(poste, dossier_id)  # une lecture d'abord, sur la même connexion
+            with pytest.raises(BaseEnLectureSeule):
+                actions_dossier.enregistrer(poste, dossier_id, dataclasses.replace(fiche.donnees, intitule="Figé"),
+                                            fiche.version, "dossier:essai")
+        finally:
+            poste.fermer()
+    finally:
+        with admin.connect() as connexion:
+            connexion.execute(text(f'alter database "{nom}" reset default_transaction_read_only'))
+        admin.dispose()
+    relu = ouvrir(url_base, synchroniser_referentiel=False)
+    try:
+        assert actions_dossier.lire(relu, dossier_id).donnees.intitule != "Figé"
+    finally:
+        relu.fermer()
+
+
 LECTURE_SEULE = """
 import dataclasses, sys
 from instruction.droits import Utilisateur

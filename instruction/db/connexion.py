@@ -108,6 +108,14 @@ def creer_moteur(url_texte: str, *, lecture_seule: bool = False, **options) -> E
         @event.listens_for(moteur, "connect")
         def _en_lecture(connexion_dbapi, _enregistrement):
             connexion_dbapi.read_only = True
+    else:
+        # Après une transaction de lecture (``pour_lire``), SQLAlchemy remet la connexion en « READ WRITE »
+        # explicite, qui passerait outre une base figée en lecture seule par son administrateur
+        # (``default_transaction_read_only``) : on rend la main au réglage du serveur à chaque emprunt.
+        @event.listens_for(moteur, "checkout")
+        def _reglage_du_serveur(connexion_dbapi, _enregistrement, _mandataire):
+            if connexion_dbapi.read_only is not None:
+                connexion_dbapi.read_only = None
     return moteur
 
 
