@@ -58,12 +58,14 @@ def montants_pre_remplis(contexte: Contexte, dossier_id: int) -> dict[str, tuple
         return circuit.montants_pre_remplis(uow, dossier_id)
 
 
-def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal]) -> Fait:
-    """Corrige les montants accordés par le comité."""
+def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal],
+                               version: int | None) -> Fait:
+    """Corrige les montants accordés par le comité ; ``version`` : celle des montants lus par l'écran (un autre
+    poste qui les a changés depuis fait refuser l'enregistrement, rien n'est écrasé)."""
     from instruction.services import instruction as circuit
 
-    return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: circuit.modifier_montants_accordes(uow, dossier_id, montants))
+    return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.modifier_montants_accordes(
+        uow, dossier_id, montants, version=version))
 
 
 def demander_complements(contexte: Contexte, dossier_id: int, objet: str, echeance: dt.date | None) -> Fait:

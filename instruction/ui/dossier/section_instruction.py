@@ -373,8 +373,10 @@ class SectionInstruction(LueALaDemande, QWidget):
             return
         self.dialogue = DialogueMontants(self.donnees.financements, f"Montants accordés — {self.numero}",
                                          "Enregistrer", self)
+        version = self.donnees.version_montants  # lue avec les montants affichés : pas d'écrasement silencieux
         self.dialogue.accepted.connect(lambda d=self.dialogue: self._ecrire(
-            actions.modifier_montants_accordes, d.montants, succes=f"{self.numero} : montants accordés enregistrés."))
+            actions.modifier_montants_accordes, d.montants, version,
+            succes=f"{self.numero} : montants accordés enregistrés."))
         self.dialogue.open()
 
     def demander_complements(self) -> None:
