@@ -175,9 +175,11 @@ def _montants(poste, dossier_id) -> dict[str, Decimal]:
 
 
 def _corriger(poste, dossier_id, montants, version):
-    with poste.unite() as uow:
-        service_instruction.modifier_montants_accordes(uow, dossier_id, montants, version=version)
-        uow.valider()
+    """Comme l'écran : l'action de la section Instruction, avec la version des montants qu'il a lus."""
+    from instruction.services.actions import instruction as actions_instruction
+
+    etat = actions_instruction.modifier_montants_accordes(poste, dossier_id, montants, version).valeur
+    assert etat.version_montants is not None
 
 
 def test_montants_accordes_corriges_par_deux_postes_le_second_est_refuse(postes):
