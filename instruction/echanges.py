@@ -378,19 +378,19 @@ def _valeur(champ: str, brut: object, alias: Alias, aujourd_hui: dt.date) -> Any
         maximum = {"intitule": LONGUEUR_TITRE, "resume": 2_000, "porteur": 300}.get(champ)
         propre = v.texte(champ, texte, libelle, maximum=maximum)
         if not v.valide:
-            raise DonneesInvalides(v.par_champ[champ])
+            raise DonneesInvalides(v.par_champ()[champ])
         return propre
     if champ == "siret":
         v = Verificateur()
         propre = v.siret(champ, nettoyer_siret(brut))
         if not v.valide:
-            raise DonneesInvalides(v.par_champ[champ])
+            raise DonneesInvalides(v.par_champ()[champ])
         return propre
     if champ == "rna":
         v = Verificateur()
         propre = v.rna(champ, en_texte(brut))
         if not v.valide:
-            raise DonneesInvalides(v.par_champ[champ])
+            raise DonneesInvalides(v.par_champ()[champ])
         return propre
     if champ == "type_porteur":
         return _choix(alias.types_porteur, brut, libelle, "un type de structure inconnu")

@@ -31,7 +31,7 @@ FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".csv
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # conteneur OLE : .xls, ou .xlsx chiffré par un mot de passe
 _CHIFFRE = "EncryptedPackage".encode("utf-16-le")
 _UTF8_MULTIOCTET = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
-_FORMULE_SANS_VALEUR = re.compile(rb"<c [^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>")
+_FORMULE_SANS_VALEUR = re.compile(rb"<c [^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>")
 _ESPACES = re.compile(r"\s+")
 
 Valeur = str | int | float | dt.date | dt.datetime | None
@@ -221,7 +221,8 @@ def _tableau(nom: str, format_: str, lignes: list[list[Valeur]], *, premiere: in
         raise FichierIllisible(f"Le fichier {nom} ne contient aucune donnée.")
     for i, ligne in enumerate(lignes):
         for valeur in ligne:
-            if isinstance(valeur, str) and len(valeur) > MAXIMUM_CELLULE:
+            # Le lecteur des classeurs coupe une cellule trop longue à la limite d'Excel : l'atteindre, c'est la dépasser.
+            if isinstance(valeur, str) and len(valeur) >= MAXIMUM_CELLULE:
                 raise _cellule_demesuree(nom, premiere + i + 1)
     brutes = lignes[rang]
     largeur = max(len(l) for l in lignes[rang:])
@@ -269,5 +270,5 @@ def _trop_de_lignes(nom: str) -> FichierIllisible:
 
 
 def _cellule_demesuree(nom: str, ligne: int) -> FichierIllisible:
-    return FichierIllisible(f"Le fichier {nom} a une cellule de plus de {MAXIMUM_CELLULE:,} caractères".replace(",", " ")
+    return FichierIllisible(f"Le fichier {nom} a une cellule de {MAXIMUM_CELLULE:,} caractères ou plus".replace(",", " ")
                             + f" (ligne {ligne}) : ce n'est pas un export de la plateforme. Vérifiez le fichier.")
