@@ -5,6 +5,7 @@
     instruction sauvegarder CHEMIN               sauvegarde cohérente, à chaud
     instruction restaurer CHEMIN                 restaure une sauvegarde
     instruction verifier                         contrôle le schéma et l'intégrité
+    instruction importer FICHIER                 importe un export de la plateforme (--simulation : sans écrire)
     instruction administrer ACTION               base PostgreSQL partagée : rôles et identifiants de base
 
 Ce module n'importe ni Qt ni SQLAlchemy au chargement : chaque commande importe
@@ -116,6 +117,20 @@ def analyseur() -> argparse.ArgumentParser:
         "Ne modifie rien. Code de sortie 1 en cas de problème.",
     )
     _option_base(verifier, global_=False)
+
+    importer = commandes.add_parser(
+        "importer", help="importe un export de la plateforme (xlsx, xls, ods, csv)",
+        description="Lit FICHIER, reconnaît ses colonnes (ou applique la correspondance enregistrée NOM), valide "
+        "chaque ligne et dit ce que l'import fera : dossiers créés, mis à jour, inchangés, conflits avec des "
+        "modifications faites dans l'application. Sans --simulation, importe tout ou rien, en une transaction. "
+        "Code de sortie 1 si le fichier a des erreurs (rien n'est importé).",
+    )
+    importer.add_argument("fichier", metavar="FICHIER", help="export de la plateforme ou tableau d'un partenaire")
+    importer.add_argument("--correspondance", metavar="NOM", help="correspondance des colonnes enregistrée sous ce nom")
+    importer.add_argument("--simulation", action="store_true", help="dit ce que l'import ferait, sans rien écrire")
+    importer.add_argument("--exercice", metavar="ANNEE", type=int, help="exercice de tout le fichier (sans colonne)")
+    importer.add_argument("--dispositif", metavar="CODE", help="dispositif de tout le fichier (cdv, ce…), sans colonne")
+    _option_base(importer, global_=False)
     _administrer(commandes)
     return principal
 
@@ -258,6 +273,31 @@ def _verifier(arguments) -> int:
     return PROBLEME
 
 
+def _importer(arguments) -> int:
+    from instruction.services.actions import echanges
+
+    def faire(contexte):
+        ouvert = echanges.ouvrir(contexte, arguments.fichier, arguments.correspondance)
+        exercice = arguments.exercice or (ouvert.correspondance.exercice if ouvert.correspondance else None)
+        dispositif = arguments.dispositif or (ouvert.correspondance.dispositif if ouvert.correspondance else None)
+        if ouvert.correspondance is not None:
+            print(f"Correspondance « {ouvert.correspondance.nom} ».")
+        for titre, champ in ouvert.colonnes.items():
+            print(f"  {titre} → {ouvert.alias.libelle(champ)}")
+        apercu = echanges.simuler(contexte, ouvert.tableau, ouvert.colonnes, exercice=exercice, dispositif=dispositif)
+        print(apercu.resume())
+        if arguments.simulation or not apercu.importable:
+            return apercu.importable
+        bilan = echanges.importer(contexte, ouvert.tableau, ouvert.colonnes, exercice=exercice,
+                                  dispositif=dispositif).valeur
+        print(f"Import terminé : {bilan.crees} dossier(s) créé(s), {bilan.mis_a_jour} mis à jour, "
+              f"{bilan.inchanges} inchangé(s), {bilan.conflits} conflit(s) (valeurs de l'application gardées).")
+        return True
+
+    _contexte, reussi = _sur_la_base(arguments, faire)
+    return SUCCES if reussi else PROBLEME
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -313,7 +353,7 @@ def _afficher(message: str) -> None:
 
 
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
-              "administrer": _administrer_base}
+              "administrer": _administrer_base, "importer": _importer}
 
 
 if __name__ == "__main__":
