@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Menus(QObject):
                                               base=True)
         fichier.addSeparator()
         self._action(fichier, "&Exporter la liste des dossiers (Excel)…", f.exporter_liste, "Ctrl+E", base=True)
+        self.importer = self._action(fichier, "&Importer un export de la plateforme…", self._importer, base=True)
         self.demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", f.remplir_demo)
         self.sauvegarder = self._action(fichier, "&Sauvegarder la base…", f.sauvegarder, "Ctrl+Shift+S", base=True)
         fichier.addSeparator()
@@ -59,6 +60,14 @@ class Menus(QObject):
 
         aide = f.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", f.a_propos)
+
+    def _importer(self) -> None:
+        """L'assistant d'import, importé à la demande (rien de plus à charger au démarrage)."""
+        from instruction.ui.assistant_import import AssistantImport
+
+        assistant = AssistantImport(self._fenetre.contexte, self._fenetre)
+        assistant.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        assistant.open()
 
     def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
         action = QAction(texte, self._fenetre)
@@ -86,7 +95,8 @@ class Menus(QObject):
     def appliquer_droits(self, utilisateur: droits.Utilisateur) -> None:
         for action, droit in ((self.nouveau_dossier, "dossier.modifier"), (self.nouveau_porteur, "porteur.modifier"),
                               (self.nouvelle_campagne, "campagne.creer"), (self.reglages, "reglages.modifier"),
-                              (self.comptes, "utilisateurs.gerer"), (self.sauvegarder, "base.sauvegarder")):
+                              (self.comptes, "utilisateurs.gerer"), (self.sauvegarder, "base.sauvegarder"),
+                              (self.importer, "dossiers.importer")):
             action.setEnabled(utilisateur.peut(droit))
         self.mot_de_passe.setEnabled(utilisateur.id is not None)
         self.deconnexion.setEnabled(utilisateur.id is not None)
