@@ -262,7 +262,8 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
     if erreurs:
         raise DonneesInvalides("Avis refusé :\n- " + "\n- ".join(erreurs))
     avis = demande.avis
-    avant = _resume(avis) if avis is not None else {}
+    noms = _noms_financeurs(uow)
+    avant = _resume(avis, noms) if avis is not None else {}
     if avis is None:
         avis = m.Avis(demande=demande, auteur=uow.acteur, sens=saisie.sens)
         uow.session.add(avis)
@@ -276,11 +277,11 @@ def donner(uow: UniteDeTravail, demande_id: int, saisie: SaisieAvis) -> None:
                     **montants}
     avis.montants = [m.AvisMontant(financeur_code=c, montant=v) for c, v in sorted(montants.items())]
     uow.session.flush()
-    apres = _resume(avis)
+    apres = _resume(avis, noms)
     # Rien d'un avis confidentiel (sens, commentaire, montants) n'est recopié dans l'historique, que tous
     # lisent : seulement qu'il a changé. Ni ce qu'il était quand il l'était, s'il devient public.
     etait_confidentiel = avant.get("confidentiel") == "oui"
-    changements = [(f"Avis de {_nom_destinataire(uow, demande)} : {champ}",
+    changements = [(f"Avis — {_nom_destinataire(uow, demande)} : {champ}",
                     _masque(avant.get(champ), champ != "confidentiel" and (etait_confidentiel or avis.confidentiel)),
                     _masque(apres[champ], champ != "confidentiel" and avis.confidentiel))
                    for champ in apres if avant.get(champ) != apres[champ]]
@@ -292,12 +293,19 @@ def _masque(valeur: str | None, masquer: bool) -> str | None:
     return "(confidentiel)" if masquer and valeur else valeur
 
 
-def _resume(avis: m.Avis) -> dict[str, str | None]:
+def _noms_financeurs(uow: UniteDeTravail) -> dict[str, str]:
+    """Le sigle (sinon le libellé) de chaque cofinanceur : l'historique dit « CAF », pas « caf »."""
+    return {code: sigle or libelle for code, sigle, libelle in
+            uow.session.execute(select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))}
+
+
+def _resume(avis: m.Avis, noms: dict[str, str]) -> dict[str, str | None]:
     return {
         "sens": SENS.get(avis.sens, avis.sens),
         "commentaire": avis.commentaire,
         "confidentiel": "oui" if avis.confidentiel else "non",
-        "montants": "; ".join(f"{a.financeur_code} {argent.formater(a.montant)}" for a in avis.montants) or None,
+        "montants": "; ".join(f"{noms.get(a.financeur_code, a.financeur_code)} {argent.formater(a.montant)}"
+                              for a in avis.montants) or None,
     }
 
 

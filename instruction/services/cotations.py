@@ -173,12 +173,14 @@ def repondre_plusieurs(uow: UniteDeTravail, dossier_id: int, code: str,
         raise DonneesInvalides(f"Question(s) absente(s) de la version {version.numero} de la grille : "
                                f"{', '.join(sorted(inconnues))}.")
     existantes = {r.question: r for r in ligne.reponses}
+    textes = {q.code: q.texte for q in version.questions}  # l'historique dit la question, pas son code
     changements = []
     for question, (reponse, commentaire) in propres.items():
         ancienne = existantes.get(question)
         avant = (ancienne.reponse, ancienne.commentaire) if ancienne else (None, None)
         if avant != (reponse, commentaire):
-            changements.append((f"{grille.court} — {question}", _texte_reponse(*avant), _texte_reponse(reponse, commentaire)))
+            changements.append((f"{grille.court} — {textes[question]}", _texte_reponse(*avant),
+                                _texte_reponse(reponse, commentaire)))
         if ancienne is not None:
             ancienne.reponse, ancienne.commentaire = reponse, commentaire
         else:
