@@ -30,7 +30,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -767,9 +767,3 @@ class ImportAnnule(DonneesInvalides):
     def __init__(self) -> None:
         super().__init__("Import annulé : rien n'a été modifié.")
 
-
-def decimal_ou_none(texte: str | None) -> Decimal | None:
-    try:
-        return Decimal(texte) if texte is not None else None
-    except InvalidOperation:
-        return None

@@ -15,7 +15,7 @@ from instruction.db import modeles as m
 from instruction.services.actions import echanges as actions
 from tests import fabrique
 from tests.conftest import frapper
-from tests.test_import import ENTETES, LIGNES, _xlsx
+from tests.test_import import LIGNES, _xlsx
 
 CAPTURES = Path(os.environ.get("INSTRUCTION_CAPTURES", "/tmp/captures_import"))
 
