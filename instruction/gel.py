@@ -48,8 +48,7 @@ class Gel:
 GELS: dict[Etat, Gel] = {
     E.INSTRUIT: Gel("l'instruction est terminée et la proposition faite au comité sur ce dossier", REPRISE),
     E.RETENU: Gel("le comité des financeurs l'a retenu", REPRISE),
-    E.AJOURNE: Gel("le comité des financeurs l'a ajourné", REPRISE.replace("Reprendre l'instruction…",
-                                                                           "Reprendre l'instruction")),
+    E.AJOURNE: Gel("le comité des financeurs l'a ajourné", REPRISE),
     E.REFUSE: Gel("le comité des financeurs l'a refusé", "un refus est définitif : une nouvelle demande fait un "
                                                           "nouveau dossier"),
     E.CONVENTIONNE: Gel("sa convention est signée", AVENANT),

@@ -33,7 +33,7 @@ E = Etat
 @dataclass(frozen=True)
 class Passage:
     vers: Etat
-    action: str  # le libellé du bouton
+    action: str  # le libellé du bouton ; chaque passage ouvre sa boîte (date, motif…), d'où les « … »
     motif_obligatoire: bool = False
     aide: str = ""
 
@@ -44,19 +44,20 @@ _SANS_SUITE = Passage(E.SANS_SUITE, "Classer sans suite…", True, "Le porteur r
 
 PASSAGES: dict[Etat, tuple[Passage, ...]] = {
     E.DEPOSE: (
-        Passage(E.RECEVABLE, "Déclarer recevable", aide="Le dossier est complet : pièces, budget équilibré, signataire"),
+        Passage(E.RECEVABLE, "Déclarer recevable…", aide="Le dossier est complet : pièces, budget équilibré, signataire"),
         Passage(E.INCOMPLET, "Demander des compléments…", aide="Préciser ce qui est demandé"),
     ),
     E.INCOMPLET: (
-        Passage(E.RECEVABLE, "Déclarer recevable", aide="Les compléments sont arrivés et le dossier est complet"),
+        Passage(E.RECEVABLE, "Déclarer recevable…", aide="Les compléments sont arrivés et le dossier est complet"),
     ),
     E.RECEVABLE: (
-        Passage(E.EN_INSTRUCTION, "Commencer l'instruction"),
+        Passage(E.EN_INSTRUCTION, "Commencer l'instruction…"),
         Passage(E.INCOMPLET, "Demander des compléments…"),
     ),
     E.EN_INSTRUCTION: (
-        Passage(E.INSTRUIT, "Terminer l'instruction (proposition)",
-                aide="L'examen d'éligibilité doit être enregistré et la grille égalité femmes hommes cotée"),
+        Passage(E.INSTRUIT, "Terminer l'instruction (proposition)…",
+                aide="L'examen d'éligibilité doit être enregistré et la grille égalité femmes hommes cotée ; la "
+                     "proposition au comité est demandée"),
         Passage(E.INCOMPLET, "Demander des compléments…"),
     ),
     E.INSTRUIT: (
@@ -66,19 +67,19 @@ PASSAGES: dict[Etat, tuple[Passage, ...]] = {
         Passage(E.EN_INSTRUCTION, "Reprendre l'instruction…", True),
     ),
     E.AJOURNE: (
-        Passage(E.EN_INSTRUCTION, "Reprendre l'instruction"),
+        Passage(E.EN_INSTRUCTION, "Reprendre l'instruction…"),
     ),
     E.RETENU: (
-        Passage(E.CONVENTIONNE, "Convention signée"),
+        Passage(E.CONVENTIONNE, "Convention signée…"),
         # Avant la convention, la décision se reprend par ce chemin déclaré (motif exigé) ; après, par un avenant.
         Passage(E.EN_INSTRUCTION, "Reprendre l'instruction…", True,
                 "Revenir sur la décision avant la convention : le comité devra décider de nouveau"),
     ),
     E.CONVENTIONNE: (
-        Passage(E.EN_COURS, "Action commencée"),
+        Passage(E.EN_COURS, "Action commencée…"),
     ),
     E.EN_COURS: (
-        Passage(E.SOLDE, "Solder le dossier", aide="Le bilan est reçu et le solde versé"),
+        Passage(E.SOLDE, "Solder le dossier…", aide="Le bilan est reçu et le solde versé"),
     ),
 }
 

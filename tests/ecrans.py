@@ -19,3 +19,12 @@ def attendre_etat(qtbot, section, etat: str) -> None:
 def ok(qtbot, dialogue) -> None:
     boutons = dialogue.findChild(QDialogButtonBox)
     qtbot.mouseClick(boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def passer(qtbot, section, vers: str) -> None:
+    """Clique le bouton du passage et valide sa boîte telle qu'elle s'ouvre (datée du jour)."""
+    avant = getattr(section, "dialogue", None)
+    qtbot.mouseClick(bouton_passage(section, vers), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(section, "dialogue", None) is not avant and section.dialogue.isVisible(),
+                    timeout=10000)
+    ok(qtbot, section.dialogue)

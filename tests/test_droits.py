@@ -220,7 +220,7 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "instruction.modifier_montants_accordes": (lambda uow, p: service_instruction.modifier_montants_accordes(
         uow, p.dossier, {"ville-calais": Decimal("1200.00"), "etat-pv": Decimal("1800.00")}), "montants accordés"),
     "pieces.ajouter_plusieurs": (lambda uow, p: pieces.ajouter_plusieurs(uow, p.dossier, [
-        ("rib", "RIB 2027.pdf", b"%PDF-1.4 rib", aujourd_hui()), ("statuts", "Statuts.pdf", b"%PDF-1.4 st", None)]),
+        ("rib", "RIB 2027.pdf", b"%PDF-1.4 rib", aujourd_hui()), ("autre", "Budget ajusté.pdf", b"%PDF-1.4 ba", None)]),
         "pièce"),
     "attribution.attribuer": (lambda uow, p: attribution.attribuer(uow, p.dossier, p.equipe.instructeur.id),
                               "dossier"),

@@ -96,7 +96,7 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     qtbot.mouseClick(bouton_passage(section, "retenu"), Qt.MouseButton.LeftButton)
     dialogue = section.dialogue
     qtbot.waitUntil(dialogue.isVisible)
-    assert dialogue.champs["etat-pv"].text() == "2\u202f000,00"  # le montant demandé est proposé
+    assert dialogue.champs["etat-pv"].text() == "2\u202f000,00"  # proposé (sans avis : le montant demandé)
     dialogue.champs["etat-pv"].setText("1 800,5,0")
     ok(qtbot, dialogue)
     assert dialogue.isVisible() and "n'est pas un montant" in dialogue.erreurs["etat-pv"].text()
@@ -108,7 +108,7 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     with f.contexte.unite() as uow:
         accordes = {x.financeur: x.accorde for x in service.financements(uow, identifiant)}
     assert accordes == {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}
-    assert section.financements.item(0, 2).text() == "1\u202f800,00\u00a0€"
+    assert section.financements.item(0, 3).text() == "1\u202f800,00\u00a0€"  # Financeur, Demandé, Proposé, Accordé
     assert section.historique.item(0, 3).text() == "Comité du 12/03/2027"
     # Les grilles ne se modifient plus : le dossier a été présenté au comité.
     page = _page_egalite(qtbot, onglet, clavier=False)

@@ -17,6 +17,7 @@ from tests.conftest import frapper
 from tests.ecrans import attendre_etat as _attendre_etat
 from tests.ecrans import bouton_passage as _bouton_passage
 from tests.ecrans import ok as _ok
+from tests.ecrans import passer as _passer
 
 
 def test_circuit_et_complements_au_clic(qtbot, onglet_instruction):
@@ -45,13 +46,13 @@ def test_circuit_et_complements_au_clic(qtbot, onglet_instruction):
     assert section.complements.item(0, 3).text() == "attendus"
     qtbot.waitUntil(lambda: "Incomplet" in onglet.etat.text(), timeout=10000)  # l'en-tête suit
 
-    # Déclarer recevable avant la réception : refusé, avec la raison.
+    # Déclarer recevable avant la réception : refusé calmement, avec la raison (pas le dialogue d'erreur).
     avant = len(erreurs._ouverts)
-    qtbot.mouseClick(_bouton_passage(section, "recevable"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(erreurs._ouverts) > avant, timeout=10000)
-    boite = next(iter(erreurs._ouverts))
-    assert "non reçus : RIB au nom de l'association" in boite.texte.text()
-    boite.close()
+    _passer(qtbot, section, "recevable")
+    qtbot.waitUntil(lambda: getattr(section, "refus", None) is not None and section.refus.isVisible(), timeout=10000)
+    assert "ne sont pas encore reçus : RIB au nom de l'association" in section.refus.points[0].text()
+    assert len(erreurs._ouverts) == avant
+    section.refus.close()
     assert section.donnees.etat == Etat.INCOMPLET
 
     # Compléments reçus : une date impossible est refusée dans la boîte.
@@ -68,9 +69,9 @@ def test_circuit_et_complements_au_clic(qtbot, onglet_instruction):
     _ok(qtbot, reception)
     qtbot.waitUntil(lambda: section.complements.item(0, 3).text() == dates.formater(dt.date.today()), timeout=10000)
 
-    qtbot.mouseClick(_bouton_passage(section, "recevable"), Qt.MouseButton.LeftButton)
+    _passer(qtbot, section, "recevable")
     _attendre_etat(qtbot, section, Etat.RECEVABLE)
-    qtbot.mouseClick(_bouton_passage(section, "en_instruction"), Qt.MouseButton.LeftButton)
+    _passer(qtbot, section, "en_instruction")
     _attendre_etat(qtbot, section, Etat.EN_INSTRUCTION)
     assert [section.historique.item(r, 1).text() for r in range(section.historique.rowCount())] == [
         "Recevable → En instruction", "Incomplet → Recevable", "Déposé → Incomplet", "Déposé"]
@@ -84,7 +85,7 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     f, onglet, identifiant = onglet_instruction
     section = onglet.instruction
     for vers, etat in (("recevable", Etat.RECEVABLE), ("en_instruction", Etat.EN_INSTRUCTION)):
-        qtbot.mouseClick(_bouton_passage(section, vers), Qt.MouseButton.LeftButton)
+        _passer(qtbot, section, vers)
         _attendre_etat(qtbot, section, etat)
     assert "Pas encore examiné" in section.verdict.text()
 
@@ -137,7 +138,7 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     from tests import fabrique
 
     fabrique.coter_egalite(f.contexte, identifiant)
-    qtbot.mouseClick(_bouton_passage(section, "instruit"), Qt.MouseButton.LeftButton)
+    _passer(qtbot, section, "instruit")  # la proposition, favorable aux montants demandés
     _attendre_etat(qtbot, section, Etat.INSTRUIT)
     assert not section.bouton_assistant.isEnabled()
     qtbot.mouseClick(_bouton_passage(section, "refuse"), Qt.MouseButton.LeftButton)

@@ -332,10 +332,17 @@ def test_budget_desequilibre_s_enregistre_mais_n_est_pas_recevable(fenetre, qtbo
     assert "à régler" in onglet.instruction.resume_recevabilite.text()
     avant = len(erreurs._ouverts)
     qtbot.mouseClick(onglet.instruction.passages.findChild(QPushButton, "passage-recevable"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(erreurs._ouverts) > avant, timeout=10000)
-    boite = next(iter(erreurs._ouverts))
-    assert "pas équilibré" in boite.texte.text()
-    boite.close()
+    qtbot.waitUntil(lambda: getattr(onglet.instruction, "dialogue", None) is not None
+                    and onglet.instruction.dialogue.isVisible(), timeout=10000)
+    qtbot.keyClick(onglet.instruction.dialogue, Qt.Key.Key_Return)  # la date du jour
+    # Un refus prévu : la boîte calme (pas le dialogue d'erreur) dit quoi corriger et mène au budget.
+    qtbot.waitUntil(lambda: getattr(onglet.instruction, "refus", None) is not None
+                    and onglet.instruction.refus.isVisible(), timeout=10000)
+    refus = onglet.instruction.refus
+    assert len(erreurs._ouverts) == avant
+    assert any("les charges dépassent les produits de 500,00" in point.text() for point in refus.points)
+    qtbot.mouseClick(refus.findChild(QPushButton, "aller-budget"), Qt.MouseButton.LeftButton)
+    assert not refus.isVisible() and onglet.onglets.currentWidget() is onglet.budget
     assert onglet.fiche.complet_le is None and onglet.instruction.donnees.etat == "depose"
 
 

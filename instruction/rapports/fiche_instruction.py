@@ -2,8 +2,10 @@
 
 Porteur, action, quartiers, objectifs, budget et demandes par financeur ; recevabilité ;
 chaque critère d'éligibilité avec son résultat, la décision de l'instructeur, son commentaire
-et sa source ; le verdict ; la place pour les cotations des grilles transversales, les avis et
-les montants proposés ; l'historique des passages d'état.
+et sa source ; le verdict ; les cotations des grilles transversales, les avis ; la proposition de
+l'instructeur (sens, montants proposés, commentaire) et, une fois décidée, la décision du comité avec
+la date de sa séance — les cases à remplir à la main ne restent que tant que rien n'est proposé ni
+décidé ; l'historique des passages d'état, à leur date.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
     entete.setStyle([("ALIGN", (1, 0), (1, 0), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                      ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("SPAN", (0, 1), (1, 1))])
     histoire.append(entete)
-    etat = (f"<b>État : {pdf.texte(fiche.etat)}</b> depuis le {dates.formater_horodatage(fiche.etat_depuis)}"
+    depuis = dates.formater(fiche.date_depuis) if fiche.date_depuis else dates.formater_horodatage(fiche.etat_depuis)
+    etat = (f"<b>État : {pdf.texte(fiche.etat)}</b> depuis le {depuis}"
             f" — déposé le {dates.formater(fiche.depose_le, vide='?')}")
     if fiche.complet_le:
-        etat += f" — déclaré recevable le {dates.formater_horodatage(fiche.complet_le)}"
+        etat += f" — déclaré recevable le {_jour(fiche.complet_le)}"
     histoire += [Spacer(1, 2 * mm), Paragraph(etat, s["normal"]), Spacer(1, 1 * mm)]
 
     # --- Porteur et action ----------------------------------------------------------------------
@@ -84,13 +87,15 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
             p(demande.financeur, s["normal"]),
             p(argent.formater(demande.montant), s["droite"]),
             p(nombres.pourcentage(demande.part) if demande.part is not None else "—", s["droite"]),
-            "",
+            p(argent.formater(demande.propose), s["droite"]),
             p(argent.formater(demande.accorde), s["droite"]),
         ])
     total = sum((d.montant for d in fiche.demandes), argent.euros(0))
     accordes = [d.accorde for d in fiche.demandes if d.accorde is not None]
+    proposes = [d.propose for d in fiche.demandes if d.propose is not None]
     lignes.append([p("Total des subventions demandées", s["gras"]), p(argent.formater(total), s["droite"]),
-                   p(_part(total, fiche.cout_total), s["droite"]), "",
+                   p(_part(total, fiche.cout_total), s["droite"]),
+                   p(argent.formater(sum(proposes, argent.euros(0))) if proposes else "", s["droite"]),
                    p(argent.formater(sum(accordes, argent.euros(0))) if accordes else "", s["droite"])])
     bloc_budget = [
         p("Budget et demandes par financeur", s["section"]),
@@ -158,21 +163,16 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
         pdf.tableau(cotations, [48 * mm, 16 * mm, L - 114 * mm, 50 * mm]),
     ]))
     avis = _avis(fiche, s, L)
-    proposition = Table(
-        [[p("Proposition de l'instructeur", s["gras"]), p("Décision du comité des financeurs", s["gras"])],
-         [p("Favorable  /  Réservée  /  Défavorable", s["normal"]),
-          p("Comité du ____ / ____ / ______ : retenu / ajourné / refusé", s["normal"])], ["", ""]],
-        colWidths=[L / 2, L / 2], rowHeights=[None, None, 14 * mm],
-    )
-    proposition.setStyle([("GRID", (0, 0), (-1, -1), 0.4, pdf.BORD), ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS)])
-    histoire.append(KeepTogether([p("Avis et proposition", s["section"]), avis, Spacer(1, 2 * mm), proposition]))
+    histoire.append(KeepTogether([p("Avis et proposition", s["section"]), avis, Spacer(1, 2 * mm),
+                                  _proposition_et_decision(fiche, s, L)]))
 
     # --- Historique -----------------------------------------------------------------------------------
     if fiche.historique:
         lignes = [[p(t, s["gras"]) for t in ("Date", "Passage", "Par", "Motif")]]
         for h in fiche.historique:
             passage = etats.libelle(h.vers) if h.de is None else f"{etats.libelle(h.de)} → {etats.libelle(h.vers)}"
-            lignes.append([p(dates.formater_horodatage(h.le), s["petit"]), p(passage, s["petit"]),
+            quand = dates.formater(h.date) if h.date else dates.formater_horodatage(h.le)
+            lignes.append([p(quand, s["petit"]), p(passage, s["petit"]),
                            p(h.acteur, s["petit"]), p(h.motif or "", s["petit"])])
         histoire.append(KeepTogether([p("Historique du dossier", s["section"]),
                                       pdf.tableau(lignes, [26 * mm, 50 * mm, 30 * mm, L - 106 * mm])]))
@@ -205,6 +205,69 @@ def _avis(fiche: FicheInstruction, s, largeur: float):
                       + [p(a.commentaire or "", s["petit"])])
     fixes = 44 * mm + 18 * mm + 24 * mm + len(codes) * 24 * mm
     return pdf.tableau(lignes, [44 * mm, 18 * mm, 24 * mm] + [24 * mm] * len(codes) + [max(largeur - fixes, 30 * mm)])
+
+
+COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
+COULEURS_DECISION = {"retenu": "#1b6e20", "ajourne": "#8a5300", "refuse": "#b00020"}
+
+
+def _proposition_et_decision(fiche: FicheInstruction, s, largeur: float):
+    """La proposition et la décision, remplies dès qu'elles existent ; des cases à remplir à la main ne
+    restent que pour ce qui n'est ni proposé ni décidé (une fiche imprimée pour la séance du comité)."""
+    p = pdf.paragraphe
+    hauteur_libre = None
+    proposition = fiche.proposition
+    if proposition is not None:
+        couleur = COULEURS_SENS.get(proposition.sens, "#000000")
+        texte = (f"<font color='{couleur}'><b>{pdf.texte(proposition.libelle)}</b></font> — le "
+                 f"{dates.formater(proposition.date)}, {pdf.texte(proposition.acteur)}<br/>"
+                 f"Montants proposés : <b>{pdf.texte(argent.formater(proposition.total))}</b>"
+                 + (" (" + pdf.texte(", ".join(f"{fiche.financeurs.get(c, c)} {argent.formater(v)}"
+                                               for c, v in sorted(proposition.montants.items()))) + ")"
+                    if proposition.montants else ""))
+        if proposition.commentaire:
+            texte += f"<br/><i>{pdf.texte(proposition.commentaire)}</i>"
+        gauche = Paragraph(texte, s["normal"])
+    elif fiche.instruction_terminee:
+        gauche = p("Aucune proposition enregistrée (instruction terminée avant que l'application les garde).",
+                   s["normal"])
+    else:
+        gauche = p("Favorable  /  Réservée  /  Défavorable", s["normal"])
+        hauteur_libre = 14 * mm
+    decision = fiche.decision
+    if decision is not None:
+        couleur = COULEURS_DECISION.get(decision.etat, "#000000")
+        texte = (f"<font color='{couleur}'><b>{pdf.texte(decision.libelle)}</b></font> — séance du "
+                 f"{dates.formater(decision.date)}")
+        accordes = [d.accorde for d in fiche.demandes if d.accorde is not None]
+        if accordes:
+            texte += f"<br/>Montants accordés : <b>{pdf.texte(argent.formater(sum(accordes, argent.euros(0))))}</b>"
+        if decision.motif:
+            texte += f"<br/><i>{pdf.texte(decision.motif)}</i>"
+        if fiche.budget_ajuste_attendu:
+            texte += ("<br/><font color='#8a5300'><b>Accordé moins que demandé : le porteur doit envoyer un budget "
+                      "ajusté.</b></font>")
+        droite = Paragraph(texte, s["normal"])
+    elif proposition is not None or not fiche.instruction_terminee:
+        droite = p("Comité du ____ / ____ / ______ : retenu / ajourné / refusé", s["normal"])
+        hauteur_libre = 14 * mm
+    else:
+        droite = p("Pas de décision du comité enregistrée.", s["normal"])
+    lignes = [[p("Proposition de l'instructeur", s["gras"]), p("Décision du comité des financeurs", s["gras"])],
+              [gauche, droite]]
+    hauteurs = [None, None]
+    if hauteur_libre is not None and (decision is None or proposition is None):
+        lignes.append(["", ""])
+        hauteurs.append(hauteur_libre)
+    tableau = Table(lignes, colWidths=[largeur / 2, largeur / 2], rowHeights=hauteurs)
+    tableau.setStyle([("GRID", (0, 0), (-1, -1), 0.4, pdf.BORD), ("BACKGROUND", (0, 0), (-1, 0), pdf.GRIS),
+                      ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    return tableau
+
+
+def _jour(moment) -> str:
+    """Le jour (à Paris) d'un moment gardé en UTC : un passage daté dans le passé n'a pas d'heure à montrer."""
+    return dates.formater_horodatage(moment).split(" ")[0]
 
 
 def _hex(couleur) -> str:

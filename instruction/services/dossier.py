@@ -149,7 +149,7 @@ def dossiers_precedents(uow: UniteDeTravail, porteur_id: int, sauf: int | None =
 def nouvelle_fiche(campagne_id: int | None = None, porteur_id: int | None = None) -> FicheDossier:
     return FicheDossier(
         id=None, numero=None, etat="depose", etat_depuis=None, complet_le=None, depose_le=None, dispositif=None,
-        type_porteur=None, donnees=d.DonneesDossier(campagne_id or 0, porteur_id or 0, ""),
+        type_porteur=None, donnees=d.DonneesDossier(campagne_id or 0, porteur_id or 0, "", depose_le=aujourd_hui()),
     )
 
 

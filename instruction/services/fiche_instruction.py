@@ -20,7 +20,7 @@ from instruction.services import avis, cotations
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as circuit
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.instruction import ExamenLu, PassageFait
+from instruction.services.instruction import DecisionLue, ExamenLu, PassageFait, PropositionLue
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class DemandeFinanceur:
     montant: Decimal
     part: Decimal | None  # fraction du coût total
     accorde: Decimal | None = None
+    propose: Decimal | None = None  # par l'instructeur, en terminant l'instruction
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ class FicheInstruction:
     imprime_le: dt.datetime
     avis: tuple = ()  # avis.LigneAvis ; un avis confidentiel n'est lisible que si l'imprimeur est instructeur
     financeurs: dict = field(default_factory=dict)  # code → libellé, pour les montants proposés
+    date_depuis: dt.date | None = None  # la date métier de l'état actuel
+    proposition: PropositionLue | None = None  # la proposition de l'instructeur (la dernière)
+    decision: DecisionLue | None = None  # la décision du comité qui vaut encore, avec la date de sa séance
+    budget_ajuste_attendu: bool = False  # accordé < demandé : le porteur doit envoyer un budget ajusté
+    instruction_terminee: bool = False  # passé par « instruit » (la proposition est faite, ou l'a été)
 
 
 def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
@@ -95,7 +101,11 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         .where(m.ObjectifOperationnel.code.in_(donnees.objectifs))
     ).all())
     synthese = budget.synthese(donnees.lignes_budget())
-    accordes = {f.financeur: f.accorde for f in circuit.financements(uow, dossier_id) if f.accorde is not None}
+    financements = circuit.financements(uow, dossier_id, fiche)
+    accordes = {f.financeur: f.accorde for f in financements if f.accorde is not None}
+    passages = circuit.historique(uow, dossier_id)
+    proposition = circuit.lire_proposition(uow, dossier_id)
+    proposes = proposition.montants if proposition else {}
     themes = dict(session.execute(select(m.ThemeTransversal.code, m.ThemeTransversal.libelle)).all())
     dispositif = session.get(m.Dispositif, dossier.campagne.dispositif_code)
     return FicheInstruction(
@@ -127,10 +137,11 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         cout_total=synthese.total_charges,
         total_produits=synthese.total_produits,
         demandes=tuple(DemandeFinanceur(financeurs.get(p.financeur, p.financeur), p.montant, p.part,
-                                        accordes.get(p.financeur)) for p in synthese.parts),
+                                        accordes.get(p.financeur), proposes.get(p.financeur))
+                       for p in synthese.parts),
         recevabilite=tuple(circuit.points_de_recevabilite(uow, dossier_id)),
         examen=circuit.dernier_examen(uow, dossier_id),
-        historique=tuple(circuit.historique(uow, dossier_id)),
+        historique=tuple(passages),
         cotations=tuple(
             CotationFiche(themes.get(g.theme, g.court), g.cotation if g.commencee else None,
                           g.resultat.explication if g.commencee else "Grille pas remplie.",
@@ -141,4 +152,9 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         avis=tuple(avis.du_dossier(uow, dossier_id)),
         financeurs={code: sigle or libelle for code, sigle, libelle in session.execute(
             select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))},
+        date_depuis=passages[-1].date if passages else None,
+        proposition=proposition,
+        decision=circuit.decision(passages, dossier.etat),
+        budget_ajuste_attendu=dossier.etat in circuit.DECIDES and circuit.budget_ajuste_attendu(financements),
+        instruction_terminee=any(h.vers == "instruit" for h in passages),
     )

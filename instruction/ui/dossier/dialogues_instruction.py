@@ -1,14 +1,29 @@
-"""Les petites boîtes de l'instruction : motif d'un passage d'état, réception de compléments.
+"""Les petites boîtes de l'instruction : passage d'état (date, motif), proposition de l'instructeur,
+montants accordés, réception de compléments, refus prévu d'un passage, raison d'une correction.
 
 Une saisie refusée (motif vide, date invalide) s'affiche dans la boîte, qui reste ouverte
-avec ce qui a été tapé.
+avec ce qui a été tapé. Chaque passage se date (par défaut, aujourd'hui) : une décision du comité
+prend la date de sa séance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
 
 from instruction import dates
 from instruction.erreurs import DonneesInvalides
@@ -17,6 +32,31 @@ from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
 from instruction.workflow import Passage
 
 DELAI_COMPLEMENTS_JOURS = 15
+
+
+def _champ_date_du_passage(vers: Etat) -> tuple[QLabel, QLineEdit]:
+    """Le champ de la date métier d'un passage (aujourd'hui par défaut) et son étiquette."""
+    from instruction.workflow import DECISIONS_DU_COMITE
+
+    champ = champ_date()
+    champ.setText(dates.formater(dt.date.today()))
+    libelle = "Date de la &séance du comité :" if vers in DECISIONS_DU_COMITE else "&Date du passage :"
+    etiquette = QLabel(libelle)
+    etiquette.setBuddy(champ)
+    champ.setAccessibleName(libelle.replace("&", "").rstrip(" :"))
+    champ.setToolTip("Le jour où c'est arrivé (il peut précéder aujourd'hui) ; jamais dans le futur")
+    return etiquette, champ
+
+
+def _lire_date_du_passage(champ: QLineEdit) -> tuple[dt.date | None, str]:
+    """La date tapée, ou un message (date illisible ou dans le futur)."""
+    try:
+        jour = dates.lire(champ.text())
+    except DonneesInvalides as erreur:
+        return None, f"Date : {erreur}"
+    if jour > dt.date.today():
+        return None, "Date : elle est dans le futur ; un passage se date du jour où il a eu lieu."
+    return jour, ""
 
 
 def _boutons(dialogue: QDialog, texte_ok: str, valider) -> QDialogButtonBox:
@@ -40,6 +80,7 @@ class DialoguePassage(QDialog):
         self.setMinimumWidth(520)
         self.motif = TexteLong(90)
         self.echeance = champ_date()
+        self.etiquette_date, self.date = _champ_date_du_passage(passage.vers)
         self.erreur = etiquette_erreur()
         disposition = QVBoxLayout(self)
         if deja_incomplet:
@@ -52,6 +93,8 @@ class DialoguePassage(QDialog):
         explication.setWordWrap(True)
         disposition.addWidget(explication)
         formes = QFormLayout()
+        if not deja_incomplet:
+            formes.addRow(self.etiquette_date, self.date)
         if self.complements:
             libelle = "&Compléments demandés :"
             self.motif.setPlaceholderText("Exemple : RIB au nom de l'association ; budget 2027 de la structure")
@@ -71,6 +114,8 @@ class DialoguePassage(QDialog):
         disposition.addWidget(self.erreur)
         disposition.addWidget(_boutons(self, passage.action.rstrip("…"), self._valider))
         self.date_echeance: dt.date | None = None
+        self.date_passage: dt.date | None = None
+        self.deja_incomplet = deja_incomplet
         self.motif.setFocus()
 
     @property
@@ -93,6 +138,12 @@ class DialoguePassage(QDialog):
             if self.date_echeance < dt.date.today():
                 self.erreur.setText("Échéance : la date est déjà passée.")
                 self.echeance.setFocus()
+                return
+        if not self.deja_incomplet:
+            self.date_passage, message = _lire_date_du_passage(self.date)
+            if message:
+                self.erreur.setText(message)
+                self.date.setFocus()
                 return
         self.accept()
 
@@ -140,10 +191,10 @@ class DialogueReception(QDialog):
 class DialogueMontants(QDialog):
     """Les montants accordés par chaque financeur (proposés : ceux demandés), et un motif facultatif."""
 
-    def __init__(self, financements, titre: str, texte_ok: str, parent=None, *, avec_motif: bool = False) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QGridLayout, QLineEdit
-
+    def __init__(self, financements, titre: str, texte_ok: str, parent=None, *, avec_motif: bool = False,
+                 proposes: dict | None = None, avec_date: bool = False) -> None:
+        """``proposes`` : financeur → montant proposé par l'instructeur (pré-remplit les champs, à défaut
+        des montants déjà accordés) ; ``avec_date`` : la date de la séance du comité est demandée."""
         from instruction import argent
 
         super().__init__(parent)
@@ -153,8 +204,10 @@ class DialogueMontants(QDialog):
         self.champs: dict[str, QLineEdit] = {}
         self.erreurs: dict[str, QLabel] = {}
         disposition = QVBoxLayout(self)
-        intro = QLabel("Montants accordés par chaque financeur (ceux demandés sont proposés). Un financeur qui "
-                       "n'accorde rien : 0.")
+        self.proposes = dict(proposes or {})
+        intro = QLabel("Montants accordés par chaque financeur (pré-remplis : "
+                       + ("ceux de la proposition de l'instructeur" if self.proposes else "ceux demandés")
+                       + "). Un financeur qui n'accorde rien : 0.")
         intro.setWordWrap(True)
         disposition.addWidget(intro)
         grille = QGridLayout()
@@ -168,8 +221,8 @@ class DialogueMontants(QDialog):
             demande = QLabel(argent.formater(f.demande))
             demande.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grille.addWidget(demande, 2 * rang - 1, 1)
-            champ = QLineEdit(argent.formater(f.accorde if f.accorde is not None else f.demande).replace(" €", "")
-                              .replace("\u00a0€", ""))
+            initial = f.accorde if f.accorde is not None else self.proposes.get(f.financeur, f.demande)
+            champ = QLineEdit(argent.formater(initial).replace(" €", "").replace("\u00a0€", ""))
             champ.setAlignment(Qt.AlignmentFlag.AlignRight)
             champ.setMaximumWidth(140)
             champ.setAccessibleName(f"Montant accordé — {f.libelle}")
@@ -183,6 +236,19 @@ class DialogueMontants(QDialog):
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         grille.addWidget(self.total, 2 * len(self.financements) + 1, 0, 1, 3)
         disposition.addLayout(grille)
+        self.alerte = QLabel()
+        self.alerte.setWordWrap(True)
+        self.alerte.setStyleSheet("color: #8a5300;")
+        disposition.addWidget(self.alerte)
+        self.date = None
+        self.date_passage: dt.date | None = None
+        if avec_date:
+            etiquette_date, self.date = _champ_date_du_passage(Etat.RETENU)
+            ligne = QHBoxLayout()
+            ligne.addWidget(etiquette_date)
+            ligne.addWidget(self.date)
+            ligne.addStretch(1)
+            disposition.addLayout(ligne)
         self.motif = TexteLong(50)
         if avec_motif:
             etiquette = QLabel("&Motif ou référence du comité (facultatif) :")
@@ -217,6 +283,9 @@ class DialogueMontants(QDialog):
         else:
             self.total.setText(f"Total demandé : {argent.formater(demande)} — total accordé : "
                                f"<b>{argent.formater(sum(montants.values(), argent.euros(0)))}</b>")
+        moins = [f.libelle for f in self.financements if f.financeur in montants and montants[f.financeur] < f.demande]
+        self.alerte.setText(f"Moins que demandé ({', '.join(moins)}) : le porteur devra envoyer un budget ajusté."
+                            if moins and not fautes else "")
 
     def _valider(self) -> None:
         montants, fautes = self._lire()
@@ -227,5 +296,225 @@ class DialogueMontants(QDialog):
             self.erreur.setText(f"{len(fautes)} montant(s) à corriger.")
             self.champs[next(iter(fautes))].setFocus()
             return
+        if self.date is not None:
+            self.date_passage, message = _lire_date_du_passage(self.date)
+            if message:
+                self.erreur.setText(message)
+                self.date.setFocus()
+                return
         self.montants = montants
+        self.accept()
+
+
+class DialogueProposition(QDialog):
+    """« Terminer l'instruction » : la proposition de l'instructeur au comité (favorable, réservée ou
+    défavorable ; un montant par cofinanceur, pré-rempli depuis les avis, sinon la demande ; un commentaire)
+    et la date de fin de l'instruction."""
+
+    SENS = (("favorable", "&Favorable"), ("reserve", "&Réservé"), ("defavorable", "Défavora&ble"))
+
+    def __init__(self, financements, pre_remplis: dict, numero: str, parent=None) -> None:
+        from instruction import argent
+
+        super().__init__(parent)
+        self.setWindowTitle(f"Terminer l'instruction — {numero}")
+        self.setMinimumWidth(600)
+        self.financements = [f for f in financements if f.demande or f.financeur in pre_remplis]
+        disposition = QVBoxLayout(self)
+        intro = QLabel("La proposition présentée au <b>comité des financeurs</b> : elle est imprimée sur la fiche "
+                       "d'instruction et pré-remplit la décision du comité.")
+        intro.setWordWrap(True)
+        disposition.addWidget(intro)
+
+        ligne_sens = QHBoxLayout()
+        ligne_sens.addWidget(QLabel("Proposition :"))
+        self.groupe_sens = QButtonGroup(self)
+        self.boutons_sens: dict[str, QRadioButton] = {}
+        for code, libelle in self.SENS:
+            bouton = QRadioButton(libelle)
+            bouton.setObjectName(f"sens-{code}")
+            self.groupe_sens.addButton(bouton)
+            self.boutons_sens[code] = bouton
+            ligne_sens.addWidget(bouton)
+        ligne_sens.addStretch(1)
+        self.boutons_sens["favorable"].setChecked(True)
+        disposition.addLayout(ligne_sens)
+
+        grille = QGridLayout()
+        for colonne, titre in enumerate(("Cofinanceur", "Demandé", "Proposé", "")):
+            entete = QLabel(f"<b>{titre}</b>")
+            if colonne in (1, 2):
+                entete.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grille.addWidget(entete, 0, colonne)
+        self.champs: dict[str, QLineEdit] = {}
+        for rang, f in enumerate(self.financements, start=1):
+            grille.addWidget(QLabel(f.libelle), rang, 0)
+            demande = QLabel(argent.formater(f.demande))
+            demande.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grille.addWidget(demande, rang, 1)
+            montant, origine = pre_remplis.get(f.financeur, (f.demande, "demande"))
+            champ = QLineEdit(argent.formater(montant).replace("\u00a0€", "").replace(" €", ""))
+            champ.setAlignment(Qt.AlignmentFlag.AlignRight)
+            champ.setMaximumWidth(140)
+            champ.setAccessibleName(f"Montant proposé — {f.libelle}")
+            champ.textChanged.connect(self._total)
+            grille.addWidget(champ, rang, 2)
+            source = QLabel("<i>d'après l'avis</i>" if origine == "avis" else "<i>= demande</i>")
+            grille.addWidget(source, rang, 3)
+            self.champs[f.financeur] = champ
+        grille.setColumnStretch(0, 1)
+        disposition.addLayout(grille)
+        self.total = QLabel()
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        disposition.addWidget(self.total)
+
+        formes = QFormLayout()
+        self.commentaire = TexteLong(70)
+        self.commentaire.setPlaceholderText("Ce qui motive la proposition (obligatoire si elle est réservée "
+                                            "ou défavorable)")
+        etiquette = QLabel("&Commentaire :")
+        etiquette.setBuddy(self.commentaire)
+        self.commentaire.setAccessibleName("Commentaire de la proposition")
+        formes.addRow(etiquette, self.commentaire)
+        etiquette_date, self.date = _champ_date_du_passage(Etat.INSTRUIT)
+        formes.addRow(etiquette_date, self.date)
+        disposition.addLayout(formes)
+        self.erreur = etiquette_erreur()
+        disposition.addWidget(self.erreur)
+        disposition.addWidget(_boutons(self, "Terminer l'instruction", self._valider))
+        self.sens = "favorable"
+        self.montants: dict = {}
+        self.date_passage: dt.date | None = None
+        self._total()
+        self.boutons_sens["favorable"].setFocus()
+
+    def _lire(self) -> tuple[dict, list[str]]:
+        from instruction import argent
+
+        montants, fautes = {}, []
+        for f in self.financements:
+            try:
+                montants[f.financeur] = argent.lire(self.champs[f.financeur].text())
+            except DonneesInvalides as erreur:
+                fautes.append(f"{f.libelle} : {erreur.message}")
+        return montants, fautes
+
+    def _total(self, *_args) -> None:
+        from instruction import argent
+
+        montants, fautes = self._lire()
+        if not fautes:
+            self.total.setText(f"Total proposé : <b>{argent.formater(sum(montants.values(), argent.euros(0)))}</b>")
+
+    @property
+    def texte_commentaire(self) -> str:
+        return self.commentaire.toPlainText().strip()
+
+    def _valider(self) -> None:
+        self.sens = next(code for code, bouton in self.boutons_sens.items() if bouton.isChecked())
+        montants, fautes = self._lire()
+        if fautes:
+            self.erreur.setText("\n".join(fautes))
+            return
+        if self.sens != "favorable" and not self.texte_commentaire:
+            self.erreur.setText("Une proposition réservée ou défavorable dit pourquoi : écrivez le commentaire.")
+            self.commentaire.setFocus()
+            return
+        self.date_passage, message = _lire_date_du_passage(self.date)
+        if message:
+            self.erreur.setText(message)
+            self.date.setFocus()
+            return
+        self.montants = montants
+        self.accept()
+
+
+class DialogueRefus(QDialog):
+    """Un passage refusé pour une raison prévue : ce qu'il faut corriger, point par point, et un bouton
+    pour aller à l'endroit où le corriger (``aller_a`` : section, champ). Ce n'est pas une erreur : pas de
+    détail technique, pas de journal à transmettre."""
+
+    aller_a = Signal(str, str)
+
+    def __init__(self, titre_fenetre: str, titre: str, a_corriger, parent=None) -> None:
+        from PySide6.QtWidgets import QStyle
+
+        super().__init__(parent)
+        self.setWindowTitle(titre_fenetre)
+        self.setMinimumWidth(560)
+        disposition = QVBoxLayout(self)
+        entete = QHBoxLayout()
+        icone = QLabel()
+        icone.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(32, 32))
+        entete.addWidget(icone, 0, Qt.AlignmentFlag.AlignTop)
+        self.titre = QLabel(f"<b>{titre}</b>")
+        self.titre.setWordWrap(True)
+        entete.addWidget(self.titre, 1)
+        disposition.addLayout(entete)
+        self.points: list[QLabel] = []
+        self.boutons: list[QPushButton] = []
+        grille = QGridLayout()
+        grille.setColumnStretch(0, 1)
+        for rang, point in enumerate(a_corriger):
+            texte = point.texte[:1].upper() + point.texte[1:]
+            etiquette = QLabel(f"• {texte}")
+            etiquette.setWordWrap(True)
+            etiquette.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grille.addWidget(etiquette, rang, 0)
+            self.points.append(etiquette)
+            if point.libelle_bouton and point.section not in ("porteur", "instruction"):
+                bouton = QPushButton(point.libelle_bouton)
+                bouton.setObjectName(f"aller-{point.section}")
+                bouton.setAutoDefault(False)
+                bouton.clicked.connect(lambda _=False, p=point: self._aller(p.section, p.champ))
+                grille.addWidget(bouton, rang, 1, Qt.AlignmentFlag.AlignTop)
+                self.boutons.append(bouton)
+        disposition.addLayout(grille)
+        rappel = QLabel("<i>Rien n'a changé : corrigez ces points, puis refaites le passage.</i>")
+        rappel.setWordWrap(True)
+        disposition.addWidget(rappel)
+        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        boutons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+        boutons.rejected.connect(self.reject)
+        disposition.addWidget(boutons)
+
+    def _aller(self, section: str, champ: str) -> None:
+        self.accept()
+        self.aller_a.emit(section, champ)
+
+
+class DialogueCorrection(QDialog):
+    """La raison d'une correction de faute de frappe sur un dossier figé (gardée dans l'historique)."""
+
+    def __init__(self, numero: str, raison_gel: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Corriger une faute de frappe — {numero}")
+        self.setMinimumWidth(520)
+        disposition = QVBoxLayout(self)
+        texte = QLabel(f"Le dossier est figé : {raison_gel}. Vous pouvez corriger une faute de frappe dans les "
+                       "textes (intitulé, résumé, description, objectifs, moyens, évaluation, lieux, date de dépôt), "
+                       "sans changer aucun chiffre décidé. La raison est gardée dans l'historique.")
+        texte.setWordWrap(True)
+        disposition.addWidget(texte)
+        self.raison = TexteLong(60)
+        self.raison.setPlaceholderText("Exemple : nom du quartier mal orthographié dans l'intitulé")
+        etiquette = QLabel("&Raison de la correction :")
+        etiquette.setBuddy(self.raison)
+        self.raison.setAccessibleName("Raison de la correction")
+        disposition.addWidget(etiquette)
+        disposition.addWidget(self.raison)
+        self.erreur = etiquette_erreur()
+        disposition.addWidget(self.erreur)
+        disposition.addWidget(_boutons(self, "Corriger", self._valider))
+        self.raison.setFocus()
+
+    @property
+    def texte_raison(self) -> str:
+        return self.raison.toPlainText().strip()
+
+    def _valider(self) -> None:
+        if not self.texte_raison:
+            self.erreur.setText("Indiquez la raison de la correction : elle est gardée dans l'historique.")
+            self.raison.setFocus()
+            return
         self.accept()

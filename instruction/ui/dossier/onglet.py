@@ -143,10 +143,16 @@ class OngletDossier(QWidget):
         self.instruction.etat_change.connect(self._instruction_changee)
         self.instruction.message.connect(
             lambda texte: self.message.setText(f"<span style='color:#1b6e20'>{texte}</span>"))
+        self.instruction.aller_a.connect(self.aller_a)
+        from instruction.ui.dossier.bandeau_gel import BandeauGel
+
+        self.bandeau_gel = BandeauGel()  # dossier figé (instruction.gel) : consultation, correction de frappe
+        self.bandeau_gel.correction_demandee.connect(self.corriger_faute_de_frappe)
 
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addLayout(entete)
+        disposition.addWidget(self.bandeau_gel)
         disposition.addWidget(self.message)
         disposition.addWidget(self.onglets, 1)
 
@@ -239,7 +245,7 @@ class OngletDossier(QWidget):
                                     "régler</span> (<a href='instruction'>voir</a>)")
         elif fiche.complet:
             self.completude.setText(f"<span style='color:#1b6e20'>Recevable depuis le "
-                                    f"{dates.formater_horodatage(fiche.complet_le)}</span>")
+                                    f"{dates.formater_horodatage(fiche.complet_le).split(' ')[0]}</span>")
         else:
             self.completude.setText("<span style='color:#1b6e20'>Complet</span> : peut être déclaré recevable "
                                     "(<a href='instruction'>instruction</a>).")
@@ -250,6 +256,34 @@ class OngletDossier(QWidget):
         self.grilles.charger(fiche.id, fiche.etat if fiche.id else None)
         self.avis.charger(fiche.id, fiche.numero or "", self._demandes_par_financeur())
         self.historique.charger(fiche.id, fiche.numero or "")
+        self.bandeau_gel.appliquer(fiche.etat if fiche.id else None, self.sections,
+                                   self.contexte.utilisateur.peut("dossier.modifier"))
+
+    def aller_a(self, section: str, champ: str = "") -> None:
+        """Montre la section où corriger ce qui empêche un passage, le curseur sur le champ s'il y en a un."""
+        cibles = {"action": self.action, "publics": self.publics, "calendrier": self.calendrier,
+                  "evaluation": self.evaluation, "budget": self.budget, "pieces": self.pieces,
+                  "grilles": self.grilles, "instruction": self.instruction}
+        cible = cibles.get(section)
+        if cible is None:
+            return
+        self.onglets.setCurrentWidget(cible)
+        widget = getattr(cible, "formulaire", None) and cible.formulaire.widgets.get(champ)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def corriger_faute_de_frappe(self) -> None:
+        """Un dossier figé : la raison de la correction, puis les seuls textes corrigeables s'ouvrent."""
+        from instruction import gel
+        from instruction.ui.dossier.dialogues_instruction import DialogueCorrection
+
+        regle = gel.gel(self.fiche.etat)
+        if regle is None:
+            return
+        self.dialogue_correction = DialogueCorrection(self.fiche.numero or "", regle.raison, self)
+        self.dialogue_correction.accepted.connect(lambda d=self.dialogue_correction: (
+            self.bandeau_gel.commencer_correction(d.texte_raison, self.sections), self.action.intitule.setFocus()))
+        self.dialogue_correction.open()
 
     def _demandes_par_financeur(self) -> dict[str, Decimal]:
         demandes: dict[str, Decimal] = {}
@@ -322,10 +356,12 @@ class OngletDossier(QWidget):
         self.bouton_enregistrer.setEnabled(False)
         self.message.setText("Enregistrement…")
         Operation(actions.enregistrer, self.contexte, self.fiche.id, donnees, self.fiche.version, self.cle,
-                  parent=self).apres(self._enregistre).echec(self._echec_enregistrement).lancer()
+                  parent=self, correction=self.bandeau_gel.correction) \
+            .apres(self._enregistre).echec(self._echec_enregistrement).lancer()
 
     def _enregistre(self, fiche: FicheDossier) -> None:
         self._minuterie.stop()
+        self.bandeau_gel.correction = None  # la correction est enregistrée (avec sa raison) : le dossier se refige
         nouveau = self.fiche.id is None
         self.fiche = fiche
         self.cle = cle_brouillon(fiche.id)
@@ -350,6 +386,15 @@ class OngletDossier(QWidget):
                                  "dossier entre-temps. Votre saisie est intacte et gardée en brouillon.</span>")
             self.garder_brouillon()
             self._montrer_conflit(erreur)
+            return
+        from instruction.erreurs import ErreurInstruction
+
+        if isinstance(erreur, ErreurInstruction):  # un refus prévu (dossier figé…) : dit calmement, pas une panne
+            from html import escape
+
+            self.message.setText(f"<span style='color:#8a5300'><b>Non enregistré</b> : {escape(erreur.message)} "
+                                 "Votre saisie est intacte et gardée en brouillon.</span>")
+            self.garder_brouillon()
             return
         self.message.setText("<span style='color:#b00020'>L'enregistrement a échoué ; votre saisie est intacte "
                              "et gardée en brouillon.</span>")

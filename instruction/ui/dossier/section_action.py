@@ -1,4 +1,5 @@
-"""Section « Action » : campagne, porteur, intitulé, textes, renouvellement, objectifs du contrat."""
+"""Section « Action » : campagne, porteur, date de dépôt, intitulé, textes, renouvellement, objectifs du
+contrat."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from instruction import dossier as d
-from instruction.ui.champs import ListeACocher, TexteLong, champ_texte, choisir
+from instruction.ui.champs import ListeACocher, TexteLong, champ_date, champ_texte, choisir
 from instruction.ui.dossier.section import Environnement, Section, defilante
 
 
@@ -50,6 +51,9 @@ class SectionAction(Section):
         f.ligne(formes, "porteur_id", "&Porteur :", _avec_bouton(self.porteur, self.bouton_porteur),
                 saisie=self.porteur)
 
+        self.depose_le = f.ligne(formes, "depose_le", "Déposé &le :", champ_date(),
+                                 "La date d'arrivée du dossier (plateforme Dauphin, courrier) : aujourd'hui par "
+                                 "défaut, jamais dans le futur ; elle date l'entrée dans le circuit")
         self.intitule = f.ligne(formes, "intitule", "&Intitulé de l'action :", champ_texte("", 300))
         self.resume = f.ligne(formes, "resume", "&Résumé :", TexteLong(55),
                               "Quelques lignes, reprises dans les listes et la fiche d'instruction")
@@ -100,7 +104,7 @@ class SectionAction(Section):
 
         self.definir_options()
         self.porteur.currentIndexChanged.connect(self._porteur_choisi)
-        self.signaler(self.campagne, self.porteur, self.intitule, self.resume, self.description,
+        self.signaler(self.campagne, self.porteur, self.depose_le, self.intitule, self.resume, self.description,
                       self.objectifs_action, self.renouvellement, self.renouvelle, self.objectifs)
 
     # --- Listes de choix -------------------------------------------------------------------------
@@ -183,6 +187,7 @@ class SectionAction(Section):
         self.porteur.blockSignals(True)
         choisir(self.porteur, saisie.porteur_id)
         self.porteur.blockSignals(False)
+        self.depose_le.setText(saisie.depose_le)
         self.intitule.setText(saisie.intitule)
         self.intitule.setCursorPosition(0)
         self.resume.setPlainText(saisie.resume)
@@ -195,6 +200,7 @@ class SectionAction(Section):
     def completer(self, saisie: d.SaisieDossier) -> None:
         saisie.campagne_id = self.campagne.currentData() or ""
         saisie.porteur_id = self._porteur_saisi()
+        saisie.depose_le = self.depose_le.text().strip()
         saisie.intitule = self.intitule.text()
         saisie.resume = self.resume.toPlainText()
         saisie.description = self.description.toPlainText()

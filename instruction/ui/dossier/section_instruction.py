@@ -1,15 +1,19 @@
 """Section « Instruction » d'un dossier : circuit, recevabilité, compléments, éligibilité, fiche.
 
 Les boutons de passage sont ceux que permet l'état du dossier (``instruction.workflow``) ;
-un bouton dont le libellé finit par « … » demande un motif. Un passage refusé par le service
-(dossier pas recevable, examen manquant…) est expliqué dans une boîte de message ; rien ne
-change. Toutes les lectures et écritures passent par ``services.instruction``, hors du fil
-de l'interface.
+chacun ouvre sa boîte : la date du passage (aujourd'hui par défaut ; la séance pour une décision du
+comité), le motif, la proposition de l'instructeur (« Terminer l'instruction ») ou les montants
+accordés (« Retenu », pré-remplis par la proposition). Un passage refusé pour une raison prévue
+(dossier pas recevable, examen manquant, grille non cotée…) est dit calmement, point par point, avec
+un bouton pour aller corriger (``DialogueRefus``) ; le dialogue d'erreur rouge reste aux vraies pannes.
+Toutes les lectures et écritures passent par ``services/actions/instruction.py``, hors du fil de
+l'interface.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -37,7 +41,13 @@ from instruction.services.actions import instruction as actions
 from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
 from instruction.ui import erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
-from instruction.ui.dossier.dialogues_instruction import DialogueMontants, DialoguePassage, DialogueReception
+from instruction.ui.dossier.dialogues_instruction import (
+    DialogueMontants,
+    DialoguePassage,
+    DialogueProposition,
+    DialogueReception,
+    DialogueRefus,
+)
 from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.tableaux import remplir_table, table_lecture
 from instruction.ui.operation import Operation
@@ -66,10 +76,12 @@ def _etiquette() -> QLabel:
 
 
 class SectionInstruction(LueALaDemande, QWidget):
-    """``etat_change`` : l'état, la recevabilité ou l'examen du dossier ont changé en base."""
+    """``etat_change`` : l'état, la recevabilité ou l'examen du dossier ont changé en base ; ``aller_a`` :
+    l'utilisateur veut corriger ce qui empêche un passage (section de l'onglet, champ)."""
 
     etat_change = Signal()
     message = Signal(str)
+    aller_a = Signal(str, str)
 
     def __init__(self, contexte, peut_agir: Callable[[str], bool]) -> None:
         super().__init__()
@@ -86,6 +98,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.grille_passages = QGridLayout(self.passages)
         self.grille_passages.setContentsMargins(0, 0, 0, 0)
         self.historique = table_lecture(["Date", "Passage", "Par", "Motif"], "Historique des passages d'état", (3,))
+        self.historique.setToolTip("La date du passage ; la bulle de chaque ligne dit quand il a été saisi")
         circuit = _groupe("Circuit du dossier", self.etat, self.passages, QLabel("Historique :"), self.historique)
 
         # --- Compléments ---
@@ -106,14 +119,18 @@ class SectionInstruction(LueALaDemande, QWidget):
         colonne_c.addWidget(self.complements, 1)
         colonne_c.addLayout(boutons)
 
-        # --- Montants demandés et accordés ---
-        self.financements = table_lecture(["Financeur", "Demandé", "Accordé"], "Montants demandés et accordés", (0,))
+        # --- Proposition, décision, montants demandés, proposés et accordés ---
+        self.proposition = _etiquette()
+        self.proposition.setAccessibleName("Proposition de l'instructeur et décision du comité")
+        self.financements = table_lecture(["Financeur", "Demandé", "Proposé", "Accordé"],
+                                          "Montants demandés, proposés et accordés", (0,))
         self.bouton_montants = QPushButton("&Montants accordés…")
         self.bouton_montants.setToolTip("Corriger les montants accordés par le comité des financeurs")
         self.bouton_montants.clicked.connect(self.corriger_montants)
         montants = QWidget()
         colonne_m = QVBoxLayout(montants)
         colonne_m.setContentsMargins(4, 4, 4, 4)
+        colonne_m.addWidget(self.proposition)
         colonne_m.addWidget(self.financements, 1)
         ligne_m = QHBoxLayout()
         ligne_m.addWidget(self.bouton_montants)
@@ -121,7 +138,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         colonne_m.addLayout(ligne_m)
         self.suivi = QTabWidget()
         self.suivi.addTab(complements, "Compléments demandés au porteur")
-        self.suivi.addTab(montants, "Montants demandés et accordés")
+        self.suivi.addTab(montants, "Proposition et décision")
 
         # --- Recevabilité ---
         self.resume_recevabilite = _etiquette()
@@ -187,18 +204,22 @@ class SectionInstruction(LueALaDemande, QWidget):
             self.etat.setText("")
             self.verdict.setText("")
             self.resume_recevabilite.setText("")
+            self.proposition.setText("")
             return
-        duree = dates.formater_duree(dates.duree_en_jours(donnees.etat_depuis, maintenant()))
+        depuis = donnees.date_depuis
+        duree = dates.formater_duree(max(0, (maintenant().date() - depuis).days))
         self.etat.setText(
             f"<span style='font-size:14px'>État : <b>{etats.libelle(donnees.etat)}</b></span> depuis le "
-            f"{dates.formater_horodatage(donnees.etat_depuis)} ({duree})"
+            f"{dates.formater(depuis)} ({duree})"
         )
+        passages = list(reversed(donnees.historique))
         remplir_table(self.historique, [
-            [dates.formater_horodatage(h.le),
+            [dates.formater(h.date) if h.date else dates.formater_horodatage(h.le),
              etats.libelle(h.vers) if h.de is None else f"{etats.libelle(h.de)} → {etats.libelle(h.vers)}",
              h.acteur, h.motif or ""]
-            for h in reversed(donnees.historique)
-        ])
+            for h in passages
+        ], bulles={rang: f"Saisi le {dates.formater_horodatage(h.le)} par {h.acteur}"
+                   for rang, h in enumerate(passages)})
         self._afficher_complements(donnees)
         self._afficher_financements(donnees)
         self._afficher_recevabilite(donnees)
@@ -260,19 +281,50 @@ class SectionInstruction(LueALaDemande, QWidget):
         from instruction import argent
         from instruction.services.instruction import MONTANTS_MODIFIABLES
 
-        lignes = [[f.libelle, argent.formater(f.demande), argent.formater(f.accorde, vide="—")]
+        proposition = donnees.proposition
+        proposes = proposition.montants if proposition else {}
+        lignes = [[f.libelle, argent.formater(f.demande), argent.formater(proposes.get(f.financeur), vide="—"),
+                   argent.formater(f.accorde, vide="—")]
                   for f in donnees.financements]
         if donnees.financements:
             demande = sum((f.demande for f in donnees.financements), argent.euros(0))
             accordes = [f.accorde for f in donnees.financements if f.accorde is not None]
             lignes.append(["Total", argent.formater(demande),
+                           argent.formater(proposition.total) if proposition else "—",
                            argent.formater(sum(accordes, argent.euros(0))) if accordes else "—"])
         remplir_table(self.financements, lignes)
+        self.proposition.setText(self._texte_proposition(donnees))
         for rang in range(len(lignes)):
-            for colonne in (1, 2):
+            for colonne in (1, 2, 3):
                 self.financements.item(rang, colonne).setTextAlignment(
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.bouton_montants.setEnabled(donnees.etat in MONTANTS_MODIFIABLES)
+
+    @staticmethod
+    def _texte_proposition(donnees: EtatInstruction) -> str:
+        """La proposition de l'instructeur, la décision du comité et, s'il le faut, le budget ajusté attendu."""
+        morceaux = []
+        proposition = donnees.proposition
+        if proposition is not None:
+            texte = (f"Proposition de l'instructeur : <b>{proposition.libelle}</b> (le "
+                     f"{dates.formater(proposition.date)}, {proposition.acteur})")
+            if proposition.commentaire:
+                texte += f" — <i>{escape(proposition.commentaire)}</i>"
+            morceaux.append(texte)
+        elif any(h.vers == Etat.INSTRUIT for h in donnees.historique):
+            morceaux.append("<i>Pas de proposition enregistrée (instruction terminée avant qu'on les garde).</i>")
+        decision = donnees.decision
+        if decision is not None:
+            couleur = VERT if decision.etat == Etat.RETENU else ROUGE if decision.etat == Etat.REFUSE else ORANGE
+            texte = (f"Décision du comité des financeurs : <b style='color:{couleur}'>{decision.libelle}</b> "
+                     f"(séance du {dates.formater(decision.date)})")
+            if decision.motif:
+                texte += f" — <i>{escape(decision.motif)}</i>"
+            morceaux.append(texte)
+        if donnees.budget_ajuste_attendu:
+            morceaux.append(f"<b style='color:{ORANGE}'>Le comité a accordé moins que demandé : le porteur doit "
+                            "envoyer un budget ajusté.</b>")
+        return "<br/>".join(morceaux)
 
     def _afficher_recevabilite(self, donnees: EtatInstruction) -> None:
         points = donnees.recevabilite
@@ -283,7 +335,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         else:
             texte = f"<b style='color:{VERT}'>Les {len(points)} points sont respectés.</b>"
             if donnees.complet_le:
-                texte += f" Déclaré recevable le {dates.formater_horodatage(donnees.complet_le)}."
+                texte += f" Déclaré recevable le {dates.formater_horodatage(donnees.complet_le).split(' ')[0]}."
             self.resume_recevabilite.setText(texte)
         ordonnes = manques + [p for p in points if p.respecte]
         remplir_table(
@@ -335,38 +387,83 @@ class SectionInstruction(LueALaDemande, QWidget):
 
     # --- Actions ---------------------------------------------------------------------------------
 
-    def _ecrire(self, action, *arguments, succes: str, **options) -> None:
-        """Lance l'action sur le dossier ; l'état d'instruction relu revient à l'écran."""
+    def _ecrire(self, action, *arguments, succes: str, titre_refus: str = "", **options) -> None:
+        """Lance l'action sur le dossier ; l'état d'instruction relu revient à l'écran. Un refus prévu est
+        dit calmement (``montrer_refus``) ; une vraie panne va au dialogue d'erreur."""
 
         def fini(donnees: EtatInstruction) -> None:
             self.afficher(donnees)
             self.etat_change.emit()
             self.message.emit(succes)
 
-        Operation(action, self.contexte, self.dossier_id, *arguments, parent=self, **options).apres(fini).lancer()
+        def echec(erreur: BaseException, trace: str) -> None:
+            if isinstance(erreur, ErreurInstruction):
+                self.montrer_refus(titre_refus or "Action refusée", erreur)
+            else:
+                erreurs.montrer(erreur, trace, self)
+
+        Operation(action, self.contexte, self.dossier_id, *arguments, parent=self, **options) \
+            .apres(fini).echec(echec).lancer()
+
+    def montrer_refus(self, titre_fenetre: str, erreur: ErreurInstruction) -> DialogueRefus:
+        """Ce qui empêche l'action, point par point, avec un bouton pour aller corriger chacun."""
+        from instruction.workflow import PassageRefuse
+
+        if isinstance(erreur, PassageRefuse):
+            titre, points = erreur.titre, erreur.a_corriger
+        else:
+            titre, points = erreur.message, ()
+        self.refus = DialogueRefus(f"{titre_fenetre} — {self.numero}", titre, points, self)
+        self.refus.aller_a.connect(self._aller_a)
+        self.refus.open()
+        return self.refus
+
+    def _aller_a(self, section: str, champ: str) -> None:
+        """Aller corriger : l'assistant et les compléments sont ici ; le reste est une section de l'onglet."""
+        if section == "eligibilite":
+            self.ouvrir_assistant()
+        elif section == "complements":
+            self.suivi.setCurrentIndex(0)
+            self.complements.setFocus()
+        else:
+            self.aller_a.emit(section, champ)
 
     def passer(self, passage: Passage) -> None:
-        """Un bouton « … » ouvre la boîte du motif ; les autres passent tout de suite."""
+        """Chaque passage ouvre sa boîte : date (et motif), proposition, ou montants accordés."""
         if self.dossier_id is None or not self.peut_agir("Changer l'état du dossier"):
             return
-        if not passage.action.endswith("…"):
-            self._changer_etat(passage, None, None)
-            return
         if passage.vers == Etat.RETENU and self.donnees is not None:
+            proposition = self.donnees.proposition
             self.dialogue = DialogueMontants(self.donnees.financements, f"Retenu par le comité — {self.numero}",
-                                             "Retenu", self, avec_motif=True)
+                                             "Retenu", self, avec_motif=True, avec_date=True,
+                                             proposes=proposition.montants if proposition else None)
             self.dialogue.accepted.connect(lambda d=self.dialogue: self._changer_etat(
-                passage, d.motif.toPlainText(), None, d.montants))
+                passage, d.motif.toPlainText(), None, d.montants, le=d.date_passage))
             self.dialogue.open()
+            return
+        if passage.vers == Etat.INSTRUIT and self.donnees is not None:
+            Operation(actions.montants_pre_remplis, self.contexte, self.dossier_id, parent=self) \
+                .apres(lambda pre_remplis: self._proposer(passage, pre_remplis)).lancer()
             return
         self.dialogue = DialoguePassage(passage, self.numero, self)
         self.dialogue.accepted.connect(
-            lambda d=self.dialogue: self._changer_etat(passage, d.texte_motif, d.date_echeance))
+            lambda d=self.dialogue: self._changer_etat(passage, d.texte_motif, d.date_echeance, le=d.date_passage))
         self.dialogue.open()
 
-    def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None) -> None:
-        self._ecrire(actions.changer_etat, passage.vers, motif, echeance=echeance, montants=montants,
-                     succes=f"{self.numero} : {etats.libelle(passage.vers)}.")
+    def _proposer(self, passage: Passage, pre_remplis: dict) -> None:
+        from instruction.services.instruction import PropositionSaisie
+
+        self.dialogue = DialogueProposition(self.donnees.financements, pre_remplis, self.numero, self)
+        self.dialogue.accepted.connect(lambda d=self.dialogue: self._changer_etat(
+            passage, d.texte_commentaire, None, le=d.date_passage,
+            proposition=PropositionSaisie(d.sens, d.montants, d.texte_commentaire)))
+        self.dialogue.open()
+
+    def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None, *, le=None,
+                      proposition=None) -> None:
+        self._ecrire(actions.changer_etat, passage.vers, motif, echeance=echeance, montants=montants, le=le,
+                     proposition=proposition, succes=f"{self.numero} : {etats.libelle(passage.vers)}.",
+                     titre_refus=passage.action.rstrip("…"))
 
     def corriger_montants(self) -> None:
         if self.dossier_id is None or self.donnees is None or not self.peut_agir("Montants accordés"):
