@@ -15,6 +15,9 @@ RACINE = Path(__file__).resolve().parent.parent
 
 
 def test_documents_puis_dernier_dossier(qapp, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    QSettings().remove(fichiers.CLE)  # un autre test du même processus a pu en retenir un
     documents = Path(platformdirs.user_documents_dir())
     documents.mkdir(parents=True, exist_ok=True)
     vus = []
