@@ -44,6 +44,7 @@ from instruction.services import (
     echanges,
     filtres,
     historique,
+    identifiants_base,
     instruction as service_instruction,
     pieces,
     porteurs,
@@ -101,7 +102,10 @@ LECTURES = {
     "attribution.instructeurs", "attribution.lire", "attribution.regles",
     "echanges.alias", "echanges.correspondance", "echanges.correspondances", "echanges.simuler",
     "echanges.valeurs_locales",
+    "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
 }
+# Les services qui exigent une base PostgreSQL aux rôles installés (tests/test_roles_postgres.py).
+SANS_ROLES_POSTGRES = {"identifiants_base.creer", "identifiants_base.retirer"}
 # Les services qui, par construction, n'écrivent pas à l'historique.
 SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
 
@@ -182,6 +186,10 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "comptes.desactiver": (lambda uow, p: comptes.desactiver(uow, p.equipe.lecteur.id), "compte"),
     "comptes.reactiver": (lambda uow, p: comptes.reactiver(uow, p.equipe.lecteur.id), "compte"),
     "comptes.reinitialiser": (lambda uow, p: comptes.reinitialiser(uow, p.equipe.lecteur.id), "compte"),
+    # Sans rôles PostgreSQL installés (toutes les bases de ce test), le droit passe puis la base le refuse ;
+    # avec eux : tests/test_roles_postgres.py et tests/test_ecran_comptes.py.
+    "identifiants_base.creer": (lambda uow, p: identifiants_base.creer(uow, p.equipe.lecteur.id), "compte"),
+    "identifiants_base.retirer": (lambda uow, p: identifiants_base.retirer(uow, "instruction_u_personne"), "compte"),
     "comptes.regler_connexion_automatique": (lambda uow, p: comptes.regler_connexion_automatique(
         uow, p.equipe.admin.id), "réglage"),
     "porteurs.creer": (lambda uow, p: porteurs.creer(uow, {"nom": "Centre social Matisse", "type": "association"}),
@@ -349,7 +357,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     assert fabrique.photographie(contexte) == photo
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
-        droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith("comptes.")} - {
+        droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
             "instruction.regler", "attribution.enregistrer_regles"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
@@ -358,7 +366,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     assert set(permis) == attendus_permis and set(interdits) == set(acces.SERVICES) - attendus_permis
     # Les appels permis aboutissent, sauf ceux qui attendent une autre étape du dossier (ou une base SQLite).
     assert set(refuses) <= set(PREALABLES) | {"cotations.retenir", "instruction.marquer_recus",
-                                              "comptes.regler_connexion_automatique"}, refuses
+                                              "comptes.regler_connexion_automatique", *SANS_ROLES_POSTGRES}, refuses
 
 
 def test_personne_de_connecte_ne_fait_rien(contexte, prepare):
@@ -394,6 +402,10 @@ def test_chaque_service_laisse_une_trace_a_son_nom(contexte, prepare):
         with contexte.unite() as uow:
             avant = historique.dernier_numero(uow)
         with contexte.unite() as uow:
+            if nom in SANS_ROLES_POSTGRES:
+                with pytest.raises(ErreurInstruction, match="PostgreSQL"):
+                    appel(uow, prepare)
+                continue
             if nom == "comptes.regler_connexion_automatique" and not contexte.est_sqlite:
                 with pytest.raises(DonneesInvalides, match="base partagée"):
                     appel(uow, prepare)
