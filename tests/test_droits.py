@@ -94,8 +94,7 @@ LECTURES = {
     "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
     "fiche_instruction.lire", "instruction.financements", "instruction.historique", "instruction.lire",
     "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
-    "instruction.lire_proposition", "instruction.decision", "instruction.budget_ajuste_attendu",
-    "instruction.montants_pre_remplis",
+    "instruction.lire_proposition", "instruction.montants_pre_remplis",
     "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
     "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)
     "sauvegarde.examiner",  # lit une sauvegarde avant de la restaurer ; réservée aux administrateurs

@@ -782,7 +782,8 @@ def enregistrer_examen(
     if dossier.etat not in EXAMEN_POSSIBLE:
         raise DonneesInvalides(
             f"Le dossier est « {Etat(dossier.etat).libelle} » : son examen d'éligibilité ne se modifie plus"
-            + (" (reprenez d'abord l'instruction)." if dossier.etat in (Etat.INSTRUIT, Etat.AJOURNE) else ".")
+            + (" (reprenez d'abord l'instruction)." if dossier.etat in (Etat.INSTRUIT, Etat.AJOURNE, Etat.RETENU)
+               else ".")
         )
     evaluation = evaluer(uow, dossier_id)
     resultats = evaluation.resultats()

@@ -352,7 +352,8 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.bouton_assistant.setToolTip(
             "Examiner chaque critère du dispositif, pas à pas" if possible
             else "L'examen ne se modifie plus à cet état du dossier"
-            + (" : reprenez d'abord l'instruction." if donnees.etat in (Etat.INSTRUIT, Etat.AJOURNE) else ".")
+            + (" : reprenez d'abord l'instruction." if donnees.etat in (Etat.INSTRUIT, Etat.AJOURNE, Etat.RETENU)
+               else ".")
         )
         if examen is None:
             self.verdict.setText("Pas encore examiné : ouvrez l'assistant d'éligibilité.")
