@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,12 +21,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +42,25 @@ from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 COULEURS_SENS = {"favorable": "#1b6e20", "reserve": "#8a5300", "defavorable": "#b00020"}
+# Les colonnes autour de celles des cofinanceurs (une par cofinanceur, entre les deux).
+COLONNES_AVANT = ("Avis de", "Thème", "Échéance", "Avis")
+COLONNES_APRES = ("Commentaire", "Donné par, le")
+LARGEUR_AVIS_DE = 200  # au-delà, le nom s'abrège (en entier dans la bulle et le panneau de détail)
+
+
+def montant_compact(montant: Decimal) -> str:
+    """« 7 378 € » pour un montant rond, « 7 378,50 € » sinon : exact, sans centimes inutiles."""
+    texte = argent.formater(montant)
+    return texte.replace(",00", "") if montant == montant.to_integral_value() else texte
+
+
+def _rang(financeurs: dict, code: str) -> int:
+    return list(financeurs).index(code) if code in financeurs else len(financeurs)
+
+
+def _premiere_ligne(texte: str | None) -> str:
+    lignes = (texte or "").strip().splitlines()
+    return lignes[0] + (" …" if len(lignes) > 1 else "") if lignes else ""
 
 
 class DialogueDemandeAvis(QDialog):
@@ -188,8 +211,14 @@ class SectionAvis(LueALaDemande, QWidget):
         self.lignes: list = []
         self.resume = QLabel()
         self.resume.setWordWrap(True)
-        self.table = table_lecture(["Avis de", "Échéance", "Avis"], "Avis des référents et des cofinanceurs")
+        self.table = table_lecture(list(COLONNES_AVANT + COLONNES_APRES), "Avis des référents et des cofinanceurs")
+        self.table.setWordWrap(False)  # une ligne par avis : le texte long s'abrège, en entier dans le détail
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._selection)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Détail de l'avis choisi")
+        self.detail.setOpenLinks(False)
+        self.detail.setMinimumHeight(60)
         self.table.doubleClicked.connect(lambda _i: self.donner())
         self.bouton_demander = QPushButton("&Demander des avis…")
         self.bouton_demander.clicked.connect(self.demander)
@@ -209,7 +238,13 @@ class SectionAvis(LueALaDemande, QWidget):
         disposition = QVBoxLayout(self)
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addWidget(self.resume)
-        disposition.addWidget(self.table, 1)
+        self.separation = QSplitter(Qt.Orientation.Vertical)
+        self.separation.addWidget(self.table)
+        self.separation.addWidget(self.detail)
+        self.separation.setStretchFactor(0, 3)
+        self.separation.setStretchFactor(1, 1)
+        self.separation.setChildrenCollapsible(False)
+        disposition.addWidget(self.separation, 1)
         disposition.addLayout(boutons)
         disposition.addWidget(self.message)
         self._selection()
@@ -244,38 +279,101 @@ class SectionAvis(LueALaDemande, QWidget):
             codes.append(self.utilisateur.financeur)
         return {c: (libelles.get(c, c), self.demandes.get(c, Decimal(0))) for c in codes}
 
+    def _noms_complets(self) -> dict[str, str]:
+        return {f.code: f.libelle for f in self.referentiel.financeurs}
+
+    def _nom_court(self, ligne) -> str:
+        """Un cofinanceur sollicité se lit par son sigle, comme en tête de sa colonne ; un référent par son nom."""
+        financeur = next((f for f in self.referentiel.financeurs if f.code == ligne.financeur_code), None)
+        if financeur is not None and financeur.sigle and ligne.destinataire == financeur.libelle:
+            return financeur.sigle
+        return ligne.destinataire
+
+    def _sens(self, ligne) -> str:
+        sens = ligne.libelle_sens
+        if ligne.masque:
+            return "Confidentiel"
+        if ligne.confidentiel:
+            sens += " (confidentiel)"
+        if ligne.relancee_le and ligne.sens is None:
+            sens += ", relancé"
+        return sens
+
     def afficher(self, lignes: list) -> None:
         self.lignes = lignes
         financeurs = self._financeurs()
-        colonnes = ["Avis de", "Thème", "Demandé le", "Échéance", "Avis"] + [
-            f"{libelle}\n(demandé {argent.formater(demande)})" for libelle, demande in financeurs.values()
-        ] + ["Commentaire", "Donné par, le"]
+        noms = self._noms_complets()
+        self.premiere_colonne_financeur = len(COLONNES_AVANT)
+        colonnes = list(COLONNES_AVANT) + [
+            f"{libelle}\n(dem. {montant_compact(financeurs[code][1])})" if code in self.demandes else
+            f"{libelle}\n(hors budget)" for code, (libelle, _demande) in financeurs.items()] + list(COLONNES_APRES)
+        self.table.clear()
         self.table.setColumnCount(len(colonnes))
         self.table.setHorizontalHeaderLabels(colonnes)
-        from PySide6.QtWidgets import QHeaderView
-
-        entete = self.table.horizontalHeader()
-        for colonne in range(len(colonnes)):
-            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.Stretch if colonne == len(colonnes) - 2
-                                        else QHeaderView.ResizeMode.ResizeToContents)
-        rangs, couleurs = [], {}
+        for rang, (code, (libelle, demande)) in enumerate(financeurs.items(), start=len(COLONNES_AVANT)):
+            self.table.horizontalHeaderItem(rang).setToolTip(
+                f"{noms.get(code, libelle)} — montant demandé au budget du dossier : {argent.formater(demande)}"
+                if code in self.demandes else f"{noms.get(code, libelle)} — pas sollicité au budget du dossier")
+        rangs, couleurs, bulles = [], {}, {}
         for rang, ligne in enumerate(lignes):
-            sens = ligne.libelle_sens
-            if ligne.masque:
-                sens = "Confidentiel"
-            elif ligne.confidentiel:
-                sens += " (confidentiel)"
-            if ligne.relancee_le and ligne.sens is None:
-                sens += f" — relancé le {dates.formater(ligne.relancee_le.date())}"
-            montants = [argent.formater(ligne.montants[c]) if c in ligne.montants else "" for c in financeurs]
-            rangs.append([ligne.destinataire, ligne.theme or "", dates.formater(ligne.demandee_le.date()),
-                          dates.formater(ligne.echeance), sens] + montants +
-                         [ligne.commentaire or "", f"{ligne.auteur}, {dates.formater_horodatage(ligne.donne_le)}"
-                          if ligne.donne_le else ""])
-            couleurs[(rang, 4)] = "#b00020" if ligne.en_retard else COULEURS_SENS.get(ligne.sens or "", "#555555")
+            montants = [montant_compact(ligne.montants[c]) if c in ligne.montants else "" for c in financeurs]
+            donne = f"{ligne.auteur}, {dates.formater(ligne.donne_le.date())}" if ligne.donne_le else ""
+            rangs.append([self._nom_court(ligne), ligne.theme or "", dates.formater(ligne.echeance),
+                          self._sens(ligne)] + montants + [_premiere_ligne(ligne.commentaire), donne])
+            couleurs[(rang, 3)] = "#b00020" if ligne.en_retard else COULEURS_SENS.get(ligne.sens or "", "#555555")
             if ligne.en_retard:
-                couleurs[(rang, 3)] = "#b00020"
-        remplir_table(self.table, rangs, couleurs)
+                couleurs[(rang, 2)] = "#b00020"
+            bulles[rang] = self._bulle(ligne, financeurs, noms)
+        remplir_table(self.table, rangs, couleurs, bulles)
+        for rang in range(len(lignes)):
+            for colonne in range(len(COLONNES_AVANT), len(COLONNES_AVANT) + len(financeurs)):
+                self.table.item(rang, colonne).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setColumnHidden(1, not any(ligne.theme for ligne in lignes))
+        self._dimensionner(len(colonnes))
+        self._resumer(lignes)
+        self._selection()
+
+    def _bulle(self, ligne, financeurs, noms) -> str:
+        """L'avis en entier, en texte enrichi (que Qt replie à la largeur de la bulle) : la même chose que le
+        panneau de détail, pour qui survole la table."""
+        return "<qt>" + self.detail_html(ligne, financeurs, noms) + "</qt>"
+
+    def detail_html(self, ligne, financeurs=None, noms=None) -> str:
+        financeurs = self._financeurs() if financeurs is None else financeurs
+        noms = self._noms_complets() if noms is None else noms
+        pour = escape(ligne.destinataire) + (f" (thème {escape(ligne.theme)})" if ligne.theme else "")
+        morceaux = [f"<b>Avis de {pour}</b> — <span style='color:"
+                    f"{'#b00020' if ligne.en_retard else COULEURS_SENS.get(ligne.sens or '', '#555555')}'>"
+                    f"<b>{escape(ligne.libelle_sens)}</b></span>"
+                    + (" (confidentiel)" if ligne.confidentiel and not ligne.masque else ""),
+                    f"Demandé le {dates.formater(ligne.demandee_le.date())} par {escape(ligne.demandee_par)}, "
+                    f"pour le {dates.formater(ligne.echeance)}"
+                    + (f" ; relancé le {dates.formater(ligne.relancee_le.date())}" if ligne.relancee_le else "")
+                    + "."]
+        if ligne.montants:
+            proposes = [f"{escape(noms.get(code, financeurs.get(code, (code,))[0]))} : "
+                        f"<b>{argent.formater(montant)}</b>"
+                        + (f" (demandé {argent.formater(financeurs[code][1])})" if code in financeurs else "")
+                        for code, montant in sorted(ligne.montants.items(), key=lambda c: _rang(financeurs, c[0]))]
+            morceaux.append("Montants proposés : " + " ; ".join(proposes) + ".")
+        if ligne.commentaire:
+            morceaux.append("Commentaire : " + escape(ligne.commentaire).replace("\n", "<br/>"))
+        if ligne.donne_le:
+            morceaux.append(f"Donné par {escape(ligne.auteur or '')} le {dates.formater_horodatage(ligne.donne_le)}.")
+        return "<br/>".join(morceaux).replace("\u202f", "\u00a0")  # QTextDocument coupe à l'espace fine
+
+    def _dimensionner(self, nombre: int) -> None:
+        """Tout tient dans la largeur : colonnes courtes à leur contenu, « Avis de » bornée (nom complet dans la
+        bulle), le commentaire prend le reste et s'abrège (en entier dans la bulle et le panneau de détail)."""
+        entete = self.table.horizontalHeader()
+        for colonne in range(nombre):
+            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+        entete.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        entete.setSectionResizeMode(nombre - 2, QHeaderView.ResizeMode.Stretch)
+        largeur = max(self.table.sizeHintForColumn(0), entete.sectionSizeHint(0))
+        entete.resizeSection(0, min(largeur + 8, LARGEUR_AVIS_DE))
+
+    def _resumer(self, lignes: list) -> None:
         compte = {s: sum(1 for ligne in lignes if ligne.sens == s) for s in COULEURS_SENS}
         attendus = sum(1 for ligne in lignes if ligne.sens is None and not ligne.masque)
         retards = sum(1 for ligne in lignes if ligne.en_retard)
@@ -291,7 +389,6 @@ class SectionAvis(LueALaDemande, QWidget):
             if retards:
                 texte += f" <span style='color:#b00020'><b>{retards} en retard</b> : à relancer.</span>"
             self.resume.setText(texte)
-        self._selection()
 
     def courant(self):
         lignes = self.table.selectionModel().selectedRows()
@@ -299,6 +396,11 @@ class SectionAvis(LueALaDemande, QWidget):
 
     def _selection(self) -> None:
         ligne = self.courant()
+        if ligne is not None:
+            self.detail.setHtml(self.detail_html(ligne))
+        else:
+            self.detail.setHtml("<span style='color:#5f6b78'>Choisissez un avis pour le lire en entier : "
+                                "montants proposés, commentaire, auteur.</span>" if self.lignes else "")
         peut_demander = self.utilisateur.peut("avis.demander") and self.dossier_id is not None
         self.bouton_demander.setVisible(self.utilisateur.peut("avis.demander"))
         self.bouton_demander.setEnabled(peut_demander)

@@ -1,0 +1,89 @@
+"""Lisible partout (issue 17, point 7) : la section Avis tient à 1366×768 avec cinq cofinanceurs et plus,
+l'approche budgétaire nomme ses deux montants par case, la base se lit par son nom, l'historique des
+comptes écrit des noms."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from instruction.services.contexte import ouvrir
+from tests.captures import capturer
+from tests.conftest import fermer_fenetre, ouvrir_fenetre
+
+COMMENTAIRE_LONG = ("Action pertinente pour les jeunes du quartier, mais le budget prévoit des vacations d'animateurs "
+                    "sans qualification précisée : nous demandons le diplôme des intervenants et un calendrier des "
+                    "séances avant le versement du solde.\nMontant réduit faute de cofinancement de la commune.")
+
+
+def _avis_de_cinq_cofinanceurs(url: str) -> int:
+    """Le dossier CDV-2027-006 de la démonstration : ses quatre avis demandés, plus celui du Département (hors
+    budget, une colonne de plus), donnés avec des montants pour plusieurs cofinanceurs et de longs commentaires."""
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+    from instruction.services import avis
+
+    contexte = ouvrir(url)
+    try:
+        with contexte.unite() as uow:
+            dossier_id = uow.session.scalar(select(m.Dossier.id).where(m.Dossier.numero == "CDV-2027-006"))
+            avis.demander(uow, dossier_id, [avis.Destinataire("Département du Pas-de-Calais", financeur="departement")],
+                          avis.echeance_proposee())
+            lignes = avis.du_dossier(uow, dossier_id)
+            for rang, ligne in enumerate(lignes):
+                if rang == len(lignes) - 1:
+                    continue  # un avis reste attendu
+                montants = {"etat-pv": "7000", "ville-calais": "7749", "caf": "4500,50", "region": "4628"}
+                sens = ("favorable", "reserve", "defavorable", "favorable")[rang % 4]
+                avis.donner(uow, ligne.demande_id, avis.SaisieAvis(sens, COMMENTAIRE_LONG if rang % 2 else "D'accord.",
+                                                                   montants=montants))
+            uow.valider()
+    finally:
+        contexte.fermer()
+    return dossier_id
+
+
+def test_section_avis_tient_a_1366_avec_cinq_cofinanceurs(qtbot, url_demo, tmp_path):
+    dossier_id = _avis_de_cinq_cofinanceurs(url_demo)
+    f = ouvrir_fenetre(qtbot, url_demo)
+    try:
+        f.espace.ouvrir_dossier(dossier_id, section="avis")
+        qtbot.waitUntil(lambda: getattr(f.onglets.currentWidget(), "avis", None) is not None, timeout=10000)
+        onglet = f.onglets.currentWidget()
+        section = onglet.avis
+        qtbot.waitUntil(lambda: len(section.lignes) == 5 and onglet.onglets.currentWidget() is section,
+                        timeout=10000)
+        table = section.table
+        entetes = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        financeurs = entetes[section.premiere_colonne_financeur:-2]
+        # Six cofinanceurs (les cinq du budget et le Département sollicité pour avis), par leur sigle.
+        assert [e.split("\n")[0] for e in financeurs] == ["État PV", "Ville", "CAF", "Région", "État (autres)",
+                                                          "Département"], entetes
+        assert financeurs[2] == "CAF\n(dem. 5\u202f088\u00a0€)" and financeurs[5] == "Département\n(hors budget)"
+        bulle = table.horizontalHeaderItem(section.premiere_colonne_financeur + 2).toolTip()
+        assert "Caisse d'allocations familiales du Pas-de-Calais" in bulle and "5\u202f088,00\u00a0€" in bulle
+        # Tout tient dans la largeur : ni barre de défilement horizontale ni colonne coupée.
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5000)
+        visibles = [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+        assert sum(table.columnWidth(c) for c in visibles) <= table.viewport().width()
+        assert table.columnWidth(len(entetes) - 2) >= 120, "le commentaire garde une largeur lisible"
+        assert table.isColumnHidden(1), "pas de colonne « Thème » vide"
+        # Montants à droite, compacts et exacts ; le commentaire long tient sur une ligne, en entier ailleurs.
+        caf = table.item(0, section.premiere_colonne_financeur + 2)
+        assert caf.text() == "4\u202f500,50\u00a0€"
+        assert caf.textAlignment() & Qt.AlignmentFlag.AlignRight
+        assert table.item(0, section.premiere_colonne_financeur).text() == "7\u202f000\u00a0€"
+        rang_long = next(r for r, ligne in enumerate(section.lignes) if ligne.commentaire == COMMENTAIRE_LONG)
+        assert table.item(rang_long, len(entetes) - 2).text().endswith(" …")
+        assert "versement du solde" in table.item(rang_long, 0).toolTip()
+        table.selectRow(rang_long)
+        qtbot.waitUntil(lambda: "faute de cofinancement" in section.detail.toPlainText(), timeout=5000)
+        detail = " ".join(section.detail.toPlainText().replace("\u202f", " ").replace("\u00a0", " ").split())
+        assert ("Montants proposés : État – politique de la ville : 7 000,00 € (demandé 7 378,00 €) ; "
+                "Ville de Calais : 7 749,00 € (demandé 7 749,00 €) ; Caisse d'allocations familiales du Pas-de-Calais : "
+                "4 500,50 € (demandé 5 088,00 €)") in detail, detail
+        assert "séances avant le versement du solde. Montant réduit faute de cofinancement" in detail
+        capturer(f, "avis-cinq-cofinanceurs-1366.png", tmp_path)
+    finally:
+        fermer_fenetre(f)
