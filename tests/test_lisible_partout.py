@@ -87,3 +87,40 @@ def test_section_avis_tient_a_1366_avec_cinq_cofinanceurs(qtbot, url_demo, tmp_p
         capturer(f, "avis-cinq-cofinanceurs-1366.png", tmp_path)
     finally:
         fermer_fenetre(f)
+
+
+# --- L'historique des comptes écrit des noms -----------------------------------------------------------
+
+
+def test_historique_des_comptes_ecrit_des_noms(contexte):
+    from sqlalchemy import select
+
+    from instruction import droits
+    from instruction.db import modeles as m
+    from instruction.services import comptes
+    from tests import fabrique
+
+    contexte.utilisateur = fabrique.compte(contexte, "a.durand", droits.ADMINISTRATEUR, nom="Anne Durand")
+    with contexte.unite() as uow:
+        compte_id, _ = comptes.creer(uow, comptes.SaisieCompte("r.urbain", "Rémi Urbain", droits.REFERENT,
+                                                               themes=("prevention-delinquance", "insertion-emploi")))
+        comptes.modifier(uow, compte_id, comptes.SaisieCompte("r.urbain", "Rémi Urbain", droits.FINANCEUR,
+                                                              financeur="caf"))
+        comptes.modifier(uow, compte_id, comptes.SaisieCompte("r.urbain", "Rémi Urbain", droits.FINANCEUR,
+                                                              financeur="ca-gctm"))
+        uow.valider()
+    with contexte.unite(lecture=True) as uow:
+        lignes = [(h.action, h.champ, h.ancien, h.nouveau) for h in uow.session.scalars(
+            select(m.Historique).where(m.Historique.objet == "compte", m.Historique.acteur == "a.durand")
+            .order_by(m.Historique.id))]
+        financeurs = {code for code, in uow.session.execute(select(m.Financeur.code))}
+        themes = {code for code, in uow.session.execute(select(m.ThemeReferent.code))}
+    assert ("création", "Rôle", None, "Référent") in lignes
+    assert ("création", "Thèmes", None, "Insertion vers l'emploi, Prévention de la délinquance") in lignes
+    assert ("modification", "Rôle", "Référent", "Financeur") in lignes
+    assert ("modification", "Thèmes", "Insertion vers l'emploi, Prévention de la délinquance", None) in lignes
+    assert ("modification", "Cofinanceur", None, "CAF") in lignes
+    assert ("modification", "Cofinanceur", "CAF", "CA GCTM") in lignes
+    codes = financeurs | themes | set(droits.ROLES)
+    ecrits = [v for _a, _c, *valeurs in lignes for v in valeurs if v]
+    assert not [v for v in ecrits if v in codes or any(c in codes for c in v.split(", "))], ecrits

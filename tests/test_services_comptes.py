@@ -341,8 +341,8 @@ def test_creation_et_modification_gardees_a_l_historique(contexte):
         lignes = [(h.action, h.champ, h.ancien, h.nouveau) for h in uow.session.scalars(
             select(m.Historique).where(m.Historique.objet == "compte", m.Historique.acteur == "a.durand")
             .order_by(m.Historique.id))]
-    assert ("création", "Rôle", None, droits.REFERENT) in lignes
-    assert ("modification", "Thèmes", "urbain", "npnru, urbain") in lignes
+    assert ("création", "Rôle", None, "Référent") in lignes  # des noms, pas des codes
+    assert ("modification", "Thèmes", "Urbain", "NPNRU, Urbain") in lignes
     assert lignes[-1] == ("désactivation", "Actif", "oui", "non")
 
 

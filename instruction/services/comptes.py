@@ -299,6 +299,13 @@ def _ecrire(compte: m.Compte, saisie: SaisieCompte) -> list[tuple[str, object, o
     return [(champ, avant[champ], apres[champ]) for champ in avant if avant[champ] != apres[champ]]
 
 
+def _nommes(uow: UniteDeTravail, changements: list[tuple[str, object, object]]) -> list[tuple[str, object, object]]:
+    """Les changements comparés sur les codes, écrits avec des noms : libellé du rôle, sigle du cofinanceur,
+    libellés des thèmes (la traduction même qui relit les lignes anciennes de l'historique)."""
+    lisible = historique._lisible(uow)
+    return [(champ, lisible(champ, avant), lisible(champ, apres)) for champ, avant, apres in changements]
+
+
 def _administrateurs_actifs(uow: UniteDeTravail, sauf: int | None = None) -> int:
     requete = select(func.count()).select_from(m.Compte).where(m.Compte.actif, m.Compte.role == droits.ADMINISTRATEUR)
     if sauf is not None:
@@ -320,7 +327,7 @@ def creer(uow: UniteDeTravail, saisie: SaisieCompte) -> tuple[int, str]:
     changements = _ecrire(compte, saisie)
     uow.session.add(compte)
     uow.session.flush()
-    historique.noter(uow, "compte", "création", changements=changements)
+    historique.noter(uow, "compte", "création", changements=_nommes(uow, changements))
     return compte.id, provisoire
 
 
@@ -335,7 +342,7 @@ def modifier(uow: UniteDeTravail, compte_id: int, saisie: SaisieCompte) -> None:
         raise DonneesInvalides("Compte refusé :\n- " + "\n- ".join(erreurs))
     changements = _ecrire(compte, saisie)
     if changements:
-        historique.noter(uow, "compte", "modification", changements=changements)
+        historique.noter(uow, "compte", "modification", changements=_nommes(uow, changements))
 
 
 @ecrit("utilisateurs.gerer")
