@@ -131,7 +131,7 @@ def test_approche_budgetaire_integree_depuis_le_menu(qtbot, fenetre_demo, monkey
     assert total.dossiers == 128
     assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 0).text() == "Total"
     assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 2).text() == "2\u202f069\u202f332,00\u00a0€"
-    assert page.par_financeur.rowCount() == len(page.rapport.par_financeur)
+    assert page.par_financeur.rowCount() == 2 * len(page.rapport.par_financeur)  # demandé, accordé
     assert page.graphique.categories == ["Cotation 2", "Cotation 1", "Cotation 0", "Non coté"]
     page.dispositif.setCurrentIndex(page.dispositif.findData("pic"))
     qtbot.waitUntil(lambda: page.rapport.ensemble.total.dossiers == 27, timeout=15000)

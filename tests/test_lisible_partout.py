@@ -124,3 +124,59 @@ def test_historique_des_comptes_ecrit_des_noms(contexte):
     codes = financeurs | themes | set(droits.ROLES)
     ecrits = [v for _a, _c, *valeurs in lignes for v in valeurs if v]
     assert not [v for v in ecrits if v in codes or any(c in codes for c in v.split(", "))], ecrits
+
+
+# --- L'approche budgétaire nomme ses deux montants ------------------------------------------------------
+
+
+def _espaces(texte: str) -> str:
+    return " ".join(texte.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def test_approche_budgetaire_nomme_demande_et_accorde(qtbot, fenetre_demo, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from instruction import argent
+    from instruction.rapports import approche_budgetaire as export
+    from instruction.services.approche_budgetaire import CLES
+
+    f = fenetre_demo
+    f.espace.ouvrir_approche_budgetaire()
+    page = f.onglets.currentWidget()
+    qtbot.waitUntil(lambda: page.rapport is not None, timeout=15000)
+    page.annee.setCurrentIndex(page.annee.findData(2023))
+    qtbot.waitUntil(lambda: page.rapport.annee == 2023 and page.par_financeur.rowCount() > 0, timeout=15000)
+    rapport = page.rapport
+    table = page.par_financeur
+    assert table.horizontalHeaderItem(0).text() == "Financeur" and table.horizontalHeaderItem(1).text() == "Montant"
+    assert table.rowCount() == 2 * len(rapport.par_financeur)
+    for rang, ligne in enumerate(rapport.par_financeur):
+        demande, accorde = 2 * rang, 2 * rang + 1
+        assert table.item(demande, 0).text() == ligne.libelle and table.rowSpan(demande, 0) == 2
+        assert (table.item(demande, 1).text(), table.item(accorde, 1).text()) == ("Demandé", "Accordé")
+        for colonne, cle in enumerate(CLES, start=2):
+            assert table.item(demande, colonne).text() == argent.formater(ligne.cellules[cle].demande)
+            assert table.item(accorde, colonne).text() == argent.formater(ligne.cellules[cle].accorde)
+        assert table.item(accorde, table.columnCount() - 1).text() == argent.formater(ligne.total.accorde)
+    assert page.par_dispositif.item(1, 1).text() == "Accordé"
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5000)
+    capturer(f, "approche-budgetaire-1366.png", tmp_path)
+
+    # Le PDF : chaque financeur a son rang « demandé » puis son rang « accordé ».
+    texte = _espaces(" ".join(p.extract_text() for p in PdfReader(export.exporter_pdf(rapport, tmp_path / "abi.pdf"))
+                              .pages))
+    assert "Financeur Montant Cotation 2 Cotation 1 Cotation 0 Non coté Total" in texte
+    for ligne in rapport.par_financeur:
+        montants = [ligne.cellules[c] for c in CLES] + [ligne.total]
+        assert _espaces("demandé " + " ".join(argent.formater(c.demande) for c in montants)
+                        + " accordé " + " ".join(argent.formater(c.accorde) for c in montants)) in texte, ligne.libelle
+    # Le classeur : une colonne par montant, chacune nommée.
+    classeur = load_workbook(export.exporter_xlsx(rapport, tmp_path / "abi.xlsx"))
+    entete = [c.value for c in classeur["Par financeur"][1]]
+    assert entete[:3] == ["Financeur", "Cotation 2 — demandé", "Cotation 2 — accordé"]
+    assert entete[-2:] == ["Total demandé", "Total accordé"]
+    departement = next(r for r in classeur["Par financeur"].iter_rows(min_row=2, values_only=True)
+                       if r[0] == "Département du Pas-de-Calais")
+    ligne = next(l for l in rapport.par_financeur if l.libelle == "Département du Pas-de-Calais")
+    assert (departement[1], departement[2]) == (float(ligne.cellules[2].demande), float(ligne.cellules[2].accorde))

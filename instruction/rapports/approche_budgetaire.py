@@ -179,23 +179,34 @@ def exporter_pdf(rapport: Rapport, fichier: Path) -> Path:
                                 style_en_plus=[("BACKGROUND", (0, -1), (-1, -1), pdf.GRIS)]))
     histoire += [Spacer(1, 3 * mm), graphique_pdf(rapport, L, 62 * mm)]
     for titre, detail in (("Par financeur", rapport.par_financeur), ("Par dispositif", rapport.par_dispositif)):
-        histoire.append(KeepTogether([p(titre, s["section"]), *_tableau_detail(detail, s, L)]))
+        histoire.append(KeepTogether([p(titre, s["section"]), *_tableau_detail(detail, s, L, titre.removeprefix("Par ").capitalize())]))
     pied = f"Instruction — {rapport.titre} — édité le {dates.formater_horodatage(maintenant())}"
     return pdf.ecrire(fichier, histoire, titre=rapport.titre, pied=pied)
 
 
-def _tableau_detail(lignes: list[Ligne], s, L: float) -> list:
+def _tableau_detail(lignes: list[Ligne], s, L: float, titre: str = "") -> list:
+    """Deux rangs par financeur (ou dispositif), chacun nommé : « demandé » puis « accordé » ; le nom occupe
+    les deux rangs, un bloc sur deux est grisé pour que l'œil suive."""
+    from reportlab.lib import colors
     from reportlab.lib.units import mm
 
     from instruction.rapports import pdf
 
+    nuance = colors.HexColor("#eef1f5")
     p = pdf.paragraphe
-    donnees = [[p("", s["gras"])] + [p(libelle_cle(c), s["gras-droite"]) for c in CLES] + [p("Total", s["gras-droite"])]]
+    donnees = [[p(titre, s["gras"]), p("Montant", s["gras"])] + [p(libelle_cle(c), s["gras-droite"]) for c in CLES]
+               + [p("Total", s["gras-droite"])]]
+    style: list[tuple] = []
     for ligne in lignes:
-        rang = [p(ligne.libelle, s["petit"])]
-        for cellule in [ligne.cellules[c] for c in CLES] + [ligne.total]:
-            rang.append(p(f"{argent.formater(cellule.demande)}\n{argent.formater(cellule.accorde)}", s["petit-droite"]))
-        donnees.append(rang)
-    largeur_montant = 25 * mm
-    return [pdf.tableau(donnees, [L - 5 * largeur_montant] + [largeur_montant] * 5),
-            p("Dans chaque case : le montant demandé, puis le montant accordé.", s["petit"])]
+        cellules = [ligne.cellules[c] for c in CLES] + [ligne.total]
+        haut = len(donnees)
+        donnees.append([p(ligne.libelle, s["petit"]), p("demandé", s["petit"])]
+                       + [p(argent.formater(c.demande), s["petit-droite"]) for c in cellules])
+        donnees.append(["", p("accordé", s["petit"])] + [p(argent.formater(c.accorde), s["petit-droite"])
+                                                         for c in cellules])
+        style.append(("SPAN", (0, haut), (0, haut + 1)))
+        if (haut // 2) % 2 == 0:
+            style.append(("BACKGROUND", (0, haut), (-1, haut + 1), nuance))
+    largeur_montant, largeur_etiquette = 24 * mm, 15 * mm
+    return [pdf.tableau(donnees, [L - 5 * largeur_montant - largeur_etiquette, largeur_etiquette]
+                        + [largeur_montant] * 5, style_en_plus=style)]

@@ -135,6 +135,19 @@ def _remplir(table: QTableWidget, lignes: list[list[str]], gras_derniere: bool =
     table.resizeRowsToContents()
 
 
+def lignes_doubles(detail) -> list[list[str]]:
+    """Deux rangs par financeur (ou dispositif) : « Demandé » puis « Accordé », chaque montant nommé par son rang
+    (le nom occupe les deux rangs)."""
+    from instruction.services.approche_budgetaire import CLES
+
+    lignes = []
+    for ligne in detail:
+        cellules = [ligne.cellules[c] for c in CLES] + [ligne.total]
+        lignes.append([ligne.libelle, "Demandé"] + [argent.formater(c.demande) for c in cellules])
+        lignes.append(["", "Accordé"] + [argent.formater(c.accorde) for c in cellules])
+    return lignes
+
+
 class PageApprocheBudgetaire(QWidget):
     titre_change = Signal()
     titre_onglet = "Approche budgétaire intégrée"
@@ -253,20 +266,29 @@ class PageApprocheBudgetaire(QWidget):
             ("Demandé", BLEU, [rapport.ensemble.cellules[c].demande for c in CLES]),
             ("Accordé", VERT, [rapport.ensemble.cellules[c].accorde for c in CLES]),
         ])
-        colonnes = [""] + [libelle_cle(c) for c in CLES] + ["Total"]
-        for table, detail in ((self.par_financeur, rapport.par_financeur), (self.par_dispositif, rapport.par_dispositif)):
+        colonnes = ["", "Montant"] + [libelle_cle(c) for c in CLES] + ["Total"]
+        for table, detail, titre in ((self.par_financeur, rapport.par_financeur, "Financeur"),
+                                     (self.par_dispositif, rapport.par_dispositif, "Dispositif")):
+            colonnes[0] = titre
+            table.clearSpans()
             table.setColumnCount(len(colonnes))
             table.setHorizontalHeaderLabels(colonnes)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             for colonne in range(1, len(colonnes)):
                 table.horizontalHeader().setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
-            lignes = []
-            for ligne in detail:
-                cellules = [ligne.cellules[c] for c in CLES] + [ligne.total]
-                lignes.append([ligne.libelle] + [f"{argent.formater(c.demande)}\n{argent.formater(c.accorde)}"
-                                                 for c in cellules])
-            _remplir(table, lignes, gras_derniere=False)
-            table.setToolTip("Dans chaque case : le montant demandé, puis le montant accordé.")
+            _remplir(table, lignes_doubles(detail), gras_derniere=False)
+            nuance = QColor("#f3f5f8")
+            for rang in range(0, table.rowCount(), 2):
+                table.setSpan(rang, 0, 2, 1)
+                table.item(rang, 0).setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                for decalage, couleur in ((0, BLEU), (1, VERT)):
+                    etiquette = table.item(rang + decalage, 1)
+                    etiquette.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                    etiquette.setForeground(couleur)  # les couleurs des barres du graphique
+                    if rang % 4 == 2:  # une ligne sur deux (deux rangs) nuancée : chaque financeur se lit d'un bloc
+                        for colonne in range(len(colonnes)):
+                            table.item(rang + decalage, colonne).setBackground(nuance)
+            table.setToolTip("Pour chaque ligne : le montant demandé (en bleu), puis le montant accordé (en vert).")
 
     def exporter(self, genre: str) -> None:
         if self.rapport is None:
