@@ -46,6 +46,7 @@ from instruction.services import (
     historique,
     identifiants_base,
     instruction as service_instruction,
+    nom_base,
     pieces,
     porteurs,
 )
@@ -69,7 +70,7 @@ ATTENDUS = {
     "porteurs.changer", "porteurs.corriger",
     "attribution.attribuer", "attribution.appliquer_regles", "attribution.attribuer_selon_regles",
     "attribution.enregistrer_regles", "dossier.supprimer", "pieces.ajouter_plusieurs",
-    "echanges.enregistrer_correspondance", "echanges.importer",
+    "echanges.enregistrer_correspondance", "echanges.importer", "nom_base.nommer",
 }
 
 # Les fonctions des services qui ne sont pas au registre, chacune avec sa raison.
@@ -102,6 +103,7 @@ LECTURES = {
     "echanges.alias", "echanges.correspondance", "echanges.correspondances", "echanges.simuler",
     "echanges.valeurs_locales",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
+    "nom_base.choisi", "nom_base.lire",
 }
 # Les services qui exigent une base PostgreSQL aux rôles installés (tests/test_roles_postgres.py).
 SANS_ROLES_POSTGRES = {"identifiants_base.creer", "identifiants_base.retirer"}
@@ -238,6 +240,7 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "echanges.enregistrer_correspondance": (lambda uow, p: echanges.enregistrer_correspondance(
         uow, "Dauphin 2027", {"Code dossier": "code"}), "correspondance d'import"),
     "echanges.importer": (_importer_un_export, "import"),
+    "nom_base.nommer": (lambda uow, p: nom_base.nommer(uow, "Instruction 2027 — Calais"), "réglage"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
@@ -357,7 +360,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
         droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
-            "instruction.regler", "attribution.enregistrer_regles"},
+            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.LECTEUR: set(),

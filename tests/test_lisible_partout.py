@@ -4,6 +4,8 @@ comptes écrit des noms."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -180,3 +182,59 @@ def test_approche_budgetaire_nomme_demande_et_accorde(qtbot, fenetre_demo, tmp_p
                        if r[0] == "Département du Pas-de-Calais")
     ligne = next(l for l in rapport.par_financeur if l.libelle == "Département du Pas-de-Calais")
     assert (departement[1], departement[2]) == (float(ligne.cellules[2].demande), float(ligne.cellules[2].accorde))
+
+
+# --- Le nom de la base --------------------------------------------------------------------------------
+
+
+def test_nom_par_defaut_fichier_ou_serveur():
+    from instruction.services.nom_base import nom_par_defaut
+
+    assert nom_par_defaut("sqlite:////home/marie/Documents/instruction.sqlite") == "instruction.sqlite"
+    assert nom_par_defaut("postgresql+psycopg://jean:secret@srv-pv.calais.local:5432/instruction") == \
+        "base partagée instruction sur srv-pv.calais.local"
+    assert "secret" not in nom_par_defaut("postgresql://jean:secret@hote/base")
+
+
+def test_un_administrateur_nomme_la_base_avec_son_historique(contexte, url_base):
+    from sqlalchemy import select
+    from sqlalchemy.engine import make_url
+
+    from instruction import droits
+    from instruction.db import modeles as m
+    from instruction.erreurs import DonneesInvalides
+    from instruction.services import nom_base
+    from instruction.services.actions import REGLAGES
+    from instruction.services.actions import nom_base as actions
+    from tests import fabrique
+
+    url = make_url(url_base)
+    defaut = (Path(url.database).name if url.get_backend_name() == "sqlite"
+              else f"base partagée {url.database} sur {url.host}")
+    assert actions.lire(contexte).nom == defaut and actions.lire(contexte).choisi is None
+    admin = fabrique.compte(contexte, "a.durand", droits.ADMINISTRATEUR, nom="Anne Durand")
+    instructeur = fabrique.compte(contexte, "m.lefebvre", droits.INSTRUCTEUR, nom="Marie Lefebvre")
+    contexte.utilisateur = instructeur
+    with pytest.raises(droits.Interdit):
+        actions.nommer(contexte, "Nom interdit")
+    contexte.utilisateur = admin
+    resultat = actions.nommer(contexte, "  Instruction 2027 —\n service politique de la ville  ")
+    assert resultat.valeur.nom == "Instruction 2027 — service politique de la ville"
+    assert resultat.changements.touche(REGLAGES)
+    assert actions.lire(contexte).nom == "Instruction 2027 — service politique de la ville"
+    assert actions.lire(contexte).adresse == contexte.lieu and "instruction:instruction@" not in contexte.lieu
+    for mauvais, message in (("x" * 81, "80 au plus"), ("Base\u0007", "invisible")):
+        with pytest.raises(DonneesInvalides, match=message):
+            actions.nommer(contexte, mauvais)
+    assert actions.lire(contexte).nom == "Instruction 2027 — service politique de la ville", "rien de perdu"
+    actions.nommer(contexte, "Instruction 2027 — service politique de la ville")  # inchangé : rien à l'historique
+    assert actions.nommer(contexte, "").valeur.nom == defaut  # revenir au nom du fichier ou du serveur
+    with contexte.unite(lecture=True) as uow:
+        assert uow.session.get(m.Parametre, nom_base.CLE) is None
+        lignes = [(h.acteur, h.objet, h.action, h.champ, h.ancien, h.nouveau) for h in uow.session.scalars(
+            select(m.Historique).where(m.Historique.action == "nom de la base").order_by(m.Historique.id))]
+    assert lignes == [
+        ("a.durand", "réglage", "nom de la base", "Nom de la base", None,
+         "Instruction 2027 — service politique de la ville"),
+        ("a.durand", "réglage", "nom de la base", "Nom de la base",
+         "Instruction 2027 — service politique de la ville", None)]
