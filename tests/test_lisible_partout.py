@@ -238,3 +238,50 @@ def test_un_administrateur_nomme_la_base_avec_son_historique(contexte, url_base)
          "Instruction 2027 — service politique de la ville"),
         ("a.durand", "réglage", "nom de la base", "Nom de la base",
          "Instruction 2027 — service politique de la ville", None)]
+
+
+def test_la_fenetre_montre_le_nom_de_la_base(qtbot, fenetre_demo, monkeypatch, tmp_path):
+    from sqlalchemy import select
+
+    from instruction import NOM_APPLICATION, droits
+    from instruction.db import modeles as m
+
+    f = fenetre_demo
+    brute = f.contexte.lieu
+    assert brute.startswith("sqlite:///")
+    qtbot.waitUntil(lambda: f.windowTitle() == f"{NOM_APPLICATION} — instruction.sqlite", timeout=5000)
+    assert f.lieu_base.text() == "Base : instruction.sqlite"
+    assert brute in f.lieu_base.toolTip(), "l'adresse en bulle pour l'administrateur"
+    # L'administrateur nomme la base depuis le menu Instruction.
+    assert f.menus.nom_base.isEnabled()
+    f.menus.nom_base.trigger()
+    qtbot.waitUntil(lambda: getattr(f, "dialogue_nom_base", None) is not None and f.dialogue_nom_base.isVisible(),
+                    timeout=5000)
+    dialogue = f.dialogue_nom_base
+    assert dialogue.champ.placeholderText() == "instruction.sqlite"
+    dialogue.champ.setText("x" * 90)
+    qtbot.keyClick(dialogue.champ, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "80 au plus" in dialogue.erreur.text(), timeout=10000)
+    assert dialogue.isVisible() and dialogue.champ.text() == "x" * 90, "la saisie reste"
+    dialogue.champ.clear()
+    qtbot.keyClicks(dialogue.champ, "Instruction 2027 - service PV")
+    capturer(dialogue, "nom-de-la-base.png", tmp_path)
+    qtbot.keyClick(dialogue.champ, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: f.windowTitle() == f"{NOM_APPLICATION} — Instruction 2027 - service PV", timeout=5000)
+    assert f.lieu_base.text() == "Base : Instruction 2027 - service PV"
+    capturer(f, "titre-nom-de-la-base-1366.png", tmp_path)
+    with f.contexte.unite(lecture=True) as uow:
+        lignes = uow.session.execute(select(m.Historique.ancien, m.Historique.nouveau)
+                                     .where(m.Historique.action == "nom de la base")).all()
+    assert [tuple(ligne) for ligne in lignes] == [(None, "Instruction 2027 - service PV")]
+    # « À propos » : le nom, pas l'adresse.
+    textes = []
+    monkeypatch.setattr("instruction.ui.fenetre_principale.QMessageBox.about", lambda _p, _t, texte: textes.append(texte))
+    f.a_propos()
+    assert "Base : Instruction 2027 - service PV" in textes[0] and brute not in textes[0]
+    # Un instructeur voit le nom, sans l'adresse, et ne peut pas le changer.
+    f.contexte.utilisateur = droits.Utilisateur("m.lefebvre", "Marie Lefebvre", droits.INSTRUCTEUR)
+    f._appliquer_droits()
+    assert f.lieu_base.toolTip() == "" and not f.menus.nom_base.isEnabled()
+    assert brute not in f.windowTitle() + f.lieu_base.text()

@@ -23,6 +23,7 @@ from instruction.ui.page_dossiers import PageDossiers
 from instruction.services.actions import AUTRES_POSTES, AVIS, BROUILLONS, DOSSIERS, PORTEURS, TACHES, Changements
 from instruction.services.actions import dossier as actions_dossier
 from instruction.services.actions import listes
+from instruction.services.actions import nom_base as actions_nom_base
 from instruction.ui.operation import Operation, diffuser, diffusion
 
 ONGLET_TACHES, ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2, 3
@@ -36,6 +37,7 @@ journal = logging.getLogger(__name__)
 
 class FenetrePrincipale(QMainWindow):
     premiere_peinture = Signal()
+    nom_base = None  # le nom de la base montré aux utilisateurs (``actions.nom_base.NomBase``), une fois ouverte
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__()
@@ -185,6 +187,7 @@ class FenetrePrincipale(QMainWindow):
         if self._page_porteurs is not None:
             self._page_porteurs.nouveau.setEnabled(utilisateur.peut("porteur.modifier"))
         self.page_dossiers.filtres.bouton_enregistrer.setEnabled(utilisateur.peut("filtres.enregistrer"))
+        self._montrer_nom_base(self.nom_base)  # l'adresse en bulle, pour un administrateur seulement
 
     def _rechercher(self) -> None:
         self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
@@ -218,8 +221,8 @@ class FenetrePrincipale(QMainWindow):
             self.contexte.fermer()
         self.contexte = ouverture.contexte
         self._referentiel = ouverture.referentiel
-        self.lieu_base.setText(f"Base : {self.contexte.lieu}")
-        self.setWindowTitle(f"{NOM_APPLICATION} — {self.contexte.lieu}")
+        self._montrer_nom_base(actions_nom_base.par_defaut(self.contexte))  # le nom choisi suit, lu dans la base
+        self.relire_nom_base()
         if ouverture.connexion_requise:
             self._ouverture_en_attente = ouverture
             self.page_dossiers.afficher_message("Connectez-vous pour voir les dossiers.", connexion=True)
@@ -385,6 +388,7 @@ class FenetrePrincipale(QMainWindow):
 
     def _sur_changement(self, changements: Changements, _origine) -> None:
         """Après chaque opération (et quand un autre poste a écrit) : les listes concernées se relisent."""
+        from instruction.services.actions import REGLAGES
         if self.contexte is None:
             return
         if changements.touche(DOSSIERS, PORTEURS):
@@ -393,6 +397,8 @@ class FenetrePrincipale(QMainWindow):
             self.compter_brouillons()
         if changements.touche(TACHES, AVIS):
             self.rafraichir_taches()
+        if changements.touche(REGLAGES):  # le nom de la base a pu changer (ici ou sur un autre poste)
+            self.relire_nom_base()
 
     def _suivre_le_compte(self, relu) -> None:
         """Un administrateur a désactivé le compte ou changé son rôle : la fenêtre suit sans attendre."""
@@ -560,12 +566,49 @@ class FenetrePrincipale(QMainWindow):
         self.onglets.setCurrentIndex(ONGLET_DOSSIERS)
         self.ouvrir_base()
 
+    # --- Nom de la base (services/nom_base.py, ui/nom_base.py) -----------------------------------
+
+    def relire_nom_base(self) -> None:
+        if self.contexte is not None:
+            Operation(actions_nom_base.lire, self.contexte, parent=self).apres(self._montrer_nom_base) \
+                .echec(lambda e, _t: journal.info("Nom de la base : %s", e)).lancer()
+
+    def _montrer_nom_base(self, nom) -> None:
+        """Le nom, jamais l'adresse brute : titre, barre d'état ; l'adresse (sans mot de passe) en bulle pour un
+        administrateur."""
+        from instruction import droits
+
+        if nom is None or self.contexte is None:
+            return
+        self.nom_base = nom
+        self.lieu_base.setText(f"Base : {nom.nom}")
+        self.setWindowTitle(f"{NOM_APPLICATION} — {nom.nom}")
+        administrateur = self.contexte.utilisateur.role == droits.ADMINISTRATEUR
+        self.lieu_base.setToolTip(f"Adresse de la base : {nom.adresse}" if administrateur else "")
+
+    def nommer_base(self) -> None:
+        """Instruction › Nom de la base… (administrateur)."""
+        if self.contexte is None or self.nom_base is None:
+            return
+        from instruction.ui.nom_base import DialogueNomBase
+
+        def enregistrer(texte: str, fini, refus) -> None:
+            Operation(actions_nom_base.nommer, self.contexte, texte, parent=self).apres(lambda nom: (
+                fini(), self._montrer_nom_base(nom),
+                self.statusBar().showMessage(f"La base s'appelle maintenant « {nom.nom} ».", 8000))) \
+                .refus(refus).lancer()
+
+        self.dialogue_nom_base = DialogueNomBase(self.nom_base, enregistrer, self)
+        self.dialogue_nom_base.open()
+
     # --- Divers --------------------------------------------------------------------------------
 
     def a_propos(self) -> None:
+        from html import escape
+
         from instruction.journal import fichier_journal
 
-        lieu = self.contexte.lieu if self.contexte else "(non ouverte)"
+        lieu = escape(self.nom_base.nom) if self.contexte and self.nom_base else "(non ouverte)"
         QMessageBox.about(
             self,
             "À propos d'Instruction",

@@ -55,6 +55,7 @@ class Menus(QObject):
                      base=True)
         instruction.addSeparator()
         self.reglages = self._action(instruction, "&Réglages de l'instruction…", f.regler_instruction, base=True)
+        self.nom_base = self._action(instruction, "&Nom de la base…", f.nommer_base, base=True)
         instruction.addSeparator()
         self.comptes = self._action(instruction, "&Comptes des utilisateurs…", f.gerer_comptes, base=True)
 
@@ -98,5 +99,6 @@ class Menus(QObject):
                               (self.comptes, "utilisateurs.gerer"), (self.sauvegarder, "base.sauvegarder"),
                               (self.importer, "dossiers.importer")):
             action.setEnabled(utilisateur.peut(droit))
+        self.nom_base.setEnabled(utilisateur.peut("reglages.modifier"))
         self.mot_de_passe.setEnabled(utilisateur.id is not None)
         self.deconnexion.setEnabled(utilisateur.id is not None)

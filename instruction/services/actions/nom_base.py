@@ -39,3 +39,12 @@ def nommer(contexte: Contexte, nom: str | None) -> Fait[NomBase]:
         nom_base.nommer(uow, nom)
         uow.valider()
     return fait(lire(contexte), REGLAGES)
+
+
+def par_defaut(contexte: Contexte) -> NomBase:
+    """Le nom que donne l'adresse de la base, sans la lire : la fenêtre le montre à l'ouverture, le nom choisi
+    par un administrateur suit (``lire``)."""
+    from instruction.services import nom_base
+
+    defaut = nom_base.nom_par_defaut(contexte.moteur.url)
+    return NomBase(defaut, None, defaut, contexte.lieu)
