@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from instruction.db import modeles as m
 from instruction.erreurs import DonneesInvalides
@@ -29,7 +30,7 @@ def nom_par_defaut(url: URL | str) -> str:
     """Le nom montré quand aucun n'a été choisi : le fichier SQLite, ou la base PostgreSQL et son serveur."""
     try:
         url = make_url(url) if isinstance(url, str) else url
-    except Exception:  # noqa: BLE001 — une adresse illisible ne doit pas empêcher d'afficher la fenêtre
+    except ArgumentError:  # une adresse illisible n'empêche pas d'afficher la fenêtre
         return "base de données"
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
