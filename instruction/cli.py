@@ -6,6 +6,7 @@
     instruction restaurer CHEMIN                 restaure une sauvegarde
     instruction verifier                         contrôle le schéma et l'intégrité
     instruction importer FICHIER                 importe un export de la plateforme (--simulation : sans écrire)
+    instruction exporter dossiers -o FICHIER     exporte les dossiers (--colonnes JEU, --campagne cdv-2027)
     instruction administrer ACTION               base PostgreSQL partagée : rôles et identifiants de base
 
 Ce module n'importe ni Qt ni SQLAlchemy au chargement : chaque commande importe
@@ -131,6 +132,22 @@ def analyseur() -> argparse.ArgumentParser:
     importer.add_argument("--exercice", metavar="ANNEE", type=int, help="exercice de tout le fichier (sans colonne)")
     importer.add_argument("--dispositif", metavar="CODE", help="dispositif de tout le fichier (cdv, ce…), sans colonne")
     _option_base(importer, global_=False)
+
+    exporter = commandes.add_parser(
+        "exporter", help="exporte une liste (xlsx, ods, csv) avec un jeu de colonnes enregistré",
+        description="Écrit la liste des dossiers (par numéro) dans FICHIER, au format de son extension : .xlsx "
+        "(montants, dates et ligne de total), .ods, ou .csv (UTF-8 avec BOM, point-virgule, virgule décimale, "
+        "pour Excel). Les colonnes sont celles du jeu JEU enregistré dans l'application (Exporter…), dans son "
+        "ordre ; sans --colonnes, celles de l'export d'origine.",
+        epilog="Exemple :\n  instruction exporter dossiers --colonnes \"Suivi comité\" --campagne cdv-2027 "
+        "-o comite.xlsx",
+    )
+    exporter.add_argument("liste", metavar="LISTE", choices=("dossiers",), help="la liste à exporter : dossiers")
+    exporter.add_argument("--colonnes", metavar="JEU", help="jeu de colonnes enregistré sous ce nom")
+    exporter.add_argument("--campagne", metavar="CAMPAGNE", help="seulement cette campagne : dispositif-année "
+                          "(ex. : cdv-2027)")
+    exporter.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier à écrire (.xlsx, .ods, .csv)")
+    _option_base(exporter, global_=False)
     _administrer(commandes)
     return principal
 
@@ -298,6 +315,16 @@ def _importer(arguments) -> int:
     return SUCCES if reussi else PROBLEME
 
 
+def _exporter(arguments) -> int:
+    from instruction.services.actions import exports
+
+    _contexte, export = _sur_la_base(arguments, lambda c: exports.exporter_dossiers(
+        c, arguments.colonnes, arguments.sortie, campagne=arguments.campagne))
+    print(f"{export.nombre} dossier{'s' if export.nombre > 1 else ''} exporté{'s' if export.nombre > 1 else ''} "
+          f"dans {export.fichier} ; colonnes : {' · '.join(export.colonnes)}.")
+    return SUCCES
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -353,7 +380,7 @@ def _afficher(message: str) -> None:
 
 
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
-              "administrer": _administrer_base, "importer": _importer}
+              "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 
 
 if __name__ == "__main__":

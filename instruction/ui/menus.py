@@ -34,7 +34,7 @@ class Menus(QObject):
         self.nouvelle_campagne = self._action(fichier, "Nouvelle &campagne…", lambda: f.espace.nouvelle_campagne(),
                                               base=True)
         fichier.addSeparator()
-        self._action(fichier, "&Exporter la liste des dossiers (Excel)…", f.exporter_liste, "Ctrl+E", base=True)
+        self._action(fichier, "&Exporter la liste des dossiers…", f.exporter_liste, "Ctrl+E", base=True)
         self.importer = self._action(fichier, "&Importer un export de la plateforme…", self._importer, base=True)
         self.demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", f.remplir_demo)
         self.sauvegarder = self._action(fichier, "&Sauvegarder la base…", f.sauvegarder, "Ctrl+Shift+S", base=True)

@@ -59,9 +59,10 @@ class PageDossiers(QWidget):
         vers_resultats.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
-        self.bouton_export = QPushButton("Exporter (Excel)…")
+        self.bouton_export = QPushButton("Exporter…")
         self.bouton_export.setToolTip(
-            "Enregistrer dans un classeur .xlsx les dossiers affichés (ou ceux sélectionnés), dans l'ordre affiché"
+            "Enregistrer les dossiers affichés (ou ceux sélectionnés), dans l'ordre affiché, avec les colonnes "
+            "choisies (jeux enregistrés) : classeur .xlsx ou .ods, ou fichier .csv"
         )
         self.bouton_export.clicked.connect(self.export_demande)
         self.bouton_nouveau = QPushButton("&Nouveau dossier")

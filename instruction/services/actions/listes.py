@@ -111,13 +111,6 @@ def remplir_demo(contexte: Contexte, *, progression: Callable[[str], None]) -> F
     return fait(None, DOSSIERS, PORTEURS, TACHES)
 
 
-def exporter_liste(lignes: list[LigneDossier], chemin: Path) -> Path:
-    """La liste des dossiers affichés, en classeur Excel."""
-    from instruction.rapports.liste_dossiers import exporter
-
-    return exporter(lignes, chemin)
-
-
 def sauvegarder(contexte: Contexte, chemin: Path) -> Path:
     """Une copie complète de la base dans un fichier SQLite (administrateurs)."""
     from instruction.services.sauvegarde import sauvegarder as copier
