@@ -469,7 +469,7 @@ def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
     transaction : deux postes qui créent un dossier au même instant reçoivent deux numéros, le second
     attendant le premier. Un rang n'est jamais réattribué, même après l'effacement d'un dossier.
     """
-    from sqlalchemy import update
+    from sqlalchemy import and_, func, or_, update
     from sqlalchemy.dialects import postgresql, sqlite
 
     dispositif = uow.session.get(m.Dispositif, campagne.dispositif_code)
@@ -482,8 +482,13 @@ def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:
                     .on_conflict_do_nothing(index_elements=["prefixe"]))
     dernier = session.scalar(select(m.Numerotation.dernier).where(m.Numerotation.prefixe == debut)
                              .with_for_update())
-    # Les numéros déjà donnés comptent aussi : ceux d'avant la numérotation, ou écrits par un import.
-    numeros = session.scalars(select(m.Dossier.numero).where(m.Dossier.numero.like(f"{debut}%"))).all()
+    # Les numéros déjà donnés comptent aussi (d'avant la numérotation, ou écrits hors de l'application) : seuls
+    # ceux qui dépassent le compteur sont relus — plus longs, ou de même longueur et plus grands —, par l'index
+    # unique des numéros ; un import de milliers de dossiers ne relit pas à chaque fois toute la campagne.
+    courant = f"{debut}{dernier:03d}"
+    numero = m.Dossier.numero
+    numeros = session.scalars(select(numero).where(numero.like(f"{debut}%"), or_(
+        func.length(numero) > len(courant), and_(func.length(numero) == len(courant), numero > courant)))).all()
     rang = max([dernier, *(int(n[len(debut):]) for n in numeros if n[len(debut):].isdigit())]) + 1
     session.execute(update(m.Numerotation).where(m.Numerotation.prefixe == debut).values(dernier=rang))
     return f"{debut}{rang:03d}"
