@@ -251,3 +251,22 @@ def test_la_date_de_depot_d_un_nouveau_dossier(qtbot, dossier_en_base):
         assert erreur.isVisible() and "futur" in erreur.text()
     finally:
         fermer_fenetre(f)
+
+
+def test_un_refus_prevu_n_est_pas_montre_comme_une_panne(qtbot):
+    from instruction.erreurs import DonneesInvalides
+    from instruction.gel import verifier_retrait_piece
+
+    try:
+        verifier_retrait_piece(Etat.CONVENTIONNE, False, "Statuts.pdf")
+    except DonneesInvalides as refus:
+        dialogue = erreurs.montrer(refus, "")
+    qtbot.waitUntil(dialogue.isVisible, timeout=5000)
+    assert dialogue.refus and dialogue.windowTitle() == "Instruction — Action refusée"
+    assert "avenant" in dialogue.texte.text() and not dialogue.detail.isVisible()
+    assert "Journal" not in " ".join(w.text() for w in dialogue.findChildren(type(dialogue.texte)))
+    dialogue.close()
+    panne = erreurs.montrer(ZeroDivisionError("division par zéro"), "Traceback …")
+    qtbot.waitUntil(panne.isVisible, timeout=5000)
+    assert not panne.refus and panne.windowTitle() == "Instruction — Erreur" and panne.detail.isVisible()
+    panne.close()

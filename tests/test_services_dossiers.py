@@ -77,7 +77,11 @@ def test_enregistrer_relire_dossier_et_totaux(contexte):
         fiche = service.lire(uow, identifiant)
         dossier = uow.session.get(m.Dossier, identifiant)
         assert fiche.numero == "CDV-2027-001"
-        assert fiche.donnees == donnees
+        from dataclasses import replace
+
+        from instruction.horloge import aujourd_hui
+
+        assert donnees.depose_le is None and fiche.donnees == replace(donnees, depose_le=aujourd_hui())  # dépôt : ce jour
         assert dossier.cout_total == Decimal("4200.50") and dossier.subvention_demandee == Decimal("3500.00")
         assert dossier.financeurs == "etat-pv,ville-calais"
         assert any("Statuts" in manque for manque in fiche.manques)

@@ -1,4 +1,7 @@
-"""Le dialogue d'erreur : message en français, détail technique copiable, lieu du journal."""
+"""Le dialogue d'erreur : message en français, détail technique copiable, lieu du journal.
+
+Un refus prévu (``refus=True`` : une saisie ou une règle non respectée) s'affiche calmement : icône
+d'information, titre « Action refusée », ni détail technique ni journal — ce n'est pas une panne."""
 
 from __future__ import annotations
 
@@ -20,12 +23,18 @@ from instruction.journal import fichier_journal
 
 
 class DialogueErreur(QDialog):
-    def __init__(self, message: str, detail: str, parent: QWidget | None = None, titre: str = "Erreur") -> None:
+    def __init__(self, message: str, detail: str, parent: QWidget | None = None, titre: str = "Erreur", *,
+                 refus: bool = False) -> None:
         super().__init__(parent)
+        self.refus = refus
+        if refus:
+            titre, detail = ("Action refusée" if titre == "Erreur" else titre), ""
         self.setWindowTitle(f"Instruction — {titre}")
         self.setMinimumWidth(560)
         icone = QLabel()
-        icone.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
+        pictogramme = QStyle.StandardPixmap.SP_MessageBoxInformation if refus else \
+            QStyle.StandardPixmap.SP_MessageBoxCritical
+        icone.setPixmap(self.style().standardIcon(pictogramme).pixmap(40, 40))
         icone.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.texte = QLabel(message)
         self.texte.setWordWrap(True)
@@ -40,7 +49,7 @@ class DialogueErreur(QDialog):
         self.detail.setMaximumHeight(180)
         self.detail.setVisible(bool(detail))
         emplacement = fichier_journal()
-        lieu_journal = QLabel(f"Journal : {emplacement}" if emplacement else "")
+        lieu_journal = QLabel(f"Journal : {emplacement}" if emplacement and not refus else "")
         lieu_journal.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lieu_journal.setStyleSheet("color: palette(mid);")
 
@@ -49,7 +58,8 @@ class DialogueErreur(QDialog):
         self.copier = QPushButton("Copier le détail")
         self.copier.setEnabled(bool(detail))
         self.copier.clicked.connect(self._copier)
-        boutons.addButton(self.copier, QDialogButtonBox.ButtonRole.ActionRole)
+        if not refus:  # un refus n'a pas de détail à transmettre
+            boutons.addButton(self.copier, QDialogButtonBox.ButtonRole.ActionRole)
         boutons.rejected.connect(self.reject)
 
         disposition = QVBoxLayout(self)

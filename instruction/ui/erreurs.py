@@ -46,7 +46,11 @@ def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = Non
         journal.error("Erreur inattendue :\n%s", detail)
     if parent is not None and not shiboken6.isValid(parent):
         parent = None  # la fenêtre qui attendait ce résultat a été fermée entre-temps
-    dialogue = DialogueErreur(message, detail, parent or QApplication.activeWindow())
+    from instruction.erreurs import DonneesInvalides
+
+    # Une règle non respectée est un refus prévu, dit calmement ; le reste est une panne (détail, journal).
+    dialogue = DialogueErreur(message, detail, parent or QApplication.activeWindow(),
+                              refus=isinstance(erreur, DonneesInvalides))
     dialogue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Sans parent, seul Python garderait le dialogue : on le retient jusqu'à sa fermeture.
     _ouverts.add(dialogue)
