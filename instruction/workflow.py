@@ -44,7 +44,8 @@ _SANS_SUITE = Passage(E.SANS_SUITE, "Classer sans suite…", True, "Le porteur r
 
 PASSAGES: dict[Etat, tuple[Passage, ...]] = {
     E.DEPOSE: (
-        Passage(E.RECEVABLE, "Déclarer recevable…", aide="Le dossier est complet : pièces, budget équilibré, signataire"),
+        Passage(E.RECEVABLE, "Déclarer recevable…",
+                aide="Le dossier est complet : pièces, budget équilibré, signataire"),
         Passage(E.INCOMPLET, "Demander des compléments…", aide="Préciser ce qui est demandé"),
     ),
     E.INCOMPLET: (

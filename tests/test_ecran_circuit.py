@@ -209,6 +209,7 @@ def test_le_formulaire_d_un_dossier_retenu_est_fige_et_se_corrige_avec_une_raiso
         assert onglet.action.intitule.isReadOnly() and onglet.calendrier.debut.isReadOnly()
         assert not onglet.action.campagne.isEnabled()
         assert onglet.action.depose_le.isReadOnly()
+        assert not onglet.action.filtre_objectifs.isReadOnly()  # la liste des objectifs se parcourt encore
         capturer(f, None, "dossier-fige")
         # Corriger une faute de frappe : la raison d'abord, puis seuls les textes s'ouvrent.
         qtbot.mouseClick(bandeau.bouton, Qt.MouseButton.LeftButton)

@@ -81,7 +81,8 @@ def test_enregistrer_relire_dossier_et_totaux(contexte):
 
         from instruction.horloge import aujourd_hui
 
-        assert donnees.depose_le is None and fiche.donnees == replace(donnees, depose_le=aujourd_hui())  # dépôt : ce jour
+        # Sans date de dépôt saisie, le dossier est déposé ce jour.
+        assert donnees.depose_le is None and fiche.donnees == replace(donnees, depose_le=aujourd_hui())
         assert dossier.cout_total == Decimal("4200.50") and dossier.subvention_demandee == Decimal("3500.00")
         assert dossier.financeurs == "etat-pv,ville-calais"
         assert any("Statuts" in manque for manque in fiche.manques)

@@ -34,6 +34,8 @@ STYLE_FIGE = ("QLineEdit[readOnly=\"true\"], QPlainTextEdit[readOnly=\"true\"] "
 
 
 def _figer_widget(widget: QWidget, fige: bool) -> None:
+    if widget.property("toujours_actif"):  # un outil de lecture (filtre d'une liste) reste utilisable
+        return
     if not fige and widget.property(_ORIGINE) is None and not isinstance(widget, ListeACocher):
         return  # jamais figé : rien à rendre
     if isinstance(widget, (QLineEdit, QPlainTextEdit)):
@@ -71,11 +73,9 @@ def figer(conteneur: QWidget, fige: bool) -> None:
 
     for raccourci in conteneur.findChildren(QShortcut):  # Ctrl+Inser, Ctrl+Suppr des tableaux…
         raccourci.setEnabled(not fige)
-    conteneur.setStyleSheet(STYLE_FIGE if fige else "")
     for widget in conteneur.findChildren(QWidget):
-        if isinstance(widget, QAbstractItemView) and isinstance(widget.parent(), ListeACocher):
-            continue
         _figer_widget(widget, fige)
+    conteneur.setStyleSheet(STYLE_FIGE if fige else "")  # après : le style relit l'état « lecture seule »
 
 
 class BandeauGel(QFrame):

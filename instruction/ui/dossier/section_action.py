@@ -81,6 +81,7 @@ class SectionAction(Section):
         self.filtre_objectifs.setPlaceholderText("Filtrer les objectifs…")
         self.filtre_objectifs.setClearButtonEnabled(True)
         self.filtre_objectifs.setAccessibleName("Filtrer les objectifs opérationnels")
+        self.filtre_objectifs.setProperty("toujours_actif", True)  # un dossier figé se parcourt encore
         self.filtre_objectifs.textChanged.connect(self._filtrer_objectifs)
         droite = QWidget()
         colonne = QVBoxLayout(droite)
