@@ -177,6 +177,18 @@ def test_un_dossier_fige_refuse_ses_chiffres_et_accepte_une_correction_motivee(c
     assert [p.id for p in _lire(contexte, identifiant).pieces] == [p.id for p in jointes]
 
 
+def test_apres_la_convention_les_montants_accordes_passent_par_un_avenant(contexte):
+    identifiant = amener(contexte, Etat.RETENU)
+    with contexte.unite() as uow:  # avant la convention : la saisie du comité se corrige
+        service.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1900"), "ville-calais": Decimal("1500")})
+        service.changer_etat(uow, identifiant, Etat.CONVENTIONNE)
+        uow.valider()
+    with contexte.unite() as uow:
+        with pytest.raises(DonneesInvalides, match="avenant à la convention .*pas encore disponibles"):
+            service.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("2000")})
+        assert {f.financeur: f.accorde for f in service.financements(uow, identifiant)}["etat-pv"] == Decimal("1900.00")
+
+
 def test_reprendre_l_instruction_d_un_dossier_retenu_leve_le_gel_et_retire_la_decision(contexte):
     identifiant = amener(contexte, Etat.RETENU)
     with contexte.unite() as uow:

@@ -491,7 +491,8 @@ def _exiger_examen_et_grilles(uow: UniteDeTravail, dossier_id: int) -> None:
 # --- Montants accordés par le comité des financeurs ---------------------------------------------------
 
 # Les états où la décision du comité existe et où ses montants se corrigent encore.
-MONTANTS_MODIFIABLES = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS)
+# Après la convention, ils ne changent plus que par un avenant (``instruction.gel``).
+MONTANTS_MODIFIABLES = (Etat.RETENU,)
 DECIDES = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS, Etat.SOLDE)
 
 
@@ -597,8 +598,11 @@ def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: M
     ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle."""
     dossier = _dossier(uow, dossier_id)
     if dossier.etat not in MONTANTS_MODIFIABLES:
+        from instruction import gel
+
         raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
-                               "saisissent quand il est retenu, et se corrigent jusqu'à son solde.")
+                               "saisissent quand il est retenu et se corrigent jusqu'à la convention"
+                               + (f" ; {gel.AVENANT}." if dossier.etat in (Etat.CONVENTIONNE, Etat.EN_COURS) else "."))
     _ecrire_montants(uow, dossier, montants, version)
 
 
