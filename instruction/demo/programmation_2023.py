@@ -14,6 +14,21 @@ Le contrat de ville donne les chiffres de la programmation 2023 (l. 3569, 3591, 
   quartier Schweitzer (l. 2578) : le projet de 2023 « en quartier de veille » y est placé, à la maison
   de quartier de Marck (l. 2566).
 
+Ces chiffres sont ceux de la **programmation** : ce que les comités ont accordé. Les porteurs avaient
+demandé davantage, et le plan le dit comme un vrai comité :
+
+* les montants accordés des dossiers retenus (``DossierDemo.accordes``) tombent juste, à l'euro, sur les
+  chiffres publiés par financeur, et les projets et porteurs retenus sur les nombres publiés ;
+* une part des dossiers retenus avait demandé plus à l'un de ses financeurs (``reduit``) : en Contrat de
+  ville, le coût ne change pas (le porteur comptait sur moins de fonds propres) ; en Cité éducative et PIC
+  (coût égal au financement), le budget déposé était plus élevé d'autant (un PIC toujours ≤ 1 200 €) ;
+* quelques dossiers déposés ont été refusés, avec leur motif (``Cible.refuses`` : 4 CDV, 2 CE, 2 PIC) ; ils
+  s'ajoutent aux projets publiés, portés par des porteurs déjà retenus, et ne comptent ni dans les
+  projets, ni dans les porteurs, ni dans les montants publiés.
+
+Les décisions sont tirées par leur propre générateur, après tout le reste : la programmation retenue
+(actions, porteurs, budgets accordés) est celle que le plan tirait avant qu'on y ajoute les décisions.
+
 Les porteurs, actions et lieux viennent de ``resources/demo/`` (structures nommées par le
 contrat ; adresses, représentants, SIRET et RNA sont fictifs, aux sommes de contrôle valides).
 Le tirage est fait par un générateur pseudo-aléatoire de graine fixe : deux bases remplies
