@@ -300,7 +300,7 @@ def test_docs_referentiel_liste_chaque_critere_avec_sa_source_et_son_origine():
     """docs/referentiel.md : une ligne par critère, avec sa source (lignes du contrat ou loi) et son origine."""
     from pathlib import Path
 
-    texte = (Path(el.__file__).parents[1] / "docs" / "referentiel.md").read_text(encoding="utf-8")
+    texte = (Path(__file__).resolve().parents[1] / "docs" / "referentiel.md").read_text(encoding="utf-8")
     lignes = {ligne.split("|")[1].strip().strip("`"): ligne for ligne in texte.splitlines()
               if ligne.startswith("| `")}
     origines = {el.CONTRAT: "| contrat |", el.LOI: "| loi |", el.CHOIX_LOCAL: "| **choix local** |"}
