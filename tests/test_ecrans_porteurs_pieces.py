@@ -95,19 +95,18 @@ def test_joindre_ouvrir_et_retirer_une_piece(fenetre, qtbot, url_demo, tmp_path,
     avant = len(onglet.fiche.pieces)
     fichier = tmp_path / "compte-rendu-copil.pdf"
     fichier.write_bytes(b"%PDF-1.4\n% compte rendu du comite de pilotage\n")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(fichier), ""))
-
-    from instruction.ui.dossier import section_pieces
-
-    def accepter(dialogue):
-        dialogue.type.setCurrentIndex(dialogue.type.findData("autre"))
-        dialogue.date.setText("02/10/2023")
-        dialogue._valider()
-        return dialogue.result()
-
-    monkeypatch.setattr(section_pieces.DialogueTypePiece, "exec", accepter)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(fichier)], ""))
     qtbot.keyClick(onglet, Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
     qtbot.mouseClick(onglet.pieces.ajouter, Qt.MouseButton.LeftButton)
+    # La boîte des pièces à joindre (une ligne par fichier choisi) : type et date, puis « Joindre ».
+    qtbot.waitUntil(lambda: getattr(onglet, "dialogue_pieces", None) is not None
+                    and onglet.dialogue_pieces.isVisible(), timeout=10000)
+    dialogue = onglet.dialogue_pieces
+    dialogue.types[0].setCurrentIndex(dialogue.types[0].findData("autre"))
+    dialogue.dates[0].setText("02/10/2023")
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(dialogue.boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(onglet.fiche.pieces) == avant + 1, timeout=10000)
     piece = onglet.fiche.pieces[-1]
     assert piece.nom_fichier == "compte-rendu-copil.pdf" and piece.date_piece == dt.date(2023, 10, 2)

@@ -29,7 +29,7 @@ class Apercu:
 
     fichier: Path
     revision: str
-    modifiee_le: dt.datetime  # date du fichier de sauvegarde (heure locale)
+    modifiee_le: dt.datetime  # date du fichier de sauvegarde (UTC, avec son fuseau)
     lieu: str  # la base actuelle, telle que l'utilisateur la connaît
     dossiers_sauvegarde: int
     porteurs_sauvegarde: int
@@ -75,7 +75,7 @@ def examiner(contexte, chemin: Path) -> Apercu:
     if derniere is not None:
         le = dt.datetime.fromisoformat(derniere[0]) if isinstance(derniere[0], str) else derniere[0]
         modification = f"{formater_horodatage(le)} par {derniere[1]}"
-    return Apercu(chemin, revision, dt.datetime.fromtimestamp(chemin.stat().st_mtime), contexte.lieu, dossiers,
+    return Apercu(chemin, revision, dt.datetime.fromtimestamp(chemin.stat().st_mtime, dt.UTC), contexte.lieu, dossiers,
                   porteurs, dossiers_actuels, porteurs_actuels, modification)
 
 

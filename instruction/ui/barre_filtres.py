@@ -1,7 +1,8 @@
 """La barre de filtres de la liste des dossiers, et les filtres enregistrés.
 
 Un filtre enregistré est un dictionnaire de codes (``{"dispositif": "cdv", "quartier":
-"beau-marais", "recherche": "sport"}``) : il se relit même si les libellés changent.
+"beau-marais", "recherche": "sport"}``) : il se relit même si les libellés changent. Le filtre par
+instructeur garde « moi » (« Mes dossiers ») tel quel : enregistré par l'un, il montre à chacun les siens.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ if TYPE_CHECKING:
     from instruction import referentiel as r
     from instruction.services.lignes import LigneDossier
 
-CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur", "cotation")
+CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur", "cotation", "instructeur")
 TITRES = {
     "campagne": "Campagne", "dispositif": "Dispositif", "etat": "État", "quartier": "Quartier", "axe": "Axe",
-    "porteur": "Porteur", "financeur": "Financeur", "cotation": "Cotation",
+    "porteur": "Porteur", "financeur": "Financeur", "cotation": "Cotation", "instructeur": "Instructeur",
 }
+MES_DOSSIERS, SANS_INSTRUCTEUR = "moi", "aucun"
 
 
 class BarreFiltres(QWidget):
@@ -67,6 +69,8 @@ class BarreFiltres(QWidget):
         ligne_e.addWidget(self.bouton_enregistrer)
         ligne_e.addWidget(self.bouton_supprimer)
         self._quartiers: dict[str, set[str]] = {}
+        self._moi: int | None = None  # le compte connecté (« Mes dossiers »)
+        self._instructeurs: dict[str, str] = {}
         self._filtres: dict[str, dict[str, str]] = {}
         self.recherche = ""  # tenu à jour par la page
         self.definir_enregistres({})
@@ -106,6 +110,21 @@ class BarreFiltres(QWidget):
                                    sorted(campagnes.items(), key=lambda c: (-c[1][0], c[1][1]))})
         self._remplir("porteur", {str(i): nom for i, nom in sorted(porteurs.items(), key=lambda p: p[1].casefold())})
         self._remplir("dispositif", dict(sorted(dispositifs.items(), key=lambda d: d[1])))
+        self._instructeurs = dict(sorted({str(l.instructeur_id): l.instructeur for l in lignes
+                                          if l.instructeur_id is not None}.items(), key=lambda i: i[1].casefold()))
+        self._remplir_instructeurs()
+
+    def definir_utilisateur(self, compte_id: int | None) -> None:
+        """Le compte connecté : « Mes dossiers » n'est proposé qu'à un compte (pas au poste sans comptes)."""
+        self._moi = compte_id
+        self._remplir_instructeurs()
+        self.change.emit()
+
+    def _remplir_instructeurs(self) -> None:
+        options = {MES_DOSSIERS: "Mes dossiers"} if self._moi is not None else {}
+        options[SANS_INSTRUCTEUR] = "Sans instructeur"
+        options |= {code: nom for code, nom in self._instructeurs.items() if code != str(self._moi)}
+        self._remplir("instructeur", options)
 
     def _remplir(self, cle: str, options: dict[str, str]) -> None:
         liste = self.listes[cle]
@@ -140,7 +159,15 @@ class BarreFiltres(QWidget):
             "axe": v["axe"] or None,
             "financeur": v["financeur"] or None,
             "cotation": _cotation(v["cotation"]) if v["cotation"] else None,
+            "instructeur": self._instructeur(v["instructeur"]),
         }
+
+    def _instructeur(self, valeur: str) -> int | str | None:
+        if not valeur:
+            return None
+        if valeur == MES_DOSSIERS:
+            return self._moi
+        return SANS_INSTRUCTEUR if valeur == SANS_INSTRUCTEUR else int(valeur)
 
     def appliquer(self, valeurs: dict[str, str]) -> None:
         for cle, liste in self.listes.items():

@@ -260,6 +260,7 @@ class FenetrePrincipale(QMainWindow):
         if self._page_taches is not None:
             self._page_taches.definir_utilisateur(utilisateur.libelle)
         self.page_dossiers.filtres.definir_referentiel(ouverture.referentiel)
+        self.page_dossiers.filtres.definir_utilisateur(utilisateur.id)  # « Mes dossiers »
         if ouverture.lignes is self._lignes_affichees:  # déjà affichées : il manquait la recherche
             self.page_dossiers.modele.definir_recherche(ouverture.recherche, ouverture.axes)
             self.page_dossiers.recherche_prete()
@@ -533,6 +534,105 @@ class FenetrePrincipale(QMainWindow):
             self.dialogue_reglages.open()
 
         Operation(actions_instruction.lire_reglages, self.contexte, parent=self).apres(montrer).lancer()
+
+    # --- Restaurer une sauvegarde, règles d'attribution (ui/restauration.py, ui/regles_attribution.py) ---
+
+    def restaurer_sauvegarde(self) -> None:
+        """Fichier › Restaurer une sauvegarde… : vérifiée d'abord, confirmée en disant ce qu'elle remplace."""
+        if self.contexte is None:
+            return
+        from instruction.ui import fichiers
+        from instruction.ui.restauration import DialogueRestauration
+
+        chemin = fichiers.ouvrir(self, "Restaurer une sauvegarde", "Sauvegarde Instruction (*.sqlite);;"
+                                 "Tous les fichiers (*)")
+        if chemin is None:
+            return
+
+        def confirmer(apercu) -> None:
+            self.dialogue_restauration = DialogueRestauration(apercu, self)
+            self.dialogue_restauration.accepted.connect(lambda: self._restaurer(apercu.fichier))
+            self.dialogue_restauration.open()
+
+        Operation(listes.examiner_sauvegarde, self.contexte, chemin, parent=self).apres(confirmer).lancer()
+
+    def _restaurer(self, fichier: Path) -> None:
+        from instruction.ui.restauration import progression
+
+        if self._espace is not None:
+            if not self._espace.peut_quitter():
+                return
+            self._espace.fermer_tous()
+        self._scrutation.stop()
+        self.progression_restauration = boite = progression(self)
+        boite.show()
+
+        def dire(texte: str) -> None:
+            boite.setLabelText(texte)
+            self.statusBar().showMessage(texte)
+
+        def rouvrir() -> None:
+            # L'ancien contexte est fermé tout de suite : rien ne relit plus l'ancienne base pendant que la
+            # restaurée s'ouvre (les changements diffusés après l'opération trouvent la fenêtre sans base).
+            ancien, self.contexte = self.contexte, None
+            if ancien is not None:
+                ancien.fermer()
+            self._actions_base(False)
+            self._lignes_affichees = None
+            self._dernier_numero = None
+            self.ouvrir_base()
+
+        def finie(restauration) -> None:
+            boite.close()
+            copie = restauration.copie_de_securite
+            rouvrir()
+            # Une boîte (non bloquante) plutôt que la barre d'état, que la réouverture efface : où est la copie.
+            self.boite_restauration = QMessageBox(
+                QMessageBox.Icon.Information, "Base restaurée",
+                f"La base a été restaurée depuis « {restauration.fichier} »." + (
+                    f"\n\nCopie de sécurité de la base d'avant : {copie}" if copie else ""),
+                QMessageBox.StandardButton.Ok, self)
+            self.boite_restauration.open()
+
+        def echouee(erreur: BaseException, trace: str) -> None:
+            boite.close()
+            self.statusBar().clearMessage()
+            rouvrir()  # la base n'a pas été remplacée (une seule transaction) : on la rouvre telle quelle
+            erreurs.montrer(erreur, trace, self)
+
+        Operation(listes.restaurer, self.contexte, fichier, parent=self).progression(dire).apres(finie) \
+            .echec(echouee).lancer()
+
+    def regles_attribution(self) -> None:
+        if self.contexte is None:
+            return
+
+        def enregistrer(regles, fini, refus) -> None:
+            Operation(listes.enregistrer_regles, self.contexte, regles, parent=self).apres(lambda _r: (
+                fini(), self.statusBar().showMessage("Règles d'attribution enregistrées.", 8000))) \
+                .refus(refus).lancer()
+
+        def montrer(lues) -> None:
+            from instruction.ui.regles_attribution import DialogueRegles
+
+            self.dialogue_regles = DialogueRegles(lues, self._referentiel, enregistrer, self)
+            self.dialogue_regles.open()
+
+        Operation(listes.lire_regles, self.contexte, parent=self).apres(montrer).lancer()
+
+    def attribuer_selon_regles(self) -> None:
+        if self.contexte is None:
+            return
+
+        def fini(par_instructeur: dict[str, int]) -> None:
+            if not par_instructeur:
+                texte = "Aucun dossier ouvert sans instructeur ne correspond aux règles."
+            else:
+                texte = "Dossiers attribués selon les règles : " + ", ".join(
+                    f"{nom} {nombre}" for nom, nombre in sorted(par_instructeur.items())) + "."
+            self.statusBar().showMessage(texte, 15000)
+
+        Operation(listes.attribuer_selon_regles, self.contexte, parent=self).apres(fini).lancer()
 
     # --- Comptes ----------------------------------------------------------------------------------
 

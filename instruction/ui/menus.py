@@ -38,6 +38,7 @@ class Menus(QObject):
         self.importer = self._action(fichier, "&Importer un export de la plateforme…", self._importer, base=True)
         self.demo = self._action(fichier, "Remplir avec les campagnes de &démonstration…", f.remplir_demo)
         self.sauvegarder = self._action(fichier, "&Sauvegarder la base…", f.sauvegarder, "Ctrl+Shift+S", base=True)
+        self.restaurer = self._action(fichier, "&Restaurer une sauvegarde…", f.restaurer_sauvegarde, base=True)
         fichier.addSeparator()
         self.mot_de_passe = self._action(fichier, "Changer de &mot de passe…", f.changer_mot_de_passe, base=True)
         self.deconnexion = self._action(fichier, "Se &déconnecter", f.se_deconnecter, base=True)
@@ -56,6 +57,10 @@ class Menus(QObject):
         instruction.addSeparator()
         self.reglages = self._action(instruction, "&Réglages de l'instruction…", f.regler_instruction, base=True)
         self.nom_base = self._action(instruction, "&Nom de la base…", f.nommer_base, base=True)
+        self.regles_attribution = self._action(instruction, "Règles d'a&ttribution…", f.regles_attribution,
+                                               base=True)
+        self.attribuer = self._action(instruction, "Attribuer &selon les règles", f.attribuer_selon_regles,
+                                      base=True)
         instruction.addSeparator()
         self.comptes = self._action(instruction, "&Comptes des utilisateurs…", f.gerer_comptes, base=True)
 
@@ -97,7 +102,8 @@ class Menus(QObject):
         for action, droit in ((self.nouveau_dossier, "dossier.modifier"), (self.nouveau_porteur, "porteur.modifier"),
                               (self.nouvelle_campagne, "campagne.creer"), (self.reglages, "reglages.modifier"),
                               (self.comptes, "utilisateurs.gerer"), (self.sauvegarder, "base.sauvegarder"),
-                              (self.importer, "dossiers.importer")):
+                              (self.restaurer, "base.restaurer"), (self.regles_attribution, "reglages.modifier"),
+                              (self.attribuer, "dossier.attribuer")):
             action.setEnabled(utilisateur.peut(droit))
         self.nom_base.setEnabled(utilisateur.peut("reglages.modifier"))
         self.mot_de_passe.setEnabled(utilisateur.id is not None)

@@ -25,7 +25,7 @@ from instruction.texte import mots, pour_recherche, pour_recherche_memorise
 Index = QModelIndex | QPersistentModelIndex
 
 (NUMERO, INTITULE, PORTEUR, DISPOSITIF, ANNEE, QUARTIERS, ETAT, DEPUIS, COUT, SUBVENTION, ACCORDE, DEPOT,
- COTATIONS) = range(13)
+ COTATIONS, INSTRUCTEUR) = range(14)
 
 ENTETES = {
     NUMERO: "N°",
@@ -41,6 +41,7 @@ ENTETES = {
     ACCORDE: "Accordé",
     DEPOT: "Déposé le",
     COTATIONS: "Cotations",
+    INSTRUCTEUR: "Instructeur",
 }
 INFOBULLES_ENTETES = {
     SUBVENTION: "Subvention demandée : total du compte 74 du budget prévisionnel",
@@ -48,6 +49,7 @@ INFOBULLES_ENTETES = {
     ACCORDE: "Subvention accordée par le comité des financeurs, tous financeurs (vide : pas encore décidé)",
     DEPUIS: "Depuis combien de temps le dossier est dans son état actuel",
     COTATIONS: "Cotations des grilles transversales : égalité femmes-hommes · illettrisme · handicap (– : pas cotée)",
+    INSTRUCTEUR: "Instructeur en charge du dossier (vide : pas encore attribué)",
 }
 COLONNES_MONTANT = {COUT, SUBVENTION, ACCORDE}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -66,6 +68,7 @@ _TRI: dict[int, Callable[[LigneDossier], Any]] = {
     ACCORDE: lambda l: -1 if l.accorde is None else l.accorde,
     DEPOT: lambda l: str(l.depose_le or ""),
     COTATIONS: lambda l: tuple(-1 if c is None else c for c in l.cotations) or (-2,),
+    INSTRUCTEUR: lambda l: (l.instructeur_id is None, pour_recherche_memorise(l.instructeur)),
 }
 
 
@@ -123,7 +126,8 @@ class ModeleDossiers(QAbstractTableModel):
     def definir_criteres(self, criteres: Mapping[str, object]) -> None:
         """Filtres de la liste : ``campagne``, ``dispositif``, ``etat``, ``porteur`` (valeur exacte),
         ``quartiers`` (ensemble de codes), ``axe``, ``financeur``, ``cotation`` ((rang de la grille,
-        cotation ou None)). Une valeur vide ne filtre pas."""
+        cotation ou None)), ``instructeur`` (id du compte en charge, ou « aucun »). Une valeur vide ne
+        filtre pas."""
         criteres = {cle: valeur for cle, valeur in criteres.items() if valeur}
         if criteres == self._criteres:
             return
@@ -140,6 +144,7 @@ class ModeleDossiers(QAbstractTableModel):
         campagne, dispositif, etat, porteur = c.get("campagne"), c.get("dispositif"), c.get("etat"), c.get("porteur")
         quartiers, axe, financeur = c.get("quartiers"), c.get("axe"), c.get("financeur")
         cotation = c.get("cotation")  # (rang de la grille, cotation ou None pour « pas cotée »)
+        instructeur = c.get("instructeur")  # un identifiant de compte, ou « aucun » (pas encore attribué)
         axes = self._axes or {}
 
         def garder(ligne: LigneDossier) -> bool:
@@ -152,6 +157,7 @@ class ModeleDossiers(QAbstractTableModel):
                 and (axe is None or axe in axes.get(ligne.id, ()))
                 and (financeur is None or financeur in ligne.financeurs)
                 and (cotation is None or (ligne.cotations[cotation[0]] if ligne.cotations else None) == cotation[1])
+                and (instructeur is None or ligne.instructeur_id == (None if instructeur == "aucun" else instructeur))
             )
 
         return garder
@@ -306,6 +312,8 @@ class ModeleDossiers(QAbstractTableModel):
             return dates.formater(jour(ligne.depose_le))
         if colonne == COTATIONS:
             return texte_cotations(ligne.cotations)
+        if colonne == INSTRUCTEUR:
+            return ligne.instructeur
         return ""
 
 

@@ -35,6 +35,7 @@ from instruction.services.actions import AVIS, COTATIONS, DOSSIERS, INSTRUCTION,
 from instruction.services.actions import dossier as actions
 from instruction.services.dossier import FicheDossier, Options
 from instruction.ui import erreurs, fichiers
+from instruction.ui.dossier.attribution import EnTeteAttribution
 from instruction.ui.dossier.section import Environnement
 from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
@@ -44,7 +45,7 @@ from instruction.ui.dossier.section_avis import SectionAvis
 from instruction.ui.dossier.section_grilles import SectionGrilles
 from instruction.ui.dossier.section_historique import SectionHistorique
 from instruction.ui.dossier.section_instruction import SectionInstruction
-from instruction.ui.dossier.section_pieces import DialogueTypePiece, SectionPieces
+from instruction.ui.dossier.section_pieces import SectionPieces
 from instruction.ui.dossier.section_publics import SectionPublics
 from instruction.ui.operation import Operation
 
@@ -97,6 +98,11 @@ class OngletDossier(QWidget):
         ligne_etat.addWidget(self.completude, 1)
         gauche.addLayout(ligne_etat)
         entete.addLayout(gauche, 1)
+        self.attribution = EnTeteAttribution(contexte)  # instructeur en charge ; suppression d'un dossier déposé
+        self.attribution.supprime.connect(self._supprime)
+        self.attribution.message.connect(lambda texte: self.message.setText(
+            f"<span style='color:#b00020'>{texte}</span>"))
+        entete.addWidget(self.attribution)
         entete.addWidget(self.bouton_enregistrer)
 
         self.action = SectionAction(self.env)
@@ -137,6 +143,7 @@ class OngletDossier(QWidget):
         self.action.nouveau_porteur_demande.connect(self.porteur_a_creer)
         self.action.nouvelle_campagne_demandee.connect(self.campagne_a_creer)
         self.pieces.ajout_demande.connect(self.joindre_piece)
+        self.pieces.fichiers_deposes.connect(self.joindre_fichiers)
         self.pieces.ouverture_demandee.connect(self.ouvrir_piece)
         self.pieces.enregistrement_demande.connect(self.enregistrer_piece_sous)
         self.pieces.retrait_demande.connect(self.retirer_piece)
@@ -251,6 +258,7 @@ class OngletDossier(QWidget):
                                     "(<a href='instruction'>instruction</a>).")
         self.pieces.afficher(fiche.pieces, [m.removeprefix("Pièce manquante : ").rstrip(".") for m in fiche.manques
                                             if m.startswith("Pièce manquante")], fiche.id is not None)
+        self.attribution.charger(fiche.id, fiche.numero or "", fiche.donnees.intitule, fiche.etat)
         if recharger_instruction:
             self.instruction.charger(fiche.id, fiche.numero or "")
         self.grilles.charger(fiche.id, fiche.etat if fiche.id else None)
@@ -545,16 +553,44 @@ class OngletDossier(QWidget):
     # --- Pièces jointes ------------------------------------------------------------------------------
 
     def joindre_piece(self) -> None:
-        chemin = fichiers.ouvrir(self, "Joindre une pièce", "Tous les fichiers (*)")
-        if not chemin:
+        """Un ou plusieurs fichiers choisis dans la boîte (sélection multiple)."""
+        chemins = fichiers.ouvrir_plusieurs(self, "Joindre des pièces", "Tous les fichiers (*)")
+        if chemins:
+            self.joindre_fichiers(chemins)
+
+    def joindre_fichiers(self, chemins: list[Path]) -> None:
+        """Le type (deviné du nom) et la date de chaque fichier, puis tous joints en une transaction."""
+        from instruction.ui.dossier.dialogue_pieces import DialoguePieces
+
+        if self.fiche.id is None or not chemins:
             return
-        dialogue = DialogueTypePiece(Path(chemin).name, self)
-        if dialogue.exec() != DialogueTypePiece.DialogCode.Accepted:
-            return
-        type_piece, date_piece = dialogue.type.currentData(), dialogue.date_piece
-        self.message.setText("Lecture de la pièce…")
-        Operation(actions.joindre_piece, self.contexte, self.fiche.id, type_piece, Path(chemin), date_piece,
-                  parent=self).apres(self._pieces_changees).lancer()
+        self.dialogue_pieces = dialogue = DialoguePieces(chemins, actions.types_devines([c.name for c in chemins]),
+                                                         self)
+
+        def joindre(choix: list) -> None:
+            self.message.setText("Lecture des pièces…")
+
+            def jointes(fiche: FicheDossier) -> None:
+                dialogue.accept()
+                self._pieces_changees(fiche)
+                self.message.setText(f"<span style='color:#1b6e20'>{len(choix)} pièce(s) jointe(s).</span>")
+
+            def refusees(texte: str) -> None:
+                self.message.setText("")
+                dialogue.refuse(texte)
+
+            Operation(actions.joindre_pieces, self.contexte, self.fiche.id, choix, parent=self) \
+                .apres(jointes).refus(refusees).lancer()
+
+        dialogue.jonction_demandee.connect(joindre)
+        dialogue.open()
+
+    def _supprime(self, numero: str) -> None:
+        """Le dossier a été supprimé (saisi par erreur) : plus rien à garder, l'onglet se ferme."""
+        self._minuterie.stop()
+        self.modifie = False
+        self.message.setText(f"Dossier {numero} supprimé.")
+        self.fermeture_voulue.emit()
 
     def _pieces_changees(self, fiche: FicheDossier) -> None:
         self.fiche.pieces, self.fiche.manques, self.fiche.complet_le = fiche.pieces, fiche.manques, fiche.complet_le

@@ -1,8 +1,15 @@
-"""Section « Pièces jointes » : les pièces gardées avec le dossier, et celles qui manquent."""
+"""Section « Pièces jointes » : les pièces gardées avec le dossier, et celles qui manquent.
+
+On joint un ou plusieurs fichiers par le bouton (sélection multiple) ou en les glissant sur la section
+depuis le gestionnaire de fichiers : ``fichiers_deposes`` donne leurs chemins à l'onglet, qui demande le
+type de chacun (deviné de son nom) et les joint en une transaction."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,9 +36,11 @@ class SectionPieces(QWidget):
     ouverture_demandee = Signal(int)
     enregistrement_demande = Signal(int)
     retrait_demande = Signal(int)
+    fichiers_deposes = Signal(list)  # chemins (Path) des fichiers glissés sur la section
 
     def __init__(self) -> None:
         super().__init__()
+        self.setAcceptDrops(True)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(["Type de pièce", "Fichier", "Date de la pièce", "Taille", "Empreinte (SHA-256)", "Jointe le"])
         self.table.setAccessibleName("Pièces jointes")
@@ -45,7 +54,9 @@ class SectionPieces(QWidget):
             entete.resizeSection(colonne, largeur)
         self.table.doubleClicked.connect(lambda _i: self._sur_selection(self.ouverture_demandee))
 
-        self.ajouter = QPushButton("&Joindre une pièce…")
+        self.ajouter = QPushButton("&Joindre des pièces…")
+        self.ajouter.setToolTip("Choisir un ou plusieurs fichiers (Ctrl ou Maj pour en choisir plusieurs) ; "
+                                "on peut aussi les glisser ici depuis le gestionnaire de fichiers")
         self.ajouter.clicked.connect(self.ajout_demande)
         self.ouvrir = QPushButton("&Ouvrir")
         self.ouvrir.clicked.connect(lambda: self._sur_selection(self.ouverture_demandee))
@@ -95,7 +106,8 @@ class SectionPieces(QWidget):
         for bouton in (self.ajouter, self.ouvrir, self.enregistrer_sous, self.retirer):
             bouton.setEnabled(enregistre)
         self.indication.setText(
-            "" if enregistre else "Enregistrez d'abord le dossier (Ctrl+S) pour y joindre des pièces."
+            "Glissez des fichiers ici, ou « Joindre des pièces… », pour en joindre plusieurs à la fois."
+            if enregistre else "Enregistrez d'abord le dossier (Ctrl+S) pour y joindre des pièces."
         )
         if manquantes:
             self.manquantes.setText(
@@ -104,6 +116,35 @@ class SectionPieces(QWidget):
             )
         else:
             self.manquantes.setText("<span style='color:#1b6e20'>Toutes les pièces exigées sont jointes.</span>")
+
+
+    # --- Glisser-déposer des fichiers ---------------------------------------------------------------
+
+    def _fichiers(self, evenement) -> list[Path]:
+        donnees = evenement.mimeData()
+        if not self.ajouter.isEnabled() or donnees is None or not donnees.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in donnees.urls() if url.isLocalFile() and url.toLocalFile()]
+
+    def dragEnterEvent(self, evenement: QDragEnterEvent) -> None:
+        if self._fichiers(evenement):
+            evenement.acceptProposedAction()
+        else:
+            evenement.ignore()
+
+    def dragMoveEvent(self, evenement: QDragMoveEvent) -> None:
+        if self._fichiers(evenement):
+            evenement.acceptProposedAction()
+        else:
+            evenement.ignore()
+
+    def dropEvent(self, evenement: QDropEvent) -> None:
+        fichiers = self._fichiers(evenement)
+        if not fichiers:
+            evenement.ignore()
+            return
+        evenement.acceptProposedAction()
+        self.fichiers_deposes.emit(fichiers)
 
 
 def _taille(octets: int) -> str:
