@@ -258,3 +258,34 @@ def test_la_restauration_n_est_pas_offerte_a_un_instructeur(qtbot, base_equipe):
         assert f.menus.attribuer.isEnabled()
     finally:
         fermer_fenetre(f)
+
+
+def test_regles_d_attribution_puis_attribuer_selon_les_regles(qtbot, base_equipe):
+    url, dossiers, _equipe, contexte = base_equipe
+    _mot_de_passe(contexte, "a.durand", "bon mot de passe")
+    f = _fenetre_connectee(qtbot, url, "a.durand")
+    try:
+        assert f.menus.regles_attribution.isEnabled()
+        f.menus.regles_attribution.trigger()
+        qtbot.waitUntil(lambda: getattr(f, "dialogue_regles", None) is not None and f.dialogue_regles.isVisible(),
+                        timeout=10000)
+        dialogue = f.dialogue_regles
+        assert dialogue.table.rowCount() == 0
+        qtbot.mouseClick(dialogue.bouton_ajouter, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialogue.bouton_ajouter, Qt.MouseButton.LeftButton)
+        dispositif, quartier, instructeur = (dialogue.table.cellWidget(0, c) for c in range(3))
+        dispositif.setCurrentIndex(dispositif.findData("cdv"))
+        instructeur.setCurrentIndex(instructeur.findText("Paul Martin"))
+        dialogue.table.cellWidget(1, 2).setCurrentIndex(dialogue.table.cellWidget(1, 2).findText("Marie Lefebvre"))
+        dialogue.table.setCurrentCell(1, 0)
+        qtbot.mouseClick(dialogue.bouton_monter, Qt.MouseButton.LeftButton)  # « tous » passe avant : dans l'ordre
+        assert [(r.dispositif, r.quartier) for r in dialogue.regles()] == [(None, None), ("cdv", None)]
+        capturer(dialogue, "regles-attribution")
+        qtbot.mouseClick(dialogue.boutons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=10000)
+        f.menus.attribuer.trigger()
+        qtbot.waitUntil(lambda: "Marie Lefebvre 1" in f.statusBar().currentMessage(), timeout=10000)
+        with contexte.unite(lecture=True) as uow:
+            assert attribution.lire(uow, dossiers["sans"]).instructeur.nom == "Marie Lefebvre"
+    finally:
+        fermer_fenetre(f)
