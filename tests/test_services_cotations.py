@@ -223,7 +223,7 @@ def test_le_rapport_retombe_sur_la_somme_des_dossiers(url_demo):
             seulement_ce = abi.rapport(uow, 2023, EFH, dispositif="ce")
     finally:
         contexte.fermer()
-    assert rapport.ensemble.total.dossiers == 128 and rapport.decisions == 128
+    assert rapport.ensemble.total.dossiers == 136 and rapport.decisions == 128  # 128 retenus, 8 refusés
     for cle in abi.CLES:
         assert rapport.ensemble.cellules[cle].demande == attendu_demande.get(cle, Decimal(0))
         assert rapport.ensemble.cellules[cle].accorde == attendu_accorde.get(cle, Decimal(0))
@@ -231,8 +231,9 @@ def test_le_rapport_retombe_sur_la_somme_des_dossiers(url_demo):
     total = rapport.ensemble.total
     assert sum((l.total.demande for l in rapport.par_financeur), Decimal(0)) == total.demande
     assert sum((l.total.accorde for l in rapport.par_dispositif), Decimal(0)) == total.accorde
-    assert {l.code: l.total.demande for l in rapport.par_dispositif}["ce"] == Decimal("504992.00")
-    assert seulement_ce.ensemble.total.demande == Decimal("504992.00") and len(seulement_ce.par_dispositif) == 1
+    assert {l.code: l.total.accorde for l in rapport.par_dispositif}["ce"] == Decimal("504992.00")
+    assert seulement_ce.ensemble.total.accorde == Decimal("504992.00") and len(seulement_ce.par_dispositif) == 1
+    assert seulement_ce.ensemble.total.demande > seulement_ce.ensemble.total.accorde  # des demandes réduites
     # 2027 : rien n'est décidé, rien n'est accordé ; les dossiers sans grille finie sont « non cotés ».
     assert par_2027.decisions == 0 and par_2027.ensemble.total.accorde == 0
     assert par_2027.ensemble.total.dossiers == 14 and par_2027.ensemble.cellules[None].dossiers == 12
@@ -264,7 +265,7 @@ def test_le_rapport_exporte_en_classeur_et_en_pdf(url_demo, tmp_path):
     assert sum(Decimal(str(lignes[abi.libelle_cle(c)][3])) for c in abi.CLES) == rapport.ensemble.total.demande
     assert feuille._charts, "le graphique en barres est dans le classeur"
     financeurs = {l[0]: l for l in classeur["Par financeur"].iter_rows(min_row=2, values_only=True)}
-    assert Decimal(str(financeurs["Département du Pas-de-Calais"][-2])) == Decimal("12715")
+    assert Decimal(str(financeurs["Département du Pas-de-Calais"][-1])) == Decimal("12715")  # accordé
     assert feuille["D7"].number_format.startswith("#,##0.00")
 
     fichier = export.exporter_pdf(rapport, tmp_path / "abi.pdf")
