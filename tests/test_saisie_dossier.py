@@ -371,10 +371,10 @@ def test_filtres_et_filtres_enregistres(fenetre, qtbot, url_demo, monkeypatch):
 
     f = fenetre(url_demo)
     page, modele = f.page_dossiers, f.page_dossiers.modele
-    qtbot.waitUntil(lambda: modele.recherche_prete() and modele.rowCount() == 142, timeout=10000)
+    qtbot.waitUntil(lambda: modele.recherche_prete() and modele.rowCount() == 150, timeout=10000)
     filtres = page.filtres
     filtres.listes["dispositif"].setCurrentIndex(filtres.listes["dispositif"].findData("pic"))
-    assert modele.rowCount() == 27
+    assert modele.rowCount() == 29  # 27 retenus par le jury PIC, 2 refusés
     filtres.listes["quartier"].setCurrentIndex(filtres.listes["quartier"].findData("fort-nieulay-cailloux-saint-pierre"))
     assert modele.rowCount() == 13, "9 au Fort Nieulay + 4 à Saint-Pierre : les sous-secteurs comptent"
     filtres.listes["financeur"].setCurrentIndex(filtres.listes["financeur"].findData("caf"))
@@ -387,7 +387,7 @@ def test_filtres_et_filtres_enregistres(fenetre, qtbot, url_demo, monkeypatch):
     qtbot.mouseClick(filtres.bouton_enregistrer, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: filtres.enregistres.count() == 2, timeout=10000)
     qtbot.mouseClick(filtres.effacer, Qt.MouseButton.LeftButton)
-    assert modele.rowCount() == 142
+    assert modele.rowCount() == 150
     filtres.enregistres.setCurrentIndex(1)
     filtres.enregistres.activated.emit(1)
     assert modele.rowCount() == visibles
@@ -397,7 +397,7 @@ def test_filtres_et_filtres_enregistres(fenetre, qtbot, url_demo, monkeypatch):
 def test_multiselection_ouvre_chaque_dossier_dans_son_onglet(fenetre, qtbot, url_demo):
     f = fenetre(url_demo)
     page = f.page_dossiers
-    qtbot.waitUntil(lambda: page.modele.rowCount() == 142, timeout=10000)
+    qtbot.waitUntil(lambda: page.modele.rowCount() == 150, timeout=10000)
     table = page.table
     table.setFocus()
     table.selectRow(0)
