@@ -128,14 +128,15 @@ def test_approche_budgetaire_integree_depuis_le_menu(qtbot, fenetre_demo, monkey
     page.annee.setCurrentIndex(page.annee.findData(2023))
     qtbot.waitUntil(lambda: page.rapport.annee == 2023, timeout=15000)
     total = page.rapport.ensemble.total
-    assert total.dossiers == 128
+    assert total.dossiers == 136  # 128 retenus, 8 refusés
     assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 0).text() == "Total"
-    assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 2).text() == "2\u202f069\u202f332,00\u00a0€"
+    assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 2).text() == "2\u202f184\u202f464,00\u00a0€"
+    assert page.par_cotation.item(page.par_cotation.rowCount() - 1, 3).text() == "2\u202f069\u202f332,00\u00a0€"
     assert page.par_financeur.rowCount() == 2 * len(page.rapport.par_financeur)  # demandé, accordé
     assert page.graphique.categories == ["Cotation 2", "Cotation 1", "Cotation 0", "Non coté"]
     page.dispositif.setCurrentIndex(page.dispositif.findData("pic"))
-    qtbot.waitUntil(lambda: page.rapport.ensemble.total.dossiers == 27, timeout=15000)
-    assert page.rapport.ensemble.total.demande == Decimal("27021.00")
+    qtbot.waitUntil(lambda: page.rapport.ensemble.total.dossiers == 29, timeout=15000)
+    assert page.rapport.ensemble.total.accorde == Decimal("27021.00")
 
     cible = tmp_path / "abi.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cible), ""))
