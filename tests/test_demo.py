@@ -135,7 +135,7 @@ def test_ventiler_tombe_juste():
 
 def comptes_du_guide() -> dict[str, str]:
     """Les comptes de démonstration tels que le guide les documente : identifiant → mot de passe."""
-    section = GUIDE.read_text(encoding="utf-8").split("comptes de démonstration", 1)[1]
+    section = GUIDE.read_text(encoding="utf-8").split("la démonstration et ses comptes", 1)[1].split("\n## ", 1)[0]
     return dict(re.findall(r"^\| `([^`]+)` \| [^|]+ \| `([^`]+)` \|", section, re.MULTILINE))
 
 
