@@ -29,14 +29,14 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 def preparer(fichier: Path) -> int:
     from instruction import demo
-    from instruction import dossier as d
-    from instruction.services import dossier as service
+    from instruction.domaine import dossier as d
+    from instruction.services import dossier as service_dossier
     from instruction.services.contexte import ouvrir
 
     contexte = ouvrir(f"sqlite:///{fichier}")
     demo.remplir(contexte)
     with contexte.unite() as uow:
-        fiche = service.lire(uow, 1)
+        fiche = service_dossier.lire(uow, 1)
         saisie = d.saisie_depuis(fiche.donnees)
         saisie.budget = [
             {"sens": "charge", "compte": "60", "financeur": "", "libelle": f"Achat n° {i}", "montant": f"{100 + i},25"}
@@ -46,7 +46,7 @@ def preparer(fichier: Path) -> int:
              "libelle": f"Subvention n° {i}", "montant": f"{100 + i},25"}
             for i in range(25)
         ]
-        identifiant = service.enregistrer(uow, 1, d.valider(saisie))
+        identifiant = service_dossier.enregistrer(uow, 1, d.valider(saisie))
         uow.valider()
     contexte.fermer()
     return identifiant

@@ -25,7 +25,7 @@ def main() -> int:
     parametres.add_argument("--dossiers", type=int, default=10_000)
     arguments = parametres.parse_args()
     from benchmarks.generer_base import generer
-    from instruction import colonnes
+    from instruction.domaine import colonnes
     from instruction.services import exports as service
     from instruction.services.actions import exports
     from instruction.services.contexte import ouvrir

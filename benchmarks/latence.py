@@ -224,7 +224,8 @@ class Jeu:
 
 def remplir(url_base: str) -> Jeu:
     """La démonstration, deux comptes et des avis demandés au référent sur les dossiers ouverts."""
-    from instruction import demo, droits
+    from instruction import demo
+    from instruction.domaine import droits
     from instruction.db import modeles as m
     from instruction.services import avis, comptes
     from instruction.services.contexte import ouvrir
@@ -487,7 +488,7 @@ def aller_retour_ms(url: str, fois: int = 60) -> float:
 
 def serie(url: str, relais: Relais | None, jeu: Jeu, repetitions: int) -> dict[str, Mesure]:
     """Toutes les opérations, par le relais (``relais`` donné) ou en direct."""
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.services.contexte import ouvrir
 
     instructeur = droits.Utilisateur("marie", "Marie", droits.INSTRUCTEUR)

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from instruction import NOM_APPLICATION, __version__
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 SUCCES, PROBLEME, USAGE = 0, 1, 2
 
@@ -154,7 +154,7 @@ def analyseur() -> argparse.ArgumentParser:
 
 def _administrer(commandes) -> None:
     """``instruction administrer …`` : les rôles PostgreSQL d'une base partagée (voir ``db/roles.py``)."""
-    from instruction import droits  # léger : ni SQLAlchemy ni Qt avant la première peinture
+    from instruction.domaine import droits  # léger : ni SQLAlchemy ni Qt avant la première peinture
 
     partageables = (droits.LECTEUR, droits.INSTRUCTEUR, droits.ADMINISTRATEUR)  # = roles.GROUPES_PARTAGEABLES
     administrer = commandes.add_parser(

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 NOM_PAR_DEFAUT = "piece"
 OCTETS_MAXIMUM = 255  # la limite d'un nom de fichier (NTFS, ext4, APFS)

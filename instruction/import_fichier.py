@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 
 MAXIMUM_LIGNES = 50_000  # un export annuel en a quelques centaines ; au-delà, ce n'est pas un export d'AAP
 MAXIMUM_CELLULE = 32_767  # la limite d'une cellule d'Excel

@@ -15,11 +15,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from instruction import droits
-from instruction import dossier as d
+from instruction.domaine import droits
+from instruction.domaine import dossier as d
 from instruction.db import modeles as m
 from instruction.services import brouillons, comptes, pieces, porteurs
-from instruction.services import dossier as service
+from instruction.services import dossier as service_dossier
 from instruction.services import instruction as circuit
 from tests import fabrique
 
@@ -72,7 +72,7 @@ def _porteur(contexte, rang: int) -> int:
 
 def _campagne(contexte, annee: int) -> int:
     with _comme(contexte, INSTRUCTRICE) as uow:
-        campagne = service.creer_campagne(uow, "cdv", annee, ouverture=dt.date(annee - 1, 10, 1),
+        campagne = service_dossier.creer_campagne(uow, "cdv", annee, ouverture=dt.date(annee - 1, 10, 1),
                                           cloture=dt.date(annee - 1, 12, 1))
         uow.valider()
     return campagne.id
@@ -83,7 +83,7 @@ def _enregistrer(contexte, dossier_id: int | None, saisie: d.SaisieDossier) -> i
         version = None
         if dossier_id is not None:
             version = uow.session.scalar(select(m.Dossier.version).where(m.Dossier.id == dossier_id))
-        identifiant = service.enregistrer(uow, dossier_id, d.valider(saisie), version=version)
+        identifiant = service_dossier.enregistrer(uow, dossier_id, d.valider(saisie), version=version)
         uow.valider()
     return identifiant
 
@@ -180,16 +180,16 @@ def utiliser(contexte, vecue: Vecue) -> dict[str, object]:
     with contexte.unite() as uow:
         saisie = _saisie(vecue.campagnes[1], nouveau_porteur, 99)
         saisie.renouvellement, saisie.renouvelle_id = True, str(vecue.dossiers[0])
-        nouveau = service.enregistrer(uow, None, d.valider(saisie))
+        nouveau = service_dossier.enregistrer(uow, None, d.valider(saisie))
         uow.valider()
     with contexte.unite() as uow:  # un dossier ancien, cité par d'autres, enregistré encore une fois
         version = uow.session.scalar(select(m.Dossier.version).where(m.Dossier.id == vecue.dossiers[1]))
         saisie = _saisie(vecue.campagnes[0], vecue.porteurs[1], 1, 99)
-        service.enregistrer(uow, vecue.dossiers[1], d.valider(saisie), version=version)
+        service_dossier.enregistrer(uow, vecue.dossiers[1], d.valider(saisie), version=version)
         piece = pieces.ajouter(uow, nouveau, "statuts", "statuts.pdf", b"%PDF-1.4 nouvelle", dt.date(2027, 1, 5))
         uow.valider()
     with contexte.unite() as uow:
-        fiche = service.lire(uow, nouveau)
+        fiche = service_dossier.lire(uow, nouveau)
     return {"dossier": nouveau, "numero": fiche.numero, "porteur": nouveau_porteur, "piece": piece.id,
             "refus_du_compte_desactive": with_refus}
 

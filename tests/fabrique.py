@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from instruction import dossier as d
-from instruction.services import dossier as service
+from instruction.domaine import dossier as d
+from instruction.services import dossier as service_dossier
 from instruction.services import porteurs
 
 
@@ -32,7 +32,7 @@ def porteur(contexte) -> int:
 
 def campagne(contexte) -> int:
     with contexte.unite() as uow:
-        campagne = service.creer_campagne(uow, "cdv", 2027, ouverture=dt.date(2026, 10, 1),
+        campagne = service_dossier.creer_campagne(uow, "cdv", 2027, ouverture=dt.date(2026, 10, 1),
                                           cloture=dt.date(2026, 12, 1))
         uow.valider()
     return campagne.id
@@ -61,7 +61,7 @@ def saisie(campagne_id: int, porteur_id: int) -> d.SaisieDossier:
 def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
     """Un dossier CDV 2027 enregistré ; ``complet`` : avec toutes les pièces exigées (recevable) ;
     ``modifier(saisie)`` change la saisie avant l'enregistrement."""
-    from instruction import pieces as types
+    from instruction.domaine import pieces as types
     from instruction.services import pieces
 
     from sqlalchemy import select
@@ -78,7 +78,7 @@ def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
         brute = saisie(campagne_id, porteur_id)
         if modifier is not None:
             modifier(brute)
-        identifiant = service.enregistrer(uow, None, d.valider(brute))
+        identifiant = service_dossier.enregistrer(uow, None, d.valider(brute))
         uow.valider()
     if complet:
         with contexte.unite() as uow:
@@ -91,7 +91,7 @@ def dossier(contexte, *, complet: bool = True, modifier=None) -> int:
 
 def coter_egalite(contexte, dossier_id: int, reponse: str = "oui") -> None:
     """Remplit toute la grille égalité femmes hommes, exigée pour terminer l'instruction (contrat, l. 2647)."""
-    from instruction import grilles
+    from instruction.domaine import grilles
     from instruction.services import cotations
 
     questions = grilles.par_code()["egalite-femmes-hommes"].courante.questions
@@ -105,7 +105,7 @@ def coter_egalite(contexte, dossier_id: int, reponse: str = "oui") -> None:
 
 def compte(contexte, identifiant: str, role: str, *, nom: str | None = None, themes=(), financeur=None):
     """Crée un compte (sous un administrateur du poste) ; rend l'utilisateur tel qu'il serait connecté."""
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.db import modeles as m
     from instruction.services import comptes
 
@@ -122,7 +122,7 @@ class Equipe:
     """Une équipe complète : un compte par rôle, deux référents et deux financeurs."""
 
     def __init__(self, contexte) -> None:
-        from instruction import droits
+        from instruction.domaine import droits
 
         self.admin = compte(contexte, "a.durand", droits.ADMINISTRATEUR, nom="Anne Durand")
         self.instructeur = compte(contexte, "m.lefebvre", droits.INSTRUCTEUR, nom="Marie Lefebvre")
@@ -135,7 +135,7 @@ class Equipe:
         self.lecteur = compte(contexte, "l.lecteur", droits.LECTEUR, nom="Louis Lecteur")
 
     def par_role(self) -> dict:
-        from instruction import droits
+        from instruction.domaine import droits
 
         return {droits.ADMINISTRATEUR: self.admin, droits.INSTRUCTEUR: self.instructeur,
                 droits.REFERENT: self.referent, droits.FINANCEUR: self.financeur, droits.LECTEUR: self.lecteur}

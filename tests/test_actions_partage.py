@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from instruction import droits
-from instruction.erreurs import Conflit, DonneesInvalides
-from instruction.horloge import aujourd_hui
+from instruction.domaine import droits
+from instruction.domaine.erreurs import Conflit, DonneesInvalides
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import comptes
 from instruction.services.avis import SaisieAvis
 from instruction.services.actions import AVIS, CAMPAGNES, COMPTES, DOSSIERS, PORTEURS, TACHES, Fait
@@ -18,7 +18,7 @@ from instruction.services.actions import avis as actions_avis
 from instruction.services.actions import comptes as actions_comptes
 from instruction.services.actions import historique as actions_historique
 from instruction.services.actions import porteur as actions_porteur
-from instruction.validation import SaisieInvalide
+from instruction.domaine.validation import SaisieInvalide
 from tests import fabrique
 
 

@@ -18,7 +18,7 @@ from collections import Counter
 
 from sqlalchemy import event
 
-from instruction import droits
+from instruction.domaine import droits
 from tests import fabrique
 
 INSTRUCTEUR = droits.Utilisateur("marie", "Marie", droits.INSTRUCTEUR)

@@ -42,10 +42,10 @@ def test_rien_de_lourd_avant_la_premiere_peinture():
 # qu'à retarder un chargement, pas à cacher une boucle) ; celles sous ``if TYPE_CHECKING`` ne comptent pas.
 
 PAQUET = RACINE / "instruction"
-# Le paquet racine : ses modules sont le domaine pur, sauf les points d'entrée et la démonstration.
-POINTS_D_ENTREE = {"instruction.cli", "instruction.__main__"}
-ETAGES_HAUTS = ("instruction.db", "instruction.services", "instruction.ui", "instruction.rapports",
-                "instruction.demo", "instruction.cli")
+# À la racine du paquet, seulement les points d'entrée et l'intendance (chemins des données, journal, copies
+# temporaires des pièces, lecture des fichiers importés) ; le domaine pur est dans ``instruction/domaine/``.
+RACINE_PERMISE = {"instruction", "instruction.__main__", "instruction.cli", "instruction.chemins",
+                  "instruction.journal", "instruction.fichiers_temporaires", "instruction.import_fichier"}
 
 
 def _nom(fichier: Path) -> str:
@@ -158,8 +158,7 @@ def _est(module: str, etage: str) -> bool:
 
 
 def _domaine(module: str) -> bool:
-    return module.count(".") == 1 and module not in POINTS_D_ENTREE and not _est(module, "instruction.demo") \
-        and not any(_est(module, e) for e in ETAGES_HAUTS)
+    return _est(module, "instruction.domaine")
 
 
 INTERDITS = [
@@ -191,8 +190,15 @@ def test_les_regles_voient_une_faute():
     """Une importation interdite est bien reconnue (sinon le test précédent ne pourrait pas échouer)."""
     assert any(qui("instruction.services.dossier") and _est("instruction.ui.operation", interdit)
                for qui, interdit, _r in INTERDITS)
-    assert any(qui("instruction.argent") and _est("instruction.db.modeles", interdit) for qui, interdit, _r in INTERDITS)
-    assert not _domaine("instruction.cli") and _domaine("instruction.dates")
+    assert any(qui("instruction.domaine.argent") and _est("instruction.db.modeles", interdit)
+               for qui, interdit, _r in INTERDITS)
+    assert not _domaine("instruction.cli") and _domaine("instruction.domaine.dates")
+
+
+def test_la_racine_ne_garde_que_les_points_d_entree_et_l_intendance():
+    """Un module du domaine va dans ``instruction/domaine/`` ; un étage a son paquet."""
+    racine = {nom for nom, fichier in _modules().items() if nom.count(".") <= 1 and fichier.name != "__init__.py"}
+    assert racine - RACINE_PERMISE == set()
 
 
 def test_aucun_ecran_n_ouvre_de_transaction():

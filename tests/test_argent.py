@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from instruction import argent
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import argent
+from instruction.domaine.erreurs import DonneesInvalides
 
 
 @pytest.mark.parametrize(

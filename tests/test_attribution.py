@@ -17,11 +17,11 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from instruction import droits
-from instruction import dossier as d
+from instruction.domaine import droits
+from instruction.domaine import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides, ErreurInstruction, PasUneBase
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides, ErreurInstruction, PasUneBase
+from instruction.domaine.etats import Etat
 from instruction.services import attribution, historique, lignes, taches
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as service_instruction
@@ -188,7 +188,7 @@ def test_mes_taches_de_chaque_instructeur(contexte, equipe):
         de_paul = uow.session.scalar(select(m.Dossier.id).where(m.Dossier.intitule == "Jardin de Paul"))
     import datetime as dt
 
-    from instruction.horloge import aujourd_hui
+    from instruction.domaine.horloge import aujourd_hui
 
     _comme(contexte, equipe.collegue, lambda uow: service_instruction.demander_complements(
         uow, de_paul, "Statuts", aujourd_hui() + dt.timedelta(days=10)))

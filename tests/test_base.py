@@ -17,7 +17,7 @@ from sqlalchemy import inspect, text
 from instruction.db import connexion as cx
 from instruction.db.migrations import TETE
 from instruction.db.schema import config_alembic, preparer, revisions_connues
-from instruction.erreurs import (
+from instruction.domaine.erreurs import (
     BaseEtrangere,
     BaseInaccessible,
     BaseTropRecente,
@@ -299,7 +299,7 @@ def test_adresse_illisible():
 
 LECTURE_SEULE = """
 import sys
-from instruction.erreurs import BaseInaccessible
+from instruction.domaine.erreurs import BaseInaccessible
 from instruction.services.contexte import ouvrir
 try:
     ouvrir(sys.argv[1])

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, select
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
-from instruction.erreurs import Conflit
-from instruction.etats import Etat
+from instruction.domaine.erreurs import Conflit
+from instruction.domaine.etats import Etat
 from instruction.services import dossier as service_dossier
 from instruction.services import historique, porteurs
 from instruction.services import instruction as service_instruction

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 import pytest
 
-from instruction import eligibilite as el
-from instruction import source
-from instruction.dossier import LigneBudget
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine import eligibilite as el
+from instruction.domaine import source
+from instruction.domaine.dossier import LigneBudget
+from instruction.domaine.erreurs import ReferentielInvalide
 from tests.test_eligibilite import _budget, contexte, resultat
 
 R, N, V, S = el.RESPECTE, el.NON_RESPECTE, el.A_VERIFIER, el.SANS_OBJET

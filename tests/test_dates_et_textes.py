@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from instruction import dates, nombres, texte
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import dates, nombres, texte
+from instruction.domaine.erreurs import DonneesInvalides
 
 
 def test_dates_a_la_francaise():

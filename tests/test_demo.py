@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from instruction import budget, demo
-from instruction import referentiel as r
+from instruction import demo
+
+from instruction.domaine import budget
+from instruction.domaine import referentiel as r
 from instruction.db import modeles as m
 from instruction.demo import seances_decrites
 from instruction.demo.programmation_2023 import programmes
-from instruction.erreurs import ErreurInstruction
-from instruction.etats import Etat
+from instruction.domaine.erreurs import ErreurInstruction
+from instruction.domaine.etats import Etat
 
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide.md"
 DOSSIERS_DE_DEMONSTRATION = 60 + 4 + 41 + 2 + 27 + 2 + 14  # 2023 : retenus + refusés ; 2027 : en cours
@@ -193,7 +195,7 @@ def test_remplir_la_base_par_les_services_puis_refuser_un_second_remplissage(gen
         assert uow.session.scalar(select(func.count()).select_from(m.Dossier)) == DOSSIERS_DE_DEMONSTRATION
 
     # Les comptes de démonstration se connectent avec les mots de passe du guide, provisoires.
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.services import comptes
 
     documentes = comptes_du_guide()
@@ -295,7 +297,7 @@ def test_la_base_de_demo_passe_la_verification(url_demo):
 def test_la_demo_2027_a_des_avis_donnes_et_attendus(url_demo):
     """Les dossiers instruits ont les avis de leurs cofinanceurs (un réservé) ; ceux en instruction les
     attendent, échéance dépassée : ils sont dans les tâches de l'instructeur, à relancer."""
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.services import avis, taches
     from instruction.services.contexte import ouvrir
 

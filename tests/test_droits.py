@@ -27,13 +27,13 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import instruction.services
-from instruction import droits, grilles
-from instruction import eligibilite as el
-from instruction import pieces as types_pieces
+from instruction.domaine import droits, grilles
+from instruction.domaine import eligibilite as el
+from instruction.domaine import pieces as types_pieces
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides, ErreurInstruction
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.erreurs import DonneesInvalides, ErreurInstruction
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import (
     acces,
     attribution,

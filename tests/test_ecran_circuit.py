@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QPushButton
 
-from instruction import dates
-from instruction.etats import Etat
+from instruction.domaine import dates
+from instruction.domaine.etats import Etat
 from instruction.services import historique
-from instruction.services import instruction as service
+from instruction.services import instruction as circuit
 from instruction.ui import erreurs
 from tests import fabrique
 from tests.conftest import frapper
@@ -177,7 +177,7 @@ def test_proposition_puis_decision_du_comite(qtbot, onglet_instruction):
            f"{dates.formater(seance)})" in texte
     assert "le porteur doit envoyer un budget ajusté" in texte
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
     assert {f_.financeur: f_.accorde for f_ in etat.financements} == {"etat-pv": Decimal("1600.00"),
                                                                        "ville-calais": Decimal("1500.00")}
     assert etat.proposition.sens == "reserve"
@@ -195,7 +195,7 @@ def test_le_formulaire_d_un_dossier_retenu_est_fige_et_se_corrige_avec_une_raiso
             _examiner(contexte, identifiant)
             fabrique.coter_egalite(contexte, identifiant)
         with contexte.unite() as uow:
-            service.changer_etat(uow, identifiant, vers, motif)
+            circuit.changer_etat(uow, identifiant, vers, motif)
             uow.valider()
     contexte.fermer()
     f = ouvrir_fenetre(qtbot, url)
@@ -255,8 +255,8 @@ def test_la_date_de_depot_d_un_nouveau_dossier(qtbot, dossier_en_base):
 
 
 def test_un_refus_prevu_n_est_pas_montre_comme_une_panne(qtbot):
-    from instruction.erreurs import DonneesInvalides
-    from instruction.gel import verifier_retrait_piece
+    from instruction.domaine.erreurs import DonneesInvalides
+    from instruction.domaine.gel import verifier_retrait_piece
 
     try:
         verifier_retrait_piece(Etat.CONVENTIONNE, False, "Statuts.pdf")

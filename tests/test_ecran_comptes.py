@@ -9,7 +9,7 @@ import os
 import pytest
 from PySide6.QtCore import QThreadPool, Qt
 
-from instruction import referentiel
+from instruction.domaine import referentiel
 from instruction.services.actions import COMPTES
 from instruction.ui.comptes import DialogueComptes
 from instruction.ui.operation import diffusion

@@ -8,11 +8,11 @@ from decimal import Decimal
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QFileDialog
 
-from instruction import grilles
-from instruction.etats import Etat
+from instruction.domaine import grilles
+from instruction.domaine.etats import Etat
 from instruction.services import cotations
 from instruction.ui import modele_dossiers as md
-from instruction.services import instruction as service
+from instruction.services import instruction as circuit
 from tests.conftest import frapper
 from tests.ecrans import attendre_etat, bouton_passage, ok
 
@@ -76,7 +76,7 @@ def test_remplir_la_grille_egalite_au_clic(qtbot, onglet_instruction):
 
 
 def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
-    from instruction import eligibilite as el
+    from instruction.domaine import eligibilite as el
 
     f, onglet, identifiant = onglet_instruction
     from tests import fabrique
@@ -84,11 +84,11 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     fabrique.coter_egalite(f.contexte, identifiant)  # exigée pour terminer l'instruction (l. 2647)
     with f.contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
-            service.changer_etat(uow, identifiant, etat)
-        evaluation = service.evaluer(uow, identifiant)
-        service.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut)
+            circuit.changer_etat(uow, identifiant, etat)
+        evaluation = circuit.evaluer(uow, identifiant)
+        circuit.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut)
                                                       for c in evaluation.criteres])
-        service.changer_etat(uow, identifiant, Etat.INSTRUIT)
+        circuit.changer_etat(uow, identifiant, Etat.INSTRUIT)
         uow.valider()
     section = onglet.instruction
     section.charger(identifiant, "CDV-2027-001")
@@ -106,7 +106,7 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     ok(qtbot, dialogue)
     attendre_etat(qtbot, section, Etat.RETENU)
     with f.contexte.unite() as uow:
-        accordes = {x.financeur: x.accorde for x in service.financements(uow, identifiant)}
+        accordes = {x.financeur: x.accorde for x in circuit.financements(uow, identifiant)}
     assert accordes == {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}
     assert section.financements.item(0, 3).text() == "1\u202f800,00\u00a0€"  # Financeur, Demandé, Proposé, Accordé
     assert section.historique.item(0, 3).text() == "Comité du 12/03/2027"

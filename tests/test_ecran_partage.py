@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.services.contexte import ouvrir
 from tests import fabrique
 from tests.conftest import fermer_fenetre, frapper, ouvrir_fenetre
@@ -213,8 +213,8 @@ def test_avis_demande_puis_donne_par_le_referent(qtbot, base_equipe):
 @pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
 def test_conflit_puis_recharger_et_reappliquer(qtbot, base_equipe):
     """Deux postes : Marie modifie l'intitulé à l'écran pendant qu'un collègue enregistre le résumé."""
-    from instruction import dossier as d
-    from instruction.services import dossier as service
+    from instruction.domaine import dossier as d
+    from instruction.services import dossier as service_dossier
     from instruction.services import historique
 
     url, dossier_id, equipe, contexte = base_equipe
@@ -228,10 +228,10 @@ def test_conflit_puis_recharger_et_reappliquer(qtbot, base_equipe):
         autre = ouvrir(url)
         autre.utilisateur = equipe.admin
         with autre.unite() as uow:
-            fiche = service.lire(uow, dossier_id)
+            fiche = service_dossier.lire(uow, dossier_id)
             saisie = d.saisie_depuis(fiche.donnees)
             saisie.resume = "Un jardin et un composteur collectif."
-            service.enregistrer(uow, dossier_id, d.valider(saisie), version=fiche.version)
+            service_dossier.enregistrer(uow, dossier_id, d.valider(saisie), version=fiche.version)
             uow.valider()
         autre.fermer()
         qtbot.keyClick(onglet, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -244,7 +244,7 @@ def test_conflit_puis_recharger_et_reappliquer(qtbot, base_equipe):
         assert onglet.action.intitule.text() == "Jardin partagé et compost des Fontinettes", "la saisie reste"
         capturer(dialogue, "conflit")
         with contexte.unite() as uow:
-            assert service.lire(uow, dossier_id).donnees.intitule == "Jardin partagé des Fontinettes"
+            assert service_dossier.lire(uow, dossier_id).donnees.intitule == "Jardin partagé des Fontinettes"
         qtbot.mouseClick(dialogue.bouton_recharger, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: onglet.action.resume.toPlainText() == "Un jardin et un composteur collectif.",
                         timeout=10000)
@@ -253,7 +253,7 @@ def test_conflit_puis_recharger_et_reappliquer(qtbot, base_equipe):
         qtbot.mouseClick(onglet.bouton_enregistrer, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Dossier enregistré" in onglet.message.text(), timeout=10000)
         with contexte.unite() as uow:
-            donnees = service.lire(uow, dossier_id).donnees
+            donnees = service_dossier.lire(uow, dossier_id).donnees
             entrees = historique.du_dossier(uow, dossier_id)
         assert donnees.intitule == "Jardin partagé et compost des Fontinettes"
         assert donnees.resume == "Un jardin et un composteur collectif."

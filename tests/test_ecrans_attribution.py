@@ -12,11 +12,11 @@ Avec ``INSTRUCTION_CAPTURES=<dossier>``, les écrans sont aussi enregistrés en 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.services import attribution
 from instruction.services.contexte import ouvrir
 from tests import fabrique

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from instruction import eligibilite as el
-from instruction import source
-from instruction.dossier import DonneesDossier, LigneBudget, Seance
-from instruction.erreurs import DonneesInvalides, ReferentielInvalide
+from instruction.domaine import eligibilite as el
+from instruction.domaine import source
+from instruction.domaine.dossier import DonneesDossier, LigneBudget, Seance
+from instruction.domaine.erreurs import DonneesInvalides, ReferentielInvalide
 
 NATURES = {"beau-marais": "qpv", "fort-nieulay": "qpv", "bm-centre": "sous_secteur", "petit-courgain": "secteur_vigilance",
            "quartier-hors": "autre"}
@@ -30,8 +30,8 @@ def _budget(*demandes: tuple[str, str], cout: str | None = None):
     return tuple(lignes)
 
 
-def contexte(dispositif="cdv", *, type_porteur="association", **donnees) -> el.Contexte:
-    autres = {k: donnees.pop(k) for k in list(donnees) if k in {f.name for f in dataclasses.fields(el.Contexte)}}
+def contexte(dispositif="cdv", *, type_porteur="association", **donnees) -> el.Situation:
+    autres = {k: donnees.pop(k) for k in list(donnees) if k in {f.name for f in dataclasses.fields(el.Situation)}}
     valeurs = dict(
         intitule="Ateliers du mercredi", description="Des ateliers de cuisine au centre social.",
         quartiers=("beau-marais",), beneficiaires=40, beneficiaires_quartiers=(("beau-marais", 30),),
@@ -39,7 +39,7 @@ def contexte(dispositif="cdv", *, type_porteur="association", **donnees) -> el.C
         budget=_budget(("etat-pv", "2000"), ("caf", "1000")),
     )
     valeurs.update(donnees)
-    return el.Contexte(
+    return el.Situation(
         dispositif=dispositif, annee=autres.pop("annee", 2027), donnees=DonneesDossier(1, 1, **valeurs),
         type_porteur=type_porteur,
         commune_porteur=autres.pop("commune_porteur", "calais"), natures_quartiers=NATURES,
@@ -47,7 +47,7 @@ def contexte(dispositif="cdv", *, type_porteur="association", **donnees) -> el.C
     )
 
 
-def resultat(code: str, c: el.Contexte, reglages=None) -> el.Resultat:
+def resultat(code: str, c: el.Situation, reglages=None) -> el.Resultat:
     critere = next(k for k in el.pour(c.dispositif, reglages) if k.code == code)
     return el.evaluer(critere, c)
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from instruction import cli
-from instruction import colonnes as c
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import colonnes as c
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.rapports.export_colonnes import exporter
 from instruction.services.lignes import LigneDossier
 
@@ -168,7 +168,7 @@ def test_les_textes_hostiles_ne_deviennent_jamais_des_formules(tmp_path):
 
 
 def test_fichier_impossible_a_ecrire_message_clair(tmp_path):
-    from instruction.erreurs import ErreurInstruction
+    from instruction.domaine.erreurs import ErreurInstruction
 
     for extension in (".xlsx", ".ods", ".csv"):
         with pytest.raises(ErreurInstruction, match="Impossible d'écrire"):

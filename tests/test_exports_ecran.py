@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from instruction import colonnes as c
+from instruction.domaine import colonnes as c
 from instruction.ui import dialogue_export
 from tests.captures import capturer
 
@@ -126,7 +126,7 @@ def test_choisir_ordonner_enregistrer_et_exporter_au_clavier(fenetre_demo, qtbot
 
 
 def test_un_lecteur_exporte_mais_n_enregistre_pas_de_jeu(fenetre_demo, qtbot):
-    from instruction import droits
+    from instruction.domaine import droits
 
     f = fenetre_demo
     f.contexte.utilisateur = droits.Utilisateur(0, "lecteur", "Lecteur", droits.LECTEUR)

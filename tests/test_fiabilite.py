@@ -18,11 +18,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, insert, select, text, update
 
-from instruction import droits
-from instruction import dossier as d
+from instruction.domaine import droits
+from instruction.domaine import dossier as d
 from instruction.db import connexion as cx
 from instruction.db import modeles as m
-from instruction.erreurs import (
+from instruction.domaine.erreurs import (
     BaseEnLectureSeule,
     BaseOccupee,
     Conflit,
@@ -32,8 +32,8 @@ from instruction.erreurs import (
     ErreurInstruction,
     ValeurRefusee,
 )
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as service_instruction
@@ -380,17 +380,17 @@ def test_postgresql_base_figee_en_lecture_seule_par_l_administrateur(contexte, u
 
 LECTURE_SEULE = """
 import dataclasses, sys
-from instruction.droits import Utilisateur
-from instruction.services import dossier as service
+from instruction.domaine.droits import Utilisateur
+from instruction.services import dossier as service_dossier
 from instruction.services.contexte import ouvrir
 contexte = ouvrir(sys.argv[1])
 contexte.utilisateur = eval(sys.argv[3])
 with contexte.unite() as uow:
-    print(service.lire(uow, int(sys.argv[2])).donnees.intitule)
+    print(service_dossier.lire(uow, int(sys.argv[2])).donnees.intitule)
 try:
     with contexte.unite() as uow:
-        fiche = service.lire(uow, int(sys.argv[2]))
-        service.enregistrer(uow, fiche.id, dataclasses.replace(fiche.donnees, intitule="Figé"), fiche.version)
+        fiche = service_dossier.lire(uow, int(sys.argv[2]))
+        service_dossier.enregistrer(uow, fiche.id, dataclasses.replace(fiche.donnees, intitule="Figé"), fiche.version)
         uow.valider()
 except Exception as erreur:
     print(type(erreur).__name__, erreur)
@@ -682,7 +682,7 @@ def test_tout_classeur_enregistre_est_protege_meme_ecrit_sans_les_aides(tmp_path
 
 @pytest.mark.parametrize("texte", ["avec un \x00 nul", "échappement \x1b[31m rouge", "cloche \x07", "\x7f"])
 def test_un_caractere_de_controle_est_refuse_a_la_saisie(texte):
-    from instruction.validation import Verificateur
+    from instruction.domaine.validation import Verificateur
 
     verificateur = Verificateur()
     assert verificateur.texte("intitule", texte, "Intitulé de l'action") is None

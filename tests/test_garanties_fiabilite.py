@@ -25,11 +25,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
 from instruction.db.sauvegarde import restaurer, sauvegarder
 from instruction.db.verification import verifier
-from instruction.erreurs import BaseEtrangere, ErreurInstruction, PasUneBase
+from instruction.domaine.erreurs import BaseEtrangere, ErreurInstruction, PasUneBase
 from instruction.services import comptes, pieces
 from instruction.services.contexte import ouvrir
 from tests import fabrique

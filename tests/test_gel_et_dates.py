@@ -18,18 +18,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from instruction import dates, gel
-from instruction import dossier as d
-from instruction import eligibilite as el
+from instruction.domaine import dates, gel
+from instruction.domaine import dossier as d
+from instruction.domaine import eligibilite as el
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import dossier as service_dossier
 from instruction.services import historique
-from instruction.services import instruction as service
+from instruction.services import instruction as circuit
 from instruction.services import pieces
-from instruction.validation import SaisieInvalide
+from instruction.domaine.validation import SaisieInvalide
 from tests import fabrique
 
 # Le chemin de « déposé » à chaque état (avec son motif quand il en faut un).
@@ -54,8 +54,8 @@ FIGES = {Etat.INSTRUIT, Etat.RETENU, Etat.AJOURNE, Etat.REFUSE, Etat.CONVENTIONN
 
 def _examiner(contexte, dossier_id):
     with contexte.unite() as uow:
-        evaluation = service.evaluer(uow, dossier_id)
-        service.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
+        evaluation = circuit.evaluer(uow, dossier_id)
+        circuit.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
                                                      for c in evaluation.criteres], "Examen de test.")
         uow.valider()
 
@@ -68,7 +68,7 @@ def amener(contexte, etat: Etat) -> int:
             _examiner(contexte, identifiant)
             fabrique.coter_egalite(contexte, identifiant)
         with contexte.unite() as uow:
-            service.changer_etat(uow, identifiant, vers, motif)
+            circuit.changer_etat(uow, identifiant, vers, motif)
             uow.valider()
     return identifiant
 
@@ -96,7 +96,7 @@ def test_le_gel_est_declare_pour_chaque_etat():
     assert "avenant" in gel.gel(Etat.CONVENTIONNE).chemin and "pas encore disponibles" in gel.gel(Etat.EN_COURS).chemin
     assert "Reprendre l'instruction" in gel.gel(Etat.RETENU).chemin
     # « Reprendre l'instruction… » existe bien dans le circuit avant la convention, et pas après.
-    from instruction import workflow
+    from instruction.domaine import workflow
 
     for etat in (Etat.INSTRUIT, Etat.RETENU, Etat.AJOURNE):
         assert Etat.EN_INSTRUCTION in {p.vers for p in workflow.passages(etat)}, etat
@@ -180,26 +180,26 @@ def test_un_dossier_fige_refuse_ses_chiffres_et_accepte_une_correction_motivee(c
 def test_apres_la_convention_les_montants_accordes_passent_par_un_avenant(contexte):
     identifiant = amener(contexte, Etat.RETENU)
     with contexte.unite() as uow:  # avant la convention : la saisie du comité se corrige
-        service.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1900"), "ville-calais": Decimal("1500")})
-        service.changer_etat(uow, identifiant, Etat.CONVENTIONNE)
+        circuit.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1900"), "ville-calais": Decimal("1500")})
+        circuit.changer_etat(uow, identifiant, Etat.CONVENTIONNE)
         uow.valider()
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="avenant à la convention .*pas encore disponibles"):
-            service.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("2000")})
-        assert {f.financeur: f.accorde for f in service.financements(uow, identifiant)}["etat-pv"] == Decimal("1900.00")
+            circuit.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("2000")})
+        assert {f.financeur: f.accorde for f in circuit.financements(uow, identifiant)}["etat-pv"] == Decimal("1900.00")
 
 
 def test_reprendre_l_instruction_d_un_dossier_retenu_leve_le_gel_et_retire_la_decision(contexte):
     identifiant = amener(contexte, Etat.RETENU)
     with contexte.unite() as uow:
-        assert {f.financeur: f.accorde for f in service.financements(uow, identifiant)} == {
+        assert {f.financeur: f.accorde for f in circuit.financements(uow, identifiant)} == {
             "etat-pv": Decimal("2000.00"), "ville-calais": Decimal("1500.00")}
         with pytest.raises(DonneesInvalides, match="motif"):
-            service.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION)
-        service.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, "Le porteur a revu son budget")
+            circuit.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION)
+        circuit.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, "Le porteur a revu son budget")
         uow.valider()
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
     assert etat.etat == Etat.EN_INSTRUCTION and etat.decision is None
     assert all(f.accorde is None for f in etat.financements)
     donnees = _lire(contexte, identifiant).donnees
@@ -236,9 +236,9 @@ def test_la_date_de_depot_est_un_champ_valide(contexte):
     identifiant = _deposer(contexte, il_y_a_un_mois)
     fiche = _lire(contexte, identifiant)
     assert fiche.depose_le == fiche.donnees.depose_le == il_y_a_un_mois
-    assert service._jour_a_paris(fiche.etat_depuis) == il_y_a_un_mois  # « depuis » : la date du dépôt
+    assert circuit._jour_a_paris(fiche.etat_depuis) == il_y_a_un_mois  # « depuis » : la date du dépôt
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
         assert etat.historique[0].date == il_y_a_un_mois and etat.date_depuis == il_y_a_un_mois
         assert etat.historique[0].le.date() >= aujourdhui - dt.timedelta(days=1)  # saisi aujourd'hui
         with pytest.raises(DonneesInvalides, match="futur"):
@@ -248,13 +248,13 @@ def test_la_date_de_depot_est_un_champ_valide(contexte):
     # Corriger la date de dépôt : possible tant qu'elle précède le premier passage.
     il_y_a_vingt_jours = aujourdhui - dt.timedelta(days=20)
     with contexte.unite() as uow:
-        service.changer_etat(uow, identifiant, Etat.RECEVABLE, le=il_y_a_vingt_jours)
+        circuit.changer_etat(uow, identifiant, Etat.RECEVABLE, le=il_y_a_vingt_jours)
         uow.valider()
     with pytest.raises(DonneesInvalides, match="après le passage à « Recevable »"):
         _enregistrer(contexte, identifiant, replace(fiche.donnees, depose_le=aujourdhui - dt.timedelta(days=10)))
     _enregistrer(contexte, identifiant, replace(fiche.donnees, depose_le=aujourdhui - dt.timedelta(days=25)))
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
         entrees = historique.du_dossier(uow, identifiant)
     assert etat.depose_le == etat.historique[0].date == aujourdhui - dt.timedelta(days=25)
     assert ("Déposé le", dates.formater(il_y_a_un_mois), dates.formater(aujourdhui - dt.timedelta(days=25))) in [
@@ -268,7 +268,7 @@ def test_un_passage_se_date_dans_le_passe_dans_l_ordre(contexte):
 
     def passer(vers, le, motif=None):
         with contexte.unite() as uow:
-            fait = service.changer_etat(uow, identifiant, vers, motif, le=le)
+            fait = circuit.changer_etat(uow, identifiant, vers, motif, le=le)
             uow.valider()
         return fait
 
@@ -291,7 +291,7 @@ def test_un_passage_se_date_dans_le_passe_dans_l_ordre(contexte):
     passer(Etat.RETENU, seance, "Comité des financeurs")
 
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
         dossier = uow.session.get(m.Dossier, identifiant)
         etat_depuis, complet_le = dossier.etat_depuis, dossier.complet_le
         transitions = uow.session.execute(select(m.Transition.vers, m.Transition.date_effet)
@@ -302,8 +302,8 @@ def test_un_passage_se_date_dans_le_passe_dans_l_ordre(contexte):
         ("depose", depot), ("recevable", depot + dt.timedelta(days=10)),
         ("en_instruction", depot + dt.timedelta(days=10)), ("instruit", depot + dt.timedelta(days=30)),
         ("retenu", seance)]
-    assert etat.date_depuis == seance and service._jour_a_paris(etat_depuis) == seance
-    assert service._jour_a_paris(complet_le) == depot + dt.timedelta(days=10)
+    assert etat.date_depuis == seance and circuit._jour_a_paris(etat_depuis) == seance
+    assert circuit._jour_a_paris(complet_le) == depot + dt.timedelta(days=10)
     assert etat.decision.date == seance and etat.decision.etat == Etat.RETENU
     # L'historique garde le moment de la saisie (aujourd'hui) et dit la date du passage quand elle diffère.
     passage = next(e for e in entrees if e.objet == "dossier" and e.action == "passage"
@@ -323,8 +323,8 @@ def test_les_demandes_de_complements_prennent_la_date_du_passage(contexte):
     depot = aujourd_hui() - dt.timedelta(days=20)
     identifiant = _deposer(contexte, depot)
     with contexte.unite() as uow:
-        service.changer_etat(uow, identifiant, Etat.INCOMPLET, "RIB à fournir", le=depot + dt.timedelta(days=3))
+        circuit.changer_etat(uow, identifiant, Etat.INCOMPLET, "RIB à fournir", le=depot + dt.timedelta(days=3))
         uow.valider()
     with contexte.unite() as uow:
-        (demande,) = service.complements(uow, identifiant)
+        (demande,) = circuit.complements(uow, identifiant)
     assert demande.demandee_le == depot + dt.timedelta(days=3)

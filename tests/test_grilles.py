@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from instruction import grilles, source
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine import grilles, source
+from instruction.domaine.erreurs import ReferentielInvalide
 
 OUI, PART, NON, SO = grilles.OUI, grilles.PARTIELLEMENT, grilles.NON, grilles.SANS_OBJET
 

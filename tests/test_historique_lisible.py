@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from instruction import droits, grilles
-from instruction.horloge import aujourd_hui
+from instruction.domaine import droits, grilles
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis, cotations, historique
 from instruction.services.contexte import ouvrir
 from tests import fabrique

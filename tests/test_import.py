@@ -22,10 +22,12 @@ import pytest
 import yaml
 from sqlalchemy import func, select, text
 
-from instruction import echanges, import_fichier
+from instruction import import_fichier
+
+from instruction.domaine import echanges
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import aujourd_hui
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import dossier as service_dossier
 from instruction.services import historique
 from instruction.services.actions import echanges as actions

@@ -97,7 +97,7 @@ def test_section_avis_tient_a_1366_avec_cinq_cofinanceurs(qtbot, url_demo, tmp_p
 def test_historique_des_comptes_ecrit_des_noms(contexte):
     from sqlalchemy import select
 
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.db import modeles as m
     from instruction.services import comptes
     from tests import fabrique
@@ -139,7 +139,7 @@ def test_approche_budgetaire_nomme_demande_et_accorde(qtbot, fenetre_demo, tmp_p
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from instruction import argent
+    from instruction.domaine import argent
     from instruction.rapports import approche_budgetaire as export
     from instruction.services.approche_budgetaire import CLES
 
@@ -200,9 +200,9 @@ def test_un_administrateur_nomme_la_base_avec_son_historique(contexte, url_base)
     from sqlalchemy import select
     from sqlalchemy.engine import make_url
 
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.db import modeles as m
-    from instruction.erreurs import DonneesInvalides
+    from instruction.domaine.erreurs import DonneesInvalides
     from instruction.services import nom_base
     from instruction.services.actions import REGLAGES
     from instruction.services.actions import nom_base as actions
@@ -243,7 +243,9 @@ def test_un_administrateur_nomme_la_base_avec_son_historique(contexte, url_base)
 def test_la_fenetre_montre_le_nom_de_la_base(qtbot, fenetre_demo, monkeypatch, tmp_path):
     from sqlalchemy import select
 
-    from instruction import NOM_APPLICATION, droits
+    from instruction import NOM_APPLICATION
+
+    from instruction.domaine import droits
     from instruction.db import modeles as m
 
     f = fenetre_demo

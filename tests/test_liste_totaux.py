@@ -8,11 +8,10 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 
-from instruction.argent import depuis_centimes, formater_centimes
+from instruction.domaine.argent import depuis_centimes, formater_centimes
 from instruction.services import lecture_rapide, lignes
 from instruction.ui import modele_dossiers as md
 from tests import fabrique

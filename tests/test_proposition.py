@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import pytest
 
-from instruction import dates
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine import dates
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis
 from instruction.services import historique
-from instruction.services import instruction as service
+from instruction.services import instruction as circuit
 from instruction.services.instruction import PropositionSaisie
 from tests import fabrique
 from tests.test_gel_et_dates import _examiner
@@ -33,7 +33,7 @@ def _instruire(contexte) -> int:
     identifiant = fabrique.dossier(contexte, modifier=dater)
     for rang, vers in enumerate((Etat.RECEVABLE, Etat.EN_INSTRUCTION), start=1):
         with contexte.unite() as uow:
-            service.changer_etat(uow, identifiant, vers, le=depot + dt.timedelta(days=rang))
+            circuit.changer_etat(uow, identifiant, vers, le=depot + dt.timedelta(days=rang))
             uow.valider()
     _examiner(contexte, identifiant)
     fabrique.coter_egalite(contexte, identifiant)
@@ -52,11 +52,11 @@ def _avis_de_l_etat(contexte, dossier_id, montant: str) -> None:
 def test_les_montants_a_proposer_viennent_des_avis_sinon_de_la_demande(contexte):
     identifiant = _instruire(contexte)
     with contexte.unite() as uow:
-        assert service.montants_pre_remplis(uow, identifiant) == {
+        assert circuit.montants_pre_remplis(uow, identifiant) == {
             "etat-pv": (Decimal("2000.00"), "demande"), "ville-calais": (Decimal("1500.00"), "demande")}
     _avis_de_l_etat(contexte, identifiant, "1 600")
     with contexte.unite() as uow:
-        assert service.montants_pre_remplis(uow, identifiant) == {
+        assert circuit.montants_pre_remplis(uow, identifiant) == {
             "etat-pv": (Decimal("1600.00"), "avis"), "ville-calais": (Decimal("1500.00"), "demande")}
 
 
@@ -65,20 +65,20 @@ def test_terminer_l_instruction_enregistre_la_proposition(contexte):
     fin = aujourd_hui() - dt.timedelta(days=1)
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="réservée ou défavorable dit pourquoi"):
-            service.changer_etat(uow, identifiant, Etat.INSTRUIT, proposition=PropositionSaisie(
+            circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, proposition=PropositionSaisie(
                 "reserve", {"etat-pv": Decimal("1500")}))
         with pytest.raises(DonneesInvalides, match="Financeur inconnu : inconnu"):
-            service.changer_etat(uow, identifiant, Etat.INSTRUIT, proposition=PropositionSaisie(
+            circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, proposition=PropositionSaisie(
                 "favorable", {"inconnu": Decimal("1500")}))
     with contexte.unite() as uow:
-        assert service.lire(uow, identifiant).etat == Etat.EN_INSTRUCTION  # les refus n'ont rien changé
-        service.changer_etat(uow, identifiant, Etat.INSTRUIT, "Budget à resserrer", le=fin,
+        assert circuit.lire(uow, identifiant).etat == Etat.EN_INSTRUCTION  # les refus n'ont rien changé
+        circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, "Budget à resserrer", le=fin,
                              proposition=PropositionSaisie("reserve", {"etat-pv": Decimal("1500"),
                                                                        "ville-calais": Decimal("1500.00")},
                                                            "Budget à resserrer"))
         uow.valider()
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
         entrees = historique.du_dossier(uow, identifiant)
     proposition = etat.proposition
     assert (proposition.sens, proposition.libelle, proposition.commentaire, proposition.date) == (
@@ -92,10 +92,10 @@ def test_terminer_l_instruction_enregistre_la_proposition(contexte):
     # « Retenu » sans montants : ceux de la proposition ; moins que demandé → budget ajusté attendu.
     seance = aujourd_hui()
     with contexte.unite() as uow:
-        service.changer_etat(uow, identifiant, Etat.RETENU, "Comité des financeurs", le=seance)
+        circuit.changer_etat(uow, identifiant, Etat.RETENU, "Comité des financeurs", le=seance)
         uow.valider()
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
     assert {f.financeur: f.accorde for f in etat.financements} == {"etat-pv": Decimal("1500.00"),
                                                                     "ville-calais": Decimal("1500.00")}
     assert etat.budget_ajuste_attendu
@@ -107,12 +107,12 @@ def test_sans_proposition_explicite_elle_est_favorable_aux_montants_pre_remplis(
     identifiant = _instruire(contexte)
     _avis_de_l_etat(contexte, identifiant, "1 800")
     with contexte.unite() as uow:
-        service.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable")
-        service.changer_etat(uow, identifiant, Etat.RETENU, "Comité", montants={"etat-pv": Decimal("2000"),
+        circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable")
+        circuit.changer_etat(uow, identifiant, Etat.RETENU, "Comité", montants={"etat-pv": Decimal("2000"),
                                                                               "ville-calais": Decimal("1500")})
         uow.valider()
     with contexte.unite() as uow:
-        etat = service.lire(uow, identifiant)
+        etat = circuit.lire(uow, identifiant)
     assert etat.proposition.sens == "favorable" and etat.proposition.commentaire == "Proposition favorable"
     assert etat.proposition.montants == {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}
     assert not etat.budget_ajuste_attendu  # le comité a accordé tout ce qui était demandé
@@ -137,11 +137,11 @@ def test_la_fiche_d_un_dossier_decide_imprime_proposition_et_decision(contexte, 
 
     seance = aujourd_hui() - dt.timedelta(days=1)
     with contexte.unite() as uow:
-        service.changer_etat(uow, identifiant, Etat.INSTRUIT, le=seance - dt.timedelta(days=7),
+        circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, le=seance - dt.timedelta(days=7),
                              proposition=PropositionSaisie("favorable", {"etat-pv": Decimal("1800"),
                                                                          "ville-calais": Decimal("1500")},
                                                            "Action structurante pour le quartier"))
-        service.changer_etat(uow, identifiant, Etat.RETENU, "Comité des financeurs de mars", le=seance,
+        circuit.changer_etat(uow, identifiant, Etat.RETENU, "Comité des financeurs de mars", le=seance,
                              montants={"etat-pv": Decimal("1700"), "ville-calais": Decimal("1500")})
         uow.valider()
     with contexte.unite() as uow:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 from instruction.rapports.liste_dossiers import exporter
 from instruction.services.lignes import LigneDossier
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instruction import dossier as d
+from instruction.domaine import dossier as d
 
 
 def _saisie(**champs) -> d.SaisieDossier:

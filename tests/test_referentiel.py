@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from instruction import referentiel as r
-from instruction import source
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine import referentiel as r
+from instruction.domaine import source
+from instruction.domaine.erreurs import ReferentielInvalide
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from instruction import dossier as d
-from instruction import eligibilite as el
-from instruction import grilles, pieces, recevabilite, workflow
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine import dossier as d
+from instruction.domaine import eligibilite as el
+from instruction.domaine import grilles, pieces, recevabilite, workflow
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from tests import fabrique
 
 EFH = "egalite-femmes-hommes"
@@ -100,20 +100,20 @@ def test_l2647_instruit_exige_la_cotation_de_la_grille_egalite():
 
 
 def _passer(contexte, dossier_id, vers, motif=None):
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        service.changer_etat(uow, dossier_id, vers, motif)
+        circuit.changer_etat(uow, dossier_id, vers, motif)
         uow.valider()
 
 
 def _examiner(contexte, dossier_id):
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     with contexte.unite() as uow:
-        evaluation = service.evaluer(uow, dossier_id)
+        evaluation = circuit.evaluer(uow, dossier_id)
         decisions = [el.Decision(c.code, c.resultat.statut) for c in evaluation.criteres]
-        examen = service.enregistrer_examen(uow, dossier_id, decisions)
+        examen = circuit.enregistrer_examen(uow, dossier_id, decisions)
         uow.valider()
     return examen
 
@@ -129,7 +129,7 @@ def _coter(contexte, dossier_id, code=EFH, reponse="non", moitie=False):
 
 
 def test_l2647_instruit_refuse_sans_la_grille_egalite_en_base(contexte):
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     identifiant = fabrique.dossier(contexte)
     _passer(contexte, identifiant, Etat.RECEVABLE)
@@ -142,16 +142,16 @@ def test_l2647_instruit_refuse_sans_la_grille_egalite_en_base(contexte):
     with pytest.raises(DonneesInvalides, match="n'est pas cotée"):
         _passer(contexte, identifiant, Etat.INSTRUIT)
     with contexte.unite() as uow:
-        assert service.lire(uow, identifiant).etat == Etat.EN_INSTRUCTION, "rien n'est écrit"
+        assert circuit.lire(uow, identifiant).etat == Etat.EN_INSTRUCTION, "rien n'est écrit"
     _coter(contexte, identifiant)  # toutes les réponses « non » : cotation 0, une cotation quand même
     _passer(contexte, identifiant, Etat.INSTRUIT, "Proposition favorable")
     with contexte.unite() as uow:
-        assert service.lire(uow, identifiant).etat == Etat.INSTRUIT
+        assert circuit.lire(uow, identifiant).etat == Etat.INSTRUIT
 
 
 def test_l3962_une_cpo_exempte_de_la_regle_de_reconduction_en_base(contexte):
     from instruction.services import dossier as service_dossier
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
     from instruction.services import pieces as service_pieces
 
     premier = fabrique.dossier(contexte)
@@ -161,20 +161,20 @@ def test_l3962_une_cpo_exempte_de_la_regle_de_reconduction_en_base(contexte):
         second = service_dossier.enregistrer(uow, None, dataclasses.replace(donnees, campagne_id=campagne.id))
         uow.valider()
     with contexte.unite() as uow:
-        resultat = service.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
+        resultat = circuit.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.A_VERIFIER and resultat.comparaison  # côte à côte, pas exclue
     with contexte.unite() as uow:
         service_pieces.ajouter(uow, second, "cpo", "cpo-2027-2029.pdf", b"%PDF-1.4 CPO", dt.date(2027, 1, 15))
         uow.valider()
     with contexte.unite() as uow:
-        evaluation = service.evaluer(uow, second)
+        evaluation = circuit.evaluer(uow, second)
     resultat = evaluation.resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.SANS_OBJET and "CPO" in resultat.explication
 
 
 def test_l8429_drac_cas_b_accepte_en_base(contexte):
     """Une ligne DRAC « L'été culturel », sollicitée et non consolidée, est acceptée : le dossier reste éligible."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     def drac(saisie):
         saisie.budget.append({"sens": "produit", "compte": "74", "financeur": "drac",
@@ -183,7 +183,7 @@ def test_l8429_drac_cas_b_accepte_en_base(contexte):
 
     identifiant = fabrique.dossier(contexte, modifier=drac)
     with contexte.unite() as uow:
-        resultat = service.evaluer(uow, identifiant).resultats()["drac-valorisation"]
+        resultat = circuit.evaluer(uow, identifiant).resultats()["drac-valorisation"]
     assert resultat.statut == el.RESPECTE and "cas b" in resultat.explication
     _passer(contexte, identifiant, Etat.RECEVABLE)
     _passer(contexte, identifiant, Etat.EN_INSTRUCTION)
@@ -192,7 +192,7 @@ def test_l8429_drac_cas_b_accepte_en_base(contexte):
 
 def test_renouvellement_rib_redemande_seulement_apres_un_changement_de_compte(contexte):
     from instruction.services import dossier as service_dossier
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
     from instruction.services import porteurs
 
     premier = fabrique.dossier(contexte)
@@ -203,7 +203,7 @@ def test_renouvellement_rib_redemande_seulement_apres_un_changement_de_compte(co
             donnees, campagne_id=campagne.id, renouvellement=True, renouvelle_id=premier))
         uow.valider()
     with contexte.unite() as uow:
-        codes = {p.code for p in service.points_de_recevabilite(uow, renouvele)}
+        codes = {p.code for p in circuit.points_de_recevabilite(uow, renouvele)}
         manques = service_dossier.lire(uow, renouvele).manques
     assert "piece-rib" not in codes and "piece-statuts" not in codes and "piece-comptes-approuves" in codes
     assert not any("Relevé d'identité bancaire" in m for m in manques)
@@ -214,7 +214,7 @@ def test_renouvellement_rib_redemande_seulement_apres_un_changement_de_compte(co
                                                       "bic": "BDFEFRPP"}, demain.strftime("%d/%m/%Y"))
         uow.valider()
     with contexte.unite() as uow:
-        points = {p.code: p for p in service.points_de_recevabilite(uow, renouvele)}
+        points = {p.code: p for p in circuit.points_de_recevabilite(uow, renouvele)}
         manques = service_dossier.lire(uow, renouvele).manques
     assert not points["piece-rib"].respecte and "piece-statuts" not in points
     assert any("Relevé d'identité bancaire" in m for m in manques)

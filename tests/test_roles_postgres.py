@@ -23,11 +23,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
 from instruction.db import roles
-from instruction.erreurs import ErreurInstruction, SchemaPasAJour
-from instruction.horloge import aujourd_hui
+from instruction.domaine.erreurs import ErreurInstruction, SchemaPasAJour
+from instruction.domaine.horloge import aujourd_hui
 from tests import fabrique
 from tests.conftest import RAISON_SANS_POSTGRES, URL_POSTGRES, creer_base_postgres, supprimer_base_postgres
 
@@ -378,18 +378,18 @@ def _connecter(base, contexte, identifiant):
 
 
 def test_l_instructeur_ouvre_enregistre_un_dossier_et_l_historique_le_note(base):
-    from instruction import dossier as d
-    from instruction.services import dossier as service
+    from instruction.domaine import dossier as d
+    from instruction.services import dossier as service_dossier
     from instruction.services import historique
 
     with base.contexte("m.lefebvre") as contexte:
         _connecter(base, contexte, "m.lefebvre")
         with contexte.unite() as uow:
-            fiche = service.lire(uow, base.dossier_id)
+            fiche = service_dossier.lire(uow, base.dossier_id)
         saisie = d.saisie_depuis(fiche.donnees)
         saisie.intitule = "Jardin partagé des Fontinettes (2e année)"
         with contexte.unite() as uow:
-            service.enregistrer(uow, base.dossier_id, d.valider(saisie), version=fiche.version)
+            service_dossier.enregistrer(uow, base.dossier_id, d.valider(saisie), version=fiche.version)
             uow.valider()
         with contexte.unite() as uow:
             entrees = historique.du_dossier(uow, base.dossier_id)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import func, select
 
 from instruction.db import modeles as m
-from instruction.services import dossier as service
+from instruction.services import dossier as service_dossier
 from instruction.services import porteurs
 from instruction.services.contexte import ouvrir
 from instruction.ui.fenetre_principale import FenetrePrincipale
@@ -35,7 +35,7 @@ def base_preparee(url_base):
     with contexte.unite() as uow:
         porteur_id = porteurs.creer(uow, PORTEUR, representant={"civilite": "Madame", "nom": "Sandrine Lefebvre",
                                                                 "qualite": "Présidente"})
-        campagne = service.creer_campagne(uow, "cdv", 2027)
+        campagne = service_dossier.creer_campagne(uow, "cdv", 2027)
         uow.valider()
     from instruction.services.demarrage import noter_demo_proposee
 
@@ -225,7 +225,7 @@ def test_saisir_un_dossier_complet_au_clavier_et_le_relire(fenetre, qtbot, base_
     contexte = ouvrir(url)
     try:
         with contexte.unite() as uow:
-            fiche = service.lire(uow, onglet.fiche.id)
+            fiche = service_dossier.lire(uow, onglet.fiche.id)
             dossier = uow.session.get(m.Dossier, onglet.fiche.id)
             assert dossier.porteur_id == porteur_id and dossier.campagne_id == campagne_id
             assert dossier.cout_total == Decimal("4200.50") and dossier.subvention_demandee == Decimal("3500.00")
@@ -284,7 +284,7 @@ def test_saisie_invalide_messages_sous_les_champs_rien_perdu_brouillon_garde(fen
     assert onglet.action.intitule.text() == long_titre, "ce qui a été tapé reste dans le champ"
     assert "erreur(s) à corriger" in onglet.message.text()
 
-    from instruction import dossier as d
+    from instruction.domaine import dossier as d
     from instruction.services import brouillons
 
     def brouillon():

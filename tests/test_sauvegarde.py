@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from instruction import demo
 from instruction.db import modeles as m
 from instruction.db.sauvegarde import restaurer, sauvegarder
-from instruction.erreurs import BaseTropRecente, PasUneBase
+from instruction.domaine.erreurs import BaseTropRecente, PasUneBase
 
 
 def _compter(contexte) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from instruction.db import modeles as m
 from instruction.db.sauvegarde import restaurer, sauvegarder
 from instruction.db.verification import verifier
-from instruction.erreurs import PasUneBase
+from instruction.domaine.erreurs import PasUneBase
 from instruction.services.contexte import ouvrir
 from tests import base_vecue, fabrique
 from tests.conftest import RAISON_SANS_POSTGRES, URL_POSTGRES, creer_base_postgres, supprimer_base_postgres

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis, comptes, taches
 from instruction.services import instruction as service_instruction
 from tests import fabrique

@@ -10,10 +10,12 @@ import logging
 import pytest
 from sqlalchemy import select, text, update
 
-from instruction import droits, journal
+from instruction import journal
+
+from instruction.domaine import droits
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import maintenant
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import maintenant
 from instruction.services import comptes, historique
 from tests import fabrique
 

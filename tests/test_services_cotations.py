@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from instruction import grilles
+from instruction.domaine import grilles
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from instruction.services import approche_budgetaire as abi
 from instruction.services import cotations
 from instruction.services import instruction as service_instruction
@@ -124,7 +124,7 @@ def test_la_version_reste_celle_de_la_cotation_jusqu_a_un_recotage_voulu(context
 
 
 def test_les_grilles_ne_bougent_plus_apres_l_instruction(contexte):
-    from instruction import eligibilite as el
+    from instruction.domaine import eligibilite as el
 
     identifiant = fabrique.dossier(contexte)
     _repondre_tout(contexte, identifiant, EFH, "oui")
@@ -146,7 +146,7 @@ def test_les_grilles_ne_bougent_plus_apres_l_instruction(contexte):
 
 
 def _jusqu_au_comite(contexte, identifiant):
-    from instruction import eligibilite as el
+    from instruction.domaine import eligibilite as el
 
     with contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
@@ -275,7 +275,7 @@ def test_le_rapport_exporte_en_classeur_et_en_pdf(url_demo, tmp_path):
                     "Appel à projets Cité éducative", "504 992,00 €"):
         assert attendu in texte, attendu
     total = rapport.ensemble.total.demande
-    from instruction import argent
+    from instruction.domaine import argent
 
     assert " ".join(argent.formater(total).split()) in texte
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from instruction import dossier as d
+from instruction.domaine import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services import brouillons, filtres, pieces
-from instruction.services import dossier as service
+from instruction.services import dossier as service_dossier
 from instruction.services import porteurs
-from instruction.validation import SaisieInvalide
+from instruction.domaine.validation import SaisieInvalide
 from tests.fabrique import IDENTITE, campagne as _campagne, porteur as _porteur, saisie as _saisie
 
 def test_creer_lire_porteur_et_refuser_un_doublon(contexte):
@@ -71,15 +71,15 @@ def test_enregistrer_relire_dossier_et_totaux(contexte):
     porteur_id, campagne_id = _porteur(contexte), _campagne(contexte)
     donnees = d.valider(_saisie(campagne_id, porteur_id))
     with contexte.unite() as uow:
-        identifiant = service.enregistrer(uow, None, donnees)
+        identifiant = service_dossier.enregistrer(uow, None, donnees)
         uow.valider()
     with contexte.unite() as uow:
-        fiche = service.lire(uow, identifiant)
+        fiche = service_dossier.lire(uow, identifiant)
         dossier = uow.session.get(m.Dossier, identifiant)
         assert fiche.numero == "CDV-2027-001"
         from dataclasses import replace
 
-        from instruction.horloge import aujourd_hui
+        from instruction.domaine.horloge import aujourd_hui
 
         # Sans date de dépôt saisie, le dossier est déposé ce jour.
         assert donnees.depose_le is None and fiche.donnees == replace(donnees, depose_le=aujourd_hui())
@@ -88,15 +88,15 @@ def test_enregistrer_relire_dossier_et_totaux(contexte):
         assert any("Statuts" in manque for manque in fiche.manques)
         assert not any("équilibré" in manque for manque in fiche.manques)
     with contexte.unite() as uow:
-        second = service.enregistrer(uow, None, donnees)
+        second = service_dossier.enregistrer(uow, None, donnees)
         uow.valider()
-        assert service.lire(uow, second).numero == "CDV-2027-002"
+        assert service_dossier.lire(uow, second).numero == "CDV-2027-002"
 
 
 def test_pieces_empreinte_et_alteration(contexte, tmp_path):
     porteur_id, campagne_id = _porteur(contexte), _campagne(contexte)
     with contexte.unite() as uow:
-        identifiant = service.enregistrer(uow, None, d.valider(_saisie(campagne_id, porteur_id)))
+        identifiant = service_dossier.enregistrer(uow, None, d.valider(_saisie(campagne_id, porteur_id)))
         uow.valider()
     fichier = tmp_path / "statuts.pdf"
     fichier.write_bytes(b"%PDF-1.4 statuts de l'association")
@@ -139,7 +139,7 @@ def test_brouillons_et_filtres(contexte):
 def test_campagne_en_double_refusee(contexte):
     _campagne(contexte)
     with contexte.unite() as uow, pytest.raises(DonneesInvalides, match="existe déjà"):
-        service.creer_campagne(uow, "cdv", 2027)
+        service_dossier.creer_campagne(uow, "cdv", 2027)
 
 
 def test_changer_l_intitule_n_ecrit_que_l_intitule(contexte):
@@ -156,9 +156,9 @@ def test_changer_l_intitule_n_ecrit_que_l_intitule(contexte):
 
     dossier_id = fabrique.dossier(contexte, modifier=plusieurs)
     with contexte.unite() as uow:
-        fiche = service.lire(uow, dossier_id)
+        fiche = service_dossier.lire(uow, dossier_id)
     with contexte.unite() as uow:
-        service.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule="Nouvel intitulé"),
+        service_dossier.enregistrer(uow, dossier_id, dataclasses.replace(fiche.donnees, intitule="Nouvel intitulé"),
                             version=fiche.version)
         uow.valider()
     with contexte.unite() as uow:
@@ -170,7 +170,7 @@ def test_changer_l_intitule_n_ecrit_que_l_intitule(contexte):
 def test_un_brouillon_d_avant_les_comptes_est_propose_au_compte_du_meme_poste(contexte, monkeypatch):
     """Tapé quand la base n'avait pas de comptes (sous le compte de session du poste « marie »), le
     brouillon est proposé à qui se connecte depuis cette session, pas depuis une autre, puis effacé."""
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.services import contexte as module_contexte
     from tests import fabrique
 

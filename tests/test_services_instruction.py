@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from instruction import eligibilite as el
-from instruction import workflow
+from instruction.domaine import eligibilite as el
+from instruction.domaine import workflow
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from instruction.services import dossier as service_dossier
-from instruction.services import instruction as service
+from instruction.services import instruction as circuit
 from tests import fabrique
 
 # --- Le circuit, sans base ----------------------------------------------------------------------------
@@ -63,12 +63,12 @@ def test_sans_suite_depuis_tout_etat_ouvert_et_jamais_depuis_un_etat_final():
 
 def _etat(contexte, dossier_id):
     with contexte.unite() as uow:
-        return service.lire(uow, dossier_id)
+        return circuit.lire(uow, dossier_id)
 
 
 def _passer(contexte, dossier_id, vers, motif=None, **options):
     with contexte.unite() as uow:
-        fait = service.changer_etat(uow, dossier_id, vers, motif, **options)
+        fait = circuit.changer_etat(uow, dossier_id, vers, motif, **options)
         uow.valider()
     return fait
 
@@ -76,9 +76,9 @@ def _passer(contexte, dossier_id, vers, motif=None, **options):
 def _examiner(contexte, dossier_id, **changements):
     """Enregistre un examen : résultats calculés confirmés, sauf ``changements`` (code → (statut, commentaire))."""
     with contexte.unite() as uow:
-        evaluation = service.evaluer(uow, dossier_id)
+        evaluation = circuit.evaluer(uow, dossier_id)
         decisions = [el.Decision(c.code, *changements.get(c.code, (c.resultat.statut, ""))) for c in evaluation.criteres]
-        examen = service.enregistrer_examen(uow, dossier_id, decisions, "Dossier solide.")
+        examen = circuit.enregistrer_examen(uow, dossier_id, decisions, "Dossier solide.")
         uow.valider()
     return examen
 
@@ -134,7 +134,7 @@ def test_un_passage_refuse_ne_change_rien(contexte):
     identifiant = fabrique.dossier(contexte)
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="il peut passer à"):
-            service.changer_etat(uow, identifiant, Etat.RETENU)
+            circuit.changer_etat(uow, identifiant, Etat.RETENU)
         uow.valider()
     etat = _etat(contexte, identifiant)
     assert etat.etat == Etat.DEPOSE and len(etat.historique) == 1
@@ -174,9 +174,9 @@ def test_demande_de_complements_puis_reception_puis_recevable(contexte):
     with pytest.raises(DonneesInvalides, match="compléments demandés"):
         _passer(contexte, identifiant, Etat.INCOMPLET, "  ")
     with contexte.unite() as uow:
-        service.demander_complements(uow, identifiant, "RIB au nom de l'association",
+        circuit.demander_complements(uow, identifiant, "RIB au nom de l'association",
                                      echeance=dt.date.today() + dt.timedelta(days=15))
-        service.demander_complements(uow, identifiant, "Budget 2027 de la structure")  # déjà incomplet : ajoutée
+        circuit.demander_complements(uow, identifiant, "Budget 2027 de la structure")  # déjà incomplet : ajoutée
         uow.valider()
     etat = _etat(contexte, identifiant)
     assert etat.etat == Etat.INCOMPLET
@@ -188,11 +188,11 @@ def test_demande_de_complements_puis_reception_puis_recevable(contexte):
     premiere, seconde = etat.complements
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="avant d'avoir été demandés"):
-            service.marquer_recus(uow, premiere.id, premiere.demandee_le - dt.timedelta(days=1))
+            circuit.marquer_recus(uow, premiere.id, premiere.demandee_le - dt.timedelta(days=1))
         with pytest.raises(DonneesInvalides, match="dans le futur"):
-            service.marquer_recus(uow, premiere.id, dt.date.today() + dt.timedelta(days=2))
-        service.marquer_recus(uow, premiere.id, dt.date.today(), "Reçu par courriel")
-        service.marquer_recus(uow, seconde.id, dt.date.today())
+            circuit.marquer_recus(uow, premiere.id, dt.date.today() + dt.timedelta(days=2))
+        circuit.marquer_recus(uow, premiere.id, dt.date.today(), "Reçu par courriel")
+        circuit.marquer_recus(uow, seconde.id, dt.date.today())
         uow.valider()
     _passer(contexte, identifiant, Etat.RECEVABLE)
     etat = _etat(contexte, identifiant)
@@ -218,7 +218,7 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     contexte.acteur = "s.dubois"
     identifiant = fabrique.dossier(contexte)
     with contexte.unite() as uow:
-        evaluation = service.evaluer(uow, identifiant)
+        evaluation = circuit.evaluer(uow, identifiant)
     codes = [c.code for c in evaluation.criteres]
     assert codes == ["cdv-hors-temps-scolaire", "cdv-benefice-direct-qpv", "cdv-beneficiaires-qpv",
                      "cdv-porteur-eligible", "cdv-pas-de-reconduction", "cdv-cofinancement", "cdv-orientation-fipdr",
@@ -240,7 +240,7 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     assert modifie.commentaire == "Statuts non conformes" and "3565" in modifie.source
     # L'examen suivant reprend la décision précédente et la remplace.
     with contexte.unite() as uow:
-        assert service.evaluer(uow, identifiant).criteres[3].precedent.commentaire == "Statuts non conformes"
+        assert circuit.evaluer(uow, identifiant).criteres[3].precedent.commentaire == "Statuts non conformes"
     assert _examiner(contexte, identifiant).verdict == el.ELIGIBLE
     assert _etat(contexte, identifiant).examen.verdict == el.ELIGIBLE
 
@@ -276,39 +276,39 @@ def test_reconduction_comparee_a_l_action_de_l_annee_precedente(contexte):
         second = service_dossier.enregistrer(uow, None, replace(donnees, campagne_id=campagne.id))
         uow.valider()
     with contexte.unite() as uow:
-        resultat = service.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
+        resultat = circuit.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.A_VERIFIER and "CDV-2027-001 (2027)" in resultat.explication  # l. 3962
     assert ("Intitulé", "Jardin partagé des Fontinettes", "Jardin partagé des Fontinettes") in resultat.comparaison
 
 
 def test_seuils_regles_dans_l_application(contexte):
     with contexte.unite() as uow:
-        reglages = {r.cle: r for r in service.liste_reglages(uow)}
+        reglages = {r.cle: r for r in circuit.liste_reglages(uow)}
     cle = "critere.cdv-beneficiaires-qpv.seuil"
     assert reglages[cle].valeur == reglages[cle].defaut == Decimal(50) and reglages[cle].pourcentage
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides) as erreur:
-            service.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe_2027": "beaucoup",
+            circuit.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe_2027": "beaucoup",
                                  "critere.inconnu.x": "1"})
         message = erreur.value.message
         assert "ne dépasse pas 100" in message and "« beaucoup » n'est pas un nombre" in message
         assert "Réglage inconnu : critere.inconnu.x" in message
         uow.valider()
     with contexte.unite() as uow:
-        assert service.reglages(uow) == {}, "rien n'est écrit"
-        service.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510 000,50"})
+        assert circuit.reglages(uow) == {}, "rien n'est écrit"
+        circuit.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510 000,50"})
         uow.valider()
     with contexte.unite() as uow:
-        assert service.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510000.5"}
+        assert circuit.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510000.5"}
     identifiant = fabrique.dossier(contexte)  # 30 bénéficiaires sur 40 en QPV : 75 % < 80 %
     with contexte.unite() as uow:
-        resultat = service.evaluer(uow, identifiant).resultats()["cdv-beneficiaires-qpv"]
+        resultat = circuit.evaluer(uow, identifiant).resultats()["cdv-beneficiaires-qpv"]
     assert resultat.statut == el.A_VERIFIER and "seuil 80 %" in resultat.explication
     with contexte.unite() as uow:
-        service.regler(uow, {cle: "50"})  # revenir au défaut efface le réglage
+        circuit.regler(uow, {cle: "50"})  # revenir au défaut efface le réglage
         uow.valider()
     with contexte.unite() as uow:
-        assert cle not in service.reglages(uow)
+        assert cle not in circuit.reglages(uow)
 
 
 # --- Fiche d'instruction -----------------------------------------------------------------------------
@@ -343,7 +343,7 @@ def test_fiche_d_instruction_relue_dans_le_pdf(contexte, tmp_path):
 
 
 def test_fiche_d_instruction_dans_un_dossier_non_inscriptible(contexte, tmp_path):
-    from instruction.erreurs import ErreurInstruction
+    from instruction.domaine.erreurs import ErreurInstruction
     from instruction.rapports import fiche_instruction
     from instruction.services.fiche_instruction import lire as lire_fiche
 
@@ -368,14 +368,14 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
                 select(m.Dossier).join(m.Campagne).where(m.Campagne.annee == 2023)).all()
             incomplets = 0
             for dossier in dossiers:
-                historique = service.historique(uow, dossier.id)
+                historique = circuit.historique(uow, dossier.id)
                 assert historique[0].vers == "depose" and historique[-1].vers == dossier.etat
-                assert service._jour_a_paris(dossier.etat_depuis) == historique[-1].date  # date métier
+                assert circuit._jour_a_paris(dossier.etat_depuis) == historique[-1].date  # date métier
                 for avant, apres in zip(historique, historique[1:], strict=False):
                     assert apres.de == avant.vers and apres.date >= avant.date
                     workflow.verifier(avant.vers, apres.vers, apres.motif)
                 incomplets += any(h.vers == "incomplet" for h in historique)
-                examen = service.dernier_examen(uow, dossier.id)
+                examen = circuit.dernier_examen(uow, dossier.id)
                 assert examen.verdict == el.ELIGIBLE
                 assert all(c.commentaire for c in examen.criteres if c.change)
             assert 0 < incomplets < len(dossiers) // 4
@@ -386,7 +386,7 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
 def test_la_campagne_2027_de_demonstration_est_a_chaque_etape_du_circuit(url_demo):
     from collections import Counter
 
-    from instruction import budget
+    from instruction.domaine import budget
     from instruction.services.contexte import ouvrir
 
     contexte = ouvrir(url_demo)
@@ -400,23 +400,23 @@ def test_la_campagne_2027_de_demonstration_est_a_chaque_etape_du_circuit(url_dem
                 fiche = service_dossier.lire(uow, dossier.id)
                 assert budget.ecart(fiche.donnees.lignes_budget()) == 0
                 assert fiche.donnees.renouvellement and fiche.donnees.renouvelle_id is not None
-                etat = service.lire(uow, dossier.id)
+                etat = circuit.lire(uow, dossier.id)
                 assert [h.vers for h in etat.historique][-1] == dossier.etat
                 if dossier.etat in ("recevable", "en_instruction", "instruit"):
                     assert etat.recevable and etat.complet_le is not None
                 if dossier.etat == "incomplet":
                     assert len(etat.complements_attendus) == 1
             # Deux dossiers déposés n'ont pas toutes leurs pièces : la recevabilité le dit.
-            incomplets = [d.numero for d in dossiers if d.etat == "depose" and not service.lire(uow, d.id).recevable]
+            incomplets = [d.numero for d in dossiers if d.etat == "depose" and not circuit.lire(uow, d.id).recevable]
             assert incomplets == ["CDV-2027-011", "CDV-2027-013"]
             # Les reprises à l'identique sont à vérifier (l. 3962), sauf celle couverte par une CPO ; les actions
             # renouvelées ne sont pas signalées.
-            reconduction = {d.numero: service.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
+            reconduction = {d.numero: circuit.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
                             for d in dossiers}
             assert [n for n, s in reconduction.items() if s == el.A_VERIFIER] == [
                 "CDV-2027-004", "CDV-2027-008", "CDV-2027-012"]
             assert reconduction["CDV-2027-001"] == el.SANS_OBJET
-            verdicts = {d.numero: service.dernier_examen(uow, d.id) for d in dossiers}
+            verdicts = {d.numero: circuit.dernier_examen(uow, d.id) for d in dossiers}
             assert {n: e.verdict for n, e in verdicts.items() if e} == {
                 "CDV-2027-001": el.ELIGIBLE, "CDV-2027-002": el.ELIGIBLE, "CDV-2027-003": el.A_COMPLETER,
                 "CDV-2027-004": el.A_COMPLETER}  # une reprise à l'identique n'exclut plus (l. 3962)

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis, taches
 from instruction.services import instruction as service_instruction
 from tests import fabrique

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from instruction import budget
-from instruction import dossier as d
-from instruction.validation import SaisieInvalide, Verificateur
+from instruction.domaine import budget
+from instruction.domaine import dossier as d
+from instruction.domaine.validation import SaisieInvalide, Verificateur
 
 
 def _saisie(**changes) -> d.SaisieDossier:

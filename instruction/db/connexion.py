@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 
 from instruction.chemins import fichier_base_par_defaut
 from instruction.db.fichiers import creer_dossier, rendre_prive, uri_sqlite
-from instruction.erreurs import (
+from instruction.domaine.erreurs import (
     BaseEnLectureSeule,
     BaseInaccessible,
     BaseOccupee,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from instruction import referentiel as r
+from instruction.domaine import referentiel as r
 from instruction.db import modeles as m
 
 CLE_EMPREINTE = "referentiel.empreinte"

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
 
-from instruction import droits
-from instruction.erreurs import DonneesInvalides, ErreurInstruction, SchemaPasAJour
+from instruction.domaine import droits
+from instruction.domaine.erreurs import DonneesInvalides, ErreurInstruction, SchemaPasAJour
 
 SCHEMA_ACCES = "instruction_acces"  # fonctions et table des identifiants, dans la base (un schéma par base)
 VERROU_INSTALLATION = 735_202_4  # clé du verrou consultatif : deux installations ne se croisent pas

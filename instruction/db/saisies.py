@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
 
-from instruction.erreurs import DonneesInvalides
-from instruction.validation import controle, message_controle
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.validation import controle, message_controle
 
 EXEMPTEES = {"historique"}
 

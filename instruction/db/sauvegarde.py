@@ -43,7 +43,7 @@ from instruction.db.connexion import ERREURS_DE_BASE, LECTURE, affichable, creer
 from instruction.db.fichiers import copier_sqlite, creer_dossier, remplacer, rendre_prive, temporaire_a_cote, uri_sqlite
 from instruction.db.migrations import TETE
 from instruction.db.schema import creer_schema, examiner, preparer, revisions_connues
-from instruction.erreurs import BaseTropRecente, ErreurInstruction, PasUneBase, SchemaPasAJour
+from instruction.domaine.erreurs import BaseTropRecente, ErreurInstruction, PasUneBase, SchemaPasAJour
 
 journal = logging.getLogger(__name__)
 

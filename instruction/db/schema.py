@@ -27,7 +27,7 @@ from instruction.chemins import dossier_sauvegardes_automatiques
 from instruction.db.connexion import ERREURS_DE_BASE, LECTURE, affichable, fichier_sqlite, traduire
 from instruction.db.fichiers import copier_sqlite, creer_dossier
 from instruction.db.migrations import TETE
-from instruction.erreurs import (
+from instruction.domaine.erreurs import (
     BaseEtrangere,
     BaseTropRecente,
     ErreurInstruction,

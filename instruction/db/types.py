@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
-from instruction.argent import depuis_centimes, en_centimes
+from instruction.domaine.argent import depuis_centimes, en_centimes
 
 
 class Argent(TypeDecorator[Decimal]):

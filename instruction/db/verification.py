@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, exc, func, select, type_coerce
 
-from instruction import pieces as domaine_pieces
+from instruction.domaine import pieces as domaine_pieces
 from instruction.db import integrite
 from instruction.db import modeles as m
 from instruction.db.connexion import (
@@ -27,7 +27,7 @@ from instruction.db.connexion import (
 )
 from instruction.db.migrations import TETE
 from instruction.db.schema import examiner, revisions_connues
-from instruction.erreurs import ErreurInstruction, PasUneBase
+from instruction.domaine.erreurs import ErreurInstruction, PasUneBase
 
 _LOT_PIECES = 200
 
@@ -40,7 +40,7 @@ class Controle:
 
 
 @dataclass
-class Rapport:
+class Constats:
     lieu: str
     controles: list[Controle] = field(default_factory=list)
 
@@ -49,7 +49,7 @@ class Rapport:
         return all(c.reussi for c in self.controles)
 
 
-def verifier(url: str | None = None) -> Rapport:
+def verifier(url: str | None = None) -> Constats:
     """Contrôle la base sans rien y écrire (un fichier SQLite absent n'est pas créé, un fichier étranger
     n'est pas touché)."""
     url = resoudre_url(url)
@@ -60,7 +60,7 @@ def verifier(url: str | None = None) -> Rapport:
         raise PasUneBase(f"Le fichier « {fichier} » est vide : ce n'est pas une base de données Instruction. "
                          "Il n'a pas été modifié.")
     moteur = creer_moteur(url, lecture_seule=True)
-    rapport = Rapport(affichable(moteur.url))
+    rapport = Constats(affichable(moteur.url))
     try:
         with moteur.connect() as connexion:
             _controler(connexion, rapport)
@@ -73,7 +73,7 @@ def verifier(url: str | None = None) -> Rapport:
     return rapport
 
 
-def _controler(connexion, rapport: Rapport) -> None:
+def _controler(connexion, rapport: Constats) -> None:
     etat = examiner(connexion)
     if etat.vide:
         rapport.controles.append(Controle("Schéma", False, "la base est vide (jamais ouverte par Instruction)"))

@@ -19,10 +19,10 @@ import random
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from instruction import argent, dates
-from instruction import eligibilite as el
+from instruction.domaine import argent, dates
+from instruction.domaine import eligibilite as el
 from instruction.demo import cotations as demo_cotations
-from instruction.etats import Etat
+from instruction.domaine.etats import Etat
 
 ACTEUR = "démonstration"
 GRAINE = "circuit-2023"
@@ -120,7 +120,7 @@ def decision(dossier: DossierAInstruire) -> str:
 
 def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
     """Fait suivre le circuit à chaque dossier, jusqu'à son état final (en base, dans ``uow``)."""
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
 
     alea = random.Random(GRAINE)
     uow.acteur = ACTEUR
@@ -132,45 +132,45 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
         incomplet = dossier.dispositif != "pic" and alea.random() < PART_INCOMPLETS
         if incomplet:
             demande = _apres(jour, alea, 3, 7)
-            service.changer_etat(
+            circuit.changer_etat(
                 uow, dossier.id, Etat.INCOMPLET, alea.choice(COMPLEMENTS),
                 echeance=demande + dt.timedelta(days=15), le=horloge.le(demande),
             )
             jour = _apres(demande, alea, 4, 12)
-            for complement in service.complements(uow, dossier.id):
-                service.marquer_recus(uow, complement.id, jour, "Reçus par courriel.")
+            for complement in circuit.complements(uow, dossier.id):
+                circuit.marquer_recus(uow, complement.id, jour, "Reçus par courriel.")
         marge = max((comite - jour).days, 4)
         recevable = jour + dt.timedelta(days=max(1, min(alea.randint(2, 12), marge // 3)))
-        service.changer_etat(uow, dossier.id, Etat.RECEVABLE, le=horloge.le(recevable))
+        circuit.changer_etat(uow, dossier.id, Etat.RECEVABLE, le=horloge.le(recevable))
         debut = recevable + dt.timedelta(days=min(alea.randint(1, 3), max((comite - recevable).days // 3, 0)))
-        service.changer_etat(uow, dossier.id, Etat.EN_INSTRUCTION, le=horloge.le(debut))
+        circuit.changer_etat(uow, dossier.id, Etat.EN_INSTRUCTION, le=horloge.le(debut))
         fin = max(debut, comite - dt.timedelta(days=alea.randint(1, 3)))
         if dossier.a_coter is not None:  # les grilles, entre le début de l'instruction et l'examen
             grilles_le = horloge.le(debut + (fin - debut) / 2)
             demo_cotations.coter(uow, replace(dossier.a_coter, le=grilles_le))
-        _examiner(uow, service, dossier.id, horloge.le(fin))
+        _examiner(uow, circuit, dossier.id, horloge.le(fin))
         texte = proposition(dossier)
         sens = "defavorable" if dossier.motif_refus else "favorable"
-        service.changer_etat(uow, dossier.id, Etat.INSTRUIT, texte, le=horloge.le(fin),
-                             proposition=service.PropositionSaisie(sens, dossier.accordes, texte))
+        circuit.changer_etat(uow, dossier.id, Etat.INSTRUIT, texte, le=horloge.le(fin),
+                             proposition=circuit.PropositionSaisie(sens, dossier.accordes, texte))
         if dossier.motif_refus:
-            service.changer_etat(uow, dossier.id, Etat.REFUSE, decision(dossier), le=horloge.le(comite, 17))
+            circuit.changer_etat(uow, dossier.id, Etat.REFUSE, decision(dossier), le=horloge.le(comite, 17))
             continue
-        service.changer_etat(uow, dossier.id, Etat.RETENU, decision(dossier), montants=dossier.accordes,
+        circuit.changer_etat(uow, dossier.id, Etat.RETENU, decision(dossier), montants=dossier.accordes,
                              le=horloge.le(comite, 17))
         signee = _apres(comite, alea, 14, 40)
-        service.changer_etat(uow, dossier.id, Etat.CONVENTIONNE, le=horloge.le(signee))
+        circuit.changer_etat(uow, dossier.id, Etat.CONVENTIONNE, le=horloge.le(signee))
         debut_action = max(dossier.date_debut, signee + dt.timedelta(days=1))
-        service.changer_etat(uow, dossier.id, Etat.EN_COURS, le=horloge.le(debut_action, 9))
+        circuit.changer_etat(uow, dossier.id, Etat.EN_COURS, le=horloge.le(debut_action, 9))
         if dossier.etat_final == Etat.EN_COURS:  # bilan encore attendu
             continue
         solde = max(dossier.etat_final_le.date(), debut_action + dt.timedelta(days=1))
-        service.changer_etat(uow, dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
+        circuit.changer_etat(uow, dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
                              le=horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute))
 
 
-def _examiner(uow, service, dossier_id: int, le: dt.datetime) -> None:
-    evaluation = service.evaluer(uow, dossier_id)
+def _examiner(uow, circuit, dossier_id: int, le: dt.datetime) -> None:
+    evaluation = circuit.evaluer(uow, dossier_id)
     decisions = []
     for critere in evaluation.criteres:
         statut = critere.resultat.statut
@@ -178,4 +178,4 @@ def _examiner(uow, service, dossier_id: int, le: dt.datetime) -> None:
             decisions.append(el.Decision(critere.code, el.RESPECTE, COMMENTAIRES.get(critere.code, AUTRE_COMMENTAIRE)))
         else:
             decisions.append(el.Decision(critere.code, statut))
-    service.enregistrer_examen(uow, dossier_id, decisions, le=le)
+    circuit.enregistrer_examen(uow, dossier_id, decisions, le=le)

@@ -15,8 +15,8 @@ import random
 import zlib
 from dataclasses import dataclass
 
-from instruction import grilles
-from instruction.texte import pour_recherche
+from instruction.domaine import grilles
+from instruction.domaine.texte import pour_recherche
 
 GRAINE = "cotations-demo"
 # Ce qui, dans l'intitulé, le résumé ou la description, fait d'une thématique l'objet principal de l'action.

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.demo import circuit as demo_circuit
 from instruction.demo import cotations as demo_cotations
 from instruction.demo import en_cours as demo_en_cours
@@ -36,8 +36,7 @@ from instruction.demo.programmation_2023 import (
     planifier,
     programmes,
 )
-from instruction.erreurs import ErreurInstruction
-from instruction.etats import Etat
+from instruction.domaine.erreurs import ErreurInstruction
 
 ACTEUR = demo_circuit.ACTEUR
 HEURE_DES_PIECES = dt.time(10, 0)  # les pièces arrivent avec le dépôt, le matin
@@ -144,8 +143,8 @@ def _ecrire_porteur(uow, p: PorteurDemo) -> int:
 
 def _ecrire_dossier(uow, d: DossierDemo, campagne_id: int, porteur_id: int, porteur: PorteurDemo) -> int:
     """Le dossier tel que l'instructeur l'enregistre à son dépôt, puis ses pièces."""
-    from instruction import dossier as saisie
-    from instruction import pieces as types_pieces
+    from instruction.domaine import dossier as saisie
+    from instruction.domaine import pieces as types_pieces
     from instruction.db import modeles as m
     from instruction.services import dossier as service_dossier
     from instruction.services import pieces as service_pieces

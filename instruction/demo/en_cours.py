@@ -21,11 +21,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from instruction import dates
+from instruction.domaine import dates
 from instruction.demo import cotations as demo_cotations
-from instruction import eligibilite as el
+from instruction.domaine import eligibilite as el
 from instruction.demo.programmation_2023 import LigneBilan
-from instruction.etats import Etat
+from instruction.domaine.etats import Etat
 
 ANNEE = 2027
 LIBELLE = "AAP Contrat de ville 2027"
@@ -99,10 +99,10 @@ def remplir(uow, repris: list, piece_pdf) -> LigneBilan:
     """Crée la campagne 2027 et ses dossiers ; ``repris`` : (id, ``PorteurDemo``) des dossiers de l'AAP 2023
     retenus, dans l'ordre des numéros ; rend la ligne du bilan. ``piece_pdf(libelle, porteur, numero, jour)`` fait
     le contenu d'une pièce ajoutée (la CPO)."""
-    from instruction import budget
+    from instruction.domaine import budget
     from instruction.db import modeles as m
     from instruction.services import dossier as service_dossier
-    from instruction.services import instruction as service
+    from instruction.services import instruction as circuit
     from instruction.services import pieces
 
     uow.acteur = ACTEUR
@@ -133,7 +133,7 @@ def remplir(uow, repris: list, piece_pdf) -> LigneBilan:
         for ajoutee in pieces.ajouter_plusieurs(uow, identifiant, fichiers):
             # services.pieces.ajouter date l'ajout de l'heure de la saisie ; ces pièces sont arrivées avec le dépôt.
             uow.session.get(m.Piece, ajoutee.id).ajoutee_le = depot
-        _avancer(uow, service, identifiant, numero, donnees, reprise, rang, demandes)
+        _avancer(uow, circuit, identifiant, numero, donnees, reprise, rang, demandes)
         cout += budget.synthese(donnees.lignes_budget()).total_charges
         porteurs.add(donnees.porteur_id)
     return LigneBilan(LIBELLE + " (en cours d'instruction)", len(sources), len(porteurs), cout, "coût total demandé")
@@ -143,9 +143,9 @@ def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
     """Demande l'avis des cofinanceurs sollicités par le budget (hors État-politique de la ville, qui instruit
     avec le service, et « autres financeurs », sans technicien) ;
     pour un dossier instruit, saisit les avis reçus : favorables au montant demandé, sauf un réservé."""
-    from instruction import budget
+    from instruction.domaine import budget
     from instruction.db import modeles as m
-    from instruction.horloge import aujourd_hui
+    from instruction.domaine.horloge import aujourd_hui
     from instruction.services import avis
     from instruction.services import dossier as service_dossier
 
@@ -179,7 +179,7 @@ def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
         demandes[demande_id].avis.donne_le = _a(reprise.depot + dt.timedelta(days=9 + numero % 4), 16, 0)
 
 
-def _avancer(uow, service, identifiant: int, numero: str, donnees, reprise: Reprise, rang: int, demandes) -> None:
+def _avancer(uow, circuit, identifiant: int, numero: str, donnees, reprise: Reprise, rang: int, demandes) -> None:
     """Fait avancer le dossier jusqu'à son état, aux dates de la campagne, dans l'ordre : recevabilité, début de
     l'instruction, avis demandés (et reçus), grilles, examen, proposition."""
     jour = reprise.depot
@@ -187,13 +187,13 @@ def _avancer(uow, service, identifiant: int, numero: str, donnees, reprise: Repr
         return
     if reprise.etat == Etat.INCOMPLET:
         objet, echeance = next(demandes)
-        service.changer_etat(uow, identifiant, Etat.INCOMPLET, objet, echeance=echeance,
+        circuit.changer_etat(uow, identifiant, Etat.INCOMPLET, objet, echeance=echeance,
                              le=_a(jour + dt.timedelta(days=3), 14, 20))
         return
-    service.changer_etat(uow, identifiant, Etat.RECEVABLE, le=_a(jour + dt.timedelta(days=5), 11, 10))
+    circuit.changer_etat(uow, identifiant, Etat.RECEVABLE, le=_a(jour + dt.timedelta(days=5), 11, 10))
     if reprise.etat == Etat.RECEVABLE:
         return
-    service.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, le=_a(jour + dt.timedelta(days=7), 9, 40))
+    circuit.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, le=_a(jour + dt.timedelta(days=7), 9, 40))
     _solliciter(uow, identifiant, reprise, rang)
     # Les grilles : remplies pour les dossiers qui seront instruits, commencée pour le premier en instruction.
     partielle = reprise is next(r for r in REPRISES if r.etat == Etat.EN_INSTRUCTION)
@@ -203,14 +203,14 @@ def _avancer(uow, service, identifiant: int, numero: str, donnees, reprise: Repr
                                                         _a(jour + dt.timedelta(days=10), 14, 30)), partielle=partielle)
     if reprise.etat == Etat.EN_INSTRUCTION and jour >= dt.date(2026, 10, 20):
         return  # pas encore examiné
-    evaluation = service.evaluer(uow, identifiant)
+    evaluation = circuit.evaluer(uow, identifiant)
     decisions = []
     for critere in evaluation.criteres:
         statut, commentaire = critere.resultat.statut, ""
         if statut == el.A_VERIFIER and reprise.etat == Etat.INSTRUIT:
             statut, commentaire = el.RESPECTE, "Vérifié avec le porteur lors de la visite du 11/11/2026."
         decisions.append(el.Decision(critere.code, statut, commentaire))
-    service.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))
+    circuit.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))
     if reprise.etat == Etat.INSTRUIT:
-        service.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable au comité des financeurs.",
+        circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable au comité des financeurs.",
                              le=_a(jour + dt.timedelta(days=14), 15, 30))

@@ -46,12 +46,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, budget
-from instruction import referentiel as r
+from instruction.domaine import argent, budget
+from instruction.domaine import referentiel as r
 from instruction.chemins import RESSOURCES
 from instruction.demo import seances_decrites
-from instruction.etats import Etat
-from instruction.texte import pour_recherche
+from instruction.domaine.etats import Etat
+from instruction.domaine.texte import pour_recherche
 
 DOSSIER_DEMO = RESSOURCES / "demo"
 ANNEE = 2023
@@ -567,7 +567,7 @@ def _detailler(dossier: DossierDemo, action: dict, type_porteur: str, lieux: dic
     if du_contrat:
         indicateurs.append((du_contrat[0].libelle[:300], du_contrat[0].code, Decimal(max(1, total // 4)), "nombre"))
     dossier.indicateurs = tuple(indicateurs)
-    from instruction import pieces as types_pieces
+    from instruction.domaine import pieces as types_pieces
 
     dossier.pieces = tuple(t.code for t in types_pieces.types() if t.exigee(type_porteur, dossier.dispositif))
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from instruction.texte import pour_recherche
+from instruction.domaine.texte import pour_recherche
 
 NOMBRES = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
            "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from instruction import argent, budget, dates, nombres
-from instruction.horloge import maintenant
+from instruction.domaine import argent, budget, dates, nombres
+from instruction.domaine.horloge import maintenant
 from instruction.rapports import tableur
-from instruction.services.approche_budgetaire import CLES, PERIMETRES, Ligne, Rapport, libelle_cle
+from instruction.services.approche_budgetaire import CLES, PERIMETRES, Ligne, ApprocheBudgetaire, libelle_cle
 
 
 def _part(montant: Decimal, total: Decimal) -> str:
@@ -21,14 +21,14 @@ def _part(montant: Decimal, total: Decimal) -> str:
     return nombres.pourcentage(part) if part is not None else "—"
 
 
-def nom_de_fichier(rapport: Rapport, extension: str) -> str:
+def nom_de_fichier(rapport: ApprocheBudgetaire, extension: str) -> str:
     return f"Approche budgétaire intégrée {rapport.annee} — {rapport.grille}.{extension}"
 
 
 # --- Classeur ---------------------------------------------------------------------------------------
 
 
-def exporter_xlsx(rapport: Rapport, fichier: Path) -> Path:
+def exporter_xlsx(rapport: ApprocheBudgetaire, fichier: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -108,7 +108,7 @@ def exporter_xlsx(rapport: Rapport, fichier: Path) -> Path:
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
-def graphique_pdf(rapport: Rapport, largeur: float, hauteur: float):
+def graphique_pdf(rapport: ApprocheBudgetaire, largeur: float, hauteur: float):
     """Barres groupées demandé / accordé pour chaque cotation (reportlab.graphics)."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
@@ -142,7 +142,7 @@ def graphique_pdf(rapport: Rapport, largeur: float, hauteur: float):
     return dessin
 
 
-def exporter_pdf(rapport: Rapport, fichier: Path) -> Path:
+def exporter_pdf(rapport: ApprocheBudgetaire, fichier: Path) -> Path:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Spacer
 

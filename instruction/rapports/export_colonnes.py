@@ -26,8 +26,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import colonnes as c
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine import colonnes as c
+from instruction.domaine.erreurs import ErreurInstruction
 from instruction.rapports.tableur import DEBUTS_DE_FORMULE, texte_sur
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-from instruction import argent, budget, dates, etats, nombres
-from instruction import eligibilite as el
+from instruction.domaine import argent, budget, dates, etats, nombres
+from instruction.domaine import eligibilite as el
 from instruction.rapports import pdf
 from instruction.services.fiche_instruction import FicheInstruction
 

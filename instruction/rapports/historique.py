@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from instruction.dates import FUSEAU
+from instruction.domaine.dates import FUSEAU
 from instruction.rapports.tableur import ajouter, avec_extension, enregistrer, styler_entete
 from instruction.services.historique import Entree
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from instruction import colonnes
+from instruction.domaine import colonnes
 from instruction.rapports.export_colonnes import exporter as ecrire
 from instruction.rapports.tableur import avec_extension
 from instruction.services.lignes import LigneDossier

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 MARGE = 15 * mm
 LARGEUR_UTILE = A4[0] - 2 * MARGE - 12  # le cadre de la page garde 6 pt de chaque côté

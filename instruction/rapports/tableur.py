@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 FORMAT_EUROS = '#,##0.00\\ "€"'
 FORMAT_DATE = "dd/mm/yyyy"

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from instruction import droits
+from instruction.domaine import droits
 
 SERVICES: dict[str, Callable[..., Any]] = {}
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from instruction import grilles
+from instruction.domaine import grilles
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from instruction.services.contexte import UniteDeTravail
 from instruction.services.instruction import DECIDES
 
@@ -63,7 +63,7 @@ class Ligne:
 
 
 @dataclass
-class Rapport:
+class ApprocheBudgetaire:
     annee: int
     grille: str
     grille_libelle: str
@@ -93,7 +93,7 @@ def dispositifs(uow: UniteDeTravail) -> list[tuple[str, str]]:
 
 
 def rapport(uow: UniteDeTravail, annee: int, grille: str, perimetre: str = "comite",
-            dispositif: str | None = None) -> Rapport:
+            dispositif: str | None = None) -> ApprocheBudgetaire:
     definition = grilles.par_code().get(grille)
     if definition is None:
         raise DonneesInvalides(f"Grille inconnue : {grille}.")
@@ -142,7 +142,7 @@ def rapport(uow: UniteDeTravail, annee: int, grille: str, perimetre: str = "comi
             ligne_f = par_financeur.setdefault(code, Ligne(code, financeurs.get(code, code)))
             ligne_f.cellules[cle].ajouter(demande_d.get(code, ZERO), accorde_d.get(code, ZERO))
     rang = {code: i for i, code in enumerate(financeurs)}
-    return Rapport(
+    return ApprocheBudgetaire(
         annee=annee, grille=grille, grille_libelle=definition.libelle, perimetre=perimetre,
         dispositif=dispositifs.get(dispositif) if dispositif else None, ensemble=ensemble,
         par_financeur=sorted(par_financeur.values(), key=lambda l: rang.get(l.code, len(rang))),

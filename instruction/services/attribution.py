@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

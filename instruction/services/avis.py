@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from instruction import argent, droits
+from instruction.domaine import argent, droits
 from instruction.chemins import RESSOURCES
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui, maintenant
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui, maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

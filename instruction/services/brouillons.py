@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from instruction.db import modeles as m
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
 from instruction.db import roles
-from instruction.erreurs import DonneesInvalides, ErreurInstruction
-from instruction.horloge import maintenant
+from instruction.domaine.erreurs import DonneesInvalides, ErreurInstruction
+from instruction.domaine.horloge import maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from instruction.db import connexion as cx
 from instruction.db.schema import Preparation, preparer
-from instruction.droits import Utilisateur, poste
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.droits import Utilisateur, poste
+from instruction.domaine.erreurs import ErreurInstruction
 
 journal = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def ouvrir(
     synchroniser_referentiel: bool = True,
 ) -> Contexte:
     """Ouvre la base, la met au schéma courant (après sauvegarde) et recopie le référentiel."""
-    from instruction import referentiel
+    from instruction.domaine import referentiel
     from instruction.db import referentiel as ref_db
 
     url = cx.resoudre_url(url)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from instruction import grilles
+from instruction.domaine import grilles
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import maintenant
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import maintenant
+from instruction.domaine.etats import Etat
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

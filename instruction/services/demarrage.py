@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from instruction.services.lignes import PREMIERE_PAGE, LigneDossier, textes_de_recherche
 
 if TYPE_CHECKING:
-    from instruction import droits
-    from instruction import referentiel as r
+    from instruction.domaine import droits
+    from instruction.domaine import referentiel as r
     from instruction.services.contexte import Contexte
 
 CLE_DEMO_PROPOSEE = "demo.proposee"
@@ -42,7 +42,7 @@ def ouvrir_et_lister(
     ``partiel`` reçoit la première page dès qu'elle est lue, puis la liste complète ;
     les textes de recherche, plus longs à préparer, arrivent avec le résultat final.
     """
-    from instruction import argent
+    from instruction.domaine import argent
     from instruction.services import lecture_rapide
 
     verrou = lecture_rapide.connexion_requise(url) is not False
@@ -92,7 +92,7 @@ def ouvrir_et_lister(
         if automatique is not None:
             contexte.utilisateur = automatique
         elif verrou:  # tant que personne ne s'est connecté, la base ne se laisse pas modifier
-            from instruction.droits import PERSONNE
+            from instruction.domaine.droits import PERSONNE
 
             contexte.utilisateur = PERSONNE
         return ouverture

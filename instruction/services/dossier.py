@@ -15,12 +15,12 @@ from decimal import Decimal
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm.exc import StaleDataError
 
-from instruction import budget, dates
-from instruction import dossier as d
+from instruction.domaine import budget, dates
+from instruction.domaine import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import Conflit, DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui, maintenant
+from instruction.domaine.erreurs import Conflit, DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui, maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
@@ -240,7 +240,7 @@ def _pieces(uow: UniteDeTravail, dossier_id: int) -> list[InfoPiece]:
 def porteur_pour_recevabilite(uow: UniteDeTravail, dossier: m.Dossier) -> d.Porteur:
     """Le porteur tel que la recevabilité le voit ; pour un renouvellement, ce qui a changé dans son histoire
     (nom, représentant, compte) depuis le dépôt de la demande renouvelée (``pieces.changements_depuis``)."""
-    from instruction import pieces
+    from instruction.domaine import pieces
 
     porteur = dossier.porteur
     representant = next((r for r in reversed(porteur.representants) if r.jusqu_a is None), None)
@@ -318,7 +318,7 @@ def enregistrer(uow: UniteDeTravail, dossier_id: int | None, donnees: d.DonneesD
     if avant is not None and not changements:
         return dossier.id  # rien n'a changé : pas de nouvelle version
     if avant is not None:
-        from instruction import gel
+        from instruction.domaine import gel
 
         gel.verifier_modification(dossier.etat, avant, donnees, correction)
         if donnees.depose_le != avant.depose_le:

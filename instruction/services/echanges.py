@@ -22,11 +22,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from instruction import budget, echanges
-from instruction import dossier as d
+from instruction.domaine import budget, echanges
+from instruction.domaine import dossier as d
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import aujourd_hui, maintenant
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import aujourd_hui, maintenant
 from instruction.import_fichier import Tableau
 from instruction.services import historique
 from instruction.services.acces import ecrit

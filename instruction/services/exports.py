@@ -16,10 +16,10 @@ import json
 
 from sqlalchemy import select
 
-from instruction import colonnes
+from instruction.domaine import colonnes
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import maintenant
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import maintenant
 from instruction.services import dossiers, historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from instruction import budget, recevabilite
+from instruction.domaine import budget, recevabilite
 from instruction.db import modeles as m
-from instruction.etats import libelle as libelle_etat
-from instruction.horloge import maintenant
-from instruction.porteurs import libelle_type
+from instruction.domaine.etats import libelle as libelle_etat
+from instruction.domaine.horloge import maintenant
+from instruction.domaine.porteurs import libelle_type
 from instruction.services import avis, cotations
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as circuit

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
-from instruction.horloge import maintenant
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from instruction.db import modeles as m
-from instruction.dates import formater_horodatage
-from instruction.horloge import maintenant
+from instruction.domaine.dates import formater_horodatage
+from instruction.domaine.horloge import maintenant
 from instruction.services.contexte import UniteDeTravail
 
 LONGUEUR_VALEUR = 4_000  # une valeur plus longue (une description) est gardée tronquée, avec sa longueur
@@ -92,7 +92,7 @@ def _lisible(uow: UniteDeTravail) -> Callable[[str | None, str | None], str | No
     restent telles quelles en base : l'historique est en ajout seul) : questions des grilles, cofinanceurs
     (sigle), rôles et thèmes des comptes. ``lisible(None, champ)`` traduit un champ ; ``lisible(champ, valeur)``
     une valeur de ce champ."""
-    from instruction import droits, grilles
+    from instruction.domaine import droits, grilles
 
     financeurs = {code: sigle or libelle for code, sigle, libelle in
                   uow.session.execute(select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))}

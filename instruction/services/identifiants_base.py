@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from instruction.db import modeles as m
 from instruction.db import roles
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail

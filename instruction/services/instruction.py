@@ -37,12 +37,12 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from instruction import eligibilite as el
-from instruction import argent, dates, recevabilite, workflow
+from instruction.domaine import eligibilite as el
+from instruction.domaine import argent, dates, recevabilite, workflow
 from instruction.db import modeles as m
-from instruction.erreurs import Conflit, DonneesInvalides
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui, maintenant
+from instruction.domaine.erreurs import Conflit, DonneesInvalides
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui, maintenant
 from instruction.services import dossier as service_dossier
 from instruction.services import historique as modifs
 from instruction.services.acces import ecrit
@@ -506,7 +506,7 @@ class Financement:
 
 def _demandes(uow: UniteDeTravail, dossier_id: int,
               fiche: service_dossier.FicheDossier | None = None) -> dict[str, Decimal]:
-    from instruction import budget
+    from instruction.domaine import budget
 
     fiche = fiche or service_dossier.lire(uow, dossier_id)
     return budget.subventions_par_financeur(fiche.donnees.lignes_budget())
@@ -598,7 +598,7 @@ def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: M
     ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle."""
     dossier = _dossier(uow, dossier_id)
     if dossier.etat not in MONTANTS_MODIFIABLES:
-        from instruction import gel
+        from instruction.domaine import gel
 
         raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
                                "saisissent quand il est retenu et se corrigent jusqu'à la convention"
@@ -684,14 +684,14 @@ class Evaluation:
         return {c.code: c.resultat for c in self.criteres}
 
 
-def contexte_eligibilite(uow: UniteDeTravail, dossier_id: int) -> el.Contexte:
+def contexte_eligibilite(uow: UniteDeTravail, dossier_id: int) -> el.Situation:
     session = uow.session
     dossier = _dossier(uow, dossier_id)
     fiche = service_dossier.lire(uow, dossier_id)
     campagne = dossier.campagne
     quartiers = session.execute(select(m.Quartier.code, m.Quartier.nature, m.Quartier.nom)).all()
     financeurs = session.execute(select(m.Financeur.code, m.Financeur.libelle)).all()
-    return el.Contexte(
+    return el.Situation(
         dispositif=campagne.dispositif_code,
         annee=campagne.annee,
         donnees=fiche.donnees,

@@ -18,9 +18,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import NamedTuple
 
-from instruction import etats
-from instruction.grilles import ORDRE as GRILLES
-from instruction.texte import pour_recherche
+from instruction.domaine import etats
+from instruction.domaine.grilles import ORDRE as GRILLES
+from instruction.domaine.texte import pour_recherche
 
 
 PREMIERE_PAGE = 200  # dossiers montrés avant que la liste complète soit lue

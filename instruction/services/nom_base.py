@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services import historique
 from instruction.services.acces import ecrit
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from instruction import gel
-from instruction import pieces as domaine
+from instruction.domaine import gel
+from instruction.domaine import pieces as domaine
 from instruction.db import modeles as m
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.fichiers_temporaires import nom_sur
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
@@ -133,7 +133,7 @@ _INDICES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def deviner_type(nom_fichier: str) -> str:
     """Le type de pièce que le nom du fichier suggère (« RIB AJF 2027.pdf » → ``rib``), sinon « autre »."""
-    from instruction.texte import pour_recherche
+    from instruction.domaine.texte import pour_recherche
 
     radical = pour_recherche(Path(nom_fichier).stem)
     mots = "-".join("".join(c if c.isalnum() else " " for c in radical).split())

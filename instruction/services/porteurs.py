@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from instruction import porteurs as domaine
+from instruction.domaine import porteurs as domaine
 from instruction.db import modeles as m
-from instruction.erreurs import Conflit, DonneesInvalides
-from instruction.horloge import maintenant
+from instruction.domaine.erreurs import Conflit, DonneesInvalides
+from instruction.domaine.horloge import maintenant
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
-from instruction.validation import Verificateur
+from instruction.domaine.validation import Verificateur
 
 # --- Ce que rendent les services ----------------------------------------------------------
 
@@ -368,6 +368,6 @@ def _doublon_siret(uow: UniteDeTravail, siret: str | None, porteur_id: int | Non
         select(m.Porteur.id, m.Porteur.nom).where(m.Porteur.siret == siret, m.Porteur.id != (porteur_id or 0))
     ).first()
     if autre is not None:
-        from instruction.validation import Erreur, SaisieInvalide
+        from instruction.domaine.validation import Erreur, SaisieInvalide
 
         raise SaisieInvalide([Erreur("siret", f"SIRET : déjà utilisé par « {autre.nom} ».")])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from instruction import droits
+from instruction.domaine import droits
 
 
 def sauvegarder(contexte, chemin: Path) -> Path:
@@ -53,7 +53,7 @@ def examiner(contexte, chemin: Path) -> Apercu:
 
     from sqlalchemy import func, select
 
-    from instruction.dates import formater_horodatage
+    from instruction.domaine.dates import formater_horodatage
     from instruction.db import modeles as m
     from instruction.db.fichiers import uri_sqlite
     from instruction.db.sauvegarde import verifier_fichier

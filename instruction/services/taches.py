@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from instruction import droits
+from instruction.domaine import droits
 from instruction.db import modeles as m
-from instruction.etats import Etat
-from instruction.horloge import aujourd_hui
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services.avis import ETATS_AVIS_OUVERTS, demandees_a
 from instruction.services.contexte import UniteDeTravail
 

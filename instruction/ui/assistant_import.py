@@ -207,7 +207,7 @@ class PageCorrespondance(QWizardPage):
         tableau, alias = ouvert.tableau, ouvert.alias
         self.table.setRowCount(len(tableau.entetes))
         self._combos = []
-        from instruction.echanges import en_texte
+        from instruction.domaine.echanges import en_texte
 
         for rang, titre in enumerate(tableau.entetes):
             self.table.setItem(rang, 0, QTableWidgetItem(titre))
@@ -376,7 +376,7 @@ class PageSimulation(QWizardPage):
             combo.currentIndexChanged.connect(lambda _i, cle=proposition.cle, c=combo: self._choisir(cle, c))
             self.porteurs.addRow(f"« {proposition.nom} » ({', '.join(proposition.dossiers)}) :", combo)
             self._combos[proposition.cle] = combo
-        from instruction.echanges import GENRES, montrer
+        from instruction.domaine.echanges import GENRES, montrer
 
         self.table.setRowCount(len(plan.mouvements))
         for rang, mouvement in enumerate(plan.mouvements):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QMes
 from instruction.ui.outils_qt import choisir
 
 if TYPE_CHECKING:
-    from instruction import referentiel as r
+    from instruction.domaine import referentiel as r
     from instruction.services.lignes import LigneDossier
 
 CRITERES = ("campagne", "dispositif", "etat", "quartier", "axe", "porteur", "financeur", "cotation", "instructeur")
@@ -78,7 +78,7 @@ class BarreFiltres(QWidget):
     # --- Options ---------------------------------------------------------------------------------
 
     def definir_referentiel(self, ref: r.Referentiel) -> None:
-        from instruction import etats
+        from instruction.domaine import etats
 
         quartiers = {q.code: q.nom for q in [*ref.qpv(), *ref.secteurs_vigilance()]}
         quartiers |= {q.code: f"  {q.nom}" for q in ref.quartiers if q.nature == "sous_secteur"}
@@ -89,7 +89,7 @@ class BarreFiltres(QWidget):
         self._remplir("axe", {a.code: a.libelle for a in ref.axes})
         self._remplir("financeur", {f.code: f.libelle for f in ref.financeurs})
         self._remplir("etat", {e.value: e.libelle for e in etats.Etat})
-        from instruction import grilles
+        from instruction.domaine import grilles
 
         options = {}
         for grille in grilles.charger():
@@ -208,7 +208,7 @@ class BarreFiltres(QWidget):
 
 def _cotation(valeur: str) -> tuple[int, int | None] | None:
     """« egalite-femmes-hommes:2 » → (rang de la grille dans la liste, 2) ; « …:aucune » → (rang, None)."""
-    from instruction.grilles import ORDRE
+    from instruction.domaine.grilles import ORDRE
 
     code, _, cotation = valeur.partition(":")
     if code not in ORDRE:

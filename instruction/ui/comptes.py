@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from instruction import droits
-from instruction.dates import formater_horodatage
+from instruction.domaine import droits
+from instruction.domaine.dates import formater_horodatage
 from instruction.services.actions import comptes as actions
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.operation import Operation

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from instruction import dates
+from instruction.domaine import dates
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import colonnes as c
+from instruction.domaine import colonnes as c
 from instruction.services.actions import exports as actions
 from instruction.ui.operation import Operation
 

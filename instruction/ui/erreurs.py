@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 if TYPE_CHECKING:
     from instruction.ui.dialogue_erreur import DialogueErreur
@@ -46,7 +46,7 @@ def montrer(erreur: BaseException, trace: str = "", parent: QWidget | None = Non
         journal.error("Erreur inattendue :\n%s", detail)
     if parent is not None and not shiboken6.isValid(parent):
         parent = None  # la fenêtre qui attendait ce résultat a été fermée entre-temps
-    from instruction.erreurs import DonneesInvalides
+    from instruction.domaine.erreurs import DonneesInvalides
 
     # Une règle non respectée est un refus prévu, dit calmement ; le reste est une panne (détail, journal).
     dialogue = DialogueErreur(message, detail, parent or QApplication.activeWindow(),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates
+from instruction.domaine import dates
 from instruction.ui import erreurs
 from instruction.services.actions import Changements
 from instruction.services.actions import dossier as actions_dossier

@@ -11,6 +11,7 @@ postes, vus par la scrutation.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -333,7 +334,7 @@ class FenetrePrincipale(QMainWindow):
         Operation(listes.relister, contexte, parent=self).apres(afficher).lancer()
 
     def _toujours_connecte(self, contexte) -> bool:
-        from instruction import droits
+        from instruction.domaine import droits
 
         return contexte is self.contexte and contexte.utilisateur != droits.PERSONNE
 
@@ -403,7 +404,7 @@ class FenetrePrincipale(QMainWindow):
 
     def _suivre_le_compte(self, relu) -> None:
         """Un administrateur a désactivé le compte ou changé son rôle : la fenêtre suit sans attendre."""
-        from instruction import droits
+        from instruction.domaine import droits
 
         actuel = self.contexte.utilisateur if self.contexte else None
         if actuel is None or actuel.id is None or relu == actuel:
@@ -491,7 +492,7 @@ class FenetrePrincipale(QMainWindow):
     def _exporter_lignes(self, lignes, codes: tuple[str, ...], extension: str) -> None:
         import datetime as dt
 
-        from instruction.colonnes import FORMATS
+        from instruction.domaine.colonnes import FORMATS
         from instruction.services.actions import exports
 
         nom = f"dossiers-{dt.date.today():%Y-%m-%d}{extension}"
@@ -658,7 +659,7 @@ class FenetrePrincipale(QMainWindow):
 
     def se_deconnecter(self) -> None:
         """Plus personne n'est connecté : la base se rouvre, et demande qui se connecte."""
-        from instruction import droits
+        from instruction.domaine import droits
 
         if self.contexte is None or (self._espace is not None and not self._espace.peut_quitter()):
             return
@@ -689,7 +690,7 @@ class FenetrePrincipale(QMainWindow):
     def _montrer_nom_base(self, nom) -> None:
         """Le nom, jamais l'adresse brute : titre, barre d'état ; l'adresse (sans mot de passe) en bulle pour un
         administrateur."""
-        from instruction import droits
+        from instruction.domaine import droits
 
         if nom is None or self.contexte is None:
             return

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.ui.fenetre_principale import FenetrePrincipale
 
 ONGLETS_FIXES = ("Mes &tâches", "&Dossiers", "&Porteurs", "&Référentiel du contrat de ville")

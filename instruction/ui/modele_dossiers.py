@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from instruction import argent, dates, etats
-from instruction.horloge import maintenant
+from instruction.domaine import argent, dates, etats
+from instruction.domaine.horloge import maintenant
 from instruction.services.lignes import LigneDossier, horodatage, jour
-from instruction.texte import mots, pour_recherche, pour_recherche_memorise
+from instruction.domaine.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -327,7 +327,7 @@ class Totaux(NamedTuple):
     decides: int  # dossiers qui ont un montant accordé
 
     def texte(self) -> str:
-        from instruction import nombres
+        from instruction.domaine import nombres
 
         pluriel = "s" if self.nombre > 1 else ""
         return (f"{nombres.formater(self.nombre)} dossier{pluriel} : coût total {argent.formater_centimes(self.cout)}"

@@ -25,7 +25,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 from instruction.services.actions import Changements, Fait
 from instruction.ui import erreurs
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import argent, budget, nombres
+from instruction.domaine import argent, budget, nombres
 from instruction.services.actions import approche_budgetaire as actions
 from instruction.ui import fichiers
 from instruction.ui.operation import Operation
@@ -165,7 +165,7 @@ class PageApprocheBudgetaire(QWidget):
         self.perimetre.setAccessibleName("Dossiers comptés")
         self.dispositif = QComboBox()
         self.dispositif.setAccessibleName("Dispositif")
-        from instruction import grilles
+        from instruction.domaine import grilles
         from instruction.services.approche_budgetaire import PERIMETRES
 
         for g in grilles.charger():

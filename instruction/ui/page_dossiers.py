@@ -283,7 +283,7 @@ class PageDossiers(QWidget):
         self._mettre_a_jour_compte()
 
     def _mettre_a_jour_compte(self) -> None:
-        from instruction import nombres
+        from instruction.domaine import nombres
 
         total = self.modele.nombre_total()
         visibles = self.modele.rowCount()

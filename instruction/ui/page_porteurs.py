@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from typing import TYPE_CHECKING
 
-from instruction import porteurs as domaine
-from instruction.texte import mots, pour_recherche
+from instruction.domaine import porteurs as domaine
+from instruction.domaine.texte import mots, pour_recherche
 from instruction.ui.outils_qt import changer_filtre
 
 if TYPE_CHECKING:

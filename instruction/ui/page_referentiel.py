@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import argent, dates, source
-from instruction import referentiel as r
-from instruction.texte import mots, pour_recherche
+from instruction.domaine import argent, dates, source
+from instruction.domaine import referentiel as r
+from instruction.domaine.texte import mots, pour_recherche
 from instruction.ui.outils_qt import changer_filtre
 
 ROLE_FICHE = Qt.ItemDataRole.UserRole + 1

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates
+from instruction.domaine import dates
 
 ROUGE = QColor("#b00020")
 

@@ -13,7 +13,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressDialog, QVBoxLayout
 
-from instruction.dates import formater_horodatage
+from instruction.domaine.dates import formater_horodatage
 
 
 

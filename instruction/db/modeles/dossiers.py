@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from instruction.db.base import Base
 from instruction.db.types import Argent
 from instruction.db.modeles.porteurs import Porteur
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 
 if TYPE_CHECKING:
     from instruction.db.modeles.instruction import Transition

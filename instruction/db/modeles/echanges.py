@@ -17,7 +17,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from instruction.db.base import Base
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 
 
 class CorrespondanceImport(Base):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruction.db.base import Base
 from instruction.db.types import Argent
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 
 
 class Transition(Base):

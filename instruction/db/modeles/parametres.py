@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from instruction.db.base import Base
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 
 
 class Parametre(Base):

@@ -14,7 +14,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruction.db.base import Base
-from instruction.horloge import maintenant
+from instruction.domaine.horloge import maintenant
 
 
 class Porteur(Base):

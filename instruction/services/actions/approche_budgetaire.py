@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from instruction.services.approche_budgetaire import Rapport
+    from instruction.services.approche_budgetaire import ApprocheBudgetaire
     from instruction.services.contexte import Contexte
 
 
@@ -19,7 +19,7 @@ def choix(contexte: Contexte) -> tuple[list[int], list[tuple[str, str]]]:
         return approche_budgetaire.annees(uow), approche_budgetaire.dispositifs(uow)
 
 
-def rapport(contexte: Contexte, annee: int, grille: str, perimetre: str, dispositif: str | None) -> Rapport:
+def rapport(contexte: Contexte, annee: int, grille: str, perimetre: str, dispositif: str | None) -> ApprocheBudgetaire:
     """Les montants demandés et accordés de l'année, par cotation de la grille, financeur et dispositif."""
     from instruction.services import approche_budgetaire
 

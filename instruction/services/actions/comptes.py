@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from instruction.services.actions import COMPTES, Fait, fait
 
 if TYPE_CHECKING:
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.db.roles import Identifiant
     from instruction.services.comptes import FicheCompte, SaisieCompte
     from instruction.services.contexte import Contexte, UniteDeTravail

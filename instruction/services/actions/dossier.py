@@ -13,7 +13,7 @@ from instruction.services.actions import BROUILLONS, DOSSIER, DOSSIERS, INSTRUCT
 if TYPE_CHECKING:
     import datetime as dt
 
-    from instruction import dossier as d
+    from instruction.domaine import dossier as d
     from instruction.services.attribution import Attribution
     from instruction.services.avis import LigneAvis
     from instruction.services.brouillons import Brouillon

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from instruction.services.actions import CAMPAGNES, DOSSIERS, PORTEURS, TACHES, Fait, fait
 
 if TYPE_CHECKING:
-    from instruction.echanges import Alias
+    from instruction.domaine.echanges import Alias
     from instruction.import_fichier import Tableau
     from instruction.services.contexte import Contexte
     from instruction.services.echanges import Apercu, Bilan, Correspondance
@@ -32,7 +32,8 @@ class FichierOuvert:
 
 
 def ouvrir(contexte: Contexte, chemin: str, correspondance: str | None = None) -> FichierOuvert:
-    from instruction import echanges, import_fichier
+    from instruction import import_fichier
+    from instruction.domaine import echanges
     from instruction.services import echanges as service
 
     tableau = import_fichier.lire(chemin)

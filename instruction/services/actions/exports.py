@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from instruction.services.actions import Fait, fait
 
 if TYPE_CHECKING:
-    from instruction.colonnes import JeuDeColonnes
+    from instruction.domaine.colonnes import JeuDeColonnes
     from instruction.services.contexte import Contexte
 
 
@@ -48,7 +48,7 @@ def supprimer_jeu(contexte: Contexte, nom: str, liste: str = "dossiers") -> Fait
 def exporter(codes: Sequence[str], lignes: Sequence[Any], chemin: Path | str, *, titre: str = "Dossiers") -> Path:
     """Écrit les lignes (celles que montre l'écran, dans son ordre) avec ces colonnes, au format de
     l'extension du fichier (.xlsx, .ods, .csv)."""
-    from instruction import colonnes
+    from instruction.domaine import colonnes
     from instruction.rapports.export_colonnes import exporter as ecrire
 
     return ecrire(colonnes.choisir(codes), lignes, Path(chemin), titre=titre)
@@ -65,7 +65,7 @@ def exporter_dossiers(contexte: Contexte, jeu: str | None, chemin: Path | str, *
                       campagne: str | None = None) -> Export:
     """``instruction exporter dossiers [--colonnes JEU] [--campagne cdv-2027] -o FICHIER`` ; sans jeu, les
     colonnes de l'export d'origine (``colonnes.par_defaut``)."""
-    from instruction import colonnes
+    from instruction.domaine import colonnes
     from instruction.services import exports
 
     chemin = Path(chemin)

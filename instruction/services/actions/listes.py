@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from instruction.services.actions import DOSSIERS, FILTRES, PORTEURS, REGLAGES, TACHES, TOUT, Fait, fait
 
 if TYPE_CHECKING:
-    from instruction import droits
+    from instruction.domaine import droits
     from instruction.services.attribution import Instructeur, Regle
     from instruction.services.contexte import Contexte
     from instruction.services.demarrage import Liste, Ouverture

@@ -78,7 +78,7 @@ def creer(contexte: Contexte, identite: dict[str, str], representant: dict[str, 
 def creer_campagne(contexte: Contexte, dispositif: str, annee: int, ouverture: str, cloture: str) -> Fait[Campagne]:
     """Crée la campagne d'un dispositif pour une année, avec ses dates tapées (jj/mm/aaaa, facultatives)."""
     from instruction.services import dossier as service_dossier
-    from instruction.validation import Verificateur
+    from instruction.domaine.validation import Verificateur
 
     v = Verificateur()
     debut = v.date("ouverture", ouverture, "Ouverture")

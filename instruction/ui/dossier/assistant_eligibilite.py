@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import eligibilite as el
-from instruction import source
+from instruction.domaine import eligibilite as el
+from instruction.domaine import source
 from instruction.services.instruction import CritereEvalue, Evaluation
 from instruction.ui.champs import STYLE_ERREUR, TexteLong
 from instruction.ui.dossier.section import defilante

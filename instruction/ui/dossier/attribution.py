@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction.etats import Etat
+from instruction.domaine.etats import Etat
 from instruction.services.actions import dossier as actions
 from instruction.ui.operation import Operation
 

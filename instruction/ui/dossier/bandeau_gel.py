@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import gel
+from instruction.domaine import gel
 from instruction.ui.champs import ListeACocher
 
 _ORIGINE = "_gel_origine"  # l'état d'un widget avant le gel, pour le rendre à la reprise

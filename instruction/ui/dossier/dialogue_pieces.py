@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from instruction import pieces
+from instruction.domaine import pieces
 from instruction.ui.champs import champ_date
 from instruction.ui.outils_qt import choisir
 
@@ -77,7 +77,7 @@ class DialoguePieces(QDialog):
         disposition.addWidget(self.boutons)
 
     def _valider(self) -> None:
-        from instruction.validation import Verificateur
+        from instruction.domaine.validation import Verificateur
 
         v = Verificateur()
         choix = []

@@ -25,18 +25,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from instruction import dates
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine import dates
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
-from instruction.workflow import Passage
+from instruction.domaine.workflow import Passage
 
 DELAI_COMPLEMENTS_JOURS = 15
 
 
 def _champ_date_du_passage(vers: Etat) -> tuple[QLabel, QLineEdit]:
     """Le champ de la date métier d'un passage (aujourd'hui par défaut) et son étiquette."""
-    from instruction.workflow import DECISIONS_DU_COMITE
+    from instruction.domaine.workflow import DECISIONS_DU_COMITE
 
     champ = champ_date()
     champ.setText(dates.formater(dt.date.today()))
@@ -195,7 +195,7 @@ class DialogueMontants(QDialog):
                  proposes: dict | None = None, avec_date: bool = False) -> None:
         """``proposes`` : financeur → montant proposé par l'instructeur (pré-remplit les champs, à défaut
         des montants déjà accordés) ; ``avec_date`` : la date de la séance du comité est demandée."""
-        from instruction import argent
+        from instruction.domaine import argent
 
         super().__init__(parent)
         self.setWindowTitle(titre)
@@ -263,7 +263,7 @@ class DialogueMontants(QDialog):
         self._total()
 
     def _lire(self) -> tuple[dict, dict[str, str]]:
-        from instruction import argent
+        from instruction.domaine import argent
 
         montants, fautes = {}, {}
         for code, champ in self.champs.items():
@@ -274,7 +274,7 @@ class DialogueMontants(QDialog):
         return montants, fautes
 
     def _total(self, *_args) -> None:
-        from instruction import argent
+        from instruction.domaine import argent
 
         montants, fautes = self._lire()
         demande = sum((f.demande for f in self.financements), argent.euros(0))
@@ -314,7 +314,7 @@ class DialogueProposition(QDialog):
     SENS = (("favorable", "&Favorable"), ("reserve", "&Réservé"), ("defavorable", "Défavora&ble"))
 
     def __init__(self, financements, pre_remplis: dict, numero: str, parent=None) -> None:
-        from instruction import argent
+        from instruction.domaine import argent
 
         super().__init__(parent)
         self.setWindowTitle(f"Terminer l'instruction — {numero}")
@@ -389,7 +389,7 @@ class DialogueProposition(QDialog):
         self.boutons_sens["favorable"].setFocus()
 
     def _lire(self) -> tuple[dict, list[str]]:
-        from instruction import argent
+        from instruction.domaine import argent
 
         montants, fautes = {}, []
         for f in self.financements:
@@ -400,7 +400,7 @@ class DialogueProposition(QDialog):
         return montants, fautes
 
     def _total(self, *_args) -> None:
-        from instruction import argent
+        from instruction.domaine import argent
 
         montants, fautes = self._lire()
         if not fautes:

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, droits, etats
-from instruction import dossier as d
+from instruction.domaine import dates, droits, etats
+from instruction.domaine import dossier as d
 from instruction.services.actions import AVIS, COTATIONS, DOSSIERS, INSTRUCTION, Changements
 from instruction.services.actions import dossier as actions
 from instruction.services.dossier import FicheDossier, Options
@@ -282,7 +282,7 @@ class OngletDossier(QWidget):
 
     def corriger_faute_de_frappe(self) -> None:
         """Un dossier figé : la raison de la correction, puis les seuls textes corrigeables s'ouvrent."""
-        from instruction import gel
+        from instruction.domaine import gel
         from instruction.ui.dossier.dialogues_instruction import DialogueCorrection
 
         regle = gel.gel(self.fiche.etat)
@@ -326,7 +326,7 @@ class OngletDossier(QWidget):
 
     def valider(self) -> d.DonneesDossier | None:
         """Les données si la saisie est valide ; sinon, erreurs affichées et brouillon gardé."""
-        from instruction.validation import SaisieInvalide
+        from instruction.domaine.validation import SaisieInvalide
 
         saisie = self.saisie()
         try:
@@ -385,7 +385,7 @@ class OngletDossier(QWidget):
             self.fermeture_voulue.emit()
 
     def _echec_enregistrement(self, erreur: BaseException, trace: str) -> None:
-        from instruction.erreurs import Conflit
+        from instruction.domaine.erreurs import Conflit
 
         self._fermer_apres = False
         self.bouton_enregistrer.setEnabled(True)
@@ -395,7 +395,7 @@ class OngletDossier(QWidget):
             self.garder_brouillon()
             self._montrer_conflit(erreur)
             return
-        from instruction.erreurs import ErreurInstruction
+        from instruction.domaine.erreurs import ErreurInstruction
 
         if isinstance(erreur, ErreurInstruction):  # un refus prévu (dossier figé…) : dit calmement, pas une panne
             from html import escape
@@ -616,7 +616,7 @@ class OngletDossier(QWidget):
                 try:
                     Path(chemin).write_bytes(contenu)
                 except OSError as erreur:
-                    from instruction.erreurs import ErreurInstruction
+                    from instruction.domaine.erreurs import ErreurInstruction
 
                     erreurs.montrer(ErreurInstruction(f"Impossible d'écrire « {chemin} » : {erreur.strerror}."), "", self)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from instruction import dossier as d
-from instruction import referentiel as r
+from instruction.domaine import dossier as d
+from instruction.domaine import referentiel as r
 from instruction.services.dossier import Options
 from instruction.ui.champs import Formulaire
 

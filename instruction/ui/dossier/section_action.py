@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dossier as d
+from instruction.domaine import dossier as d
 from instruction.ui.champs import ListeACocher, TexteLong, champ_date, champ_texte, choisir
 from instruction.ui.dossier.section import Environnement, Section, defilante
 
@@ -121,7 +121,7 @@ class SectionAction(Section):
                         self.objectifs.ajouter(item_os, f"{oo.code} — {oo.libelle}", oo.code)
 
     def _filtrer_objectifs(self, texte: str) -> None:
-        from instruction.texte import mots, pour_recherche
+        from instruction.domaine.texte import mots, pour_recherche
 
         voulus = mots(texte)
         modele = self.objectifs.modele

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import argent, dates, droits
+from instruction.domaine import argent, dates, droits
 from instruction.services.actions import avis as actions
 from instruction.ui.champs import TexteLong, champ_date, champ_nombre, etiquette_erreur
 from instruction.ui.dossier.section import LueALaDemande
@@ -117,7 +117,7 @@ class DialogueDemandeAvis(QDialog):
                 for i in range(self.liste.count()) if self.liste.item(i).checkState() == Qt.CheckState.Checked]
 
     def date_echeance(self) -> dt.date | None:
-        from instruction.erreurs import DonneesInvalides
+        from instruction.domaine.erreurs import DonneesInvalides
 
         try:
             return dates.lire(self.echeance.text())

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import argent, budget, nombres
-from instruction import dossier as d
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import argent, budget, nombres
+from instruction.domaine import dossier as d
+from instruction.domaine.erreurs import DonneesInvalides
 from instruction.ui.dossier.section import Environnement, Section
 from instruction.ui.tableau_lignes import Colonne, TableauLignes
 

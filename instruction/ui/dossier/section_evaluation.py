@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QVBoxLayout
 
-from instruction import dossier as d
-from instruction import seances
+from instruction.domaine import dossier as d
+from instruction.domaine import seances
 from instruction.ui.champs import TexteLong
 from instruction.ui.dossier.section import Environnement, Section
 from instruction.ui.tableau_lignes import Colonne, TableauLignes

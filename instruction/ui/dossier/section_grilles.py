@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, grilles
+from instruction.domaine import dates, grilles
 from instruction.services.actions import grilles as actions
 from instruction.services.cotations import GrilleDuDossier
 from instruction.ui import erreurs

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from instruction import dates
+from instruction.domaine import dates
 from instruction.services.actions import historique as actions
 from instruction.ui import fichiers
 from instruction.ui.dossier.section import LueALaDemande

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, etats
-from instruction import eligibilite as el
-from instruction.etats import Etat
-from instruction.horloge import maintenant
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine import dates, etats
+from instruction.domaine import eligibilite as el
+from instruction.domaine.etats import Etat
+from instruction.domaine.horloge import maintenant
+from instruction.domaine.erreurs import ErreurInstruction
 from instruction.services.actions import instruction as actions
 from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
 from instruction.ui import erreurs
@@ -51,7 +51,7 @@ from instruction.ui.dossier.dialogues_instruction import (
 from instruction.ui.dossier.section import LueALaDemande
 from instruction.ui.tableaux import remplir_table, table_lecture
 from instruction.ui.operation import Operation
-from instruction.workflow import Passage
+from instruction.domaine.workflow import Passage
 
 VERT, ROUGE, ORANGE = "#1b6e20", "#b00020", "#8a5300"
 
@@ -278,7 +278,7 @@ class SectionInstruction(LueALaDemande, QWidget):
         self._selection_complement()
 
     def _afficher_financements(self, donnees: EtatInstruction) -> None:
-        from instruction import argent
+        from instruction.domaine import argent
         from instruction.services.instruction import MONTANTS_MODIFIABLES
 
         proposition = donnees.proposition
@@ -408,7 +408,7 @@ class SectionInstruction(LueALaDemande, QWidget):
 
     def montrer_refus(self, titre_fenetre: str, erreur: ErreurInstruction) -> DialogueRefus:
         """Ce qui empêche l'action, point par point, avec un bouton pour aller corriger chacun."""
-        from instruction.workflow import PassageRefuse
+        from instruction.domaine.workflow import PassageRefuse
 
         if isinstance(erreur, PassageRefuse):
             titre, points = erreur.titre, erreur.a_corriger
@@ -480,7 +480,7 @@ class SectionInstruction(LueALaDemande, QWidget):
     def demander_complements(self) -> None:
         if self.dossier_id is None or not self.peut_agir("Demander des compléments"):
             return
-        from instruction.workflow import passages
+        from instruction.domaine.workflow import passages
 
         passage = next(p for p in passages(Etat.DEPOSE) if p.vers == Etat.INCOMPLET)
         deja = self.donnees is not None and self.donnees.etat == Etat.INCOMPLET

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, nombres, pieces
+from instruction.domaine import dates, nombres, pieces
 from instruction.services.dossier import InfoPiece
 from instruction.ui.champs import champ_date
 
@@ -183,7 +183,7 @@ class DialogueTypePiece(QDialog):
         self.date_piece = None
 
     def _valider(self) -> None:
-        from instruction.validation import Verificateur
+        from instruction.domaine.validation import Verificateur
 
         v = Verificateur()
         self.date_piece = v.date("date", self.date.text(), "Date de la pièce")

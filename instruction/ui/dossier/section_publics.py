@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dossier as d
-from instruction import publics
+from instruction.domaine import dossier as d
+from instruction.domaine import publics
 from instruction.ui.champs import ListeACocher, TexteLong, champ_nombre
 from instruction.ui.dossier.section import Environnement, Section, defilante
 

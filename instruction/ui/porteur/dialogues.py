@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import referentiel as r
-from instruction.erreurs import ErreurInstruction
-from instruction.horloge import aujourd_hui
+from instruction.domaine import referentiel as r
+from instruction.domaine.erreurs import ErreurInstruction
+from instruction.domaine.horloge import aujourd_hui
 from instruction.services.actions import porteur as actions
 from instruction.ui import erreurs
 from instruction.ui.champs import STYLE_ERREUR, Formulaire, champ_date, combo
 from instruction.ui.operation import Operation
 from instruction.ui.porteur.identite import TITRES_VERSION, FormulaireIdentite, FormulaireVersion
-from instruction.validation import SaisieInvalide
+from instruction.domaine.validation import SaisieInvalide
 
 
 class _DialogueService(QDialog):
@@ -132,13 +132,13 @@ class DialogueVersion(_DialogueService):
         if correction:
             self.jusqu_a = self.formulaire.ligne(formes, "jusqu_a", "Jusqu'au :", champ_date())
             self.champs.remplir(version.valeurs)
-            from instruction import dates
+            from instruction.domaine import dates
 
             self.depuis.setText(dates.formater(version.depuis))
             self.jusqu_a.setText(dates.formater(version.jusqu_a))
             explication = "Corrige une faute de frappe ou une date, sans créer de nouvelle version."
         else:
-            from instruction import dates
+            from instruction.domaine import dates
 
             self.depuis.setText(dates.formater(aujourd_hui()))
             explication = ("La version en cours sera close la veille de cette date et gardée dans l'historique ; "

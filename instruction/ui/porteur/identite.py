@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
-from instruction import porteurs as domaine
-from instruction import referentiel as r
+from instruction.domaine import porteurs as domaine
+from instruction.domaine import referentiel as r
 from instruction.ui.champs import Formulaire, TexteLong, champ_texte, choisir, combo
 
 CHAMPS_VERSION = {

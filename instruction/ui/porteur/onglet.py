@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction import dates, etats
-from instruction import referentiel as r
-from instruction.erreurs import Conflit
+from instruction.domaine import dates, etats
+from instruction.domaine import referentiel as r
+from instruction.domaine.erreurs import Conflit
 from instruction.services.actions import porteur as actions
 from instruction.services.porteurs import FichePorteur
 from instruction.ui import erreurs
@@ -38,7 +38,7 @@ from instruction.ui.porteur.dialogues import DialogueVersion
 from instruction.ui.porteur.identite import CHAMPS_VERSION, TITRES_VERSION, FormulaireIdentite
 from instruction.ui.tableau_lignes import Colonne, TableauLignes
 from instruction.ui.tableaux import remplir_table, table_lecture
-from instruction.validation import SaisieInvalide
+from instruction.domaine.validation import SaisieInvalide
 
 
 def _afficher(champ: str, valeur: str | None) -> str:

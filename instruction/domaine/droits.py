@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from instruction.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import ErreurInstruction
 
 ADMINISTRATEUR, INSTRUCTEUR, REFERENT, FINANCEUR, LECTEUR = (
     "administrateur", "instructeur", "referent", "financeur", "lecteur")

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from instruction import argent, dates
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import argent, dates
+from instruction.domaine.erreurs import DonneesInvalides
 
 LONGUEUR_TITRE = 300
 LONGUEUR_TEXTE = 20_000
@@ -91,7 +91,7 @@ class Verificateur:
             self.erreur(champ, message_controle(libelle, code))
             return None
         if len(propre) > maximum:
-            from instruction.nombres import formater
+            from instruction.domaine.nombres import formater
 
             self.erreur(
                 champ,

@@ -24,8 +24,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from instruction.erreurs import DonneesInvalides
-from instruction.etats import Etat
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.etats import Etat
 
 E = Etat
 
@@ -158,7 +158,7 @@ def exiger_grilles_cotees(cotations: Mapping[str, int | None], grilles=None) -> 
 
 def grilles_non_cotees(cotations: Mapping[str, int | None], grilles=None) -> list[ACorriger]:
     """Les grilles obligatoires sans cotation, à corriger dans la section Grilles."""
-    from instruction import grilles as g
+    from instruction.domaine import grilles as g
 
     return [ACorriger(f"la « {grille.libelle} » n'est pas cotée (elle doit être remplie pour chaque "
                       "projet, contrat de ville l. 2647).", "grilles", grille.code, "Aller aux grilles")

@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from instruction import argent, budget, dates, publics, seances
-from instruction.horloge import aujourd_hui
-from instruction.validation import LONGUEUR_TITRE, Verificateur
+from instruction.domaine import argent, budget, dates, publics, seances
+from instruction.domaine.horloge import aujourd_hui
+from instruction.domaine.validation import LONGUEUR_TITRE, Verificateur
 
 LONGUEUR_RESUME = 2_000
 
@@ -321,7 +321,7 @@ def manques_pour_completude(
     donnees: DonneesDossier, porteur: Porteur, dispositif: str | None, pieces_jointes: list[str]
 ) -> list[str]:
     """Ce qui empêche de déclarer le dossier recevable (liste vide : complet). Voir ``recevabilite``."""
-    from instruction import recevabilite
+    from instruction.domaine import recevabilite
 
     return [p.detail for p in recevabilite.points(donnees, porteur, dispositif, pieces_jointes) if not p.respecte]
 

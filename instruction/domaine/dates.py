@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 
 LOCALE = "fr_FR"
 FUSEAU = "Europe/Paris"  # les horodatages sont en UTC dans la base

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from instruction.chemins import RESSOURCES
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine.erreurs import ReferentielInvalide
 
 DOSSIER = RESSOURCES / "referentiel"
 FICHIERS = (

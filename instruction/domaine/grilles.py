@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from instruction import nombres
+from instruction.domaine import nombres
 from instruction.chemins import RESSOURCES
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine.erreurs import ReferentielInvalide
 
 DOSSIER = RESSOURCES / "grilles"
 OUI, PARTIELLEMENT, NON, SANS_OBJET = "oui", "partiellement", "non", "sans_objet"

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from instruction.chemins import RESSOURCES
-from instruction.erreurs import ReferentielInvalide
+from instruction.domaine.erreurs import ReferentielInvalide
 
 TAILLE_MAXIMUM = 25 * 1024 * 1024  # au-delà, une pièce ralentirait la base partagée
 

@@ -20,9 +20,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from instruction import etats
-from instruction.argent import depuis_centimes
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine import etats
+from instruction.domaine.argent import depuis_centimes
+from instruction.domaine.erreurs import DonneesInvalides
 
 TEXTE, MONTANT, DATE, ENTIER = "texte", "montant", "date", "entier"
 GENRES = {TEXTE: "texte", MONTANT: "montant", DATE: "date", ENTIER: "nombre entier"}
@@ -71,7 +71,7 @@ def _cotation(rang: int) -> Callable[[Any], int | None]:
 
 
 def _colonnes_des_dossiers() -> tuple[Colonne, ...]:
-    from instruction import grilles
+    from instruction.domaine import grilles
 
     par_code = grilles.par_code()
     return (

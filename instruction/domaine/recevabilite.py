@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from instruction import argent, budget, pieces, porteurs
+from instruction.domaine import argent, budget, pieces, porteurs
 
 if TYPE_CHECKING:
-    from instruction.dossier import DonneesDossier, Porteur
+    from instruction.domaine.dossier import DonneesDossier, Porteur
 
 CERFA = "Formulaire CERFA n° 12156*06 et sa notice"
 

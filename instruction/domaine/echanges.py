@@ -34,10 +34,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, dates
-from instruction.erreurs import DonneesInvalides, ReferentielInvalide
-from instruction.texte import pour_recherche
-from instruction.validation import LONGUEUR_TITRE, Verificateur
+from instruction.domaine import argent, dates
+from instruction.domaine.erreurs import DonneesInvalides, ReferentielInvalide
+from instruction.domaine.texte import pour_recherche
+from instruction.domaine.validation import LONGUEUR_TITRE, Verificateur
 
 IGNORER = "ignorer"
 SEUIL_RESSEMBLANCE = 0.85  # deux noms de porteur au moins aussi proches sont proposés comme le même porteur

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from instruction.erreurs import DonneesInvalides
+from instruction.domaine.erreurs import DonneesInvalides
 
 # Babel et num2words sont importés à la première utilisation : la fenêtre principale
 # se peint avant d'en avoir besoin (démarrage rapide).

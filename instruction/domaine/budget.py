@@ -17,29 +17,29 @@ COMPTE_SUBVENTIONS = "74"
 
 
 @dataclass(frozen=True)
-class Compte:
+class CompteBudgetaire:
     numero: str
     sens: str
     libelle: str
 
 
-COMPTES: tuple[Compte, ...] = (
-    Compte("60", CHARGE, "Achats (matières et fournitures, petit matériel)"),
-    Compte("61", CHARGE, "Services extérieurs (locations, entretien, assurances)"),
-    Compte("62", CHARGE, "Autres services extérieurs (honoraires, publicité, déplacements)"),
-    Compte("63", CHARGE, "Impôts et taxes"),
-    Compte("64", CHARGE, "Charges de personnel"),
-    Compte("65", CHARGE, "Autres charges de gestion courante"),
-    Compte("66", CHARGE, "Charges financières"),
-    Compte("67", CHARGE, "Charges exceptionnelles"),
-    Compte("68", CHARGE, "Dotations aux amortissements, provisions et engagements"),
-    Compte("86", CHARGE, "Emplois des contributions volontaires en nature"),
-    Compte("70", PRODUIT, "Ventes de produits finis, prestations de services, marchandises"),
-    Compte("73", PRODUIT, "Dotations et produits de tarification"),
-    Compte("74", PRODUIT, "Subventions d'exploitation"),
-    Compte("75", PRODUIT, "Autres produits de gestion courante (cotisations, dons)"),
-    Compte("76", PRODUIT, "Produits financiers"),
-    Compte("87", PRODUIT, "Contributions volontaires en nature"),
+COMPTES: tuple[CompteBudgetaire, ...] = (
+    CompteBudgetaire("60", CHARGE, "Achats (matières et fournitures, petit matériel)"),
+    CompteBudgetaire("61", CHARGE, "Services extérieurs (locations, entretien, assurances)"),
+    CompteBudgetaire("62", CHARGE, "Autres services extérieurs (honoraires, publicité, déplacements)"),
+    CompteBudgetaire("63", CHARGE, "Impôts et taxes"),
+    CompteBudgetaire("64", CHARGE, "Charges de personnel"),
+    CompteBudgetaire("65", CHARGE, "Autres charges de gestion courante"),
+    CompteBudgetaire("66", CHARGE, "Charges financières"),
+    CompteBudgetaire("67", CHARGE, "Charges exceptionnelles"),
+    CompteBudgetaire("68", CHARGE, "Dotations aux amortissements, provisions et engagements"),
+    CompteBudgetaire("86", CHARGE, "Emplois des contributions volontaires en nature"),
+    CompteBudgetaire("70", PRODUIT, "Ventes de produits finis, prestations de services, marchandises"),
+    CompteBudgetaire("73", PRODUIT, "Dotations et produits de tarification"),
+    CompteBudgetaire("74", PRODUIT, "Subventions d'exploitation"),
+    CompteBudgetaire("75", PRODUIT, "Autres produits de gestion courante (cotisations, dons)"),
+    CompteBudgetaire("76", PRODUIT, "Produits financiers"),
+    CompteBudgetaire("87", PRODUIT, "Contributions volontaires en nature"),
 )
 PAR_NUMERO = {c.numero: c for c in COMPTES}
 

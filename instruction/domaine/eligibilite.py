@@ -1,7 +1,7 @@
 """L'éligibilité d'une action : des critères déclarés, des règles pures, un verdict.
 
 Les critères sont déclarés dans ``resources/criteres.yaml`` (question, règle, paramètres,
-source). Chaque règle est une petite fonction pure : elle lit le ``Contexte`` du dossier et
+source). Chaque règle est une petite fonction pure : elle lit le ``Situation`` du dossier et
 rend un ``Resultat`` (respecté, non respecté, à vérifier, sans objet) avec son explication.
 L'instructeur confirme chaque résultat, ou le change avec un commentaire obligatoire ; le
 verdict d'ensemble se déduit des décisions, selon la **nature** de chaque critère :
@@ -29,11 +29,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from instruction import argent, seances
+from instruction.domaine import argent, seances
 from instruction.chemins import RESSOURCES
-from instruction.dossier import DonneesDossier
-from instruction.erreurs import DonneesInvalides, ReferentielInvalide
-from instruction.texte import pour_recherche
+from instruction.domaine.dossier import DonneesDossier
+from instruction.domaine.erreurs import DonneesInvalides, ReferentielInvalide
+from instruction.domaine.texte import pour_recherche
 
 RESPECTE, NON_RESPECTE, A_VERIFIER, SANS_OBJET = "respecte", "non_respecte", "a_verifier", "sans_objet"
 STATUTS = {
@@ -176,7 +176,7 @@ class Precedent:
 
 
 @dataclass(frozen=True)
-class Contexte:
+class Situation:
     dispositif: str | None
     annee: int
     donnees: DonneesDossier
@@ -222,7 +222,7 @@ class Resultat:
     comparaison: tuple[tuple[str, str, str], ...] = ()  # (rubrique, cette action, action précédente)
 
 
-Regle = Callable[[Contexte, Mapping[str, Any]], Resultat]
+Regle = Callable[[Situation, Mapping[str, Any]], Resultat]
 REGLES: dict[str, Regle] = {}
 
 
@@ -231,7 +231,7 @@ def regle(fonction: Regle) -> Regle:
     return fonction
 
 
-def evaluer(critere: Critere, contexte: Contexte) -> Resultat:
+def evaluer(critere: Critere, contexte: Situation) -> Resultat:
     return REGLES[critere.regle](contexte, critere.parametres)
 
 
@@ -260,12 +260,12 @@ def _mots_trouves(texte: str, mots) -> list[str]:
             if re.search(r"(?<![a-z0-9])" + re.escape(pour_recherche(m)) + r"(?:s|x|es)?(?![a-z0-9])", texte)]
 
 
-def _a_la_piece(c: Contexte, type_piece: str) -> list[dt.date | None]:
+def _a_la_piece(c: Situation, type_piece: str) -> list[dt.date | None]:
     return [date for t, date in c.pieces if t == type_piece]
 
 
 @regle
-def aucune_seance_scolaire(c: Contexte, _p) -> Resultat:
+def aucune_seance_scolaire(c: Situation, _p) -> Resultat:
     if not c.donnees.seances:
         return Resultat(A_VERIFIER, "Aucune séance n'est décrite : le calendrier de l'action est à vérifier.")
     scolaires = [s.libelle for s in c.donnees.seances if s.periode == seances.TEMPS_SCOLAIRE]
@@ -277,12 +277,12 @@ def aucune_seance_scolaire(c: Contexte, _p) -> Resultat:
     return Resultat(RESPECTE, f"Les {nombre} séances décrites ont lieu hors temps scolaire.")
 
 
-def _habitants_qpv(c: Contexte) -> int:
+def _habitants_qpv(c: Situation) -> int:
     return sum(n for q, n in c.donnees.beneficiaires_quartiers if c.en_qpv(q))
 
 
 @regle
-def benefice_direct_qpv(c: Contexte, _p) -> Resultat:
+def benefice_direct_qpv(c: Situation, _p) -> Resultat:
     """La règle du contrat : l'action va au bénéfice direct des habitants des QPV ; elle peut se dérouler
     hors de la géographie prioritaire si elle mobilise les publics des QPV (l. 3565). Aucune part minimale."""
     d = c.donnees
@@ -302,7 +302,7 @@ def benefice_direct_qpv(c: Contexte, _p) -> Resultat:
 
 
 @regle
-def part_habitants_qpv(c: Contexte, p) -> Resultat:
+def part_habitants_qpv(c: Situation, p) -> Resultat:
     """Choix local : une part minimale de bénéficiaires habitant un QPV. Le contrat ne fixe aucune part
     (l. 3565) : sous le seuil, le résultat est « à vérifier », jamais « non respecté »."""
     seuil = _decimal(p, "seuil")
@@ -322,8 +322,8 @@ def part_habitants_qpv(c: Contexte, p) -> Resultat:
 
 
 @regle
-def type_de_porteur(c: Contexte, p) -> Resultat:
-    from instruction.porteurs import libelle_type
+def type_de_porteur(c: Situation, p) -> Resultat:
+    from instruction.domaine.porteurs import libelle_type
 
     nom = libelle_type(c.type_porteur)
     if "permis" in p and c.type_porteur not in p["permis"]:
@@ -335,10 +335,10 @@ def type_de_porteur(c: Contexte, p) -> Resultat:
 
 
 @regle
-def porteur_de_proximite(c: Contexte, p) -> Resultat:
+def porteur_de_proximite(c: Situation, p) -> Resultat:
     """PIC : des groupes d'habitants ou des associations « de proximité » (l. 3664) ; la proximité d'une
     association (siège, activité dans le quartier) se constate."""
-    from instruction.porteurs import libelle_type
+    from instruction.domaine.porteurs import libelle_type
 
     if c.type_porteur in p["habitants"]:
         return Resultat(RESPECTE, f"Porté par un {libelle_type(c.type_porteur).lower()}.")
@@ -355,7 +355,7 @@ def ressemblance(a: str | None, b: str | None) -> Decimal:
 
 
 @regle
-def pas_de_reconduction_identique(c: Contexte, p) -> Resultat:
+def pas_de_reconduction_identique(c: Situation, p) -> Resultat:
     """Le contrat « invite » les associations à innover, sauf pour les projets sous CPO (l. 3962) : une action
     très proche de celle de l'an dernier est « à vérifier », côte à côte, jamais exclue d'office."""
     cpo = _a_la_piece(c, p["piece_cpo"])
@@ -392,7 +392,7 @@ def pas_de_reconduction_identique(c: Contexte, p) -> Resultat:
 
 
 @regle
-def cofinancement_recherche(c: Contexte, p) -> Resultat:
+def cofinancement_recherche(c: Situation, p) -> Resultat:
     """Une visée du contrat (« à terme … chercher à », l. 3567 ; « invitées à co-construire », l. 3965) : une
     recommandation. Les crédits politique de la ville sont ceux de l'État, de la Ville et de l'Agglomération
     (colonnes « politique de la ville » des tableaux du contrat, l. 373)."""
@@ -409,7 +409,7 @@ def cofinancement_recherche(c: Contexte, p) -> Resultat:
 
 
 @regle
-def fiche_intention_avant_depot(c: Contexte, _p) -> Resultat:
+def fiche_intention_avant_depot(c: Situation, _p) -> Resultat:
     fiches = _a_la_piece(c, "fiche-intention")
     if not fiches:
         return Resultat(NON_RESPECTE, "Aucune fiche d'intention validée n'est jointe au dossier.")
@@ -425,7 +425,7 @@ def fiche_intention_avant_depot(c: Contexte, _p) -> Resultat:
 
 
 @regle
-def lien_avec_ecoles(c: Contexte, p) -> Resultat:
+def lien_avec_ecoles(c: Situation, p) -> Resultat:
     d = c.donnees
     texte = pour_recherche(" ".join(filter(None, (d.intitule, d.resume, d.description, d.lieux))))
     trouves = _mots_trouves(texte, p["mots"])
@@ -438,7 +438,7 @@ def lien_avec_ecoles(c: Contexte, p) -> Resultat:
 
 
 @regle
-def partenaire_si_education_nationale(c: Contexte, p) -> Resultat:
+def partenaire_si_education_nationale(c: Situation, p) -> Resultat:
     if c.type_porteur not in p["types_education_nationale"]:
         return Resultat(SANS_OBJET, "L'action n'est pas portée par l'Éducation nationale.")
     d = c.donnees
@@ -450,7 +450,7 @@ def partenaire_si_education_nationale(c: Contexte, p) -> Resultat:
 
 
 @regle
-def enveloppe_contrainte(c: Contexte, p) -> Resultat:
+def enveloppe_contrainte(c: Situation, p) -> Resultat:
     """L'enveloppe de la Cité éducative est celle de l'année de la campagne (``enveloppe_<année>``) ; le
     montant 2023 du contrat (l. 3591) est indicatif, il ne vaut pas pour les années suivantes (l. 3344)."""
     valeur = p.get(f"enveloppe_{c.annee}")
@@ -474,9 +474,9 @@ def enveloppe_contrainte(c: Contexte, p) -> Resultat:
 
 
 @regle
-def public_cite_educative(c: Contexte, p) -> Resultat:
+def public_cite_educative(c: Situation, p) -> Resultat:
     """Cité éducative : les jeunes de 0 à 25 ans et leurs parents, habitant les QPV (l. 3577)."""
-    from instruction.publics import TRANCHES_AGE
+    from instruction.domaine.publics import TRANCHES_AGE
 
     d = c.donnees
     jeunes, adultes = set(p["tranches_jeunes"]), set(p["tranches_parents"])
@@ -498,7 +498,7 @@ def public_cite_educative(c: Contexte, p) -> Resultat:
 
 
 @regle
-def bilan_annuel(c: Contexte, p) -> Resultat:
+def bilan_annuel(c: Situation, p) -> Resultat:
     """Cité éducative : un bilan annuel sur Dauphin pour un éventuel re-dépôt (l. 3977)."""
     if not c.donnees.renouvellement:
         return Resultat(SANS_OBJET, "Premier dépôt : le bilan annuel sera à produire pour un re-dépôt.")
@@ -508,7 +508,7 @@ def bilan_annuel(c: Contexte, p) -> Resultat:
 
 
 @regle
-def comite_de_pilotage(c: Contexte, p) -> Resultat:
+def comite_de_pilotage(c: Situation, p) -> Resultat:
     """Obligation de la convention : au moins un comité de pilotage de l'action par an (l. 3960, 3977)."""
     trouves = _mots_trouves(_texte_action(c.donnees), p["mots"])
     if trouves:
@@ -519,14 +519,14 @@ def comite_de_pilotage(c: Contexte, p) -> Resultat:
 
 
 @regle
-def convention_action_retenue(c: Contexte, p) -> Resultat:
+def convention_action_retenue(c: Situation, p) -> Resultat:
     """Toute action retenue du CDV ou de la Cité éducative est conventionnée, quel que soit son montant."""
     return Resultat(A_VERIFIER, "Si l'action est retenue, une convention est à signer, quel que soit le montant : "
                     + p["clauses"] + ".")
 
 
 @regle
-def dans_l_agglomeration(c: Contexte, _p) -> Resultat:
+def dans_l_agglomeration(c: Situation, _p) -> Resultat:
     if c.commune_porteur in c.communes_agglomeration:
         return Resultat(RESPECTE, "Le porteur a son siège dans l'agglomération.")
     if any(q in c.natures_quartiers for q in c.donnees.quartiers):
@@ -535,7 +535,7 @@ def dans_l_agglomeration(c: Contexte, _p) -> Resultat:
 
 
 @regle
-def vise_secteur_vigilance(c: Contexte, _p) -> Resultat:
+def vise_secteur_vigilance(c: Situation, _p) -> Resultat:
     secteurs = [q for q in c.donnees.quartiers if c.natures_quartiers.get(q) == "secteur_vigilance"]
     if secteurs:
         return Resultat(RESPECTE, f"Secteur(s) de vigilance visé(s) : {c.quartiers(secteurs)}.")
@@ -544,7 +544,7 @@ def vise_secteur_vigilance(c: Contexte, _p) -> Resultat:
 
 
 @regle
-def axes_prioritaires(c: Contexte, p) -> Resultat:
+def axes_prioritaires(c: Situation, p) -> Resultat:
     """FICS : les axes prioritaires de la programmation annuelle (2024 : l. 3502-3520). Pour une année sans
     axes déclarés, ceux de la dernière année déclarée (la programmation annuelle peut les changer)."""
     par_annee = {int(a): axes for a, axes in p["axes"].items()}
@@ -564,7 +564,7 @@ def axes_prioritaires(c: Contexte, p) -> Resultat:
 
 
 @regle
-def thematique_parmi(c: Contexte, p) -> Resultat:
+def thematique_parmi(c: Situation, p) -> Resultat:
     """Le projet relève-t-il d'une thématique déclarée ? Sinon, à constater (les listes du contrat sont larges)."""
     texte = _texte_action(c.donnees)
     trouves = [f"{libelle} ({', '.join(mots)})" for libelle, liste in p["thematiques"].items()
@@ -576,7 +576,7 @@ def thematique_parmi(c: Contexte, p) -> Resultat:
 
 
 @regle
-def piece_presente(c: Contexte, p) -> Resultat:
+def piece_presente(c: Situation, p) -> Resultat:
     dates = _a_la_piece(c, p["piece"])
     if dates:
         datees = sorted(d for d in dates if d is not None)
@@ -585,7 +585,7 @@ def piece_presente(c: Contexte, p) -> Resultat:
 
 
 @regle
-def plafond_subvention(c: Contexte, p) -> Resultat:
+def plafond_subvention(c: Situation, p) -> Resultat:
     plafond = _decimal(p, "plafond")
     demande = c.subvention()
     texte = f"Subvention demandée : {argent.formater(demande)} (plafond {argent.formater(plafond)})."
@@ -593,7 +593,7 @@ def plafond_subvention(c: Contexte, p) -> Resultat:
 
 
 @regle
-def plafond_cout(c: Contexte, p) -> Resultat:
+def plafond_cout(c: Situation, p) -> Resultat:
     plafond = _decimal(p, "plafond")
     cout = c.cout()
     return Resultat(RESPECTE if cout <= plafond else NON_RESPECTE,
@@ -601,7 +601,7 @@ def plafond_cout(c: Contexte, p) -> Resultat:
 
 
 @regle
-def realise_en_qpv(c: Contexte, p) -> Resultat:
+def realise_en_qpv(c: Situation, p) -> Resultat:
     quartiers = c.donnees.quartiers
     if not quartiers:
         return Resultat(A_VERIFIER, "Aucun quartier n'est indiqué.")
@@ -613,7 +613,7 @@ def realise_en_qpv(c: Contexte, p) -> Resultat:
 
 
 @regle
-def periode_estivale(c: Contexte, p) -> Resultat:
+def periode_estivale(c: Situation, p) -> Resultat:
     """Quartiers d'été, NQE : des activités « durant la période estivale » (l. 3645, 3678). Les bornes de la
     période sont des paramètres (jour et mois) : celles des vacances scolaires d'été, à régler dans le fichier."""
     d = c.donnees
@@ -634,7 +634,7 @@ def periode_estivale(c: Contexte, p) -> Resultat:
 
 
 @regle
-def mixite_publics_feminins(c: Contexte, p) -> Resultat:
+def mixite_publics_feminins(c: Situation, p) -> Resultat:
     """Quartiers d'été : la mixité des publics et l'égalité femmes-hommes, « notamment par la définition des
     modalités de mobilisation des publics féminins » (l. 3652-3653)."""
     d = c.donnees
@@ -652,7 +652,7 @@ def mixite_publics_feminins(c: Contexte, p) -> Resultat:
 
 
 @regle
-def objectifs_de_l_axe(c: Contexte, p) -> Resultat:
+def objectifs_de_l_axe(c: Situation, p) -> Resultat:
     """Les objectifs opérationnels choisis relèvent-ils des objectifs stratégiques déclarés ?"""
     prefixes = tuple(f"{code}." for code in p["objectifs_strategiques"])
     dedans = [o for o in c.donnees.objectifs if o.startswith(prefixes) or o in p["objectifs_strategiques"]]
@@ -663,7 +663,7 @@ def objectifs_de_l_axe(c: Contexte, p) -> Resultat:
 
 
 @regle
-def orientation_cdv_fipdr(c: Contexte, p) -> Resultat:
+def orientation_cdv_fipdr(c: Situation, p) -> Resultat:
     """Le service politique de la ville, l'État et l'EPCI décident ensemble si un projet relève du CDV ou du
     FIPDR (l. 3044) : à constater pour tout dossier FIPDR et pour un dossier CDV de prévention de la délinquance."""
     prefixes = tuple(f"{code}." for code in p["objectifs_strategiques"])
@@ -676,7 +676,7 @@ def orientation_cdv_fipdr(c: Contexte, p) -> Resultat:
 
 
 @regle
-def credits_pv_secteur_vigilance(c: Contexte, p) -> Resultat:
+def credits_pv_secteur_vigilance(c: Situation, p) -> Resultat:
     """Secteurs de vigilance : des crédits État politique de la ville « de façon circonscrite », au plus 2,5 %
     de l'enveloppe départementale (l. 2557)."""
     secteurs = [q for q in c.donnees.quartiers if c.natures_quartiers.get(q) == "secteur_vigilance"]
@@ -697,12 +697,12 @@ def credits_pv_secteur_vigilance(c: Contexte, p) -> Resultat:
 
 
 @regle
-def a_constater(_c: Contexte, p) -> Resultat:
+def a_constater(_c: Situation, p) -> Resultat:
     return Resultat(A_VERIFIER, p.get("explication", "À constater par l'instructeur."))
 
 
 @regle
-def convention_obligatoire(c: Contexte, p) -> Resultat:
+def convention_obligatoire(c: Situation, p) -> Resultat:
     seuil = _decimal(p, "seuil")
     if c.type_porteur in p["publics"]:
         return Resultat(SANS_OBJET, "Le porteur est une personne publique.")
@@ -714,7 +714,7 @@ def convention_obligatoire(c: Contexte, p) -> Resultat:
 
 
 @regle
-def drac_en_valorisation(c: Contexte, p) -> Resultat:
+def drac_en_valorisation(c: Situation, p) -> Resultat:
     """La DRAC ne cofinance pas les projets du contrat de ville (l. 8415) ; une ligne DRAC du budget n'est
     possible que comme (a) valorisation d'une quote-part de la subvention de fonctionnement de la structure,
     ou (b) cofinancement prévisionnel, non consolidé, sollicité au titre de « C'est mon patrimoine » ou de
