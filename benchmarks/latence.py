@@ -10,7 +10,7 @@ PostgreSQL local et retarde chaque paquet de ``--delai-ms`` dans chaque sens : 2
 relais).
 
 Le banc crée une base jetable sur le serveur (comme les tests : ``CREATE DATABASE``, rôle CREATEDB),
-la remplit avec la démonstration (142 dossiers), crée deux comptes (administratrice, référent) et
+la remplit avec la démonstration (150 dossiers), crée deux comptes (administratrice, référent) et
 demande l'avis du référent sur les dossiers ouverts, puis mesure par le relais, en utilisateur
 « instructeur » (ou référent pour la dernière ligne) :
 
@@ -543,7 +543,7 @@ def main() -> None:
                            help="PostgreSQL local, rôle avec CREATEDB (défaut : INSTRUCTION_TEST_POSTGRES_URL)")
     analyseur.add_argument("--delai-ms", type=float, default=2.5, help="retard par sens (défaut 2,5 ms)")
     analyseur.add_argument("--repetitions", type=int, default=20)
-    analyseur.add_argument("--copies", type=int, default=9, help="copies des 142 dossiers pour la grande base")
+    analyseur.add_argument("--copies", type=int, default=9, help="copies des dossiers de la démonstration pour la grande base")
     analyseur.add_argument("--detail", action="store_true", help="détailler les requêtes de chaque opération")
     arguments = analyseur.parse_args()
 
@@ -565,7 +565,7 @@ def main() -> None:
         jeu = remplir(url_base)
         print(f"Démonstration remplie en {time.perf_counter() - debut:.1f} s ; dossier mesuré n° {jeu.dossier_id} ; "
               f"{jeu.avis_demandes} avis demandés au référent.", flush=True)
-        series = {"142 dossiers": (serie(url_relais, relais, jeu, arguments.repetitions),
+        series = {"150 dossiers": (serie(url_relais, relais, jeu, arguments.repetitions),
                                    serie(url_base, None, jeu, arguments.repetitions))}
         debut = time.perf_counter()
         total = agrandir(url_base, arguments.copies)

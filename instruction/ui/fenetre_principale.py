@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -21,10 +22,6 @@ from instruction import NOM_APPLICATION, __version__
 from instruction.ui import erreurs, fichiers, mesure
 from instruction.ui.menus import Menus
 from instruction.ui.page_dossiers import PageDossiers
-from instruction.services.actions import AUTRES_POSTES, AVIS, BROUILLONS, DOSSIERS, PORTEURS, TACHES, Changements
-from instruction.services.actions import dossier as actions_dossier
-from instruction.services.actions import listes
-from instruction.services.actions import nom_base as actions_nom_base
 from instruction.ui.operation import Operation, diffuser, diffusion
 
 ONGLET_TACHES, ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2, 3
@@ -33,7 +30,29 @@ ONGLET_TACHES, ONGLET_DOSSIERS, ONGLET_PORTEURS, ONGLET_REFERENTIEL = 0, 1, 2, 3
 SCRUTATION_MS = 15_000
 LISTES_APRES_MS = 400
 
+if TYPE_CHECKING:
+    from instruction.services.actions import Changements
+
 journal = logging.getLogger(__name__)
+
+
+# Les actions ne sont importées qu'à leur premier usage, après la première peinture de la fenêtre.
+def _listes():
+    from instruction.services.actions import listes
+
+    return listes
+
+
+def _actions_dossier():
+    from instruction.services.actions import dossier
+
+    return dossier
+
+
+def _actions_nom_base():
+    from instruction.services.actions import nom_base
+
+    return nom_base
 
 
 class FenetrePrincipale(QMainWindow):
@@ -104,6 +123,7 @@ class FenetrePrincipale(QMainWindow):
         self._listes_a_relire.setInterval(LISTES_APRES_MS)
         self._listes_a_relire.timeout.connect(self.rafraichir_listes)
         self.menus = Menus(self)
+        self.premiere_peinture.connect(self.page_dossiers.installer_raccourcis)
         self._actions_base(False)
         self._restaurer_geometrie()
         mesure.ApresPeinture(self, self.premiere_peinture.emit)
@@ -204,7 +224,7 @@ class FenetrePrincipale(QMainWindow):
     def ouvrir_base(self) -> None:
         self.page_dossiers.afficher_message("Ouverture de la base de données…")
         self.statusBar().showMessage("Ouverture de la base de données…")
-        Operation(listes.ouvrir_base, self.url, parent=self).progression(self.statusBar().showMessage) \
+        Operation(_listes().ouvrir_base, self.url, parent=self).progression(self.statusBar().showMessage) \
             .partiel(self._lignes_recues).apres(self._base_ouverte).echec(self._base_en_echec).lancer()
 
     def _lignes_recues(self, lignes) -> None:
@@ -222,7 +242,7 @@ class FenetrePrincipale(QMainWindow):
             self.contexte.fermer()
         self.contexte = ouverture.contexte
         self._referentiel = ouverture.referentiel
-        self._montrer_nom_base(actions_nom_base.par_defaut(self.contexte))  # le nom choisi suit, lu dans la base
+        self._montrer_nom_base(_actions_nom_base().par_defaut(self.contexte))  # le nom choisi suit, lu dans la base
         self.relire_nom_base()
         if ouverture.connexion_requise:
             self._ouverture_en_attente = ouverture
@@ -310,12 +330,12 @@ class FenetrePrincipale(QMainWindow):
     def charger_complements(self) -> None:
         """Porteurs, filtres enregistrés et brouillons, lus en arrière-plan après l'ouverture."""
 
-        def afficher(lus: listes.Complements) -> None:
+        def afficher(lus: _listes().Complements) -> None:
             self._afficher_porteurs(lus.porteurs)
             self.page_dossiers.filtres.definir_enregistres(lus.filtres)
             self.page_dossiers.definir_brouillons(lus.brouillons)
 
-        Operation(listes.complements, self.contexte, parent=self).apres(afficher).lancer()
+        Operation(_listes().complements, self.contexte, parent=self).apres(afficher).lancer()
 
     def rafraichir_listes(self) -> None:
         contexte = self.contexte
@@ -331,7 +351,7 @@ class FenetrePrincipale(QMainWindow):
             self._afficher_porteurs(porteurs)
             self.compter_brouillons()
 
-        Operation(listes.relister, contexte, parent=self).apres(afficher).lancer()
+        Operation(_listes().relister, contexte, parent=self).apres(afficher).lancer()
 
     def _toujours_connecte(self, contexte) -> bool:
         from instruction.domaine import droits
@@ -353,7 +373,7 @@ class FenetrePrincipale(QMainWindow):
             nombre = len(liste)
             self.onglets.setTabText(ONGLET_TACHES, f"Mes tâches ({nombre})" if nombre else "Mes tâches")
 
-        Operation(listes.mes_taches, contexte, parent=self).apres(afficher).echec(lambda e, t: self._montrer_taches(
+        Operation(_listes().mes_taches, contexte, parent=self).apres(afficher).echec(lambda e, t: self._montrer_taches(
             "message", f"Les tâches n'ont pas pu être lues : {erreurs.message_et_detail(e, t)[0]}")).lancer()
 
     def _montrer_taches(self, genre: str, contenu) -> None:
@@ -380,17 +400,20 @@ class FenetrePrincipale(QMainWindow):
             self._suivre_le_compte(relu)
             if self._dernier_numero is not None and numero != self._dernier_numero:
                 self._dernier_numero = numero
+                from instruction.services.actions import AUTRES_POSTES
+
                 diffuser(AUTRES_POSTES)
                 self.statusBar().showMessage("Listes mises à jour : des changements ont été enregistrés.", 5000)
             self._dernier_numero = numero
 
         # Une base momentanément injoignable ne dérange pas : on réessaiera au prochain tour.
-        Operation(listes.scruter, contexte, parent=self).apres(comparer) \
+        Operation(_listes().scruter, contexte, parent=self).apres(comparer) \
             .echec(lambda e, _t: journal.info("Scrutation des changements : %s", e)).lancer()
 
     def _sur_changement(self, changements: Changements, _origine) -> None:
         """Après chaque opération (et quand un autre poste a écrit) : les listes concernées se relisent."""
-        from instruction.services.actions import REGLAGES
+        from instruction.services.actions import AVIS, BROUILLONS, DOSSIERS, PORTEURS, REGLAGES, TACHES
+
         if self.contexte is None:
             return
         if changements.touche(DOSSIERS, PORTEURS):
@@ -426,15 +449,15 @@ class FenetrePrincipale(QMainWindow):
     def compter_brouillons(self) -> None:
         if self.contexte is None:
             return
-        Operation(actions_dossier.compter_brouillons, self.contexte, parent=self) \
+        Operation(_actions_dossier().compter_brouillons, self.contexte, parent=self) \
             .apres(self.page_dossiers.definir_brouillons).echec(lambda e, t: journal.warning("%s", e)).lancer()
 
     def enregistrer_filtre(self, nom: str, valeurs: dict) -> None:
-        Operation(listes.enregistrer_filtre, self.contexte, nom, valeurs, parent=self) \
+        Operation(_listes().enregistrer_filtre, self.contexte, nom, valeurs, parent=self) \
             .apres(lambda filtres: self._filtres_changes(filtres, f"Filtre « {nom} » enregistré.")).lancer()
 
     def supprimer_filtre(self, nom: str) -> None:
-        Operation(listes.supprimer_filtre, self.contexte, nom, parent=self) \
+        Operation(_listes().supprimer_filtre, self.contexte, nom, parent=self) \
             .apres(lambda filtres: self._filtres_changes(filtres, f"Filtre « {nom} » supprimé.")).lancer()
 
     def _filtres_changes(self, enregistres: dict, message: str) -> None:
@@ -452,7 +475,7 @@ class FenetrePrincipale(QMainWindow):
             "d'initiative citoyenne ; et l'AAP Contrat de ville 2027 en cours d'instruction) pour découvrir "
             "l'application ?",
         )
-        Operation(listes.noter_demo_proposee, self.contexte, parent=self) \
+        Operation(_listes().noter_demo_proposee, self.contexte, parent=self) \
             .echec(lambda e, t: journal.warning("Proposition de démo non notée : %s", e)).lancer()
         if reponse == QMessageBox.StandardButton.Yes:
             self.remplir_demo()
@@ -470,7 +493,7 @@ class FenetrePrincipale(QMainWindow):
             )
             erreurs.montrer(erreur, trace, self)
 
-        Operation(listes.remplir_demo, self.contexte, parent=self).progression(self.statusBar().showMessage) \
+        Operation(_listes().remplir_demo, self.contexte, parent=self).progression(self.statusBar().showMessage) \
             .apres(lambda _r: self.statusBar().showMessage("Campagnes de démonstration créées.", 10000)) \
             .echec(echec).lancer()
 
@@ -515,7 +538,7 @@ class FenetrePrincipale(QMainWindow):
         if not chemin:
             return
         self.statusBar().showMessage("Sauvegarde en cours…")
-        Operation(listes.sauvegarder, self.contexte, chemin, parent=self).apres(
+        Operation(_listes().sauvegarder, self.contexte, chemin, parent=self).apres(
             lambda fichier: self.statusBar().showMessage(f"Base sauvegardée dans {fichier}", 15000)).lancer()
 
     def regler_instruction(self) -> None:
@@ -555,7 +578,7 @@ class FenetrePrincipale(QMainWindow):
             self.dialogue_restauration.accepted.connect(lambda: self._restaurer(apercu.fichier))
             self.dialogue_restauration.open()
 
-        Operation(listes.examiner_sauvegarde, self.contexte, chemin, parent=self).apres(confirmer).lancer()
+        Operation(_listes().examiner_sauvegarde, self.contexte, chemin, parent=self).apres(confirmer).lancer()
 
     def _restaurer(self, fichier: Path) -> None:
         from instruction.ui.restauration import progression
@@ -601,7 +624,7 @@ class FenetrePrincipale(QMainWindow):
             rouvrir()  # la base n'a pas été remplacée (une seule transaction) : on la rouvre telle quelle
             erreurs.montrer(erreur, trace, self)
 
-        Operation(listes.restaurer, self.contexte, fichier, parent=self).progression(dire).apres(finie) \
+        Operation(_listes().restaurer, self.contexte, fichier, parent=self).progression(dire).apres(finie) \
             .echec(echouee).lancer()
 
     def regles_attribution(self) -> None:
@@ -609,7 +632,7 @@ class FenetrePrincipale(QMainWindow):
             return
 
         def enregistrer(regles, fini, refus) -> None:
-            Operation(listes.enregistrer_regles, self.contexte, regles, parent=self).apres(lambda _r: (
+            Operation(_listes().enregistrer_regles, self.contexte, regles, parent=self).apres(lambda _r: (
                 fini(), self.statusBar().showMessage("Règles d'attribution enregistrées.", 8000))) \
                 .refus(refus).lancer()
 
@@ -619,7 +642,7 @@ class FenetrePrincipale(QMainWindow):
             self.dialogue_regles = DialogueRegles(lues, self._referentiel, enregistrer, self)
             self.dialogue_regles.open()
 
-        Operation(listes.lire_regles, self.contexte, parent=self).apres(montrer).lancer()
+        Operation(_listes().lire_regles, self.contexte, parent=self).apres(montrer).lancer()
 
     def attribuer_selon_regles(self) -> None:
         if self.contexte is None:
@@ -633,7 +656,7 @@ class FenetrePrincipale(QMainWindow):
                     f"{nom} {nombre}" for nom, nombre in sorted(par_instructeur.items())) + "."
             self.statusBar().showMessage(texte, 15000)
 
-        Operation(listes.attribuer_selon_regles, self.contexte, parent=self).apres(fini).lancer()
+        Operation(_listes().attribuer_selon_regles, self.contexte, parent=self).apres(fini).lancer()
 
     # --- Comptes ----------------------------------------------------------------------------------
 
@@ -684,7 +707,7 @@ class FenetrePrincipale(QMainWindow):
 
     def relire_nom_base(self) -> None:
         if self.contexte is not None:
-            Operation(actions_nom_base.lire, self.contexte, parent=self).apres(self._montrer_nom_base) \
+            Operation(_actions_nom_base().lire, self.contexte, parent=self).apres(self._montrer_nom_base) \
                 .echec(lambda e, _t: journal.info("Nom de la base : %s", e)).lancer()
 
     def _montrer_nom_base(self, nom) -> None:
@@ -707,7 +730,7 @@ class FenetrePrincipale(QMainWindow):
         from instruction.ui.nom_base import DialogueNomBase
 
         def enregistrer(texte: str, fini, refus) -> None:
-            Operation(actions_nom_base.nommer, self.contexte, texte, parent=self).apres(lambda nom: (
+            Operation(_actions_nom_base().nommer, self.contexte, texte, parent=self).apres(lambda nom: (
                 fini(), self._montrer_nom_base(nom),
                 self.statusBar().showMessage(f"La base s'appelle maintenant « {nom.nom} ».", 8000))) \
                 .refus(refus).lancer()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ class Menus(QObject):
 
     def _importer(self) -> None:
         """L'assistant d'import, importé à la demande (rien de plus à charger au démarrage)."""
+        from PySide6.QtCore import Qt
+
         from instruction.ui.assistant_import import AssistantImport
 
         assistant = AssistantImport(self._fenetre.contexte, self._fenetre)

@@ -20,14 +20,16 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from instruction.domaine.erreurs import ErreurInstruction
-from instruction.services.actions import Changements, Fait
 from instruction.ui import erreurs
+
+if TYPE_CHECKING:  # importé à la première opération : rien de plus à charger avant la première peinture
+    from instruction.services.actions import Changements
 
 journal = logging.getLogger(__name__)
 
@@ -136,6 +138,8 @@ class Operation(QRunnable):
         return lambda *valeurs: rappel(*valeurs) if self._parent_vivant() else None
 
     def _termine(self, resultat: Any) -> None:
+        from instruction.services.actions import Fait
+
         Operation._en_cours.discard(self)
         changements = resultat.changements if isinstance(resultat, Fait) else None
         valeur = resultat.valeur if isinstance(resultat, Fait) else resultat

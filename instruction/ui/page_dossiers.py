@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -55,8 +54,7 @@ class PageDossiers(QWidget):
         self.recherche.textChanged.connect(self._filtrer)
         # Le chemin du clavier : taper, puis Bas ou Entrée pour descendre dans les résultats.
         self.recherche.returnPressed.connect(self.aller_aux_resultats)
-        vers_resultats = QShortcut(QKeySequence(Qt.Key.Key_Down), self.recherche, activated=self.aller_aux_resultats)
-        vers_resultats.setContext(Qt.ShortcutContext.WidgetShortcut)
+        # (le raccourci Bas est posé après la première peinture : ``installer_raccourcis``)
         self.compte = QLabel()
         self.compte.setAccessibleName("Nombre de dossiers affichés")
         self.bouton_export = QPushButton("Exporter…")
@@ -98,7 +96,6 @@ class PageDossiers(QWidget):
         # La ligne de total : les dossiers affichés (recherche et filtres), ou la sélection s'il y en a plusieurs.
         self.totaux = QLabel()
         self.totaux.setAccessibleName("Total des dossiers affichés")
-        self.totaux.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.totaux.setStyleSheet("font-weight: bold; padding: 3px 2px;")
 
         self.message = QLabel()
@@ -135,6 +132,16 @@ class PageDossiers(QWidget):
         self.afficher_message("Ouverture de la base de données…")
 
     # --- États de la page ------------------------------------------------------------------
+
+    def installer_raccourcis(self) -> None:
+        """Après la première peinture : l'espace de noms ``Qt`` de PySide (une quinzaine de ms) ne se crée
+        qu'une fois la fenêtre montrée."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        vers_resultats = QShortcut(QKeySequence(Qt.Key.Key_Down), self.recherche, activated=self.aller_aux_resultats)
+        vers_resultats.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.totaux.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def afficher_message(self, texte: str, *, demo: bool = False, reessai: bool = False,
                          connexion: bool = False) -> None:
@@ -220,7 +227,7 @@ class PageDossiers(QWidget):
         """Met le focus sur le tableau, sur la ligne choisie ou la première affichée."""
         if self.pile.currentIndex() != 0 or not self._branche or self.modele.rowCount() == 0:
             return
-        from PySide6.QtCore import QItemSelectionModel
+        from PySide6.QtCore import QItemSelectionModel, Qt
 
         courant = self.table.currentIndex()
         if not courant.isValid() or not self.table.selectionModel().isRowSelected(courant.row()):
