@@ -115,7 +115,7 @@ def test_joindre_ouvrir_et_retirer_une_piece(fenetre, qtbot, url_demo, tmp_path,
     assert piece.empreinte == hashlib.sha256(fichier.read_bytes()).hexdigest()
 
     ouverts = []
-    monkeypatch.setattr("instruction.ui.dossier.onglet.QDesktopServices.openUrl",
+    monkeypatch.setattr("instruction.ui.dossier.pieces_du_dossier.QDesktopServices.openUrl",
                         lambda url: ouverts.append(url.toLocalFile()) or True)
     onglet.pieces.table.selectRow(avant)
     qtbot.mouseClick(onglet.pieces.ouvrir, Qt.MouseButton.LeftButton)
@@ -124,7 +124,14 @@ def test_joindre_ouvrir_et_retirer_une_piece(fenetre, qtbot, url_demo, tmp_path,
 
     assert Path(ouverts[0]).read_bytes() == fichier.read_bytes()
 
-    monkeypatch.setattr("instruction.ui.dossier.onglet.QMessageBox.question",
+    # « Enregistrer sous » : écrit hors du fil de l'interface ; un dossier impossible est refusé en français.
+    copie = tmp_path / "copie.pdf"
+    monkeypatch.setattr("instruction.ui.dossier.pieces_du_dossier.fichiers.enregistrer_sous", lambda *a, **k: str(copie))
+    onglet.enregistrer_piece_sous(onglet.fiche.pieces[avant].id)
+    qtbot.waitUntil(lambda: copie.exists() and "Pièce enregistrée" in onglet.message.text(), timeout=10000)
+    assert copie.read_bytes() == fichier.read_bytes()
+
+    monkeypatch.setattr("instruction.ui.dossier.pieces_du_dossier.QMessageBox.question",
                         lambda *a, **k: __import__("PySide6.QtWidgets").QtWidgets.QMessageBox.StandardButton.Yes)
     onglet.pieces.table.selectRow(avant)
     qtbot.mouseClick(onglet.pieces.retirer, Qt.MouseButton.LeftButton)

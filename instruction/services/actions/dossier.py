@@ -219,3 +219,24 @@ def supprimer(contexte: Contexte, dossier_id: int, motif: str) -> Fait:
         numero = service_dossier.supprimer(uow, dossier_id, motif)
         uow.valider()
     return fait(numero, DOSSIER, DOSSIERS, TACHES, INSTRUCTION, BROUILLONS, dossier=dossier_id)
+
+
+def copie_de_travail_piece(contexte: Contexte, piece_id: int) -> Path:
+    """Écrit une copie de la pièce dans le dossier privé des copies de travail (nom assaini) ; rend son chemin."""
+    from instruction.fichiers_temporaires import copie_de_travail
+
+    return copie_de_travail(*contenu_piece(contexte, piece_id))
+
+
+def enregistrer_piece_sous(contexte: Contexte, piece_id: int, chemin: Path) -> Path:
+    """Écrit le contenu de la pièce dans le fichier choisi par l'utilisateur ; un refus du système est dit en
+    français."""
+    from instruction.domaine.erreurs import ErreurInstruction
+
+    _nom, contenu = contenu_piece(contexte, piece_id)
+    try:
+        Path(chemin).write_bytes(contenu)
+    except OSError as erreur:
+        raise ErreurInstruction(f"Impossible d'écrire « {chemin} » : {erreur.strerror or erreur}. Le dossier est "
+                                "peut-être protégé, ou le fichier ouvert dans un autre logiciel.") from None
+    return Path(chemin)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 import uuid
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,8 +33,9 @@ from instruction.domaine import dossier as d
 from instruction.services.actions import AVIS, COTATIONS, DOSSIERS, INSTRUCTION, Changements
 from instruction.services.actions import dossier as actions
 from instruction.services.dossier import FicheDossier, Options
-from instruction.ui import erreurs, fichiers
+from instruction.ui import erreurs
 from instruction.ui.dossier.attribution import EnTeteAttribution
+from instruction.ui.dossier.pieces_du_dossier import PiecesDuDossier
 from instruction.ui.dossier.section import Environnement
 from instruction.ui.dossier.section_action import SectionAction
 from instruction.ui.dossier.section_budget import SectionBudget
@@ -57,7 +57,7 @@ def cle_brouillon(dossier_id: int | None) -> str:
     return f"dossier:{dossier_id}" if dossier_id else f"dossier:nouveau:{uuid.uuid4().hex[:12]}"
 
 
-class OngletDossier(QWidget):
+class OngletDossier(PiecesDuDossier, QWidget):
     enregistre = Signal(int)
     titre_change = Signal()
     fermeture_voulue = Signal()  # après « enregistrer puis fermer »
@@ -477,6 +477,13 @@ class OngletDossier(QWidget):
             self.avis.relire()
         self.historique.relire()
 
+    def _supprime(self, numero: str) -> None:
+        """Le dossier a été supprimé (saisi par erreur) : plus rien à garder, l'onglet se ferme."""
+        self._minuterie.stop()
+        self.modifie = False
+        self.message.setText(f"Dossier {numero} supprimé.")
+        self.fermeture_voulue.emit()
+
     # --- Brouillon et fermeture ------------------------------------------------------------------
 
     def garder_brouillon(self, saisie: d.SaisieDossier | None = None, apres=None) -> None:
@@ -549,88 +556,3 @@ class OngletDossier(QWidget):
                 .echec(lambda e, t: journal.warning("Brouillon non supprimé : %s", e)).lancer()
             return True
         return False
-
-    # --- Pièces jointes ------------------------------------------------------------------------------
-
-    def joindre_piece(self) -> None:
-        """Un ou plusieurs fichiers choisis dans la boîte (sélection multiple)."""
-        chemins = fichiers.ouvrir_plusieurs(self, "Joindre des pièces", "Tous les fichiers (*)")
-        if chemins:
-            self.joindre_fichiers(chemins)
-
-    def joindre_fichiers(self, chemins: list[Path]) -> None:
-        """Le type (deviné du nom) et la date de chaque fichier, puis tous joints en une transaction."""
-        from instruction.ui.dossier.dialogue_pieces import DialoguePieces
-
-        if self.fiche.id is None or not chemins:
-            return
-        self.dialogue_pieces = dialogue = DialoguePieces(chemins, actions.types_devines([c.name for c in chemins]),
-                                                         self)
-
-        def joindre(choix: list) -> None:
-            self.message.setText("Lecture des pièces…")
-
-            def jointes(fiche: FicheDossier) -> None:
-                dialogue.accept()
-                self._pieces_changees(fiche)
-                self.message.setText(f"<span style='color:#1b6e20'>{len(choix)} pièce(s) jointe(s).</span>")
-
-            def refusees(texte: str) -> None:
-                self.message.setText("")
-                dialogue.refuse(texte)
-
-            Operation(actions.joindre_pieces, self.contexte, self.fiche.id, choix, parent=self) \
-                .apres(jointes).refus(refusees).lancer()
-
-        dialogue.jonction_demandee.connect(joindre)
-        dialogue.open()
-
-    def _supprime(self, numero: str) -> None:
-        """Le dossier a été supprimé (saisi par erreur) : plus rien à garder, l'onglet se ferme."""
-        self._minuterie.stop()
-        self.modifie = False
-        self.message.setText(f"Dossier {numero} supprimé.")
-        self.fermeture_voulue.emit()
-
-    def _pieces_changees(self, fiche: FicheDossier) -> None:
-        self.fiche.pieces, self.fiche.manques, self.fiche.complet_le = fiche.pieces, fiche.manques, fiche.complet_le
-        self._afficher_fiche()
-        self.message.setText("")
-
-    def ouvrir_piece(self, piece_id: int) -> None:
-        def ecrire(nom_contenu) -> None:
-            from instruction.fichiers_temporaires import copie_de_travail
-
-            fichier = copie_de_travail(*nom_contenu)  # dossier privé, nom assaini (jamais le nom lu tel quel)
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier))):
-                QMessageBox.information(self, "Ouvrir la pièce",
-                                        f"Aucun logiciel n'a pu ouvrir la pièce. Elle est enregistrée ici :\n{fichier}")
-
-        self._contenu_piece(piece_id, ecrire)
-
-    def enregistrer_piece_sous(self, piece_id: int) -> None:
-        def ecrire(nom_contenu) -> None:
-            nom, contenu = nom_contenu
-            chemin = fichiers.enregistrer_sous(self, "Enregistrer la pièce sous", nom)
-            if chemin:
-                try:
-                    Path(chemin).write_bytes(contenu)
-                except OSError as erreur:
-                    from instruction.domaine.erreurs import ErreurInstruction
-
-                    erreurs.montrer(ErreurInstruction(f"Impossible d'écrire « {chemin} » : {erreur.strerror}."), "", self)
-
-        self._contenu_piece(piece_id, ecrire)
-
-    def _contenu_piece(self, piece_id: int, suite) -> None:
-        Operation(actions.contenu_piece, self.contexte, piece_id, parent=self).apres(suite).lancer()
-
-    def retirer_piece(self, piece_id: int) -> None:
-        piece = next((p for p in self.fiche.pieces if p.id == piece_id), None)
-        if piece is None:
-            return
-        reponse = QMessageBox.question(self, "Retirer la pièce", f"Retirer « {piece.nom_fichier} » du dossier ?")
-        if reponse != QMessageBox.StandardButton.Yes:
-            return
-        Operation(actions.retirer_piece, self.contexte, self.fiche.id, piece_id, parent=self) \
-            .apres(self._pieces_changees).lancer()
