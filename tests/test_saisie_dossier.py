@@ -407,9 +407,10 @@ def test_multiselection_ouvre_chaque_dossier_dans_son_onglet(fenetre, qtbot, url
     qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: f.onglets.count() == 6, timeout=10000)
     assert {f.onglets.tabText(4), f.onglets.tabText(5)} == numeros
-    page.ouverture_demandee.emit([page.modele.ligne(0).id])  # déjà ouvert : pas de doublon
-    qtbot.wait(300)
-    assert f.onglets.count() == 6
+    # Déjà ouvert : son onglet revient au premier plan, tout de suite (sans relire la base), et pas de doublon.
+    f.onglets.setCurrentIndex(1)
+    page.ouverture_demandee.emit([page.modele.ligne(0).id])
+    assert f.onglets.count() == 6 and f.onglets.currentWidget().fiche.numero == page.modele.ligne(0).numero
 
 
 def test_index_invalide_du_modele_de_lignes():

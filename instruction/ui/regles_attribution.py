@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from instruction.ui.champs import etiquette_erreur
 from instruction.services.attribution import Regle
 from instruction.ui.outils_qt import choisir
 
@@ -65,9 +66,7 @@ class DialogueRegles(QDialog):
         for bouton in (self.bouton_ajouter, self.bouton_retirer, self.bouton_monter, self.bouton_descendre):
             gestes.addWidget(bouton)
         gestes.addStretch(1)
-        self.erreur = QLabel()
-        self.erreur.setStyleSheet("color: #b00020;")
-        self.erreur.setWordWrap(True)
+        self.erreur = etiquette_erreur()
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
         self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")

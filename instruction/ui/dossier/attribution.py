@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from instruction.ui.champs import etiquette_erreur
 from instruction.domaine.etats import Etat
 from instruction.services.actions import dossier as actions
 from instruction.ui.operation import Operation
@@ -148,9 +149,7 @@ class DialogueSuppression(QDialog):
         self.motif.setAccessibleName("Motif de la suppression")
         etiquette = QLabel("&Motif (obligatoire) :")
         etiquette.setBuddy(self.motif)
-        self.erreur = QLabel()
-        self.erreur.setStyleSheet("color: #b00020;")
-        self.erreur.setWordWrap(True)
+        self.erreur = etiquette_erreur()
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Supprimer le dossier")
         self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from instruction.domaine import pieces
-from instruction.ui.champs import champ_date
+from instruction.ui.champs import etiquette_erreur, champ_date
 from instruction.ui.outils_qt import choisir
 
 
@@ -62,9 +62,7 @@ class DialoguePieces(QDialog):
             self.types.append(liste)
             self.dates.append(date)
         self.table.resizeRowsToContents()
-        self.erreur = QLabel()
-        self.erreur.setStyleSheet("color: #b00020;")
-        self.erreur.setWordWrap(True)
+        self.erreur = etiquette_erreur()
         self.boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Joindre")
         self.boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
