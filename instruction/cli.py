@@ -134,7 +134,21 @@ def analyseur() -> argparse.ArgumentParser:
     _option_base(importer, global_=False)
 
     exporter = commandes.add_parser(
-        "exporter", help="exporte une liste (xlsx, ods, csv) avec un jeu de colonnes enregistré",
+        "exporter", help="exporte une liste ou des documents : dossiers, …",
+        description="Exporte une liste ou des documents de la base ; « instruction exporter LISTE --help » "
+        "détaille chacune.",
+    )
+    listes = exporter.add_subparsers(dest="liste", metavar="LISTE", required=True, parser_class=_Analyseur)
+    _exporter_dossiers_analyseur(listes)
+    # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
+    # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
+    _administrer(commandes)
+    return principal
+
+
+def _exporter_dossiers_analyseur(listes) -> None:
+    dossiers = listes.add_parser(
+        "dossiers", help="la liste des dossiers (xlsx, ods, csv) avec un jeu de colonnes enregistré",
         description="Écrit la liste des dossiers (par numéro) dans FICHIER, au format de son extension : .xlsx "
         "(montants, dates et ligne de total), .ods, ou .csv (UTF-8 avec BOM, point-virgule, virgule décimale, "
         "pour Excel). Les colonnes sont celles du jeu JEU enregistré dans l'application (Exporter…), dans son "
@@ -142,14 +156,12 @@ def analyseur() -> argparse.ArgumentParser:
         epilog="Exemple :\n  instruction exporter dossiers --colonnes \"Suivi comité\" --campagne cdv-2027 "
         "-o comite.xlsx",
     )
-    exporter.add_argument("liste", metavar="LISTE", choices=("dossiers",), help="la liste à exporter : dossiers")
-    exporter.add_argument("--colonnes", metavar="JEU", help="jeu de colonnes enregistré sous ce nom")
-    exporter.add_argument("--campagne", metavar="CAMPAGNE", help="seulement cette campagne : dispositif-année "
+    dossiers.add_argument("--colonnes", metavar="JEU", help="jeu de colonnes enregistré sous ce nom")
+    dossiers.add_argument("--campagne", metavar="CAMPAGNE", help="seulement cette campagne : dispositif-année "
                           "(ex. : cdv-2027)")
-    exporter.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier à écrire (.xlsx, .ods, .csv)")
-    _option_base(exporter, global_=False)
-    _administrer(commandes)
-    return principal
+    dossiers.add_argument("-o", "--sortie", metavar="FICHIER", required=True,
+                          help="fichier à écrire (.xlsx, .ods, .csv)")
+    _option_base(dossiers, global_=False)
 
 
 def _administrer(commandes) -> None:
@@ -316,6 +328,10 @@ def _importer(arguments) -> int:
 
 
 def _exporter(arguments) -> int:
+    return _EXPORTS[arguments.liste](arguments)
+
+
+def _exporter_dossiers(arguments) -> int:
     from instruction.services.actions import exports
 
     _contexte, export = _sur_la_base(arguments, lambda c: exports.exporter_dossiers(
@@ -379,6 +395,7 @@ def _afficher(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+_EXPORTS = {"dossiers": _exporter_dossiers}
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 

@@ -161,6 +161,28 @@ class EspaceTravail(QObject):
             return
         self._ajouter(PageApprocheBudgetaire(self._contexte()), "Les crédits par cotation des grilles transversales")
 
+    def ouvrir_page(self, module: str, classe: str, infobulle: str = "", **options):
+        """Un onglet de travail « page » (programmation, séances, conventions, bilans…), unique par classe et
+        options : déjà ouvert, il revient au premier plan (et se relit s'il sait le faire) ; sinon le module
+        est importé à ce moment-là et la page construite par ``Classe(contexte, **options)``.
+
+        La page suit le protocole des onglets de travail : ``titre_onglet``, le signal ``titre_change``,
+        ``demander_fermeture()`` et, si elle montre des données, ``sur_changement(changements, origine)``."""
+        import importlib
+
+        type_page = getattr(importlib.import_module(module), classe)
+        for widget in self.onglets_de_travail():
+            if type(widget) is type_page and getattr(widget, "options_page", {}) == options:
+                self.onglets.setCurrentWidget(widget)
+                relire = getattr(widget, "relire", None)
+                if relire is not None:
+                    relire()
+                return widget
+        page = type_page(self._contexte(), **options)
+        page.options_page = options
+        self._ajouter(page, infobulle)
+        return page
+
     # --- Dossiers -------------------------------------------------------------------------------------
 
     def ouvrir_dossiers(self, ids: list[int]) -> None:

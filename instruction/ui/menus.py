@@ -64,6 +64,17 @@ class Menus(QObject):
         instruction.addSeparator()
         self.comptes = self._action(instruction, "&Comptes des utilisateurs…", f.gerer_comptes, base=True)
 
+        # Le second temps du cycle : chaque famille d'écrans pose ses entrées dans son menu, ouvertes en onglets de
+        # travail par ``f.espace.ouvrir_page(module, classe)`` (le module n'est importé qu'au premier clic).
+        self.menu_comite = f.menuBar().addMenu("C&omité")
+        # — entrées du comité des financeurs (enveloppes, programmation, séances, notifications) —
+
+        self.menu_conventions = f.menuBar().addMenu("Co&nventions")
+        # — entrées des conventions, CPO, avenants et versements —
+
+        self.menu_suivi = f.menuBar().addMenu("&Suivi")
+        # — entrées du suivi et des bilans (bilans attendus, comptes rendus, copils, visites, évaluation) —
+
         aide = f.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", f.a_propos)
 

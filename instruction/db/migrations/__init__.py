@@ -6,4 +6,4 @@ Alembic (le démarrage reste rapide) ; un test vérifie qu'elle égale la tête
 calculée par Alembic.
 """
 
-TETE = "0009_echanges"
+TETE = "0015_emprunts"

@@ -102,5 +102,13 @@ __all__ = [
     "Thematique",
 ]
 
+# Les modèles du second temps du cycle : chacun dans son module (importés ici pour que la base les connaisse).
+from instruction.db.modeles import programmation as _programmation  # noqa: E402,F401
+from instruction.db.modeles import comite as _comite  # noqa: E402,F401
+from instruction.db.modeles import conventions as _conventions  # noqa: E402,F401
+from instruction.db.modeles import comptes_rendus as _comptes_rendus  # noqa: E402,F401
+from instruction.db.modeles import suivi as _suivi  # noqa: E402,F401
+from instruction.db.modeles import emprunts as _emprunts  # noqa: E402,F401
+
 # Aucun caractère de contrôle n'entre en base (contrôle avant chaque écriture de toute session).
 from instruction.db import saisies as _saisies  # noqa: E402,F401

@@ -30,10 +30,18 @@ BROUILLONS = "brouillons"
 FILTRES = "filtres"
 COMPTES = "comptes"
 REGLAGES = "reglages"
+PROGRAMMATION = "programmation"  # enveloppes, tableau de programmation, scénarios
+COMITE = "comite"  # séances du comité des financeurs, décisions, délibérations des partenaires
+CONVENTIONS = "conventions"  # conventions, CPO, avenants, signatures
+VERSEMENTS = "versements"  # échéanciers, versements, reversements
+BILANS = "bilans"  # comptes rendus financiers, bilans attendus
+SUIVI = "suivi"  # copils, visites évaluatives, suivi renforcé, valeurs des indicateurs
+EMPRUNTS = "emprunts"  # dossiers empruntés pour le travail hors ligne
 TOUT = "tout"  # un autre poste a écrit : tout ce qui est montré peut avoir changé
 
 GENRES = frozenset({DOSSIERS, DOSSIER, INSTRUCTION, COTATIONS, AVIS, TACHES, PORTEURS, CAMPAGNES, BROUILLONS,
-                    FILTRES, COMPTES, REGLAGES, TOUT})
+                    FILTRES, COMPTES, REGLAGES, PROGRAMMATION, COMITE, CONVENTIONS, VERSEMENTS, BILANS, SUIVI,
+                    EMPRUNTS, TOUT})
 
 
 @dataclass(frozen=True)

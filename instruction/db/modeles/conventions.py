@@ -1,0 +1,3 @@
+"""Conventions, CPO, avenants, échéanciers et versements (issue 12)."""
+
+from __future__ import annotations
