@@ -136,6 +136,12 @@ class OngletDossier(PiecesDuDossier, QWidget):
             self.onglets.addTab(section, titre)
             self.onglets.setTabToolTip(rang, f"Alt+{touche}")
             QShortcut(QKeySequence(f"Alt+{touche}"), self, activated=lambda r=rang: self.onglets.setCurrentIndex(r))
+        from instruction.ui.dossier.sections_cycle import SECTIONS, SectionDifferee
+
+        self.sections_cycle: list[SectionDifferee] = []  # le second temps du cycle : construites à l'ouverture
+        for module, classe, titre in SECTIONS:
+            self.sections_cycle.append(SectionDifferee(module, classe, contexte, lambda: self.fiche.id))
+            self.onglets.addTab(self.sections_cycle[-1], titre)
         for section in self.sections:
             section.modifie.connect(self._sur_modification)
         self.action.porteur_change.connect(self._porteur_change)
@@ -476,6 +482,8 @@ class OngletDossier(PiecesDuDossier, QWidget):
         if changements.touche(AVIS):
             self.avis.relire()
         self.historique.relire()
+        for section in self.sections_cycle:
+            section.sur_changement(changements, origine)
 
     def _supprime(self, numero: str) -> None:
         """Le dossier a été supprimé (saisi par erreur) : plus rien à garder, l'onglet se ferme."""
