@@ -65,6 +65,12 @@ def test_centimes_exacts_et_refus_des_fractions():
 
 def test_montant_en_lettres():
     assert argent.en_lettres(Decimal("23000.50")) == "vingt-trois mille euros et cinquante centimes"
+    assert argent.en_lettres(Decimal("12000.00")) == "douze mille euros"
+    assert argent.en_lettres(Decimal("1.01")) == "un euro et un centime"
+    assert argent.en_lettres(Decimal("0.50")) == "cinquante centimes"
+    assert argent.en_lettres(Decimal("2000000")) == "deux millions d'euros"
+    assert argent.en_lettres(Decimal("1200000")) == "un million deux cent mille euros"
+    assert argent.en_lettres(Decimal("80")) == "quatre-vingts euros"
 
 
 @given(

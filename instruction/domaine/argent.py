@@ -100,11 +100,29 @@ def lire(texte: str, *, negatif_permis: bool = False) -> Decimal:
 
 
 def en_lettres(montant: Decimal) -> str:
-    """« vingt-trois mille euros et cinquante centimes » pour les conventions."""
+    """« vingt-trois mille euros et cinquante centimes », « douze mille euros », « un million d'euros ».
+
+    Les nombres viennent de num2words ; l'accord (« un euro », « deux millions d'euros ») et l'absence
+    de « zéro centime » pour un montant rond suivent l'usage des actes administratifs.
+    """
     from num2words import num2words
 
-    en_centimes(montant)
-    return num2words(montant, lang="fr", to="currency", currency="EUR")
+    centimes = en_centimes(montant)
+    signe = "moins " if centimes < 0 else ""
+    euros_entiers, reste = divmod(abs(centimes), 100)
+    mots = num2words(euros_entiers, lang="fr")
+    if euros_entiers == 1:
+        partie_euros = f"{mots} euro"
+    elif mots.endswith(("million", "millions", "milliard", "milliards")):
+        partie_euros = f"{mots} d'euros"
+    else:
+        partie_euros = f"{mots} euros"
+    if reste == 0:
+        return signe + partie_euros
+    partie_centimes = f"{num2words(reste, lang='fr')} centime{'s' if reste > 1 else ''}"
+    if euros_entiers == 0:
+        return signe + partie_centimes
+    return f"{signe}{partie_euros} et {partie_centimes}"
 
 
 def repartir_entiers(total: int, poids: list[int]) -> list[int]:
