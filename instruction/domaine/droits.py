@@ -54,6 +54,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "demo.remplir": frozenset({ADMINISTRATEUR}),
     "base.sauvegarder": frozenset({ADMINISTRATEUR}),
     "base.restaurer": frozenset({ADMINISTRATEUR}),
+    # Programmation (H1, issue 11)
+    "enveloppe.modifier": INSTRUIRE,
+    "enveloppe.relever": frozenset({ADMINISTRATEUR}),
+    "programmation.simuler": INSTRUIRE,
 }
 LIBELLES_ACTIONS = {
     "dossier.modifier": "modifier un dossier",
@@ -79,6 +83,10 @@ LIBELLES_ACTIONS = {
     "demo.remplir": "remplir la base avec la démonstration",
     "base.sauvegarder": "copier toute la base (elle contient les avis confidentiels et les comptes)",
     "base.restaurer": "remplacer toute la base par une sauvegarde",
+    # Programmation (H1, issue 11)
+    "enveloppe.modifier": "saisir les enveloppes des cofinanceurs",
+    "enveloppe.relever": "relever une enveloppe sur laquelle des montants sont déjà décidés",
+    "programmation.simuler": "préparer des scénarios de programmation",
 }
 
 
