@@ -54,6 +54,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "demo.remplir": frozenset({ADMINISTRATEUR}),
     "base.sauvegarder": frozenset({ADMINISTRATEUR}),
     "base.restaurer": frozenset({ADMINISTRATEUR}),
+    "compte_rendu.saisir": INSTRUIRE,  # H6 : comptes rendus financiers, relances, clôtures des porteurs
+    "compte_rendu.valider": INSTRUIRE,
     # Programmation (H1, issue 11)
     "enveloppe.modifier": INSTRUIRE,
     "enveloppe.relever": frozenset({ADMINISTRATEUR}),
@@ -83,6 +85,8 @@ LIBELLES_ACTIONS = {
     "demo.remplir": "remplir la base avec la démonstration",
     "base.sauvegarder": "copier toute la base (elle contient les avis confidentiels et les comptes)",
     "base.restaurer": "remplacer toute la base par une sauvegarde",
+    "compte_rendu.saisir": "saisir un compte rendu financier ou envoyer des relances de bilans",
+    "compte_rendu.valider": "valider ou renvoyer un compte rendu financier",
     # Programmation (H1, issue 11)
     "enveloppe.modifier": "saisir les enveloppes des cofinanceurs",
     "enveloppe.relever": "relever une enveloppe sur laquelle des montants sont déjà décidés",

@@ -1,0 +1,493 @@
+"""Les bilans attendus et les comptes rendus financiers (CERFA 15059) : règles pures.
+
+**Échéances calculées, pas tapées.** La loi n° 2000-321 (art. 10) demande le compte rendu financier d'une
+subvention affectée « dans les six mois suivant la fin de l'exercice pour lequel elle a été attribuée ».
+D'un engagement (la convention d'une action : dispositif, année(s), dates de l'action, CPO ou non) et de la
+date de clôture des comptes du porteur, ``echeances`` déduit les bilans attendus :
+
+* une action d'une année : un compte rendu financier, fin de l'exercice qui contient la fin de l'action
+  + 6 mois ;
+* une CPO (l. 3961) : un compte rendu **intermédiaire** chaque année, le dernier est le compte rendu **final** ;
+* une action de la Cité éducative : le **bilan annuel** pour un éventuel re-dépôt (l. 3977), attendu plus tôt
+  (délai réglable, jamais au-delà des six mois de la loi).
+
+Un exercice qui n'est pas l'année civile (clôture au 30 juin, au 31 août…) est celui qui contient la fin de
+la période : une action finie le 31/12/2023 chez un porteur qui clôt au 30 juin relève de l'exercice clos le
+30/06/2024, compte rendu attendu le 31/12/2024.
+
+**Écarts exacts.** L'arrêté du 11 octobre 2006 demande, ligne à ligne, la prévision, la réalisation et
+l'écart (en euros et en %) ; ``ecart`` le calcule en ``Decimal`` (pourcentage par fraction exacte, arrondi
+au centième). Au-delà des seuils déclarés (``resources/bilans.yaml``, réglables), l'écart doit être expliqué
+(annexe explicative) avant la validation.
+
+Les règles et leur source sont déclarées dans ``resources/bilans.yaml`` ; ce module ne contient aucun seuil.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from instruction.chemins import RESSOURCES
+from instruction.domaine import argent
+from instruction.domaine.budget import CHARGE, COMPTE_SUBVENTIONS, PRODUIT
+from instruction.domaine.erreurs import DonneesInvalides
+
+FICHIER_REGLES = RESSOURCES / "bilans.yaml"
+PREFIXE_REGLAGE = "bilans."  # clé des seuils réglés dans la table « parametre »
+CENTIEME = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# Nature d'un bilan attendu.
+UNIQUE, INTERMEDIAIRE, FINAL, ANNUEL_CE = "unique", "intermediaire", "final", "annuel_ce"
+NATURES = {
+    UNIQUE: "Compte rendu financier",
+    INTERMEDIAIRE: "Compte rendu intermédiaire (CPO)",
+    FINAL: "Compte rendu final (CPO)",
+    ANNUEL_CE: "Bilan annuel (Cité éducative)",
+}
+
+# Où en est un bilan attendu.
+ATTENDU, EN_RETARD, TRES_EN_RETARD, RECU, A_COMPLETER, VALIDE = (
+    "attendu", "en_retard", "tres_en_retard", "recu", "a_completer", "valide")
+STATUTS = {
+    ATTENDU: "Attendu",
+    EN_RETARD: "En retard",
+    TRES_EN_RETARD: "Très en retard",
+    RECU: "Reçu, à valider",
+    A_COMPLETER: "Renvoyé pour compléments",
+    VALIDE: "Validé",
+}
+NON_RECUS = frozenset({ATTENDU, EN_RETARD, TRES_EN_RETARD})
+RETARDS = frozenset({EN_RETARD, TRES_EN_RETARD})
+# États d'un compte rendu enregistré (le statut d'un bilan attendu sans compte rendu vient de sa date).
+ETATS_COMPTE_RENDU = (RECU, A_COMPLETER, VALIDE)
+
+DISPOSITIF_CE = "ce"
+
+
+# --- Règles déclarées --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Regle:
+    code: str
+    libelle: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Regles:
+    """Les paramètres en vigueur (défauts de ``resources/bilans.yaml``, remplacés par ceux réglés en base)."""
+
+    delai_mois: int = 6
+    delai_ce_mois: int = 3
+    tres_en_retard_jours: int = 90
+    seuil_ecart_pourcentage: Decimal = Decimal("15")
+    seuil_ecart_montant: Decimal = Decimal("500")
+    seuil_reversement_pourcentage: Decimal = Decimal("5")
+    regles: tuple[Regle, ...] = field(default=(), compare=False)
+
+    def source(self, code: str) -> str:
+        for r in self.regles:
+            if r.code == code:
+                return r.source
+        return ""
+
+
+@dataclass(frozen=True)
+class Reglable:
+    nom: str
+    libelle: str
+    defaut: Decimal
+    entier: bool
+    pourcentage: bool
+
+    @property
+    def cle(self) -> str:
+        return f"{PREFIXE_REGLAGE}{self.nom}"
+
+
+_ENTIERS = ("delai_mois", "delai_ce_mois", "tres_en_retard_jours")
+
+
+@lru_cache(maxsize=4)
+def _declaration(fichier: Path = FICHIER_REGLES) -> dict:
+    import yaml
+
+    try:
+        donnees = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+        donnees["parametres"], donnees["regles"], donnees.get("reglable", {})
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as erreur:
+        raise DonneesInvalides(f"Le fichier des règles des bilans ({fichier.name}) est illisible : {erreur}") from None
+    return donnees
+
+
+def reglables(fichier: Path = FICHIER_REGLES) -> tuple[Reglable, ...]:
+    d = _declaration(fichier)
+    return tuple(
+        Reglable(nom, libelle, Decimal(str(d["parametres"][nom])), nom in _ENTIERS, "(%)" in libelle)
+        for nom, libelle in (d.get("reglable") or {}).items()
+    )
+
+
+def regles(reglages: Mapping[str, str] | None = None, fichier: Path = FICHIER_REGLES) -> Regles:
+    """Les règles déclarées ; ``reglages`` (clé « bilans.<nom> » → valeur) remplace les défauts réglables."""
+    d = _declaration(fichier)
+    valeurs: dict[str, object] = {}
+    reglables_noms = set((d.get("reglable") or {}).keys())
+    for nom, defaut in d["parametres"].items():
+        brute = (reglages or {}).get(PREFIXE_REGLAGE + nom) if nom in reglables_noms else None
+        valeur = Decimal(str(brute if brute not in (None, "") else defaut))
+        valeurs[nom] = int(valeur) if nom in _ENTIERS else valeur
+    valeurs["delai_ce_mois"] = min(int(valeurs["delai_ce_mois"]), int(valeurs["delai_mois"]))
+    declarees = tuple(Regle(r["code"], r["libelle"], r["source"], r.get("note", "")) for r in d["regles"])
+    return Regles(**valeurs, regles=declarees)  # type: ignore[arg-type]
+
+
+def verifier_reglage(reglable: Reglable, brute: str | Decimal) -> Decimal:
+    """Lit une valeur tapée pour un seuil ; ``DonneesInvalides`` en français si elle ne convient pas."""
+    from decimal import InvalidOperation
+
+    texte = str(brute).replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        valeur = Decimal(texte)
+    except InvalidOperation:
+        raise DonneesInvalides(f"{reglable.libelle} : « {brute} » n'est pas un nombre.") from None
+    if not valeur.is_finite() or valeur < 0:
+        raise DonneesInvalides(f"{reglable.libelle} : la valeur doit être positive.")
+    if reglable.entier and valeur != valeur.to_integral_value():
+        raise DonneesInvalides(f"{reglable.libelle} : un nombre entier est attendu.")
+    if reglable.pourcentage and valeur > 100:
+        raise DonneesInvalides(f"{reglable.libelle} : un pourcentage ne dépasse pas 100.")
+    if valeur.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise DonneesInvalides(f"{reglable.libelle} : deux décimales au plus.")
+    if reglable.nom == "delai_ce_mois" and valeur > 6:
+        raise DonneesInvalides(f"{reglable.libelle} : la loi fixe six mois au plus.")
+    return valeur
+
+
+# --- Échéances ---------------------------------------------------------------------------------------
+
+
+def ajouter_mois(jour: dt.date, mois: int) -> dt.date:
+    """``jour`` + ``mois`` mois ; une fin de mois donne une fin de mois (30/06 + 6 mois = 31/12,
+    31/12 + 6 mois = 30/06, 31/08 + 6 mois = 28 ou 29/02)."""
+    total = jour.year * 12 + (jour.month - 1) + mois
+    annee, mois_cible = divmod(total, 12)
+    mois_cible += 1
+    dernier = calendar.monthrange(annee, mois_cible)[1]
+    if jour.day == calendar.monthrange(jour.year, jour.month)[1]:
+        return dt.date(annee, mois_cible, dernier)
+    return dt.date(annee, mois_cible, min(jour.day, dernier))
+
+
+@dataclass(frozen=True)
+class Cloture:
+    """La date de clôture des comptes d'un porteur (jour et mois) ; l'année civile par défaut."""
+
+    jour: int = 31
+    mois: int = 12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.mois <= 12:
+            raise DonneesInvalides("Le mois de clôture des comptes va de 1 à 12.")
+        # Le 29 février n'existe pas chaque année : une clôture se fixe au plus au 28.
+        dernier = calendar.monthrange(2001, self.mois)[1]
+        if not 1 <= self.jour <= dernier:
+            raise DonneesInvalides(f"Le jour de clôture des comptes va de 1 à {dernier} pour ce mois.")
+
+    @property
+    def civile(self) -> bool:
+        return (self.jour, self.mois) == (31, 12)
+
+    def fin_exercice_contenant(self, jour: dt.date) -> dt.date:
+        """La première clôture à partir de ``jour`` (inclus) : la fin de l'exercice qui le contient."""
+        cloture = dt.date(jour.year, self.mois, self.jour)
+        return cloture if cloture >= jour else dt.date(jour.year + 1, self.mois, self.jour)
+
+    def libelle(self) -> str:
+        return "année civile" if self.civile else f"exercice clos le {self.jour:02d}/{self.mois:02d}"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Ce qui engage un porteur à rendre des bilans : la convention (ou la notification) d'une action.
+
+    ``annees`` > 1 : une CPO. ``debut`` / ``fin`` : les dates de l'action (ou de la convention) quand on les
+    connaît ; sinon l'année civile de chaque année de la convention. ``conventions`` : les conventions (une
+    par cofinanceur) dont le solde attend ces bilans."""
+
+    dossier_id: int
+    porteur_id: int
+    dispositif: str
+    annee: int
+    annees: int = 1
+    debut: dt.date | None = None
+    fin: dt.date | None = None
+    conventions: tuple[int, ...] = ()
+    financeurs: tuple[str, ...] = ()
+
+    @property
+    def cpo(self) -> bool:
+        return self.annees > 1
+
+
+@dataclass(frozen=True)
+class Echeance:
+    """Un bilan attendu : pour quel dossier et quel exercice, pour quand, et d'après quelle règle."""
+
+    dossier_id: int
+    porteur_id: int
+    exercice: int  # l'année de la convention que couvre le bilan
+    nature: str
+    fin_periode: dt.date
+    fin_exercice: dt.date
+    due_le: dt.date
+    regle: str  # code de la règle déclarée
+    conventions: tuple[int, ...] = ()
+    financeurs: tuple[str, ...] = ()
+
+    @property
+    def libelle_nature(self) -> str:
+        return NATURES[self.nature]
+
+
+def _fin_periode(engagement: Engagement, rang: int) -> dt.date:
+    dernier = rang == engagement.annees - 1
+    if dernier and engagement.fin is not None:
+        return engagement.fin
+    if engagement.debut is not None:
+        return ajouter_mois(engagement.debut, 12 * (rang + 1)) - dt.timedelta(days=1)
+    return dt.date(engagement.annee + rang, 12, 31)
+
+
+def echeances(engagement: Engagement, cloture: Cloture, regles_: Regles) -> list[Echeance]:
+    """Les bilans attendus d'un engagement, dans l'ordre des années."""
+    if engagement.annees < 1:
+        raise DonneesInvalides("Une convention couvre au moins une année.")
+    ce = engagement.dispositif == DISPOSITIF_CE
+    delai = regles_.delai_ce_mois if ce else regles_.delai_mois
+    resultat = []
+    for rang in range(engagement.annees):
+        if ce:
+            nature, regle = ANNUEL_CE, "ce-bilan-annuel"
+        elif not engagement.cpo:
+            nature, regle = UNIQUE, "crf-loi"
+        elif rang < engagement.annees - 1:
+            nature, regle = INTERMEDIAIRE, "cpo-intermediaire"
+        else:
+            nature, regle = FINAL, "cpo-intermediaire"
+        fin_periode = _fin_periode(engagement, rang)
+        fin_exercice = cloture.fin_exercice_contenant(fin_periode)
+        resultat.append(Echeance(
+            engagement.dossier_id, engagement.porteur_id, engagement.annee + rang, nature, fin_periode,
+            fin_exercice, ajouter_mois(fin_exercice, delai), regle, engagement.conventions, engagement.financeurs))
+    return resultat
+
+
+def statut(echeance_le: dt.date, aujourd_hui: dt.date, regles_: Regles, etat: str | None = None) -> str:
+    """Le statut d'un bilan attendu : l'état de son compte rendu s'il y en a un, sinon sa date."""
+    if etat is not None:
+        if etat not in ETATS_COMPTE_RENDU:
+            raise ValueError(f"État de compte rendu inconnu : {etat}")
+        return etat
+    if aujourd_hui <= echeance_le:
+        return ATTENDU
+    if (aujourd_hui - echeance_le).days > regles_.tres_en_retard_jours:
+        return TRES_EN_RETARD
+    return EN_RETARD
+
+
+def jours_de_retard(echeance_le: dt.date, aujourd_hui: dt.date, recu_le: dt.date | None = None) -> int:
+    """Jours après l'échéance : à la réception si le compte rendu est arrivé, sinon à ce jour ; 0 à l'heure."""
+    return max(0, ((recu_le or aujourd_hui) - echeance_le).days)
+
+
+# --- Écarts du tableau des données chiffrées ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ecart:
+    montant: Decimal  # réalisé − prévu
+    pourcentage: Decimal | None  # (réalisé − prévu) / prévu × 100, au centième ; None si le prévu est nul
+
+    def libelle_pourcentage(self) -> str:
+        if self.pourcentage is None:
+            return "—" if self.montant == 0 else "n. s."
+        texte = format(self.pourcentage, "f").replace(".", ",")
+        return ("+" if self.pourcentage > 0 else "") + texte + "\u00a0%"
+
+
+def ecart(prevu: Decimal, realise: Decimal | None) -> Ecart | None:
+    """L'écart exact entre la réalisation et la prévision (None tant que la réalisation n'est pas saisie)."""
+    if realise is None:
+        return None
+    montant = realise - prevu
+    if prevu == 0:
+        return Ecart(montant, None)
+    fraction = Fraction(montant) * 100 / Fraction(prevu)
+    pourcentage = (Decimal(fraction.numerator) / Decimal(fraction.denominator)).quantize(
+        CENTIEME, rounding=ROUND_HALF_UP)
+    return Ecart(montant, pourcentage)
+
+
+def explication_exigee(e: Ecart | None, regles_: Regles) -> bool:
+    """Un écart s'explique au-delà des deux seuils : en % de la prévision et en euros (une réalisation sans
+    prévision compte comme un écart au-delà de tout pourcentage)."""
+    if e is None or e.montant == 0 or abs(e.montant) <= regles_.seuil_ecart_montant:
+        return False
+    return e.pourcentage is None or abs(e.pourcentage) > regles_.seuil_ecart_pourcentage
+
+
+@dataclass(frozen=True)
+class LigneCompteRendu:
+    """Une ligne du tableau des données chiffrées : la prévision (budget du CERFA 12156) et la réalisation."""
+
+    sens: str
+    compte: str
+    libelle: str
+    prevu: Decimal
+    realise: Decimal | None = None
+    explication: str = ""
+    financeur: str | None = None
+    ligne_budget_id: int | None = None
+
+    @property
+    def ecart(self) -> Ecart | None:
+        return ecart(self.prevu, self.realise)
+
+
+@dataclass(frozen=True)
+class Totaux:
+    sens: str
+    prevu: Decimal
+    realise: Decimal  # les lignes non saisies comptent pour zéro
+    complet: bool  # toutes les réalisations sont saisies
+
+    @property
+    def ecart(self) -> Ecart:
+        e = ecart(self.prevu, self.realise)
+        assert e is not None
+        return e
+
+
+def totaux(lignes: Iterable[LigneCompteRendu], sens: str) -> Totaux:
+    choisies = [l for l in lignes if l.sens == sens]
+    return Totaux(
+        sens,
+        sum((l.prevu for l in choisies), ZERO),
+        sum((l.realise or ZERO for l in choisies), ZERO),
+        all(l.realise is not None for l in choisies),
+    )
+
+
+def subventions_realisees(lignes: Iterable[LigneCompteRendu]) -> dict[str, Decimal]:
+    parts: dict[str, Decimal] = {}
+    for l in lignes:
+        if l.sens == PRODUIT and l.compte == COMPTE_SUBVENTIONS and l.financeur:
+            parts[l.financeur] = parts.get(l.financeur, ZERO) + (l.realise or ZERO)
+    return parts
+
+
+@dataclass(frozen=True)
+class Manque:
+    """Ce qui empêche de valider un compte rendu, et où le corriger (feuille et ligne)."""
+
+    message: str
+    feuille: str  # "qualitatif", "chiffres", "annexe"
+    ligne: int | None = None
+
+
+def manques_pour_validation(lignes: list[LigneCompteRendu], realise_texte: str, explication_generale: str,
+                            regles_: Regles) -> list[Manque]:
+    """Ce qui manque pour valider : réalisations saisies, écarts significatifs expliqués (ligne à ligne et sur
+    le total des charges), le bilan qualitatif renseigné."""
+    manques: list[Manque] = []
+    if not lignes:
+        manques.append(Manque("Le tableau des données chiffrées n'a aucune ligne.", "chiffres"))
+    for i, l in enumerate(lignes):
+        nom = f"{l.compte} {l.libelle}"
+        if l.realise is None:
+            manques.append(Manque(f"Ligne « {nom} » : la réalisation n'est pas saisie.", "chiffres", i))
+        elif explication_exigee(l.ecart, regles_) and not l.explication.strip():
+            manques.append(Manque(
+                f"Ligne « {nom} » : l'écart de {argent.formater(l.ecart.montant)} "  # type: ignore[union-attr]
+                f"({l.ecart.libelle_pourcentage()}) doit être expliqué.", "chiffres", i))  # type: ignore[union-attr]
+    charges = totaux(lignes, CHARGE)
+    if charges.complet and explication_exigee(charges.ecart, regles_) and not explication_generale.strip():
+        manques.append(Manque(
+            f"Le total des charges s'écarte de la prévision de {argent.formater(charges.ecart.montant)} "
+            f"({charges.ecart.libelle_pourcentage()}) : l'annexe explicative doit en donner la raison.", "annexe"))
+    if not realise_texte.strip():
+        manques.append(Manque("Le bilan qualitatif ne dit pas ce qui a été réalisé.", "qualitatif"))
+    return manques
+
+
+def reversement_propose(lignes: Iterable[LigneCompteRendu], accordes: Mapping[str, Decimal],
+                        regles_: Regles) -> dict[str, Decimal]:
+    """Sous-réalisation des charges au-delà du seuil : le reversement proposé à chaque financeur, au prorata
+    des charges non réalisées (au centime, arrondi au plus proche). Vide s'il n'y a rien à proposer."""
+    lignes = list(lignes)
+    charges = totaux(lignes, CHARGE)
+    if not charges.complet or charges.prevu <= 0 or charges.realise >= charges.prevu:
+        return {}
+    non_realise = Fraction(charges.prevu - charges.realise) / Fraction(charges.prevu)
+    if non_realise * 100 <= Fraction(regles_.seuil_reversement_pourcentage):
+        return {}
+    resultat = {}
+    for financeur, accorde in sorted(accordes.items()):
+        montant = Fraction(accorde) * non_realise
+        propose = (Decimal(montant.numerator) / Decimal(montant.denominator)).quantize(
+            CENTIEME, rounding=ROUND_HALF_UP)
+        if propose > 0:
+            resultat[financeur] = propose
+    return resultat
+
+
+# --- Réalisations collées d'un tableur ---------------------------------------------------------------
+
+
+def lire_colle(texte: str) -> list[list[str]]:
+    """Un bloc copié d'un tableur (cellules séparées par des tabulations, une ligne par ligne) en grille."""
+    lignes = texte.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lignes and not lignes[-1].strip():
+        lignes.pop()
+    return [[c.strip() for c in l.split("\t")] for l in lignes]
+
+
+def montants_colles(texte: str) -> list[Decimal | None]:
+    """Les montants d'une colonne collée (la dernière cellule non vide de chaque ligne) ; une cellule vide
+    donne None. Une cellule illisible lève ``DonneesInvalides`` qui dit laquelle (rien n'est appliqué)."""
+    resultat: list[Decimal | None] = []
+    for numero, cellules in enumerate(lire_colle(texte), start=1):
+        remplies = [c for c in cellules if c]
+        if not remplies:
+            resultat.append(None)
+            continue
+        try:
+            resultat.append(argent.lire(remplies[-1]))
+        except DonneesInvalides as erreur:
+            raise DonneesInvalides(f"Ligne {numero} collée : {erreur}") from None
+    return resultat
+
+
+def avec_realisations(lignes: list[LigneCompteRendu], depuis: int,
+                      montants: list[Decimal | None]) -> list[LigneCompteRendu]:
+    """Les lignes avec les réalisations collées à partir de la ligne ``depuis`` (une cellule vide ne change
+    rien) ; refuse un collage plus long que le tableau."""
+    if depuis < 0 or depuis + len(montants) > len(lignes):
+        raise DonneesInvalides(
+            f"Le collage compte {len(montants)} ligne(s) : il dépasse le tableau à partir de la ligne {depuis + 1}.")
+    resultat = list(lignes)
+    for i, montant in enumerate(montants):
+        if montant is not None:
+            resultat[depuis + i] = replace(resultat[depuis + i], realise=montant)
+    return resultat
