@@ -60,6 +60,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "enveloppe.modifier": INSTRUIRE,
     "enveloppe.relever": frozenset({ADMINISTRATEUR}),
     "programmation.simuler": INSTRUIRE,
+    # Comité des financeurs (H2, issue 11)
+    "seance.preparer": INSTRUIRE,
+    "seance.cloturer": INSTRUIRE,
+    "deliberation.saisir": INSTRUIRE,
+    "financements.declarer": INSTRUIRE,
 }
 LIBELLES_ACTIONS = {
     "dossier.modifier": "modifier un dossier",
@@ -91,6 +96,11 @@ LIBELLES_ACTIONS = {
     "enveloppe.modifier": "saisir les enveloppes des cofinanceurs",
     "enveloppe.relever": "relever une enveloppe sur laquelle des montants sont déjà décidés",
     "programmation.simuler": "préparer des scénarios de programmation",
+    # Comité des financeurs (H2, issue 11)
+    "seance.preparer": "préparer une séance du comité (ordre du jour, membres, décisions)",
+    "seance.cloturer": "clôturer une séance du comité (appliquer ses décisions)",
+    "deliberation.saisir": "saisir la délibération d'un partenaire",
+    "financements.declarer": "déclarer les moyens de droit commun d'un partenaire",
 }
 
 
