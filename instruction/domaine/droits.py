@@ -65,6 +65,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "seance.cloturer": INSTRUIRE,
     "deliberation.saisir": INSTRUIRE,
     "financements.declarer": INSTRUIRE,
+    # Suivi et évaluation (H7, issue 13)
+    "suivi.modifier": INSTRUIRE,
+    "evaluation.indicateurs": INSTRUIRE,
 }
 LIBELLES_ACTIONS = {
     "dossier.modifier": "modifier un dossier",
@@ -101,6 +104,9 @@ LIBELLES_ACTIONS = {
     "seance.cloturer": "clôturer une séance du comité (appliquer ses décisions)",
     "deliberation.saisir": "saisir la délibération d'un partenaire",
     "financements.declarer": "déclarer les moyens de droit commun d'un partenaire",
+    # Suivi et évaluation (H7, issue 13)
+    "suivi.modifier": "noter le suivi d'une action (copils, visites évaluatives, suivi renforcé)",
+    "evaluation.indicateurs": "saisir les valeurs des indicateurs de l'évaluation du contrat de ville",
 }
 
 
