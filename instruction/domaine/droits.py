@@ -65,6 +65,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "seance.cloturer": INSTRUIRE,
     "deliberation.saisir": INSTRUIRE,
     "financements.declarer": INSTRUIRE,
+    # Conventions et versements (H4, issue 12)
+    "convention.modifier": INSTRUIRE,
+    "convention.signer": INSTRUIRE,
+    "versement.saisir": INSTRUIRE,
     # Suivi et évaluation (H7, issue 13)
     "suivi.modifier": INSTRUIRE,
     "evaluation.indicateurs": INSTRUIRE,
@@ -104,6 +108,10 @@ LIBELLES_ACTIONS = {
     "seance.cloturer": "clôturer une séance du comité (appliquer ses décisions)",
     "deliberation.saisir": "saisir la délibération d'un partenaire",
     "financements.declarer": "déclarer les moyens de droit commun d'un partenaire",
+    # Conventions et versements (H4, issue 12)
+    "convention.modifier": "préparer une convention, une CPO ou un avenant (termes, acte, état)",
+    "convention.signer": "enregistrer la signature d'une convention ou d'un avenant",
+    "versement.saisir": "enregistrer un versement, un reversement ou un compte rendu financier reçu",
     # Suivi et évaluation (H7, issue 13)
     "suivi.modifier": "noter le suivi d'une action (copils, visites évaluatives, suivi renforcé)",
     "evaluation.indicateurs": "saisir les valeurs des indicateurs de l'évaluation du contrat de ville",
