@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -83,9 +83,6 @@ def tableau(lignes: Sequence[Sequence[object]], largeurs: Sequence[float], *, en
 
 def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
     """Compose le document dans un fichier temporaire puis le met à sa place (jamais de PDF à moitié écrit)."""
-    fichier = Path(fichier)
-    provisoire = fichier.with_name(f".{fichier.name}.en-cours")
-
     def pied_de_page(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
@@ -94,12 +91,23 @@ def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
         canvas.drawRightString(A4[0] - MARGE - 6, 9 * mm, f"page {doc.page}")
         canvas.restoreState()
 
-    try:
+    def composer(provisoire: Path) -> None:
         document = SimpleDocTemplate(
             str(provisoire), pagesize=A4, leftMargin=MARGE, rightMargin=MARGE, topMargin=MARGE,
             bottomMargin=16 * mm, title=titre, author="Instruction", lang="fr-FR",
         )
         document.build(histoire, onFirstPage=pied_de_page, onLaterPages=pied_de_page)
+
+    return ecrire_atomique(fichier, composer)
+
+
+def ecrire_atomique(fichier: Path, composer: Callable[[Path], None]) -> Path:
+    """``composer(provisoire)`` écrit un fichier temporaire voisin, mis à sa place seulement s'il est complet :
+    jamais de document à moitié écrit, même si la composition échoue ou est interrompue."""
+    fichier = Path(fichier)
+    provisoire = fichier.with_name(f".{fichier.name}.en-cours")
+    try:
+        composer(provisoire)
         os.replace(provisoire, fichier)
     except OSError as erreur:
         provisoire.unlink(missing_ok=True)
@@ -107,6 +115,9 @@ def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
             f"Impossible d'écrire « {fichier} » : {erreur.strerror or erreur}. S'il est ouvert dans un lecteur "
             "de PDF, fermez-le et recommencez."
         ) from erreur
+    except BaseException:
+        provisoire.unlink(missing_ok=True)
+        raise
     return fichier
 
 
