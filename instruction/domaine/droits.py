@@ -54,6 +54,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "demo.remplir": frozenset({ADMINISTRATEUR}),
     "base.sauvegarder": frozenset({ADMINISTRATEUR}),
     "base.restaurer": frozenset({ADMINISTRATEUR}),
+    # Travail hors ligne (issue 15) : emprunter des dossiers, rapporter le fichier de travail.
+    "dossiers.emprunter": frozenset({ADMINISTRATEUR, INSTRUCTEUR, REFERENT, FINANCEUR}),
+    "dossiers.rapporter": frozenset({ADMINISTRATEUR, INSTRUCTEUR, REFERENT, FINANCEUR}),
     "compte_rendu.saisir": INSTRUIRE,  # H6 : comptes rendus financiers, relances, clôtures des porteurs
     "compte_rendu.valider": INSTRUIRE,
     # Programmation (H1, issue 11)
@@ -97,6 +100,8 @@ LIBELLES_ACTIONS = {
     "demo.remplir": "remplir la base avec la démonstration",
     "base.sauvegarder": "copier toute la base (elle contient les avis confidentiels et les comptes)",
     "base.restaurer": "remplacer toute la base par une sauvegarde",
+    "dossiers.emprunter": "emprunter des dossiers pour le travail hors ligne",
+    "dossiers.rapporter": "rapporter un fichier de travail",
     "compte_rendu.saisir": "saisir un compte rendu financier ou envoyer des relances de bilans",
     "compte_rendu.valider": "valider ou renvoyer un compte rendu financier",
     # Programmation (H1, issue 11)
