@@ -52,6 +52,8 @@ from instruction.services import (
     porteurs,
 )
 from instruction.services import dossier as service_dossier
+from instruction.services import enveloppes
+from instruction.db.modeles.programmation import Enveloppe
 from tests import fabrique
 
 MODULES = [importlib.import_module(f"instruction.services.{module.name}")
@@ -84,6 +86,8 @@ SANS_VERIFICATION = {
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
     "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
+    "enveloppes.exiger_dans_enveloppes": "appelé par le chemin des montants accordés et la clôture d'une séance, "
+                                         "dans leur transaction (droit vérifié par eux)",
 }
 LECTURES = {
     "approche_budgetaire.annees", "approche_budgetaire.dispositifs", "approche_budgetaire.rapport",
@@ -106,6 +110,12 @@ LECTURES = {
     "echanges.valeurs_locales", "exports.jeux", "exports.jeu", "exports.lignes",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
     "nom_base.choisi", "nom_base.lire",
+    # Suivi (H7)
+    "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
+    "suivi.liste_suivi_renforce", "suivi.calendrier",
+    # Programmation (H1)
+    "enveloppes.lister", "enveloppes.lire", "enveloppes.historique", "enveloppes.situation",
+    "enveloppes.situation_de_campagne", "enveloppes.depassements", "enveloppes.axes_des_dossiers",
 }
 # Les services qui exigent une base PostgreSQL aux rôles installés (tests/test_roles_postgres.py).
 SANS_ROLES_POSTGRES = {"identifiants_base.creer", "identifiants_base.retirer"}
@@ -246,6 +256,25 @@ APPELS: dict[str, tuple[Callable, str]] = {
                             exports.OBJET),
     "exports.supprimer": (lambda uow, p: exports.supprimer(uow, "Suivi comité"), exports.OBJET),
     "nom_base.nommer": (lambda uow, p: nom_base.nommer(uow, "Instruction 2027 — Calais"), "réglage"),
+    # Programmation (H1)
+    "enveloppes.fixer": (lambda uow, p: enveloppes.fixer(uow, "caf", 2027, "cdv", Decimal("50000")), "enveloppe"),
+    "enveloppes.relever": (lambda uow, p: enveloppes.relever(uow, _derniere(uow, Enveloppe), Decimal("90000"),
+                                                             "Crédits supplémentaires votés"), "enveloppe"),
+    # Suivi (H7) : sur le dossier retenu (voir PREALABLES).
+    "suivi.enregistrer_copil": (lambda uow, p: _suivi().enregistrer_copil(
+        uow, p.dossier, {"date": "12/03/2027", "participants": "Porteur"}), "suivi"),
+    "suivi.joindre_compte_rendu_copil": (lambda uow, p: _suivi().joindre_compte_rendu_copil(
+        uow, _derniere(uow, _ms().Copil, _ms().Copil.dossier_id == p.dossier), "CR.pdf", b"%PDF-1.4 cr"), "suivi"),
+    "suivi.supprimer_copil": (lambda uow, p: _suivi().supprimer_copil(
+        uow, _derniere(uow, _ms().Copil, _ms().Copil.dossier_id == p.dossier)), "suivi"),
+    "suivi.enregistrer_visite": (lambda uow, p: _suivi().enregistrer_visite(
+        uow, p.dossier, {"prevue_le": "05/03/2027"}), "suivi"),
+    "suivi.supprimer_visite": (lambda uow, p: _suivi().supprimer_visite(
+        uow, _derniere(uow, _ms().VisiteEvaluative, _ms().VisiteEvaluative.dossier_id == p.dossier)), "suivi"),
+    "suivi.placer_en_suivi_renforce": (lambda uow, p: _suivi().placer_en_suivi_renforce(
+        uow, 2027, p.dossier, "Action expérimentale", [{"libelle": "Participants", "cible": "40"}]), "suivi"),
+    "suivi.retirer_du_suivi_renforce": (lambda uow, p: _suivi().retirer_du_suivi_renforce(uow, 2027, p.dossier),
+                                        "suivi"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
@@ -263,11 +292,34 @@ def _passer(uow, p, *etats):
 
 
 # Ce que la tournée prépare avant un appel (hors de la mesure de l'historique).
+def _suivi():
+    from instruction.services import suivi
+
+    return suivi
+
+
+def _ms():
+    from instruction.db.modeles import suivi
+
+    return suivi
+
+
+def _retenu_si_besoin(uow, p):
+    """Le suivi commence avec la décision : le dossier passe « retenu » s'il ne l'est pas déjà."""
+    if uow.session.get(m.Dossier, p.dossier).etat != Etat.RETENU:
+        _passer(uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU)
+
+
 PREALABLES: dict[str, Callable] = {
+    **{nom: _retenu_si_besoin for nom in (
+        "suivi.enregistrer_copil", "suivi.joindre_compte_rendu_copil", "suivi.supprimer_copil",
+        "suivi.enregistrer_visite", "suivi.supprimer_visite", "suivi.placer_en_suivi_renforce",
+        "suivi.retirer_du_suivi_renforce")},
     "exports.supprimer": lambda uow, p: exports.enregistrer(uow, "Suivi comité", ["numero"]),
     # La grille a changé de version depuis la cotation du dossier (simulé : la cotation dit version 0).
     "cotations.recoter": lambda uow, p: uow.session.execute(
         update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),
+    "enveloppes.relever": lambda uow, p: enveloppes.fixer(uow, "region", 2027, "cdv", Decimal("10000")),
     "instruction.modifier_montants_accordes": lambda uow, p: _passer(
         uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
     # Une règle est déclarée (enregistrer_regles, plus haut) ; le doublon n'a pas encore d'instructeur.
@@ -366,7 +418,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
         droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
-            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer"},
+            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
         droits.LECTEUR: set(),

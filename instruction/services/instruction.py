@@ -39,11 +39,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from instruction.domaine import eligibilite as el
 from instruction.domaine import argent, dates, recevabilite, workflow
+from instruction.domaine import programmation as prog
 from instruction.db import modeles as m
 from instruction.domaine.erreurs import Conflit, DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import aujourd_hui, maintenant
 from instruction.services import dossier as service_dossier
+from instruction.services import enveloppes
 from instruction.services import historique as modifs
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
@@ -337,11 +339,14 @@ def changer_etat(
     montants: Mapping[str, Decimal] | None = None,
     le: dt.date | None = None,
     proposition: PropositionSaisie | None = None,
+    justification: str | None = None,
 ) -> PassageFait:
     """Fait passer le dossier à l'état ``vers`` ; refuse, en disant pourquoi, un passage interdit.
 
     ``le`` : la date métier du passage (par défaut, aujourd'hui) ; pour une décision du comité, la date de
     sa séance. Un ``datetime`` est accepté aussi (son jour à Paris fait la date, lui le moment).
+    ``justification`` : pourquoi un montant accordé dépasse ce qui était demandé à son cofinanceur (sans
+    elle, un tel montant est refusé ; ``domaine.programmation``). Un refus ou un ajournement est à 0 €.
     « Instruit » enregistre la ``proposition`` (sans elle : favorable, aux montants pré-remplis — avis,
     sinon demande — et le motif pour commentaire ; l'écran la demande toujours). « Retenu » enregistre les
     montants accordés par financeur (``montants`` ; par défaut, ceux proposés, sinon ceux demandés).
@@ -378,7 +383,10 @@ def changer_etat(
         if montants is None:
             proposee = lire_proposition(uow, dossier_id)
             montants = proposee.montants if proposee is not None else _demandes(uow, dossier_id)
-        _ecrire_montants(uow, dossier, montants)
+        _ecrire_montants(uow, dossier, montants, justification=justification)
+    elif cible in (Etat.REFUSE, Etat.AJOURNE) and montants and any(v and v > 0 for v in montants.values()):
+        raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(prog.erreurs_de_decision(
+            str(cible), montants, {}, None, _libelles_financeurs(uow))))
     elif cible == Etat.EN_INSTRUCTION and dossier.etat == Etat.RETENU:
         _ecrire_montants(uow, dossier, {})  # la décision est reprise : le comité décidera de nouveau
     passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur,
@@ -529,10 +537,29 @@ def financements(uow: UniteDeTravail, dossier_id: int,
     return [Financement(c, libelles.get(c, c), demandes.get(c, Decimal("0.00")), accordes.get(c)) for c in codes]
 
 
+def _libelles_financeurs(uow: UniteDeTravail) -> dict[str, str]:
+    return {code: sigle or libelle for code, sigle, libelle in
+            uow.session.execute(select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))}
+
+
+def _demandes_au_budget(uow: UniteDeTravail, dossier_id: int) -> dict[str, Decimal]:
+    """Ce que le budget du dossier demande à chaque cofinanceur (compte 74), en une requête."""
+    return {code: Decimal(v) for code, v in uow.session.execute(
+        select(m.LigneBudget.financeur_code, func.sum(m.LigneBudget.montant))
+        .where(m.LigneBudget.dossier_id == dossier_id, m.LigneBudget.sens == "produit",
+               m.LigneBudget.compte == "74", m.LigneBudget.financeur_code.is_not(None))
+        .group_by(m.LigneBudget.financeur_code))}
+
+
 def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal],
-                     version: int | None = None) -> None:
+                     version: int | None = None, *, justification: str | None = None) -> None:
     """Remplace les montants accordés. ``version`` : celle des montants quand l'écran les a lus ; si un
-    autre poste les a changés depuis, ``Conflit`` dit qui a changé quoi et rien n'est écrit."""
+    autre poste les a changés depuis, ``Conflit`` dit qui a changé quoi et rien n'est écrit.
+
+    Les règles de la programmation (``domaine.programmation``) s'appliquent à toute décision : un montant ne
+    dépasse pas la demande à son cofinanceur sans ``justification``, les financements publics ne dépassent pas
+    le coût de l'action, et une hausse qui ferait dépasser l'enveloppe d'un cofinanceur est refusée, chiffres
+    à l'appui (``services.enveloppes``). Retirer les montants (``{}``, instruction reprise) passe toujours."""
     connus = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
     erreurs = []
     propres: dict[str, Decimal] = {}
@@ -545,6 +572,14 @@ def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[
             erreurs.append(f"{code} : {argent.formater(montant)} a plus de deux décimales.")
         else:
             propres[code] = montant.quantize(Decimal("0.01"))
+    justification = (justification or "").strip() or None
+    demandes: dict[str, Decimal] = {}
+    if not erreurs and propres:
+        natures = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.nature)).all())
+        demandes = _demandes_au_budget(uow, dossier.id)
+        erreurs = prog.erreurs_de_decision(
+            prog.RETENU, propres, demandes, dossier.cout_total, _libelles_financeurs(uow),
+            justification=justification, publics={c for c in propres if natures.get(c) not in prog.NATURES_NON_PUBLIQUES})
     if erreurs:
         raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(erreurs))
     # La ligne du dossier est verrouillée jusqu'à la validation (FOR NO KEY UPDATE : les lignes qui le
@@ -571,6 +606,9 @@ def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[
                 f"{dates.formater_horodatage(depuis[0].le)} pendant que vous les corrigiez. Votre "
                 "enregistrement est refusé pour ne pas écraser ses montants ; rouvrez la fenêtre des montants "
                 "pour les voir, puis corrigez-les à nouveau.", depuis, actuelle)
+    enveloppes.exiger_dans_enveloppes(uow, {dossier.id: propres})
+    if justification and any(v > demandes.get(c, Decimal("0.00")) for c, v in propres.items()):
+        changements.append(("Justification du dépassement de la demande", None, justification))
     for ligne in anciens.values():
         uow.session.delete(ligne)
     uow.session.flush()
@@ -592,10 +630,11 @@ def _montants_changes_depuis(uow: UniteDeTravail, dossier_id: int, version: int)
 
 @ecrit("dossier.montants_accordes")
 def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal], *,
-                               version: int | None = None) -> None:
+                               version: int | None = None, justification: str | None = None) -> None:
     """Corrige les montants accordés d'un dossier retenu (avant son solde).
 
-    ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle."""
+    ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle.
+    ``justification`` : pourquoi un montant dépasse la demande (voir ``changer_etat``)."""
     dossier = _dossier(uow, dossier_id)
     if dossier.etat not in MONTANTS_MODIFIABLES:
         from instruction.domaine import gel
@@ -603,7 +642,7 @@ def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: M
         raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
                                "saisissent quand il est retenu et se corrigent jusqu'à la convention"
                                + (f" ; {gel.AVENANT}." if dossier.etat in (Etat.CONVENTIONNE, Etat.EN_COURS) else "."))
-    _ecrire_montants(uow, dossier, montants, version)
+    _ecrire_montants(uow, dossier, montants, version, justification=justification)
 
 
 # --- Compléments --------------------------------------------------------------------------------------
