@@ -3,17 +3,15 @@
 **Échéances calculées, pas tapées.** La loi n° 2000-321 (art. 10) demande le compte rendu financier d'une
 subvention affectée « dans les six mois suivant la fin de l'exercice pour lequel elle a été attribuée ».
 D'un engagement (la convention d'une action : dispositif, année(s), dates de l'action, CPO ou non) et de la
-date de clôture des comptes du porteur, ``echeances`` déduit les bilans attendus :
+fin de l'exercice comptable du porteur que dit la convention, ``echeances`` déduit les bilans attendus :
 
-* une action d'une année : un compte rendu financier, fin de l'exercice qui contient la fin de l'action
-  + 6 mois ;
+* une action d'une année : un compte rendu financier, fin de l'exercice + 6 mois ;
 * une CPO (l. 3961) : un compte rendu **intermédiaire** chaque année, le dernier est le compte rendu **final** ;
 * une action de la Cité éducative : le **bilan annuel** pour un éventuel re-dépôt (l. 3977), attendu plus tôt
   (délai réglable, jamais au-delà des six mois de la loi).
 
-Un exercice qui n'est pas l'année civile (clôture au 30 juin, au 31 août…) est celui qui contient la fin de
-la période : une action finie le 31/12/2023 chez un porteur qui clôt au 30 juin relève de l'exercice clos le
-30/06/2024, compte rendu attendu le 31/12/2024.
+Un exercice qui n'est pas l'année civile : la convention dit la fin du premier exercice (par exemple le
+30/06/2024 pour l'exercice 2023 d'un porteur qui clôt au 30 juin), compte rendu attendu le 31/12/2024.
 
 **Écarts exacts.** L'arrêté du 11 octobre 2006 demande, ligne à ligne, la prévision, la réalisation et
 l'écart (en euros et en %) ; ``ecart`` le calcule en ``Decimal`` (pourcentage par fraction exacte, arrondi
@@ -37,6 +35,7 @@ from pathlib import Path
 from instruction.chemins import RESSOURCES
 from instruction.domaine import argent
 from instruction.domaine.budget import CHARGE, COMPTE_SUBVENTIONS, PRODUIT
+from instruction.domaine.conventions import mois_plus  # fin de mois → fin de mois (31/12 + 6 mois = 30/06)
 from instruction.domaine.erreurs import DonneesInvalides
 
 FICHIER_REGLES = RESSOURCES / "bilans.yaml"
@@ -177,67 +176,33 @@ def verifier_reglage(reglable: Reglable, brute: str | Decimal) -> Decimal:
 # --- Échéances ---------------------------------------------------------------------------------------
 
 
-def ajouter_mois(jour: dt.date, mois: int) -> dt.date:
-    """``jour`` + ``mois`` mois ; une fin de mois donne une fin de mois (30/06 + 6 mois = 31/12,
-    31/12 + 6 mois = 30/06, 31/08 + 6 mois = 28 ou 29/02)."""
-    total = jour.year * 12 + (jour.month - 1) + mois
-    annee, mois_cible = divmod(total, 12)
-    mois_cible += 1
-    dernier = calendar.monthrange(annee, mois_cible)[1]
-    if jour.day == calendar.monthrange(jour.year, jour.month)[1]:
-        return dt.date(annee, mois_cible, dernier)
-    return dt.date(annee, mois_cible, min(jour.day, dernier))
-
-
-@dataclass(frozen=True)
-class Cloture:
-    """La date de clôture des comptes d'un porteur (jour et mois) ; l'année civile par défaut."""
-
-    jour: int = 31
-    mois: int = 12
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.mois <= 12:
-            raise DonneesInvalides("Le mois de clôture des comptes va de 1 à 12.")
-        # Le 29 février n'existe pas chaque année : une clôture se fixe au plus au 28.
-        dernier = calendar.monthrange(2001, self.mois)[1]
-        if not 1 <= self.jour <= dernier:
-            raise DonneesInvalides(f"Le jour de clôture des comptes va de 1 à {dernier} pour ce mois.")
-
-    @property
-    def civile(self) -> bool:
-        return (self.jour, self.mois) == (31, 12)
-
-    def fin_exercice_contenant(self, jour: dt.date) -> dt.date:
-        """La première clôture à partir de ``jour`` (inclus) : la fin de l'exercice qui le contient."""
-        cloture = dt.date(jour.year, self.mois, self.jour)
-        return cloture if cloture >= jour else dt.date(jour.year + 1, self.mois, self.jour)
-
-    def libelle(self) -> str:
-        return "année civile" if self.civile else f"exercice clos le {self.jour:02d}/{self.mois:02d}"
+def fin_de_l_exercice(fin_premier_exercice: dt.date | None, premier: int, exercice: int) -> dt.date:
+    """La fin de l'exercice comptable ``exercice`` : le 31 décembre de l'année, ou, si la convention dit la fin
+    du premier exercice (un porteur qui clôt au 30 juin, au 31 août…), celle-ci décalée d'autant d'années
+    (même règle que ``domaine.conventions.Termes.fin_de_l_exercice``)."""
+    if fin_premier_exercice is None:
+        return dt.date(exercice, 12, 31)
+    annee = fin_premier_exercice.year + exercice - premier
+    dernier = calendar.monthrange(annee, fin_premier_exercice.month)[1]
+    return dt.date(annee, fin_premier_exercice.month, min(fin_premier_exercice.day, dernier))
 
 
 @dataclass(frozen=True)
 class Engagement:
-    """Ce qui engage un porteur à rendre des bilans : la convention (ou la notification) d'une action.
+    """Ce qui engage un porteur à rendre des bilans : la ou les conventions d'une action (une par cofinanceur),
+    réunies par dossier.
 
-    ``annees`` > 1 : une CPO. ``debut`` / ``fin`` : les dates de l'action (ou de la convention) quand on les
-    connaît ; sinon l'année civile de chaque année de la convention. ``conventions`` : les conventions (une
-    par cofinanceur) dont le solde attend ces bilans."""
+    ``exercices`` : les exercices couverts (plusieurs : une CPO) ; ``fin_exercice`` : la fin du premier exercice
+    comptable quand ce n'est pas le 31 décembre ; ``conventions`` : celles dont le solde attend ces bilans."""
 
     dossier_id: int
     porteur_id: int
     dispositif: str
-    annee: int
-    annees: int = 1
-    debut: dt.date | None = None
-    fin: dt.date | None = None
+    exercices: tuple[int, ...]
+    cpo: bool = False
+    fin_exercice: dt.date | None = None
     conventions: tuple[int, ...] = ()
     financeurs: tuple[str, ...] = ()
-
-    @property
-    def cpo(self) -> bool:
-        return self.annees > 1
 
 
 @dataclass(frozen=True)
@@ -246,9 +211,8 @@ class Echeance:
 
     dossier_id: int
     porteur_id: int
-    exercice: int  # l'année de la convention que couvre le bilan
+    exercice: int
     nature: str
-    fin_periode: dt.date
     fin_exercice: dt.date
     due_le: dt.date
     regle: str  # code de la règle déclarée
@@ -260,36 +224,27 @@ class Echeance:
         return NATURES[self.nature]
 
 
-def _fin_periode(engagement: Engagement, rang: int) -> dt.date:
-    dernier = rang == engagement.annees - 1
-    if dernier and engagement.fin is not None:
-        return engagement.fin
-    if engagement.debut is not None:
-        return ajouter_mois(engagement.debut, 12 * (rang + 1)) - dt.timedelta(days=1)
-    return dt.date(engagement.annee + rang, 12, 31)
-
-
-def echeances(engagement: Engagement, cloture: Cloture, regles_: Regles) -> list[Echeance]:
-    """Les bilans attendus d'un engagement, dans l'ordre des années."""
-    if engagement.annees < 1:
-        raise DonneesInvalides("Une convention couvre au moins une année.")
+def echeances(engagement: Engagement, regles_: Regles) -> list[Echeance]:
+    """Les bilans attendus d'un engagement, dans l'ordre des exercices."""
+    exercices = sorted(set(engagement.exercices))
+    if not exercices:
+        raise DonneesInvalides("Une convention couvre au moins un exercice.")
     ce = engagement.dispositif == DISPOSITIF_CE
     delai = regles_.delai_ce_mois if ce else regles_.delai_mois
+    cpo = engagement.cpo and len(exercices) > 1
     resultat = []
-    for rang in range(engagement.annees):
+    for rang, exercice in enumerate(exercices):
         if ce:
             nature, regle = ANNUEL_CE, "ce-bilan-annuel"
-        elif not engagement.cpo:
+        elif not cpo:
             nature, regle = UNIQUE, "crf-loi"
-        elif rang < engagement.annees - 1:
+        elif rang < len(exercices) - 1:
             nature, regle = INTERMEDIAIRE, "cpo-intermediaire"
         else:
             nature, regle = FINAL, "cpo-intermediaire"
-        fin_periode = _fin_periode(engagement, rang)
-        fin_exercice = cloture.fin_exercice_contenant(fin_periode)
-        resultat.append(Echeance(
-            engagement.dossier_id, engagement.porteur_id, engagement.annee + rang, nature, fin_periode,
-            fin_exercice, ajouter_mois(fin_exercice, delai), regle, engagement.conventions, engagement.financeurs))
+        fin = fin_de_l_exercice(engagement.fin_exercice, exercices[0], exercice)
+        resultat.append(Echeance(engagement.dossier_id, engagement.porteur_id, exercice, nature, fin,
+                                 mois_plus(fin, delai), regle, engagement.conventions, engagement.financeurs))
     return resultat
 
 
@@ -464,16 +419,16 @@ def lire_colle(texte: str) -> list[list[str]]:
 
 
 def montants_colles(texte: str) -> list[Decimal | None]:
-    """Les montants d'une colonne collée (la dernière cellule non vide de chaque ligne) ; une cellule vide
-    donne None. Une cellule illisible lève ``DonneesInvalides`` qui dit laquelle (rien n'est appliqué)."""
+    """Les montants collés : la dernière cellule de chaque ligne (une colonne seule, ou « libellé, prévu,
+    réalisé » copiés d'un tableur) ; une cellule vide donne None. Une cellule illisible lève
+    ``DonneesInvalides`` qui dit laquelle (rien n'est appliqué)."""
     resultat: list[Decimal | None] = []
     for numero, cellules in enumerate(lire_colle(texte), start=1):
-        remplies = [c for c in cellules if c]
-        if not remplies:
+        if not cellules[-1]:
             resultat.append(None)
             continue
         try:
-            resultat.append(argent.lire(remplies[-1]))
+            resultat.append(argent.lire(cellules[-1]))
         except DonneesInvalides as erreur:
             raise DonneesInvalides(f"Ligne {numero} collée : {erreur}") from None
     return resultat

@@ -1,0 +1,312 @@
+"""Les bilans attendus : calculés d'après les conventions, jamais tapés.
+
+Chaque convention signée (ou soldée, ou résiliée : ce qui a été versé se justifie) d'une action engage son
+porteur à rendre un compte rendu financier par exercice couvert (``domaine.bilans.echeances``). Les conventions
+d'une même action (une par cofinanceur) se réunissent par dossier : le porteur rend **un** compte rendu par
+dossier et par exercice, que chaque cofinanceur reçoit. Le statut (attendu, en retard, très en retard, reçu,
+renvoyé pour compléments, validé) vient du compte rendu enregistré, sinon de la date.
+
+La liste se lit en quatre requêtes quel que soit le nombre de conventions (colonnes seules, pas d'objets) :
+conventions avec leur dossier, exercices, comptes rendus, relances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from instruction.db import modeles as m
+from instruction.db.modeles import comptes_rendus as mcr
+from instruction.db.modeles import conventions as mc
+from instruction.domaine import bilans
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import aujourd_hui
+from instruction.services import historique
+from instruction.services.acces import ecrit
+from instruction.services.contexte import UniteDeTravail
+
+# Les conventions qui engagent à rendre des bilans : signées, soldées, résiliées (le versé se justifie).
+ETATS_ENGAGES = ("signee", "soldee", "resiliee")
+_FIN_EXERCICE = re.compile(r'"fin_exercice"\s*:\s*"(\d{4}-\d{2}-\d{2})"')
+
+
+@dataclass(frozen=True)
+class BilanAttendu:
+    """Une ligne de la liste des bilans attendus."""
+
+    dossier_id: int
+    numero: str
+    intitule: str
+    porteur_id: int
+    porteur: str
+    dispositif: str
+    exercice: int
+    nature: str
+    fin_exercice: dt.date
+    due_le: dt.date
+    statut: str
+    jours_retard: int
+    financeurs: tuple[str, ...]
+    conventions: tuple[int, ...]
+    compte_rendu_id: int | None = None
+    recu_le: dt.date | None = None
+    valide_le: dt.date | None = None
+    derniere_relance: dt.date | None = None
+    relances: int = 0
+
+    @property
+    def libelle_statut(self) -> str:
+        return bilans.STATUTS[self.statut]
+
+    @property
+    def libelle_nature(self) -> str:
+        return bilans.NATURES[self.nature]
+
+    @property
+    def recu_en_retard(self) -> bool:
+        return self.recu_le is not None and self.recu_le > self.due_le
+
+    @property
+    def en_retard(self) -> bool:
+        """Pas encore reçu et l'échéance passée, ou renvoyé pour compléments après l'échéance."""
+        return self.statut in bilans.RETARDS or (self.statut == bilans.A_COMPLETER and self.jours_retard > 0)
+
+
+@dataclass(frozen=True)
+class Filtres:
+    statuts: frozenset[str] = frozenset()  # vide : tous
+    exercice: int | None = None
+    financeur: str | None = None
+    dispositif: str | None = None
+    porteurs: frozenset[int] = frozenset()
+    dossiers: frozenset[int] = frozenset()
+    campagne_annee: int | None = None
+
+
+# --- Réglages --------------------------------------------------------------------------------------
+
+
+def reglages(uow: UniteDeTravail) -> dict[str, str]:
+    return dict(uow.session.execute(
+        select(m.Parametre.cle, m.Parametre.valeur).where(m.Parametre.cle.like(f"{bilans.PREFIXE_REGLAGE}%"))
+    ).all())
+
+
+def regles(uow: UniteDeTravail) -> bilans.Regles:
+    """Les règles en vigueur : défauts de ``resources/bilans.yaml``, seuils réglés en base."""
+    return bilans.regles(reglages(uow))
+
+
+@dataclass(frozen=True)
+class Seuil:
+    cle: str
+    libelle: str
+    defaut: Decimal
+    valeur: Decimal
+
+
+def liste_seuils(uow: UniteDeTravail) -> list[Seuil]:
+    en_base = reglages(uow)
+    return [Seuil(r.cle, r.libelle, r.defaut, Decimal(en_base[r.cle]) if en_base.get(r.cle) else r.defaut)
+            for r in bilans.reglables()]
+
+
+@ecrit("reglages.modifier")
+def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
+    """Change des seuils (« bilans.<nom> » → valeur) ; une valeur égale au défaut l'efface."""
+    connus = {r.cle: r for r in bilans.reglables()}
+    actuels = {s.cle: s for s in liste_seuils(uow)}
+    erreurs, propres = [], {}
+    for cle, brute in valeurs.items():
+        reglable = connus.get(cle)
+        if reglable is None:
+            erreurs.append(f"Réglage inconnu : {cle}.")
+            continue
+        try:
+            propres[cle] = bilans.verifier_reglage(reglable, brute)
+        except DonneesInvalides as erreur:
+            erreurs.append(str(erreur))
+    if erreurs:
+        raise DonneesInvalides("Seuils refusés :\n- " + "\n- ".join(erreurs))
+    changes = []
+    for cle, valeur in propres.items():
+        if valeur == actuels[cle].valeur:
+            continue
+        changes.append((connus[cle].libelle, format(actuels[cle].valeur, "f"), format(valeur, "f")))
+        ligne = uow.session.get(m.Parametre, cle)
+        if valeur == connus[cle].defaut:
+            if ligne is not None:
+                uow.session.delete(ligne)
+        elif ligne is None:
+            uow.session.add(m.Parametre(cle=cle, valeur=format(valeur.normalize(), "f")))
+        else:
+            ligne.valeur = format(valeur.normalize(), "f")
+    uow.session.flush()
+    if changes:
+        historique.noter(uow, "réglage", "modification", changements=changes)
+
+
+# --- Engagements et liste ----------------------------------------------------------------------------
+
+
+def _fin_exercice(termes_json: str | None) -> dt.date | None:
+    trouve = _FIN_EXERCICE.search(termes_json or "")
+    return dt.date.fromisoformat(trouve.group(1)) if trouve else None
+
+
+@dataclass
+class _Dossier:
+    numero: str
+    intitule: str
+    porteur_id: int
+    porteur: str
+    dispositif: str
+    annee: int
+    cpo: bool = False
+    fin_exercice: dt.date | None = None
+    exercices: set[int] = field(default_factory=set)
+    conventions: list[int] = field(default_factory=list)
+    financeurs: list[str] = field(default_factory=list)
+
+
+def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
+    colonne_fin = getattr(mc.Convention, "fin_exercice", None)
+    fin = colonne_fin if colonne_fin is not None else mc.Convention.termes_initiaux
+    requete = (
+        select(mc.Convention.id, mc.Convention.dossier_id, mc.Convention.financeur_code, mc.Convention.type_acte,
+               fin, m.Dossier.numero, m.Dossier.intitule, m.Dossier.porteur_id, m.Porteur.nom,
+               m.Campagne.dispositif_code, m.Campagne.annee)
+        .join(m.Dossier, m.Dossier.id == mc.Convention.dossier_id)
+        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
+        .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id)
+        .where(mc.Convention.etat.in_(ETATS_ENGAGES))
+    )
+    if f.dispositif:
+        requete = requete.where(m.Campagne.dispositif_code == f.dispositif)
+    if f.porteurs:
+        requete = requete.where(m.Dossier.porteur_id.in_(sorted(f.porteurs)))
+    if f.dossiers:
+        requete = requete.where(mc.Convention.dossier_id.in_(sorted(f.dossiers)))
+    if f.campagne_annee:
+        requete = requete.where(m.Campagne.annee == f.campagne_annee)
+    dossiers: dict[int, _Dossier] = {}
+    par_convention: dict[int, _Dossier] = {}
+    for (cid, did, financeur, type_acte, fin_ex, numero, intitule, porteur_id, porteur, dispositif,
+         annee) in uow.session.execute(requete):
+        d = dossiers.get(did)
+        if d is None:
+            d = dossiers[did] = _Dossier(numero, intitule, porteur_id, porteur, dispositif, annee)
+        d.cpo = d.cpo or type_acte == "cpo"
+        if d.fin_exercice is None:
+            d.fin_exercice = fin_ex if colonne_fin is not None else _fin_exercice(fin_ex)
+        d.conventions.append(cid)
+        d.financeurs.append(financeur)
+        par_convention[cid] = d
+    if not dossiers:
+        return dossiers
+    exercices = select(mc.ConventionMontant.convention_id, mc.ConventionMontant.exercice).distinct()
+    if f.dossiers or f.porteurs or f.dispositif or f.campagne_annee:
+        exercices = exercices.where(mc.ConventionMontant.convention_id.in_(sorted(par_convention)))
+    for cid, exercice in uow.session.execute(exercices):
+        d = par_convention.get(cid)
+        if d is not None:
+            d.exercices.add(exercice)
+    for d in dossiers.values():
+        if not d.exercices:  # une convention sans montant par exercice : l'année de sa campagne
+            d.exercices.add(d.annee)
+    return dossiers
+
+
+def liste(uow: UniteDeTravail, filtres: Filtres | None = None, *, le: dt.date | None = None) -> list[BilanAttendu]:
+    """Les bilans attendus (tous, ou selon les filtres), triés par échéance puis numéro de dossier."""
+    f = filtres or Filtres()
+    jour = le or aujourd_hui()
+    r = regles(uow)
+    dossiers = _dossiers_engages(uow, f)
+    if not dossiers:
+        return []
+    comptes = select(mcr.CompteRendu.dossier_id, mcr.CompteRendu.exercice, mcr.CompteRendu.id,
+                     mcr.CompteRendu.etat, mcr.CompteRendu.recu_le, mcr.CompteRendu.valide_le)
+    relances = (select(mcr.Relance.dossier_id, mcr.Relance.exercice, func.max(mcr.Relance.envoyee_le),
+                       func.count()).group_by(mcr.Relance.dossier_id, mcr.Relance.exercice))
+    if f.dossiers or f.porteurs:
+        comptes = comptes.where(mcr.CompteRendu.dossier_id.in_(sorted(dossiers)))
+        relances = relances.where(mcr.Relance.dossier_id.in_(sorted(dossiers)))
+    recus = {(did, ex): (cid, etat, recu, valide) for did, ex, cid, etat, recu, valide in uow.session.execute(comptes)}
+    relances_par = {(did, ex): (derniere, nombre) for did, ex, derniere, nombre in uow.session.execute(relances)}
+    resultat = []
+    for did, d in dossiers.items():
+        engagement = bilans.Engagement(did, d.porteur_id, d.dispositif, tuple(sorted(d.exercices)), d.cpo,
+                                       d.fin_exercice, tuple(d.conventions), tuple(sorted(set(d.financeurs))))
+        for e in bilans.echeances(engagement, r):
+            if f.exercice is not None and e.exercice != f.exercice:
+                continue
+            if f.financeur and f.financeur not in e.financeurs:
+                continue
+            cid, etat, recu, valide = recus.get((did, e.exercice), (None, None, None, None))
+            statut = bilans.statut(e.due_le, jour, r, etat)
+            if f.statuts and statut not in f.statuts:
+                continue
+            derniere, nombre = relances_par.get((did, e.exercice), (None, 0))
+            resultat.append(BilanAttendu(
+                did, d.numero, d.intitule, d.porteur_id, d.porteur, d.dispositif, e.exercice, e.nature,
+                e.fin_exercice, e.due_le, statut, bilans.jours_de_retard(e.due_le, jour, recu), e.financeurs,
+                e.conventions, cid, recu, valide, derniere, nombre))
+    resultat.sort(key=lambda b: (b.due_le, b.numero, b.exercice))
+    return resultat
+
+
+def attendu(uow: UniteDeTravail, dossier_id: int, exercice: int, *, le: dt.date | None = None) -> BilanAttendu:
+    """Le bilan attendu d'un dossier pour un exercice ; refus en français s'il n'y en a pas."""
+    for b in liste(uow, Filtres(dossiers=frozenset({dossier_id})), le=le):
+        if b.exercice == exercice:
+            return b
+    raise DonneesInvalides(
+        f"Aucun bilan n'est attendu de ce dossier pour l'exercice {exercice} : il faut une convention signée "
+        "qui couvre cet exercice.")
+
+
+def du_dossier(uow: UniteDeTravail, dossier_id: int, *, le: dt.date | None = None) -> list[BilanAttendu]:
+    return liste(uow, Filtres(dossiers=frozenset({dossier_id})), le=le)
+
+
+def dus_par_porteur(uow: UniteDeTravail, porteur_ids: Collection[int], *, sauf_dossier: int | None = None,
+                    le: dt.date | None = None) -> dict[int, list[BilanAttendu]]:
+    """Les bilans en retard (pas reçus après l'échéance, ou renvoyés pour compléments et en retard) de ces
+    porteurs : ce qu'on signale quand l'un d'eux dépose une nouvelle demande (loi 2000-321, art. 10)."""
+    if not porteur_ids:
+        return {}
+    resultat: dict[int, list[BilanAttendu]] = defaultdict(list)
+    for b in liste(uow, Filtres(porteurs=frozenset(porteur_ids)), le=le):
+        if b.en_retard and b.dossier_id != sauf_dossier:
+            resultat[b.porteur_id].append(b)
+    return dict(resultat)
+
+
+def dus_du_porteur_du_dossier(uow: UniteDeTravail, dossier_id: int, *,
+                              le: dt.date | None = None) -> list[BilanAttendu]:
+    """Les bilans en retard du porteur d'un dossier, sur ses autres dossiers (le bandeau de l'onglet)."""
+    porteur_id = uow.session.scalar(select(m.Dossier.porteur_id).where(m.Dossier.id == dossier_id))
+    if porteur_id is None:
+        return []
+    return dus_par_porteur(uow, {porteur_id}, sauf_dossier=dossier_id, le=le).get(porteur_id, [])
+
+
+# --- Relances ----------------------------------------------------------------------------------------
+
+
+@ecrit("compte_rendu.saisir")
+def noter_relance(uow: UniteDeTravail, dossier_id: int, exercice: int, statut: str, envoyee_le: dt.date) -> None:
+    """Garde la trace d'une lettre de relance (et l'écrit à l'historique du dossier)."""
+    uow.session.add(mcr.Relance(dossier_id=dossier_id, exercice=exercice, envoyee_le=envoyee_le, statut=statut,
+                                acteur=uow.acteur))
+    uow.session.flush()
+    historique.noter(uow, "bilan", "relance", dossier_id=dossier_id, changements=[
+        (f"Relance du compte rendu de l'exercice {exercice}", None,
+         f"{bilans.STATUTS.get(statut, statut)}, lettre du {envoyee_le:%d/%m/%Y}")])
