@@ -110,6 +110,7 @@ LECTURES = {
     "echanges.valeurs_locales", "exports.jeux", "exports.jeu", "exports.lignes",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
     "nom_base.choisi", "nom_base.lire",
+    "lettres.choix", "lettres.notifications",  # H3 : lettres de notification (droit lettres.editer vérifié)
     # Suivi (H7)
     "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
     "suivi.liste_suivi_renforce", "suivi.calendrier",

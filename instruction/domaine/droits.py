@@ -68,6 +68,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "seance.cloturer": INSTRUIRE,
     "deliberation.saisir": INSTRUIRE,
     "financements.declarer": INSTRUIRE,
+    # Lettres de notification (H3, issue 11.7)
+    "lettres.editer": INSTRUIRE,
     # Conventions et versements (H4, issue 12)
     "convention.modifier": INSTRUIRE,
     "convention.signer": INSTRUIRE,
@@ -113,6 +115,8 @@ LIBELLES_ACTIONS = {
     "seance.cloturer": "clôturer une séance du comité (appliquer ses décisions)",
     "deliberation.saisir": "saisir la délibération d'un partenaire",
     "financements.declarer": "déclarer les moyens de droit commun d'un partenaire",
+    # Lettres de notification (H3, issue 11.7)
+    "lettres.editer": "éditer les lettres de notification des décisions du comité",
     # Conventions et versements (H4, issue 12)
     "convention.modifier": "préparer une convention, une CPO ou un avenant (termes, acte, état)",
     "convention.signer": "enregistrer la signature d'une convention ou d'un avenant",
