@@ -173,6 +173,7 @@ class Precedent:
     description: str
     cout_total: Decimal
     annee: int
+    cpo: str | None = None  # le numéro de la CPO signée de cette action qui couvre aussi l'année du dossier
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,10 @@ def pas_de_reconduction_identique(c: Situation, p) -> Resultat:
     if cpo:
         return Resultat(SANS_OBJET, "L'action relève d'une convention pluriannuelle d'objectifs (CPO jointe au "
                         "dossier) : la reconduction d'une année sur l'autre est prévue (l. 3962).")
+    sous_cpo = next((x for x in c.precedents if x.cpo), None)
+    if sous_cpo is not None:
+        return Resultat(SANS_OBJET, f"L'action de {sous_cpo.annee} ({sous_cpo.numero}) est sous la CPO n° {sous_cpo.cpo}, "
+                        f"qui couvre aussi {c.annee} : ce n'est pas une reconduction à l'identique (l. 3962).")
     if not c.precedents:
         return Resultat(RESPECTE, "Le porteur n'avait pas d'action de ce dispositif l'année précédente.")
     seuil = _decimal(p, "similarite")

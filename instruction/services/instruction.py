@@ -748,9 +748,17 @@ def contexte_eligibilite(uow: UniteDeTravail, dossier_id: int) -> el.Situation:
 
 
 def _precedents(uow: UniteDeTravail, dossier: m.Dossier) -> tuple[el.Precedent, ...]:
-    """Les actions du porteur au même dispositif l'année précédente, et celle que le dossier renouvelle."""
+    """Les actions du porteur au même dispositif l'année précédente, et celle que le dossier renouvelle (avec
+    la CPO signée qui couvre aussi l'année du dossier, s'il y en a une : services.conventions)."""
+    from instruction.db.modeles.conventions import Convention, ConventionMontant
+
+    cpo = (select(Convention.numero).join(ConventionMontant, ConventionMontant.convention_id == Convention.id)
+           .where(Convention.dossier_id == m.Dossier.id, Convention.type_acte == "cpo",
+                  Convention.etat.in_(("signee", "soldee")), ConventionMontant.exercice == dossier.campagne.annee)
+           .limit(1).scalar_subquery())
     requete = (
-        select(m.Dossier.numero, m.Dossier.intitule, m.Dossier.description, m.Dossier.cout_total, m.Campagne.annee)
+        select(m.Dossier.numero, m.Dossier.intitule, m.Dossier.description, m.Dossier.cout_total, m.Campagne.annee,
+               cpo)
         .join(m.Campagne)
         .where(
             m.Dossier.id != dossier.id,
@@ -764,8 +772,8 @@ def _precedents(uow: UniteDeTravail, dossier: m.Dossier) -> tuple[el.Precedent, 
         .order_by(m.Dossier.numero)
     )
     return tuple(
-        el.Precedent(numero, intitule, description or "", cout or Decimal("0.00"), annee)
-        for numero, intitule, description, cout, annee in uow.session.execute(requete)
+        el.Precedent(numero, intitule, description or "", cout or Decimal("0.00"), annee, cpo)
+        for numero, intitule, description, cout, annee, cpo in uow.session.execute(requete)
     )
 
 
