@@ -94,6 +94,8 @@ class Contexte(_QuiAgit):
     preparation: Preparation
     referentiel_recopie: bool = False
     utilisateur: Utilisateur = field(default_factory=lambda: poste(utilisateur_du_poste()))
+    # Un fichier de travail (travail hors ligne) : ``services.emprunts.InfosTravail`` ; ``None`` pour une base.
+    travail: object | None = None
     _fabrique: sessionmaker = field(init=False, repr=False)
     _fabrique_lecture: sessionmaker = field(init=False, repr=False)
 
@@ -159,6 +161,36 @@ def ouvrir(
     except cx.ERREURS_DE_BASE as erreur:
         moteur.dispose()
         raise cx.traduire(erreur, url) from erreur
+    except BaseException:
+        moteur.dispose()
+        raise
+
+
+def ouvrir_travail(fichier, phrase: str, *, progression: Callable[[str], None] = lambda _m: None) -> Contexte:
+    """Ouvre un fichier de travail chiffré (travail hors ligne) : phrase de passe vérifiée (une mauvaise phrase
+    est dite et le fichier n'est pas touché), pages authentifiées, schéma mis à jour si l'application est plus
+    récente que le fichier. Qui agit : l'emprunteur, avec les droits qu'il avait sur la base partagée."""
+    from pathlib import Path
+
+    from instruction.db import travail
+    from instruction.services.emprunts import lire_infos
+
+    fichier = Path(fichier).expanduser()
+    progression("Déchiffrement du fichier de travail…")
+    moteur = travail.ouvrir(fichier, phrase)
+    try:
+        travail.controler(moteur)
+        preparation = preparer(moteur, sauvegarder=False, progression=progression)
+        with moteur.connect() as connexion:
+            infos = lire_infos(connexion, fichier)
+            connexion.rollback()
+        return Contexte(str(fichier), moteur, preparation, utilisateur=infos.emprunteur, travail=infos)
+    except ErreurInstruction:
+        moteur.dispose()
+        raise
+    except cx.ERREURS_DE_BASE as erreur:
+        moteur.dispose()
+        raise cx.traduire(erreur, str(fichier)) from erreur
     except BaseException:
         moteur.dispose()
         raise

@@ -1,0 +1,401 @@
+"""Rapporter un fichier de travail : lire les trois versions, fusionner, écrire en une transaction.
+
+* **Lire** (``analyser``) : l'instantané de l'emprunt (gardé dans le fichier), les lignes du portable (tout le
+  fichier, pour les tables fusionnées) et celles du bureau maintenant (la même sélection que l'emprunt : une
+  requête par table, quel que soit le nombre de dossiers inchangés), mises sous forme canonique ; les lignes
+  créées hors ligne reçoivent une clé provisoire (``fusion.Nouveau``), leurs enfants aussi ; une ligne créée
+  hors ligne qui répond à la même contrainte d'unicité qu'une ligne créée au bureau (la même grille commencée
+  des deux côtés, par exemple) est reconnue comme la même ligne et fusionnée champ par champ.
+* **Fusionner** : ``domaine.fusion`` (pur).
+* **Écrire** (``appliquer``) : dans la transaction de l'action — lignes nouvelles (parents d'abord, identifiants
+  donnés par la base du bureau, renvois recalculés), champs modifiés, suppressions (enfants d'abord), historique
+  écrit hors ligne ajouté (dates et auteur d'origine), une ligne « rapporté » par dossier touché, versions des
+  dossiers et porteurs touchés augmentées (un formulaire ouvert au bureau le saura), emprunt marqué rendu.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Connection, Integer, LargeBinary, bindparam, delete, func, insert, select, update
+
+from instruction.db import modeles as m
+from instruction.db import travail
+from instruction.domaine import fusion as f
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.horloge import maintenant
+from instruction.services import emprunts as e
+from instruction.services.emprunts import COMPTEURS, HORODATAGES, canonique, canonique_ligne, cle_de, plan, table
+
+
+def _canon1(valeur: Any) -> Any:
+    return valeur if isinstance(valeur, f.Nouveau) else canonique(valeur)
+
+
+def _canon_cle(cle: tuple) -> tuple:
+    return tuple(_canon1(v) for v in cle)
+
+
+def _canon(ligne: dict) -> dict:
+    return {c: _canon1(v) for c, v in ligne.items()}
+
+
+def _auto(nom: str) -> str | None:
+    """La colonne d'identifiant que la base attribue (entier seul en clé primaire), ou ``None`` (clé naturelle)."""
+    t = table(nom)
+    colonne = t.autoincrement_column
+    return colonne.name if colonne is not None and isinstance(colonne.type, Integer) else None
+
+
+@dataclass
+class Analyse:
+    infos: e.InfosTravail
+    resultat: f.Resultat
+    mien: dict[str, dict[tuple, dict]]  # clé canonique → ligne typée du portable (clés provisoires comprises)
+    leur: dict[str, dict[tuple, dict]]  # clé canonique → ligne typée du bureau
+    racines: dict[tuple[str, tuple], tuple[str, Any]]  # (table, clé) → (« dossier »|« porteur », id)
+    numeros: dict[int, str]  # dossier → numéro
+    apparies: dict[tuple[str, Any], Any]  # (table, id local) → id au bureau (même ligne créée des deux côtés)
+    qui_quand: dict[tuple[str, str, Any], tuple[str, dt.datetime]]  # (côté, racine, id) → dernier auteur, quand
+    historique_hors_ligne: list[dict] = field(default_factory=list)
+    non_rapportees: dict[str, int] = field(default_factory=dict)  # tables indépendantes changées hors ligne
+
+    def libelle_ligne(self, nom: str, cle: tuple) -> str:
+        genre, ident = self.racines.get((nom, cle), (None, None))
+        quoi = nom.replace("_", " ")
+        texte_cle = ", ".join(str(v) for v in cle)
+        if genre == "dossier":
+            debut = f"Dossier {self.numeros.get(ident, ident)}"
+            return debut if nom == "dossier" else f"{debut} — {quoi} {texte_cle}"
+        if genre == "porteur":
+            return f"Porteur {ident}" if nom == "porteur" else f"Porteur {ident} — {quoi} {texte_cle}"
+        return f"{quoi} {texte_cle}"
+
+    def auteur(self, cote: str, nom: str, cle: tuple) -> str:
+        racine = self.racines.get((nom, cle))
+        if racine is None:
+            return ""
+        trouve = self.qui_quand.get((cote, *racine))
+        if trouve is None:
+            return ""
+        from instruction.domaine.dates import formater_horodatage
+
+        return f"{trouve[0]}, {formater_horodatage(trouve[1])}"
+
+
+def _racine(nom: str, ligne: dict, cotes: list[dict[str, dict[tuple, dict]]], profondeur: int = 0
+            ) -> tuple[str, Any] | None:
+    p = plan()
+    if nom in e.RACINES:
+        return nom, cle_de(table(nom), ligne)[0]
+    if profondeur > 20:
+        return None
+    for lien in p.accrochees.get(nom, ()):
+        valeur = ligne.get(lien.colonne)
+        if valeur is None:
+            continue
+        if lien.parent in e.RACINES:
+            return lien.parent, valeur
+        t = table(lien.parent)
+        if len(t.primary_key.columns) != 1:
+            continue
+        for lignes in cotes:  # clés canoniques
+            parent = lignes.get(lien.parent, {}).get((_canon1(valeur),))
+            if parent is not None:
+                return _racine(lien.parent, parent, cotes, profondeur + 1)
+    return None
+
+
+def analyser(bureau: Connection, fichier: Connection, infos: e.InfosTravail, utilisateur) -> Analyse:
+    p = plan()
+    # --- L'instantané
+    base: dict[str, dict[tuple, dict]] = defaultdict(dict)
+    for nom_table, cle, valeurs in fichier.execute(select(travail.travail_ligne)):
+        if nom_table in p.cote:
+            base[nom_table][tuple(json.loads(cle))] = json.loads(valeurs)
+    # --- Le portable (typé), puis le bureau (typé)
+    mien: dict[str, dict[tuple, dict]] = {}
+    for nom in p.fusionnees:
+        t = table(nom)
+        mien[nom] = {cle_de(t, ligne): ligne for ligne in (dict(r._mapping) for r in fichier.execute(select(t)))}
+    porteurs = {k[0] for k in base.get("porteur", {})}
+    leur = e.selectionner(bureau, infos.dossiers, porteurs, utilisateur,
+                          cles_connues={nom: set(cles) for nom, cles in base.items()})
+    # --- Clés provisoires des lignes créées hors ligne, renvois recalculés, appariement par unicité
+    provisoires: dict[tuple[str, Any], Any] = {}  # (table, id local) → Nouveau ou id du bureau
+    apparies: dict[tuple[str, Any], Any] = {}
+    mien_c: dict[str, dict[tuple, dict]] = {}  # clé canonique → ligne typée (clés provisoires comprises)
+    leur_c: dict[str, dict[tuple, dict]] = {}
+    for nom in p.fusionnees:
+        t = table(nom)
+        auto = _auto(nom)
+        base_t = base.get(nom, {})
+        leur_c[nom] = {_canon_cle(k): v for k, v in leur.get(nom, {}).items()}
+        nouvelles_du_bureau = {k: v for k, v in leur_c[nom].items() if k not in base_t}
+        mien_c[nom] = {}
+        for cle, ligne in mien[nom].items():
+            ligne = dict(ligne)
+            for cle_etrangere in t.foreign_keys:
+                colonne = cle_etrangere.parent.name
+                remplace = provisoires.get((cle_etrangere.column.table.name, ligne.get(colonne)))
+                if remplace is not None:
+                    ligne[colonne] = remplace
+            if auto is not None and _canon_cle(cle) not in base_t:
+                local = cle[0]
+                jumelle = _jumelle(t, ligne, nouvelles_du_bureau, auto)
+                if jumelle is not None:
+                    provisoires[(nom, local)] = apparies[(nom, local)] = ligne[auto] = jumelle
+                else:
+                    provisoires[(nom, local)] = ligne[auto] = f.Nouveau(nom, local)
+            mien_c[nom][_canon_cle(cle_de(t, ligne))] = ligne
+    # --- La fusion pure, table par table
+    tables = []
+    for nom in p.fusionnees:
+        t = table(nom)
+        ignorees = frozenset(c.name for c in t.columns if c.name in COMPTEURS | HORODATAGES)
+        tables.append(f.TableAFusionner(
+            nom, base.get(nom, {}), {k: _canon(v) for k, v in mien_c[nom].items()},
+            {k: canonique_ligne(v) for k, v in leur_c[nom].items()}, ignorees))
+    resultat = f.fusionner(tables)
+    # --- Racines (dossier ou porteur) de chaque ligne, numéros, derniers auteurs
+    cotes = [mien_c, leur_c, base]
+    racines: dict[tuple[str, tuple], tuple[str, Any]] = {}
+    for nom in p.fusionnees:
+        for cle in set(base.get(nom, {})) | set(mien_c[nom]) | set(leur_c[nom]):
+            ligne = mien_c[nom].get(cle) or leur_c[nom].get(cle) or base.get(nom, {}).get(cle)
+            racine = _racine(nom, ligne, cotes) if ligne is not None else None
+            if racine is not None:
+                racines[(nom, cle)] = racine
+    numeros = {}
+    for lignes in (base.get("dossier", {}), leur_c["dossier"], mien_c["dossier"]):
+        for ligne in lignes.values():
+            if not isinstance(ligne.get("id"), f.Nouveau):
+                numeros[ligne["id"]] = ligne["numero"]
+    hist = m.Historique.__table__
+    hors_ligne = [dict(r._mapping) for r in fichier.execute(
+        select(hist).where(hist.c.id > infos.historique_dernier).order_by(hist.c.id))]
+    qui_quand: dict[tuple[str, str, Any], tuple[str, dt.datetime]] = {}
+    for ligne in hors_ligne:
+        for genre in ("dossier", "porteur"):
+            if ligne[f"{genre}_id"] is not None:
+                qui_quand[("mien", genre, ligne[f"{genre}_id"])] = (ligne["acteur"], ligne["le"])
+    dossiers = [k[0] for k in base.get("dossier", {})]
+    if dossiers or porteurs:
+        for ligne in bureau.execute(select(hist.c.acteur, hist.c.le, hist.c.dossier_id, hist.c.porteur_id).where(
+                hist.c.le > infos.emprunte_le, hist.c.dossier_id.in_(dossiers) | hist.c.porteur_id.in_(
+                    sorted(porteurs))).order_by(hist.c.id)):
+            for genre in ("dossier", "porteur"):
+                if getattr(ligne, f"{genre}_id") is not None:
+                    qui_quand[("leur", genre, getattr(ligne, f"{genre}_id"))] = (ligne.acteur, ligne.le)
+    return Analyse(infos, resultat, mien_c, leur_c, racines, numeros, apparies, qui_quand, hors_ligne,
+                   _independantes_changees(fichier, infos))
+
+
+def _jumelle(t, ligne: dict, nouvelles_du_bureau: dict[tuple, dict], auto: str) -> Any:
+    """L'identifiant d'une ligne créée au bureau depuis l'emprunt qui a la même valeur qu'une ligne créée hors
+    ligne pour une contrainte d'unicité (hors clé primaire), ou ``None``."""
+    for contrainte in t.constraints:
+        if contrainte.__class__.__name__ != "UniqueConstraint":
+            continue
+        colonnes = [c.name for c in contrainte.columns]
+        valeurs = [ligne.get(c) for c in colonnes]
+        if any(v is None or isinstance(v, f.Nouveau) for v in valeurs):
+            continue
+        for autre in nouvelles_du_bureau.values():
+            if [autre.get(c) for c in colonnes] == valeurs:
+                return autre[auto]
+    return None
+
+
+def _independantes_changees(fichier: Connection, infos: e.InfosTravail) -> dict[str, int]:
+    """Les tables indépendantes (référentiel, campagnes…) ne sont pas rapportées : on compte seulement les
+    lignes qu'on y a écrites hors ligne, pour le dire (l'historique hors ligne les nomme)."""
+    hist = m.Historique.__table__
+    objets = fichier.execute(select(hist.c.objet, func.count()).where(
+        hist.c.id > infos.historique_dernier, hist.c.dossier_id.is_(None), hist.c.porteur_id.is_(None))
+        .group_by(hist.c.objet)).all()
+    return {objet: nombre for objet, nombre in objets}
+
+
+# --- Convertir une valeur saisie dans le dialogue des conflits ------------------------------------------
+
+
+def convertir(nom: str, colonne: str, texte: str) -> Any:
+    """La valeur saisie (« modifier » dans le dialogue côte à côte) au type de la colonne ; message clair sinon."""
+    from instruction.domaine import argent, dates
+
+    c = table(nom).c[colonne]
+    texte = texte.strip()
+    if texte == "" and c.nullable:
+        return None
+    try:
+        type_python = c.type.python_type
+    except NotImplementedError:
+        type_python = str
+    try:
+        if type_python is bool:
+            return texte.lower() in ("oui", "vrai", "1", "true")
+        if type_python is int:
+            return int(texte.replace(" ", "").replace("\u202f", ""))
+        if type_python is Decimal:
+            return argent.lire(texte) if hasattr(argent, "lire") else Decimal(texte.replace(",", "."))
+        if type_python is dt.datetime:
+            return dt.datetime.fromisoformat(texte)
+        if type_python is dt.date:
+            return dates.lire_date(texte) if hasattr(dates, "lire_date") else dt.date.fromisoformat(texte)
+        if type_python is bytes:
+            raise DonneesInvalides("Un contenu de fichier ne se saisit pas : gardez la version du portable ou celle "
+                                   "du bureau.")
+    except (ValueError, InvalidOperation, ArithmeticError):
+        raise DonneesInvalides(f"« {texte} » n'est pas une valeur possible pour {colonne.replace('_', ' ')}.") \
+            from None
+    return texte
+
+
+# --- Écrire --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ecrit:
+    ajoutees: dict[str, int]
+    modifiees: dict[str, int]
+    supprimees: dict[str, int]
+    dossiers: tuple[int, ...]  # touchés
+    porteurs: tuple[int, ...]
+    historique: int  # lignes d'historique hors ligne ajoutées
+    renumerotes: tuple[tuple[str, str], ...] = ()  # dossiers créés hors ligne : (numéro hors ligne, au bureau)
+
+
+def _typee(analyse: Analyse, nom: str, cle: tuple) -> dict:
+    return analyse.mien[nom][cle]
+
+
+def _cle_bureau(analyse: Analyse, nom: str, cle: tuple) -> tuple:
+    """La clé typée au bureau d'une ligne (celle du bureau si elle y est, sinon celle de l'instantané)."""
+    ligne = analyse.leur.get(nom, {}).get(cle)
+    if ligne is not None:
+        return cle_de(table(nom), ligne)
+    ligne = analyse.mien.get(nom, {}).get(cle)
+    return cle_de(table(nom), ligne) if ligne is not None else cle
+
+
+def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acteur: str,
+              renumeroter: Callable[[dict], str] | None = None) -> Ecrit:
+    """Écrit les décisions dans la transaction de ``bureau``. ``renumeroter(ligne)`` : le numéro du bureau
+    d'un dossier créé hors ligne (le sien a pu être attribué entre-temps à un autre dossier)."""
+    p = plan()
+    renumerotes: list[dict] = []
+    ids: dict[tuple[str, Any], Any] = dict(analyse.apparies)
+    ajoutees: dict[str, int] = defaultdict(int)
+    modifiees: dict[str, int] = defaultdict(int)
+    supprimees: dict[str, int] = defaultdict(int)
+    touchees: set[tuple[str, Any]] = set()
+
+    def resoudre(valeur: Any) -> Any:
+        if isinstance(valeur, f.Nouveau):
+            return ids[(valeur.table, valeur.local)]
+        return valeur
+
+    def toucher(nom: str, cle: tuple) -> None:
+        racine = analyse.racines.get((nom, cle))
+        if racine is not None:
+            touchees.add((racine[0], resoudre(racine[1])))
+
+    # 1. Lignes nouvelles hors ligne (et recréées), parents d'abord
+    a_inserer: dict[str, list[tuple]] = defaultdict(list)
+    for nom, cle in decisions.insertions + decisions.recreations:
+        a_inserer[nom].append(cle)
+    for nom in p.fusionnees:
+        if nom not in a_inserer:
+            continue
+        t = table(nom)
+        auto = _auto(nom)
+        for cle in a_inserer[nom]:
+            ligne = {c: resoudre(v) for c, v in _typee(analyse, nom, cle).items()}
+            local = cle[0] if auto else None
+            if auto is not None:
+                ligne.pop(auto, None)
+            if nom == "dossier" and renumeroter is not None:
+                numero = renumeroter(ligne)
+                if numero != ligne["numero"]:
+                    renumerotes.append({"avant": ligne["numero"], "apres": numero})
+                    ligne["numero"] = numero
+            nouvel = bureau.execute(insert(t).returning(*t.primary_key.columns), [ligne]).first()
+            if auto is not None:
+                ids[(nom, local.local if isinstance(local, f.Nouveau) else local)] = nouvel[0]
+            ajoutees[nom] += 1
+            toucher(nom, cle)
+    # 2. Champs modifiés, par groupes de mêmes colonnes
+    groupes: dict[tuple[str, tuple[str, ...]], list[dict]] = defaultdict(list)
+    for (nom, cle), valeurs in decisions.mises_a_jour.items():
+        t = table(nom)
+        typee = _typee(analyse, nom, cle)
+        ecrire = {c: resoudre(typee[c]) if c in typee and canonique(typee[c]) == v else resoudre(v)
+                  for c, v in valeurs.items()}
+        for c in HORODATAGES:
+            if c in t.c and c in typee and typee[c] is not None:
+                actuel = analyse.leur.get(nom, {}).get(cle, {}).get(c)
+                if actuel is None or typee[c] > actuel:
+                    ecrire[c] = typee[c]
+        cle_bureau = _cle_bureau(analyse, nom, cle)
+        parametres = {f"cle_{c.name}": v for c, v in zip(t.primary_key.columns, cle_bureau, strict=True)}
+        parametres.update({f"v_{c}": v for c, v in ecrire.items()})
+        groupes[(nom, tuple(sorted(ecrire)))].append(parametres)
+        modifiees[nom] += 1
+        toucher(nom, cle)
+    for (nom, colonnes), lots in groupes.items():
+        t = table(nom)
+        bureau.execute(update(t).where(*(c == bindparam(f"cle_{c.name}") for c in t.primary_key.columns))
+                       .values({c: bindparam(f"v_{c}") for c in colonnes}), lots)
+    # 3. Suppressions, enfants d'abord
+    par_table: dict[str, list[tuple]] = defaultdict(list)
+    for nom, cle in decisions.suppressions:
+        par_table[nom].append(_cle_bureau(analyse, nom, cle))
+        toucher(nom, cle)
+    for nom in reversed(p.fusionnees):
+        if nom not in par_table:
+            continue
+        t = table(nom)
+        colonnes = list(t.primary_key.columns)
+        for cle in par_table[nom]:
+            bureau.execute(delete(t).where(*(c == v for c, v in zip(colonnes, cle, strict=True))))
+            supprimees[nom] += 1
+    # 4. L'historique écrit hors ligne, avec ses dates et son auteur ; les renvois recalculés
+    hist = m.Historique.__table__
+    lignes_hist = []
+    for ligne in analyse.historique_hors_ligne:
+        copie = {c: v for c, v in ligne.items() if c != "id"}
+        copie["version"] = None  # les versions du portable ne disent rien au bureau
+        for genre in ("dossier", "porteur"):
+            ident = copie[f"{genre}_id"]
+            if ident is not None:
+                copie[f"{genre}_id"] = ids.get((genre, ident), ident)
+        lignes_hist.append(copie)
+    if lignes_hist:
+        bureau.execute(insert(hist), lignes_hist)
+    # 5. Versions des dossiers et porteurs touchés, et une ligne « rapporté » pour chacun
+    le = maintenant()
+    dossiers = sorted(i for g, i in touchees if g == "dossier")
+    porteurs = sorted(i for g, i in touchees if g == "porteur")
+    for genre, idents in (("dossier", dossiers), ("porteur", porteurs)):
+        if not idents:
+            continue
+        t = table(genre)
+        valeurs = {c: t.c[c] + 1 for c in COMPTEURS if c in t.c}
+        if "modifie_le" in t.c:
+            valeurs["modifie_le"] = le
+        bureau.execute(update(t).where(t.c.id.in_(idents)).values(valeurs))
+        versions = dict(bureau.execute(select(t.c.id, t.c.version).where(t.c.id.in_(idents))).all())
+        bureau.execute(insert(hist), [{
+            "le": le, "acteur": acteur, "objet": genre, "action": "rapporté du travail hors ligne",
+            "dossier_id": i if genre == "dossier" else None, "porteur_id": i if genre == "porteur" else None,
+            "version": versions.get(i), "champ": "Fichier de travail", "ancien": None,
+            "nouveau": analyse.infos.fichier.name} for i in idents])
+    return Ecrit(dict(ajoutees), dict(modifiees), dict(supprimees), tuple(dossiers), tuple(porteurs),
+                 len(lignes_hist), tuple((r["avant"], r["apres"]) for r in renumerotes))
