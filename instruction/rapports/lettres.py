@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -233,9 +233,10 @@ def _texte(texte: str) -> str:
 class _DebutLettre(Flowable):
     """Marque, sur la page où elle tombe, le début d'une nouvelle lettre (numérotation « x / y » par lettre)."""
 
-    def __init__(self, numero: int) -> None:
+    def __init__(self, numero: int, rappel: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self.numero = numero
+        self.rappel = rappel
         self.width = self.height = 0
 
     def wrap(self, *args) -> tuple[float, float]:
@@ -243,6 +244,8 @@ class _DebutLettre(Flowable):
 
     def draw(self) -> None:
         self.canv._lettre_courante = self.numero  # noqa: SLF001 — lu par le canevas au changement de page
+        if self.rappel is not None:
+            self.rappel(self.numero)  # avancement ; peut lever pour interrompre la composition
 
 
 def _canevas(papier_: Papier):
@@ -310,9 +313,10 @@ def _en_tete(papier_: Papier):
     return dessiner
 
 
-def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle]) -> list:
+def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle],
+            rappel: Callable[[int], None] | None = None) -> list:
     entete = rendu.entete
-    histoire: list = [_DebutLettre(numero)]
+    histoire: list = [_DebutLettre(numero, rappel)]
     # Références à gauche, destinataire à droite (à la place de la fenêtre d'une enveloppe DL).
     references = [Paragraph(_texte(str(entete.get(cle) or "")), st["petit"])
                   for cle in ("reference", "affaire_suivie_par") if entete.get(cle)]
@@ -355,8 +359,11 @@ def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle
 
 
 def ecrire_lettres(fichier: Path, rendus: Sequence[publipostage.Rendu], papier_: Papier | None = None, *,
-                   titre: str = "Lettres") -> Path:
-    """Écrit une ou plusieurs lettres dans un PDF (écriture atomique : jamais de fichier à moitié écrit)."""
+                   titre: str = "Lettres", a_chaque_lettre: Callable[[int], None] | None = None) -> Path:
+    """Écrit une ou plusieurs lettres dans un PDF (écriture atomique : jamais de fichier à moitié écrit).
+
+    ``a_chaque_lettre(numero)`` est appelé quand la lettre ``numero`` (à partir de 1) est mise en page ; s'il
+    lève une exception (annulation), la composition s'arrête et aucun fichier n'est laissé."""
     if not rendus:
         raise ErreurInstruction("Aucune lettre à écrire.")
     papier_ = papier_ or papier()
@@ -365,7 +372,7 @@ def ecrire_lettres(fichier: Path, rendus: Sequence[publipostage.Rendu], papier_:
     for numero, rendu in enumerate(rendus, start=1):
         if numero > 1:
             histoire += [NextPageTemplate("premiere"), PageBreak()]
-        histoire += _lettre(rendu, numero, st)
+        histoire += _lettre(rendu, numero, st, a_chaque_lettre)
 
     def composer(provisoire: Path) -> None:
         document = BaseDocTemplate(str(provisoire), pagesize=A4, title=titre, author=papier_.collectivite,

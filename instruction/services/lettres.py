@@ -114,7 +114,7 @@ def notifications(uow: UniteDeTravail, financeur: str, *, campagne_id: int | Non
     accordes_ailleurs = set(s.scalars(
         select(m.MontantAccorde.dossier_id).where(m.MontantAccorde.dossier_id.in_(ids),
                                                   m.MontantAccorde.financeur_code != financeur,
-                                                  m.MontantAccorde.montant > 0)))
+                                                  m.MontantAccorde.montant > Decimal("0.00"))))
     demandes: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for dossier_id, montant in s.execute(
             select(m.LigneBudget.dossier_id, m.LigneBudget.montant)
