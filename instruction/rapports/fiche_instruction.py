@@ -29,6 +29,13 @@ def nom_de_fichier(numero: str) -> str:
 
 
 def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
+    pied = f"Instruction — fiche d'instruction {fiche.numero} imprimée le {dates.formater_horodatage(fiche.imprime_le)}"
+    return pdf.ecrire(fichier, histoire(fiche), titre=f"Fiche d'instruction {fiche.numero}", pied=pied)
+
+
+def histoire(fiche: FicheInstruction) -> list:
+    """Les éléments de la fiche (reportlab), pour l'écrire seule ou l'insérer dans un autre document (le dossier
+    de séance du comité)."""
     s = pdf.styles()
     p = pdf.paragraphe
     L = pdf.LARGEUR_UTILE
@@ -177,8 +184,7 @@ def ecrire(fiche: FicheInstruction, fichier: Path) -> Path:
         histoire.append(KeepTogether([p("Historique du dossier", s["section"]),
                                       pdf.tableau(lignes, [26 * mm, 50 * mm, 30 * mm, L - 106 * mm])]))
 
-    pied = f"Instruction — fiche d'instruction {fiche.numero} imprimée le {dates.formater_horodatage(fiche.imprime_le)}"
-    return pdf.ecrire(fichier, histoire, titre=f"Fiche d'instruction {fiche.numero}", pied=pied)
+    return histoire
 
 
 def _avis(fiche: FicheInstruction, s, largeur: float):

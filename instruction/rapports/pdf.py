@@ -18,7 +18,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from instruction.domaine.erreurs import ErreurInstruction
 
@@ -88,7 +89,7 @@ def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
         canvas.setFont("Helvetica", 7)
         canvas.setFillColor(colors.HexColor("#5f6b78"))
         canvas.drawString(MARGE + 6, 9 * mm, pied.replace("\u202f", "\u00a0"))
-        canvas.drawRightString(A4[0] - MARGE - 6, 9 * mm, f"page {doc.page}")
+        numeroter(canvas, doc.page, A4[0] - MARGE - 6, 9 * mm)
         canvas.restoreState()
 
     def composer(provisoire: Path) -> None:
@@ -96,9 +97,58 @@ def ecrire(fichier: Path, histoire: list, *, titre: str, pied: str) -> Path:
             str(provisoire), pagesize=A4, leftMargin=MARGE, rightMargin=MARGE, topMargin=MARGE,
             bottomMargin=16 * mm, title=titre, author="Instruction", lang="fr-FR",
         )
-        document.build(histoire, onFirstPage=pied_de_page, onLaterPages=pied_de_page)
+        document.build(histoire, onFirstPage=pied_de_page, onLaterPages=pied_de_page, canvasmaker=CanevasNumerote)
 
     return ecrire_atomique(fichier, composer)
+
+
+# --- « page x / y » et signets ---------------------------------------------------------------------------------
+
+_FORME_TOTAL = "nombre-de-pages"
+_LARGEUR_TOTAL = 14  # la place du nombre de pages (jusqu'à 9 999), écrit à la fin dans une forme PDF
+
+
+class CanevasNumerote(Canvas):
+    """Un canevas qui sait écrire « page x / y » : le total, inconnu tant que le document se compose, est une
+    forme PDF (``doForm``) définie à l'enregistrement ; les pages ne sont pas gardées en mémoire et les signets
+    (``Signet``) pointent sur leur vraie page."""
+
+    def save(self) -> None:
+        total = self.getPageNumber() - 1 if self.getPageNumber() > 1 else 1
+        self.beginForm(_FORME_TOTAL)
+        self.setFont("Helvetica", 7)
+        self.setFillColor(colors.HexColor("#5f6b78"))
+        self.drawString(0, 0, str(total))
+        self.endForm()
+        super().save()
+
+
+def numeroter(canvas, page: int, droite: float, hauteur: float) -> None:
+    """Écrit « page x / y » aligné à ``droite`` (canevas ``CanevasNumerote``), police du pied de page."""
+    canvas.setFont("Helvetica", 7)
+    canvas.setFillColor(colors.HexColor("#5f6b78"))
+    debut = droite - _LARGEUR_TOTAL
+    canvas.drawRightString(debut, hauteur, f"page {page} / ")
+    canvas.saveState()
+    canvas.translate(debut, hauteur)
+    canvas.doForm(_FORME_TOTAL)
+    canvas.restoreState()
+
+
+class Signet(Flowable):
+    """Un signet du PDF (panneau « Signets » du lecteur) à l'endroit où il est placé dans l'histoire."""
+
+    def __init__(self, titre: str, cle: str, niveau: int = 0) -> None:
+        super().__init__()
+        self.titre, self.cle, self.niveau = titre, cle, niveau
+        self.width = self.height = 0
+
+    def wrap(self, largeur, hauteur):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.cle)
+        self.canv.addOutlineEntry(self.titre, self.cle, level=self.niveau, closed=self.niveau == 0)
 
 
 def ecrire_atomique(fichier: Path, composer: Callable[[Path], None]) -> Path:
