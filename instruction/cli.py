@@ -140,6 +140,7 @@ def analyseur() -> argparse.ArgumentParser:
     )
     listes = exporter.add_subparsers(dest="liste", metavar="LISTE", required=True, parser_class=_Analyseur)
     _exporter_dossiers_analyseur(listes)
+    _exporter_bilans_analyseur(listes)
     # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
     # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
     _administrer(commandes)
@@ -162,6 +163,21 @@ def _exporter_dossiers_analyseur(listes) -> None:
     dossiers.add_argument("-o", "--sortie", metavar="FICHIER", required=True,
                           help="fichier à écrire (.xlsx, .ods, .csv)")
     _option_base(dossiers, global_=False)
+
+
+def _exporter_bilans_analyseur(listes) -> None:
+    bilans = listes.add_parser(
+        "bilans", help="les bilans attendus d'un exercice : reçus, en retard, écarts (xlsx)",
+        description="Écrit dans FICHIER (.xlsx) les bilans attendus de l'exercice ANNEE, calculés d'après les "
+        "conventions (fin de l'exercice + 6 mois, CPO, bilan annuel de la Cité éducative) : échéance, statut "
+        "(attendu, en retard, très en retard, reçu, validé), date de réception, jours de retard, relances, et "
+        "pour chaque compte rendu reçu les totaux prévus et réalisés avec leurs écarts en euros et en %. Une "
+        "seconde feuille détaille les écarts ligne à ligne. Montants, pourcentages et dates sont des nombres.",
+        epilog="Exemple :\n  instruction exporter bilans --annee 2023 -o bilans-2023.xlsx",
+    )
+    bilans.add_argument("--annee", metavar="AAAA", type=int, required=True, help="exercice des bilans")
+    bilans.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="classeur à écrire (.xlsx)")
+    _option_base(bilans, global_=False)
 
 
 def _administrer(commandes) -> None:
@@ -341,6 +357,16 @@ def _exporter_dossiers(arguments) -> int:
     return SUCCES
 
 
+def _exporter_bilans(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.services.actions import bilans
+
+    _contexte, fichier = _sur_la_base(arguments, lambda c: bilans.exporter(c, arguments.annee, Path(arguments.sortie)))
+    print(f"Bilans de l'exercice {arguments.annee} exportés dans {fichier}.")
+    return SUCCES
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -396,6 +422,7 @@ def _afficher(message: str) -> None:
 
 
 _EXPORTS = {"dossiers": _exporter_dossiers}
+_EXPORTS["bilans"] = _exporter_bilans
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 

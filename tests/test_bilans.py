@@ -277,6 +277,13 @@ def test_compte_rendu_recu_saisi_valide_debloque_le_solde(contexte, deux_dossier
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="validé"):
             crs.enregistrer(uow, cid, saisie_complete(lu), crs.lire(uow, cid).version)
+        # Le reversement confirmé s'enregistre par les reversements des conventions : le net versé baisse.
+        crs.reverser(uow, cid, [(p.convention_id, p.financeur, p.propose) for p in parts], "TR-2024-118",
+                     dt.date(2024, 7, 25))
+        uow.valider()
+    with contexte.unite(lecture=True) as uow:
+        assert dict(uow.session.execute(select(mc.ConventionMontant.financeur_code, mc.ConventionMontant.verse)
+                                        ).all()) == {"etat-pv": euros("1523.87"), "ville-calais": euros("1142.90")}
 
 
 def test_renvoi_pour_complements_puis_validation(contexte, deux_dossiers):

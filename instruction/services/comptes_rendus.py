@@ -470,8 +470,7 @@ def reverser(uow: UniteDeTravail, compte_rendu_id: int, parts: Sequence[tuple[in
             raise DonneesInvalides("Ce reversement ne porte pas sur une convention du dossier pour cet exercice.")
         if montant <= 0:
             continue
-        versements.enregistrer_reversement(uow, convention_id, cr.exercice, financeur, montant,
-                                                    titre_recette.strip(), emis_le, motif)
+        versements.reverser(uow, convention_id, cr.exercice, montant, titre_recette.strip(), emis_le, motif)
     historique.noter(uow, "bilan", "reversement", dossier_id=cr.dossier_id, changements=[
         (f"Reversement après le compte rendu {cr.exercice}", None,
          ", ".join(f"{f} : {argent.formater(mt)}" for _c, f, mt in parts if mt > 0) + f" (titre {titre_recette})")])
