@@ -317,3 +317,63 @@ def test_pas_de_bilan_sans_convention(contexte):
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="convention signée"):
             crs.recevoir(uow, dossier_id, 2023, dt.date(2024, 6, 1))
+
+
+# --- Documents : PDF du compte rendu, classeur des bilans, lettres de relance ----------------------------------
+
+
+def test_pdf_classeur_et_relances(contexte, deux_dossiers, tmp_path):
+    import subprocess
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from instruction.services.actions import bilans as actions
+
+    ancien, _ = deux_dossiers
+    autre = fabrique.dossier(contexte, complet=False)
+    conventionner(contexte, autre, montants={"etat-pv": euros("2000")})
+    lu = actions.recevoir(contexte, ancien, 2023, dt.date(2024, 7, 10)).valeur
+    realisations = (euros("1200.50"), euros("2000"), euros("2000"), euros("1500"), euros("700.50"))
+    explications = ("", "Animatrice embauchée en avril.", "", "", "")
+    lu = actions.enregistrer_et_valider(contexte, lu.id, saisie_complete(
+        lu, realisations=realisations, explications=explications, explication_generale="Recrutement tardif.",
+        difficultes="Recrutement.", perspectives="Reconduire en 2024."), lu.version, dt.date(2024, 7, 20)).valeur
+    assert lu.etat == bilans.VALIDE
+
+    pdf = actions.imprimer(contexte, lu.id, tmp_path / "crf.pdf")
+    subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 3  # trois feuilles, comme le CERFA 15059
+    assert "Bilan qualitatif" in pages[0] and "Trente ateliers" in pages[0] and "37" in pages[0]
+    assert "Tableau des données chiffrées" in pages[1] and "-1 000,00" in pages[1] and "-33,33" in pages[1]
+    assert "Annexe explicative" in pages[2] and "Animatrice embauchée en avril." in pages[2] and "Validé" in pages[2]
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page*.png"))) == 3
+
+    classeur = openpyxl.load_workbook(actions.exporter(contexte, 2023, tmp_path / "bilans.xlsx"))
+    feuille = classeur["Bilans 2023"]
+    entetes = [c.value for c in feuille[1]]
+    lignes = {r[0]: dict(zip(entetes, r)) for r in feuille.iter_rows(min_row=2, values_only=True)}
+    assert len(lignes) == 2
+    valide = next(l for l in lignes.values() if l["Statut"] == "Validé")
+    assert valide["Échéance"] == dt.datetime(2024, 6, 30) and valide["Reçu le"] == dt.datetime(2024, 7, 10)
+    assert valide["Jours de retard"] == 10 and valide["Charges prévues"] == 4200.5
+    assert valide["Écart charges (€)"] == -1000 and abs(valide["Écart charges (%)"] + 0.2381) < 1e-9
+    ecarts = list(classeur["Écarts"].iter_rows(min_row=2, values_only=True))
+    assert ("64", 3000, 2000, -1000, "oui") == (ecarts[1][3], ecarts[1][5], ecarts[1][6], ecarts[1][7], ecarts[1][9])
+
+    # Relances : le bilan pas reçu de l'autre dossier ; le validé n'est pas relancé. Annulation après la première.
+    appels = []
+    fait = actions.relancer(contexte, [(ancien, 2023), (autre, 2023)], tmp_path / "relances", dt.date(2024, 11, 5),
+                            progression=appels.append)
+    (lettre,) = fait.valeur
+    assert appels == [f"Lettre 1 sur 1 : {lettre.name.split(' ')[1]} (Association Les Jardiniers des Fontinettes)"]
+    texte = PdfReader(lettre).pages[0].extract_text()
+    assert "Objet : Relance" in texte and "30 juin 2024" in texte and "128 jours" in texte
+    assert "bloque le versement du solde" in texte  # très en retard : le ton monte
+    subprocess.run(["qpdf", "--check", str(lettre)], check=True, capture_output=True)
+    assert actions.relancer(contexte, [(autre, 2023)], tmp_path / "rien", dt.date(2024, 11, 6),
+                            annule=lambda: True).valeur == []
+    (b,) = [b for b in actions.liste(contexte) if b.dossier_id == autre]
+    assert (b.relances, b.derniere_relance) == (1, dt.date(2024, 11, 5))

@@ -301,6 +301,30 @@ def dus_du_porteur_du_dossier(uow: UniteDeTravail, dossier_id: int, *,
 # --- Relances ----------------------------------------------------------------------------------------
 
 
+def destinataires(uow: UniteDeTravail, porteur_ids: Collection[int]) -> dict[int, tuple]:
+    """Pour chaque porteur : (nom, civilité, représentant en cours, qualité, lignes d'adresse)."""
+    if not porteur_ids:
+        return {}
+    ids = sorted(set(porteur_ids))
+    representants: dict[int, tuple] = {}
+    for r in uow.session.execute(select(m.Representant.porteur_id, m.Representant.civilite, m.Representant.nom,
+                                        m.Representant.qualite, m.Representant.jusqu_a)
+                                 .where(m.Representant.porteur_id.in_(ids))
+                                 .order_by(m.Representant.porteur_id, m.Representant.id)):
+        if r.jusqu_a is None or r.porteur_id not in representants:  # la version en cours, sinon la dernière
+            representants[r.porteur_id] = (r.civilite, r.nom, r.qualite)
+    resultat = {}
+    for p in uow.session.execute(select(m.Porteur.id, m.Porteur.nom, m.Porteur.adresse, m.Porteur.code_postal,
+                                        m.Porteur.ville).where(m.Porteur.id.in_(ids))):
+        adresse = tuple(x for x in (p.adresse, " ".join(y for y in (p.code_postal, p.ville) if y)) if x)
+        resultat[p.id] = (p.nom, *representants.get(p.id, (None, None, None)), adresse)
+    return resultat
+
+
+def libelles_financeurs(uow: UniteDeTravail) -> dict[str, str]:
+    return dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
+
+
 @ecrit("compte_rendu.saisir")
 def noter_relance(uow: UniteDeTravail, dossier_id: int, exercice: int, statut: str, envoyee_le: dt.date) -> None:
     """Garde la trace d'une lettre de relance (et l'écrit à l'historique du dossier)."""

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from instruction.services.actions import BILANS, CONVENTIONS, DOSSIER, REGLAGES, VERSEMENTS, Fait, fait
 
+# Ce qu'on relance : les bilans pas encore reçus (attendus bientôt, en retard) et ceux renvoyés pour compléments.
+RELANCABLES = frozenset({"attendu", "en_retard", "tres_en_retard", "a_completer"})
+
 if TYPE_CHECKING:
     from instruction.services.bilans_attendus import BilanAttendu, Filtres, Seuil
     from instruction.services.comptes_rendus import CompteRenduLu, PartReversement, SaisieCompteRendu
@@ -65,26 +68,30 @@ def regler_seuils(contexte: Contexte, valeurs: Mapping[str, str]) -> Fait:
 def relancer(contexte: Contexte, bilans: Sequence[tuple[int, int]], dossier_sortie: Path, date_lettre: dt.date,
              *, progression: Callable[[str], None] | None = None,
              annule: Callable[[], bool] | None = None) -> Fait[list[Path]]:
-    """Écrit une lettre de relance (PDF) par bilan choisi (dossier, exercice) dans ``dossier_sortie`` et note
-    chaque relance. Progression lettre par lettre ; une annulation garde les lettres déjà écrites (et leurs
-    relances notées), rien de plus."""
-    from instruction.rapports import relances
+    """Écrit une lettre de relance (PDF) par bilan choisi (dossier, exercice) pas encore reçu dans
+    ``dossier_sortie`` et note chaque relance (historique du dossier). Progression lettre par lettre ; une
+    annulation garde les lettres déjà écrites (et leurs relances notées), rien de plus."""
+    from instruction.rapports import lettres, relances
     from instruction.services import bilans_attendus
 
     with contexte.unite(lecture=True) as uow:
         choisis = set(bilans)
         dossiers = frozenset(d for d, _e in bilans)
         lignes = [b for b in bilans_attendus.liste(uow, bilans_attendus.Filtres(dossiers=dossiers), le=date_lettre)
-                  if (b.dossier_id, b.exercice) in choisis]
-        lettres = relances.preparer(uow, lignes, date_lettre)
+                  if (b.dossier_id, b.exercice) in choisis and b.statut in RELANCABLES]
+        adresses = bilans_attendus.destinataires(uow, {b.porteur_id for b in lignes})
+        financeurs = bilans_attendus.libelles_financeurs(uow)
+    papier = lettres.papier()
     ecrits: list[Path] = []
     dossier_sortie.mkdir(parents=True, exist_ok=True)
-    for rang, (bilan, lettre) in enumerate(zip(lignes, lettres, strict=True), start=1):
+    for rang, bilan in enumerate(lignes, start=1):
         if annule is not None and annule():
             break
         if progression is not None:
             progression(f"Lettre {rang} sur {len(lignes)} : {bilan.numero} ({bilan.porteur})")
-        chemin = relances.ecrire(lettre, dossier_sortie / relances.nom_fichier(bilan))
+        rendu = relances.rendre(bilan, relances.Destinataire(*adresses[bilan.porteur_id]), papier, date_lettre,
+                                financeurs)
+        chemin = relances.ecrire(rendu, dossier_sortie / relances.nom_fichier(bilan), papier)
         with contexte.unite() as uow:
             bilans_attendus.noter_relance(uow, bilan.dossier_id, bilan.exercice, bilan.statut, date_lettre)
             uow.valider()
