@@ -336,7 +336,8 @@ def differences(avant: Termes, apres: Termes) -> list[str]:
         elif champ == "objet":
             phrases.append(f"objet : « {b} »")
         else:
-            phrases.append(f"{LIBELLES_CHAMPS[champ]} modifié(e)s")
+            phrases.append({"parties": "parties modifiées", "echeancier": "échéancier modifié",
+                            "conditions": "conditions d'utilisation modifiées"}[champ])
     return phrases
 
 
