@@ -52,9 +52,9 @@ FICHIER_SERVICE = publipostage.DOSSIER / "_service.yaml"
 
 GAUCHE = 20 * mm
 DROITE = 20 * mm
-HAUT_PREMIERE = 46 * mm  # sous le papier à en-tête
+HAUT_PREMIERE = 42 * mm  # sous le papier à en-tête
 HAUT_SUITE = 20 * mm
-BAS = 20 * mm
+BAS = 18 * mm
 LARGEUR = A4[0] - GAUCHE - DROITE
 GRIS_TEXTE = colors.HexColor("#5f6b78")
 
@@ -210,7 +210,7 @@ def rendre_notification(n: Notification, papier_: Papier, date_lettre: dt.date,
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = pdf.styles()["normal"]
-    corps = ParagraphStyle("lettre", parent=base, fontSize=10, leading=13.5, alignment=TA_JUSTIFY, spaceAfter=7)
+    corps = ParagraphStyle("lettre", parent=base, fontSize=9.8, leading=12.8, alignment=TA_JUSTIFY, spaceAfter=6)
     return {
         "corps": corps,
         "titre": ParagraphStyle("lettre-titre", parent=corps, fontName="Helvetica-Bold", textColor=pdf.BLEU,
@@ -329,13 +329,13 @@ def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     histoire.append(table)
-    histoire.append(Spacer(1, 9 * mm))
+    histoire.append(Spacer(1, 6 * mm))
     if entete.get("lieu_date"):
         date = Table([["", Paragraph(_texte(str(entete["lieu_date"])), st["droite"])]],
                      colWidths=[LARGEUR * 0.52, LARGEUR * 0.48])
         date.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         histoire.append(date)
-        histoire.append(Spacer(1, 5 * mm))
+        histoire.append(Spacer(1, 4 * mm))
     if entete.get("objet"):
         histoire.append(Paragraph(f"Objet : {_texte(str(entete['objet']))}", st["objet"]))
     for bloc in rendu.blocs:
@@ -353,8 +353,9 @@ def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle
                             st["signature"]) for i, l in enumerate(rendu.signature)]
         signature = Table([["", lignes]], colWidths=[LARGEUR * 0.52, LARGEUR * 0.48])
         signature.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        histoire.append(Spacer(1, 6 * mm))
-        histoire.append(KeepTogether([signature, Spacer(1, 22 * mm)]))
+        histoire.append(Spacer(1, 3 * mm))
+        # La signature ne se sépare pas de la place pour signer.
+        histoire.append(KeepTogether([signature, Spacer(1, 14 * mm)]))
     return histoire
 
 

@@ -68,12 +68,19 @@ class Menus(QObject):
         # travail par ``f.espace.ouvrir_page(module, classe)`` (le module n'est importé qu'au premier clic).
         self.menu_comite = f.menuBar().addMenu("C&omité")
         # — entrées du comité des financeurs (enveloppes, programmation, séances, notifications) —
+        # H3 : lettres de notification des décisions (boîte, importée au premier clic)
+        self.lettres = self._action(self.menu_comite, "&Lettres de notification…", self._lettres, base=True)
 
         self.menu_conventions = f.menuBar().addMenu("Co&nventions")
         # — entrées des conventions, CPO, avenants et versements —
 
         self.menu_suivi = f.menuBar().addMenu("&Suivi")
         # — entrées du suivi et des bilans (bilans attendus, comptes rendus, copils, visites, évaluation) —
+        # H7 : calendrier, suivi renforcé, bilan de la programmation, évaluation
+        self._action(self.menu_suivi, "&Calendrier du suivi", lambda: f.espace.ouvrir_page(
+            "instruction.ui.suivi.page_calendrier", "PageCalendrier"), base=True)
+        self._action(self.menu_suivi, "Suivi &renforcé de l'année", lambda: f.espace.ouvrir_page(
+            "instruction.ui.suivi.page_suivi_renforce", "PageSuiviRenforce"), base=True)
 
         aide = f.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", f.a_propos)
@@ -87,6 +94,16 @@ class Menus(QObject):
         assistant = AssistantImport(self._fenetre.contexte, self._fenetre)
         assistant.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         assistant.open()
+
+    def _lettres(self) -> None:
+        """Comité › Lettres de notification… (H3) : la boîte, importée au premier clic."""
+        from PySide6.QtCore import Qt
+
+        from instruction.ui.comite.dialogue_lettres import DialogueLettres
+
+        boite = DialogueLettres(self._fenetre.contexte, self._fenetre)
+        boite.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        boite.open()
 
     def _action(self, menu, texte: str, slot, raccourci=None, base: bool = False) -> QAction:
         action = QAction(texte, self._fenetre)
@@ -119,5 +136,6 @@ class Menus(QObject):
                               (self.attribuer, "dossier.attribuer")):
             action.setEnabled(utilisateur.peut(droit))
         self.nom_base.setEnabled(utilisateur.peut("reglages.modifier"))
+        self.lettres.setEnabled(utilisateur.peut("lettres.editer"))  # H3
         self.mot_de_passe.setEnabled(utilisateur.id is not None)
         self.deconnexion.setEnabled(utilisateur.id is not None)

@@ -1,0 +1,1 @@
+"""Les écrans du comité des financeurs : programmation, séances, décisions, lettres de notification."""
