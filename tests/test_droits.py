@@ -52,8 +52,8 @@ from instruction.services import (
     porteurs,
 )
 from instruction.services import dossier as service_dossier
-from instruction.services import enveloppes
-from instruction.db.modeles.programmation import Enveloppe
+from instruction.services import enveloppes, programmation
+from instruction.db.modeles.programmation import Enveloppe, Scenario
 from tests import fabrique
 
 MODULES = [importlib.import_module(f"instruction.services.{module.name}")
@@ -86,6 +86,8 @@ SANS_VERIFICATION = {
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
     "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
+    "conventions.suivre_le_dossier": "appelé par les services des conventions et des versements, dans leur "
+                                     "transaction (droit vérifié par eux) ; il passe par instruction.changer_etat",
     "enveloppes.exiger_dans_enveloppes": "appelé par le chemin des montants accordés et la clôture d'une séance, "
                                          "dans leur transaction (droit vérifié par eux)",
 }
@@ -114,9 +116,15 @@ LECTURES = {
     # Suivi (H7)
     "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
     "suivi.liste_suivi_renforce", "suivi.calendrier",
+    # Conventions et versements (H4)
+    "lecture_conventions.lire", "lecture_conventions.lister", "lecture_conventions.conventions_du_dossier",
+    "lecture_conventions.a_preparer", "conventions.scan", "versements.situation", "versements.restes_a_payer",
+    "versements.exporter_restes", "scdl.lignes", "scdl.exporter",
     # Programmation (H1)
     "enveloppes.lister", "enveloppes.lire", "enveloppes.historique", "enveloppes.situation",
     "enveloppes.situation_de_campagne", "enveloppes.depassements", "enveloppes.axes_des_dossiers",
+    "programmation.campagnes", "programmation.campagne_par_code", "programmation.scenarios",
+    "programmation.lire_tableau", "programmation.decisions_du_scenario", "programmation.situation_des_enveloppes",
 }
 # Les services qui exigent une base PostgreSQL aux rôles installés (tests/test_roles_postgres.py).
 SANS_ROLES_POSTGRES = {"identifiants_base.creer", "identifiants_base.retirer"}
@@ -276,11 +284,54 @@ APPELS: dict[str, tuple[Callable, str]] = {
         uow, 2027, p.dossier, "Action expérimentale", [{"libelle": "Participants", "cible": "40"}]), "suivi"),
     "suivi.retirer_du_suivi_renforce": (lambda uow, p: _suivi().retirer_du_suivi_renforce(uow, 2027, p.dossier),
                                         "suivi"),
+    "programmation.creer_scenario": (lambda uow, p: programmation.creer_scenario(
+        uow, _campagne(uow, p), "Propositions"), programmation.OBJET),
+    "programmation.dupliquer_scenario": (lambda uow, p: programmation.dupliquer_scenario(
+        uow, _derniere(uow, Scenario), "Variante"), programmation.OBJET),
+    "programmation.renommer_scenario": (lambda uow, p: programmation.renommer_scenario(
+        uow, _derniere(uow, Scenario), "Variante resserrée"), programmation.OBJET),
+    "programmation.saisir_montant": (lambda uow, p: programmation.saisir_montant(
+        uow, _derniere(uow, Scenario), p.doublon, "etat-pv", Decimal("1000")), programmation.OBJET),
+    "programmation.choisir_decision": (lambda uow, p: programmation.choisir_decision(
+        uow, _derniere(uow, Scenario), p.doublon, "ajourne", "Budget à revoir"), programmation.OBJET),
+    "programmation.supprimer_scenario": (lambda uow, p: programmation.supprimer_scenario(
+        uow, _derniere(uow, Scenario)), programmation.OBJET),
+    # Conventions et versements (H4) : sur un second dossier retenu (voir PREALABLES), jusqu'au solde.
+    "conventions.creer": (lambda uow, p: _sc().creer(uow, _conventionne(uow, p), "ville-calais"), "convention"),
+    "conventions.modifier_termes": (lambda uow, p: _sc().modifier_termes(uow, _conv(uow), _replace(
+        _sc().lire(uow, _conv(uow)).termes, objet="Jardin partagé, saison 2027")), "convention"),
+    "conventions.changer_etat": (lambda uow, p: _sc().changer_etat(uow, _conv(uow), "a_signer"), "convention"),
+    "conventions.signer": (lambda uow, p: _sc().signer(uow, _conv(uow), "attribuant", "L'adjoint délégué"),
+                           "convention"),
+    "conventions.joindre_scan": (lambda uow, p: _sc().joindre_scan(uow, _conv(uow), "signée.pdf", b"%PDF-1.4 s"),
+                                 "convention"),
+    "avenants.ouvrir_avenant": (lambda uow, p: _sa().ouvrir_avenant(uow, _conv(uow), "objet", "Nouveau lieu", {
+        "objet": "Jardin du Fort"}), "convention"),
+    "avenants.modifier_avenant": (lambda uow, p: _sa().modifier_avenant(uow, _av(uow), {"objet": "Jardin du Fort "
+                                                                                                  "Nieulay"}),
+                                  "convention"),
+    "avenants.changer_etat_avenant": (lambda uow, p: _sa().changer_etat_avenant(uow, _av(uow), "a_signer"),
+                                      "convention"),
+    "avenants.signer_avenant": (lambda uow, p: _sa().signer_avenant(uow, _av(uow), "attribuant", "L'adjoint"),
+                                "convention"),
+    "versements.confirmer_exercice": (lambda uow, p: _sv().confirmer_exercice(uow, _conv(uow), 2027,
+                                                                              aujourd_hui()), "convention"),
+    "versements.verser": (lambda uow, p: _sv().verser(uow, _conv(uow), 2027, "avance", Decimal("100.00"),
+                                                      aujourd_hui(), "M-1"), "convention"),
+    "versements.reverser": (lambda uow, p: _sv().reverser(uow, _conv(uow), 2027, Decimal("10.00"), "TR-1",
+                                                          aujourd_hui(), "Trop versé"), "convention"),
+    "versements.noter_compte_rendu": (lambda uow, p: _sv().noter_compte_rendu(uow, _conv(uow), 2027, aujourd_hui(),
+                                                                              aujourd_hui()), "convention"),
+    "versements.solder": (lambda uow, p: _sv().solder(uow, _conv(uow), "Action sous-réalisée"), "convention"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
 # Ceux-ci travaillent sur le doublon, pas sur le dossier préparé.
 SUR_LE_DOUBLON = {"attribution.attribuer_selon_regles", "attribution.appliquer_regles", "dossier.supprimer"}
+
+
+def _campagne(uow, p) -> int:
+    return uow.session.get(m.Dossier, p.dossier).campagne_id
 
 
 def _doublon_sans_instructeur(uow, p):
@@ -311,6 +362,77 @@ def _retenu_si_besoin(uow, p):
         _passer(uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU)
 
 
+def _sc():
+    from instruction.services import conventions
+
+    return conventions
+
+
+def _sa():
+    from instruction.services import avenants
+
+    return avenants
+
+
+def _sv():
+    from instruction.services import versements
+
+    return versements
+
+
+def _replace(termes, **champs):
+    return dataclasses.replace(termes, **champs)
+
+
+def _conventionne(uow, p) -> int:
+    """Le second dossier retenu des conventions (créé par sa préparation)."""
+    return uow.session.scalar(select(func.max(m.Dossier.id)).where(m.Dossier.id != p.dossier,
+                                                                    m.Dossier.etat != Etat.DEPOSE))
+
+
+def _conv(uow) -> int:
+    from instruction.db.modeles.conventions import Convention
+
+    return _derniere(uow, Convention)
+
+
+def _av(uow) -> int:
+    from instruction.db.modeles.conventions import Avenant
+
+    return _derniere(uow, Avenant)
+
+
+def _preparer_convention(uow, p, jusqu_a: str) -> None:
+    """Ce qu'il faut avant un service des conventions : un second dossier retenu, puis sa convention menée
+    jusqu'à l'étape voulue ; chaque étape n'est faite que si elle ne l'est pas déjà."""
+    from instruction.db.modeles.conventions import Avenant, Convention, ConventionMontant
+    from tests.conventions_outils import dossier_retenu_dans
+
+    etapes = ("dossier", "projet", "a_signer", "signee", "avenant", "avenant_a_signer", "cpo", "verse", "valide")
+    dossier_id = _conventionne(uow, p) or dossier_retenu_dans(uow, p.dossier)
+    c = uow.session.scalar(select(Convention).where(Convention.dossier_id == dossier_id))
+    for etape in etapes[1: etapes.index(jusqu_a) + 1]:
+        ouvert = c and uow.session.scalar(select(Avenant).where(Avenant.convention_id == c.id, Avenant.ouvert == 1))
+        if etape == "projet" and c is None:
+            c = uow.session.get(Convention, _sc().creer(uow, dossier_id, "ville-calais"))
+        elif etape == "a_signer" and c.etat == "projet":
+            _sc().changer_etat(uow, c.id, "a_signer")
+        elif etape == "signee" and c.etat == "a_signer":
+            _sc().signer(uow, c.id, "attribuant", "A")
+            _sc().signer(uow, c.id, "beneficiaire", "B")
+        elif etape == "avenant" and not ouvert:
+            _sa().ouvrir_avenant(uow, c.id, "objet", "Nouveau lieu", {"objet": "Jardin du Fort"})
+        elif etape == "avenant_a_signer" and ouvert and ouvert.etat == "projet":
+            _sa().changer_etat_avenant(uow, ouvert.id, "a_signer")
+        elif etape == "cpo":  # l'exercice attend le vote du budget (comme un exercice suivant d'une CPO)
+            uow.session.execute(update(ConventionMontant).where(ConventionMontant.convention_id == c.id)
+                                .values(ferme=False))
+        elif etape == "verse":
+            _sv().verser(uow, c.id, 2027, "avance", Decimal("100.00"), aujourd_hui(), "M-0")
+        elif etape == "valide":
+            _sv().noter_compte_rendu(uow, c.id, 2027, aujourd_hui(), aujourd_hui())
+
+
 PREALABLES: dict[str, Callable] = {
     **{nom: _retenu_si_besoin for nom in (
         "suivi.enregistrer_copil", "suivi.joindre_compte_rendu_copil", "suivi.supprimer_copil",
@@ -321,6 +443,24 @@ PREALABLES: dict[str, Callable] = {
     "cotations.recoter": lambda uow, p: uow.session.execute(
         update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),
     "enveloppes.relever": lambda uow, p: enveloppes.fixer(uow, "region", 2027, "cdv", Decimal("10000")),
+    **{f"programmation.{nom}": (lambda nom: lambda uow, p: programmation.creer_scenario(
+        uow, _campagne(uow, p), f"Avant {nom}", pre_remplir="vide"))(nom)
+       for nom in ("dupliquer_scenario", "renommer_scenario", "saisir_montant", "choisir_decision",
+                   "supprimer_scenario")},
+    "conventions.creer": lambda uow, p: _preparer_convention(uow, p, "dossier"),
+    "conventions.modifier_termes": lambda uow, p: _preparer_convention(uow, p, "projet"),
+    "conventions.changer_etat": lambda uow, p: _preparer_convention(uow, p, "projet"),
+    "conventions.signer": lambda uow, p: _preparer_convention(uow, p, "a_signer"),
+    "conventions.joindre_scan": lambda uow, p: _preparer_convention(uow, p, "a_signer"),
+    "avenants.ouvrir_avenant": lambda uow, p: _preparer_convention(uow, p, "signee"),
+    "avenants.modifier_avenant": lambda uow, p: _preparer_convention(uow, p, "avenant"),
+    "avenants.changer_etat_avenant": lambda uow, p: _preparer_convention(uow, p, "avenant"),
+    "avenants.signer_avenant": lambda uow, p: _preparer_convention(uow, p, "avenant_a_signer"),
+    "versements.confirmer_exercice": lambda uow, p: _preparer_convention(uow, p, "cpo"),
+    "versements.verser": lambda uow, p: _preparer_convention(uow, p, "signee"),
+    "versements.reverser": lambda uow, p: _preparer_convention(uow, p, "verse"),
+    "versements.noter_compte_rendu": lambda uow, p: _preparer_convention(uow, p, "signee"),
+    "versements.solder": lambda uow, p: _preparer_convention(uow, p, "valide"),
     "instruction.modifier_montants_accordes": lambda uow, p: _passer(
         uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
     # Une règle est déclarée (enregistrer_regles, plus haut) ; le doublon n'a pas encore d'instructeur.

@@ -41,13 +41,15 @@ def lire(contexte: Contexte, dossier_id: int) -> EtatInstruction:
 
 def changer_etat(contexte: Contexte, dossier_id: int, vers: str, motif: str | None = None, *,
                  echeance: dt.date | None = None, montants: Mapping[str, Decimal] | None = None,
-                 le: dt.date | None = None, proposition: PropositionSaisie | None = None) -> Fait:
+                 le: dt.date | None = None, proposition: PropositionSaisie | None = None,
+                 justification: str | None = None) -> Fait:
     """Un passage du circuit (avec motif, échéance des compléments, montants accordés, proposition de
     l'instructeur), à sa date métier ``le`` (par défaut, aujourd'hui ; la séance pour une décision du comité)."""
     from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.changer_etat(
-        uow, dossier_id, vers, motif, echeance=echeance, montants=montants, le=le, proposition=proposition))
+        uow, dossier_id, vers, motif, echeance=echeance, montants=montants, le=le, proposition=proposition,
+        justification=justification))
 
 
 def montants_pre_remplis(contexte: Contexte, dossier_id: int) -> dict[str, tuple[Decimal, str]]:
@@ -59,13 +61,13 @@ def montants_pre_remplis(contexte: Contexte, dossier_id: int) -> dict[str, tuple
 
 
 def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal],
-                               version: int | None) -> Fait:
-    """Corrige les montants accordés par le comité ; ``version`` : celle des montants lus par l'écran (un autre
+                               version: int | None, justification: str | None = None) -> Fait:
+    """Corrige les montants accordés par le comité (``justification`` : pourquoi un montant dépasse la demande) ; ``version`` : celle des montants lus par l'écran (un autre
     poste qui les a changés depuis fait refuser l'enregistrement, rien n'est écrasé)."""
     from instruction.services import instruction as circuit
 
     return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.modifier_montants_accordes(
-        uow, dossier_id, montants, version=version))
+        uow, dossier_id, montants, version=version, justification=justification))
 
 
 def demander_complements(contexte: Contexte, dossier_id: int, objet: str, echeance: dt.date | None) -> Fait:
