@@ -178,7 +178,7 @@ def cloturer(uow: UniteDeTravail, seance_id: int, *, version: int | None = None,
                  argent.formater(decides.get(c)) or None)
                 for c in sorted(set(avant) | set(decides)) if avant.get(c) != decides.get(c)])
             accordes += [{"dossier_id": dossier_id, "financeur_code": c, "montant": v} for c, v in decides.items()]
-    session.execute(insert(m.Transition), transitions)
+    session.execute(insert(m.Transition.__table__), transitions)
     for decision, liste in par_etat.items():
         valeurs = {"etat": str(ETATS[decision]), "etat_depuis": moment, "version": m.Dossier.version + 1}
         if decision == regles.RETENU:
@@ -188,12 +188,12 @@ def cloturer(uow: UniteDeTravail, seance_id: int, *, version: int | None = None,
     if any(anciens.get(i) for i in retenus):
         session.execute(delete(m.MontantAccorde).where(m.MontantAccorde.dossier_id.in_(retenus)))
     if accordes:
-        session.execute(insert(m.MontantAccorde), accordes)
+        session.execute(insert(m.MontantAccorde.__table__), accordes)
     historique += _lignes_historique(uow, note, service_comite.OBJET, "clôture", None, None, [
         ("Séance", regles.STATUTS[regles.PREPARATION], regles.STATUTS[regles.CLOSE]),
         ("Décisions appliquées", None, f"{len(retenus)} retenu(s), {len(par_etat.get(regles.AJOURNE, []))} "
                                        f"ajourné(s), {len(par_etat.get(regles.REFUSE, []))} refusé(s)")])
-    session.execute(insert(m.Historique), historique)
+    session.execute(insert(m.Historique.__table__), historique)
     seance.statut, seance.close_le, seance.close_par = regles.CLOSE, saisie, uow.acteur
     session.flush()
     fait = ClotureFaite(seance.id, seance.intitule, seance.date, tuple(retenus),
