@@ -18,7 +18,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                 Table)
 
@@ -105,8 +104,8 @@ def _article(article: Article, st: dict[str, ParagraphStyle]) -> list:
     tete = 1
     if len(article.blocs) > 1 and isinstance(article.blocs[0], Paragraphe) and article.blocs[0].texte.endswith(":"):
         tete = 2 if not isinstance(article.blocs[1], Liste) else 1 + len(article.blocs[1].elements[:2])
-    return [CondPageBreak(30 * mm), KeepTogether([Paragraph(_balise(article.intitule), st["article"])]
-                                                 + corps[:tete])] + corps[tete:]
+    return [CondPageBreak(30 * mm), pdf.Signet(article.intitule, f"article-{article.numero}"),
+            KeepTogether([Paragraph(_balise(article.intitule), st["article"])] + corps[:tete])] + corps[tete:]
 
 
 def _grille_signatures(acte: Acte, st: dict[str, ParagraphStyle]) -> Table:
@@ -146,52 +145,36 @@ def histoire(acte: Acte) -> list:
         h += _blocs(acte.preambule, st)
     for article in acte.articles:
         h += _article(article, st)
-    h.append(CondPageBreak(60 * mm))
+    h += [CondPageBreak(60 * mm), pdf.Signet("Signatures", "signatures")]
     h += [Spacer(1, 4 * mm), Paragraph(_balise(acte.fait_a), st["corps"]), Spacer(1, 2 * mm)]
     h.append(_grille_signatures(acte, st))
     for annexe in acte.annexes:
-        h += [PageBreak(), Paragraph(_balise(annexe.intitule), st["annexe"])]
+        h += [PageBreak(), pdf.Signet(annexe.intitule, f"annexe-{annexe.numero}"),
+              Paragraph(_balise(annexe.intitule), st["annexe"])]
         h += _blocs(annexe.blocs, st)
     return h
-
-
-class _CanevasNumerote(Canvas):
-    """Garde chaque page jusqu'à la fin pour écrire « page x / y » (y connu seulement à la fin)."""
-
-    pied = ""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 — nom imposé par reportlab
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for etat in self._pages:
-            self.__dict__.update(etat)
-            self.saveState()
-            self.setFont("Helvetica", 7.5)
-            self.setFillColor(_GRIS_TEXTE)
-            self.drawString(pdf.MARGE + _RETRAIT + 6, 9 * mm, self.pied)
-            self.drawRightString(A4[0] - pdf.MARGE - _RETRAIT - 6, 9 * mm, f"page {self._pageNumber} / {total}")
-            self.restoreState()
-            super().showPage()
-        super().save()
 
 
 def octets(acte: Acte) -> bytes:
     """Le PDF de l'acte, en mémoire (le lot écrit ensuite PDF et DOCX ensemble, sans fichier à moitié écrit)."""
     tampon = io.BytesIO()
-    canevas = type("Canevas", (_CanevasNumerote,), {"pied": unescape(pdf.texte(acte.pied))})
+    pied = unescape(pdf.texte(acte.pied))
+
+    def pied_de_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(_GRIS_TEXTE)
+        canvas.drawString(pdf.MARGE + _RETRAIT + 6, 9 * mm, pied)
+        pdf.numeroter(canvas, doc.page, A4[0] - pdf.MARGE - _RETRAIT - 6, 9 * mm)
+        canvas.restoreState()
+
     document = SimpleDocTemplate(
         tampon, pagesize=A4, leftMargin=pdf.MARGE + _RETRAIT, rightMargin=pdf.MARGE + _RETRAIT,
         topMargin=pdf.MARGE + 2 * mm, bottomMargin=18 * mm, title=acte.titre, subject=acte.reference,
         author="Instruction", lang="fr-FR", keywords=", ".join(acte.mots_cles),
     )
-    document.build(histoire(acte), canvasmaker=canevas)
+    document.build(histoire(acte), onFirstPage=pied_de_page, onLaterPages=pied_de_page,
+                   canvasmaker=pdf.CanevasNumerote)
     return tampon.getvalue()
 
 

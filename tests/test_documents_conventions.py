@@ -1,0 +1,350 @@
+"""Documents des conventions : la même bibliothèque de clauses rendue en PDF (reportlab) et en DOCX (python-docx),
+relus (pypdf, python-docx) ; qpdf, pdftoppm, LibreOffice ; lot d'une campagne avec annulation ; ligne de commande."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from instruction.domaine import argent
+from instruction.domaine import conventions as dc
+from instruction.rapports import acte as ac
+from instruction.rapports import convention_docx, convention_pdf, lot_actes
+from instruction.rapports.acte_modele import texte_brut
+from instruction.rapports.publipostage import ErreurModele
+
+D = Decimal
+REGLES = dc.charger_regles()
+ASSOCIATION = dc.Partie(dc.BENEFICIAIRE, "Association Les Amis du Beau Marais", "418303210",
+                        "12 rue de Normandie, 62100 Calais", "Madame Fatima Benali", "Présidente")
+FICHE = ac.FicheAction(
+    "CDV-2023-017", "Accompagnement à la scolarité", "Appel à projets Contrat de ville 2023",
+    resume="Ateliers d'aide aux devoirs quatre soirs par semaine, ateliers parents-enfants le mercredi et sorties "
+           "culturelles pendant les vacances, au centre social Matisse.",
+    quartiers=("Beau Marais",), lieux="Centre social Matisse", public="60 bénéficiaires prévus (32 femmes, 28 hommes)",
+    objectifs=("1.1.2 — Favoriser la réussite éducative", "1.3.1 — Soutenir la parentalité"), cout_total=D("48200.00"),
+    charges=(ac.LigneBudget("Achats", D("4200.00"), "60"), ac.LigneBudget("Charges de personnel", D("44000.00"), "64")),
+    financements=(ac.LigneBudget("État – Préfecture du Pas-de-Calais", D("15000.00")),
+                  ac.LigneBudget("Ville de Calais", D("12500.00")), ac.LigneBudget("CAF", D("10000.00")),
+                  ac.LigneBudget("Fonds propres", D("10700.00"))))
+LIBELLES = {"ville-calais": "Ville de Calais", "etat-pv": "État – Politique de la ville"}
+
+
+def _termes(acte: dc.TypeActe, montants: dict[int, Decimal], financeur: str = "ville-calais") -> dc.Termes:
+    premier = min(montants)
+    annuels = tuple(dc.MontantAnnuel(e, financeur, m, ferme=e == premier) for e, m in sorted(montants.items()))
+    return dc.Termes(acte, "Accompagnement à la scolarité et ateliers parents-enfants au Beau Marais",
+                     (REGLES.attribuants[financeur], ASSOCIATION), dt.date(premier, 1, 1), dt.date(max(montants), 12, 31),
+                     tuple(sorted(montants)), annuels, dc.echeancier_propose(acte, annuels, REGLES),
+                     REGLES.conditions if acte != dc.TypeActe.NOTIFICATION else REGLES.conditions[-2:],
+                     dt.date(premier, 12, 31))
+
+
+CONVENTION = ac.DonneesActe("2023-VC-017", _termes(dc.TypeActe.CONVENTION, {2023: D("12500.00")}), FICHE,
+                            "ville-calais", LIBELLES,
+                            signatures={dc.BENEFICIAIRE: dt.date(2023, 3, 2), dc.ATTRIBUANT: dt.date(2023, 3, 9)},
+                            signee_le=dt.date(2023, 3, 9))
+CPO = ac.DonneesActe("2023-VC-018", _termes(dc.TypeActe.CPO, {2023: D("20000.00"), 2024: D("21000.00"),
+                                                               2025: D("22500.50")}), FICHE, "ville-calais", LIBELLES,
+                     objectifs_exercices=(ac.ObjectifsExercice(2023, "Ouvrir l'atelier à 40 enfants"),
+                                          ac.ObjectifsExercice(2024, "Étendre à Fort Nieulay"),
+                                          ac.ObjectifsExercice(2025, "Transmettre l'atelier aux parents relais")))
+NOTIFICATION = ac.DonneesActe("2023-EP-004", _termes(dc.TypeActe.NOTIFICATION, {2023: D("800.00")}, "etat-pv"),
+                              FICHE, "etat-pv", LIBELLES)
+
+
+def _avenant() -> ac.DonneesActe:
+    """L'avenant n° 2 d'une convention déjà modifiée par un avenant n° 1 (durée) : le montant passe à 14 000 €."""
+    avant = dataclasses.replace(CONVENTION.termes, date_fin=dt.date(2024, 3, 31))
+    nouveaux = (dc.MontantAnnuel(2023, "ville-calais", D("14000.00")),)
+    apres = dataclasses.replace(avant, montants=nouveaux,
+                                echeancier=dc.echeancier_propose(dc.TypeActe.CONVENTION, nouveaux, REGLES))
+    precedent = ac.AvenantLu(1, "Prolongation ou modification de la durée", "Report des sorties d'été",
+                             tuple(dc.differences(CONVENTION.termes, avant)), dt.date(2023, 6, 1))
+    return dataclasses.replace(
+        CONVENTION, termes=apres, termes_avant=avant, avenants_precedents=(precedent,),
+        avenant=ac.AvenantLu(2, "Modification du montant", "Public élargi au quartier Saint-Pierre",
+                             tuple(dc.differences(avant, apres))), signatures={})
+
+
+AVENANT = _avenant()
+EXEMPLES = {"convention": CONVENTION, "cpo": CPO, "notification": NOTIFICATION, "avenant": AVENANT}
+
+
+def _plat(texte: str) -> str:
+    """Texte comparable : espaces (insécables comprises) réduites à une."""
+    return " ".join(texte.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def texte_pdf(fichier: Path) -> str:
+    return _plat(" ".join(page.extract_text() for page in PdfReader(fichier).pages))
+
+
+def texte_docx(fichier: Path) -> str:
+    """Paragraphes et tableaux dans l'ordre du document."""
+    document = docx.Document(str(fichier))
+    morceaux = []
+    for bloc in document.iter_inner_content():
+        if isinstance(bloc, docx.table.Table):
+            morceaux += [c.text for rangee in bloc.rows for c in rangee.cells]
+        else:
+            morceaux.append(bloc.text)
+    return _plat(" ".join(morceaux))
+
+
+@pytest.fixture(scope="module")
+def rendus(tmp_path_factory) -> dict[str, tuple[ac.Acte, Path, Path]]:
+    """Chaque exemple composé une fois et écrit en PDF et en DOCX."""
+    dossier = tmp_path_factory.mktemp("actes")
+    sortie = {}
+    for genre, donnees in EXEMPLES.items():
+        acte = ac.composer(donnees)
+        pdf, docx_ = dossier / f"{genre}.pdf", dossier / f"{genre}.docx"
+        convention_pdf.ecrire(acte, pdf)
+        convention_docx.ecrire(acte, docx_)
+        sortie[genre] = (acte, pdf, docx_)
+    return sortie
+
+
+def _dans_l_ordre(texte: str, morceaux: list[str]) -> None:
+    position = 0
+    for morceau in morceaux:
+        trouve = texte.find(_plat(morceau), position)
+        assert trouve >= 0, f"« {morceau} » manque (ou n'est pas à sa place) après la position {position}"
+        position = trouve + 1
+
+
+@pytest.mark.parametrize("genre", list(EXEMPLES))
+def test_pdf_et_docx_portent_les_memes_articles_parties_et_montants(rendus, genre):
+    acte, pdf, docx_ = rendus[genre]
+    donnees = EXEMPLES[genre]
+    total = donnees.termes.montant_total
+    attendus = [acte.titre, *(p.texte.split("**")[1] for p in acte.parties)]
+    attendus += [a.intitule for a in acte.articles] + [a.intitule for a in acte.annexes]
+    for texte in (texte_pdf(pdf), texte_docx(docx_)):
+        _dans_l_ordre(texte, attendus)
+        assert _plat(argent.formater(total)) in texte
+        assert argent.en_lettres(total) in texte
+        assert "SIREN 418 303 210" in texte  # le bénéficiaire, SIREN lisible (l. 5883)
+        assert "Madame Fatima Benali" in texte
+    # Rien n'est écrit d'un côté qui ne le soit de l'autre : les mêmes articles (et renvois), dans le même ordre.
+    numeros = re.compile(r"Article (\d+) :")
+    assert numeros.findall(texte_pdf(pdf)) == numeros.findall(texte_docx(docx_))
+    assert len(numeros.findall(texte_pdf(pdf))) >= len(acte.articles)
+
+
+def test_convention_montant_en_chiffres_et_en_lettres_echeancier_et_compte_rendu(rendus):
+    acte, pdf, docx_ = rendus["convention"]
+    montant = acte.article("montant")
+    assert "12 500,00 € (douze mille cinq cents euros)" in _plat(texte_brut(montant.blocs[0].texte))
+    assert "25,9 %" in _plat(montant.blocs[0].texte)  # 12 500 / 48 200
+    texte = texte_docx(docx_)
+    assert "Avance À la signature de la convention — 10 000,00 €" in texte
+    assert "Solde" in texte and "2 500,00 €" in texte and "Total 12 500,00 €" in texte.replace("  ", " ")
+    # Compte rendu financier au plus tard six mois après la fin de l'exercice (loi 2000-321, art. 10).
+    assert "2023 31/12/2023 30/06/2024" in texte and "2023 31/12/2023 30/06/2024" in texte_pdf(pdf)
+    # Les obligations du contrat de ville (l. 3960) : comité de pilotage annuel, visites évaluatives.
+    for texte in (texte_pdf(pdf), texte_docx(docx_)):
+        assert "au moins une fois par an un comité de pilotage de l'action" in texte
+        assert "visites évaluatives programmées" in texte
+        assert "Aucun document postérieur, ni aucune modification de la convention" in texte  # l. 6142
+        assert "prend effet à la date de sa signature par le dernier signataire" in texte  # l. 6138, 7501
+        assert "(l. 3960" not in texte  # les renvois au contrat de ville ne s'impriment pas
+        assert "Fait à Calais, le 09/03/2023, en 2 exemplaires originaux." in texte
+
+
+def test_grille_des_signatures_avec_delegation(rendus):
+    acte, pdf, docx_ = rendus["convention"]
+    ville, association = acte.signatures
+    assert (ville.pour, ville.delegation, ville.qualite) == (
+        "Ville de Calais", "Par délégation de la Maire", "L'adjoint délégué à la politique de la ville")
+    assert (association.pour, association.qualite, association.nom) == (
+        "Association Les Amis du Beau Marais", "Présidente", "Madame Fatima Benali")
+    assert association.date == "Signé le 02/03/2023"
+    grille = docx.Document(str(docx_)).tables[-1 - 0]
+    cellules = [_plat(c.text) for t in docx.Document(str(docx_)).tables for r in t.rows for c in r.cells]
+    assert any(c.startswith("Ville de Calais Par délégation de la Maire L'adjoint délégué") for c in cellules)
+    assert any(c.startswith("Association Les Amis du Beau Marais Présidente Madame Fatima Benali Signé le 02/03/2023")
+               for c in cellules)
+    assert grille is not None
+    texte = texte_pdf(pdf)
+    assert "Par délégation de la Maire" in texte and "Signé le 09/03/2023" in texte
+
+
+def test_notification_sans_signature_du_beneficiaire(rendus):
+    acte, pdf, _docx = rendus["notification"]
+    assert [s.pour for s in acte.signatures] == ["État – Préfecture du Pas-de-Calais"]
+    assert acte.liaisons == ("L'attribuant", "Le bénéficiaire")
+    texte = texte_pdf(pdf)
+    assert "Notification d'attribution d'une subvention" in texte
+    assert "huit cents euros" in texte and "l'État attribue" in texte.replace("L'État", "l'État")
+    assert "comité de pilotage" not in texte  # pas d'article de suivi dans une notification
+
+
+def test_cpo_montants_par_exercice_et_objectifs_en_annexe(rendus):
+    acte, pdf, docx_ = rendus["cpo"]
+    assert [a.titre for a in acte.annexes] == ["Fiche de l'action", "Budget prévisionnel de l'action et subvention "
+                                               "accordée", "Objectifs et montants par exercice"]
+    document = docx.Document(str(docx_))
+    lignes = [[_plat(c.text) for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["2023", "ferme", "20 000,00 €", "20 000,00 €"] in lignes
+    assert ["2025", "prévisionnel, " + REGLES.reserve_cpo, "22 500,50 €", "63 500,50 €"] in lignes
+    assert ["Total", "", "63 500,50 €", ""] in lignes
+    assert ["2024", "Étendre à Fort Nieulay", "21 000,00 €", "sous réserve du vote du budget"] in lignes
+    texte = texte_pdf(pdf)
+    assert "soixante-trois mille cinq cents euros et cinquante centimes" in texte
+    assert "vingt mille euros" in texte  # le montant ferme, en lettres
+    for annee, echeance in ((2023, "30/06/2024"), (2024, "30/06/2025"), (2025, "30/06/2026")):
+        assert f"{annee} 31/12/{annee} {echeance}" in texte
+
+
+def test_avenant_reprend_l_historique_et_les_clauses_inchangees(rendus):
+    acte, pdf, docx_ = rendus["avenant"]
+    assert acte.titre == "Avenant n° 2"
+    assert [a.code for a in acte.articles] == ["identification", "avenant_precedent-1", "objet_avenant",
+                                               "clauses_modifiees", "date_effet"]
+    for texte in (texte_pdf(pdf), texte_docx(docx_)):
+        _dans_l_ordre(texte, [
+            "Article 1 : Identification de la convention initiale", "signée le 9 mars 2023",
+            "Article 2 : Objet de l'avenant n° 1", "date de fin : 31/12/2023",  # « → » (ou « › » en PDF)
+            "Article 3 : Objet de l'avenant n° 2", "montant porté de 12 500,00 € à 14 000,00 €",
+            "Article 4 : Clauses modifiées", "Article 3 : Montant de la subvention",
+            "14 000,00 € (quatorze mille euros)", "Article 4 : Modalités de versement",
+            "Article 5 : Date d'effet et mesure d'ordre", "prend effet à partir de la date apposée par le dernier signataire",
+            "restent inchangées et applicables", "Article 1 : Objet de la convention", "Article 2 : Date d'effet et durée",
+            "Annexe 1 : Texte consolidé de la convention après l'avenant n° 2", "Article 14 : Pièces annexées"])
+        assert "Date et signature" in texte  # l'avenant n'est pas encore signé
+
+
+def test_une_clause_se_reformule_dans_le_yaml_et_une_faute_est_situee(tmp_path):
+    source = ac.FICHIER_CLAUSES.read_text(encoding="utf-8")
+    ancien = "Le bénéficiaire accepte les visites évaluatives programmées"
+    assert ancien in source
+    fichier = tmp_path / "clauses.yaml"
+    fichier.write_text(source.replace(ancien, "Le bénéficiaire reçoit volontiers les visites évaluatives "
+                                      "programmées"), encoding="utf-8")
+    acte = ac.composer(CONVENTION, ac.lire_bibliotheque(fichier))
+    assert "reçoit volontiers les visites évaluatives" in acte.article("suivi").blocs[1].texte
+    assert "reçoit volontiers" in texte_docx(_ecrit_docx(acte, tmp_path))
+    fichier.write_text(source.replace("{{ objet }}", "{{ objet_de_l_action }}", 1), encoding="utf-8")
+    with pytest.raises(ErreurModele, match=r"clauses.yaml, ligne \d+\) : le champ « objet_de_l_action » n'est pas "
+                                           r"déclaré"):
+        ac.lire_bibliotheque(fichier)
+
+
+def _ecrit_docx(acte: ac.Acte, dossier: Path) -> Path:
+    return convention_docx.ecrire(acte, dossier / "reformule.docx")
+
+
+def test_chaque_clause_de_chaque_acte_se_rend():
+    """Toutes les variantes de toutes les clauses, pour chaque genre d'acte : aucun champ manquant ni mal typé."""
+    bibliotheque = ac.bibliotheque()
+    for genre, donnees in EXEMPLES.items():
+        acte = ac.composer(donnees, bibliotheque)
+        attendus = len(bibliotheque.articles_de(genre)) if genre != "avenant" else 5
+        assert len(acte.articles) == attendus, genre
+        assert all(a.blocs for a in acte.articles), genre
+        assert "{{" not in repr(acte) and "{%" not in repr(acte)
+
+
+# --- Les PDF passent qpdf, se rendent en images, « page x / y » -----------------------------------------------
+
+
+def _outil(nom: str) -> str:
+    chemin = shutil.which(nom)
+    if chemin is None:
+        pytest.skip(f"{nom} n'est pas installé (paquet Debian {'qpdf' if nom == 'qpdf' else 'poppler-utils'})")
+    return chemin
+
+
+@pytest.mark.parametrize("genre", list(EXEMPLES))
+def test_qpdf_check(rendus, genre):
+    resultat = subprocess.run([_outil("qpdf"), "--check", str(rendus[genre][1])], capture_output=True, text=True)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "No syntax or stream encoding errors" in resultat.stdout
+
+
+def test_pages_numerotees_x_sur_y_et_rendues_en_images(rendus, tmp_path):
+    _acte, pdf, _docx = rendus["convention"]
+    pages = len(PdfReader(pdf).pages)
+    assert 4 <= pages <= 6
+    texte = subprocess.run([_outil("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert [f"page {i} / {pages}" for i in range(1, pages + 1)] == re.findall(r"page \d+ / \d+", texte)
+    subprocess.run([_outil("pdftoppm"), "-png", "-r", "40", str(pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == pages and all(i.stat().st_size > 2000 for i in images)
+
+
+def test_signets_des_articles_et_annexes(rendus):
+    acte, pdf, _docx = rendus["cpo"]
+    titres = [o.title for o in PdfReader(pdf).outline]
+    assert titres == [a.intitule for a in acte.articles] + ["Signatures"] + [a.intitule for a in acte.annexes]
+
+
+@pytest.mark.lent
+def test_le_docx_s_ouvre_dans_libreoffice(rendus, tmp_path):
+    """LibreOffice (sans interface) convertit le DOCX en PDF : le document est un vrai DOCX, articles compris."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice n'est pas installé (paquet Debian libreoffice-writer-nogui)")
+    _acte, _pdf, docx_ = rendus["cpo"]
+    profil = tmp_path / "profil"
+    resultat = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profil}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path), str(docx_)], capture_output=True, text=True, timeout=180)
+    converti = tmp_path / "cpo.pdf"
+    assert converti.exists(), resultat.stdout + resultat.stderr
+    texte = texte_pdf(converti)
+    for morceau in ("Convention pluriannuelle d'objectifs", "Article 3 : Montant de la subvention",
+                    "63 500,50 €", "Annexe 3 : Objectifs et montants par exercice", "Par délégation de la Maire"):
+        assert morceau in texte
+
+
+# --- Le lot : avancement, annulation sans fichier à moitié écrit ----------------------------------------------
+
+
+def _serie(n: int) -> list[ac.DonneesActe]:
+    return [dataclasses.replace(CONVENTION if i % 3 else CPO, numero=f"2023-VC-{100 + i}") for i in range(n)]
+
+
+def test_lot_ecrit_un_pdf_et_un_docx_par_acte_sur_deux_processus(tmp_path):
+    messages: list[str] = []
+    lot = lot_actes.generer(_serie(lot_actes.SEUIL_PROCESSUS + 2), tmp_path / "lot", progression=messages.append,
+                            processus=2)
+    assert not lot.annule and not lot.erreurs and len(lot.ecrits) == lot.demandes == 14
+    assert messages[-1].startswith("Acte 14 / 14 : ")
+    assert sorted(p.name for p in (tmp_path / "lot").iterdir()) == sorted(
+        [e.pdf.name for e in lot.ecrits] + [e.docx.name for e in lot.ecrits])
+    assert {e.pdf.stem for e in lot.ecrits} >= {"CPO 2023-VC-100", "Convention 2023-VC-101"}
+    assert lot.ecrits[0].titre in texte_pdf(lot.ecrits[0].pdf)
+
+
+def test_lot_annule_ne_laisse_que_des_actes_complets(tmp_path):
+    messages: list[str] = []
+    lot = lot_actes.generer(_serie(6), tmp_path, progression=messages.append, annule=lambda: len(messages) >= 2,
+                            processus=1)
+    assert lot.annule and len(lot.ecrits) == 2 and lot.demandes == 6
+    assert "annulée" in lot.resume()
+    fichiers = sorted(tmp_path.iterdir())
+    assert [f.name for f in fichiers] == sorted(
+        ["Convention 2023-VC-101.docx", "Convention 2023-VC-101.pdf", "CPO 2023-VC-100.docx", "CPO 2023-VC-100.pdf"])
+    for f in fichiers:  # chaque fichier écrit est complet et se relit
+        if f.suffix == ".pdf":
+            assert len(PdfReader(f).pages) >= 4
+        else:
+            assert docx.Document(str(f)).paragraphs
+
+
+def test_lot_dans_un_dossier_impossible_a_creer(tmp_path):
+    (tmp_path / "fichier").write_text("x")
+    with pytest.raises(Exception, match="Impossible de créer le dossier"):
+        lot_actes.generer(_serie(1), tmp_path / "fichier" / "sous-dossier")
