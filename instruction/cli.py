@@ -141,10 +141,40 @@ def analyseur() -> argparse.ArgumentParser:
     listes = exporter.add_subparsers(dest="liste", metavar="LISTE", required=True, parser_class=_Analyseur)
     _exporter_dossiers_analyseur(listes)
     _exporter_bilans_analyseur(listes)
+    _exporter_conventions_analyseur(listes)
     # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
     # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
     _administrer(commandes)
+    _emprunts_analyseurs(commandes)  # travail hors ligne (issue 15)
     return principal
+
+
+def _emprunts_analyseurs(commandes) -> None:
+    """``instruction emprunter`` et ``instruction rapporter`` : le travail hors ligne."""
+    emprunter = commandes.add_parser(
+        "emprunter", help="écrit un fichier de travail chiffré avec des dossiers, pour travailler hors ligne",
+        description="Écrit FICHIER (chiffré par la phrase de passe : invite, ou variable INSTRUCTION_PHRASE) avec "
+        "les dossiers demandés, leurs porteurs, pièces, instruction, grilles, avis… et le référentiel ; la base "
+        "note l'emprunt (qui, jusqu'à quand). Le fichier s'ouvre avec « instruction --database FICHIER ».",
+    )
+    emprunter.add_argument("--dossier", metavar="NUMERO", nargs="+", required=True, help="numéros des dossiers")
+    emprunter.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier de travail à écrire")
+    emprunter.add_argument("--jusqu-au", metavar="JJ/MM/AAAA", help="retour prévu (par défaut : dans 14 jours)")
+    _option_base(emprunter, global_=False)
+    rapporter = commandes.add_parser(
+        "rapporter", help="rapporte un fichier de travail : fusion champ par champ, en une transaction",
+        description="Compare l'emprunt, le fichier et la base : ce qui n'a changé que d'un côté s'applique ; le "
+        "même champ changé des deux côtés est un conflit. Sans --conflits, rien n'est écrit s'il reste un "
+        "conflit (code de sortie 2) : tranchez-les dans l'application (Fichier › Rapporter un fichier de "
+        "travail…) ou avec --conflits. Rapporter deux fois le même fichier ne change rien la seconde fois.",
+    )
+    rapporter.add_argument("fichier", metavar="FICHIER", help="fichier de travail")
+    rapporter.add_argument("--simulation", action="store_true", help="dit ce que le retour ferait, sans rien écrire")
+    rapporter.add_argument("--conflits", choices=("portable", "bureau"),
+                           help="tranche tous les conflits : garder la version du portable, ou celle du bureau")
+    rapporter.add_argument("--effacer", action="store_true",
+                           help="efface le fichier de travail une fois rapporté (recouvert puis supprimé)")
+    _option_base(rapporter, global_=False)
 
 
 def _exporter_dossiers_analyseur(listes) -> None:
@@ -178,6 +208,21 @@ def _exporter_bilans_analyseur(listes) -> None:
     bilans.add_argument("--annee", metavar="AAAA", type=int, required=True, help="exercice des bilans")
     bilans.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="classeur à écrire (.xlsx)")
     _option_base(bilans, global_=False)
+
+
+def _exporter_conventions_analyseur(listes) -> None:
+    conventions = listes.add_parser(
+        "conventions", help="les actes d'une campagne : un PDF et un DOCX modifiable par convention",
+        description="Écrit dans le dossier DOSSIER (créé au besoin) le PDF et le DOCX modifiable de chaque acte "
+        "(convention, CPO ou notification) de la campagne, dans leurs termes en vigueur (avenants signés "
+        "compris), composés depuis la bibliothèque de clauses (resources/conventions/clauses.yaml). "
+        "L'avancement s'affiche acte par acte ; un arrêt (Ctrl+C) ne laisse aucun fichier à moitié écrit.",
+        epilog="Exemple :\n  instruction exporter conventions --campagne cdv-2023 -o conventions-2023",
+    )
+    conventions.add_argument("--campagne", metavar="CAMPAGNE", required=True,
+                             help="dispositif-année (ex. : cdv-2023)")
+    conventions.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, help="dossier où écrire les actes")
+    _option_base(conventions, global_=False)
 
 
 def _administrer(commandes) -> None:
@@ -367,6 +412,17 @@ def _exporter_bilans(arguments) -> int:
     return SUCCES
 
 
+def _exporter_conventions(arguments) -> int:
+    from instruction.services.actions import documents_conventions
+
+    _contexte, lot = _sur_la_base(arguments, lambda c: documents_conventions.generer_campagne(
+        c, arguments.campagne, arguments.sortie, progression=_afficher))
+    for erreur in lot.erreurs:
+        print(f"Erreur : {erreur}", file=sys.stderr)
+    print(lot.resume())
+    return SUCCES if not lot.erreurs else PROBLEME
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -423,8 +479,96 @@ def _afficher(message: str) -> None:
 
 _EXPORTS = {"dossiers": _exporter_dossiers}
 _EXPORTS["bilans"] = _exporter_bilans
+_EXPORTS["conventions"] = _exporter_conventions
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
+
+
+# --- Travail hors ligne (issue 15) ----------------------------------------------------------------------
+
+
+def _phrase(confirmer: bool) -> str:
+    import getpass
+    import os
+
+    phrase = os.environ.get("INSTRUCTION_PHRASE")
+    if phrase:
+        return phrase
+    phrase = getpass.getpass("Phrase de passe du fichier de travail : ")
+    if confirmer and getpass.getpass("La même, une seconde fois : ") != phrase:
+        raise ErreurInstruction("Les deux phrases de passe diffèrent : rien n'a été écrit.")
+    return phrase
+
+
+def _emprunter(arguments) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+    from instruction.domaine import dates
+    from instruction.services.actions import emprunts
+
+    jusqu_au = dt.date.today() + dt.timedelta(days=14)
+    if arguments.jusqu_au:
+        jusqu_au = dates.lire(arguments.jusqu_au)
+    phrase = _phrase(confirmer=True)
+
+    def emprunter(contexte):
+        with contexte.unite(lecture=True) as uow:
+            trouves = dict(uow.session.execute(select(m.Dossier.numero, m.Dossier.id).where(
+                m.Dossier.numero.in_(arguments.dossier))).all())
+        inconnus = [n for n in arguments.dossier if n not in trouves]
+        if inconnus:
+            raise ErreurInstruction(f"Dossier(s) inconnu(s) : {', '.join(inconnus)}. Rien n'a été emprunté.")
+        return emprunts.emprunter(contexte, list(trouves.values()), Path(arguments.sortie), phrase, jusqu_au,
+                                  progression=_afficher).valeur
+
+    _contexte, bilan = _sur_la_base(arguments, emprunter, referentiel=False)
+    print(f"Fichier de travail écrit : {bilan.fichier}")
+    print(f"Dossiers empruntés ({len(bilan.dossiers)}) jusqu'au {bilan.jusqu_au:%d/%m/%Y} : {', '.join(bilan.dossiers)}")
+    print("Lignes emportées : " + ", ".join(f"{nom} {n}" for nom, n in sorted(bilan.lignes.items())))
+    for deja in bilan.deja_empruntes:
+        print(f"Attention : déjà emprunté : {deja}")
+    return SUCCES
+
+
+def _rapporter(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.domaine import fusion
+    from instruction.services.actions import emprunts
+
+    phrase = _phrase(confirmer=False)
+    fichier = Path(arguments.fichier)
+
+    def rapporter(contexte):
+        retour = emprunts.rapporter(contexte, fichier, phrase, simulation=True, progression=_afficher).valeur
+        if arguments.simulation or retour.deja_rapporte is not None:
+            return retour
+        choix = {}
+        if arguments.conflits:
+            decision = fusion.MIEN if arguments.conflits == "portable" else fusion.LEUR
+            choix = {c.ident: fusion.Choix(decision) for c in retour.conflits}
+        return emprunts.rapporter(contexte, fichier, phrase, choix, progression=_afficher).valeur
+
+    _contexte, retour = _sur_la_base(arguments, rapporter, referentiel=False)
+    for ligne in retour.resume():
+        print(ligne)
+    for conflit in retour.conflits:
+        print(f"  Conflit — {conflit.ligne} — {conflit.champ} : au départ « {conflit.depart} », portable "
+              f"« {conflit.mien} » ({conflit.mien_par or '?'}), bureau « {conflit.leur} » ({conflit.leur_par or '?'})")
+    if retour.applique and arguments.effacer:
+        emprunts.effacer_fichier(fichier)
+        print(f"Fichier de travail effacé : {fichier}")
+    if not arguments.simulation and not retour.applique and retour.deja_rapporte is None:
+        return USAGE
+    return SUCCES
+
+
+_COMMANDES["emprunter"] = _emprunter
+_COMMANDES["rapporter"] = _rapporter
 
 
 if __name__ == "__main__":
