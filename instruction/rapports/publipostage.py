@@ -214,6 +214,13 @@ def _entier(valeur: int) -> str:
     return format_decimal(valeur, locale=argent.LOCALE)
 
 
+class _Entier(int):
+    """Un entier qui se compare et se calcule comme un entier, et s'écrit « 1 234 »."""
+
+    def __str__(self) -> str:
+        return _entier(int(self))
+
+
 @dataclass(frozen=True)
 class TypeChamp:
     nom: str
@@ -241,7 +248,7 @@ TYPES: dict[str, TypeChamp] = {
         TypeChamp("texte", "un texte", lambda v: isinstance(v, str), str, str),
         TypeChamp("choix", "un texte parmi les valeurs déclarées", lambda v: isinstance(v, str), str, str),
         TypeChamp("entier", "un nombre entier", lambda v: isinstance(v, int) and not isinstance(v, bool),
-                  int, _entier),
+                  _Entier, _entier),
         TypeChamp("montant", "un montant exact (Decimal)", _est_montant, lambda v: _Montant(v),
                   argent.formater),
         TypeChamp("montant_en_lettres", "un montant exact (Decimal)", _est_montant,
@@ -610,8 +617,12 @@ class Modele:
 
 
 def _une_ligne(texte: str) -> str:
-    """Un paragraphe coule : les retours à la ligne et espaces répétés du YAML deviennent une espace."""
-    return " ".join(texte.split())
+    """Un paragraphe coule : les retours à la ligne et espaces répétés du YAML deviennent une espace (les espaces
+    insécables des montants et des nombres restent : « 12 000,00 € » ne se coupe pas en fin de ligne)."""
+    return _BLANCS.sub(" ", texte).strip(" \t\r\n")
+
+
+_BLANCS = re.compile(r"[ \t\r\n]+")
 
 
 _CLES = {"titre", "description", "champs", "entete", "corps", "signature"}
