@@ -244,15 +244,15 @@ def convertir(nom: str, colonne: str, texte: str) -> Any:
         if type_python is int:
             return int(texte.replace(" ", "").replace("\u202f", ""))
         if type_python is Decimal:
-            return argent.lire(texte) if hasattr(argent, "lire") else Decimal(texte.replace(",", "."))
+            return argent.lire(texte)
         if type_python is dt.datetime:
             return dt.datetime.fromisoformat(texte)
         if type_python is dt.date:
-            return dates.lire_date(texte) if hasattr(dates, "lire_date") else dt.date.fromisoformat(texte)
+            return dates.lire(texte)
         if type_python is bytes:
             raise DonneesInvalides("Un contenu de fichier ne se saisit pas : gardez la version du portable ou celle "
                                    "du bureau.")
-    except (ValueError, InvalidOperation, ArithmeticError):
+    except (ValueError, InvalidOperation, ArithmeticError, DonneesInvalides):
         raise DonneesInvalides(f"« {texte} » n'est pas une valeur possible pour {colonne.replace('_', ' ')}.") \
             from None
     return texte
@@ -317,10 +317,8 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         t = table(nom)
         auto = _auto(nom)
         for cle in a_inserer[nom]:
-            ligne = {c: resoudre(v) for c, v in _typee(analyse, nom, cle).items()}
             local = cle[0] if auto else None
-            if auto is not None:
-                ligne.pop(auto, None)
+            ligne = {c: resoudre(v) for c, v in _typee(analyse, nom, cle).items() if c != auto}
             if nom == "dossier" and renumeroter is not None:
                 numero = renumeroter(ligne)
                 if numero != ligne["numero"]:
