@@ -348,3 +348,74 @@ def test_lot_dans_un_dossier_impossible_a_creer(tmp_path):
     (tmp_path / "fichier").write_text("x")
     with pytest.raises(Exception, match="Impossible de créer le dossier"):
         lot_actes.generer(_serie(1), tmp_path / "fichier" / "sous-dossier")
+
+
+# --- Depuis la base : les termes en vigueur lus par le service des conventions ---------------------------------
+
+
+def _convention_signee_avec_avenant(contexte) -> tuple[int, int]:
+    """Une convention Ville signée, un avenant de montant signé (1 500 € → 1 800 €) ; (dossier, convention)."""
+    from instruction.services import avenants
+    from instruction.services import conventions as sc
+    from tests.conventions_outils import dossier_retenu
+
+    dossier_id = dossier_retenu(contexte)
+    with contexte.unite() as uow:
+        identifiant = sc.creer(uow, dossier_id, "ville-calais")
+        sc.changer_etat(uow, identifiant, "a_signer")
+        sc.signer(uow, identifiant, "beneficiaire", "Sandrine Lefebvre, présidente")
+        sc.signer(uow, identifiant, "attribuant", "L'adjoint délégué")
+        annee = sc.lire(uow, identifiant).annee
+        nouveaux = (dc.MontantAnnuel(annee, "ville-calais", D("1800.00")),)
+        avenant = avenants.ouvrir_avenant(uow, identifiant, "montant", "Public élargi au quartier Saint-Pierre", {
+            "montants": nouveaux, "echeancier": dc.echeancier_propose(dc.TypeActe.CONVENTION, nouveaux)})
+        avenants.changer_etat_avenant(uow, avenant, "a_signer")
+        avenants.signer_avenant(uow, avenant, "beneficiaire", "Sandrine Lefebvre")
+        avenants.signer_avenant(uow, avenant, "attribuant", "L'adjoint délégué")
+        uow.valider()
+    return dossier_id, identifiant
+
+
+def test_documents_d_une_convention_et_de_son_avenant_depuis_la_base(contexte, tmp_path):
+    from instruction.services.actions import documents_conventions as actions
+
+    _dossier_id, identifiant = _convention_signee_avec_avenant(contexte)
+    convention = actions.generer(contexte, identifiant, tmp_path)
+    texte = texte_pdf(convention.pdf)
+    assert texte == texte_pdf(convention.pdf) and convention.docx.exists()
+    # Les termes EN VIGUEUR : le montant de l'avenant signé, en chiffres et en lettres.
+    for t in (texte, texte_docx(convention.docx)):
+        assert "1 800,00 € (mille huit cents euros)" in t and "Ville de Calais" in t and "SIREN 216 201 939" in t
+    avenant = actions.generer(contexte, identifiant, tmp_path, avenant_numero=1)
+    assert avenant.titre == "Avenant n° 1" and avenant.pdf.name.startswith("Avenant")
+    texte = texte_docx(avenant.docx)
+    assert "montant porté de 1 500,00 € à 1 800,00 €" in texte and "Public élargi au quartier Saint-Pierre" in texte
+    assert "restent inchangées et applicables" in texte
+    with pytest.raises(Exception, match="n'a pas d'avenant n° 7"):
+        actions.generer(contexte, identifiant, tmp_path, avenant_numero=7)
+
+
+def test_ligne_de_commande_exporte_les_conventions_d_une_campagne(tmp_path, capsys):
+    from sqlalchemy import select
+
+    from instruction.cli import main
+    from instruction.db import modeles as m
+    from instruction.services.contexte import ouvrir
+
+    url = f"sqlite:///{tmp_path / 'base.sqlite'}"
+    contexte = ouvrir(url)
+    try:
+        _convention_signee_avec_avenant(contexte)
+        with contexte.unite(lecture=True) as uow:
+            campagne = uow.session.scalars(select(m.Campagne)).first()
+            code = f"{campagne.dispositif_code}-{campagne.annee}"
+    finally:
+        contexte.fermer()
+    sortie = tmp_path / "actes"
+    assert main(["exporter", "conventions", "--campagne", code, "-o", str(sortie), "--database", url]) == 0
+    sorties = capsys.readouterr()
+    assert "Acte 1 / 1 : Convention " in sorties.err and "1 acte sur 1 écrit dans" in sorties.out
+    (pdf,) = sortie.glob("*.pdf")
+    assert pdf.with_suffix(".docx").exists() and "1 800,00 €" in texte_pdf(pdf)
+    assert main(["exporter", "conventions", "--campagne", "cdv-1999", "-o", str(sortie), "--database", url]) == 1
+    assert "Aucune campagne « cdv-1999 »" in capsys.readouterr().err
