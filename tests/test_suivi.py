@@ -188,3 +188,83 @@ def test_un_lecteur_ne_note_rien(contexte):
     with pytest.raises(droits.Interdit, match="noter le suivi d'une action"):
         actions.enregistrer_copil(contexte, dossier, {"date": "12/03/2027"})
     assert actions.lire(contexte, dossier).copils == ()
+
+
+# --- Écrans -------------------------------------------------------------------------------------------------
+
+
+def _action_du_menu(f, texte: str):
+    for action in f.menus.menu_suivi.actions():
+        if action.text().replace("&", "") == texte:
+            return action
+    raise AssertionError(f"entrée « {texte} » absente du menu Suivi")
+
+
+def test_calendrier_de_la_demonstration_puis_un_copil_saisi_au_clavier(qtbot, fenetre_demo, tmp_path):
+    """Menu Suivi › Calendrier : 2023 de la démonstration mois par mois ; double-clic sur un rendez-vous : le
+    dossier s'ouvre à sa section « Suivi et bilans », où un copil se saisit au clavier."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.captures import capturer
+    from tests.conftest import frapper
+
+    f = fenetre_demo
+    _action_du_menu(f, "Calendrier du suivi").trigger()
+    page = f.onglets.currentWidget()
+    assert page.titre_onglet == "Calendrier du suivi"
+    qtbot.waitUntil(lambda: page.annee.count() > 0, timeout=10000)
+    page.annee.setCurrentIndex(page.annee.findData(2023))
+    qtbot.waitUntil(lambda: page.calendrier is not None and page.calendrier.annee == 2023, timeout=10000)
+    juin = page.mois[6][1]
+    assert page.calendrier.nombre == sum(page.mois[n][1].count() for n in range(1, 13)) > 50
+    assert juin.count() == len(page.calendrier.mois[6]) and "Copil tenu" in juin.item(1).text()
+    assert page.sans_copil.count() == len(page.calendrier.sans_copil) > 0
+    capturer(f, "calendrier-du-suivi.png", tmp_path)
+    # Le premier rendez-vous de juin : son dossier s'ouvre.
+    evenement = page.calendrier.mois[6][0]
+    juin.setCurrentRow(0)
+    juin.itemActivated.emit(juin.item(0))
+    qtbot.waitUntil(lambda: getattr(f.onglets.currentWidget(), "fiche", None) is not None
+                    and f.onglets.currentWidget().fiche.id == evenement.dossier_id, timeout=10000)
+    onglet = f.onglets.currentWidget()
+    rang = next(i for i in range(onglet.onglets.count()) if onglet.onglets.tabText(i) == "Suivi et bilans")
+    onglet.onglets.setCurrentIndex(rang)
+    section = onglet.sections_cycle[0].section
+    qtbot.waitUntil(lambda: section is not None and section.suivi is not None, timeout=10000)
+    avant = len(section.suivi.copils)
+
+    def remplir():
+        boite = QApplication.activeModalWidget()
+        frapper(boite.date, "20/11/2023")
+        qtbot.keyClick(boite.tenu, Qt.Key.Key_Space)
+        frapper(boite.lieu, "Espace Fort")
+        frapper(boite.participants, "Porteur")
+        qtbot.keyClick(boite.participants, Qt.Key.Key_Return)
+        frapper(boite.participants, "Délégué du préfet")
+        boite.boutons.button(boite.boutons.StandardButton.Ok).click()
+
+    qtbot.waitUntil(lambda: section.ajouter_copil.isEnabled(), timeout=5000)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, remplir)
+    section.ajouter_copil.click()
+    qtbot.waitUntil(lambda: len(section.suivi.copils) == avant + 1, timeout=10000)
+    nouveau = next(c for c in section.suivi.copils if c.lieu == "Espace Fort" and c.date == dt.date(2023, 11, 20))
+    assert nouveau.tenu and nouveau.participants == ("Porteur", "Délégué du préfet")
+    assert section.copils.rowCount() == avant + 1
+    capturer(f, "section-suivi.png", tmp_path)
+
+
+def test_suivi_renforce_de_la_demonstration(qtbot, fenetre_demo, tmp_path):
+    from tests.captures import capturer
+
+    f = fenetre_demo
+    _action_du_menu(f, "Suivi renforcé de l'année").trigger()
+    page = f.onglets.currentWidget()
+    qtbot.waitUntil(lambda: page.annee.count() > 0, timeout=10000)
+    page.annee.setCurrentIndex(page.annee.findData(2023))
+    qtbot.waitUntil(lambda: len(page.actions) == 3, timeout=10000)
+    assert page.table.rowCount() == 3 and page.indicateurs.rowCount() == 2
+    assert page.indicateurs.item(1, 4).text() == "44,5\u00a0%" and page.indicateurs.item(1, 5).text() == "72,5\u00a0%"
+    capturer(f, "suivi-renforce.png", tmp_path)

@@ -97,8 +97,15 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None, *, c
                                     cible.nature_total, len(liste) - len(retenus), sum(d.reduit for d in retenus)))
         progression("Instruction des dossiers de démonstration (grilles, comité, conventions, soldes)…")
         demo_circuit.instruire(uow, a_instruire)
+        progression("Suivi des actions 2023 (copils, visites évaluatives, suivi renforcé)…")
+        from instruction.demo import suivi as demo_suivi  # H7 : dernière étape du second temps du cycle
+
+        demo_suivi.remplir(uow)
         progression("Campagne 2027 en cours d'instruction…")
         bilan.append(demo_en_cours.remplir(uow, repris, piece_de_demonstration))
+        from instruction.demo import comite as demo_comite  # H2 : le comité 2027 se prépare (ordre du jour)
+
+        demo_comite.preparer_2027(uow)
         crees = _ecrire_comptes(uow) if comptes else ()
         uow.valider()
     return Bilan(tuple(bilan), crees)

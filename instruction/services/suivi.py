@@ -31,6 +31,8 @@ from instruction.services.contexte import UniteDeTravail
 
 OBJET = "suivi"
 SUIVIS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS, Etat.SOLDE)  # les dossiers qui ont un suivi
+# Les conventions du CDV et de la Cité éducative engagent à tenir au moins un copil de l'action par an (l. 3960, 3977).
+DISPOSITIFS_COPIL = ("cdv", "ce")
 
 
 # --- Ce que les écrans lisent ---------------------------------------------------------------------------
@@ -249,8 +251,9 @@ class Calendrier:
 
 
 def calendrier(uow: UniteDeTravail, annee: int) -> Calendrier:
-    """Ce qui est prévu (ou fait) mois par mois : copils et visites évaluatives, et les actions décidées en cours
-    cette année-là qui n'ont pas encore de copil (au moins un par an, l. 3960). Quatre requêtes."""
+    """Ce qui est prévu (ou fait) mois par mois : copils et visites évaluatives, et les actions décidées du CDV et de
+    la Cité éducative en cours cette année-là qui n'ont pas encore de copil (au moins un par an, l. 3960, 3977).
+    Trois requêtes."""
     session = uow.session
     debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)
     evenements: list[domaine.Evenement] = []
@@ -272,7 +275,8 @@ def calendrier(uow: UniteDeTravail, annee: int) -> Calendrier:
     # programmation de l'année).
     en_cours = {l.id: l for l in session.execute(
         select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule, m.Dossier.date_debut, m.Dossier.date_fin)
-        .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id).where(m.Dossier.etat.in_([str(e) for e in SUIVIS]), or_(
+        .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id).where(
+            m.Dossier.etat.in_([str(e) for e in SUIVIS]), m.Campagne.dispositif_code.in_(DISPOSITIFS_COPIL), or_(
             and_(m.Dossier.date_debut.is_(None), m.Campagne.annee == annee),
             and_(m.Dossier.date_debut <= fin, func.coalesce(m.Dossier.date_fin, m.Dossier.date_debut) >= debut))))}
     avec_copil = {e.dossier_id for e in evenements if e.genre == domaine.COPIL}

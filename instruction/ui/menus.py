@@ -76,6 +76,9 @@ class Menus(QObject):
 
         self.menu_suivi = f.menuBar().addMenu("&Suivi")
         # — entrées du suivi et des bilans (bilans attendus, comptes rendus, copils, visites, évaluation) —
+        # H6 : bilans attendus, relances et comptes rendus financiers
+        self._action(self.menu_suivi, "&Bilans attendus et comptes rendus", lambda: f.espace.ouvrir_page(
+            "instruction.ui.suivi.page_bilans_attendus", "PageBilansAttendus"), base=True)
         # H7 : calendrier, suivi renforcé, bilan de la programmation, évaluation
         self._action(self.menu_suivi, "&Calendrier du suivi", lambda: f.espace.ouvrir_page(
             "instruction.ui.suivi.page_calendrier", "PageCalendrier"), base=True)
