@@ -53,6 +53,7 @@ from instruction.services import (
 )
 from instruction.services import dossier as service_dossier
 from instruction.services import enveloppes, programmation
+from instruction.services import emprunts, retour
 from instruction.db.modeles.programmation import Enveloppe, Scenario
 from tests import fabrique
 
@@ -112,6 +113,7 @@ LECTURES = {
     "echanges.valeurs_locales", "exports.jeux", "exports.jeu", "exports.lignes",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
     "nom_base.choisi", "nom_base.lire",
+    "emprunts.en_cours",  # H8 : les dossiers empruntés, pour la liste
     "lettres.choix", "lettres.notifications",  # H3 : lettres de notification (droit lettres.editer vérifié)
     # Suivi (H7)
     "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
@@ -129,6 +131,7 @@ LECTURES = {
 # Les services qui exigent une base PostgreSQL aux rôles installés (tests/test_roles_postgres.py).
 SANS_ROLES_POSTGRES = {"identifiants_base.creer", "identifiants_base.retirer"}
 # Les services qui, par construction, n'écrivent pas à l'historique.
+EMPRUNTS = ("emprunts.emprunter", "retour.rapporter")  # H8 : hors ligne, avec les droits qu'on a au bureau
 SANS_HISTORIQUE = {"brouillons.garder": "une saisie en cours, personnelle : pas une donnée du dossier"}
 
 
@@ -265,6 +268,10 @@ APPELS: dict[str, tuple[Callable, str]] = {
                             exports.OBJET),
     "exports.supprimer": (lambda uow, p: exports.supprimer(uow, "Suivi comité"), exports.OBJET),
     "nom_base.nommer": (lambda uow, p: nom_base.nommer(uow, "Instruction 2027 — Calais"), "réglage"),
+    # Travail hors ligne (H8)
+    "emprunts.emprunter": (lambda uow, p: _emprunter(uow, p), "dossier"),
+    "retour.rapporter": (lambda uow, p: retour.rapporter(uow, _emprunter(uow, p).fichier, "phrase de passe du test"),
+                         "dossier"),
     # Programmation (H1)
     "enveloppes.fixer": (lambda uow, p: enveloppes.fixer(uow, "caf", 2027, "cdv", Decimal("50000")), "enveloppe"),
     "enveloppes.relever": (lambda uow, p: enveloppes.relever(uow, _derniere(uow, Enveloppe), Decimal("90000"),
@@ -328,6 +335,14 @@ APPELS: dict[str, tuple[Callable, str]] = {
 }
 # Ceux-ci travaillent sur le doublon, pas sur le dossier préparé.
 SUR_LE_DOUBLON = {"attribution.attribuer_selon_regles", "attribution.appliquer_regles", "dossier.supprimer"}
+
+
+def _emprunter(uow, p):
+    import tempfile
+    from pathlib import Path
+
+    return emprunts.emprunter(uow, [p.dossier], Path(tempfile.mkdtemp()) / "travail", "phrase de passe du test",
+                              DANS_15_JOURS, base_nom="base des tests", base_adresse="(test)")
 
 
 def _campagne(uow, p) -> int:
@@ -424,7 +439,7 @@ def _preparer_convention(uow, p, jusqu_a: str) -> None:
             _sa().ouvrir_avenant(uow, c.id, "objet", "Nouveau lieu", {"objet": "Jardin du Fort"})
         elif etape == "avenant_a_signer" and ouvert and ouvert.etat == "projet":
             _sa().changer_etat_avenant(uow, ouvert.id, "a_signer")
-        elif etape == "cpo":  # l'exercice attend le vote du budget (comme un exercice suivant d'une CPO)
+        elif etape == "cpo" and jusqu_a == "cpo":  # exercice au budget à voter
             uow.session.execute(update(ConventionMontant).where(ConventionMontant.convention_id == c.id)
                                 .values(ferme=False))
         elif etape == "verse":
@@ -560,8 +575,8 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
         droits.ADMINISTRATEUR: set(acces.SERVICES),
         droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
             "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever"},
-        droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
-        droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer"},
+        droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
+        droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
         droits.LECTEUR: set(),
     }[role]
     assert set(permis) == attendus_permis and set(interdits) == set(acces.SERVICES) - attendus_permis

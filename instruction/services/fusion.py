@@ -302,6 +302,9 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
             return ids[(valeur.table, valeur.local)]
         return valeur
 
+    def touchees_ids(genre: str) -> set:
+        return {i for g, i in touchees if g == genre}
+
     def toucher(nom: str, cle: tuple) -> None:
         racine = analyse.racines.get((nom, cle))
         if racine is not None:
@@ -377,10 +380,13 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         lignes_hist.append(copie)
     if lignes_hist:
         bureau.execute(insert(hist), lignes_hist)
-    # 5. Versions des dossiers et porteurs touchés, et une ligne « rapporté » pour chacun
+    # 5. Versions des dossiers et porteurs touchés augmentées ; une ligne « rapporté » pour chaque dossier
+    #    emprunté (même inchangé) et chaque porteur touché
     le = maintenant()
     dossiers = sorted(i for g, i in touchees if g == "dossier")
     porteurs = sorted(i for g, i in touchees if g == "porteur")
+    existants = {k[0] for k in analyse.leur.get("dossier", {})}
+    a_noter = {"dossier": sorted(set(dossiers) | (set(analyse.infos.dossiers) & existants)), "porteur": porteurs}
     for genre, idents in (("dossier", dossiers), ("porteur", porteurs)):
         if not idents:
             continue
@@ -389,11 +395,16 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         if "modifie_le" in t.c:
             valeurs["modifie_le"] = le
         bureau.execute(update(t).where(t.c.id.in_(idents)).values(valeurs))
+    for genre, idents in a_noter.items():
+        if not idents:
+            continue
+        t = table(genre)
         versions = dict(bureau.execute(select(t.c.id, t.c.version).where(t.c.id.in_(idents))).all())
         bureau.execute(insert(hist), [{
             "le": le, "acteur": acteur, "objet": genre, "action": "rapporté du travail hors ligne",
             "dossier_id": i if genre == "dossier" else None, "porteur_id": i if genre == "porteur" else None,
             "version": versions.get(i), "champ": "Fichier de travail", "ancien": None,
-            "nouveau": analyse.infos.fichier.name} for i in idents])
+            "nouveau": analyse.infos.fichier.name if i in touchees_ids(genre) else
+            f"{analyse.infos.fichier.name} (sans changement)"} for i in idents])
     return Ecrit(dict(ajoutees), dict(modifiees), dict(supprimees), tuple(dossiers), tuple(porteurs),
                  len(lignes_hist), tuple((r["avant"], r["apres"]) for r in renumerotes))
