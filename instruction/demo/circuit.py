@@ -4,9 +4,10 @@ Chaque dossier suit le circuit par les services de l'application (``services.ins
 ``services.cotations``) : dépôt, parfois une demande de compléments reçus quelques jours plus tard,
 recevabilité, instruction (grilles transversales remplies, puis examen d'éligibilité dont les résultats
 « à vérifier » sont tranchés avec un commentaire, comme le ferait l'instructeur), proposition au comité,
-décision du comité des financeurs (ou du jury PIC) à la date de sa séance : retenu aux montants
-programmés — parfois moins que la demande, le porteur doit alors ajuster son budget —, ou refusé avec
-son motif ; puis convention, action, solde.
+décision du comité des financeurs (ou du jury PIC) prise en séance et appliquée à la clôture de la séance
+(``demo.comite``, à la date de la séance) : retenu aux montants programmés — parfois moins que la demande, le
+porteur doit alors ajuster son budget —, ou refusé avec son motif ; puis convention, action, solde (les
+dates de ces passages sont tirées dans le même ordre qu'avant les séances : la démonstration ne change pas).
 
 Chaque passage est daté (``le=``) le jour où il a eu lieu, dans l'ordre du circuit, jamais avant le
 précédent : l'historique du dossier se lit comme celui d'une vraie campagne. Le tirage est déterministe.
@@ -122,8 +123,12 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
     """Fait suivre le circuit à chaque dossier, jusqu'à son état final (en base, dans ``uow``)."""
     from instruction.services import instruction as circuit
 
+    from instruction.demo import comite as demo_comite
+
     alea = random.Random(GRAINE)
     uow.acteur = ACTEUR
+    decisions: dict[int, dt.datetime] = {}  # le moment de la décision de chaque dossier (17 h, jour de sa séance)
+    apres: list[tuple[int, str, str | None, dt.datetime]] = []  # convention, action, solde, après les séances
     for dossier in dossiers:
         comite = dossier.comite
         jour = dossier.depose_le
@@ -153,20 +158,22 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
         sens = "defavorable" if dossier.motif_refus else "favorable"
         circuit.changer_etat(uow, dossier.id, Etat.INSTRUIT, texte, le=horloge.le(fin),
                              proposition=circuit.PropositionSaisie(sens, dossier.accordes, texte))
+        # La décision : celle de la séance du comité (ou du jury PIC), close plus bas pour tous ses dossiers.
+        decisions[dossier.id] = horloge.le(comite, 17)
         if dossier.motif_refus:
-            circuit.changer_etat(uow, dossier.id, Etat.REFUSE, decision(dossier), le=horloge.le(comite, 17))
             continue
-        circuit.changer_etat(uow, dossier.id, Etat.RETENU, decision(dossier), montants=dossier.accordes,
-                             le=horloge.le(comite, 17))
         signee = _apres(comite, alea, 14, 40)
-        circuit.changer_etat(uow, dossier.id, Etat.CONVENTIONNE, le=horloge.le(signee))
+        apres.append((dossier.id, Etat.CONVENTIONNE, None, horloge.le(signee)))
         debut_action = max(dossier.date_debut, signee + dt.timedelta(days=1))
-        circuit.changer_etat(uow, dossier.id, Etat.EN_COURS, le=horloge.le(debut_action, 9))
+        apres.append((dossier.id, Etat.EN_COURS, None, horloge.le(debut_action, 9)))
         if dossier.etat_final == Etat.EN_COURS:  # bilan encore attendu
             continue
         solde = max(dossier.etat_final_le.date(), debut_action + dt.timedelta(days=1))
-        circuit.changer_etat(uow, dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
-                             le=horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute))
+        apres.append((dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
+                      horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute)))
+    demo_comite.decider_2023(uow, dossiers, decisions)  # les séances 2023, closes par les services
+    for dossier_id, vers, motif, le in apres:
+        circuit.changer_etat(uow, dossier_id, vers, motif, le=le)
 
 
 def _examiner(uow, circuit, dossier_id: int, le: dt.datetime) -> None:

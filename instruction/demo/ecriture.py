@@ -97,12 +97,16 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None, *, c
                                     cible.nature_total, len(liste) - len(retenus), sum(d.reduit for d in retenus)))
         progression("Instruction des dossiers de démonstration (grilles, comité, conventions, soldes)…")
         demo_circuit.instruire(uow, a_instruire)
+        from instruction.demo import programmation as demo_programmation  # H1 : enveloppes 2023 et 2027
+
+        demo_programmation.enveloppes(uow)
         progression("Suivi des actions 2023 (copils, visites évaluatives, suivi renforcé)…")
         from instruction.demo import suivi as demo_suivi  # H7 : dernière étape du second temps du cycle
 
         demo_suivi.remplir(uow)
         progression("Campagne 2027 en cours d'instruction…")
         bilan.append(demo_en_cours.remplir(uow, repris, piece_de_demonstration))
+        demo_programmation.scenario_2027(uow)  # H1 : un scénario de programmation 2027
         from instruction.demo import comite as demo_comite  # H2 : le comité 2027 se prépare (ordre du jour)
 
         demo_comite.preparer_2027(uow)
