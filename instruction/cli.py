@@ -142,6 +142,8 @@ def analyseur() -> argparse.ArgumentParser:
     _exporter_dossiers_analyseur(listes)
     _exporter_bilans_analyseur(listes)
     _exporter_conventions_analyseur(listes)
+    _exporter_scdl_analyseur(listes)
+    _exporter_seance_analyseur(listes)
     # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
     # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
     _administrer(commandes)
@@ -195,6 +197,27 @@ def _exporter_dossiers_analyseur(listes) -> None:
     _option_base(dossiers, global_=False)
 
 
+def _exporter_seance_analyseur(listes) -> None:
+    seance = listes.add_parser(
+        "seance", help="le dossier de séance du comité (PDF ou xlsx), ou son relevé de décisions",
+        description="Écrit le dossier de séance de la séance ID dans FICHIER : .pdf (tableaux par cofinanceur, "
+        "fiche d'instruction de chaque dossier, signets, pages « x / y ») ou .xlsx (ordre du jour, une feuille "
+        "par cofinanceur, membres). Avec --releve, le relevé de décisions d'une séance close (PDF). Le numéro de "
+        "la séance est dans la liste Comité › Séances du comité.",
+        epilog="Exemples :
+  instruction exporter seance --seance 3 -o dossier.pdf
+"
+        "  instruction exporter seance --seance 3 -o dossier.xlsx
+"
+        "  instruction exporter seance --seance 3 --releve -o releve.pdf",
+    )
+    seance.add_argument("--seance", metavar="ID", type=int, required=True, help="numéro de la séance")
+    seance.add_argument("--releve", action="store_true", help="le relevé de décisions (séance close) plutôt que "
+                        "le dossier de séance")
+    seance.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier à écrire (.pdf, .xlsx)")
+    _option_base(seance, global_=False)
+
+
 def _exporter_bilans_analyseur(listes) -> None:
     bilans = listes.add_parser(
         "bilans", help="les bilans attendus d'un exercice : reçus, en retard, écarts (xlsx)",
@@ -223,6 +246,20 @@ def _exporter_conventions_analyseur(listes) -> None:
                              help="dispositif-année (ex. : cdv-2023)")
     conventions.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, help="dossier où écrire les actes")
     _option_base(conventions, global_=False)
+
+
+def _exporter_scdl_analyseur(listes) -> None:
+    scdl = listes.add_parser(
+        "scdl", help="les données essentielles des conventions de subvention (open data, SCDL Subventions 2.1.1)",
+        description="Écrit dans FICHIER (.csv, UTF-8, virgule) les données essentielles des conventions de "
+        "subvention signées dans l'année ANNEE (date d'effet), au format SCDL Subventions 2.1.1 (décret "
+        "n° 2017-779, arrêté du 17 novembre 2017) : celles de plus de 23 000 € par an, ou toutes avec --toutes.",
+        epilog="Exemple :\n  instruction exporter scdl --annee 2023 -o subventions-2023.csv",
+    )
+    scdl.add_argument("--annee", metavar="AAAA", type=int, required=True, help="année de signature des conventions")
+    scdl.add_argument("--toutes", action="store_true", help="publier aussi les conventions de 23 000 € ou moins")
+    scdl.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier CSV à écrire")
+    _option_base(scdl, global_=False)
 
 
 def _administrer(commandes) -> None:
@@ -423,6 +460,38 @@ def _exporter_conventions(arguments) -> int:
     return SUCCES if not lot.erreurs else PROBLEME
 
 
+def _exporter_scdl(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.services.actions import conventions
+
+    _contexte, nombre = _sur_la_base(arguments, lambda c: conventions.exporter_scdl(
+        c, arguments.annee, Path(arguments.sortie), tout=arguments.toutes))
+    print(f"{nombre} convention{'s' if nombre > 1 else ''} de {arguments.annee} publiée{'s' if nombre > 1 else ''} "
+          f"dans {arguments.sortie} (SCDL Subventions 2.1.1).")
+    return SUCCES
+
+
+def _exporter_seance(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.services.actions import comite
+
+    sortie = Path(arguments.sortie)
+    if arguments.releve and sortie.suffix.lower() != ".pdf":
+        raise ErreurInstruction("Le relevé de décisions s'écrit en PDF : donnez un fichier .pdf.")
+    if sortie.suffix.lower() not in (".pdf", ".xlsx"):
+        raise ErreurInstruction(f"« {sortie.name} » : le dossier de séance s'écrit en .pdf ou en .xlsx.")
+    if arguments.releve:
+        _contexte, fichier = _sur_la_base(arguments, lambda c: comite.ecrire_releve(c, arguments.seance, sortie))
+        print(f"Relevé de décisions de la séance {arguments.seance} écrit dans {fichier}.")
+        return SUCCES
+    _contexte, fichier = _sur_la_base(arguments, lambda c: comite.ecrire_dossier_de_seance(
+        c, arguments.seance, sortie))
+    print(f"Dossier de séance de la séance {arguments.seance} écrit dans {fichier}.")
+    return SUCCES
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -480,6 +549,8 @@ def _afficher(message: str) -> None:
 _EXPORTS = {"dossiers": _exporter_dossiers}
 _EXPORTS["bilans"] = _exporter_bilans
 _EXPORTS["conventions"] = _exporter_conventions
+_EXPORTS["scdl"] = _exporter_scdl
+_EXPORTS["seance"] = _exporter_seance
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 
