@@ -1,0 +1,629 @@
+"""La page « Programmation » (menu Comité) : le tableau d'une campagne, dossier par dossier et cofinanceur par
+cofinanceur, ses scénarios, ses totaux contre les enveloppes.
+
+* en haut : la campagne, le scénario (nouveau, dupliquer, renommer, supprimer), l'export du classeur ;
+  les filtres (recherche, état, quartier, axe, dossiers prêts pour le comité) et les colonnes montrées ;
+* le bandeau des enveloppes (``BandeauEnveloppes``) : enveloppe / décidé / scénario / reste, à chaque frappe ;
+* le tableau (``ModeleProgrammation``) : les cases « Scénario » se tapent comme dans un tableur — taper
+  remplace, Entrée valide et descend, Tab avance, Suppr vide ; un montant mal tapé est refusé avec un message
+  clair et la saisie reste dans la case ; un montant au-delà de la demande demande sa justification ;
+* en pied, toujours visible : les totaux des dossiers affichés, l'enveloppe, le programmé et le reste de chaque
+  cofinanceur (un second tableau aux colonnes synchronisées, qui défile avec le premier).
+
+Chaque saisie met le modèle à jour tout de suite puis part au service (``actions.programmation``) hors du fil
+de l'interface, une à la fois et dans l'ordre ; un refus du service remet la case à sa valeur et le dit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction.domaine import argent, etats
+from instruction.domaine import programmation as prog
+from instruction.domaine.erreurs import DonneesInvalides
+from instruction.services.actions import PROGRAMMATION
+from instruction.services.actions import programmation as actions
+from instruction.ui.champs import etiquette_erreur
+from instruction.ui.comite.bandeau_enveloppes import BandeauEnveloppes
+from instruction.ui.comite.modele_programmation import (
+    SOUS_COLONNES,
+    TITRES_SOUS,
+    ModeleProgrammation,
+    montant_court,
+)
+from instruction.ui.operation import Operation
+
+DECISIONS_TAPEES = {"r": prog.RETENU, "a": prog.AJOURNE, "f": prog.REFUSE, "x": prog.REFUSE}
+LIGNES_PIED = ("Total des dossiers affichés", "Enveloppe", "Programmé (décidé + scénario)", "Reste à programmer")
+
+
+class DelegueProgrammation(QStyledItemDelegate):
+    """L'éditeur des cases : un champ de montant (« Scénario »), une liste (décision). Un montant mal tapé
+    n'est pas posé : ``refus(index, texte, message)`` et la page rouvre la case avec la saisie."""
+
+    refus = Signal(object, str, str)
+
+    def __init__(self, modele: ModeleProgrammation, parent=None) -> None:
+        super().__init__(parent)
+        self.modele = modele
+        self.texte_repris: str | None = None  # la saisie refusée, remise dans la case rouverte
+
+    def createEditor(self, parent, option, index):
+        genre, _code = self.modele.colonnes[index.column()]
+        if genre == "decision":
+            liste = QComboBox(parent)
+            liste.addItem("Déduite des montants", None)
+            for code, libelle in prog.DECISIONS.items():
+                liste.addItem(libelle, code)
+            return liste
+        champ = QLineEdit(parent)
+        champ.setAlignment(Qt.AlignmentFlag.AlignRight)
+        champ.setAccessibleName("Montant du scénario")
+        return champ
+
+    def setEditorData(self, editor, index) -> None:
+        genre, code = self.modele.colonnes[index.column()]
+        ligne = self.modele.ligne(index.row())
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(ligne.decision)))
+            return
+        if self.texte_repris is not None:
+            editor.setText(self.texte_repris)
+            self.texte_repris = None
+            return
+        editor.setText(montant_court(ligne.cellule(code).simule))
+        editor.selectAll()
+
+    def setModelData(self, editor, modele, index) -> None:
+        if isinstance(editor, QComboBox):
+            modele.setData(index, editor.currentData())
+            return
+        texte = editor.text()
+        genre, _code = self.modele.colonnes[index.column()]
+        try:
+            valeur = prog.lire_montant(texte) if texte.strip() else None
+        except DonneesInvalides as erreur:
+            self.refus.emit(index, texte, erreur.message)
+            return
+        modele.setData(index, valeur)
+
+
+class TableProgrammation(QTableView):
+    """Le tableau saisi au clavier : taper remplace, Entrée valide et descend, Tab avance, Suppr vide."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.refus_en_cours = False
+
+    def closeEditor(self, editor, hint) -> None:
+        descendre = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if descendre else hint)
+        if descendre and not self.refus_en_cours:
+            self.deplacer(1)
+
+    def deplacer(self, pas: int) -> None:
+        courant = self.currentIndex()
+        if not courant.isValid():
+            return
+        rangee = min(max(courant.row() + pas, 0), self.model().rowCount() - 1)
+        self.setCurrentIndex(self.model().index(rangee, courant.column()))
+
+    def keyPressEvent(self, evenement: QKeyEvent) -> None:
+        cle = evenement.key()
+        if self.state() != QAbstractItemView.State.EditingState:
+            if cle in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.deplacer(1)
+                return
+            courant = self.currentIndex()
+            modele = self.model()
+            if cle in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and courant.isValid() and modele.editable(courant):
+                modele.setData(courant, None)
+                return
+            genre = modele.colonnes[courant.column()][0] if courant.isValid() else None
+            lettre = evenement.text().lower()
+            if genre == "decision" and lettre in DECISIONS_TAPEES and modele.editable(courant):
+                modele.setData(courant, DECISIONS_TAPEES[lettre])
+                return
+        super().keyPressEvent(evenement)
+
+
+class ModelePied(QAbstractTableModel):
+    """Le pied du tableau : totaux affichés, enveloppe, programmé et reste, colonne par colonne."""
+
+    def __init__(self, modele: ModeleProgrammation) -> None:
+        super().__init__()
+        self.modele = modele
+        modele.modelReset.connect(self._tout)
+        modele.totaux_changes.connect(self._cofinanceur)
+
+    def _tout(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _cofinanceur(self, code: str) -> None:
+        if not code:
+            self._tout()
+            return
+        colonnes = [i for i, (_g, c) in enumerate(self.modele.colonnes) if c == code]
+        if colonnes:
+            self.dataChanged.emit(self.index(0, colonnes[0]), self.index(len(LIGNES_PIED) - 1, colonnes[-1]))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(LIGNES_PIED)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.modele.columnCount()
+
+    def texte(self, rangee: int, colonne: int) -> str:
+        genre, code = self.modele.colonnes[colonne]
+        if code is None:
+            return LIGNES_PIED[rangee] if genre == "intitule" else ""
+        if rangee == 0:
+            return montant_court(self.modele.totaux.get(code, {}).get(genre))
+        # Enveloppe, programmé et reste : sous la dernière colonne montrée du cofinanceur.
+        if genre != self.modele.sous_colonnes[-1]:
+            return ""
+        s = self.modele.situation(code)
+        valeur = {1: s.enveloppe, 2: s.programme, 3: s.reste}[rangee]
+        if valeur is None:
+            return "pas d'enveloppe" if rangee == 1 else ("—" if rangee == 3 else montant_court(valeur))
+        return montant_court(valeur)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.texte(index.row(), index.column())
+        genre, code = self.modele.colonnes[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int((Qt.AlignmentFlag.AlignRight if code else Qt.AlignmentFlag.AlignLeft)
+                       | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole:
+            gras = QFont()
+            gras.setBold(index.row() in (0, 3))
+            return gras
+        if role == Qt.ItemDataRole.ForegroundRole and index.row() == 3 and code is not None:
+            s = self.modele.situation(code)
+            if s.reste is not None:
+                return QBrush(QColor("#b00020" if s.depasse else "#2e7d32"))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#eef3f9"))
+        if role == Qt.ItemDataRole.ToolTipRole and code is not None and index.row() > 0:
+            return BandeauEnveloppes._bulle(self.modele.situation(code))
+        return None
+
+
+class PageProgrammation(QWidget):
+    titre_change = Signal(str)
+
+    def __init__(self, contexte, campagne_id: int | None = None) -> None:
+        super().__init__()
+        self.contexte = contexte
+        self.titre_onglet = "Programmation"
+        self.campagne_id = campagne_id
+        self._envois: list[tuple] = []  # saisies à envoyer, dans l'ordre
+        self._envoi_en_cours = False
+        self._en_attente_de_lecture = False
+        self.modele = ModeleProgrammation(self)
+        self._construire()
+        self.modele.montant_saisi.connect(self._montant_saisi)
+        self.modele.decision_choisie.connect(self._decision_choisie)
+        self.modele.totaux_changes.connect(lambda _code: self.bandeau.afficher(self.modele.situations()))
+        self.modele.modelReset.connect(self._compter)
+        self._charger_campagnes()
+
+    # --- Construction ---------------------------------------------------------------------------------------
+
+    def _construire(self) -> None:
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.setSpacing(4)
+        haut = QHBoxLayout()
+        haut.addWidget(QLabel("Campagne :"))
+        self.campagnes = QComboBox()
+        self.campagnes.setAccessibleName("Campagne à programmer")
+        self.campagnes.setMinimumContentsLength(26)
+        self.campagnes.currentIndexChanged.connect(self._campagne_choisie)
+        haut.addWidget(self.campagnes)
+        haut.addSpacing(12)
+        haut.addWidget(QLabel("Scénario :"))
+        self.scenarios = QComboBox()
+        self.scenarios.setAccessibleName("Scénario")
+        self.scenarios.setMinimumContentsLength(22)
+        self.scenarios.currentIndexChanged.connect(self._scenario_choisi)
+        haut.addWidget(self.scenarios)
+        self.bouton_nouveau = QPushButton("Nouveau…")
+        self.bouton_nouveau.setToolTip("Un nouveau scénario, pré-rempli avec les propositions de l'instructeur")
+        self.bouton_nouveau.clicked.connect(self.nouveau_scenario)
+        self.bouton_dupliquer = QPushButton("Dupliquer…")
+        self.bouton_dupliquer.setToolTip("Une copie du scénario pour essayer une variante")
+        self.bouton_dupliquer.clicked.connect(self.dupliquer_scenario)
+        self.bouton_renommer = QPushButton("Renommer…")
+        self.bouton_renommer.clicked.connect(self.renommer_scenario)
+        self.bouton_supprimer = QPushButton("Supprimer")
+        self.bouton_supprimer.clicked.connect(self.supprimer_scenario)
+        for bouton in (self.bouton_nouveau, self.bouton_dupliquer, self.bouton_renommer, self.bouton_supprimer):
+            haut.addWidget(bouton)
+        haut.addStretch(1)
+        self.bouton_exporter = QPushButton("Exporter…")
+        self.bouton_exporter.setToolTip("Le classeur de la programmation : une synthèse, une feuille par cofinanceur")
+        self.bouton_exporter.clicked.connect(self.exporter)
+        haut.addWidget(self.bouton_exporter)
+        disposition.addLayout(haut)
+
+        filtres = QHBoxLayout()
+        self.recherche = QLineEdit()
+        self.recherche.setPlaceholderText("Rechercher (n°, intitulé, porteur)")
+        self.recherche.setClearButtonEnabled(True)
+        self.recherche.setAccessibleName("Rechercher dans la programmation")
+        self.recherche.textChanged.connect(self._filtrer)
+        filtres.addWidget(self.recherche, 2)
+        self.filtre_etat, self.filtre_quartier, self.filtre_axe = QComboBox(), QComboBox(), QComboBox()
+        for liste, titre in ((self.filtre_etat, "État"), (self.filtre_quartier, "Quartier"), (self.filtre_axe, "Axe")):
+            liste.addItem(f"{titre} : tous", "")
+            liste.setAccessibleName(f"Filtrer par {titre.lower()}")
+            liste.currentIndexChanged.connect(self._filtrer)
+            filtres.addWidget(liste, 1)
+        self.prets = QCheckBox("Prêts pour le comité")
+        self.prets.setToolTip("Seulement les dossiers instruits dont la grille égalité est cotée")
+        self.prets.toggled.connect(self._filtrer)
+        filtres.addWidget(self.prets)
+        filtres.addSpacing(12)
+        filtres.addWidget(QLabel("Colonnes :"))
+        self.montrer: dict[str, QCheckBox] = {}
+        for genre in SOUS_COLONNES:
+            case = QCheckBox(TITRES_SOUS[genre])
+            case.setChecked(genre in ("demande", "propose", "decide", "simule"))
+            case.toggled.connect(self._colonnes_choisies)
+            self.montrer[genre] = case
+            filtres.addWidget(case)
+        disposition.addLayout(filtres)
+        self.modele.definir_sous_colonnes(tuple(g for g, case in self.montrer.items() if case.isChecked()))
+
+        self.bandeau = BandeauEnveloppes(self)
+        disposition.addWidget(self.bandeau)
+        self.message = etiquette_erreur()
+        self._style_erreur = self.message.styleSheet()
+        self.message.hide()
+        disposition.addWidget(self.message)
+
+        self.table = TableProgrammation()
+        self.table.setModel(self.modele)
+        self.table.setAccessibleName("Tableau de programmation")
+        self.delegue = DelegueProgrammation(self.modele, self.table)
+        self.delegue.refus.connect(self._saisie_refusee)
+        self.table.setItemDelegate(self.delegue)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                   | QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        disposition.addWidget(self.table, 1)
+
+        self.pied = QTableView()
+        self.modele_pied = ModelePied(self.modele)
+        self.pied.setModel(self.modele_pied)
+        self.pied.setAccessibleName("Totaux de la programmation")
+        self.pied.horizontalHeader().hide()
+        self.pied.verticalHeader().hide()
+        self.pied.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pied.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pied.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.pied.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.pied.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pied.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.pied.setFixedHeight(len(LIGNES_PIED) * (self.fontMetrics().height() + 6) + 4)
+        disposition.addWidget(self.pied)
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda colonne, _ancienne, nouvelle: self.pied.setColumnWidth(colonne, nouvelle))
+        self.table.horizontalScrollBar().valueChanged.connect(self.pied.horizontalScrollBar().setValue)
+
+        self.etat = QLabel()
+        self.etat.setStyleSheet("color: #555;")
+        disposition.addWidget(self.etat)
+
+    # --- Campagnes et scénarios -------------------------------------------------------------------------------
+
+    def _charger_campagnes(self) -> None:
+        Operation(actions.campagnes, self.contexte, parent=self).apres(self._campagnes_lues).refus(
+            self._dire).lancer()
+
+    def _campagnes_lues(self, campagnes) -> None:
+        self.campagnes.blockSignals(True)
+        self.campagnes.clear()
+        for c in campagnes:
+            self.campagnes.addItem(c.libelle, c.id)
+        index = self.campagnes.findData(self.campagne_id) if self.campagne_id is not None else 0
+        self.campagnes.setCurrentIndex(max(index, 0))
+        self.campagnes.blockSignals(False)
+        if campagnes:
+            self._campagne_choisie()
+        else:
+            self._dire("Aucune campagne dans la base : créez-en une (Fichier › Nouvelle campagne…).")
+
+    def _campagne_choisie(self, *_args) -> None:
+        self.campagne_id = self.campagnes.currentData()
+        self.relire(scenario_id=None)
+
+    def _scenario_choisi(self, *_args) -> None:
+        if self.campagne_id is not None:
+            self.relire(scenario_id=self.scenarios.currentData())
+
+    def relire(self, scenario_id: int | None | bool = False) -> None:
+        """Relit le tableau (le scénario courant, sauf si on en donne un ; None : le dernier créé)."""
+        if self.campagne_id is None:
+            return
+        if scenario_id is False:
+            scenario_id = self.modele.scenario.id if self.modele.scenario else None
+        self._en_attente_de_lecture = True
+        self.etat.setText("Lecture de la programmation…")
+        Operation(actions.ouvrir, self.contexte, self.campagne_id, scenario_id, parent=self).apres(
+            self.afficher).refus(self._dire).lancer()
+
+    def afficher(self, tableau) -> None:
+        self._en_attente_de_lecture = False
+        self.titre_onglet = f"Programmation {tableau.campagne.libelle}"
+        self.titre_change.emit(self.titre_onglet)
+        self._remplir_filtres(tableau)
+        self.scenarios.blockSignals(True)
+        self.scenarios.clear()
+        self.scenarios.addItem("(aucun : décisions seules)", None)
+        for s in tableau.scenarios:
+            self.scenarios.addItem(s.nom, s.id)
+        self.scenarios.setCurrentIndex(max(0, self.scenarios.findData(tableau.scenario.id if tableau.scenario else None)))
+        self.scenarios.blockSignals(False)
+        self.modele.remplacer(tableau)
+        self._ajuster_colonnes()
+        self._droits()
+        if tableau.scenario is None and tableau.lignes:
+            self._dire("Aucun scénario choisi : « Nouveau… » en crée un, pré-rempli avec les propositions de "
+                       "l'instructeur, pour simuler la programmation sans toucher aux décisions.", erreur=False)
+        else:
+            self.message.hide()
+
+    def _remplir_filtres(self, tableau) -> None:
+        etats_presents = sorted({l.etat for l in tableau.lignes}, key=lambda e: list(etats.Etat).index(etats.Etat(e)))
+        quartiers = sorted({(c, n) for l in tableau.lignes for c, n in zip(l.codes_quartiers, l.quartiers.split(", "))
+                            if len(l.codes_quartiers) == len(l.quartiers.split(", "))}, key=lambda q: q[1])
+        axes = sorted({a for l in tableau.lignes for a in l.axes})
+        for liste, options in ((self.filtre_etat, [(e, etats.libelle(e)) for e in etats_presents]),
+                               (self.filtre_quartier, quartiers),
+                               (self.filtre_axe, [(a, tableau.libelles_axes.get(a, a)) for a in axes])):
+            courant = liste.currentData()
+            liste.blockSignals(True)
+            while liste.count() > 1:
+                liste.removeItem(1)
+            for code, libelle in options:
+                liste.addItem(libelle, code)
+            liste.setCurrentIndex(max(0, liste.findData(courant)))
+            liste.blockSignals(False)
+
+    def _ajuster_colonnes(self) -> None:
+        entete = self.table.horizontalHeader()
+        largeurs = {"numero": 104, "intitule": 220, "porteur": 150, "etat": 92, "decision": 84, "egalite": 50,
+                    "quartiers": 130, "axes": 90}
+        for colonne, (genre, code) in enumerate(self.modele.colonnes):
+            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.Interactive)
+            largeur = largeurs.get(genre, 96) if code is None else 92
+            self.table.setColumnWidth(colonne, largeur)
+            self.pied.setColumnWidth(colonne, largeur)
+        entete.setMinimumHeight(2 * self.fontMetrics().height() + 10)
+
+    def _colonnes_choisies(self) -> None:
+        choisies = tuple(g for g, case in self.montrer.items() if case.isChecked())
+        if "simule" not in choisies:
+            choisies += ("simule",)  # la colonne saisie reste
+            self.montrer["simule"].setChecked(True)
+        self.modele.definir_sous_colonnes(choisies)
+        self._ajuster_colonnes()
+
+    def _filtrer(self, *_args) -> None:
+        self.modele.definir_criteres({"recherche": self.recherche.text(), "etat": self.filtre_etat.currentData(),
+                                      "quartier": self.filtre_quartier.currentData(),
+                                      "axe": self.filtre_axe.currentData(), "prets": self.prets.isChecked()})
+
+    def _compter(self) -> None:
+        scenario = self.modele.scenario
+        ouverts = sum(1 for l in self.modele.lignes if not l.tranche)
+        self.etat.setText(
+            f"{self.modele.rowCount()} dossier(s) affiché(s) sur {self.modele.nombre_total()} ; {ouverts} pas encore "
+            "tranché(s)" + (f" ; scénario « {scenario.nom} » : tapez les montants dans les colonnes « Scénario »"
+                            if scenario else ""))
+
+    def _droits(self) -> None:
+        peut = self.contexte.utilisateur.peut("programmation.simuler")
+        scenario = self.modele.scenario is not None
+        self.bouton_nouveau.setEnabled(peut)
+        for bouton in (self.bouton_dupliquer, self.bouton_renommer, self.bouton_supprimer):
+            bouton.setEnabled(peut and scenario)
+        if not peut:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    # --- Saisie ------------------------------------------------------------------------------------------------
+
+    def _dire(self, texte: str, erreur: bool = True) -> None:
+        self.message.setText(texte)
+        self.message.setStyleSheet(self._style_erreur if erreur else "color: #1f3a5f;")
+        self.message.setVisible(bool(texte))
+
+    def _saisie_refusee(self, index, texte: str, message: str) -> None:
+        """Un montant mal tapé : le message, et la case rouverte avec la saisie (rien n'est perdu)."""
+        self._dire(message)
+        self.table.refus_en_cours = True
+        persistant = index
+
+        def rouvrir() -> None:
+            self.table.refus_en_cours = False
+            self.table.setCurrentIndex(persistant)
+            self.delegue.texte_repris = texte
+            self.table.edit(persistant)
+
+        QTimer.singleShot(0, rouvrir)
+
+    def _montant_saisi(self, dossier_id: int, financeur: str, ancien, nouveau) -> None:
+        self.message.hide()
+        ligne = next(l for l in self.modele.lignes if l.dossier_id == dossier_id)
+        demande = ligne.cellule(financeur).demande or prog.ZERO
+        justification = None
+        if nouveau is not None and nouveau > demande:
+            justification, ok = QInputDialog.getText(
+                self, "Montant au-delà de la demande",
+                f"{self.modele.sigle(financeur)} : {argent.formater(nouveau)} pour {argent.formater(demande)} demandés "
+                f"au dossier {ligne.numero}.\nPourquoi ce dépassement ? (gardé avec le montant)")
+            if not ok or not justification.strip():
+                self.modele.poser_montant(dossier_id, financeur, ancien, ligne.cellule(financeur).justification)
+                self._dire("Montant non retenu : un montant au-delà de la demande dit pourquoi.")
+                return
+            self.modele.poser_montant(dossier_id, financeur, nouveau, justification.strip())
+        self._envoyer(("montant", dossier_id, financeur, ancien, nouveau, justification))
+
+    def _decision_choisie(self, dossier_id: int, ancienne, nouvelle) -> None:
+        self.message.hide()
+        self._envoyer(("decision", dossier_id, ancienne, nouvelle))
+
+    def _envoyer(self, envoi: tuple) -> None:
+        self._envois.append(envoi)
+        self._envoyer_suivant()
+
+    def _envoyer_suivant(self) -> None:
+        if self._envoi_en_cours or not self._envois or self.modele.scenario is None:
+            self._compter_envois()
+            return
+        envoi = self._envois.pop(0)
+        self._envoi_en_cours = True
+        self._compter_envois()
+        scenario_id = self.modele.scenario.id
+        if envoi[0] == "montant":
+            _genre, dossier_id, financeur, ancien, nouveau, justification = envoi
+            operation = Operation(actions.saisir_montant, self.contexte, scenario_id, dossier_id, financeur, nouveau,
+                                  justification, parent=self)
+            defaire = lambda: self.modele.poser_montant(dossier_id, financeur, ancien)  # noqa: E731
+        else:
+            _genre, dossier_id, ancienne, nouvelle = envoi
+            operation = Operation(actions.choisir_decision, self.contexte, scenario_id, dossier_id, nouvelle,
+                                  parent=self)
+            defaire = lambda: self.relire()  # noqa: E731 — les montants retirés reviennent de la base
+        operation.apres(lambda _valeur: self._envoye()).echec(
+            lambda erreur, _trace: self._envoi_refuse(erreur, defaire)).lancer()
+
+    def _envoye(self) -> None:
+        self._envoi_en_cours = False
+        self._envoyer_suivant()
+
+    def _envoi_refuse(self, erreur, defaire) -> None:
+        from instruction.domaine.erreurs import ErreurInstruction
+        from instruction.ui import erreurs
+
+        self._envoi_en_cours = False
+        defaire()
+        if isinstance(erreur, ErreurInstruction):
+            self._dire(erreur.message)
+        else:
+            self._dire("La saisie n'a pas été enregistrée ; rien n'a été modifié.")
+            erreurs.montrer(erreur, "", self)
+        self._envoyer_suivant()
+
+    def _compter_envois(self) -> None:
+        attente = len(self._envois) + (1 if self._envoi_en_cours else 0)
+        self._compter()
+        if attente:
+            self.etat.setText(self.etat.text() + f" — {attente} saisie(s) en cours d'enregistrement…")
+
+    def en_attente(self) -> int:
+        return len(self._envois) + (1 if self._envoi_en_cours else 0)
+
+    # --- Scénarios --------------------------------------------------------------------------------------------
+
+    def _nom(self, titre: str, defaut: str = "") -> str | None:
+        nom, ok = QInputDialog.getText(self, titre, "Nom du scénario :", text=defaut)
+        return nom.strip() if ok and nom.strip() else None
+
+    def nouveau_scenario(self, nom: str | None = None) -> None:
+        nom = nom or self._nom("Nouveau scénario", f"Scénario {len(self.modele.tableau.scenarios) + 1}"
+                               if self.modele.tableau else "Scénario 1")
+        if nom and self.campagne_id is not None:
+            Operation(actions.creer_scenario, self.contexte, self.campagne_id, nom, parent=self).apres(
+                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
+
+    def dupliquer_scenario(self, nom: str | None = None) -> None:
+        scenario = self.modele.scenario
+        if scenario is None:
+            return
+        nom = nom or self._nom("Dupliquer le scénario", f"{scenario.nom} (variante)")
+        if nom:
+            Operation(actions.dupliquer_scenario, self.contexte, scenario.id, nom, parent=self).apres(
+                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
+
+    def renommer_scenario(self) -> None:
+        scenario = self.modele.scenario
+        nom = self._nom("Renommer le scénario", scenario.nom) if scenario else None
+        if nom:
+            Operation(actions.renommer_scenario, self.contexte, scenario.id, nom, parent=self).apres(
+                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
+
+    def supprimer_scenario(self) -> None:
+        scenario = self.modele.scenario
+        if scenario is None:
+            return
+        reponse = QMessageBox.question(self, "Supprimer le scénario",
+                                       f"Supprimer le scénario « {scenario.nom} » ? Les décisions du comité ne "
+                                       "changent pas.")
+        if reponse == QMessageBox.StandardButton.Yes:
+            Operation(actions.supprimer_scenario, self.contexte, scenario.id, parent=self).apres(
+                lambda _v: self.relire(scenario_id=None)).refus(self._dire).lancer()
+
+    def exporter(self) -> None:
+        from instruction.ui import fichiers
+
+        if self.modele.tableau is None:
+            return
+        code = self.modele.tableau.campagne.code
+        fichier = fichiers.enregistrer_sous(self, "Exporter la programmation", f"programmation-{code}.xlsx",
+                                            "Classeur (*.xlsx)", ".xlsx")
+        if fichier is None:
+            return
+        scenario = self.modele.scenario.id if self.modele.scenario else None
+        Operation(actions.exporter, self.contexte, self.campagne_id, fichier, scenario, parent=self).apres(
+            lambda chemin: self._dire(f"Programmation exportée : {chemin}", erreur=False)).refus(self._dire).lancer()
+
+    # --- Protocole des onglets de travail ---------------------------------------------------------------------
+
+    def sur_changement(self, changements, origine=None) -> None:
+        from instruction.services.actions import COMITE, INSTRUCTION
+
+        if origine is self or self._envois or self._envoi_en_cours:
+            return  # nos propres saisies sont déjà à l'écran
+        if changements.touche(PROGRAMMATION, INSTRUCTION, COMITE):
+            self.relire()
+
+    def demander_fermeture(self) -> bool:
+        if self.en_attente():
+            QMessageBox.information(self, "Programmation", "Des saisies sont en cours d'enregistrement : "
+                                    "attendez un instant avant de fermer l'onglet.")
+            return False
+        return True
+
