@@ -68,6 +68,10 @@ class Menus(QObject):
         # travail par ``f.espace.ouvrir_page(module, classe)`` (le module n'est importé qu'au premier clic).
         self.menu_comite = f.menuBar().addMenu("C&omité")
         # — entrées du comité des financeurs (enveloppes, programmation, séances, notifications) —
+        # H1 : enveloppes des cofinanceurs (boîte) et tableau de programmation (onglet de travail)
+        self._action(self.menu_comite, "&Enveloppes des cofinanceurs…", self._enveloppes, base=True)
+        self._action(self.menu_comite, "&Programmation…", lambda: f.espace.ouvrir_page(
+            "instruction.ui.comite.page_programmation", "PageProgrammation"), base=True)
         # H3 : lettres de notification des décisions (boîte, importée au premier clic)
         self.lettres = self._action(self.menu_comite, "&Lettres de notification…", self._lettres, base=True)
 
@@ -97,6 +101,16 @@ class Menus(QObject):
         assistant = AssistantImport(self._fenetre.contexte, self._fenetre)
         assistant.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         assistant.open()
+
+    def _enveloppes(self) -> None:
+        """Comité › Enveloppes des cofinanceurs… (H1) : la boîte, importée au premier clic."""
+        from PySide6.QtCore import Qt
+
+        from instruction.ui.comite.dialogue_enveloppes import DialogueEnveloppes
+
+        boite = DialogueEnveloppes(self._fenetre.contexte, self._fenetre)
+        boite.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        boite.open()
 
     def _lettres(self) -> None:
         """Comité › Lettres de notification… (H3) : la boîte, importée au premier clic."""
