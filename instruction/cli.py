@@ -204,11 +204,8 @@ def _exporter_seance_analyseur(listes) -> None:
         "fiche d'instruction de chaque dossier, signets, pages « x / y ») ou .xlsx (ordre du jour, une feuille "
         "par cofinanceur, membres). Avec --releve, le relevé de décisions d'une séance close (PDF). Le numéro de "
         "la séance est dans la liste Comité › Séances du comité.",
-        epilog="Exemples :
-  instruction exporter seance --seance 3 -o dossier.pdf
-"
-        "  instruction exporter seance --seance 3 -o dossier.xlsx
-"
+        epilog="Exemples :\n  instruction exporter seance --seance 3 -o dossier.pdf\n"
+        "  instruction exporter seance --seance 3 -o dossier.xlsx\n"
         "  instruction exporter seance --seance 3 --releve -o releve.pdf",
     )
     seance.add_argument("--seance", metavar="ID", type=int, required=True, help="numéro de la séance")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer
 
 from instruction.domaine import argent, dates
 from instruction.domaine import comite as regles
@@ -46,27 +46,25 @@ def ecrire(seance: SeanceLue, fichier: Path) -> Path:
     histoire += [CondPageBreak(50 * mm), pdf.Signet("Dossiers retenus", "retenus"),
                  p(f"Dossiers retenus ({len(retenus)})", s["section"])]
     if retenus:
-        largeur_montant = min(22 * mm, (L - 95 * mm) / max(len(codes), 1))
-        lignes = [[p("Dossier", s["gras"]), p("Porteur et action", s["gras"])]
-                  + [p(seance.financeurs.get(c, c), s["gras-droite"]) for c in codes]
+        lignes = [[p(t, s["gras"]) for t in ("Dossier", "Porteur et action", "Décidé par cofinanceur")]
                   + [p("Total", s["gras-droite"]), p("Demandé", s["gras-droite"])]]
         for ligne in retenus:
-            action = f"{ligne.porteur} — {ligne.intitule}"
+            action = f"<b>{pdf.texte(ligne.porteur)}</b> — {pdf.texte(ligne.intitule)}"
             if ligne.motif:
-                action += f"\n{ligne.motif}"
+                action += f"<br/><i>{pdf.texte(ligne.motif)}</i>"
+            parts = "<br/>".join(f"{pdf.texte(seance.financeurs.get(c, c))} : "
+                                 f"{pdf.texte(argent.formater(ligne.montants[c]))}"
+                                 for c in codes if c in ligne.montants)
             reduit = ligne.total_decide < ligne.total_demande
-            lignes.append([p(ligne.numero, s["petit"]), p(action, s["petit"])]
-                          + [p(argent.formater(ligne.montants.get(c)), s["petit-droite"]) for c in codes]
-                          + [p(argent.formater(ligne.total_decide), s["petit-droite"]),
-                             p(argent.formater(ligne.total_demande) + (" *" if reduit else ""), s["petit-droite"])])
-        totaux = [seance.totaux(c)[2] for c in codes]
-        lignes.append([p("Total", s["gras"]), p(f"{len(retenus)} dossier(s)", s["petit"])]
-                      + [p(argent.formater(t), s["petit-droite"]) for t in totaux]
-                      + [p(argent.formater(sum(totaux, ZERO)), s["petit-droite"]),
-                         p(argent.formater(sum((ligne.total_demande for ligne in retenus), ZERO)), s["petit-droite"])])
-        largeur_action = L - 24 * mm - largeur_montant * len(codes) - 48 * mm
-        histoire.append(pdf.tableau(lignes, [24 * mm, largeur_action] + [largeur_montant] * len(codes)
-                                    + [24 * mm, 24 * mm],
+            lignes.append([p(ligne.numero, s["petit"]), Paragraph(action, s["petit"]), Paragraph(parts, s["petit"]),
+                           p(argent.formater(ligne.total_decide), s["petit-droite"]),
+                           p(argent.formater(ligne.total_demande) + (" *" if reduit else ""), s["petit-droite"])])
+        total = sum((seance.totaux(c)[2] for c in codes), ZERO)
+        lignes.append([p("Total", s["gras"]), p(f"{len(retenus)} dossier(s)", s["petit"]),
+                       p("détail par cofinanceur à la fin du relevé", s["petit"]),
+                       p(argent.formater(total), s["petit-droite"]),
+                       p(argent.formater(sum((ligne.total_demande for ligne in retenus), ZERO)), s["petit-droite"])])
+        histoire.append(pdf.tableau(lignes, [24 * mm, L - 128 * mm, 52 * mm, 26 * mm, 26 * mm],
                                     style_en_plus=[("BACKGROUND", (0, -1), (-1, -1), pdf.GRIS)]))
         if any(ligne.total_decide < ligne.total_demande for ligne in retenus):
             histoire.append(p("* retenu pour moins que demandé : le porteur ajuste son budget.", s["petit"]))

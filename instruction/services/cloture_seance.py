@@ -88,7 +88,7 @@ def cloturer(uow: UniteDeTravail, seance_id: int, *, version: int | None = None,
     session = uow.session
     seance = session.scalars(select(SeanceComite).where(SeanceComite.id == seance_id).with_for_update()).first()
     if seance is None:
-        raise DonneesInvalides("Cette séance n'existe plus.")
+        raise DonneesInvalides(f"La séance n° {seance_id} n'existe pas (ou plus).")
     if seance.statut == regles.CLOSE:
         raise DonneesInvalides(
             f"La séance « {seance.intitule} » a déjà été clôturée par {seance.close_par} le "

@@ -238,7 +238,7 @@ def _seance(uow: UniteDeTravail, seance_id: int, *, verrouiller: bool = False) -
         requete = requete.with_for_update()
     seance = uow.session.scalars(requete).first()
     if seance is None:
-        raise DonneesInvalides("Cette séance n'existe plus.")
+        raise DonneesInvalides(f"La séance n° {seance_id} n'existe pas (ou plus).")
     return seance
 
 

@@ -101,7 +101,7 @@ def _ligne_decidee(uow: UniteDeTravail, seance_id: int, dossier_id: int, finance
                                                                                                   Decimal]:
     seance = uow.session.get(SeanceComite, seance_id)
     if seance is None:
-        raise DonneesInvalides("Cette séance n'existe plus.")
+        raise DonneesInvalides(f"La séance n° {seance_id} n'existe pas (ou plus).")
     if seance.statut != regles.CLOSE:
         raise DonneesInvalides(f"La séance « {seance.intitule} » n'est pas close : les partenaires votent sur les "
                                "décisions appliquées.")
