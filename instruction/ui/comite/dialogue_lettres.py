@@ -237,7 +237,7 @@ class DialogueLettres(QDialog):
         from instruction.domaine.dates import formater
 
         for ident, intitule, jour in choix.seances:
-            self.seance.addItem(f"{intitule} – {formater(jour)}", ident)
+            self.seance.addItem(intitule if formater(jour) in intitule else f"{intitule} – {formater(jour)}", ident)
         for code, libelle in choix.financeurs:
             self.financeur.addItem(libelle, code)
         for combo in (self.campagne, self.seance, self.financeur):
