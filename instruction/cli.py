@@ -144,6 +144,7 @@ def analyseur() -> argparse.ArgumentParser:
     _exporter_conventions_analyseur(listes)
     _exporter_scdl_analyseur(listes)
     _exporter_seance_analyseur(listes)
+    _exporter_programmation_analyseur(listes)
     # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
     # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
     _administrer(commandes)
@@ -195,6 +196,22 @@ def _exporter_dossiers_analyseur(listes) -> None:
     dossiers.add_argument("-o", "--sortie", metavar="FICHIER", required=True,
                           help="fichier à écrire (.xlsx, .ods, .csv)")
     _option_base(dossiers, global_=False)
+
+
+def _exporter_programmation_analyseur(listes) -> None:
+    programmation = listes.add_parser(
+        "programmation", help="la programmation d'une campagne par cofinanceur, contre les enveloppes (xlsx)",
+        description="Écrit dans FICHIER (.xlsx) la programmation de la campagne CAMPAGNE (dispositif-année) : une "
+        "feuille de synthèse (par cofinanceur : enveloppe, décidé, scénario, programmé, reste à programmer) puis une "
+        "feuille par cofinanceur (dossier par dossier : demandé, proposé par l'instructeur, avis du cofinanceur, "
+        "décidé, scénario). Les montants sont des nombres. Avec --scenario, le scénario de ce nom ; sans, le "
+        "dernier créé pour la campagne (s'il y en a un).",
+        epilog="Exemple :\n  instruction exporter programmation --campagne cdv-2023 -o programmation-2023.xlsx",
+    )
+    programmation.add_argument("--campagne", metavar="CAMPAGNE", required=True, help="dispositif-année (ex. : cdv-2023)")
+    programmation.add_argument("--scenario", metavar="NOM", help="le scénario de ce nom (par défaut : le dernier)")
+    programmation.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="classeur à écrire (.xlsx)")
+    _option_base(programmation, global_=False)
 
 
 def _exporter_seance_analyseur(listes) -> None:
@@ -489,6 +506,17 @@ def _exporter_seance(arguments) -> int:
     return SUCCES
 
 
+def _exporter_programmation(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.services.actions import programmation
+
+    _contexte, (fichier, campagne, scenario) = _sur_la_base(arguments, lambda c: programmation.exporter_campagne(
+        c, arguments.campagne, Path(arguments.sortie), arguments.scenario))
+    print(f"Programmation {campagne} exportée dans {fichier}" + (f" (scénario « {scenario} »)." if scenario else "."))
+    return SUCCES
+
+
 def _administrer_base(arguments) -> int:
     from instruction.db import roles
 
@@ -548,6 +576,7 @@ _EXPORTS["bilans"] = _exporter_bilans
 _EXPORTS["conventions"] = _exporter_conventions
 _EXPORTS["scdl"] = _exporter_scdl
 _EXPORTS["seance"] = _exporter_seance
+_EXPORTS["programmation"] = _exporter_programmation
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 

@@ -297,3 +297,51 @@ def test_campagne_nommee_par_son_dispositif_et_son_annee(contexte):
         assert programmation.campagne_par_code(uow, "CDV-2027").id == campagne_id
         with pytest.raises(DonneesInvalides, match="Campagne inconnue : « cdv-2031 ».*cdv-2027"):
             programmation.campagne_par_code(uow, "cdv-2031")
+
+
+# --- La démonstration et la ligne de commande --------------------------------------------------------------
+
+
+def test_la_demonstration_a_les_enveloppes_publiees_et_l_export_les_ecrit_en_nombres(url_demo, tmp_path, capsys):
+    """Les enveloppes 2023 de la démonstration sont les chiffres publiés (contrat de ville, l. 3569) : les
+    décisions y tombent juste, le reste est nul ; le classeur a une synthèse et une feuille par cofinanceur."""
+    import openpyxl
+
+    from instruction import cli
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_demo)
+    try:
+        with contexte.unite(lecture=True) as uow:
+            situation = {s.financeur: s for s in enveloppes.situation(uow, 2023, "cdv")}
+            en_2027 = {e.financeur: e.montant for e in enveloppes.lister(uow, 2027, "cdv")}
+            campagne = programmation.campagne_par_code(uow, "cdv-2027")
+            (scenario,) = programmation.scenarios(uow, campagne.id)
+            tableau = programmation.lire_tableau(uow, campagne.id, scenario.id)
+    finally:
+        contexte.fermer()
+    publies = {"etat-pv": 582_497, "ville-calais": 419_004, "ca-gctm": 55_775, "caf": 208_108, "region": 132_500,
+               "departement": 12_715}
+    assert {c: situation[c].enveloppe for c in publies} == {c: E(v) for c, v in publies.items()}
+    assert {c: situation[c].decide for c in publies} == {c: E(v) for c, v in publies.items()}
+    assert all(situation[c].reste == 0 for c in publies)
+    assert en_2027 == {c: E(v) for c, v in publies.items()}
+    assert scenario.nom == "Propositions de l'instruction" and len(tableau.lignes) == 14
+    assert all(not l.tranche for l in tableau.lignes)
+
+    sortie = tmp_path / "programmation-2023.xlsx"
+    assert cli.main(["exporter", "programmation", "--campagne", "cdv-2023", "-o", str(sortie),
+                     "--database", url_demo]) == cli.SUCCES
+    assert "Programmation AAP Contrat de ville 2023 exportée" in capsys.readouterr().out
+    classeur = openpyxl.load_workbook(sortie)
+    assert classeur.sheetnames[:7] == ["Synthèse", "État PV", "Ville", "CA GCTM", "CAF", "Région", "Département"]
+    lignes = {r[0]: r for r in classeur["Synthèse"].iter_rows(min_row=5, values_only=True)}
+    assert lignes["CAF"][1:3] == (208108, 208108) and lignes["CAF"][5] == 0
+    feuille = classeur["État PV"]
+    montants = [r[10] for r in feuille.iter_rows(min_row=2, max_row=feuille.max_row - 1, values_only=True)]
+    assert all(isinstance(v, (int, float)) for v in montants if v is not None)
+    assert sum(v for v in montants if v is not None) == 582_497
+    assert feuille.cell(feuille.max_row, 11).value.startswith("=SUM(K2:K")
+    assert cli.main(["exporter", "programmation", "--campagne", "cdv-2031", "-o", str(tmp_path / "x.xlsx"),
+                     "--database", url_demo]) == cli.PROBLEME
+    assert "Campagne inconnue : « cdv-2031 »" in capsys.readouterr().err

@@ -192,3 +192,24 @@ def exporter(contexte: Contexte, campagne_id: int, fichier: Path, scenario_id: i
 
     tableau = ouvrir(contexte, campagne_id, scenario_id)
     return rapport.ecrire_classeur(tableau, fichier)
+
+
+def exporter_campagne(contexte: Contexte, code: str, fichier: Path,
+                      scenario: str | None = None) -> tuple[Path, str, str | None]:
+    """La ligne de commande : la campagne « cdv-2023 », le scénario par son nom (par défaut, le dernier)."""
+    from instruction.domaine.erreurs import DonneesInvalides
+    from instruction.services import programmation as service
+
+    with contexte.unite(lecture=True) as uow:
+        campagne = service.campagne_par_code(uow, code)
+        existants = service.scenarios(uow, campagne.id)
+    choisi = None
+    if scenario is not None:
+        choisi = next((s for s in existants if s.nom == scenario), None)
+        if choisi is None:
+            noms = ", ".join(f"« {s.nom} »" for s in existants) or "aucun"
+            raise DonneesInvalides(f"Pas de scénario « {scenario} » pour {campagne.libelle} (scénarios : {noms}).")
+    elif existants:
+        choisi = existants[-1]
+    chemin = exporter(contexte, campagne.id, fichier, choisi.id if choisi else None)
+    return chemin, campagne.libelle, choisi.nom if choisi else None
