@@ -93,11 +93,13 @@ def preparer_imprimante(imprimante: QPrinter, document: DocumentPdf, titre: str)
 
 
 def peindre(imprimante: QPrinter, documents: Sequence[DocumentPdf], *, ppp: int = PPP_IMPRESSION,
-            a_chaque_page: Callable[[int, int], bool] | None = None) -> int:
+            a_chaque_page: Callable[[int, int], bool] | None = None, recto_verso: bool | None = None) -> int:
     """Peint toutes les pages des documents sur ``imprimante`` (un seul travail) ; rend le nombre de pages
-    peintes. ``a_chaque_page(faites, total)`` rend faux pour interrompre (le travail est alors abandonné)."""
+    peintes. ``a_chaque_page(faites, total)`` rend faux pour interrompre (le travail est alors abandonné).
+    ``recto_verso`` : par défaut, ce que dit l'imprimante (une sortie PDF ne l'est jamais)."""
     total = sum(d.pages for d in documents)
-    recto_verso = imprimante.duplex() not in (QPrinter.DuplexMode.DuplexNone,)
+    if recto_verso is None:
+        recto_verso = imprimante.duplex() != QPrinter.DuplexMode.DuplexNone
     peintre = QPainter()
     if not peintre.begin(imprimante):
         raise ErreurInstruction("L'imprimante n'a pas pu commencer l'impression : vérifiez qu'elle est "
@@ -116,7 +118,8 @@ def peindre(imprimante: QPrinter, documents: Sequence[DocumentPdf], *, ppp: int 
                 _peindre_page(peintre, imprimante, document.document, page, ppp)
                 faites += 1
             if recto_verso and document.pages % 2 == 1 and rang < len(documents) - 1:
-                imprimante.newPage()  # le document suivant commence sur un recto
+                imprimante.newPage()  # le document suivant commence sur un recto : un verso blanc
+                peintre.fillRect(QRectF(0, 0, 1, 1), Qt.GlobalColor.white)  # une page vide serait sautée
     finally:
         if peintre.isActive():
             peintre.end()
