@@ -157,6 +157,10 @@ class SectionInstruction(LueALaDemande, QWidget):
         boutons = QHBoxLayout()
         boutons.addWidget(self.bouton_assistant)
         boutons.addWidget(self.bouton_fiche)
+        self.bouton_apercu_fiche = QPushButton("Aperçu et i&mpression…")
+        self.bouton_apercu_fiche.setToolTip("Aperçu avant impression de la fiche d'instruction, puis impression")
+        self.bouton_apercu_fiche.clicked.connect(self.apercu_fiche)
+        boutons.addWidget(self.bouton_apercu_fiche)
         boutons.addStretch(1)
         eligibilite = _groupe("Éligibilité", self.verdict, self.criteres, boutons)
 
@@ -548,6 +552,27 @@ class SectionInstruction(LueALaDemande, QWidget):
         if not chemin.lower().endswith(".pdf"):
             chemin += ".pdf"
         self.ecrire_fiche(Path(chemin), ouvrir=True)
+
+    def apercu_fiche(self) -> None:
+        """La fiche écrite dans un dossier temporaire, puis l'aperçu avant impression (ui/impression.py)."""
+        if self.dossier_id is None:
+            return
+        import shutil
+        import tempfile
+
+        from instruction.rapports.fiche_instruction import nom_de_fichier
+
+        dossier = Path(tempfile.mkdtemp(prefix="instruction-fiche-"))
+
+        def montrer(fichier: Path) -> None:
+            octets = fichier.read_bytes()
+            shutil.rmtree(dossier, ignore_errors=True)
+            from instruction.ui import impression
+
+            impression.apercu(self, octets, f"Fiche d'instruction {self.numero}")
+
+        Operation(actions.ecrire_fiche, self.contexte, self.dossier_id, dossier / nom_de_fichier(self.numero),
+                  parent=self).apres(montrer).lancer()
 
     def ecrire_fiche(self, chemin: Path, *, ouvrir: bool = False, apres=None) -> None:
         def fini(fichier: Path) -> None:
