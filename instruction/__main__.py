@@ -2,4 +2,7 @@ import sys
 
 from instruction.cli import main
 
-sys.exit(main())
+# La garde compte : les processus de travail de la génération en lot (rapports/lot_actes.py) rechargent le module
+# principal ; sans elle, chacun relancerait la commande.
+if __name__ == "__main__":
+    sys.exit(main())

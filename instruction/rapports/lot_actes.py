@@ -58,8 +58,15 @@ def rendre(donnees: DonneesActe) -> tuple[str, str, str, bytes, bytes]:
 
 
 def _contexte_processus():
-    # « spawn » : jamais de fork d'un processus qui a des fils (l'interface Qt, le pool de Qt).
-    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    """« forkserver » (« spawn » hors Linux) : jamais de fork d'un processus qui a des fils (l'interface Qt, le
+    pool de Qt). Le serveur charge une fois reportlab, python-docx et la bibliothèque de clauses ; chaque
+    processus de travail en part tout prêt."""
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    contexte = multiprocessing.get_context("forkserver")
+    contexte.set_forkserver_preload(["instruction.rapports.lot_actes", "instruction.rapports.convention_pdf",
+                                     "instruction.rapports.convention_docx"])
+    return contexte
 
 
 def processus_disponibles() -> int:
