@@ -17,17 +17,21 @@ de la base partagée : elles ont leur propre ``MetaData`` (``TRAVAIL``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import json
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, exc
+from sqlalchemy import Column, Connection, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, exc, select
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import QueuePool
 
 from instruction.db.connexion import creer_moteur
+from instruction.domaine import droits
 from instruction.domaine.erreurs import ErreurInstruction, PasUneBase
 
 SUFFIXE = ".travail"
@@ -183,3 +187,51 @@ def effacer(fichier: Path) -> None:
                 flux.flush()
                 os.fsync(flux.fileno())
     effacer_sqlite(fichier)
+
+
+def utilisateur_de(texte: str) -> droits.Utilisateur:
+    """L'emprunteur inscrit dans le fichier : qui agit hors ligne, avec les droits qu'il avait au bureau."""
+    donnees = json.loads(texte)
+    donnees["themes"] = frozenset(donnees.get("themes") or ())
+    return droits.Utilisateur(**donnees)
+
+
+
+
+@dataclass(frozen=True)
+class InfosTravail:
+    """Ce que dit un fichier de travail de lui-même (le bandeau de la fenêtre, le retour)."""
+
+    fichier: Path
+    cle: str
+    emprunt_id: int
+    base_nom: str
+    base_adresse: str
+    emprunteur: droits.Utilisateur
+    emprunte_le: dt.datetime
+    jusqu_au: dt.date
+    revision: str
+    dossiers: tuple[int, ...]
+    historique_dernier: int
+    rendu_le: dt.datetime | None
+
+    @property
+    def bandeau(self) -> str:
+        from instruction.domaine.dates import formater_horodatage
+
+        texte = (f"Fichier de travail « {self.fichier.name} » — emprunté à la base « {self.base_nom} » par "
+                 f"{self.emprunteur.nom} le {formater_horodatage(self.emprunte_le)}, à rapporter avant le "
+                 f"{self.jusqu_au:%d/%m/%Y} ({len(self.dossiers)} dossier{'s' if len(self.dossiers) > 1 else ''})")
+        if self.rendu_le is not None:
+            texte += f". Déjà rapporté le {formater_horodatage(self.rendu_le)} : ce qui s'y écrit ne sera plus rapporté"
+        return texte
+
+
+def lire_infos(connexion: Connection, fichier: Path) -> InfosTravail:
+    ligne = connexion.execute(select(travail_emprunt)).mappings().first()
+    if ligne is None:
+        raise ErreurInstruction(f"« {Path(fichier).name} » n'a pas d'emprunt : ce n'est pas un fichier de travail.")
+    return InfosTravail(Path(fichier), ligne["cle"], ligne["emprunt_id"], ligne["base_nom"], ligne["base_adresse"],
+                        utilisateur_de(ligne["emprunteur_json"]), ligne["emprunte_le"], ligne["jusqu_au"],
+                        ligne["revision"], tuple(json.loads(ligne["dossiers"])), ligne["historique_dernier"],
+                        ligne["rendu_le"])

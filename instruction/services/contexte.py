@@ -94,7 +94,7 @@ class Contexte(_QuiAgit):
     preparation: Preparation
     referentiel_recopie: bool = False
     utilisateur: Utilisateur = field(default_factory=lambda: poste(utilisateur_du_poste()))
-    # Un fichier de travail (travail hors ligne) : ``services.emprunts.InfosTravail`` ; ``None`` pour une base.
+    # Un fichier de travail (travail hors ligne) : ``db.travail.InfosTravail`` ; ``None`` pour une base.
     travail: object | None = None
     _fabrique: sessionmaker = field(init=False, repr=False)
     _fabrique_lecture: sessionmaker = field(init=False, repr=False)
@@ -173,7 +173,6 @@ def ouvrir_travail(fichier, phrase: str, *, progression: Callable[[str], None] =
     from pathlib import Path
 
     from instruction.db import travail
-    from instruction.services.emprunts import lire_infos
 
     fichier = Path(fichier).expanduser()
     progression("Déchiffrement du fichier de travail…")
@@ -182,7 +181,7 @@ def ouvrir_travail(fichier, phrase: str, *, progression: Callable[[str], None] =
         travail.controler(moteur)
         preparation = preparer(moteur, sauvegarder=False, progression=progression)
         with moteur.connect() as connexion:
-            infos = lire_infos(connexion, fichier)
+            infos = travail.lire_infos(connexion, fichier)
             connexion.rollback()
         return Contexte(str(fichier), moteur, preparation, utilisateur=infos.emprunteur, travail=infos)
     except ErreurInstruction:

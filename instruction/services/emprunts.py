@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, insert, select, tuple_
+from sqlalchemy import Connection, Table, insert, select, tuple_
 
 from instruction.db import modeles as m
 from instruction.db import travail
@@ -264,12 +264,6 @@ def _utilisateur_json(utilisateur: droits.Utilisateur) -> str:
     return json.dumps(donnees, ensure_ascii=False)
 
 
-def utilisateur_de(texte: str) -> droits.Utilisateur:
-    donnees = json.loads(texte)
-    donnees["themes"] = frozenset(donnees.get("themes") or ())
-    return droits.Utilisateur(**donnees)
-
-
 def verifier_phrase(phrase: str) -> None:
     if len(phrase) < 10:
         raise DonneesInvalides("La phrase de passe doit compter au moins 10 caractères (une phrase de plusieurs "
@@ -402,43 +396,6 @@ def en_cours(uow: UniteDeTravail) -> dict[int, EmpruntEnCours]:
             for dossier_id, e in uow.session.execute(requete)}
 
 
-# --- Le fichier de travail ouvert ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InfosTravail:
-    """Ce que dit un fichier de travail de lui-même (le bandeau de la fenêtre, le retour)."""
-
-    fichier: Path
-    cle: str
-    emprunt_id: int
-    base_nom: str
-    base_adresse: str
-    emprunteur: droits.Utilisateur
-    emprunte_le: dt.datetime
-    jusqu_au: dt.date
-    revision: str
-    dossiers: tuple[int, ...]
-    historique_dernier: int
-    rendu_le: dt.datetime | None
-
-    @property
-    def bandeau(self) -> str:
-        from instruction.domaine.dates import formater_horodatage
-
-        texte = (f"Fichier de travail « {self.fichier.name} » — emprunté à la base « {self.base_nom} » par "
-                 f"{self.emprunteur.nom} le {formater_horodatage(self.emprunte_le)}, à rapporter avant le "
-                 f"{self.jusqu_au:%d/%m/%Y} ({len(self.dossiers)} dossier{'s' if len(self.dossiers) > 1 else ''})")
-        if self.rendu_le is not None:
-            texte += f". Déjà rapporté le {formater_horodatage(self.rendu_le)} : ce qui s'y écrit ne sera plus rapporté"
-        return texte
-
-
-def lire_infos(connexion: Connection, fichier: Path) -> InfosTravail:
-    ligne = connexion.execute(select(travail.travail_emprunt)).mappings().first()
-    if ligne is None:
-        raise ErreurInstruction(f"« {Path(fichier).name} » n'a pas d'emprunt : ce n'est pas un fichier de travail.")
-    return InfosTravail(Path(fichier), ligne["cle"], ligne["emprunt_id"], ligne["base_nom"], ligne["base_adresse"],
-                        utilisateur_de(ligne["emprunteur_json"]), ligne["emprunte_le"], ligne["jusqu_au"],
-                        ligne["revision"], tuple(json.loads(ligne["dossiers"])), ligne["historique_dernier"],
-                        ligne["rendu_le"])
+# Ce que dit un fichier de travail de lui-même : dans db/travail.py (services.contexte l'ouvre sans boucle).
+InfosTravail = travail.InfosTravail
+lire_infos = travail.lire_infos

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from instruction import NOM_APPLICATION, __version__
 from instruction.ui import erreurs, mesure
 from instruction.ui.commandes_base import CommandesDeLaBase
+from instruction.ui.emprunts.commandes import CommandesEmprunts, est_fichier_de_travail
 from instruction.ui.menus import Menus
 from instruction.ui.page_dossiers import PageDossiers
 from instruction.ui.operation import Operation, diffuser, diffusion
@@ -55,7 +56,7 @@ def _actions_nom_base():
     return nom_base
 
 
-class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
+class FenetrePrincipale(CommandesDeLaBase, CommandesEmprunts, QMainWindow):
     premiere_peinture = Signal()
     nom_base = None  # le nom de la base montré aux utilisateurs (``actions.nom_base.NomBase``), une fois ouverte
 
@@ -101,7 +102,8 @@ class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
         p.demo_demandee.connect(self.remplir_demo)
         p.reessai_demande.connect(self.ouvrir_base)
         p.export_demande.connect(self.exporter_liste)
-        p.ouverture_demandee.connect(lambda ids: self.espace.ouvrir_dossiers(ids))
+        p.ouverture_demandee.connect(self.ouvrir_dossiers_avertis)  # un dossier emprunté : averti d'abord
+        p.emprunt_demande.connect(self.emprunter_dossiers)
         p.nouveau_demande.connect(lambda: self.espace.nouveau_dossier())
         p.brouillons_demandes.connect(lambda: self.espace.proposer_brouillons())
         p.connexion_demandee.connect(self.demander_connexion)
@@ -222,6 +224,9 @@ class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
         QTimer.singleShot(0, self.ouvrir_base)
 
     def ouvrir_base(self) -> None:
+        if est_fichier_de_travail(self.url):  # travail hors ligne : la phrase de passe d'abord
+            self.ouvrir_travail()
+            return
         self.page_dossiers.afficher_message("Ouverture de la base de données…")
         self.statusBar().showMessage("Ouverture de la base de données…")
         Operation(_listes().ouvrir_base, self.url, parent=self).progression(self.statusBar().showMessage) \
@@ -293,6 +298,8 @@ class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
             self._page_referentiel.afficher(ouverture.referentiel)
         self._actions_base(True)
         self.menus.demo.setEnabled(not ouverture.lignes and utilisateur.peut("demo.remplir"))
+        self.montrer_bandeau_travail()  # fichier de travail : de quelle base, emprunté quand, jusqu'à quand
+        self.relire_empruntes()
         preparation = self.contexte.preparation
         if preparation.avertissement:  # une page abîmée : qu'on le sache avant d'y travailler
             self.statusBar().showMessage(preparation.avertissement)
@@ -412,7 +419,7 @@ class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
 
     def _sur_changement(self, changements: Changements, _origine) -> None:
         """Après chaque opération (et quand un autre poste a écrit) : les listes concernées se relisent."""
-        from instruction.services.actions import AVIS, BROUILLONS, DOSSIERS, PORTEURS, REGLAGES, TACHES
+        from instruction.services.actions import AVIS, BROUILLONS, DOSSIERS, EMPRUNTS, PORTEURS, REGLAGES, TACHES
 
         if self.contexte is None:
             return
@@ -424,6 +431,8 @@ class FenetrePrincipale(CommandesDeLaBase, QMainWindow):
             self.rafraichir_taches()
         if changements.touche(REGLAGES):  # le nom de la base a pu changer (ici ou sur un autre poste)
             self.relire_nom_base()
+        if changements.touche(EMPRUNTS):
+            self.relire_empruntes()
 
     def _suivre_le_compte(self, relu) -> None:
         """Un administrateur a désactivé le compte ou changé son rôle : la fenêtre suit sans attendre."""

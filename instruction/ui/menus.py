@@ -40,6 +40,13 @@ class Menus(QObject):
         self.sauvegarder = self._action(fichier, "&Sauvegarder la base…", f.sauvegarder, "Ctrl+Shift+S", base=True)
         self.restaurer = self._action(fichier, "&Restaurer une sauvegarde…", f.restaurer_sauvegarde, base=True)
         fichier.addSeparator()
+        # Travail hors ligne (H8) : emprunter, ouvrir un fichier de travail, rapporter
+        self.emprunter = self._action(fichier, "&Emprunter les dossiers choisis…", f.emprunter_dossiers, base=True)
+        self.emprunter_taches = self._action(fichier, "Emprunter les dossiers de mes &tâches…",
+                                             f.emprunter_mes_taches, base=True)
+        self._action(fichier, "&Ouvrir un fichier de travail…", f.ouvrir_fichier_de_travail)
+        self.rapporter = self._action(fichier, "&Rapporter un fichier de travail…", f.rapporter_fichier, base=True)
+        fichier.addSeparator()
         self.mot_de_passe = self._action(fichier, "Changer de &mot de passe…", f.changer_mot_de_passe, base=True)
         self.deconnexion = self._action(fichier, "Se &déconnecter", f.se_deconnecter, base=True)
         fichier.addSeparator()
@@ -74,6 +81,15 @@ class Menus(QObject):
             "instruction.ui.comite.page_programmation", "PageProgrammation"), base=True)
         # H3 : lettres de notification des décisions (boîte, importée au premier clic)
         self.lettres = self._action(self.menu_comite, "&Lettres de notification…", self._lettres, base=True)
+        # H2 : séances du comité, délibérations des partenaires, financements consolidés (onglets de travail)
+        self.menu_comite.addSeparator()
+        self._action(self.menu_comite, "&Séances du comité…", lambda: f.espace.ouvrir_page(
+            "instruction.ui.comite.page_seances", "PageSeances", "Séances du comité"), base=True)
+        self._action(self.menu_comite, "&Délibérations des partenaires…", lambda: f.espace.ouvrir_page(
+            "instruction.ui.comite.page_deliberations", "PageDeliberations", "Délibérations des partenaires"),
+            base=True)
+        self._action(self.menu_comite, "&Financements consolidés…", lambda: f.espace.ouvrir_page(
+            "instruction.ui.comite.financements", "PageFinancementsCampagne", "Financements consolidés"), base=True)
 
         self.menu_conventions = f.menuBar().addMenu("Co&nventions")
         # — entrées des conventions, CPO, avenants et versements —
@@ -154,5 +170,7 @@ class Menus(QObject):
             action.setEnabled(utilisateur.peut(droit))
         self.nom_base.setEnabled(utilisateur.peut("reglages.modifier"))
         self.lettres.setEnabled(utilisateur.peut("lettres.editer"))  # H3
+        for action in (self.emprunter, self.emprunter_taches, self.rapporter):  # H8 : travail hors ligne
+            action.setEnabled(utilisateur.peut("dossiers.emprunter"))
         self.mot_de_passe.setEnabled(utilisateur.id is not None)
         self.deconnexion.setEnabled(utilisateur.id is not None)

@@ -87,6 +87,7 @@ class ModeleDossiers(QAbstractTableModel):
         self._tri: tuple[int, Qt.SortOrder] | None = None
         self._cles_tri: dict[int, list[Any]] = {}
         self._maintenant = maintenant()
+        self._empruntes: dict[int, str] = {}  # dossier → « Emprunté par X jusqu'au … » (travail hors ligne)
 
     # --- Données ---------------------------------------------------------------------
 
@@ -262,11 +263,24 @@ class ModeleDossiers(QAbstractTableModel):
             return INFOBULLES_ENTETES.get(section, ENTETES.get(section))
         return None
 
+    def definir_empruntes(self, empruntes: Mapping[int, str]) -> None:
+        """Les dossiers empruntés pour le travail hors ligne : une icône et une bulle dans la colonne du numéro."""
+        self._empruntes = dict(empruntes)
+        if self._visibles:
+            self.dataChanged.emit(self.index(0, NUMERO), self.index(len(self._visibles) - 1, NUMERO))
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._visibles)):
             return None
         ligne = self._lignes[self._visibles[index.row()]]
         colonne = index.column()
+        if colonne == NUMERO and ligne.id in self._empruntes and role in (Qt.ItemDataRole.DecorationRole,
+                                                                          Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._empruntes[ligne.id] + " (travail hors ligne : ce qui change ici sera fusionné au retour)"
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texte(ligne, colonne)
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -36,6 +36,7 @@ class PageDossiers(QWidget):
     nouveau_demande = Signal()
     brouillons_demandes = Signal()
     connexion_demandee = Signal()
+    emprunt_demande = Signal(list)  # identifiants des dossiers à emprunter (travail hors ligne)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -236,6 +237,32 @@ class PageDossiers(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _menu_contextuel(self, position) -> None:
+        """Ouvrir, choisir tous les dossiers du même porteur ou du même quartier, emprunter la sélection."""
+        from PySide6.QtWidgets import QMenu
+
+        index = self.table.indexAt(position)
+        if not index.isValid() or not self._branche:
+            return
+        ligne = self.modele.ligne(index.row())
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        self.menu = QMenu(self)
+        self.menu.addAction("&Ouvrir", self.ouvrir_selection)
+        self.menu.addSeparator()
+        self.menu.addAction(f"Choisir tous les dossiers de « {ligne.porteur} »",
+                            lambda: self.choisir(lambda l: l.porteur_id == ligne.porteur_id))
+        for code, nom in zip(ligne.codes_quartiers, ligne.quartiers.split(", "), strict=False):
+            self.menu.addAction(f"Choisir tous les dossiers du quartier « {nom} »",
+                                lambda c=code: self.choisir(lambda l: c in l.codes_quartiers))
+        self.menu.addSeparator()
+        self.menu.addAction("&Emprunter les dossiers choisis…", lambda: self.emprunt_demande.emit(self.ids_selectionnes()))
+        self.menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def choisir(self, garder) -> None:
+        """Choisit, parmi les dossiers affichés, ceux qui répondent à ``garder(ligne)``."""
+        self._reselectionner({ligne.id for ligne in self.modele.lignes_visibles() if garder(ligne)})
+
     def ouvrir_selection(self) -> None:
         ids = self.ids_selectionnes()
         if ids:
@@ -271,6 +298,8 @@ class PageDossiers(QWidget):
 
         self._branche = True
         self.table.setModel(self.modele)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # choisir, emprunter (H8)
+        self.table.customContextMenuRequested.connect(self._menu_contextuel)
         self.table.setSortingEnabled(True)
         # La campagne la plus récente en haut ; dans une année, l'ordre des numéros (le tri est stable).
         self.table.sortByColumn(md.ANNEE, Qt.SortOrder.DescendingOrder)
