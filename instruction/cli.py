@@ -145,6 +145,7 @@ def analyseur() -> argparse.ArgumentParser:
     _exporter_scdl_analyseur(listes)
     _exporter_seance_analyseur(listes)
     _exporter_programmation_analyseur(listes)
+    _exporter_bilan_programmation_analyseur(listes)
     # Chaque famille d'écrans ajoute ici son export (programmation, séance, conventions, scdl, bilans…) :
     # une fonction ``_exporter_X_analyseur(listes)`` et son entrée dans ``_EXPORTS``.
     _administrer(commandes)
@@ -230,6 +231,24 @@ def _exporter_seance_analyseur(listes) -> None:
                         "le dossier de séance")
     seance.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier à écrire (.pdf, .xlsx)")
     _option_base(seance, global_=False)
+
+
+def _exporter_bilan_programmation_analyseur(listes) -> None:
+    bilan = listes.add_parser(
+        "bilan-programmation", help="le bilan de la programmation d'une année (pdf avec graphiques, ou xlsx)",
+        description="Écrit dans FICHIER le bilan de la programmation de l'année ANNEE (actions décidées) : actions, "
+        "porteurs, montants accordés par cofinanceur, par axe et objectif stratégique, par quartier, par dispositif, "
+        "crédits par cotation égalité femmes-hommes, publics prévus et atteints, bilans reçus et en retard. En PDF "
+        "(.pdf, avec graphiques) ou en classeur (.xlsx, montants en nombres). --annee répété : les années côte à "
+        "côte, puis le détail de la dernière.",
+        epilog="Exemples :\n  instruction exporter bilan-programmation --annee 2023 -o bilan-2023.pdf\n"
+        "  instruction exporter bilan-programmation --annee 2023 --annee 2024 -o bilans.xlsx",
+    )
+    bilan.add_argument("--annee", metavar="AAAA", type=int, required=True, action="append",
+                       help="année de programmation (répétable)")
+    bilan.add_argument("--dispositif", metavar="CODE", help="seulement ce dispositif (cdv, ce, pic…)")
+    bilan.add_argument("-o", "--sortie", metavar="FICHIER", required=True, help="fichier à écrire (.pdf ou .xlsx)")
+    _option_base(bilan, global_=False)
 
 
 def _exporter_bilans_analyseur(listes) -> None:
@@ -463,6 +482,17 @@ def _exporter_bilans(arguments) -> int:
     return SUCCES
 
 
+def _exporter_bilan_programmation(arguments) -> int:
+    from pathlib import Path
+
+    from instruction.services.actions import bilan_programmation
+
+    _contexte, fichier = _sur_la_base(arguments, lambda c: bilan_programmation.exporter(
+        c, arguments.annee, arguments.dispositif, Path(arguments.sortie)))
+    print(f"Bilan de la programmation {', '.join(map(str, sorted(set(arguments.annee))))} écrit dans {fichier}.")
+    return SUCCES
+
+
 def _exporter_conventions(arguments) -> int:
     from instruction.services.actions import documents_conventions
 
@@ -577,6 +607,7 @@ _EXPORTS["conventions"] = _exporter_conventions
 _EXPORTS["scdl"] = _exporter_scdl
 _EXPORTS["seance"] = _exporter_seance
 _EXPORTS["programmation"] = _exporter_programmation
+_EXPORTS["bilan-programmation"] = _exporter_bilan_programmation
 _COMMANDES = {"demo": _demo, "sauvegarder": _sauvegarder, "restaurer": _restaurer, "verifier": _verifier,
               "administrer": _administrer_base, "importer": _importer, "exporter": _exporter}
 

@@ -109,37 +109,13 @@ def exporter_xlsx(rapport: ApprocheBudgetaire, fichier: Path) -> Path:
 
 
 def graphique_pdf(rapport: ApprocheBudgetaire, largeur: float, hauteur: float):
-    """Barres groupées demandé / accordé pour chaque cotation (reportlab.graphics)."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing
+    """Barres groupées demandé / accordé pour chaque cotation (``rapports.graphiques``)."""
+    from instruction.rapports import graphiques, pdf
 
-    from instruction.rapports import pdf
-
-    dessin = Drawing(largeur, hauteur)
-    barres = VerticalBarChart()
-    barres.x, barres.y, barres.width, barres.height = 55, 30, largeur - 200, hauteur - 45
-    barres.data = [
-        [float(rapport.ensemble.cellules[c].demande) for c in CLES],
-        [float(rapport.ensemble.cellules[c].accorde) for c in CLES],
-    ]
-    barres.categoryAxis.categoryNames = [libelle_cle(c) for c in CLES]
-    barres.categoryAxis.labels.fontName = "Helvetica"
-    barres.categoryAxis.labels.fontSize = 8
-    barres.valueAxis.valueMin = 0
-    barres.valueAxis.labels.fontName = "Helvetica"
-    barres.valueAxis.labels.fontSize = 7
-    barres.valueAxis.labelTextFormat = lambda v: pdf.texte(argent.formater(Decimal(int(v)), vide="")).replace(",00", "")
-    barres.bars[0].fillColor = pdf.BLEU
-    barres.bars[1].fillColor = pdf.VERT
-    barres.barSpacing, barres.groupSpacing = 2, 14
-    dessin.add(barres)
-    legende = Legend()
-    legende.x, legende.y = largeur - 130, hauteur - 30
-    legende.fontName, legende.fontSize = "Helvetica", 8
-    legende.colorNamePairs = [(pdf.BLEU, "Demandé"), (pdf.VERT, "Accordé")]
-    dessin.add(legende)
-    return dessin
+    return graphiques.barres([libelle_cle(c) for c in CLES], [
+        ("Demandé", [rapport.ensemble.cellules[c].demande for c in CLES]),
+        ("Accordé", [rapport.ensemble.cellules[c].accorde for c in CLES]),
+    ], largeur, hauteur, couleurs=(pdf.BLEU, pdf.VERT))
 
 
 def exporter_pdf(rapport: ApprocheBudgetaire, fichier: Path) -> Path:

@@ -41,7 +41,8 @@ class Menus(QObject):
         self.restaurer = self._action(fichier, "&Restaurer une sauvegarde…", f.restaurer_sauvegarde, base=True)
         fichier.addSeparator()
         # Travail hors ligne (H8) : emprunter, ouvrir un fichier de travail, rapporter
-        self.emprunter = self._action(fichier, "&Emprunter les dossiers choisis…", f.emprunter_dossiers, base=True)
+        self.emprunter = self._action(fichier, "&Emprunter les dossiers choisis…", lambda: f.emprunter_dossiers(),
+                                      base=True)
         self.emprunter_taches = self._action(fichier, "Emprunter les dossiers de mes &tâches…",
                                              f.emprunter_mes_taches, base=True)
         self._action(fichier, "&Ouvrir un fichier de travail…", f.ouvrir_fichier_de_travail)
@@ -104,6 +105,8 @@ class Menus(QObject):
             "instruction.ui.suivi.page_calendrier", "PageCalendrier"), base=True)
         self._action(self.menu_suivi, "Suivi &renforcé de l'année", lambda: f.espace.ouvrir_page(
             "instruction.ui.suivi.page_suivi_renforce", "PageSuiviRenforce"), base=True)
+        self._action(self.menu_suivi, "&Bilan de la programmation", lambda: f.espace.ouvrir_page(
+            "instruction.ui.suivi.page_bilan_programmation", "PageBilanProgrammation"), base=True)
 
         aide = f.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", f.a_propos)

@@ -7,10 +7,8 @@ calcul se fait hors du fil de l'interface (``services.actions.approche_budgetair
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from PySide6.QtCore import QRectF, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPen
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,83 +26,10 @@ from PySide6.QtWidgets import (
 from instruction.domaine import argent, budget, nombres
 from instruction.services.actions import approche_budgetaire as actions
 from instruction.ui import fichiers
+from instruction.ui.graphiques import BLEU, VERT, GraphiqueBarres
 from instruction.ui.operation import Operation
 
-BLEU, VERT = QColor("#1f3a5f"), QColor("#2e7d32")
 PERIMETRES_COURTS = {"comite": "Présentés au comité", "deposes": "Tous les déposés"}
-
-
-def echelle(maximum: Decimal) -> Decimal:
-    """Le haut de l'axe : 1, 2, 2,5 ou 5 fois une puissance de dix, juste au-dessus du maximum."""
-    if maximum <= 0:
-        return Decimal(1)
-    puissance = Decimal(10) ** (len(str(int(maximum))) - 1)
-    for facteur in (1, 2, Decimal("2.5"), 5, 10):
-        if puissance * facteur >= maximum:
-            return puissance * facteur
-    return puissance * 10
-
-
-class GraphiqueBarres(QWidget):
-    """Des barres groupées : pour chaque catégorie, une barre par série (demandé, accordé)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMinimumHeight(220)
-        self.setAccessibleName("Graphique : demandé et accordé par cotation")
-        self.categories: list[str] = []
-        self.series: list[tuple[str, QColor, list[Decimal]]] = []
-
-    def definir(self, categories: list[str], series: list[tuple[str, QColor, list[Decimal]]]) -> None:
-        self.categories, self.series = categories, series
-        self.setToolTip("\n".join(
-            f"{c} : " + " ; ".join(f"{nom} {argent.formater(valeurs[i])}" for nom, _couleur, valeurs in series)
-            for i, c in enumerate(categories)
-        ))
-        self.update()
-
-    def paintEvent(self, _evenement) -> None:  # noqa: N802 — nom imposé par Qt
-        peintre = QPainter(self)
-        peintre.setRenderHint(QPainter.RenderHint.Antialiasing)
-        peintre.fillRect(self.rect(), QColor("white"))
-        if not self.categories or not self.series:
-            peintre.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Aucun montant à représenter.")
-            return
-        police = QFont(self.font())
-        police.setPointSizeF(max(police.pointSizeF() - 1, 7))
-        peintre.setFont(police)
-        mesure = peintre.fontMetrics()
-        maximum = echelle(max((v for _n, _c, valeurs in self.series for v in valeurs), default=Decimal(0)))
-        gauche, bas, haut, droite = mesure.horizontalAdvance("0 000 000 €") + 12, mesure.height() + 10, 28, 12
-        zone = QRectF(gauche, haut, self.width() - gauche - droite, self.height() - haut - bas)
-        # Axe et graduations (quatre intervalles).
-        peintre.setPen(QPen(QColor("#c9ced6")))
-        for i in range(5):
-            valeur = maximum * i / 4
-            y = zone.bottom() - zone.height() * i / 4
-            peintre.drawLine(int(zone.left()), int(y), int(zone.right()), int(y))
-            texte = argent.formater(Decimal(int(valeur))).replace(",00", "")
-            peintre.setPen(QPen(QColor("#5f6b78")))
-            peintre.drawText(QRectF(0, y - mesure.height() / 2, gauche - 6, mesure.height()),
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), texte)
-            peintre.setPen(QPen(QColor("#c9ced6")))
-        largeur_groupe = zone.width() / len(self.categories)
-        largeur_barre = largeur_groupe * 0.7 / len(self.series)
-        for i, categorie in enumerate(self.categories):
-            x0 = zone.left() + i * largeur_groupe + largeur_groupe * 0.15
-            for j, (_nom, couleur, valeurs) in enumerate(self.series):
-                h = zone.height() * float(valeurs[i] / maximum)
-                peintre.fillRect(QRectF(x0 + j * largeur_barre, zone.bottom() - h, largeur_barre - 3, h), couleur)
-            peintre.setPen(QPen(QColor("#333")))
-            peintre.drawText(QRectF(zone.left() + i * largeur_groupe, zone.bottom() + 4, largeur_groupe,
-                                    mesure.height()), int(Qt.AlignmentFlag.AlignHCenter), categorie)
-        # Légende.
-        x = zone.left()
-        for nom, couleur, _valeurs in self.series:
-            peintre.fillRect(QRectF(x, 8, 12, 12), couleur)
-            peintre.setPen(QPen(QColor("#333")))
-            peintre.drawText(int(x + 16), 8 + mesure.ascent(), nom)
-            x += 16 + mesure.horizontalAdvance(nom) + 18
 
 
 def _table(colonnes: list[str], nom: str) -> QTableWidget:
@@ -196,7 +121,7 @@ class PageApprocheBudgetaire(QWidget):
         self.resume.setWordWrap(True)
         self.par_cotation = _table(["Cotation", "Dossiers", "Demandé", "Accordé", "Part du demandé"],
                                    "Montants par cotation")
-        self.graphique = GraphiqueBarres()
+        self.graphique = GraphiqueBarres("Graphique : demandé et accordé par cotation")
         self.par_financeur = _table([], "Montants par financeur et par cotation")
         self.par_dispositif = _table([], "Montants par dispositif et par cotation")
         details = QTabWidget()
