@@ -115,8 +115,9 @@ def test_le_lot_relu_dit_porteur_montants_et_motifs(contexte, decisions, sortie)
 
 
 def test_annuler_ne_laisse_aucun_fichier(contexte, decisions, sortie):
-    # Avant tout, après le PDF d'un porteur, pendant le PDF de toutes les lettres.
-    for arret in (1, 3, 6):
+    # Avant tout, pendant la mise en page de toutes les lettres (à la 1re et à la 4e lettre), après le PDF d'un
+    # premier porteur : appels 1 (mise en forme), 2 (mise en page), 3 à 7 (chaque lettre), 8 et 9 (chaque porteur).
+    for arret in (1, 3, 6, 9):
         appels = 0
 
         def annule() -> bool:

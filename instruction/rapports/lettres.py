@@ -248,9 +248,9 @@ class _DebutLettre(Flowable):
             self.rappel(self.numero)  # avancement ; peut lever pour interrompre la composition
 
 
-def _canevas(papier_: Papier):
+def _canevas(papier_: Papier, pages: list[int] | None = None):
     """Un canevas qui attend la fin pour écrire les pieds de page : il sait alors combien de pages a chaque
-    lettre."""
+    lettre (recopié dans ``pages``, lettre par lettre, si on le lui donne)."""
 
     class CanevasLettres(Canvas):
         def __init__(self, *args, **kwargs) -> None:
@@ -266,6 +266,8 @@ def _canevas(papier_: Papier):
             par_lettre: dict[int, int] = {}
             for etat in self._pages:
                 par_lettre[etat["_lettre_de_la_page"]] = par_lettre.get(etat["_lettre_de_la_page"], 0) + 1
+            if pages is not None:
+                pages[:] = [par_lettre[n] for n in sorted(par_lettre) if n > 0]
             rang: dict[int, int] = {}
             for etat in self._pages:
                 lettre = etat["_lettre_de_la_page"]
@@ -360,11 +362,13 @@ def _lettre(rendu: publipostage.Rendu, numero: int, st: dict[str, ParagraphStyle
 
 
 def ecrire_lettres(fichier: Path, rendus: Sequence[publipostage.Rendu], papier_: Papier | None = None, *,
-                   titre: str = "Lettres", a_chaque_lettre: Callable[[int], None] | None = None) -> Path:
+                   titre: str = "Lettres", a_chaque_lettre: Callable[[int], None] | None = None,
+                   pages: list[int] | None = None) -> Path:
     """Écrit une ou plusieurs lettres dans un PDF (écriture atomique : jamais de fichier à moitié écrit).
 
     ``a_chaque_lettre(numero)`` est appelé quand la lettre ``numero`` (à partir de 1) est mise en page ; s'il
-    lève une exception (annulation), la composition s'arrête et aucun fichier n'est laissé."""
+    lève une exception (annulation), la composition s'arrête et aucun fichier n'est laissé. ``pages`` reçoit le
+    nombre de pages de chaque lettre, dans l'ordre (pour ``extraire`` ensuite les lettres d'un porteur)."""
     if not rendus:
         raise ErreurInstruction("Aucune lettre à écrire.")
     papier_ = papier_ or papier()
@@ -387,9 +391,28 @@ def ecrire_lettres(fichier: Path, rendus: Sequence[publipostage.Rendu], papier_:
             PageTemplate("premiere", [premiere], onPage=_en_tete(papier_), autoNextPageTemplate="suite"),
             PageTemplate("suite", [suite]),
         ])
-        document.build(histoire, canvasmaker=_canevas(papier_))
+        document.build(histoire, canvasmaker=_canevas(papier_, pages))
 
     return pdf.ecrire_atomique(Path(fichier), composer)
+
+
+def extraire(source, destination: Path, pages: Sequence[int], *, titre: str) -> Path:
+    """Recopie dans ``destination`` les pages ``pages`` (indices à partir de 0) du PDF ``source`` (un chemin, ou
+    un ``pypdf.PdfReader`` déjà ouvert pour en extraire plusieurs) : les lettres d'un porteur, prises dans le
+    PDF de toutes les lettres sans les recomposer."""
+    from pypdf import PdfReader, PdfWriter
+
+    lecteur = source if isinstance(source, PdfReader) else PdfReader(source)
+
+    def composer(provisoire: Path) -> None:
+        ecrivain = PdfWriter()
+        for indice in pages:
+            ecrivain.add_page(lecteur.pages[indice])
+        ecrivain.add_metadata({"/Title": titre, "/Author": "Instruction"})
+        with open(provisoire, "wb") as flux:
+            ecrivain.write(flux)
+
+    return pdf.ecrire_atomique(Path(destination), composer)
 
 
 def nom_de_fichier(texte: str, *, longueur: int = 80) -> str:

@@ -110,7 +110,7 @@ def ecrire_lot(notifications: Sequence[Notification], sortie: Path, *, date_lett
         raise ErreurInstruction(f"Le dossier de sortie « {sortie} » n'existe pas : choisissez un dossier existant.")
     date_lettre = date_lettre or aujourd_hui()
     papier = rapport.papier()
-    total = len(notifications) * 2  # chaque lettre est composée deux fois : dans son porteur et dans le tout
+    total = len(notifications) * 2  # chaque lettre est mise en page, puis recopiée dans le PDF de son porteur
     fait = 0
 
     def pas(message: str | None = None) -> None:
@@ -137,6 +137,22 @@ def ecrire_lot(notifications: Sequence[Notification], sortie: Path, *, date_lett
     except OSError as erreur:
         raise ErreurInstruction(f"Impossible d'écrire dans « {sortie} » : {erreur.strerror or erreur}.") from erreur
     try:
+        # Toutes les lettres composées une fois ; les PDF des porteurs en reprennent les pages.
+        pas("Mise en page de toutes les lettres…")
+
+        def lettre_suivante(numero: int) -> None:
+            nonlocal fait
+            fait = numero - 1
+            pas()
+
+        pages: list[int] = []
+        rapport.ecrire_lettres(provisoire / NOM_FUSION, rendus, papier, titre=f"Lettres de notification – "
+                               f"{premier.financeur_sigle}", a_chaque_lettre=lettre_suivante, pages=pages)
+        debuts = [sum(pages[:i]) for i in range(len(pages))]
+        fait = len(notifications)
+        from pypdf import PdfReader
+
+        toutes = PdfReader(provisoire / NOM_FUSION)
         noms: set[str] = set()
         par_porteur: list[str] = []
         for indices in groupes.values():
@@ -146,19 +162,11 @@ def ecrire_lot(notifications: Sequence[Notification], sortie: Path, *, date_lett
                 nom = f"{nom} ({n.porteur_id})"
             noms.add(nom.casefold())
             pas(f"Lettres de {n.porteur}…")
-            rapport.ecrire_lettres(provisoire / f"{nom}.pdf", [rendus[i] for i in indices], papier,
-                                   titre=f"Lettres de notification – {n.porteur}")
+            rapport.extraire(toutes, provisoire / f"{nom}.pdf",
+                             [debuts[i] + k for i in indices for k in range(pages[i])],
+                             titre=f"Lettres de notification – {n.porteur}")
             fait += len(indices)
             par_porteur.append(f"{nom}.pdf")
-        pas("Toutes les lettres dans un seul PDF…")
-
-        def lettre_suivante(numero: int) -> None:
-            nonlocal fait
-            fait = len(notifications) + numero
-            pas()
-
-        rapport.ecrire_lettres(provisoire / NOM_FUSION, rendus, papier, titre=f"Lettres de notification – "
-                               f"{premier.financeur_sigle}", a_chaque_lettre=lettre_suivante)
         fait = total
         pas()
         final = _libre(sortie / nom_lot)
