@@ -172,8 +172,10 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
         apres.append((dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
                       horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute)))
     demo_comite.decider_2023(uow, dossiers, decisions)  # les séances 2023, closes par les services
-    for dossier_id, vers, motif, le in apres:
-        circuit.changer_etat(uow, dossier_id, vers, motif, le=le)
+    # H4 : convention, action et solde par le vrai chemin (actes signés, versements, comptes rendus), à ces dates.
+    from instruction.demo import conventions as demo_conventions
+
+    demo_conventions.conventionner(uow, apres)
 
 
 def _examiner(uow, circuit, dossier_id: int, le: dt.datetime) -> None:

@@ -128,7 +128,7 @@ def creer(uow: UniteDeTravail, dossier_id: int, financeur_code: str, *, acte: st
         numero=_numero(uow, annee, financeur_code), dossier_id=dossier_id, financeur_code=financeur_code, annee=annee,
         type_acte=choix.acte.value, regle_acte=choix.regle, motif_acte=motif_acte if choix.force else None,
         etat=EC.PROJET.value, etat_le=jour, termes_initiaux=termes_vers_json(termes), objet=termes.objet,
-        montant_total=termes.montant_total, acteur=uow.acteur)
+        montant_total=termes.montant_total, acteur=uow.acteur, montants=[], echeances=[], avenants=[])
     uow.session.add(convention)
     uow.session.flush()
     _recopier(uow, convention, termes)

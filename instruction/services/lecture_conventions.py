@@ -133,10 +133,10 @@ def _modifications(a: Avenant) -> dict[str, Any]:
 
 
 def _convention(uow: UniteDeTravail, convention_id: int, *, verrou: bool = False) -> Convention:
-    requete = select(Convention).where(Convention.id == convention_id)
-    if verrou:
-        requete = requete.with_for_update()
-    convention = uow.session.scalar(requete)
+    """L'acte ; ``verrou`` : sa ligne verrouillée jusqu'à la fin de la transaction (PostgreSQL ; sur SQLite,
+    la transaction d'écriture est déjà seule)."""
+    pg = verrou and uow.session.get_bind().dialect.name == "postgresql"
+    convention = uow.session.get(Convention, convention_id, with_for_update=True if pg else None)
     if convention is None:
         raise DonneesInvalides("Cette convention n'existe plus.")
     return convention

@@ -43,9 +43,9 @@ from instruction.services.conventions import OBJET, _convention, jour_et_moment,
 
 
 def _montant(uow: UniteDeTravail, c: Convention, exercice: int) -> ConventionMontant:
-    ligne = uow.session.scalar(select(ConventionMontant).where(
-        ConventionMontant.convention_id == c.id, ConventionMontant.exercice == exercice,
-        ConventionMontant.financeur_code == c.financeur_code).with_for_update())
+    """La ligne du montant de l'exercice, verrouillée sur PostgreSQL (le net versé y est mis à jour)."""
+    pg = uow.session.get_bind().dialect.name == "postgresql"
+    ligne = uow.session.get(ConventionMontant, (c.id, exercice, c.financeur_code), with_for_update=True if pg else None)
     if ligne is None:
         raise DonneesInvalides(f"La convention {c.numero} ne couvre pas l'exercice {exercice}.")
     return ligne
