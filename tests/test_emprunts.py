@@ -71,7 +71,7 @@ def test_emprunter_travailler_des_deux_cotes_rapporter(emprunte):
     bureau, portable, dossier_id, bilan = emprunte
     assert bilan.dossiers == ("CDV-2027-001",) and bilan.pieces == 7
     assert actions.en_cours(bureau)[dossier_id].emprunteur == bureau.acteur
-    assert "Fichier de travail « tournee.travail »" in portable.travail.bandeau
+    assert "Fichier de travail « tournee.travail », emprunté" in portable.travail.bandeau
     # Hors ligne : le dossier, une pièce, une grille, le porteur.
     portable.acteur = "m.lefebvre"
     modifier(portable, dossier_id, intitule="Jardin partagé (revu avec la porteuse)")
@@ -132,7 +132,7 @@ def test_meme_champ_des_deux_cotes_conflit_montre_puis_tranche(emprunte):
     assert fabrique.photographie(bureau) == avant  # rien d'écrit tant qu'un conflit n'est pas tranché
     (conflit,) = retour.conflits
     assert (conflit.champ, conflit.depart, conflit.mien, conflit.leur) == (
-        "intitule", "Jardin partagé des Fontinettes", "Intitulé du portable", "Intitulé du bureau")
+        "Intitulé", "Jardin partagé des Fontinettes", "Intitulé du portable", "Intitulé du bureau")
     assert conflit.mien_par.startswith("m.lefebvre") and conflit.leur_par.startswith("a.durand")
     assert conflit.ligne == "Dossier CDV-2027-001" and conflit.modifiable
     choix = {conflit.ident: fusion.Choix(fusion.SAISIE, "Intitulé décidé au retour")}
@@ -279,7 +279,7 @@ def test_ligne_de_commande(contexte, tmp_path, monkeypatch, capsys):
     modifier(contexte, dossier_id, intitule="Bureau")
     assert main(["rapporter", "--database", contexte.url, str(fichier)]) == 2
     sortie = capsys.readouterr().out
-    assert "Conflit — Dossier CDV-2027-001 — intitule" in sortie and "Rien n'a été écrit" in sortie
+    assert "Conflit — Dossier CDV-2027-001 — Intitulé" in sortie and "Rien n'a été écrit" in sortie
     assert main(["rapporter", "--database", contexte.url, str(fichier), "--conflits", "portable", "--effacer"]) == 0
     assert "Fichier de travail effacé" in capsys.readouterr().out and not fichier.exists()
     assert lire(contexte, m.Dossier)[0]["intitule"] == "Portable"

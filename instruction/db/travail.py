@@ -219,7 +219,7 @@ class InfosTravail:
     def bandeau(self) -> str:
         from instruction.domaine.dates import formater_horodatage
 
-        texte = (f"Fichier de travail « {self.fichier.name} » — emprunté à la base « {self.base_nom} » par "
+        texte = (f"Fichier de travail « {self.fichier.name} », emprunté à la base « {self.base_nom} » par "
                  f"{self.emprunteur.nom} le {formater_horodatage(self.emprunte_le)}, à rapporter avant le "
                  f"{self.jusqu_au:%d/%m/%Y} ({len(self.dossiers)} dossier{'s' if len(self.dossiers) > 1 else ''})")
         if self.rendu_le is not None:

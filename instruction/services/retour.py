@@ -143,6 +143,15 @@ def copie_de_travail(fichier: Path, phrase: str) -> Iterator[tuple[Engine, str |
             moteur.dispose()
 
 
+def libelle_colonne(table: str, colonne: str) -> str:
+    """Le libellé d'un champ : celui du formulaire pour un dossier, sinon le nom de la colonne, lisible."""
+    from instruction.domaine.dossier import LIBELLES_CHAMPS
+
+    if table == "dossier" and colonne in LIBELLES_CHAMPS:
+        return LIBELLES_CHAMPS[colonne]
+    return colonne.replace("_", " ").capitalize()
+
+
 def _montrer(analyse: service_fusion.Analyse, conflit: f.Conflit) -> ConflitMontre:
     def texte(valeur) -> str:
         if valeur is f.ABSENT or valeur is None:
@@ -158,7 +167,7 @@ def _montrer(analyse: service_fusion.Analyse, conflit: f.Conflit) -> ConflitMont
             modifiable = e.table(conflit.table).c[conflit.colonne].type.python_type is not bytes
         except NotImplementedError:
             modifiable = True
-    champ = conflit.colonne.replace("_", " ") if conflit.colonne else f.LIBELLES_GENRES[conflit.genre]
+    champ = libelle_colonne(conflit.table, conflit.colonne) if conflit.colonne else f.LIBELLES_GENRES[conflit.genre]
     return ConflitMontre(conflit.ident, conflit.genre, analyse.libelle_ligne(conflit.table, conflit.cle), champ,
                          conflit.table, conflit.colonne, texte(conflit.base), texte(conflit.mien),
                          texte(conflit.leur), analyse.auteur("mien", conflit.table, conflit.cle),

@@ -350,7 +350,7 @@ def largeurs_de_depart() -> dict[int, int]:
     from instruction.ui import modele_dossiers as md
 
     return {
-        md.NUMERO: 105,
+        md.NUMERO: 122,  # la place de l'icône d'un dossier emprunté (travail hors ligne)
         md.PORTEUR: 170,
         md.DISPOSITIF: 62,
         md.ANNEE: 52,

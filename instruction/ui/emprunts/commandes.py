@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QToolBar
 
 from instruction.ui import fichiers
 from instruction.ui.operation import Operation
@@ -48,7 +48,7 @@ class CommandesEmprunts:
             self.bandeau_travail.setMovable(False)
             self.bandeau_travail.setFloatable(False)
             self.texte_bandeau = QLabel()
-            self.texte_bandeau.setWordWrap(True)
+            self.texte_bandeau.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self.texte_bandeau.setAccessibleName("Bandeau du fichier de travail")
             self.texte_bandeau.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px; "
                                              "border-bottom: 1px solid #e0c060;")
@@ -58,8 +58,9 @@ class CommandesEmprunts:
         if infos is not None:  # on emprunte et l'on rapporte depuis la base partagée, pas depuis un fichier
             for action in (self.menus.emprunter, self.menus.emprunter_taches, self.menus.rapporter):
                 action.setEnabled(False)
-            self.texte_bandeau.setText(f"<b>Travail hors ligne.</b> {infos.bandeau}. Ce qui s'enregistre ici reste "
-                                       "dans ce fichier chiffré jusqu'à son retour au bureau (Fichier › Rapporter).")
+            self.texte_bandeau.setText(f"<b>Travail hors ligne.</b> {infos.bandeau}.")
+            self.texte_bandeau.setToolTip("Ce qui s'enregistre ici reste dans ce fichier chiffré jusqu'à son retour "
+                                          "au bureau (Fichier › Rapporter un fichier de travail…, depuis la base).")
 
     # --- Ouvrir un fichier de travail ---------------------------------------------------------------
 
