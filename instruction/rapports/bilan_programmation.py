@@ -227,7 +227,7 @@ def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-    from instruction.rapports import graphiques, pdf
+    from instruction.rapports import pdf
 
     fichier = Path(fichier)
     if fichier.suffix.lower() != ".pdf":

@@ -271,6 +271,11 @@ class PageBilanProgrammation(QWidget):
         table = self.annees.table
         table.setColumnCount(1 + len(bilans))
         table.setHorizontalHeaderLabels([""] + [str(b.annee) for b in bilans])
+        from PySide6.QtWidgets import QHeaderView
+
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for colonne in range(1, len(bilans) + 1):
+            table.horizontalHeader().setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
         remplir_table(table, [[libelle] + [argent.formater(v) if montant else str(v) for v in valeurs]
                               for libelle, valeurs, montant in lignes_annees(bilans)])
         _aligner(table)
