@@ -67,8 +67,9 @@ class LigneVote:
 
 def lignes_a_voter(uow: UniteDeTravail, seance_id: int | None = None, *, en_attente: bool = False) -> list[LigneVote]:
     """Les lignes retenues des séances closes dont l'instance fait ensuite voter les partenaires (une ligne par
-    dossier et cofinanceur, montant décidé > 0), avec leur délibération si elle est saisie ; trois requêtes."""
-    courts, longs, _p = service_comite.financeurs(uow)
+    dossier et cofinanceur public, montant décidé > 0 : les financeurs privés n'ont pas d'instance délibérante
+    publique), avec leur délibération si elle est saisie ; trois requêtes."""
+    courts, longs, publics = service_comite.financeurs(uow)
     instances = [code for code, i in regles.instances().items() if i.delibere_ensuite]
     requete = (select(SeanceComite.id, SeanceComite.intitule, SeanceComite.date, SeanceDossier.dossier_id,
                       m.Dossier.numero, m.Dossier.intitule, SeanceMontant.financeur_code, SeanceMontant.montant)
@@ -76,7 +77,8 @@ def lignes_a_voter(uow: UniteDeTravail, seance_id: int | None = None, *, en_atte
                .join(SeanceMontant, SeanceMontant.seance_dossier_id == SeanceDossier.id)
                .join(m.Dossier, m.Dossier.id == SeanceDossier.dossier_id)
                .where(SeanceComite.statut == regles.CLOSE, SeanceComite.instance.in_(instances),
-                      SeanceDossier.decision == regles.RETENU, SeanceMontant.montant > ZERO))
+                      SeanceDossier.decision == regles.RETENU, SeanceMontant.montant > ZERO,
+                      SeanceMontant.financeur_code.in_(sorted(publics))))
     if seance_id is not None:
         requete = requete.where(SeanceComite.id == seance_id)
     votes = {}

@@ -94,6 +94,13 @@ class Menus(QObject):
 
         self.menu_conventions = f.menuBar().addMenu("Co&nventions")
         # — entrées des conventions, CPO, avenants et versements —
+        # H4 : la liste des actes (filtres, ouverture de l'éditeur, restes à payer, données essentielles SCDL)
+        self._action(self.menu_conventions, "&Conventions et versements", lambda: f.espace.ouvrir_page(
+            "instruction.ui.conventions.page_conventions", "PageConventions", "Conventions, CPO et versements"),
+            base=True)
+        # H5 : les documents (PDF et DOCX) de tous les actes d'une campagne (boîte, importée au premier clic)
+        self._action(self.menu_conventions, "&Générer les conventions d'une campagne…", lambda: __import__(
+            "instruction.ui.conventions.dialogue_lot", fromlist=["ouvrir"]).ouvrir(f), base=True)
 
         self.menu_suivi = f.menuBar().addMenu("&Suivi")
         # — entrées du suivi et des bilans (bilans attendus, comptes rendus, copils, visites, évaluation) —

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 # (module, classe, titre de l'onglet) — dans l'ordre du cycle.
 SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("instruction.ui.comite.financements", "SectionFinancements", "Financements"),
+    ("instruction.ui.conventions.section_dossier", "SectionConventions", "Convention et versements"),
     ("instruction.ui.suivi.section_suivi", "SectionSuivi", "Suivi et bilans"),
 )
 
