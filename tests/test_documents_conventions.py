@@ -419,3 +419,28 @@ def test_ligne_de_commande_exporte_les_conventions_d_une_campagne(tmp_path, caps
     assert pdf.with_suffix(".docx").exists() and "1 800,00 €" in texte_pdf(pdf)
     assert main(["exporter", "conventions", "--campagne", "cdv-1999", "-o", str(sortie), "--database", url]) == 1
     assert "Aucune campagne « cdv-1999 »" in capsys.readouterr().err
+
+
+def test_boite_du_lot_genere_les_actes_d_une_campagne(qtbot, tmp_path):
+    from instruction.services.contexte import ouvrir
+    from instruction.ui.conventions.dialogue_lot import DialogueLotConventions
+
+    contexte = ouvrir(f"sqlite:///{tmp_path / 'base.sqlite'}")
+    try:
+        _convention_signee_avec_avenant(contexte)
+        boite = DialogueLotConventions(contexte)
+        qtbot.addWidget(boite)
+        boite.resize(720, 300)
+        qtbot.waitUntil(lambda: boite.campagne.count() == 1 and boite.generer.isEnabled())
+        assert "(1 acte)" in boite.campagne.currentText()
+        boite.sortie.setText(str(tmp_path / "actes"))
+        boite.generer.click()
+        qtbot.waitUntil(lambda: boite.lot is not None, timeout=30000)
+        assert boite.message.text().startswith("1 acte sur 1 écrit")
+        assert boite.barre.value() == boite.barre.maximum() == 1
+        assert boite.apercu.isEnabled() and boite.imprimer.isEnabled()
+        (pdf,) = (tmp_path / "actes").glob("*.pdf")
+        assert pdf.with_suffix(".docx").exists()
+        boite.grab().save(str(tmp_path / "boite.png"))
+    finally:
+        contexte.fermer()

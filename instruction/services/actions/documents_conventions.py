@@ -140,6 +140,30 @@ def lire_campagne(contexte: Contexte, campagne: str) -> list[DonneesActe]:
         return [donnees_acte(uow, l.id) for l in sorted(lignes, key=lambda l: l.numero)]
 
 
+@dataclass(frozen=True)
+class CampagneActes:
+    code: str  # « cdv-2023 »
+    libelle: str
+    conventions: int
+
+
+def campagnes(contexte: Contexte) -> list[CampagneActes]:
+    """Les campagnes qui ont des actes préparés, la plus récente d'abord (la boîte du lot les propose)."""
+    from sqlalchemy import func, select
+
+    from instruction.db import modeles as m
+    from instruction.db.modeles.conventions import Convention
+
+    with contexte.unite(lecture=True) as uow:
+        lignes = uow.session.execute(
+            select(m.Campagne.dispositif_code, m.Campagne.annee, m.Campagne.libelle, func.count(Convention.id))
+            .join(m.Dossier, m.Dossier.campagne_id == m.Campagne.id)
+            .join(Convention, Convention.dossier_id == m.Dossier.id)
+            .group_by(m.Campagne.id, m.Campagne.dispositif_code, m.Campagne.annee, m.Campagne.libelle)
+            .order_by(m.Campagne.annee.desc(), m.Campagne.libelle)).all()
+    return [CampagneActes(f"{disp}-{annee}", libelle, n) for disp, annee, libelle, n in lignes]
+
+
 # --- Actions ----------------------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,211 @@
+"""Banc d'essai : générer en lot 150 conventions réalistes (PDF + DOCX), face à LibreOffice qui convertit les mêmes
+DOCX en PDF, dans la même exécution.
+
+    python benchmarks/conventions.py [--conventions 150] [--processus 2]
+
+Les conventions sont tirées des dossiers retenus de la démonstration 2023 (plan pur, ``demo/programmation_2023``) :
+une convention par dossier et par cofinanceur dont le service prépare les actes (Ville, État, Agglomération), au
+montant accordé par le comité, avec le budget et la fiche de l'action ; une sur six est une CPO de trois exercices
+(objectifs et montants par exercice), la moitié sont signées. Chaque acte fait 5 à 6 pages (articles, tableaux des
+montants et de l'échéancier, grille des signatures, annexes).
+
+Mesures, dans la même exécution et sur les mêmes actes :
+
+1. **le lot de l'application** (``rapports/lot_actes.generer``, celui de « exporter conventions » et de la boîte
+   du menu Conventions) : composition depuis la bibliothèque de clauses, PDF **et** DOCX de chaque acte, écrits
+   sur disque, sur ``--processus`` processus (démarrage des processus compris) ;
+2. **le PDF seul** de l'application (même lot, sans le DOCX), ce que LibreOffice produit de son côté ;
+3. **LibreOffice** sans interface convertissant les DOCX du lot en PDF (``soffice --headless --convert-to pdf``,
+   un seul lancement pour tous les fichiers, le plus rapide pour lui ; profil neuf, démarrage compris).
+
+L'objectif de l'issue 12 : au moins deux fois plus vite que LibreOffice, et au moins 50 conventions par seconde
+sur les deux cœurs de la machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+GERES = ("ville-calais", "etat-pv", "ca-gctm")
+
+
+def conventions_realistes(nombre: int):
+    """``nombre`` actes tirés des dossiers retenus de la démonstration 2023 (CDV puis Cité éducative)."""
+    from instruction.demo import programmation_2023 as plan_demo
+    from instruction.domaine import budget, referentiel
+    from instruction.domaine import conventions as dc
+    from instruction.rapports import acte as ac
+
+    ref = referentiel.charger()
+    plan = plan_demo.planifier(ref)
+    regles = dc.charger_regles()
+    libelles = {f.code: f.libelle for f in ref.financeurs}
+    quartiers = {q.code: q.nom for q in ref.quartiers}
+    objectifs = {o.code: o.libelle for o in ref.objectifs_operationnels()}
+    campagnes = {"cdv": "Appel à projets Contrat de ville 2023", "ce": "Appel à projets Cité éducative 2023"}
+    actes = []
+    for dispositif in ("cdv", "ce"):
+        for rang, d in enumerate(plan_demo.programmes(plan.campagnes[dispositif])):
+            porteur = plan.porteurs[d.porteur]
+            beneficiaire = dc.Partie(
+                dc.BENEFICIAIRE, porteur.nom, (porteur.siret or "")[:9] or None,
+                ", ".join(filter(None, (porteur.adresse, " ".join(filter(None, (porteur.code_postal, porteur.ville)))))),
+                " ".join(filter(None, (porteur.representant_civilite, porteur.representant_nom))),
+                porteur.representant_qualite or "")
+            lignes = [budget.Ligne(l.sens, l.compte, l.montant, l.financeur) for l in d.lignes]
+            charges: dict[str, Decimal] = {}
+            for l in lignes:
+                if l.sens == budget.CHARGE:
+                    charges[l.compte] = charges.get(l.compte, Decimal("0.00")) + l.montant
+            fiche = ac.FicheAction(
+                d.numero, d.intitule, campagnes[dispositif], resume=d.description or d.resume,
+                quartiers=tuple(quartiers.get(q, q) for q in d.quartiers), lieux=d.lieux,
+                public=f"{d.beneficiaires} bénéficiaires prévus" if d.beneficiaires else "",
+                objectifs=tuple(f"{o} — {objectifs.get(o, '')}" for o in d.objectifs), cout_total=d.cout_total,
+                charges=tuple(ac.LigneBudget(budget.PAR_NUMERO[c].libelle, v, c) for c, v in sorted(charges.items())),
+                financements=tuple(ac.LigneBudget(libelles.get(f, f), m)
+                                   for f, m in budget.subventions_par_financeur(lignes).items()))
+            for financeur in GERES:
+                accorde = d.accordes.get(financeur)
+                if not accorde:
+                    continue
+                cpo = len(actes) % 6 == 5
+                exercices = (2023, 2024, 2025) if cpo else (2023,)
+                montants = tuple(dc.MontantAnnuel(e, financeur, (accorde * (1 + Decimal("0.05") * i)).quantize(
+                    Decimal("1")), ferme=i == 0) for i, e in enumerate(exercices))
+                acte = dc.TypeActe.CPO if cpo else dc.TypeActe.CONVENTION
+                termes = dc.Termes(acte, f"Réalisation de l'action « {d.intitule} » ({d.numero})",
+                                   (regles.attribuants[financeur], beneficiaire), d.date_debut,
+                                   dt.date(exercices[-1], 12, 31) if cpo else d.date_fin, exercices, montants,
+                                   dc.echeancier_propose(acte, montants, regles), regles.conditions,
+                                   dt.date(2023, 12, 31))
+                signe = rang % 2 == 0
+                actes.append(ac.DonneesActe(
+                    f"2023-{financeur[:2].upper()}-{len(actes) + 1:03d}", termes, fiche, financeur, libelles,
+                    objectifs_exercices=tuple(ac.ObjectifsExercice(e, f"{d.objectifs_action or d.intitule} "
+                                                                      f"(étape {i + 1})")
+                                              for i, e in enumerate(exercices)) if cpo else (),
+                    signatures={dc.BENEFICIAIRE: dt.date(2023, 3, 2), dc.ATTRIBUANT: dt.date(2023, 3, 9)} if signe else {},
+                    signee_le=dt.date(2023, 3, 9) if signe else None))
+                if len(actes) == nombre:
+                    return actes
+    return actes
+
+
+def _cpu() -> float:
+    """Temps de calcul (utilisateur + système) de ce processus et de ses enfants terminés."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _temps_de_calcul(donnees) -> tuple[float, float]:
+    """(PDF + DOCX, PDF seul) : secondes de calcul pour tous les actes, dans ce processus."""
+    from instruction.rapports import convention_docx, convention_pdf
+    from instruction.rapports.acte import composer
+
+    composer(donnees[0])
+    debut = time.process_time()
+    for d in donnees:
+        acte = composer(d)
+        convention_pdf.octets(acte)
+    pdf = time.process_time() - debut
+    debut = time.process_time()
+    for d in donnees:
+        convention_docx.octets(composer(d))
+    return pdf + time.process_time() - debut, pdf
+
+
+def _pdf_seul(donnees):
+    """Le PDF seul d'un acte (mesure 2) : même composition, sans le DOCX."""
+    from instruction.rapports import convention_pdf
+    from instruction.rapports.acte import composer
+
+    acte = composer(donnees)
+    return donnees.numero, acte.titre, acte.nom_fichier, convention_pdf.octets(acte), b""
+
+
+def _lot_pdf_seul(donnees, dossier: Path, processus: int) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from instruction.rapports.acte import ecrire_atomiquement
+    from instruction.rapports.lot_actes import _contexte_processus
+
+    with ProcessPoolExecutor(max_workers=processus, mp_context=_contexte_processus()) as pool:
+        for _numero, _titre, nom, pdf, _rien in pool.map(_pdf_seul, donnees, chunksize=4):
+            ecrire_atomiquement({dossier / f"{nom}.pdf": pdf})
+    return len(donnees)
+
+
+def main() -> int:
+    parametres = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parametres.add_argument("--conventions", type=int, default=150)
+    parametres.add_argument("--processus", type=int, default=2)
+    arguments = parametres.parse_args()
+    from pypdf import PdfReader
+
+    from instruction.rapports import lot_actes
+
+    debut = time.perf_counter()
+    donnees = conventions_realistes(arguments.conventions)
+    print(f"{len(donnees)} conventions tirées de la démonstration 2023 "
+          f"({sum(d.termes.type_acte.value == 'cpo' for d in donnees)} CPO) en {time.perf_counter() - debut:.2f} s")
+    with tempfile.TemporaryDirectory() as racine:
+        racine = Path(racine)
+        debut = time.perf_counter()
+        lot = lot_actes.generer(donnees, racine / "lot", processus=arguments.processus)
+        duree_lot = time.perf_counter() - debut
+        assert len(lot.ecrits) == len(donnees) and not lot.erreurs
+        pages = [len(PdfReader(e.pdf).pages) for e in lot.ecrits]
+        (racine / "pdf").mkdir()
+        debut = time.perf_counter()
+        _lot_pdf_seul(donnees, racine / "pdf", arguments.processus)
+        duree_pdf = time.perf_counter() - debut
+        # Le temps de calcul par acte, mesuré dans ce processus (les processus de travail sont les enfants du
+        # serveur de processus, que os.times ne compte pas) : il ne dépend pas de la charge de la machine.
+        cpu_lot, cpu_pdf = _temps_de_calcul(donnees)
+        print(f"Pages par acte : {min(pages)} à {max(pages)} (moyenne {sum(pages) / len(pages):.1f})")
+        n = len(donnees)
+        print(f"Charge de la machine pendant la mesure (moyenne sur 1 min) : {os.getloadavg()[0]:.1f} "
+              f"pour {os.cpu_count()} cœurs")
+        print(f"{'mesure':<58}{'durée':>9}{'actes/s':>10}{'CPU/acte':>10}")
+        print(f"{'application : lot PDF + DOCX (' + str(arguments.processus) + ' processus)':<58}"
+              f"{duree_lot:>8.2f}s{n / duree_lot:>10.1f}{cpu_lot / n * 1000:>8.0f}ms")
+        print(f"{'application : PDF seuls (' + str(arguments.processus) + ' processus)':<58}"
+              f"{duree_pdf:>8.2f}s{n / duree_pdf:>10.1f}{cpu_pdf / n * 1000:>8.0f}ms")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            print("LibreOffice n'est pas installé : pas de comparaison (paquet libreoffice-writer-nogui).")
+            return 0
+        (racine / "lo").mkdir()
+        fichiers = [str(e.docx) for e in lot.ecrits]
+        debut, cpu = time.perf_counter(), _cpu()
+        subprocess.run([soffice, f"-env:UserInstallation=file://{racine / 'profil'}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(racine / "lo"), *fichiers],
+                       check=True, capture_output=True, timeout=3600)
+        duree_lo, cpu_lo = time.perf_counter() - debut, _cpu() - cpu
+        convertis = len(list((racine / "lo").glob("*.pdf")))
+        assert convertis == n, f"LibreOffice n'a converti que {convertis} fichiers sur {n}"
+        print(f"{'LibreOffice : DOCX → PDF (un lancement, démarrage compris)':<58}{duree_lo:>8.2f}s"
+              f"{n / duree_lo:>10.1f}{cpu_lo / n * 1000:>8.0f}ms")
+        print(f"Durée : lot PDF + DOCX {duree_lo / duree_lot:.1f}× plus rapide que LibreOffice, PDF seuls "
+              f"{duree_lo / duree_pdf:.1f}× ; temps de calcul par acte : {cpu_lo / cpu_lot:.1f}× et "
+              f"{cpu_lo / cpu_pdf:.1f}×.")
+        print(f"Sur {arguments.processus} cœurs libres, au temps de calcul mesuré : lot PDF + DOCX "
+              f"{arguments.processus * n / cpu_lot:.0f} actes/s, PDF seuls {arguments.processus * n / cpu_pdf:.0f} "
+              "actes/s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
