@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import instruction.services
+from instruction.domaine import comite as droits_comite
 from instruction.domaine import droits, grilles
 from instruction.domaine import eligibilite as el
 from instruction.domaine import pieces as types_pieces
@@ -113,6 +114,10 @@ LECTURES = {
     "echanges.valeurs_locales", "exports.jeux", "exports.jeu", "exports.lignes",
     "identifiants_base.disponibles", "identifiants_base.lister", "identifiants_base.compte_de_la_connexion",
     "nom_base.choisi", "nom_base.lire",
+    # Comité (H2)
+    "comite.financeurs", "comite.lister_seances", "comite.demandes_de", "comite.propositions_de",
+    "comite.cotations_egalite", "comite.lire_seance", "comite.candidats", "comite.dossier_de_seance",
+    "cloture_seance.releve", "financements.lignes_a_voter", "financements.du_dossier", "financements.de_campagne",
     "emprunts.en_cours",  # H8 : les dossiers empruntés, pour la liste
     "lettres.choix", "lettres.notifications",  # H3 : lettres de notification (droit lettres.editer vérifié)
     # Suivi (H7)
@@ -200,6 +205,71 @@ def _importer_un_export(uow, _p):
                       [["DA00099001", "2027", "CDV", "Fête de quartier", "Comité des fêtes du Fort"]])
     return echanges.importer(uow, tableau, {"Code dossier": "code", "Exercice": "exercice", "Dispositif": "dispositif",
                                             "Intitulé": "intitule", "Porteur": "porteur"})
+
+
+# --- Comité (H2) : une séance d'aujourd'hui et un second dossier instruit, à elle -------------------------------
+
+
+def _seance_h2(uow) -> int:
+    from instruction.db.modeles.comite import SeanceComite
+
+    return _derniere(uow, SeanceComite)
+
+
+def _dossier_au_comite(uow, p) -> int:
+    """Un second dossier de la campagne, instruit aujourd'hui (examen, grille égalité, proposition)."""
+    from instruction.domaine import dossier as saisie_dossier
+
+    if getattr(p, "au_comite", None):
+        return p.au_comite
+    campagne_id = uow.session.get(m.Dossier, p.dossier).campagne_id
+    dossier_id = service_dossier.enregistrer(uow, None, saisie_dossier.valider(fabrique.saisie(campagne_id,
+                                                                                               p.porteur)))
+    pieces.ajouter_plusieurs(uow, dossier_id, [(t.code, f"{t.code}.pdf", b"%PDF-1.4", aujourd_hui())
+                                               for t in types_pieces.manquantes("association", "cdv", [])])
+    for vers in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
+        service_instruction.changer_etat(uow, dossier_id, vers)
+    evaluation = service_instruction.evaluer(uow, dossier_id)
+    service_instruction.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
+                                                             for c in evaluation.criteres], "Examen.")
+    version = grilles.par_code()[EFH].courante
+    cotations.repondre_plusieurs(uow, dossier_id, EFH, {q.code: ("oui", None) for q in version.questions})
+    service_instruction.changer_etat(uow, dossier_id, Etat.INSTRUIT, "Proposition favorable")
+    p.au_comite = dossier_id
+    return dossier_id
+
+
+def _inscrire_au_comite(uow, p) -> None:
+    from instruction.services import comite
+
+    if not _seance_h2(uow):
+        comite.creer_seance(uow, "comite-financeurs", aujourd_hui())
+    if p.au_comite not in [ligne.dossier_id for ligne in comite.lire_seance(uow, _seance_h2(uow)).lignes]:
+        comite.inscrire(uow, _seance_h2(uow), [p.au_comite])
+
+
+def _comite():
+    from instruction.services import comite
+
+    return comite
+
+
+def _financements():
+    from instruction.services import financements
+
+    return financements
+
+
+def _cloture():
+    from instruction.services import cloture_seance
+
+    return cloture_seance
+
+
+def _moyen():
+    from instruction.db.modeles.comite import MoyenDroitCommun
+
+    return MoyenDroitCommun
 
 
 # service → (appel, objet attendu à l'historique). Dans l'ordre de la tournée de l'historique.
@@ -330,6 +400,33 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "versements.noter_compte_rendu": (lambda uow, p: _sv().noter_compte_rendu(uow, _conv(uow), 2027, aujourd_hui(),
                                                                               aujourd_hui()), "convention"),
     "versements.solder": (lambda uow, p: _sv().solder(uow, _conv(uow), "Action sous-réalisée"), "convention"),
+    # Comité (H2) : séance, ordre du jour, décisions, clôture, délibérations, droit commun.
+    "comite.creer_seance": (lambda uow, p: _comite().creer_seance(uow, "comite-financeurs", aujourd_hui()),
+                            "séance du comité"),
+    "comite.modifier_seance": (lambda uow, p: _comite().modifier_seance(
+        uow, _seance_h2(uow), "Comité des financeurs AAP 2027", aujourd_hui(), "Hôtel de ville",
+        [droits_comite.Membre("Maire de Calais", "M. le Maire")]), "séance du comité"),
+    "comite.inscrire": (lambda uow, p: _comite().inscrire(uow, _seance_h2(uow), [getattr(p, "au_comite", 0)]),
+                        "séance du comité"),
+    "comite.retirer": (lambda uow, p: _comite().retirer(uow, _seance_h2(uow), getattr(p, "au_comite", 0)),
+                       "séance du comité"),
+    "comite.reprendre_propositions": (lambda uow, p: _comite().reprendre_propositions(uow, _seance_h2(uow)),
+                                      "séance du comité"),
+    "comite.decider": (lambda uow, p: _comite().decider(
+        uow, _seance_h2(uow), getattr(p, "au_comite", 0), "retenu",
+        {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}, "Montant réduit"), "séance du comité"),
+    "cloture_seance.cloturer": (lambda uow, p: _cloture().cloturer(uow, _seance_h2(uow)), "séance du comité"),
+    "financements.saisir_deliberation": (lambda uow, p: _financements().saisir_deliberation(
+        uow, _seance_h2(uow), getattr(p, "au_comite", 0), "etat-pv", "Arrêté préfectoral", aujourd_hui(),
+        "ARR-2027-1", Decimal("1800.00")), "délibération"),
+    "financements.saisir_deliberations": (lambda uow, p: _financements().saisir_deliberations(
+        uow, [(_seance_h2(uow), getattr(p, "au_comite", 0), "ville-calais")], "Conseil municipal", aujourd_hui(),
+        "DEL-2027-9"), "délibération"),
+    "financements.declarer_moyen": (lambda uow, p: _financements().declarer_moyen(
+        uow, p.dossier, "caf", "fonctionnement", "Prestation de service", Decimal("5000.00")),
+        "moyen de droit commun"),
+    "financements.retirer_moyen": (lambda uow, p: _financements().retirer_moyen(
+        uow, _derniere(uow, _moyen())), "moyen de droit commun"),
     # En dernier : le doublon (un second dossier, déposé) est supprimé.
     "dossier.supprimer": (lambda uow, p: service_dossier.supprimer(uow, p.doublon, "Saisi deux fois"), "dossier"),
 }
@@ -449,6 +546,16 @@ def _preparer_convention(uow, p, jusqu_a: str) -> None:
 
 
 PREALABLES: dict[str, Callable] = {
+    # Comité (H2) : la séance (créée par comite.creer_seance, plus haut dans la tournée) et son dossier instruit.
+    "comite.modifier_seance": lambda uow, p: None,
+    "comite.inscrire": lambda uow, p: _dossier_au_comite(uow, p),
+    "comite.retirer": lambda uow, p: None,
+    "comite.reprendre_propositions": lambda uow, p: _inscrire_au_comite(uow, p),
+    "comite.decider": lambda uow, p: None,
+    "cloture_seance.cloturer": lambda uow, p: None,
+    "financements.saisir_deliberation": lambda uow, p: None,
+    "financements.saisir_deliberations": lambda uow, p: None,
+    "financements.retirer_moyen": lambda uow, p: None,
     **{nom: _retenu_si_besoin for nom in (
         "suivi.enregistrer_copil", "suivi.joindre_compte_rendu_copil", "suivi.supprimer_copil",
         "suivi.enregistrer_visite", "suivi.supprimer_visite", "suivi.placer_en_suivi_renforce",
