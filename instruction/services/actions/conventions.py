@@ -58,15 +58,15 @@ def lire(contexte: Contexte, convention_id: int) -> FicheConvention:
         return lc.lire(uow, convention_id)
 
 
-def du_dossier(contexte: Contexte, dossier_id: int) -> tuple[list[LigneConvention], list[ActeAPreparer], str]:
-    """Les actes du dossier, ceux qui restent à préparer, et l'état du dossier."""
+def du_dossier(contexte: Contexte, dossier_id: int) -> tuple[list[LigneConvention], list[ActeAPreparer], str, int]:
+    """Les actes du dossier, ceux qui restent à préparer, l'état du dossier et l'année de sa campagne."""
     from instruction.db import modeles as m
     from instruction.services import lecture_conventions as lc
 
     with contexte.unite(lecture=True) as uow:
         dossier = uow.session.get(m.Dossier, dossier_id)
         a_faire = lc.a_preparer(uow, dossier_id) if dossier.etat in ("retenu", "conventionne", "en_cours") else []
-        return lc.conventions_du_dossier(uow, dossier_id), a_faire, dossier.etat
+        return lc.conventions_du_dossier(uow, dossier_id), a_faire, dossier.etat, dossier.campagne.annee
 
 
 def _ecrire(contexte: Contexte, convention_id: int | None, ecrire: Callable[[UniteDeTravail], Any],

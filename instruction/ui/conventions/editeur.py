@@ -1,0 +1,381 @@
+"""L'éditeur d'un acte (convention, CPO, notification) : un onglet de travail par acte.
+
+En-tête (numéro, acte, état, dossier, porteur, cofinanceur, date d'effet) et boutons du document (générer le
+PDF et le DOCX modifiable, aperçu avant impression) ; puis quatre volets : **Termes** (corrigés tant que
+l'acte est en projet ; un autre acte que la règle exige un motif), **Signature** (envoi, signature de chaque
+partie avec sa date, acte signé numérisé, résiliation ou dénonciation motivée), **Avenants** (un seul ouvert,
+les termes que son type permet), **Versements** (``versements.PanneauVersements``). Tout se fait au clavier :
+Alt + lettre soulignée, Tab d'un champ à l'autre, Entrée sur le bouton.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instruction.domaine import argent, dates
+from instruction.domaine import conventions as dc
+from instruction.domaine.horloge import aujourd_hui
+from instruction.services.actions import CONVENTIONS, VERSEMENTS
+from instruction.services.actions import conventions as actions
+from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
+from instruction.ui.conventions.versements import PanneauVersements
+from instruction.ui.operation import Operation
+from instruction.ui.tableaux import remplir_table, table_lecture
+
+ETATS_AVENANT = {"projet": "Projet", "a_signer": "À signer", "signe": "Signé", "abandonne": "Abandonné"}
+
+
+class PageConvention(QWidget):
+    titre_change = Signal()
+    modifie = False
+
+    def __init__(self, contexte, convention_id: int) -> None:
+        super().__init__()
+        self.contexte, self.convention_id = contexte, convention_id
+        self.fiche = None
+        self.titre_onglet = "Convention"
+        utilisateur = getattr(contexte, "utilisateur", None)
+        self._peut = (lambda droit: utilisateur is None or utilisateur.peut(droit))
+        self.entete = QLabel()
+        self.entete.setWordWrap(True)
+        self.entete.setMinimumHeight(self.entete.fontMetrics().lineSpacing() * 2 + 4)
+        self.ouvrir_dossier = QPushButton("Ouvrir le dossier")
+        self.ouvrir_dossier.clicked.connect(self._ouvrir_dossier)
+        self.generer = QPushButton("Générer &PDF et DOCX")
+        self.generer.clicked.connect(lambda: self._generer(apercu=False))
+        self.apercu = QPushButton("Aperç&u avant impression…")
+        self.apercu.clicked.connect(lambda: self._generer(apercu=True))
+        haut = QHBoxLayout()
+        haut.addWidget(self.entete, 1)
+        for bouton in (self.ouvrir_dossier, self.generer, self.apercu):
+            haut.addWidget(bouton)
+        self.erreur = etiquette_erreur()
+        self.volets = QTabWidget()
+        self.volets.addTab(self._volet_termes(), "&1 Termes")
+        self.volets.addTab(self._volet_signature(), "&2 Signature")
+        self.volets.addTab(self._volet_avenants(), "&3 Avenants")
+        self.versements = PanneauVersements(contexte, convention_id, self)
+        self.volets.addTab(self.versements, "&4 Versements")
+        disposition = QVBoxLayout(self)
+        disposition.setContentsMargins(6, 6, 6, 6)
+        disposition.addLayout(haut)
+        disposition.addWidget(self.erreur)
+        disposition.addWidget(self.volets, 1)
+        self.relire()
+
+    # --- Volets -------------------------------------------------------------------------------------------
+
+    def _volet_termes(self) -> QWidget:
+        volet = QWidget()
+        self.objet = TexteLong(44)
+        self.objet.setMaximumHeight(60)
+        self.objet.setAccessibleName("Objet de la convention")
+        self.debut, self.fin = champ_date(), champ_date()
+        self.acte = QComboBox()
+        for acte in dc.TypeActe:
+            self.acte.addItem(acte.libelle, acte.value)
+        self.motif_acte = QLineEdit()
+        self.motif_acte.setPlaceholderText("motif, si l'acte n'est pas celui de la règle")
+        self.regle = QLabel()
+        self.regle.setWordWrap(True)
+        self.enregistrer = QPushButton("&Enregistrer les termes")
+        self.enregistrer.clicked.connect(self._enregistrer_termes)
+        formulaire = QFormLayout()
+        formulaire.addRow("Ob&jet :", self.objet)
+        dates_action = QHBoxLayout()
+        dates_action.addWidget(self.debut)
+        dates_action.addWidget(QLabel("au"))
+        dates_action.addWidget(self.fin)
+        dates_action.addStretch(1)
+        formulaire.addRow("Du :", dates_action)
+        formulaire.addRow("Ac&te :", self.acte)
+        formulaire.addRow("&Motif :", self.motif_acte)
+        formulaire.addRow("Règle :", self.regle)
+        self.montants = table_lecture(["Exercice", "Montant", "Ferme"], "Montants par exercice")
+        self.echeancier = table_lecture(["Exercice", "Échéance", "Montant", "Condition"], "Échéancier",
+                                        etirees=(3,))
+        self.conditions = QLabel()
+        self.conditions.setWordWrap(True)
+        for table in (self.montants, self.echeancier):
+            table.setMaximumHeight(150)
+        tables = QHBoxLayout()
+        tables.addWidget(self.montants, 1)
+        tables.addWidget(self.echeancier, 3)
+        disposition = QVBoxLayout(volet)
+        disposition.addLayout(formulaire)
+        disposition.addWidget(self.enregistrer)
+        disposition.addLayout(tables)
+        disposition.addWidget(self.conditions)
+        disposition.addStretch(1)
+        return volet
+
+    def _volet_signature(self) -> QWidget:
+        volet = QWidget()
+        self.etat = QLabel()
+        self.etat.setWordWrap(True)
+        self.envoyer = QPushButton("&Envoyer à la signature")
+        self.envoyer.clicked.connect(lambda: self._changer_etat("a_signer"))
+        self.remettre = QPushButton("Remettre en pro&jet…")
+        self.remettre.clicked.connect(lambda: self._changer_etat("projet", motif=True))
+        self.partie = QComboBox()
+        self.partie.addItem("Bénéficiaire (porteur)", dc.BENEFICIAIRE)
+        self.partie.addItem("Attribuant (cofinanceur)", dc.ATTRIBUANT)
+        self.signataire = QLineEdit()
+        self.signataire.setPlaceholderText("nom et qualité du signataire")
+        self.signe_le = champ_date()
+        self.signe_le.setText(dates.formater(aujourd_hui()))
+        self.signer = QPushButton("Si&gner")
+        self.signer.clicked.connect(self._signer)
+        signature = QGroupBox("Signature d'une partie")
+        formulaire = QFormLayout(signature)
+        formulaire.addRow("Par&tie :", self.partie)
+        formulaire.addRow("Signatai&re :", self.signataire)
+        formulaire.addRow("&Date de signature :", self.signe_le)
+        formulaire.addRow(self.signer)
+        self.joindre = QPushButton("Joindre le s&can signé…")
+        self.joindre.clicked.connect(self._joindre)
+        self.resilier = QPushButton("Rési&lier…")
+        self.resilier.clicked.connect(lambda: self._changer_etat("resiliee", motif=True))
+        self.denoncer = QPushButton("Dénoncer…")
+        self.denoncer.clicked.connect(lambda: self._changer_etat("denoncee", motif=True))
+        boutons = QHBoxLayout()
+        for bouton in (self.envoyer, self.remettre, self.joindre, self.resilier, self.denoncer):
+            boutons.addWidget(bouton)
+        boutons.addStretch(1)
+        disposition = QVBoxLayout(volet)
+        disposition.addWidget(self.etat)
+        disposition.addLayout(boutons)
+        disposition.addWidget(signature)
+        disposition.addStretch(1)
+        return volet
+
+    def _volet_avenants(self) -> QWidget:
+        volet = QWidget()
+        self.avenants = table_lecture(["N°", "Type", "Objet de l'avenant", "État", "Effet", "Ce qui change"],
+                                      "Avenants", etirees=(2, 5))
+        self.type_avenant = QComboBox()
+        for t in dc.charger_regles().types_avenant:
+            if t.code in ("objet", "duree", "montant"):
+                self.type_avenant.addItem(t.libelle, t.code)
+        self.motif_avenant = QLineEdit()
+        self.motif_avenant.setPlaceholderText("pourquoi la convention change")
+        self.valeur_avenant = QLineEdit()
+        self.valeur_avenant.setPlaceholderText("nouvel objet, nouvelle date de fin (jj/mm/aaaa) ou nouveau montant")
+        self.ouvrir_avenant = QPushButton("&Créer l'avenant")
+        self.ouvrir_avenant.clicked.connect(self._ouvrir_avenant)
+        self.envoyer_avenant = QPushButton("&Envoyer l'avenant à la signature")
+        self.envoyer_avenant.clicked.connect(lambda: self._etat_avenant("a_signer"))
+        self.signer_avenant = QPushButton("Si&gner l'avenant (partie du volet 2)")
+        self.signer_avenant.clicked.connect(self._signer_avenant)
+        self.abandonner = QPushButton("Aban&donner l'avenant…")
+        self.abandonner.clicked.connect(lambda: self._etat_avenant("abandonne", motif=True))
+        nouveau = QGroupBox("Nouvel avenant (un seul ouvert à la fois)")
+        formulaire = QFormLayout(nouveau)
+        formulaire.addRow("T&ype :", self.type_avenant)
+        formulaire.addRow("O&bjet de l'avenant :", self.motif_avenant)
+        formulaire.addRow("Nouvelle &valeur :", self.valeur_avenant)
+        formulaire.addRow(self.ouvrir_avenant)
+        boutons = QHBoxLayout()
+        for bouton in (self.envoyer_avenant, self.signer_avenant, self.abandonner):
+            boutons.addWidget(bouton)
+        boutons.addStretch(1)
+        disposition = QVBoxLayout(volet)
+        disposition.addWidget(self.avenants, 1)
+        disposition.addLayout(boutons)
+        disposition.addWidget(nouveau)
+        return volet
+
+    # --- Lecture ------------------------------------------------------------------------------------------
+
+    def relire(self) -> None:
+        Operation(actions.lire, self.contexte, self.convention_id, parent=self).apres(self.afficher).lancer()
+
+    def afficher(self, fiche) -> None:
+        self.fiche = fiche
+        t = fiche.termes
+        self.titre_onglet = f"Convention {fiche.numero}"
+        self.titre_change.emit()
+        effet = dates.formater(fiche.signatures.date_effet, vide="pas encore signée")
+        self.entete.setText(
+            f"<b>{fiche.type_acte.libelle} n° {fiche.numero}</b> — <b>{fiche.etat.libelle}</b> "
+            f"(depuis le {dates.formater(fiche.etat_le)}) — effet : {effet}<br>"
+            f"Dossier {fiche.dossier_numero} « {fiche.dossier_intitule} » — {fiche.porteur_nom} — "
+            f"{fiche.financeur_libelle} : <b>{argent.formater(t.montant_total)}</b>"
+            + (f" dont {argent.formater(t.montant_ferme)} ferme" if t.montant_ferme != t.montant_total else ""))
+        en_projet = fiche.etat == dc.EtatConvention.PROJET and self._peut("convention.modifier")
+        self.objet.setPlainText(t.objet)
+        self.debut.setText(dates.formater(t.date_debut))
+        self.fin.setText(dates.formater(t.date_fin))
+        self.acte.setCurrentIndex(max(0, self.acte.findData(fiche.type_acte.value)))
+        self.motif_acte.setText(fiche.motif_acte or "")
+        self.regle.setText(f"{fiche.regle_acte}" + (" — choix de l'instructeur" if fiche.motif_acte else ""))
+        for champ in (self.objet, self.debut, self.fin, self.motif_acte):
+            champ.setReadOnly(not en_projet)
+        self.acte.setEnabled(en_projet)
+        self.enregistrer.setEnabled(en_projet)
+        remplir_table(self.montants, [[str(m.exercice), argent.formater(m.montant),
+                                       "oui" if m.ferme else "sous réserve du vote"] for m in t.montants])
+        remplir_table(self.echeancier, [[str(e.exercice), dc.NATURES_ECHEANCE.get(e.nature, e.nature),
+                                         argent.formater(e.montant), e.condition] for e in t.echeancier])
+        from instruction.ui.conventions.page_conventions import aligner_montants
+
+        aligner_montants(self.montants, (1,))
+        aligner_montants(self.echeancier, (2,))
+        self.conditions.setText("<b>Conditions d'utilisation</b><br>" + "<br>".join(f"• {c}" for c in t.conditions))
+        s = fiche.signatures
+        self.etat.setText(
+            f"État : <b>{fiche.etat.libelle}</b>" + (f" — motif : {fiche.motif_etat}" if fiche.motif_etat else "")
+            + f"<br>Bénéficiaire : {s.signataire_beneficiaire or '—'} ({dates.formater(s.signe_beneficiaire_le, vide='non signée')})"
+            + f"<br>Attribuant : {s.signataire_attribuant or '—'} ({dates.formater(s.signe_attribuant_le, vide='non signée')})"
+            + f"<br>Acte signé numérisé : {s.scan_nom or 'aucun'}")
+        etat = fiche.etat
+        signer = self._peut("convention.signer")
+        modifier = self._peut("convention.modifier")
+        self.envoyer.setEnabled(modifier and etat == dc.EtatConvention.PROJET)
+        self.remettre.setEnabled(modifier and etat == dc.EtatConvention.A_SIGNER)
+        self.signer.setEnabled(signer and etat == dc.EtatConvention.A_SIGNER)
+        self.joindre.setEnabled(signer and etat != dc.EtatConvention.PROJET)
+        for bouton in (self.resilier, self.denoncer):
+            bouton.setEnabled(modifier and etat == dc.EtatConvention.SIGNEE)
+        if not self.signataire.text():
+            partie = t.beneficiaire
+            self.signataire.setText(" ".join(filter(None, (partie.representant, partie.qualite and f"({partie.qualite})")))
+                                    if partie else "")
+        remplir_table(self.avenants, [[str(a.numero), a.type_libelle, a.motif, ETATS_AVENANT.get(a.etat, a.etat),
+                                       dates.formater(a.signatures.date_effet), " ; ".join(a.differences)]
+                                      for a in fiche.avenants])
+        ouvert = fiche.avenant_ouvert
+        self.ouvrir_avenant.setEnabled(modifier and etat == dc.EtatConvention.SIGNEE and ouvert is None)
+        self.envoyer_avenant.setEnabled(modifier and ouvert is not None and ouvert.etat == "projet")
+        self.signer_avenant.setEnabled(signer and ouvert is not None and ouvert.etat == "a_signer")
+        self.abandonner.setEnabled(modifier and ouvert is not None)
+
+    # --- Gestes -------------------------------------------------------------------------------------------
+
+    def _lancer(self, action, *arguments) -> None:
+        self.erreur.clear()
+        Operation(action, self.contexte, self.convention_id, *arguments, parent=self).apres(
+            self.afficher).refus(self.erreur.setText).lancer()
+
+    def _enregistrer_termes(self) -> None:
+        try:
+            termes = dataclasses.replace(self.fiche.termes, objet=self.objet.toPlainText().strip(),
+                                         date_debut=dates.lire(self.debut.text()), date_fin=dates.lire(self.fin.text()),
+                                         type_acte=dc.TypeActe(self.acte.currentData()))
+        except Exception as erreur:  # noqa: BLE001 — une date mal écrite : message en français
+            self.erreur.setText(str(erreur))
+            return
+        self._lancer(actions.modifier_termes, termes, self.fiche.version, self.motif_acte.text() or None)
+
+    def _motif(self, titre: str) -> str | None:
+        motif, ok = QInputDialog.getText(self, titre, "Motif :")
+        return motif if ok else None
+
+    def _changer_etat(self, vers: str, *, motif: bool = False) -> None:
+        texte = None
+        if motif:
+            texte = self._motif(dc.EtatConvention(vers).libelle)
+            if texte is None:
+                return
+        self._lancer(actions.changer_etat, vers, texte)
+
+    def _signer(self) -> None:
+        try:
+            jour = dates.lire(self.signe_le.text())
+        except Exception as erreur:  # noqa: BLE001
+            self.erreur.setText(str(erreur))
+            return
+        self._lancer(actions.signer, self.partie.currentData(), self.signataire.text(), jour)
+
+    def _joindre(self) -> None:
+        from instruction.ui import fichiers
+
+        chemin = fichiers.ouvrir(self, "Acte signé numérisé", "PDF ou image (*.pdf *.png *.jpg *.jpeg);;Tous (*)")
+        if chemin is not None:
+            ouvert = self.fiche.avenant_ouvert if self.volets.currentIndex() == 2 else None
+            self._lancer(actions.joindre_scan, chemin, ouvert.id if ouvert else None)
+
+    def _ouvrir_avenant(self) -> None:
+        type_code, valeur = self.type_avenant.currentData(), self.valeur_avenant.text().strip()
+        t = self.fiche.termes
+        try:
+            if type_code == "objet":
+                modifications = {"objet": valeur}
+            elif type_code == "duree":
+                modifications = {"date_fin": dates.lire(valeur)}
+            else:
+                nouveaux = tuple(dataclasses.replace(m, montant=argent.lire(valeur)) if m.exercice == t.exercices[0]
+                                 else m for m in t.montants)
+                modifications = {"montants": nouveaux,
+                                 "echeancier": dc.echeancier_propose(t.type_acte, nouveaux)}
+        except Exception as erreur:  # noqa: BLE001
+            self.erreur.setText(str(erreur))
+            return
+        self._lancer(actions.ouvrir_avenant, type_code, self.motif_avenant.text(), modifications)
+
+    def _etat_avenant(self, vers: str, *, motif: bool = False) -> None:
+        texte = self._motif("Abandonner l'avenant") if motif else None
+        if motif and texte is None:
+            return
+        self._lancer(actions.changer_etat_avenant, self.fiche.avenant_ouvert.id, vers, texte)
+
+    def _signer_avenant(self) -> None:
+        try:
+            jour = dates.lire(self.signe_le.text())
+        except Exception as erreur:  # noqa: BLE001
+            self.erreur.setText(str(erreur))
+            return
+        self._lancer(actions.signer_avenant, self.fiche.avenant_ouvert.id, self.partie.currentData(),
+                     self.signataire.text(), jour)
+
+    def _ouvrir_dossier(self) -> None:
+        espace = getattr(self.window(), "espace", None)
+        if espace is not None and self.fiche is not None:
+            espace.ouvrir_dossier(self.fiche.dossier_id)
+
+    def _generer(self, *, apercu: bool) -> None:
+        """Le PDF et le DOCX de l'acte (ou de l'avenant choisi au volet 3), par les documents des conventions."""
+        from instruction.services.actions import documents_conventions
+
+        avenant = None
+        if self.volets.currentIndex() == 2 and self.avenants.currentRow() >= 0:
+            avenant = self.fiche.avenants[self.avenants.currentRow()].numero
+        self.erreur.clear()
+        Operation(documents_conventions.generer, self.contexte, self.convention_id, None, avenant_numero=avenant,
+                  parent=self).apres(lambda d: self._genere(d, apercu)).refus(self.erreur.setText).lancer()
+
+    def _genere(self, documents, apercu: bool) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if apercu:
+            from instruction.ui import impression
+
+            impression.apercu(self, documents.pdf, documents.titre)
+            return
+        self.erreur.setText(f"Écrits : {documents.pdf} et {documents.docx}")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(documents.docx)))
+
+    def sur_changement(self, changements, _origine) -> None:
+        if changements.touche(CONVENTIONS, VERSEMENTS):
+            self.relire()
+            self.versements.relire()
+
+    def demander_fermeture(self) -> bool:
+        return True
+
