@@ -62,6 +62,11 @@ class BandeauEnveloppes(QFrame):
     # --- Affichage ------------------------------------------------------------------------------------------
 
     def afficher(self, situations: Sequence[SituationEnveloppe]) -> None:
+        cles = [(s.financeur, s.axe) for s in situations]
+        if cles and cles == [(s.financeur, s.axe) for s in self.situations]:
+            self.situations = list(situations)
+            self._mettre_a_jour()  # mêmes cofinanceurs : les textes seulement (à chaque frappe du tableau)
+            return
         self.situations = list(situations)
         while self._grille.count():
             element = self._grille.takeAt(0)
@@ -84,21 +89,31 @@ class BandeauEnveloppes(QFrame):
             titre.setAlignment(Qt.AlignmentFlag.AlignRight)
             titre.setToolTip(self._bulle(s))
             self._grille.addWidget(titre, 0, colonne)
-            valeurs = {"Enveloppe": _court(s.enveloppe) if s.enveloppe is not None else "pas d'enveloppe",
-                       "Décidé": _court(s.decide), "Scénario": _court(s.simule),
-                       "Reste à programmer": _court(s.reste) if s.reste is not None else "—"}
             for rang, libelle in enumerate(lignes, start=1):
-                case = QLabel(valeurs[libelle])
+                case = QLabel()
                 case.setAlignment(Qt.AlignmentFlag.AlignRight)
-                case.setToolTip(self._bulle(s))
-                if libelle == "Reste à programmer" and s.reste is not None:
-                    case.setStyleSheet(f"color: {ROUGE if s.depasse else VERT}; font-weight: bold;")
-                elif libelle == "Enveloppe" and s.enveloppe is None:
-                    case.setStyleSheet(f"color: {GRIS}; font-style: italic;")
                 self._grille.addWidget(case, rang, colonne)
                 self.cases[(s.financeur if not s.axe else f"{s.financeur}:{s.axe}", libelle)] = case
         self._grille.setColumnStretch(len(situations) + 1, 1)
         self._ajuster(len(lignes) + 1)
+        self._mettre_a_jour()
+
+    def _mettre_a_jour(self) -> None:
+        for s in self.situations:
+            valeurs = {"Enveloppe": _court(s.enveloppe) if s.enveloppe is not None else "pas d'enveloppe",
+                       "Décidé": _court(s.decide), "Scénario": _court(s.simule),
+                       "Reste à programmer": _court(s.reste) if s.reste is not None else "—"}
+            bulle = self._bulle(s)
+            for libelle, texte in valeurs.items():
+                case = self.cases.get((s.financeur if not s.axe else f"{s.financeur}:{s.axe}", libelle))
+                if case is None:
+                    continue
+                case.setText(texte)
+                case.setToolTip(bulle)
+                if libelle == "Reste à programmer" and s.reste is not None:
+                    case.setStyleSheet(f"color: {ROUGE if s.depasse else VERT}; font-weight: bold;")
+                elif libelle == "Enveloppe" and s.enveloppe is None:
+                    case.setStyleSheet(f"color: {GRIS}; font-style: italic;")
 
     def _ajuster(self, lignes: int) -> None:
         hauteur = self.fontMetrics().height() + 3

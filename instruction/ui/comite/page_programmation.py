@@ -226,7 +226,7 @@ class PageProgrammation(QWidget):
         self._construire()
         self.modele.montant_saisi.connect(self._montant_saisi)
         self.modele.decision_choisie.connect(self._decision_choisie)
-        self.modele.totaux_changes.connect(lambda _code: self.bandeau.afficher(self.modele.situations()))
+        self.modele.totaux_changes.connect(self._bandeau)
         self.modele.modelReset.connect(self._compter)
         self._charger_campagnes()
 
@@ -346,6 +346,14 @@ class PageProgrammation(QWidget):
         self.etat = QLabel()
         self.etat.setStyleSheet("color: #555;")
         disposition.addWidget(self.etat)
+
+    def _bandeau(self, code: str) -> None:
+        """Le bandeau suit chaque saisie : seul le cofinanceur touché est recalculé."""
+        if code and self.bandeau.situations:
+            self.bandeau.afficher([self.modele.situation(s.financeur) if s.financeur == code else s
+                                   for s in self.bandeau.situations])
+        else:
+            self.bandeau.afficher(self.modele.situations())
 
     # --- Campagnes et scénarios -------------------------------------------------------------------------------
 
