@@ -170,12 +170,13 @@ def test_grille_des_signatures_avec_delegation(rendus):
     assert (association.pour, association.qualite, association.nom) == (
         "Association Les Amis du Beau Marais", "Présidente", "Madame Fatima Benali")
     assert association.date == "Signé le 02/03/2023"
-    grille = docx.Document(str(docx_)).tables[-1 - 0]
-    cellules = [_plat(c.text) for t in docx.Document(str(docx_)).tables for r in t.rows for c in r.cells]
-    assert any(c.startswith("Ville de Calais Par délégation de la Maire L'adjoint délégué") for c in cellules)
-    assert any(c.startswith("Association Les Amis du Beau Marais Présidente Madame Fatima Benali Signé le 02/03/2023")
-               for c in cellules)
-    assert grille is not None
+    # La grille : un tableau de deux blocs par rangée, juste après « Fait à Calais… » (l. 7507-7513).
+    (grille,) = [t for t in docx.Document(str(docx_)).tables if t.rows[0].cells[0].text.startswith("Ville de Calais")]
+    assert len(grille.columns) == 2 and len(grille.rows) == 1
+    ville_docx, association_docx = (_plat(c.text) for c in grille.rows[0].cells)
+    assert ville_docx.startswith("Ville de Calais Par délégation de la Maire L'adjoint délégué")
+    assert association_docx == ("Association Les Amis du Beau Marais Présidente Madame Fatima Benali "
+                                "Signé le 02/03/2023")
     texte = texte_pdf(pdf)
     assert "Par délégation de la Maire" in texte and "Signé le 09/03/2023" in texte
 
@@ -201,6 +202,7 @@ def test_cpo_montants_par_exercice_et_objectifs_en_annexe(rendus):
     assert ["Total", "", "63 500,50 €", ""] in lignes
     assert ["2024", "Étendre à Fort Nieulay", "21 000,00 €", "sous réserve du vote du budget"] in lignes
     texte = texte_pdf(pdf)
+    assert "exercices 2023 à 2025" in texte and "2 023" not in texte  # une année, pas un nombre
     assert "soixante-trois mille cinq cents euros et cinquante centimes" in texte
     assert "vingt mille euros" in texte  # le montant ferme, en lettres
     for annee, echeance in ((2023, "30/06/2024"), (2024, "30/06/2025"), (2025, "30/06/2026")):
@@ -223,6 +225,8 @@ def test_avenant_reprend_l_historique_et_les_clauses_inchangees(rendus):
             "restent inchangées et applicables", "Article 1 : Objet de la convention", "Article 2 : Date d'effet et durée",
             "Annexe 1 : Texte consolidé de la convention après l'avenant n° 2", "Article 14 : Pièces annexées"])
         assert "Date et signature" in texte  # l'avenant n'est pas encore signé
+        assert "Fait à Calais, le ………………, en 2 exemplaires originaux." in texte  # sa date, pas celle de la convention
+        assert "Annexe 2 : Budget prévisionnel de l'action" in texte  # le texte consolidé énumère ses propres annexes
 
 
 def test_une_clause_se_reformule_dans_le_yaml_et_une_faute_est_situee(tmp_path):

@@ -446,8 +446,8 @@ def valeurs(d: DonneesActe, b: Bibliotheque, *, regles: conventions.ReglesActes 
         "date_debut": t.date_debut,
         "date_fin": t.date_fin,
         "duree_mois": t.duree_mois,
-        "premier_exercice": premier,
-        "dernier_exercice": exercices[-1],
+        "premier_exercice": str(premier),  # une année s'écrit sans espace des milliers
+        "dernier_exercice": str(exercices[-1]),
         "nombre_exercices": len(exercices),
         "montant_total": t.montant_total,
         "montant_ferme": t.montant_ferme,
@@ -457,6 +457,7 @@ def valeurs(d: DonneesActe, b: Bibliotheque, *, regles: conventions.ReglesActes 
         "conditions": [sans_renvois(c) for c in t.conditions],
         "annexes": [],  # énumérées une fois les annexes de l'acte choisies
         "signee_le": d.signee_le,
+        "fait_le": (d.avenant.date_effet if d.avenant is not None else d.signee_le),
         "avenant_numero": d.avenant.numero if d.avenant else None,
         "avenant_libelle": d.avenant.libelle if d.avenant else None,
         "avenant_motif": d.avenant.motif if d.avenant else None,
@@ -614,7 +615,13 @@ class _Compositeur:
         genre = self.d.termes.type_acte.value
         changes = self.champs_changes()
         sortie: list[Bloc] = []
-        for article in self.articles(genre):
+        # Les articles de l'acte modifié énumèrent SES annexes (fiche, budget…), pas celles de l'avenant.
+        annexes_avenant = self.valeurs["annexes"]
+        self.avec(annexes=[f"Annexe {i} : {self.texte(a.titre(genre))}"
+                           for i, a in enumerate((a for a in self.b.annexes if genre in a.actes), start=1)])
+        articles = self.articles(genre)
+        self.avec(annexes=annexes_avenant)
+        for article in articles:
             clause = next(c for c in self.b.articles if c.code == article.code)
             if quoi == "modifiees" and not (clause.termes & changes):
                 continue
@@ -685,7 +692,7 @@ class _Compositeur:
         entete = b.entetes[genre]
         articles = self.articles_avenant() if genre == "avenant" else self.articles(genre)
         fait_a = self.texte(b.fait_a_notification if genre == "notification" else b.fait_a)
-        mots = (d.numero, d.action.numero, self.valeurs["beneficiaire_nom"], str(self.valeurs["premier_exercice"]))
+        mots = (d.numero, d.action.numero, self.valeurs["beneficiaire_nom"], self.valeurs["premier_exercice"])
         nom = f"{self.valeurs['titre_court'].split(' à ')[0]} {d.numero}".replace("/", "-")
         return Acte(
             genre=genre, titre=self.texte(entete.titre), sous_titres=tuple(self.texte(s) for s in entete.sous_titres),

@@ -11,7 +11,6 @@ rendus le lisent avec ``segments``. Tout est immuable et se transmet tel quel à
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Intertitre:
     texte: str
 
 
-Bloc = Union[Paragraphe, Liste, Tableau, Intertitre]
+Bloc = Paragraphe | Liste | Tableau | Intertitre
 
 
 @dataclass(frozen=True)

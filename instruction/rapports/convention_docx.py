@@ -192,11 +192,12 @@ def _pied(document, pied: str) -> None:
 
 def _signatures(document, acte: Acte) -> None:
     blocs = list(acte.signatures)
-    rangees = (len(blocs) + 1) // 2
-    table = document.add_table(rows=rangees, cols=2)
+    colonnes = min(2, len(blocs))  # un seul signataire (notification) : un seul bloc
+    rangees = (len(blocs) + colonnes - 1) // colonnes
+    table = document.add_table(rows=rangees, cols=colonnes)
     table._tbl.tblPr.style = document._ids_styles["Table Grid"]
     for i, sig in enumerate(blocs):
-        cellule = table.rows[i // 2].cells[i % 2]
+        cellule = table.rows[i // colonnes].cells[i % colonnes]
         cellule.width = int(LARGEUR / 2)
         p = cellule.paragraphs[0]
         p.add_run(sig.pour).bold = True

@@ -120,11 +120,12 @@ def _grille_signatures(acte: Acte, st: dict[str, ParagraphStyle]) -> Table:
         lignes.append(f"<b>{pdf.texte(sig.nom)}</b>")
         lignes.append(pdf.texte(sig.date) if sig.date else "Date et signature :")
         cellules.append([Paragraph("<br/>".join(lignes), st["signature"]), Spacer(1, 24 * mm)])
-    if len(cellules) % 2:
+    colonnes = min(2, len(cellules))  # un seul signataire (notification) : un seul bloc, sans case vide
+    if len(cellules) % colonnes:
         cellules.append("")
-    rangees = [cellules[i:i + 2] for i in range(0, len(cellules), 2)]
+    rangees = [cellules[i:i + colonnes] for i in range(0, len(cellules), colonnes)]
     moitie = LARGEUR / 2
-    grille = Table(rangees, colWidths=[moitie, moitie])
+    grille = Table(rangees, colWidths=[moitie] * colonnes, hAlign="LEFT")
     grille.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.4, pdf.BORD),
                      ("INNERGRID", (0, 0), (-1, -1), 0.4, pdf.BORD), ("LEFTPADDING", (0, 0), (-1, -1), 6),
                      ("TOPPADDING", (0, 0), (-1, -1), 5)])
