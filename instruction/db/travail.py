@@ -168,6 +168,50 @@ def controler(moteur_travail: Engine) -> None:
                             detail="; ".join(pages[:5] + [c for c in coherence if c != "ok"][:5]))
 
 
+def _modele_vide() -> Path:
+    """Une base SQLite vide au schéma courant (migrations, déclencheurs compris), écrite une fois par version du
+    schéma dans les données de l'application (elle ne contient aucune donnée : rien à chiffrer). Créer le
+    schéma d'un fichier de travail revient alors à l'exporter chiffré (``sqlcipher_export``), en quelques
+    millisecondes au lieu de rejouer toutes les migrations."""
+    from instruction.chemins import dossier_donnees
+    from instruction.db.fichiers import creer_dossier, remplacer, temporaire_a_cote
+    from instruction.db.schema import DOSSIER_MIGRATIONS, creer_schema
+
+    empreinte = hashlib.sha256()
+    for source in sorted((DOSSIER_MIGRATIONS / "versions").glob("*.py")):
+        empreinte.update(source.name.encode() + source.read_bytes())
+    dossier = dossier_donnees() / "modeles"
+    modele = dossier / f"travail-{empreinte.hexdigest()[:16]}.sqlite"
+    if modele.is_file():
+        return modele
+    creer_dossier(dossier)
+    with temporaire_a_cote(modele) as temporaire:
+        moteur_modele = creer_moteur(f"sqlite:///{temporaire}")
+        try:
+            with moteur_modele.begin() as connexion:
+                creer_schema(connexion)
+            with moteur_modele.connect() as connexion:
+                connexion.connection.driver_connection.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            moteur_modele.dispose()
+        remplacer(temporaire, modele)
+    return modele
+
+
+def creer_schema_chiffre(moteur_travail: Engine) -> None:
+    """Le schéma courant dans un fichier de travail neuf (chiffré), exporté du modèle vide."""
+    modele = _modele_vide()
+    with moteur_travail.connect() as connexion:
+        brute = connexion.connection.driver_connection
+        curseur = brute.cursor()
+        curseur.execute("ATTACH DATABASE ? AS modele KEY ''", (str(modele),))
+        try:
+            curseur.execute("SELECT sqlcipher_export('main', 'modele')")
+        finally:
+            curseur.execute("DETACH DATABASE modele")
+        curseur.close()
+
+
 def effacer(fichier: Path) -> None:
     """Efface le fichier de travail : son contenu est d'abord recouvert d'octets aléatoires (sur un disque
     classique ; un SSD peut garder d'anciennes copies des blocs — elles restent chiffrées), puis supprimé,

@@ -46,7 +46,6 @@ from instruction.db.modeles.emprunts import Emprunt, EmpruntDossier
 from instruction.domaine import droits
 from instruction.domaine.erreurs import DonneesInvalides, ErreurInstruction
 from instruction.domaine.horloge import maintenant
-from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 
@@ -279,7 +278,6 @@ def emprunter(uow: UniteDeTravail, dossier_ids: Iterable[int], fichier: Path, ph
     Le fichier s'écrit à côté sous un nom caché, puis prend son nom une fois la transaction validée par
     l'action ; interrompu, il ne laisse rien."""
     from instruction.db.migrations import TETE
-    from instruction.db.schema import creer_schema
 
     dossier_ids = sorted(set(dossier_ids))
     if not dossier_ids:
@@ -310,9 +308,11 @@ def emprunter(uow: UniteDeTravail, dossier_ids: Iterable[int], fichier: Path, ph
     uow.session.add(emprunt)
     uow.session.flush()
     uow.session.add_all(EmpruntDossier(emprunt_id=emprunt.id, dossier_id=i) for i in dossier_ids)
-    for i in dossier_ids:
-        historique.noter(uow, "dossier", "emprunté pour le travail hors ligne", dossier_id=i,
-                         changements=[("Emprunté jusqu'au", None, f"{jusqu_au:%d/%m/%Y} ({uow.utilisateur.nom})")])
+    # Une ligne d'historique par dossier, écrites d'un coup (un aller-retour, pas un par dossier).
+    uow.session.add_all(m.Historique(le=le, acteur=uow.acteur, objet="dossier", action="emprunté pour le travail "
+                                     "hors ligne", dossier_id=i, champ="Emprunté jusqu'au", ancien=None,
+                                     nouveau=f"{jusqu_au:%d/%m/%Y} ({uow.utilisateur.nom})") for i in dossier_ids)
+    uow.session.flush()
     porteurs = {k[0] for k in pris["porteur"]}
     lignes_historique = [dict(r._mapping) for r in source.execute(
         select(m.Historique.__table__).where(
@@ -323,9 +323,9 @@ def emprunter(uow: UniteDeTravail, dossier_ids: Iterable[int], fichier: Path, ph
     with temporaire_a_cote(fichier) as temporaire:
         moteur = travail.moteur(temporaire, cle_chiffrement, sel)
         try:
+            progression("Création du fichier de travail chiffré…")
+            travail.creer_schema_chiffre(moteur)
             with moteur.begin() as destination:
-                progression("Création du fichier de travail chiffré…")
-                creer_schema(destination)
                 travail.TRAVAIL.create_all(destination)
                 destination.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
                 progression("Recopie du référentiel…")
