@@ -117,12 +117,15 @@ LECTURES = {
     # Comité (H2)
     "comite.financeurs", "comite.lister_seances", "comite.demandes_de", "comite.propositions_de",
     "comite.cotations_egalite", "comite.lire_seance", "comite.candidats", "comite.dossier_de_seance",
-    "cloture_seance.releve", "financements.lignes_a_voter", "financements.du_dossier", "financements.de_campagne",
+    "comite.scenarios_de_la_seance", "cloture_seance.releve", "financements.lignes_a_voter", "financements.du_dossier", "financements.de_campagne",
     "emprunts.en_cours",  # H8 : les dossiers empruntés, pour la liste
     "lettres.choix", "lettres.notifications",  # H3 : lettres de notification (droit lettres.editer vérifié)
     # Suivi (H7)
     "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
     "suivi.liste_suivi_renforce", "suivi.calendrier",
+    "bilan_programmation.annees", "bilan_programmation.dispositifs", "bilan_programmation.noms",
+    "bilan_programmation.bilan", "bilan_programmation.comparer",
+    "evaluation.tableau", "evaluation.serie", "evaluation.rapport",
     # Conventions et versements (H4)
     "lecture_conventions.lire", "lecture_conventions.lister", "lecture_conventions.conventions_du_dossier",
     "lecture_conventions.a_preparer", "conventions.scan", "versements.situation", "versements.restes_a_payer",
@@ -266,6 +269,21 @@ def _cloture():
     return cloture_seance
 
 
+def _scenario():
+    from instruction.db.modeles.programmation import Scenario
+
+    return Scenario
+
+
+def _scenario_au_comite(uow, p) -> None:
+    """Un scénario de la campagne qui refuse le dossier au comité (la décision saisie ensuite le retient)."""
+    from instruction.services import programmation as service_programmation
+
+    campagne_id = uow.session.get(m.Dossier, p.au_comite).campagne_id
+    scenario = service_programmation.creer_scenario(uow, campagne_id, "Pour la séance", pre_remplir="vide")
+    service_programmation.choisir_decision(uow, scenario.id, p.au_comite, "refuse", "Enveloppe contrainte")
+
+
 def _moyen():
     from instruction.db.modeles.comite import MoyenDroitCommun
 
@@ -361,6 +379,11 @@ APPELS: dict[str, tuple[Callable, str]] = {
         uow, 2027, p.dossier, "Action expérimentale", [{"libelle": "Participants", "cible": "40"}]), "suivi"),
     "suivi.retirer_du_suivi_renforce": (lambda uow, p: _suivi().retirer_du_suivi_renforce(uow, 2027, p.dossier),
                                         "suivi"),
+    "evaluation.saisir_valeur": (lambda uow, p: __import__("instruction.services.evaluation").services.evaluation
+                                 .saisir_valeur(uow, "IND003", 2024, {"valeur": "14", "source": "Porteurs"}),
+                                 "indicateur"),
+    "evaluation.supprimer_valeur": (lambda uow, p: __import__("instruction.services.evaluation").services
+                                    .evaluation.supprimer_valeur(uow, "IND003", 2024), "indicateur"),
     "programmation.creer_scenario": (lambda uow, p: programmation.creer_scenario(
         uow, _campagne(uow, p), "Propositions"), programmation.OBJET),
     "programmation.dupliquer_scenario": (lambda uow, p: programmation.dupliquer_scenario(
@@ -412,6 +435,8 @@ APPELS: dict[str, tuple[Callable, str]] = {
                        "séance du comité"),
     "comite.reprendre_propositions": (lambda uow, p: _comite().reprendre_propositions(uow, _seance_h2(uow)),
                                       "séance du comité"),
+    "comite.reprendre_scenario": (lambda uow, p: _comite().reprendre_scenario(
+        uow, _seance_h2(uow), _derniere(uow, _scenario())), "séance du comité"),
     "comite.decider": (lambda uow, p: _comite().decider(
         uow, _seance_h2(uow), getattr(p, "au_comite", 0), "retenu",
         {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}, "Montant réduit"), "séance du comité"),
@@ -551,6 +576,7 @@ PREALABLES: dict[str, Callable] = {
     "comite.inscrire": lambda uow, p: _dossier_au_comite(uow, p),
     "comite.retirer": lambda uow, p: None,
     "comite.reprendre_propositions": lambda uow, p: _inscrire_au_comite(uow, p),
+    "comite.reprendre_scenario": lambda uow, p: _scenario_au_comite(uow, p),
     "comite.decider": lambda uow, p: None,
     "cloture_seance.cloturer": lambda uow, p: None,
     "financements.saisir_deliberation": lambda uow, p: None,
@@ -560,6 +586,8 @@ PREALABLES: dict[str, Callable] = {
         "suivi.enregistrer_copil", "suivi.joindre_compte_rendu_copil", "suivi.supprimer_copil",
         "suivi.enregistrer_visite", "suivi.supprimer_visite", "suivi.placer_en_suivi_renforce",
         "suivi.retirer_du_suivi_renforce")},
+    # Sans valeur saisie (la matrice essaie chaque service seul), la suppression est refusée : rien à supprimer.
+    "evaluation.supprimer_valeur": lambda uow, p: None,
     "exports.supprimer": lambda uow, p: exports.enregistrer(uow, "Suivi comité", ["numero"]),
     # La grille a changé de version depuis la cotation du dossier (simulé : la cotation dit version 0).
     "cotations.recoter": lambda uow, p: uow.session.execute(

@@ -30,9 +30,35 @@ INDICATEURS_IMPACT = (
     [{"libelle": "Familles touchées", "unite": "familles", "valeur_initiale": "12", "cible": "60",
       "valeur_mesuree": "47"}],
 )
-def remplir(uow) -> tuple[int, int, int]:
-    """Copils, visites et suivi renforcé ; rend leurs nombres."""
-    from instruction.services import suivi
+# Quelques valeurs des indicateurs du référentiel (code, année, valeur, source, référence) : la situation de
+# référence (2023, l'année avant le contrat) puis des valeurs annuelles ; chiffres de démonstration, pas des
+# statistiques publiées.
+VALEURS = (
+    ("IND003", 2023, "12", "Programmation 2023 du contrat de ville", True),
+    ("IND003", 2024, "14", "Programmation 2024", False),
+    ("IND003", 2025, "15", "Programmation 2025", False),
+    ("IND003", 2026, "17", "Programmation 2026", False),
+    ("IND002", 2023, "1840", "CAF du Pas-de-Calais (démonstration)", True),
+    ("IND002", 2024, "1925", "CAF du Pas-de-Calais (démonstration)", False),
+    ("IND002", 2025, "2010", "CAF du Pas-de-Calais (démonstration)", False),
+    ("IND006", 2023, "236", "Éducation nationale (démonstration)", True),
+    ("IND006", 2024, "221", "Éducation nationale (démonstration)", False),
+    ("IND006", 2025, "204", "Éducation nationale (démonstration)", False),
+    ("IND006", 2026, "198", "Éducation nationale (démonstration)", False),
+)
+# Un indicateur qualitatif : une appréciation plutôt qu'un nombre.
+APPRECIATIONS = (
+    ("IND025", 2024, "Pères encore peu présents aux temps parents-enfants ; cafés des papas lancés au Beau-Marais.",
+     "Comité technique éducation (démonstration)"),
+    ("IND025", 2025, "Participation des pères en hausse dans trois centres sociaux sur cinq.",
+     "Comité technique éducation (démonstration)"),
+)
+
+
+def remplir(uow) -> tuple[int, int, int, int]:
+    """Copils, visites, suivi renforcé et valeurs d'indicateurs ; rend leurs nombres."""
+    from instruction.domaine.horloge import aujourd_hui
+    from instruction.services import evaluation, suivi
 
     actions = uow.session.execute(
         select(m.Dossier.id, m.Dossier.numero, m.Dossier.date_debut, m.Dossier.date_fin, m.Campagne.dispositif_code)
@@ -69,4 +95,11 @@ def remplir(uow) -> tuple[int, int, int]:
         suivi.placer_en_suivi_renforce(uow, ANNEE, a.id, "Action structurante suivie pour mesurer son impact "
                                        "(l. 3968).", indicateurs)
         renforcees += 1
-    return copils, visites, renforcees
+    for code, annee, valeur, source, reference in VALEURS:
+        publiee = min(dt.date(annee, 6, 30), aujourd_hui())  # une valeur n'est pas datée après aujourd'hui
+        evaluation.saisir_valeur(uow, code, annee, {"valeur": valeur, "source": source,
+                                                    "date_valeur": publiee.strftime("%d/%m/%Y"),
+                                                    "reference": "oui" if reference else ""})
+    for code, annee, texte, source in APPRECIATIONS:
+        evaluation.saisir_valeur(uow, code, annee, {"texte": texte, "source": source})
+    return copils, visites, renforcees, len(VALEURS) + len(APPRECIATIONS)

@@ -114,6 +114,8 @@ class Menus(QObject):
             "instruction.ui.suivi.page_suivi_renforce", "PageSuiviRenforce"), base=True)
         self._action(self.menu_suivi, "&Bilan de la programmation", lambda: f.espace.ouvrir_page(
             "instruction.ui.suivi.page_bilan_programmation", "PageBilanProgrammation"), base=True)
+        self._action(self.menu_suivi, "É&valuation du contrat de ville", lambda: f.espace.ouvrir_page(
+            "instruction.ui.suivi.page_evaluation", "PageEvaluation"), base=True)
 
         aide = f.menuBar().addMenu("&Aide")
         self._action(aide, "À &propos d'Instruction", f.a_propos)
