@@ -9,6 +9,7 @@ from instruction.domaine.erreurs import DonneesInvalides
 def test_dates_a_la_francaise():
     assert dates.formater(dt.date(2026, 11, 5)) == "05/11/2026"
     assert dates.formater_long(dt.date(2026, 11, 5)) == "5 novembre 2026"
+    assert dates.formater_long(dt.date(2027, 3, 1)) == "1er mars 2027"
     assert dates.lire("25/11/2026") == dt.date(2026, 11, 25)
     assert dates.lire("1/2/23") == dt.date(2023, 2, 1)
 

@@ -17,8 +17,11 @@ def formater(jour: dt.date | None, *, vide: str = "") -> str:
 
 
 def formater_long(jour: dt.date) -> str:
+    """« 30 novembre 2026 » ; le premier du mois s'écrit « 1er mars 2026 », comme dans les actes."""
     from babel.dates import format_date
 
+    if jour.day == 1:
+        return "1er " + format_date(jour, "MMMM yyyy", locale=LOCALE)
     return format_date(jour, "d MMMM yyyy", locale=LOCALE)
 
 
