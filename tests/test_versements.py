@@ -118,61 +118,71 @@ OPERATIONS = st.lists(st.tuples(
     st.integers(min_value=1, max_value=200_000)), min_size=1, max_size=12)
 
 
-@pytest.fixture(scope="module")
-def base_propriete(tmp_path_factory):
-    """Une base SQLite à une convention signée de 1 500 €, copiée pour chaque exemple."""
-    from instruction.services.contexte import ouvrir
+class Conventions:
+    """Une convention signée de 1 500 € toute neuve pour chaque exemple, dans UNE base par moteur : un dossier
+    de plus dans la même campagne, pour le même porteur (quelques dizaines de millisecondes), au lieu d'une
+    base par exemple (trop lent sur PostgreSQL). Les exemples ne se voient pas : chacun sa convention."""
 
-    chemin = tmp_path_factory.mktemp("propriete") / "modele.sqlite"
-    contexte = ouvrir(f"sqlite:///{chemin}")
-    _d, c, annee = _convention_signee(contexte)
-    contexte.fermer()
-    return chemin, c, annee
+    def __init__(self, contexte) -> None:
+        self.contexte = contexte
+        self.premier, self.c, self.annee = None, None, None
+
+    def nouvelle(self) -> tuple[int, int]:
+        from tests.conventions_outils import dossier_retenu_dans
+
+        if self.premier is None:
+            self.premier, c, self.annee = _convention_signee(self.contexte)
+            return c, self.annee
+        with self.contexte.unite() as uow:
+            dossier_id = dossier_retenu_dans(uow, self.premier)
+            c = sc.creer(uow, dossier_id, "ville-calais")
+            sc.changer_etat(uow, c, "a_signer")
+            sc.signer(uow, c, "attribuant", "L'adjoint délégué")
+            sc.signer(uow, c, "beneficiaire", "La présidente")
+            uow.valider()
+        return c, self.annee
 
 
+@pytest.fixture
+def conventions_neuves(contexte):
+    return Conventions(contexte)
+
+
+@pytest.mark.lent
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
-def test_sous_toute_suite_d_operations_le_net_verse_reste_dans_le_decide(base_propriete, tmp_path, operations):
-    import shutil
-    import uuid
-
+def test_sous_toute_suite_d_operations_le_net_verse_reste_dans_le_decide(conventions_neuves, operations):
     from instruction.domaine import conventions as dc
     from instruction.services import avenants
-    from instruction.services.contexte import ouvrir
 
-    modele, c, annee = base_propriete
-    copie = tmp_path / f"{uuid.uuid4().hex}.sqlite"
-    shutil.copy(modele, copie)
-    contexte = ouvrir(f"sqlite:///{copie}")
-    try:
-        for rang, (operation, centimes) in enumerate(operations):
-            montant = D(centimes) / 100
-            with contexte.unite() as uow:
-                try:
-                    if operation in ("avance", "solde"):
-                        sv.verser(uow, c, annee, operation, montant, aujourd_hui(), f"M-{rang}")
-                    elif operation == "reverser":
-                        sv.reverser(uow, c, annee, montant, f"T-{rang}", aujourd_hui(), "Sous-réalisation")
-                    elif operation == "compte_rendu":
-                        sv.noter_compte_rendu(uow, c, annee, aujourd_hui(), aujourd_hui())
-                    else:  # un avenant qui change le montant (à la hausse ou à la baisse)
-                        nouveaux = (dc.MontantAnnuel(annee, "ville-calais", montant),)
-                        a = avenants.ouvrir_avenant(uow, c, "montant", "Montant revu", {
-                            "montants": nouveaux, "echeancier": dc.echeancier_propose(dc.TypeActe.CONVENTION, nouveaux)})
-                        avenants.changer_etat_avenant(uow, a, "a_signer")
-                        avenants.signer_avenant(uow, a, "attribuant", "A")
-                        avenants.signer_avenant(uow, a, "beneficiaire", "B")
-                    uow.valider()
-                except DonneesInvalides:
-                    pass  # refusé, rien n'est écrit (l'unité de travail n'est pas validée)
-            with contexte.unite(lecture=True) as uow:
-                verse = uow.session.scalar(select(func.coalesce(func.sum(Versement.montant), 0))
-                                           .where(Versement.convention_id == c))
-                repris = uow.session.scalar(select(func.coalesce(func.sum(Reversement.montant), 0))
-                                            .where(Reversement.convention_id == c))
-                ligne = uow.session.scalar(select(ConventionMontant).where(ConventionMontant.convention_id == c))
-                net = D(verse) / (100 if isinstance(verse, int) else 1) - D(repris) / (100 if isinstance(repris, int) else 1)
-                assert ligne.verse == net
-                assert D(0) <= net <= ligne.montant
-    finally:
-        contexte.fermer()
+    contexte = conventions_neuves.contexte
+    c, annee = conventions_neuves.nouvelle()
+    for rang, (operation, centimes) in enumerate(operations):
+        montant = D(centimes) / 100
+        with contexte.unite() as uow:
+            try:
+                if operation in ("avance", "solde"):
+                    sv.verser(uow, c, annee, operation, montant, aujourd_hui(), f"M-{rang}")
+                elif operation == "reverser":
+                    sv.reverser(uow, c, annee, montant, f"T-{rang}", aujourd_hui(), "Sous-réalisation")
+                elif operation == "compte_rendu":
+                    sv.noter_compte_rendu(uow, c, annee, aujourd_hui(), aujourd_hui())
+                else:  # un avenant qui change le montant (à la hausse ou à la baisse)
+                    nouveaux = (dc.MontantAnnuel(annee, "ville-calais", montant),)
+                    a = avenants.ouvrir_avenant(uow, c, "montant", "Montant revu", {
+                        "montants": nouveaux, "echeancier": dc.echeancier_propose(dc.TypeActe.CONVENTION, nouveaux)})
+                    avenants.changer_etat_avenant(uow, a, "a_signer")
+                    avenants.signer_avenant(uow, a, "attribuant", "A")
+                    avenants.signer_avenant(uow, a, "beneficiaire", "B")
+                uow.valider()
+            except DonneesInvalides:
+                pass  # refusé, rien n'est écrit (l'unité de travail n'est pas validée)
+        with contexte.unite(lecture=True) as uow:
+            verse = uow.session.scalar(select(func.coalesce(func.sum(Versement.montant), 0))
+                                       .where(Versement.convention_id == c))
+            repris = uow.session.scalar(select(func.coalesce(func.sum(Reversement.montant), 0))
+                                        .where(Reversement.convention_id == c))
+            ligne = uow.session.scalar(select(ConventionMontant).where(ConventionMontant.convention_id == c))
+            net = D(verse) / (100 if isinstance(verse, int) else 1) - D(repris) / (100 if isinstance(repris, int) else 1)
+            assert ligne.verse == net
+            assert D(0) <= net <= ligne.montant
