@@ -445,3 +445,24 @@ def test_le_dossier_de_seance_en_pdf_et_en_classeur(contexte, tmp_path):
     lignes = list(etat.iter_rows(min_row=4, values_only=True))
     assert [l[3] for l in lignes[:3]] == [2000, 2000, 2000] and lignes[2][5] == "Refusé" and lignes[2][6] == 0
     assert lignes[3][0] == "Total" and lignes[3][3] == "=SUM(D4:D6)"
+
+
+def test_les_decisions_se_pre_remplissent_d_un_scenario(contexte):
+    from instruction.services import programmation
+
+    ids = fabrique_comite.instruits(contexte, 2)
+    seance = _seance(contexte, ids)
+    with contexte.unite() as uow:
+        campagne_id = uow.session.get(m.Dossier, ids[0]).campagne_id
+        scenario = programmation.creer_scenario(uow, campagne_id, "Enveloppe serrée", pre_remplir="propositions")
+        programmation.saisir_montant(uow, scenario.id, ids[0], "etat-pv", Decimal("1600"))
+        programmation.choisir_decision(uow, scenario.id, ids[1], "ajourne", "Attendre le bilan 2026")
+        uow.valider()
+    assert [libelle for _i, libelle in actions.scenarios_de_la_seance(contexte, seance.id)] == [
+        "Appel à projets Contrat de ville 2027 — Enveloppe serrée"]
+    lue = actions.reprendre_scenario(contexte, seance.id, scenario.id).valeur
+    assert [(l.decision, l.montants, l.motif) for l in lue.lignes] == [
+        ("retenu", {"etat-pv": Decimal("1600.00"), "ville-calais": Decimal("1500.00")}, None),
+        ("ajourne", {}, "Attendre le bilan 2026")]
+    actions.cloturer(contexte, seance.id)
+    assert _etats(contexte, ids) == {ids[0]: "retenu", ids[1]: "ajourne"}

@@ -12,8 +12,9 @@ Les règles sont celles du chemin dossier par dossier, appliquées à toutes les
 * le passage permis et sa date métier (``workflow.verifier``, ``workflow.verifier_date`` : la date de la
   séance, ni dans le futur, ni avant le dépôt, ni avant le passage précédent) ;
 * la forme de la décision (``comite.erreurs_de_saisie``) et ses montants (``programmation.erreurs_de_decision``) ;
-* les enveloppes : la hausse de chaque cofinanceur, toutes décisions de la séance ensemble, contre ce qui est
-  déjà décidé (``programmation.depassements_d_enveloppe``), pour l'enveloppe « tous axes » et celles par axe.
+* les enveloppes : toutes les décisions de la séance ensemble, enveloppes verrouillées
+  (``services.enveloppes.depassements``, qui applique ``programmation.depassements_d_enveloppe`` à l'enveloppe
+  « tous axes » et à celles par axe, en requêtes fixes par année et dispositif).
 
 Les écritures se font **par lots**, en un nombre d'allers-retours qui ne dépend pas du nombre de dossiers :
 passages d'état (un ``INSERT`` de toutes les lignes), états des dossiers (un ``UPDATE`` par décision : retenu,
@@ -29,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from instruction.db import modeles as m
 from instruction.db.modeles.comite import SeanceComite, SeanceDossier, SeanceMontant
@@ -39,6 +40,7 @@ from instruction.domaine.erreurs import Conflit, DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import maintenant
 from instruction.services import comite as service_comite
+from instruction.services import enveloppes
 from instruction.services import historique as modifs
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
@@ -144,8 +146,9 @@ def cloturer(uow: UniteDeTravail, seance_id: int, *, version: int | None = None,
                 justification=ligne.motif, publics=publics)
         erreurs += [f"{dossier.numero} : {p}" for p in points]
         decisions[dossier.id] = (ligne.decision, ligne.motif, decides)
-    if not erreurs:
-        erreurs = _depassements(uow, dossiers, decisions, libelles)
+    if not erreurs:  # les enveloppes : toutes les décisions ensemble, enveloppes verrouillées (services.enveloppes)
+        erreurs = enveloppes.depassements(uow, {i: d for i, (decision, _m, d) in decisions.items()
+                                                if decision == regles.RETENU}, verrouiller=True)
     if erreurs:
         raise DonneesInvalides(f"La séance « {seance.intitule} » n'est pas close, aucune décision n'a été "
                                "appliquée :\n- " + "\n- ".join(erreurs))
@@ -229,78 +232,6 @@ def _montants_accordes(uow: UniteDeTravail, ids: list[int]) -> dict[int, dict[st
             .where(m.MontantAccorde.dossier_id.in_(ids))):
         resultat[dossier_id][code] = montant
     return resultat
-
-
-def _depassements(uow: UniteDeTravail, dossiers: dict[int, _Dossier],
-                  decisions: dict[int, tuple[str, str | None, dict[str, Decimal]]],
-                  libelles: dict[str, str]) -> list[str]:
-    """Les enveloppes que les décisions de la séance, ensemble, dépasseraient (requêtes en nombre constant).
-
-    Pour chaque (année, dispositif) de la séance : l'enveloppe « tous axes » de chaque cofinanceur compte tous
-    les dossiers décidés ; une enveloppe d'axe compte les dossiers dont un objectif relève de cet axe (un
-    dossier sur deux axes compte dans les deux), comme ``domaine.programmation`` le dit. Seule la hausse
-    (nouveau montant moins l'ancien) de la séance est confrontée à ce qui est déjà décidé hors séance."""
-    from instruction.db.modeles.programmation import Enveloppe
-
-    session = uow.session
-    combos = {(d.annee, d.dispositif) for d in dossiers.values()}
-    enveloppes = session.execute(select(Enveloppe.financeur_code, Enveloppe.annee, Enveloppe.dispositif_code,
-                                        Enveloppe.axe_code, Enveloppe.montant)
-                                 .where(or_(*[and_(Enveloppe.annee == a, Enveloppe.dispositif_code == d)
-                                              for a, d in combos]))).all()
-    if not enveloppes:
-        return []
-    par_axe = any(e.axe_code for e in enveloppes)
-    ids = list(dossiers)
-    axes_des_seance: dict[int, set[str]] = defaultdict(set)
-    axe_du_dossier = (select(m.DossierObjectif.dossier_id, m.Thematique.axe_code)
-                      .join(m.ObjectifOperationnel, m.ObjectifOperationnel.code
-                            == m.DossierObjectif.objectif_operationnel_code)
-                      .join(m.ObjectifStrategique, m.ObjectifStrategique.code
-                            == m.ObjectifOperationnel.objectif_strategique_code)
-                      .join(m.Thematique, m.Thematique.code == m.ObjectifStrategique.thematique_code)
-                      .distinct())
-    if par_axe:
-        for dossier_id, axe in session.execute(axe_du_dossier.where(m.DossierObjectif.dossier_id.in_(ids))):
-            axes_des_seance[dossier_id].add(axe)
-    # Ce qui est déjà décidé, hors des dossiers de la séance : tous axes, puis par axe.
-    decides_hors: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    filtre = and_(m.Dossier.etat.in_([str(e) for e in programmation.DECIDES]), m.Dossier.id.not_in(ids),
-                  or_(*[and_(m.Campagne.annee == a, m.Campagne.dispositif_code == d) for a, d in combos]))
-    for code, annee, dispositif, total in session.execute(
-            select(m.MontantAccorde.financeur_code, m.Campagne.annee, m.Campagne.dispositif_code,
-                   func.sum(m.MontantAccorde.montant))
-            .join(m.Dossier, m.Dossier.id == m.MontantAccorde.dossier_id)
-            .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id).where(filtre)
-            .group_by(m.MontantAccorde.financeur_code, m.Campagne.annee, m.Campagne.dispositif_code)):
-        decides_hors[(code, annee, dispositif, None)] = total
-    if par_axe:
-        axes = axe_du_dossier.subquery()
-        for code, annee, dispositif, axe, total in session.execute(
-                select(m.MontantAccorde.financeur_code, m.Campagne.annee, m.Campagne.dispositif_code,
-                       axes.c.axe_code, func.sum(m.MontantAccorde.montant))
-                .join(m.Dossier, m.Dossier.id == m.MontantAccorde.dossier_id)
-                .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id)
-                .join(axes, axes.c.dossier_id == m.Dossier.id).where(filtre)
-                .group_by(m.MontantAccorde.financeur_code, m.Campagne.annee, m.Campagne.dispositif_code,
-                          axes.c.axe_code)):
-            decides_hors[(code, annee, dispositif, axe)] = total
-    # La hausse de la séance, par cofinanceur et portée : ses dossiers ne sont pas encore décidés (« instruit »),
-    # leurs montants ne comptent pas dans le décidé ; toute la décision est une hausse.
-    hausses: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    for dossier_id, (_decision, _motif, decides) in decisions.items():
-        dossier = dossiers[dossier_id]
-        for code, montant in decides.items():
-            for axe in (None, *sorted(axes_des_seance.get(dossier_id, ()))):
-                hausses[(code, dossier.annee, dossier.dispositif, axe)] += montant
-    erreurs = []
-    for e in enveloppes:
-        cle = (e.financeur_code, e.annee, e.dispositif_code, e.axe_code)
-        libelle = f"{libelles.get(e.financeur_code, e.financeur_code)} ({e.dispositif_code.upper()} {e.annee})"
-        situation = programmation.SituationEnveloppe(e.financeur_code, libelle, e.montant, decide=decides_hors[cle],
-                                                     axe=e.axe_code)
-        erreurs += programmation.depassements_d_enveloppe([situation], {e.financeur_code: hausses[cle]})
-    return erreurs
 
 
 def releve(uow: UniteDeTravail, seance_id: int) -> service_comite.SeanceLue:

@@ -533,6 +533,38 @@ def reprendre_propositions(uow: UniteDeTravail, seance_id: int) -> int:
     return faites
 
 
+@ecrit("seance.preparer")
+def reprendre_scenario(uow: UniteDeTravail, seance_id: int, scenario_id: int) -> int:
+    """Chaque dossier de l'ordre du jour que le scénario de programmation prévoit reçoit sa décision
+    provisoire (décision, montants, motif et justification) ; rend le nombre de décisions saisies."""
+    from instruction.services import programmation as service_programmation
+
+    seance = lire_seance(uow, seance_id)
+    prevues = service_programmation.decisions_du_scenario(uow, scenario_id, [l.dossier_id for l in seance.lignes])
+    faites = 0
+    for ligne in seance.lignes:
+        prevue = prevues.get(ligne.dossier_id)
+        if prevue is None:
+            continue
+        motif = " ; ".join(filter(None, (prevue.motif, prevue.justification))) or (
+            None if prevue.decision == regles.RETENU else "Prévu par le scénario de programmation.")
+        decider(uow, seance_id, ligne.dossier_id, prevue.decision, prevue.montants, motif)
+        faites += 1
+    return faites
+
+
+def scenarios_de_la_seance(uow: UniteDeTravail, seance_id: int) -> list[tuple[int, str]]:
+    """Les scénarios de programmation des campagnes de l'ordre du jour : (id, « campagne — scénario »)."""
+    from instruction.services import programmation as service_programmation
+
+    campagnes = dict(uow.session.execute(
+        select(m.Campagne.id, m.Campagne.libelle).join(m.Dossier, m.Dossier.campagne_id == m.Campagne.id)
+        .join(SeanceDossier, SeanceDossier.dossier_id == m.Dossier.id)
+        .where(SeanceDossier.seance_id == seance_id).distinct()).all())
+    return [(sc.id, f"{libelle} — {sc.nom}") for campagne_id, libelle in sorted(campagnes.items(), key=lambda e: e[1])
+            for sc in service_programmation.scenarios(uow, campagne_id)]
+
+
 def total_par_financeur(lignes: Iterable[LigneOrdreDuJour]) -> dict[str, Decimal]:
     totaux: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ligne in lignes:

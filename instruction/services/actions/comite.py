@@ -119,6 +119,22 @@ def reprendre_propositions(contexte: Contexte, seance_id: int) -> Fait:
     return _ecrire_puis_relire(contexte, seance_id, lambda uow: comite.reprendre_propositions(uow, seance_id))
 
 
+def scenarios_de_la_seance(contexte: Contexte, seance_id: int) -> list[tuple[int, str]]:
+    """Les scénarios de programmation des campagnes de l'ordre du jour (id, libellé)."""
+    from instruction.services import comite
+
+    with contexte.unite(lecture=True) as uow:
+        return comite.scenarios_de_la_seance(uow, seance_id)
+
+
+def reprendre_scenario(contexte: Contexte, seance_id: int, scenario_id: int) -> Fait:
+    """Les dossiers de l'ordre du jour reçoivent la décision provisoire du scénario de programmation."""
+    from instruction.services import comite
+
+    return _ecrire_puis_relire(contexte, seance_id, lambda uow: comite.reprendre_scenario(uow, seance_id,
+                                                                                         scenario_id))
+
+
 def cloturer(contexte: Contexte, seance_id: int, version: int | None = None,
              releve: Path | None = None) -> Fait:
     """Applique toutes les décisions de la séance en une transaction, puis (si ``releve`` est donné) écrit le

@@ -100,6 +100,10 @@ class PageSeance(QWidget):
         self.propositions = QPushButton("Reprendre les pr&opositions")
         self.propositions.setToolTip("Les dossiers encore à décider reçoivent la décision proposée par l'instruction "
                                      "(favorable ou réservée : retenu aux montants proposés ; défavorable : refusé).")
+        self.scenario = QPushButton("Reprendre un &scénario…")
+        self.scenario.setToolTip("Les dossiers de l'ordre du jour reçoivent la décision provisoire d'un scénario de "
+                                 "la programmation (Comité › Programmation…).")
+        self.scenario.clicked.connect(self._scenario)
         self.cloturer_bouton = QPushButton("&Clôturer la séance…")
         self.cloturer_bouton.setStyleSheet("font-weight: bold;")
         self.releve = QPushButton("&Relevé de décisions…")
@@ -113,7 +117,7 @@ class PageSeance(QWidget):
         self.releve.clicked.connect(self._releve)
 
         boutons = QHBoxLayout()
-        for bouton in (self.modifier, self.inscrire_bouton, self.retirer_bouton, self.propositions):
+        for bouton in (self.modifier, self.inscrire_bouton, self.retirer_bouton, self.propositions, self.scenario):
             boutons.addWidget(bouton)
         boutons.addStretch(1)
         for bouton in (self.pdf, self.xlsx, self.releve, self.cloturer_bouton):
@@ -242,7 +246,7 @@ class PageSeance(QWidget):
                            + f" — {etat} — {presents} membre(s) présent(s) sur {len(seance.membres)}")
         utilisateur = self.contexte.utilisateur
         ouverte = not seance.close and utilisateur.peut("seance.preparer")
-        for bouton in (self.modifier, self.inscrire_bouton, self.retirer_bouton, self.propositions):
+        for bouton in (self.modifier, self.inscrire_bouton, self.retirer_bouton, self.propositions, self.scenario):
             bouton.setEnabled(ouverte)
         self.cloturer_bouton.setEnabled(not seance.close and utilisateur.peut("seance.cloturer"))
         self.releve.setEnabled(seance.close)
@@ -397,6 +401,25 @@ class PageSeance(QWidget):
     def _reprendre(self) -> None:
         Operation(actions.reprendre_propositions, self.contexte, self.seance_id, parent=self) \
             .apres(self.afficher).refus(self.message.setText).lancer()
+
+    def _scenario(self) -> None:
+        Operation(actions.scenarios_de_la_seance, self.contexte, self.seance_id, parent=self) \
+            .apres(self._choisir_scenario).refus(self._refus).lancer()
+
+    def _choisir_scenario(self, scenarios) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        if not scenarios:
+            self._refus("Aucun scénario de programmation pour les campagnes de l'ordre du jour (Comité › "
+                        "Programmation… en crée).")
+            return
+        libelle, ok = QInputDialog.getItem(self, "Reprendre un scénario", "Scénario de programmation :",
+                                           [nom for _i, nom in scenarios], 0, False)
+        if not ok:
+            return
+        scenario_id = next(i for i, nom in scenarios if nom == libelle)
+        Operation(actions.reprendre_scenario, self.contexte, self.seance_id, scenario_id, parent=self) \
+            .apres(self.afficher).refus(self._refus).lancer()
 
     def _retirer(self) -> None:
         ligne = self._ligne_choisie()
