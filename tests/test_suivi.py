@@ -230,8 +230,9 @@ def test_calendrier_de_la_demonstration_puis_un_copil_saisi_au_clavier(qtbot, fe
     onglet = f.onglets.currentWidget()
     rang = next(i for i in range(onglet.onglets.count()) if onglet.onglets.tabText(i) == "Suivi et bilans")
     onglet.onglets.setCurrentIndex(rang)
-    section = onglet.sections_cycle[0].section
-    qtbot.waitUntil(lambda: section is not None and section.suivi is not None, timeout=10000)
+    differee = onglet.onglets.widget(rang)  # la section se construit à sa première apparition
+    qtbot.waitUntil(lambda: differee.section is not None and differee.section.suivi is not None, timeout=10000)
+    section = differee.section
     avant = len(section.suivi.copils)
 
     def remplir():

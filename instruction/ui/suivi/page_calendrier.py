@@ -6,10 +6,9 @@ Un onglet de travail (menu Suivi) ; un double-clic sur une ligne ouvre le dossie
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from instruction.domaine import suivi as domaine
 from instruction.services.actions import SUIVI
 from instruction.services.actions import suivi as actions
-from instruction.ui.operation import Operation
+from instruction.ui.suivi.page_annuelle import PageAnnuelle
 
 COULEURS = {domaine.COPIL: "#1f3a5f", domaine.VISITE: "#2e7d32", domaine.BILAN: "#8a5300",
             domaine.VERSEMENT: "#6a1b9a"}
@@ -37,20 +36,14 @@ def ouvrir_dossier(widget: QWidget, dossier_id: int | None) -> None:
         espace.ouvrir_dossier(dossier_id)
 
 
-class PageCalendrier(QWidget):
-    titre_change = Signal()
+class PageCalendrier(PageAnnuelle):
     titre_onglet = "Calendrier du suivi"
-    modifie = False
 
     def __init__(self, contexte) -> None:
-        super().__init__()
-        self.contexte = contexte
         self.calendrier = None
-        self.annee = QComboBox()
-        self.annee.setAccessibleName("Année du calendrier")
-        etiquette = QLabel("&Année :")
-        etiquette.setBuddy(self.annee)
-        self.resume = QLabel()
+        super().__init__(contexte, actions.calendrier, "Année du calendrier")
+        etiquette = self.etiquette_annee
+        self.resume.setWordWrap(False)
         legende = QLabel(" ".join(f"<span style='color:{COULEURS[g]}'>■</span> {domaine.GENRES[g]}"
                                   for g in (domaine.COPIL, domaine.VISITE)) + " — en gras : à venir ou à faire")
         haut = QHBoxLayout()
@@ -94,27 +87,6 @@ class PageCalendrier(QWidget):
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addLayout(haut)
         disposition.addWidget(corps, 1)
-        self.annee.currentIndexChanged.connect(lambda _i: self.relire())
-        Operation(actions.annees, contexte, parent=self).apres(self._annees).lancer()
-
-    def _annees(self, annees: list[int]) -> None:
-        from instruction.domaine.horloge import aujourd_hui
-
-        self.annee.blockSignals(True)
-        for annee in annees:
-            self.annee.addItem(str(annee), annee)
-        self.annee.setCurrentIndex(max(0, self.annee.findData(aujourd_hui().year)))
-        self.annee.blockSignals(False)
-        self.relire()
-
-    def demander_fermeture(self, apres_brouillon=None) -> bool:
-        return True
-
-    def relire(self) -> None:
-        annee = self.annee.currentData()
-        if annee is not None:
-            Operation(actions.calendrier, self.contexte, annee, parent=self).apres(self.afficher) \
-                .refus(self.resume.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(SUIVI, "dossiers", "instruction", "bilans", "versements"):

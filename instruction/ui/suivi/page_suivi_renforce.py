@@ -3,32 +3,27 @@ du chemin parcouru ; ajouter, modifier, retirer une action. Un onglet de travail
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QSplitter, QVBoxLayout
 
 from instruction.domaine import nombres, suivi as domaine
 from instruction.domaine.etats import libelle as libelle_etat
 from instruction.services.actions import SUIVI
 from instruction.services.actions import suivi as actions
 from instruction.ui.operation import Operation
+from instruction.ui.suivi.page_annuelle import PageAnnuelle
 from instruction.ui.suivi.page_calendrier import ouvrir_dossier
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 
-class PageSuiviRenforce(QWidget):
-    titre_change = Signal()
+class PageSuiviRenforce(PageAnnuelle):
     titre_onglet = "Suivi renforcé"
-    modifie = False
 
     def __init__(self, contexte) -> None:
-        super().__init__()
-        self.contexte = contexte
         self.actions: list = []
         self.suivables: list = []
-        self.annee = QComboBox()
-        self.annee.setAccessibleName("Année du suivi renforcé")
-        etiquette = QLabel("&Année :")
-        etiquette.setBuddy(self.annee)
+        super().__init__(contexte, actions.suivi_renforce, "Année du suivi renforcé")
+        etiquette = self.etiquette_annee
         self.ajouter = QPushButton("&Placer une action en suivi renforcé…")
         self.modifier = QPushButton("&Modifier…")
         self.retirer = QPushButton("&Retirer")
@@ -43,8 +38,6 @@ class PageSuiviRenforce(QWidget):
         haut.addStretch(1)
         for bouton in (self.ajouter, self.modifier, self.retirer, self.ouvrir):
             haut.addWidget(bouton)
-        self.resume = QLabel()
-        self.resume.setWordWrap(True)
         self.table = table_lecture(["Numéro", "Action", "Porteur", "Dispositif", "État", "Motif", "Copils",
                                     "Visites"], "Actions en suivi renforcé", etirees=(1, 5))
         self.table.itemSelectionChanged.connect(self._detail)
@@ -64,24 +57,6 @@ class PageSuiviRenforce(QWidget):
         peut = utilisateur is None or utilisateur.peut("suivi.modifier")
         for bouton in (self.ajouter, self.modifier, self.retirer):
             bouton.setEnabled(peut)
-        self.annee.currentIndexChanged.connect(lambda _i: self.relire())
-        Operation(actions.annees, contexte, parent=self).apres(self._annees).lancer()
-
-    def _annees(self, annees: list[int]) -> None:
-        self.annee.blockSignals(True)
-        for annee in annees:
-            self.annee.addItem(str(annee), annee)
-        self.annee.blockSignals(False)
-        self.relire()
-
-    def demander_fermeture(self, apres_brouillon=None) -> bool:
-        return True
-
-    def relire(self) -> None:
-        annee = self.annee.currentData()
-        if annee is not None:
-            Operation(actions.suivi_renforce, self.contexte, annee, parent=self).apres(self.afficher) \
-                .refus(self.resume.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(SUIVI, "dossiers"):
