@@ -251,9 +251,9 @@ class Calendrier:
 
 
 def calendrier(uow: UniteDeTravail, annee: int) -> Calendrier:
-    """Ce qui est prévu (ou fait) mois par mois : copils et visites évaluatives, et les actions décidées du CDV et de
-    la Cité éducative en cours cette année-là qui n'ont pas encore de copil (au moins un par an, l. 3960, 3977).
-    Trois requêtes."""
+    """Ce qui est prévu (ou fait) mois par mois : copils et visites évaluatives, bilans attendus (échéances des
+    conventions), versements prévus et faits ; et les actions décidées du CDV et de la Cité éducative en cours
+    cette année-là qui n'ont pas encore de copil (au moins un par an, l. 3960, 3977)."""
     session = uow.session
     debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)
     evenements: list[domaine.Evenement] = []
@@ -271,6 +271,7 @@ def calendrier(uow: UniteDeTravail, annee: int) -> Calendrier:
         libelle = ("Visite faite" if v.faite_le else "Visite prévue") + (f" — {v.lieu}" if v.lieu else "")
         evenements.append(domaine.Evenement(jour, domaine.VISITE, libelle, v.id, v.numero, v.intitule,
                                             v.faite_le is not None))
+    evenements += _bilans_attendus(uow, debut, fin) + _versements(uow, debut, fin)
     # Les actions décidées qui se déroulent dans l'année (leurs dates la recoupent ; sans dates : celles de la
     # programmation de l'année).
     en_cours = {l.id: l for l in session.execute(
@@ -286,7 +287,50 @@ def calendrier(uow: UniteDeTravail, annee: int) -> Calendrier:
     sans_copil = tuple(sorted(((i, en_cours[i].numero, en_cours[i].intitule) for i in manquants),
                               key=lambda t: t[1]))
     return Calendrier(annee, domaine.par_mois(evenements, annee), sans_copil,
-                      ("comités de pilotage", "visites évaluatives"))
+                      ("comités de pilotage", "visites évaluatives", "bilans attendus", "versements"))
+
+
+def _bilans_attendus(uow: UniteDeTravail, debut: dt.date, fin: dt.date) -> list[domaine.Evenement]:
+    """Les bilans attendus dont l'échéance tombe dans l'année (``services.bilans_attendus``, d'après les
+    conventions) : faits quand le compte rendu est reçu."""
+    from instruction.domaine import bilans
+    from instruction.services import bilans_attendus
+
+    return [domaine.Evenement(b.due_le, domaine.BILAN, f"Bilan {b.exercice} — {b.libelle_statut.lower()}",
+                              b.dossier_id, b.numero, b.intitule, b.statut not in bilans.NON_RECUS)
+            for b in bilans_attendus.liste(uow) if debut <= b.due_le <= fin]
+
+
+def _versements(uow: UniteDeTravail, debut: dt.date, fin: dt.date) -> list[domaine.Evenement]:
+    """Les versements faits dans l'année, et les échéances prévues dans l'année pas encore versées (conventions)."""
+    from instruction.db.modeles import conventions as mc
+    from instruction.domaine import argent
+
+    session = uow.session
+    evenements = []
+    payes = set()
+    sigles = {code: sigle or code for code, sigle in session.execute(select(m.Financeur.code, m.Financeur.sigle))}
+    for v in session.execute(select(mc.Versement.convention_id, mc.Versement.exercice, mc.Versement.nature,
+                                    mc.Versement.verse_le, mc.Versement.montant, mc.Versement.financeur_code,
+                                    m.Dossier.id, m.Dossier.numero, m.Dossier.intitule)
+                             .join(mc.Convention, mc.Convention.id == mc.Versement.convention_id)
+                             .join(m.Dossier, m.Dossier.id == mc.Convention.dossier_id)):
+        payes.add((v.convention_id, v.exercice, v.nature))
+        if debut <= v.verse_le <= fin:
+            evenements.append(domaine.Evenement(v.verse_le, domaine.VERSEMENT, f"Versé ({v.nature}) "
+                                                f"{argent.formater(v.montant)} — {sigles.get(v.financeur_code)}", v.id,
+                                                v.numero, v.intitule, True))
+    for e in session.execute(select(mc.Echeance.convention_id, mc.Echeance.exercice, mc.Echeance.nature,
+                                    mc.Echeance.date_prevue, mc.Echeance.montant, mc.Echeance.financeur_code,
+                                    m.Dossier.id, m.Dossier.numero, m.Dossier.intitule)
+                             .join(mc.Convention, mc.Convention.id == mc.Echeance.convention_id)
+                             .join(m.Dossier, m.Dossier.id == mc.Convention.dossier_id)
+                             .where(mc.Echeance.date_prevue.between(debut, fin))):
+        if (e.convention_id, e.exercice, e.nature) not in payes:
+            evenements.append(domaine.Evenement(e.date_prevue, domaine.VERSEMENT, f"Versement prévu ({e.nature}) "
+                                                f"{argent.formater(e.montant)} — {sigles.get(e.financeur_code)}", e.id,
+                                                e.numero, e.intitule, False))
+    return evenements
 
 
 # --- Écritures --------------------------------------------------------------------------------------------

@@ -45,13 +45,15 @@ class PageCalendrier(PageAnnuelle):
         etiquette = self.etiquette_annee
         self.resume.setWordWrap(False)
         legende = QLabel(" ".join(f"<span style='color:{COULEURS[g]}'>■</span> {domaine.GENRES[g]}"
-                                  for g in (domaine.COPIL, domaine.VISITE)) + " — en gras : à venir ou à faire")
+                                  for g in (domaine.COPIL, domaine.VISITE, domaine.BILAN, domaine.VERSEMENT))
+                         + " — en gras : à venir ou à faire")
         haut = QHBoxLayout()
         haut.addWidget(etiquette)
         haut.addWidget(self.annee)
         haut.addSpacing(16)
         haut.addWidget(self.resume, 1)
         haut.addWidget(legende)
+        self.resume.setToolTip("")
 
         grille = QGridLayout()
         grille.setSpacing(6)
@@ -94,9 +96,9 @@ class PageCalendrier(PageAnnuelle):
 
     def afficher(self, calendrier) -> None:
         self.calendrier = calendrier
-        self.resume.setText(f"<b>{calendrier.nombre}</b> rendez-vous en {calendrier.annee} "
-                            f"({', '.join(calendrier.sources)}) ; <b>{len(calendrier.sans_copil)}</b> action(s) en "
-                            "cours sans copil dans l'année.")
+        self.resume.setText(f"<b>{calendrier.nombre}</b> rendez-vous en {calendrier.annee} ; "
+                            f"<b>{len(calendrier.sans_copil)}</b> action(s) sans copil")
+        self.resume.setToolTip(f"Réunit : {', '.join(calendrier.sources)}.")
         for numero, (boite, liste) in self.mois.items():
             evenements = calendrier.mois[numero]
             boite.setTitle(f"{domaine.MOIS[numero - 1].capitalize()} — {len(evenements)}" if evenements else
