@@ -5,8 +5,9 @@ l'AAP Contrat de ville (7 février 2023), celui de la Cité éducative (13 avril
 (contrat de ville l. 3669-3670) — par les services de l'application : création de la séance avec ses
 membres, inscription à l'ordre du jour, décision de chaque dossier (retenu aux montants programmés, parfois
 moins que demandé ; refusé avec son motif), clôture qui applique tout en une transaction à la date de la
-séance (``services.cloture_seance``). Les montants accordés restent ceux de la programmation publiée
-(``programmation_2023.CIBLES``) : la somme des décisions est celle du contrat.
+séance (``services.cloture_seance``), puis vote de chaque partenaire (une délibération par instance, aux montants
+décidés, l. 3830). Les montants accordés restent ceux de la programmation publiée (``programmation_2023.CIBLES``) :
+la somme des décisions est celle du contrat.
 
 2027 : le comité des financeurs de l'AAP Contrat de ville 2027 se prépare : les dossiers déjà instruits sont
 à son ordre du jour, rien n'est encore décidé.
@@ -21,6 +22,17 @@ from collections.abc import Iterable, Mapping
 LIEU = "Hôtel de ville de Calais, salle du conseil"
 LIEU_PIC = "Centre social Espace Fort"
 SEANCE_2027 = dt.date(2027, 2, 9)
+# Les instances délibérantes des partenaires (l. 3830) et le délai de leur vote après le comité (jours).
+INSTANCES = {
+    "etat-pv": ("Arrêté préfectoral (politique de la ville)", "ARR-PV", 21),
+    "etat-autres": ("Arrêté préfectoral", "ARR", 28),
+    "drac": ("Arrêté de la DRAC Hauts-de-France", "DRAC", 35),
+    "ville-calais": ("Conseil municipal de Calais", "DEL-CM", 30),
+    "ca-gctm": ("Conseil communautaire du Grand Calais Terres & Mers", "DEL-CC", 37),
+    "caf": ("Conseil d'administration de la CAF du Pas-de-Calais", "CA-CAF", 42),
+    "region": ("Commission permanente du conseil régional Hauts-de-France", "CP-R", 49),
+    "departement": ("Commission permanente du conseil départemental du Pas-de-Calais", "CP-D", 56),
+}
 
 
 def decider_2023(uow, dossiers: Iterable, moments: Mapping[int, dt.datetime]) -> dict[int, int]:
@@ -46,7 +58,21 @@ def decider_2023(uow, dossiers: Iterable, moments: Mapping[int, dt.datetime]) ->
                 comite.decider(uow, seance_id, dossier.id, regles.RETENU, dossier.accordes, decision(dossier))
             decidee_par[dossier.id] = seance_id
         cloture_seance.cloturer(uow, seance_id, le=max(moments[d.id] for d in liste))
+        _deliberer(uow, seance_id, jour)
     return decidee_par
+
+
+def _deliberer(uow, seance_id: int, jour: dt.date) -> None:
+    """Les partenaires ont voté la programmation de 2023 : une délibération par instance, aux montants décidés."""
+    from instruction.services import financements
+
+    par_financeur = defaultdict(list)
+    for ligne in financements.lignes_a_voter(uow, seance_id):
+        par_financeur[ligne.financeur].append((ligne.seance_id, ligne.dossier_id, ligne.financeur))
+    for code, lignes in sorted(par_financeur.items()):
+        instance, prefixe, delai = INSTANCES.get(code, ("Décision de l'organisme", "DEC", 30))
+        vote = jour + dt.timedelta(days=delai)
+        financements.saisir_deliberations(uow, lignes, instance, vote, f"{prefixe}-{vote:%Y}-{seance_id:02d}{delai:02d}")
 
 
 def preparer_2027(uow) -> int | None:

@@ -154,13 +154,69 @@ def saisir_deliberation(uow: UniteDeTravail, seance_id: int, dossier_id: int, fi
 @ecrit("deliberation.saisir")
 def saisir_deliberations(uow: UniteDeTravail, lignes: Sequence[tuple[int, int, str]], instance: str,
                          jour: dt.date | None, reference: str) -> int:
-    """Une délibération qui vote plusieurs lignes (séance, dossier, cofinanceur) au montant décidé ; tout ou rien."""
-    if not lignes:
+    """Une délibération qui vote plusieurs lignes (séance, dossier, cofinanceur), chacune au montant décidé ; tout
+    ou rien, en requêtes fixes quel que soit le nombre de lignes (un conseil municipal vote toute la programmation
+    d'un coup)."""
+    from sqlalchemy import insert, tuple_
+
+    cles = list(dict.fromkeys(lignes))
+    if not cles:
         raise DonneesInvalides("Choisissez au moins une ligne votée par cette délibération.")
-    for seance_id, dossier_id, financeur in lignes:
-        _seance, decide = _ligne_decidee(uow, seance_id, dossier_id, financeur)
-        saisir_deliberation(uow, seance_id, dossier_id, financeur, instance, jour, reference, decide)
-    return len(lignes)
+    instance, reference = (instance or "").strip(), (reference or "").strip()
+    seances = {se.id: se for se in uow.session.scalars(
+        select(SeanceComite).where(SeanceComite.id.in_(sorted({c[0] for c in cles}))))}
+    decides = {(sid, did, code): montant for sid, did, code, montant in uow.session.execute(
+        select(SeanceDossier.seance_id, SeanceDossier.dossier_id, SeanceMontant.financeur_code, SeanceMontant.montant)
+        .join(SeanceMontant, SeanceMontant.seance_dossier_id == SeanceDossier.id)
+        .where(SeanceDossier.seance_id.in_(list(seances)), SeanceDossier.decision == regles.RETENU))}
+    erreurs = []
+    for sid in sorted({c[0] for c in cles}):
+        if sid not in seances:
+            erreurs.append(f"La séance n° {sid} n'existe pas (ou plus).")
+        elif seances[sid].statut != regles.CLOSE:
+            erreurs.append(f"La séance « {seances[sid].intitule} » n'est pas close : les partenaires votent sur les "
+                           "décisions appliquées.")
+    manquantes = [c for c in cles if c[0] in seances and c not in decides]
+    if manquantes:
+        erreurs.append(f"{len(manquantes)} ligne(s) sans montant décidé à cette séance : rien à voter.")
+    if not erreurs:
+        erreurs = regles.verifier_deliberation(instance, jour, reference, ZERO, aujourd_hui=_aujourd_hui_a_paris(),
+                                               seance_le=max(seances[c[0]].date for c in cles))
+    if erreurs:
+        raise DonneesInvalides("Délibération refusée :\n- " + "\n- ".join(erreurs))
+    existantes = {(d.seance_id, d.dossier_id, d.financeur_code): d for d in uow.session.scalars(
+        select(Deliberation).where(tuple_(Deliberation.seance_id, Deliberation.dossier_id,
+                                          Deliberation.financeur_code).in_(cles)))} if len(cles) < 500 else {
+        (d.seance_id, d.dossier_id, d.financeur_code): d for d in uow.session.scalars(
+            select(Deliberation).where(Deliberation.seance_id.in_(list(seances))))}
+    courts, _l, _p = service_comite.financeurs(uow)
+    maintenant_ = maintenant()
+    nouvelles, historique = [], []
+    for cle in cles:
+        montant = decides[cle]
+        ligne = existantes.get(cle)
+        avant = (ligne.instance, ligne.date, ligne.reference, ligne.montant_vote) if ligne else (None,) * 4
+        if ligne is None:
+            nouvelles.append({"seance_id": cle[0], "dossier_id": cle[1], "financeur_code": cle[2],
+                              "instance": instance, "date": jour, "reference": reference, "montant_vote": montant,
+                              "saisie_le": maintenant_, "saisie_par": uow.acteur})
+        else:
+            ligne.instance, ligne.date, ligne.reference, ligne.montant_vote = instance, jour, reference, montant
+            ligne.saisie_le, ligne.saisie_par = maintenant_, uow.acteur
+        for nom, ancien, nouveau in zip(("Instance", "Date du vote", "Référence", "Montant voté"), avant,
+                                        (instance, jour, reference, montant), strict=True):
+            if ancien != nouveau:
+                historique.append({
+                    "le": maintenant_, "acteur": uow.acteur, "objet": OBJET_DELIBERATION, "action": "saisie",
+                    "dossier_id": cle[1], "porteur_id": None, "version": None,
+                    "champ": modifs._champ(f"{nom} ({courts.get(cle[2], cle[2])})"), "ancien": _texte(ancien),
+                    "nouveau": modifs._borne(_texte(nouveau))})
+    if nouvelles:
+        uow.session.execute(insert(Deliberation.__table__), nouvelles)
+    if historique:
+        uow.session.execute(insert(m.Historique.__table__), historique)
+    uow.session.flush()
+    return len(cles)
 
 
 def _texte(valeur) -> str | None:
