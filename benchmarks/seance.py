@@ -108,8 +108,8 @@ def main() -> None:
     analyseur.add_argument("--serveur", default=URL_PAR_DEFAUT)
     analyseur.add_argument("--sans-postgres", action="store_true")
     arguments = analyseur.parse_args()
-    lignes = ["| Clôture d'une séance de {} dossiers | médiane | pire | requêtes | allers-retours | cible |".format(
-        arguments.dossiers), "|---|---|---|---|---|---|"]
+    lignes = [f"| Clôture d'une séance de {arguments.dossiers} dossiers | médiane | pire | requêtes | allers-retours "
+              "| cible |", "|---|---|---|---|---|---|"]
 
     with tempfile.TemporaryDirectory() as dossier:
         url = f"sqlite:///{Path(dossier) / 'seance.sqlite'}"

@@ -171,7 +171,7 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
         solde = max(dossier.etat_final_le.date(), debut_action + dt.timedelta(days=1))
         apres.append((dossier.id, Etat.SOLDE, "Bilan reçu, solde versé.",
                       horloge.le(solde, dossier.etat_final_le.hour, dossier.etat_final_le.minute)))
-    demo_comite.decider_2023(uow, dossiers, decisions)  # les séances 2023, closes par les services
+    demo_comite.decider_2023(uow, dossiers, decisions, decision)  # les séances 2023, closes par les services
     # H4 : convention, action et solde par le vrai chemin (actes signés, versements, comptes rendus), à ces dates.
     from instruction.demo import conventions as demo_conventions
 

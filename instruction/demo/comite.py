@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 LIEU = "Hôtel de ville de Calais, salle du conseil"
 LIEU_PIC = "Centre social Espace Fort"
@@ -35,12 +35,13 @@ INSTANCES = {
 }
 
 
-def decider_2023(uow, dossiers: Iterable, moments: Mapping[int, dt.datetime]) -> dict[int, int]:
+def decider_2023(uow, dossiers: Iterable, moments: Mapping[int, dt.datetime],
+                 decision: Callable[[object], str]) -> dict[int, int]:
     """Ferme une séance par comité (ou session du jury PIC) : ``dossiers`` (``circuit.DossierAInstruire``,
-    tous « instruits »), ``moments`` : l'instant de la décision de chacun (17 h le jour de sa séance). Rend,
-    pour chaque dossier, la séance qui l'a décidé."""
+    tous « instruits »), ``moments`` : l'instant de la décision de chacun (17 h le jour de sa séance),
+    ``decision(dossier)`` : le motif de la décision (qui nomme la séance). Rend, pour chaque dossier, la séance
+    qui l'a décidé."""
     from instruction.domaine import comite as regles
-    from instruction.demo.circuit import decision
     from instruction.services import cloture_seance, comite
 
     par_seance: dict[tuple[str, dt.date], list] = defaultdict(list)

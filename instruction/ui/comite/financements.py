@@ -8,7 +8,7 @@ l. 4258). La section déclare et retire ces moyens ; la page de campagne en fait
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -26,6 +26,7 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services.actions import COMITE, INSTRUCTION
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.comite.page_de_travail import PageDeTravail
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
@@ -139,20 +140,13 @@ class SectionFinancements(QWidget):
             .apres(self.afficher).refus(self.erreur.setText).lancer()
 
 
-class PageFinancementsCampagne(QWidget):
+class PageFinancementsCampagne(PageDeTravail):
     """Les financements consolidés d'une campagne (menu Comité › Financements consolidés)."""
-
-    titre_change = Signal()
 
     def __init__(self, contexte) -> None:
         super().__init__()
         self.contexte = contexte
         self.titre_onglet = "Financements consolidés"
-        titre = QLabel("Financements consolidés par action")
-        titre.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3a5f;")
-        explication = QLabel("Pour chaque action de la campagne et chaque partenaire : demandé / décidé / voté, "
-                             "et les moyens de droit commun déclarés (contrat de ville, l. 4258).")
-        explication.setWordWrap(True)
         self.campagne = QComboBox()
         self.campagne.setAccessibleName("Campagne")
         self.campagne.currentIndexChanged.connect(lambda _i: self.relire())
@@ -163,8 +157,9 @@ class PageFinancementsCampagne(QWidget):
         haut.addWidget(self.campagne)
         haut.addStretch(1)
         disposition = QVBoxLayout(self)
-        disposition.addWidget(titre)
-        disposition.addWidget(explication)
+        self.entete(disposition, "Financements consolidés par action",
+                    "Pour chaque action de la campagne et chaque partenaire : demandé / décidé / voté, et les moyens "
+                    "de droit commun déclarés (contrat de ville, l. 4258).")
         disposition.addLayout(haut)
         disposition.addWidget(self.erreur)
         disposition.addWidget(self.table, 1)
@@ -187,9 +182,6 @@ class PageFinancementsCampagne(QWidget):
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE, INSTRUCTION):
             self.relire()
-
-    def demander_fermeture(self) -> bool:
-        return True
 
     def afficher(self, vue) -> None:
         self.vue = vue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from instruction.domaine import argent, dates
@@ -28,24 +27,17 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.comite.page_de_travail import PageDeTravail
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 
-class PageDeliberations(QWidget):
-    titre_change = Signal()
-
+class PageDeliberations(PageDeTravail):
     def __init__(self, contexte) -> None:
         super().__init__()
         self.contexte = contexte
         self.titre_onglet = "Délibérations des partenaires"
         self.lignes = []
-        titre = QLabel("Délibérations des partenaires")
-        titre.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3a5f;")
-        explication = QLabel("La programmation actée par le comité « peut ensuite être soumise aux instances "
-                             "délibérantes des différents partenaires » (contrat de ville, l. 3830) : le vote de "
-                             "chacun, ligne par ligne.")
-        explication.setWordWrap(True)
         self.en_attente = QCheckBox("Seulement les lignes en &attente d'un vote")
         self.en_attente.setChecked(True)
         self.en_attente.toggled.connect(lambda _c: self.relire())
@@ -82,8 +74,9 @@ class PageDeliberations(QWidget):
         haut.addStretch(1)
         haut.addWidget(self.compte)
         disposition = QVBoxLayout(self)
-        disposition.addWidget(titre)
-        disposition.addWidget(explication)
+        self.entete(disposition, "Délibérations des partenaires",
+                    "La programmation actée par le comité « peut ensuite être soumise aux instances délibérantes des "
+                    "différents partenaires » (contrat de ville, l. 3830) : le vote de chacun, ligne par ligne.")
         disposition.addLayout(haut)
         disposition.addWidget(self.table, 1)
         disposition.addWidget(boite)
@@ -96,9 +89,6 @@ class PageDeliberations(QWidget):
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE):
             self.relire()
-
-    def demander_fermeture(self) -> bool:
-        return True
 
     def afficher(self, lignes) -> None:
         self.lignes = list(lignes)

@@ -51,6 +51,7 @@ from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
 from instruction.ui import fichiers
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.comite.page_de_travail import STYLE_TITRE, PageDeTravail
 from instruction.ui.operation import Operation
 
 ROUGE, VERT, ORANGE, GRIS = "#b00020", "#1b6e20", "#8a5300", "#666666"
@@ -75,9 +76,7 @@ def _cellule(texte: str, *, droite: bool = False, couleur: str | None = None, bu
     return cellule
 
 
-class PageSeance(QWidget):
-    titre_change = Signal()
-
+class PageSeance(PageDeTravail):
     def __init__(self, contexte, seance_id: int) -> None:
         super().__init__()
         self.contexte, self.seance_id = contexte, seance_id
@@ -87,7 +86,7 @@ class PageSeance(QWidget):
         self.setAccessibleName("Séance du comité")
 
         self.titre = QLabel()
-        self.titre.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3a5f;")
+        self.titre.setStyleSheet(STYLE_TITRE)
         self.infos = QLabel()
         self.infos.setWordWrap(True)
         self.infos.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -229,9 +228,6 @@ class PageSeance(QWidget):
     def sur_changement(self, changements, origine) -> None:
         if origine is not self and changements.touche(COMITE):
             self.relire()
-
-    def demander_fermeture(self) -> bool:
-        return True
 
     def afficher(self, seance) -> None:
         self.seance = seance

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from instruction.domaine import dates
 from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.comite.page_de_travail import PageDeTravail
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
@@ -39,20 +39,12 @@ def ouvrir_seance(widget: QWidget, seance_id: int) -> None:
         espace.ouvrir_page(MODULE_SEANCE, "PageSeance", "Séance du comité", seance_id=seance_id)
 
 
-class PageSeances(QWidget):
-    titre_change = Signal()
-
+class PageSeances(PageDeTravail):
     def __init__(self, contexte) -> None:
         super().__init__()
         self.contexte = contexte
         self.titre_onglet = "Séances du comité"
         self.seances = []
-        titre = QLabel("Séances du comité des financeurs et du jury PIC")
-        titre.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3a5f;")
-        explication = QLabel("Le comité des financeurs « vient acter la programmation » après l'instruction (contrat "
-                             "de ville, l. 3828-3830) : préparez l'ordre du jour, saisissez les décisions, clôturez "
-                             "la séance pour les appliquer toutes ensemble.")
-        explication.setWordWrap(True)
         self.nouvelle = QPushButton("&Nouvelle séance…")
         self.ouvrir = QPushButton("&Ouvrir la séance")
         self.deliberations = QPushButton("&Délibérations des partenaires")
@@ -69,8 +61,10 @@ class PageSeances(QWidget):
         self.table.doubleClicked.connect(lambda _i: self._ouvrir())
         self.message = etiquette_erreur()
         disposition = QVBoxLayout(self)
-        disposition.addWidget(titre)
-        disposition.addWidget(explication)
+        self.entete(disposition, "Séances du comité des financeurs et du jury PIC",
+                    "Le comité des financeurs « vient acter la programmation » après l'instruction (contrat de ville, "
+                    "l. 3828-3830) : préparez l'ordre du jour, saisissez les décisions, clôturez la séance pour les "
+                    "appliquer toutes ensemble.")
         disposition.addLayout(boutons)
         disposition.addWidget(self.message)
         disposition.addWidget(self.table, 1)
@@ -83,9 +77,6 @@ class PageSeances(QWidget):
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE):
             self.relire()
-
-    def demander_fermeture(self) -> bool:
-        return True
 
     def afficher(self, seances) -> None:
         self.seances = list(seances)
