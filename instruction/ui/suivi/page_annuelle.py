@@ -46,8 +46,14 @@ class PageAnnuelle(QWidget):
     def relire(self) -> None:
         annee = self.annee.currentData()
         if annee is not None:
-            Operation(self._lecture, self.contexte, annee, parent=self).apres(self.afficher) \
+            Operation(self._lecture, self.contexte, annee, parent=self).apres(lambda lu: self._lu(annee, lu)) \
                 .refus(self.resume.setText).lancer()
+
+    def _lu(self, annee: int, lu) -> None:
+        """Seule la lecture de l'année choisie s'affiche (une lecture partie avant un changement d'année est
+        dépassée)."""
+        if annee == self.annee.currentData():
+            self.afficher(lu)
 
     def afficher(self, resultat) -> None:  # chaque page montre ce qu'elle a lu
         raise NotImplementedError

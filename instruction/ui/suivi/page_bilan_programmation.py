@@ -172,8 +172,11 @@ class PageBilanProgrammation(QWidget):
         if not annees:
             self.resume.setText("Aucune campagne dans la base.")
             return
-        Operation(actions.bilans, self.contexte, annees, self.dispositif.currentData() or None, parent=self) \
-            .apres(self.afficher).refus(self.resume.setText).lancer()
+        choix = (annees, self.dispositif.currentData() or None)
+        Operation(actions.bilans, self.contexte, *choix, parent=self) \
+            .apres(lambda bilans: self.afficher(bilans) if choix == (self.annees_choisies(),
+                                                                     self.dispositif.currentData() or None) else None) \
+            .refus(self.resume.setText).lancer()
 
     def relire(self) -> None:
         self.calculer()
