@@ -6,12 +6,19 @@ les chiffres qu'elle calcule), la séance du comité ou la boîte des montants a
 l'interface) et le relisent d'après les changements diffusés (``sur_changement``).
 
 Une colonne par cofinanceur : son sigle, l'enveloppe, le décidé, le scénario (s'il y en a un), le reste ; un
-reste négatif (enveloppe dépassée) est en rouge, un cofinanceur sans enveloppe dit « pas d'enveloppe ».
+reste négatif (enveloppe dépassée) est en rouge, un cofinanceur sans enveloppe dit « pas d'enveloppe ». Une
+enveloppe d'axe du projet de territoire a sa propre colonne (l'axe sous le sigle).
+
+``BandeauDecision`` en est la variante des boîtes où l'on décide les montants d'UN dossier (« Retenu par le
+comité… », « Montants accordés… ») : pour chacun de ses cofinanceurs, l'enveloppe, ce qui est accordé aux
+autres dossiers, ce que l'on tape pour celui-ci et le reste après cette décision, recalculé à chaque frappe
+(``situations_apres_saisie``, sans lecture en base).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -31,7 +38,15 @@ def _court(montant) -> str:
     return texte.replace(",00\u00a0€", "\u00a0€")
 
 
+def _axe_court(axe: str) -> str:
+    """« épanouis » pour « Des quartiers épanouis » (le titre de colonne reste étroit ; la bulle dit tout)."""
+    return axe.removeprefix("Des quartiers ")
+
+
 class BandeauEnveloppes(QFrame):
+    LIBELLES = {ligne: ligne for ligne in LIGNES}  # ce que chaque ligne affiche (les variantes les renomment)
+    VIDE = "Aucune enveloppe ni aucun montant pour cette campagne."
+
     def __init__(self, parent: QWidget | None = None, *, avec_scenario: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("bandeauEnveloppes")
@@ -73,19 +88,21 @@ class BandeauEnveloppes(QFrame):
             if element.widget() is not None:
                 element.widget().deleteLater()
         self.cases = {}
+        for colonne in range(self._grille.columnCount()):  # l'étirement d'un affichage précédent
+            self._grille.setColumnStretch(colonne, 0)
         lignes = [l for l in LIGNES if self._avec_scenario or l != "Scénario"]
         if not situations:
-            vide = QLabel("Aucune enveloppe ni aucun montant pour cette campagne.")
+            vide = QLabel(self.VIDE)
             vide.setStyleSheet(f"color: {GRIS};")
             self._grille.addWidget(vide, 0, 0)
             self._ajuster(1)
             return
         for rang, libelle in enumerate(lignes, start=1):
-            etiquette = QLabel(libelle)
+            etiquette = QLabel(self.LIBELLES[libelle])
             etiquette.setStyleSheet(f"color: {GRIS};")
             self._grille.addWidget(etiquette, rang, 0)
         for colonne, s in enumerate(situations, start=1):
-            titre = QLabel(f"<b>{s.libelle}</b>" + (f"<br><small>{s.axe}</small>" if s.axe else ""))
+            titre = QLabel(f"<b>{s.libelle}</b>" + (f"<br><small>axe {_axe_court(s.axe)}</small>" if s.axe else ""))
             titre.setAlignment(Qt.AlignmentFlag.AlignRight)
             titre.setToolTip(self._bulle(s))
             self._grille.addWidget(titre, 0, colonne)
@@ -117,18 +134,22 @@ class BandeauEnveloppes(QFrame):
 
     def _ajuster(self, lignes: int) -> None:
         hauteur = self.fontMetrics().height() + 3
-        self.setFixedHeight(lignes * hauteur + 22)
+        axes = any(s.axe for s in self.situations)  # le titre d'une colonne d'axe tient sur deux lignes
+        self.setFixedHeight((lignes + axes) * hauteur + 22)
 
     @staticmethod
     def _bulle(s: SituationEnveloppe) -> str:
+        portee = f" (axe « {s.axe} »)" if s.axe else ""
         if s.enveloppe is None:
-            return (f"{s.libelle} : pas d'enveloppe saisie (pas de limite) ; décidé {argent.formater(s.decide)}, "
-                    f"scénario {argent.formater(s.simule)}.")
+            return (f"{s.libelle}{portee} : pas d'enveloppe saisie (pas de limite) ; décidé "
+                    f"{argent.formater(s.decide)}, scénario {argent.formater(s.simule)}.")
         taux = f" ({s.taux} % de l'enveloppe)" if s.taux is not None else ""
         etat = "dépassée de " + argent.formater(-s.reste) if s.depasse else "reste " + argent.formater(s.reste)
-        return (f"{s.libelle} : enveloppe {argent.formater(s.enveloppe)} ; décidé {argent.formater(s.decide)}, "
-                f"scénario {argent.formater(s.simule)}, programmé {argent.formater(s.programme)}{taux} ; {etat}. "
-                f"Encore demandé par les dossiers non tranchés : {argent.formater(s.demande)}.")
+        demande = "" if s.axe else \
+            f" Encore demandé par les dossiers non tranchés : {argent.formater(s.demande)}."
+        return (f"{s.libelle}{portee} : enveloppe {argent.formater(s.enveloppe)} ; décidé "
+                f"{argent.formater(s.decide)}, scénario {argent.formater(s.simule)}, programmé "
+                f"{argent.formater(s.programme)}{taux} ; {etat}.{demande}")
 
     # --- Chargement autonome (séance, montants accordés) -------------------------------------------------
 
@@ -164,3 +185,43 @@ class BandeauEnveloppes(QFrame):
 
         if changements.touche(PROGRAMMATION, INSTRUCTION, COMITE):
             self.relire()
+
+
+# --- La variante des boîtes de décision d'un dossier ------------------------------------------------------------
+
+
+def situations_apres_saisie(situations: Sequence[SituationEnveloppe], actuels: Mapping[str, Decimal | None],
+                            saisis: Mapping[str, Decimal]) -> list[SituationEnveloppe]:
+    """Les enveloppes si la saisie remplaçait les montants accordés actuels du dossier : ``decide`` devient ce
+    qui est accordé aux autres dossiers, ``simule`` ce qui est tapé pour celui-ci (son ``reste`` : le reste après
+    cette décision). ``situations`` : celles que le dossier consomme (``enveloppes_du_dossier``), dont le
+    décidé compte ses montants ``actuels``."""
+    resultat = []
+    for s in situations:
+        actuel = actuels.get(s.financeur) or Decimal("0.00")
+        resultat.append(SituationEnveloppe(s.financeur, s.libelle, s.enveloppe, s.decide - actuel,
+                                           saisis.get(s.financeur, Decimal("0.00")), s.demande, s.axe))
+    return resultat
+
+
+class BandeauDecision(BandeauEnveloppes):
+    """Le bandeau d'une boîte de décision : enveloppe, autres dossiers, ce dossier, reste après la décision."""
+
+    LIBELLES = {"Enveloppe": "Enveloppe", "Décidé": "Accordé aux autres dossiers", "Scénario": "Ce dossier",
+                "Reste à programmer": "Reste après cette décision"}
+    VIDE = "Aucune enveloppe pour les cofinanceurs de ce dossier (pas de limite)."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, avec_scenario=True)
+        self.setAccessibleName("Enveloppes des cofinanceurs de ce dossier")
+
+    @staticmethod
+    def _bulle(s: SituationEnveloppe) -> str:
+        portee = f" (axe « {s.axe} »)" if s.axe else ""
+        if s.enveloppe is None:
+            return (f"{s.libelle}{portee} : pas d'enveloppe saisie pour ce dispositif et cette année "
+                    "(pas de limite).")
+        etat = (f"l'enveloppe serait dépassée de {argent.formater(-s.reste)}" if s.depasse
+                else f"il resterait {argent.formater(s.reste)} à programmer")
+        return (f"{s.libelle}{portee} : enveloppe {argent.formater(s.enveloppe)} ; déjà accordé aux autres dossiers "
+                f"{argent.formater(s.decide)} ; pour ce dossier {argent.formater(s.simule)} : {etat}.")

@@ -67,11 +67,15 @@ class ModeleProgrammation(QAbstractTableModel):
         self.enveloppes: dict[str, Decimal | None] = {}
         self.totaux: dict[str, dict[str, Decimal]] = {}  # cofinanceur → genre → total (lignes affichées)
         self.tous: dict[str, dict[str, Decimal]] = {}  # cofinanceur → decide / simule / demande (toutes lignes)
+        self.enveloppes_axes: dict[tuple[str, str], Decimal] = {}  # (cofinanceur, axe) → enveloppe de l'axe
+        self.tous_axes: dict[tuple[str, str], dict[str, Decimal]] = {}  # (cofinanceur, axe) → decide / simule
 
     # --- Données --------------------------------------------------------------------------------------------
 
     def remplacer(self, tableau: TableauProgrammation) -> None:
         self.beginResetModel()
+        if self.tableau is None or self.tableau.campagne.id != tableau.campagne.id:
+            self.enveloppes_axes = {}  # une autre campagne : ses enveloppes d'axe seront relues
         self.tableau = tableau
         self.lignes = list(tableau.lignes)
         self._recherche = [pour_recherche(f"{l.numero} {l.intitule} {l.porteur}") for l in self.lignes]
@@ -177,8 +181,15 @@ class ModeleProgrammation(QAbstractTableModel):
 
     # --- Totaux -----------------------------------------------------------------------------------------------
 
+    def definir_enveloppes_axes(self, enveloppes: Mapping[tuple[str, str], Decimal]) -> None:
+        """Les enveloppes par axe du projet de territoire de l'année et du dispositif : (cofinanceur, code de
+        l'axe) → montant. Leur programmé se calcule comme celui des cofinanceurs, sur les dossiers de l'axe."""
+        self.enveloppes_axes = dict(enveloppes)
+        self._tout_totaliser()
+        self.totaux_changes.emit("")
+
     def _tout_totaliser(self) -> None:
-        self.totaux, self.tous = {}, {}
+        self.totaux, self.tous, self.tous_axes = {}, {}, {}
         for code, _sigle in (self.tableau.financeurs if self.tableau else []):
             self._totaliser(code)
 
@@ -187,6 +198,7 @@ class ModeleProgrammation(QAbstractTableModel):
         restant sur toutes les lignes (ce que l'enveloppe compte)."""
         affiches = dict.fromkeys(SOUS_COLONNES, ZERO)
         decide = simule = demande = ZERO
+        axes = {a: {"decide": ZERO, "simule": ZERO} for (c, a) in self.enveloppes_axes if c == code}
         visibles = set(self._visibles) if len(self._visibles) != len(self.lignes) else None
         for i, l in enumerate(self.lignes):
             c = l.cellules.get(code)
@@ -198,6 +210,11 @@ class ModeleProgrammation(QAbstractTableModel):
                 decide += c.decide
             if compte_simule:
                 simule += c.simule
+            for axe in (a for a in l.axes if a in axes) if axes else ():
+                if c.decide is not None:
+                    axes[axe]["decide"] += c.decide
+                if compte_simule:
+                    axes[axe]["simule"] += c.simule
             if not l.tranche and c.demande is not None:
                 demande += c.demande
             if visibles is None or i in visibles:
@@ -209,14 +226,25 @@ class ModeleProgrammation(QAbstractTableModel):
                     affiches["simule"] += c.simule
         self.totaux[code] = affiches
         self.tous[code] = {"decide": decide, "simule": simule, "demande": demande}
+        for axe, sommes in axes.items():
+            self.tous_axes[(code, axe)] = sommes
 
     def situation(self, code: str) -> prog.SituationEnveloppe:
         tous = self.tous.get(code, {})
         return prog.SituationEnveloppe(code, self.sigle(code), self.enveloppes.get(code), tous.get("decide", ZERO),
                                        tous.get("simule", ZERO), tous.get("demande", ZERO))
 
-    def situations(self) -> list[prog.SituationEnveloppe]:
-        return [self.situation(code) for code, _s in (self.tableau.financeurs if self.tableau else [])]
+    def situations(self, axes: bool = False) -> list[prog.SituationEnveloppe]:
+        """Par cofinanceur (l'ordre des colonnes) ; ``axes`` : puis une par enveloppe d'axe (libellé de l'axe)."""
+        resultat = [self.situation(code) for code, _s in (self.tableau.financeurs if self.tableau else [])]
+        if axes and self.tableau is not None:
+            libelles = self.tableau.libelles_axes
+            for (code, axe), montant in sorted(self.enveloppes_axes.items()):
+                sommes = self.tous_axes.get((code, axe), {})
+                resultat.append(prog.SituationEnveloppe(
+                    code, self.sigle(code), montant, sommes.get("decide", ZERO), sommes.get("simule", ZERO),
+                    axe=libelles.get(axe, axe)))
+        return resultat
 
     # --- Saisie -----------------------------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ cofinanceur, ses scénarios, ses totaux contre les enveloppes.
 * en haut : la campagne, le scénario (nouveau, dupliquer, renommer, supprimer), l'export du classeur ;
   les filtres (recherche, état, quartier, axe, dossiers prêts pour le comité) et les colonnes montrées ;
 * le bandeau des enveloppes (``BandeauEnveloppes``) : enveloppe / décidé / scénario / reste, à chaque frappe ;
-* le tableau (``ModeleProgrammation``) : les cases « Scénario » se tapent comme dans un tableur — taper
+  les enveloppes par axe du projet de territoire, quand il y en a, y ont leurs colonnes (case « Par axe ») ;
+* le tableau (``ModeleProgrammation``) : le numéro et l'intitulé restent en place quand il défile vers la
+  droite (``ColonnesGelees``) ; les cases « Scénario » se tapent comme dans un tableur — taper
   remplace, Entrée valide et descend, Tab avance, Suppr vide ; un montant mal tapé est refusé avec un message
   clair et la saisie reste dans la case ; un montant au-delà de la demande demande sa justification ;
 * en pied, toujours visible : les totaux des dossiers affichés, l'enveloppe, le programmé et le reste de chaque
@@ -42,6 +44,7 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services.actions import PROGRAMMATION
 from instruction.services.actions import programmation as actions
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.colonnes_gelees import ColonnesGelees
 from instruction.ui.comite.bandeau_enveloppes import BandeauEnveloppes
 from instruction.ui.comite.modele_programmation import (
     SOUS_COLONNES,
@@ -53,6 +56,7 @@ from instruction.ui.operation import Operation
 
 DECISIONS_TAPEES = {"r": prog.RETENU, "a": prog.AJOURNE, "f": prog.REFUSE, "x": prog.REFUSE}
 LIGNES_PIED = ("Total des dossiers affichés", "Enveloppe", "Programmé (décidé + scénario)", "Reste à programmer")
+COLONNES_GELEES = 2  # le numéro et l'intitulé
 
 
 class DelegueProgrammation(QStyledItemDelegate):
@@ -112,6 +116,21 @@ class TableProgrammation(QTableView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.refus_en_cours = False
+        self.gel: ColonnesGelees | None = None
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        """Une case gelée est toujours visible à gauche : le tableau ne défile pas horizontalement pour elle ;
+        une autre case n'est jamais laissée sous la zone gelée."""
+        if self.gel is None or not index.isValid():
+            super().scrollTo(index, hint)
+            return
+        barre = self.horizontalScrollBar()
+        avant = barre.value()
+        super().scrollTo(index, hint)
+        if index.column() < self.gel.nombre:
+            barre.setValue(avant)
+        else:
+            self.gel.visible_a_droite(index)
 
     def closeEditor(self, editor, hint) -> None:
         descendre = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
@@ -184,7 +203,7 @@ class ModelePied(QAbstractTableModel):
         s = self.modele.situation(code)
         valeur = {1: s.enveloppe, 2: s.programme, 3: s.reste}[rangee]
         if valeur is None:
-            return "pas d'enveloppe" if rangee == 1 else ("—" if rangee == 3 else montant_court(valeur))
+            return "aucune" if rangee == 1 else ("—" if rangee == 3 else montant_court(valeur))
         return montant_court(valeur)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -342,18 +361,17 @@ class PageProgrammation(QWidget):
         self.table.horizontalHeader().sectionResized.connect(
             lambda colonne, _ancienne, nouvelle: self.pied.setColumnWidth(colonne, nouvelle))
         self.table.horizontalScrollBar().valueChanged.connect(self.pied.horizontalScrollBar().setValue)
+        self.table.gel = ColonnesGelees(self.table, COLONNES_GELEES, nom="Numéro et intitulé (colonnes gelées)")
+        self.pied_gele = ColonnesGelees(self.pied, COLONNES_GELEES, nom="Libellés des totaux (colonnes gelées)")
 
         self.etat = QLabel()
         self.etat.setStyleSheet("color: #555;")
         disposition.addWidget(self.etat)
 
-    def _bandeau(self, code: str) -> None:
-        """Le bandeau suit chaque saisie : seul le cofinanceur touché est recalculé."""
-        if code and self.bandeau.situations:
-            self.bandeau.afficher([self.modele.situation(s.financeur) if s.financeur == code else s
-                                   for s in self.bandeau.situations])
-        else:
-            self.bandeau.afficher(self.modele.situations())
+    def _bandeau(self, _code: str) -> None:
+        """Le bandeau suit chaque saisie (le modèle a déjà recalculé les totaux du cofinanceur touché ; le
+        bandeau ne change que ses textes), enveloppes par axe comprises."""
+        self.bandeau.afficher(self.modele.situations(axes=True))
 
     # --- Campagnes et scénarios -------------------------------------------------------------------------------
 
@@ -407,12 +425,20 @@ class PageProgrammation(QWidget):
         self.scenarios.blockSignals(False)
         self.modele.remplacer(tableau)
         self._ajuster_colonnes()
+        campagne = tableau.campagne
+        Operation(actions.enveloppes, self.contexte, campagne.annee, campagne.dispositif, parent=self).apres(
+            lambda liste: self._enveloppes_lues(campagne.id, liste)).refus(self._dire).lancer()
         self._droits()
         if tableau.scenario is None and tableau.lignes:
             self._dire("Aucun scénario choisi : « Nouveau… » en crée un, pré-rempli avec les propositions de "
                        "l'instructeur, pour simuler la programmation sans toucher aux décisions.", erreur=False)
         else:
             self.message.hide()
+
+    def _enveloppes_lues(self, campagne_id: int, enveloppes) -> None:
+        """Les enveloppes par axe de la campagne : le bandeau leur donne une colonne chacune."""
+        if self.modele.tableau is not None and self.modele.tableau.campagne.id == campagne_id:
+            self.modele.definir_enveloppes_axes({(e.financeur, e.axe): e.montant for e in enveloppes if e.axe})
 
     def _remplir_filtres(self, tableau) -> None:
         etats_presents = sorted({l.etat for l in tableau.lignes}, key=lambda e: list(etats.Etat).index(etats.Etat(e)))
