@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,131 @@ def test_lignes_nouvelles_des_deux_cotes_et_identifiants_qui_se_croisent(emprunt
     questions = {r["question"] for r in lire(bureau, m.CotationReponse)
                  if r["cotation_id"] == cotation["id"]}
     assert {"efh-diagnostic-donnees", "efh-objectif-explicite"} <= questions
+
+
+# --- Listes possédées (budget, séances…) : une valeur par dossier, jamais mêlées ligne à ligne --------------
+
+def _ligne(compte: str, montant: str, libelle: str = "", financeur: str = "") -> dict:
+    from instruction.domaine import budget
+
+    return {"sens": budget.PAR_NUMERO[compte].sens, "compte": compte, "financeur": financeur, "libelle": libelle,
+            "montant": montant}
+
+
+# Hors ligne : l'animatrice plus chère, financée par la ville. Au bureau : une location de salle, financée par l'État.
+BUDGET_PORTABLE = [_ligne("60", "1 200,50", "Graines et outils"), _ligne("64", "3 500", "Animatrice"),
+                   _ligne("74", "2 000", financeur="etat-pv"), _ligne("74", "2 000", financeur="ville-calais"),
+                   _ligne("75", "700,50", "Cotisations")]
+BUDGET_BUREAU = [_ligne("60", "1 200,50", "Graines et outils"), _ligne("61", "800", "Location de salle"),
+                 _ligne("64", "3 000", "Animatrice"), _ligne("74", "2 800", financeur="etat-pv"),
+                 _ligne("74", "1 500", financeur="ville-calais"), _ligne("75", "700,50", "Cotisations")]
+
+
+def _budget(contexte, dossier_id: int) -> tuple[list[tuple], dict]:
+    """Les lignes du budget (compte, libellé, montant) et les totaux du dossier, relus en base."""
+    lignes = sorted((x["ordre"], x["compte"], x["libelle"], x["montant"], x["financeur_code"]) for x in lire(
+        contexte, m.LigneBudget, m.LigneBudget.__table__.c.dossier_id == dossier_id))
+    dossier = lire(contexte, m.Dossier, m.Dossier.__table__.c.id == dossier_id)[0]
+    return [x[1:] for x in lignes], {c: dossier[c] for c in ("cout_total", "subvention_demandee", "financeurs")}
+
+
+def _verifier_base(contexte) -> None:
+    from instruction.db.verification import verifier
+
+    constats = verifier(contexte.url)
+    assert constats.reussi, constats
+
+
+def test_listes_de_budget_appliquees_d_un_seul_cote(emprunte):
+    """Le budget changé hors ligne, les séances changées au bureau : chacune s'applique entière, sans conflit ;
+    les totaux du dossier suivent le budget écrit."""
+    bureau, portable, dossier_id, bilan = emprunte
+    modifier(portable, dossier_id, budget=BUDGET_PORTABLE)
+    attendu = _budget(portable, dossier_id)
+    seances = [{"libelle": "Atelier jardin", "periode": "extrascolaire", "jour": "samedi", "heure_debut": "10h00",
+                "heure_fin": "12h00", "frequence": "chaque semaine", "nombre": "30"}]
+    modifier(bureau, dossier_id, seances=seances)
+    retour = actions.rapporter(bureau, bilan.fichier, PHRASE).valeur
+    assert retour.applique and not retour.conflits and retour.a_remplacer == 1, retour.resume()
+    assert retour.ecrit.listes == {"ligne_budget": 1}
+    assert _budget(bureau, dossier_id) == attendu
+    assert len(attendu[0]) == 5 and attendu[1]["cout_total"] == Decimal("4700.50")
+    assert attendu[1]["subvention_demandee"] == Decimal("4000.00")
+    assert [s["jour"] for s in lire(bureau, m.Seance)] == ["samedi"]  # la séance du bureau, gardée
+    _verifier_base(bureau)
+
+
+def test_listes_changees_a_l_identique_des_deux_cotes(emprunte):
+    bureau, portable, dossier_id, bilan = emprunte
+    for contexte in (portable, bureau):
+        modifier(contexte, dossier_id, budget=BUDGET_PORTABLE, quartiers=["beau-marais"])
+    attendu = _budget(bureau, dossier_id)
+    retour = actions.rapporter(bureau, bilan.fichier, PHRASE).valeur
+    assert retour.applique and not retour.conflits and retour.a_remplacer == 0, retour.resume()
+    assert _budget(bureau, dossier_id) == attendu and len(attendu[0]) == 5  # pas de lignes en double
+    assert [q["quartier_code"] for q in lire(bureau, m.DossierQuartier)] == ["beau-marais"]
+    _verifier_base(bureau)
+
+
+@pytest.mark.parametrize("garder", [fusion.MIEN, fusion.LEUR])
+def test_budget_change_des_deux_cotes_un_seul_conflit_de_liste(emprunte, garder):
+    """Le même budget ressaisi des deux côtés : UN conflit (la liste entière, lisible, avec ses totaux), pas de
+    conflit sur les totaux du dossier ; le côté gardé s'écrit entier, jamais la somme des deux ; les totaux
+    suivent ; la base passe le contrôle d'intégrité."""
+    from instruction.domaine import argent
+
+    bureau, portable, dossier_id, bilan = emprunte
+    portable.acteur = "m.lefebvre"
+    modifier(portable, dossier_id, budget=BUDGET_PORTABLE)
+    du_portable = _budget(portable, dossier_id)
+    bureau.acteur = "a.durand"
+    modifier(bureau, dossier_id, budget=BUDGET_BUREAU)
+    du_bureau = _budget(bureau, dossier_id)
+    avant = fabrique.photographie(bureau)
+    retour = actions.rapporter(bureau, bilan.fichier, PHRASE).valeur
+    assert not retour.applique and fabrique.photographie(bureau) == avant
+    (conflit,) = retour.conflits
+    assert (conflit.genre, conflit.ligne, conflit.champ, conflit.modifiable) == (
+        fusion.LISTE, "Dossier CDV-2027-001", "Budget prévisionnel", False)
+    assert f"64 — Animatrice — {argent.formater(Decimal('3500'))}" in conflit.mien.splitlines()
+    assert f"61 — Location de salle — {argent.formater(Decimal('800'))}" in conflit.leur.splitlines()
+    assert "Location de salle" not in conflit.mien and "Location de salle" not in conflit.depart
+    assert conflit.mien.splitlines()[-1] == (f"Charges {argent.formater(Decimal('4700.50'))} ; produits "
+                                             f"{argent.formater(Decimal('4700.50'))} ; subventions demandées "
+                                             f"{argent.formater(Decimal('4000'))}")
+    assert conflit.mien_par.startswith("m.lefebvre") and conflit.leur_par.startswith("a.durand")
+    # Une saisie ne tranche pas une liste entière : le conflit reste ouvert, rien n'est écrit.
+    refuse = actions.rapporter(bureau, bilan.fichier, PHRASE, {conflit.ident: fusion.Choix(fusion.SAISIE, "x")})
+    assert not refuse.valeur.applique and refuse.valeur.non_tranches == 1
+    retour = actions.rapporter(bureau, bilan.fichier, PHRASE, {conflit.ident: fusion.Choix(garder)}).valeur
+    assert retour.applique, retour.resume()
+    attendu = du_portable if garder == fusion.MIEN else du_bureau
+    assert _budget(bureau, dossier_id) == attendu
+    assert len(attendu[0]) == (5 if garder == fusion.MIEN else 6)
+    assert attendu[1] == ({"cout_total": Decimal("4700.50"), "subvention_demandee": Decimal("4000.00"),
+                           "financeurs": "etat-pv,ville-calais"} if garder == fusion.MIEN else
+                          {"cout_total": Decimal("5000.50"), "subvention_demandee": Decimal("4300.00"),
+                           "financeurs": "etat-pv,ville-calais"})
+    _verifier_base(bureau)
+    (trace,) = [h for h in lire(bureau, m.Historique) if h["action"].startswith("conflit tranché")]
+    assert trace["champ"] == "Budget prévisionnel" and trace["dossier_id"] == dossier_id
+    assert ("du portable" if garder == fusion.MIEN else "du bureau") in trace["action"]
+
+
+def test_contacts_du_porteur_changes_des_deux_cotes(emprunte):
+    """La même liste côté porteur (ses contacts, réécrits à chaque enregistrement de la fiche)."""
+    bureau, portable, dossier_id, bilan = emprunte
+    porteur_id = lire(bureau, m.Dossier)[0]["porteur_id"]
+    for contexte, nom in ((portable, "Awa Diallo"), (bureau, "Léon Caron")):
+        with contexte.unite() as uow:
+            porteurs.modifier(uow, porteur_id, dict(fabrique.IDENTITE),
+                              [{"nom": nom, "fonction": "coordinatrice", "telephone": "", "courriel": ""}])
+            uow.valider()
+    retour = actions.rapporter(bureau, bilan.fichier, PHRASE).valeur
+    (conflit,) = retour.conflits
+    assert conflit.champ == "Contacts" and conflit.ligne.startswith("Porteur") and "Awa Diallo" in conflit.mien
+    assert actions.rapporter(bureau, bilan.fichier, PHRASE, {conflit.ident: fusion.Choix(fusion.MIEN)}).valeur.applique
+    assert [c["nom"] for c in lire(bureau, m.Contact)] == ["Awa Diallo"]
 
 
 def test_dossier_cree_hors_ligne_prend_un_numero_du_bureau(emprunte):

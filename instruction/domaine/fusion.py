@@ -11,7 +11,13 @@ partagée maintenant (``leur``). Les règles :
 * une ligne supprimée d'un côté et inchangée de l'autre : la suppression s'applique ; supprimée d'un côté et
   modifiée de l'autre : **conflit** de suppression, jamais tranché en silence ;
 * une ligne ajoutée des deux côtés sous la même clé (clé naturelle : un quartier, une question de grille) :
-  les champs qui diffèrent sont des conflits.
+  les champs qui diffèrent sont des conflits ;
+* une **liste possédée** (les lignes du budget d'un dossier, ses séances, ses indicateurs, ses quartiers… :
+  des lignes sans identité propre pour l'utilisateur, que le formulaire remplace en entier) est **une seule
+  valeur** par parent (``ListeAFusionner``) : changée d'un seul côté, la liste de ce côté s'applique (lignes
+  remplacées) ; changée des deux côtés à l'identique, rien à faire ; différemment, **un** conflit de liste,
+  tranché en gardant l'une ou l'autre (jamais un mélange des deux, qui doublerait un budget). Une liste changée
+  d'un côté dont le parent a été supprimé de l'autre rend la suppression du parent conflictuelle.
 
 Les colonnes ``ignorees`` (compteurs de version, horodatages de modification) ne se comparent pas : le service
 les tient à jour lui-même quand il écrit la ligne.
@@ -23,7 +29,7 @@ tirées au hasard).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +40,12 @@ Ligne = Mapping[str, Any]
 CHAMP = "champ"  # le même champ changé des deux côtés
 SUPPRIME_AU_BUREAU = "supprime_au_bureau"  # supprimée au bureau, modifiée hors ligne
 SUPPRIME_HORS_LIGNE = "supprime_hors_ligne"  # supprimée hors ligne, modifiée au bureau
+LISTE = "liste"  # la même liste possédée changée des deux côtés, différemment
 LIBELLES_GENRES = {
     CHAMP: "modifié des deux côtés",
     SUPPRIME_AU_BUREAU: "supprimé au bureau, modifié hors ligne",
     SUPPRIME_HORS_LIGNE: "supprimé hors ligne, modifié au bureau",
+    LISTE: "liste changée des deux côtés",
 }
 # Les choix de l'utilisateur devant un conflit
 MIEN, LEUR, SAISIE = "mien", "leur", "saisie"
@@ -74,11 +82,26 @@ class TableAFusionner:
 
 
 @dataclass(frozen=True)
+class ListeAFusionner:
+    """La liste possédée ``table`` d'une ligne parente (``parent``, ``cle_parent``), de chaque côté : un tuple
+    de lignes (leur contenu, sans identifiant ni renvoi au parent, dans l'ordre de la liste), ou ``None`` quand
+    le parent n'existe pas de ce côté."""
+
+    table: str
+    parent: str
+    cle_parent: Cle
+    base: tuple[Ligne, ...] | None
+    mien: tuple[Ligne, ...] | None
+    leur: tuple[Ligne, ...] | None
+
+
+@dataclass(frozen=True)
 class Conflit:
     table: str
     cle: Cle
     genre: str
     colonne: str | None = None  # pour un conflit de champ
+    # Pour un conflit de liste : ``cle`` est celle du parent, ``base`` / ``mien`` / ``leur`` des tuples de lignes.
     base: Any = None
     mien: Any = None
     leur: Any = None
@@ -96,10 +119,14 @@ class Resultat:
     conflits: list[Conflit] = field(default_factory=list)
     inchangees: int = 0  # lignes identiques des trois côtés (ou changées du seul côté du bureau)
     du_bureau: int = 0  # lignes changées, ajoutées ou supprimées au bureau seulement (déjà en place)
+    # Listes possédées (table, clé du parent) changées hors ligne seulement : celle du portable remplace.
+    listes: list[tuple[str, Cle]] = field(default_factory=list)
+    # Les listes du portable de chaque parent (table, clé) : remises si ce parent, supprimé au bureau, est recréé.
+    listes_du_parent: dict[tuple[str, Cle], list[tuple[str, Cle]]] = field(default_factory=dict)
 
     @property
     def vide(self) -> bool:
-        return not (self.mises_a_jour or self.insertions or self.suppressions or self.conflits)
+        return not (self.mises_a_jour or self.insertions or self.suppressions or self.conflits or self.listes)
 
 
 def _differentes(a: Ligne, b: Ligne, ignorees: frozenset[str]) -> bool:
@@ -165,10 +192,66 @@ def _champs(nom: str, cle: Cle, b: Ligne, m: Ligne, t: Ligne, ign: frozenset[str
         resultat.inchangees += 1
 
 
-def fusionner(tables: list[TableAFusionner]) -> Resultat:
+def fusionner_liste(liste: ListeAFusionner, resultat: Resultat, parent: TableAFusionner | None = None) -> None:
+    """Une liste possédée comme une seule valeur (voir le module) ; ``parent`` : la table de la ligne parente,
+    déjà fusionnée dans ``resultat`` (pour rendre conflictuelle la suppression d'un parent dont la liste a changé
+    de l'autre côté)."""
+    b, m, t = liste.base, liste.mien, liste.leur
+    cle = (liste.table, liste.cle_parent)
+    if m is not None:
+        resultat.listes_du_parent.setdefault((liste.parent, liste.cle_parent), []).append(cle)
+    if m is None:
+        if b is not None and t is not None and t != b:  # parent supprimé hors ligne, liste changée au bureau
+            _suppression_du_parent(liste, parent, SUPPRIME_HORS_LIGNE, resultat)
+        elif t is not None and b is None and t:
+            resultat.du_bureau += 1
+        return
+    if t is None:
+        if b is None:  # parent créé hors ligne : sa liste part avec lui
+            if m:
+                resultat.listes.append(cle)
+        elif m != b:  # parent supprimé au bureau, liste changée hors ligne
+            _suppression_du_parent(liste, parent, SUPPRIME_AU_BUREAU, resultat)
+        return
+    depart = b if b is not None else ()
+    if m == t:
+        if m != depart:
+            resultat.inchangees += 1  # changée des deux côtés à l'identique : rien à décider
+    elif m == depart:
+        resultat.du_bureau += 1  # changée au bureau seulement : déjà en place
+    elif t == depart:
+        resultat.listes.append(cle)
+    else:
+        resultat.conflits.append(Conflit(liste.table, liste.cle_parent, LISTE, None, depart, m, t))
+
+
+def _suppression_du_parent(liste: ListeAFusionner, parent: TableAFusionner | None, genre: str,
+                           resultat: Resultat) -> None:
+    """La suppression d'un parent d'un côté, quand sa liste a changé de l'autre : un conflit de suppression sur
+    le parent (s'il n'y est pas déjà), jamais une suppression silencieuse."""
+    cle = liste.cle_parent
+    if any(c.table == liste.parent and c.cle == cle and c.genre == genre for c in resultat.conflits):
+        return
+    lignes = parent if parent is not None else TableAFusionner(liste.parent, {}, {}, {})
+    if genre == SUPPRIME_HORS_LIGNE:
+        if (liste.parent, cle) in resultat.suppressions:
+            resultat.suppressions.remove((liste.parent, cle))
+        conflit = Conflit(liste.parent, cle, genre, base=dict(lignes.base.get(cle, {})),
+                          leur=dict(lignes.leur.get(cle, {})))
+    else:
+        resultat.du_bureau -= 1  # la ligne parente avait été comptée « supprimée au bureau seulement »
+        conflit = Conflit(liste.parent, cle, genre, base=dict(lignes.base.get(cle, {})),
+                          mien=dict(lignes.mien.get(cle, {})))
+    resultat.conflits.append(conflit)
+
+
+def fusionner(tables: list[TableAFusionner], listes: Iterable[ListeAFusionner] = ()) -> Resultat:
     resultat = Resultat()
     for table in tables:
         fusionner_table(table, resultat)
+    par_nom = {table.nom: table for table in tables}
+    for liste in listes:
+        fusionner_liste(liste, resultat, par_nom.get(liste.parent))
     return resultat
 
 
@@ -190,6 +273,8 @@ class Decisions:
     suppressions: list[tuple[str, Cle]]
     non_tranches: list[Conflit]
     tranches: list[tuple[Conflit, Choix]]
+    # Listes possédées (table, clé du parent) à remplacer par celle du portable.
+    remplacements: list[tuple[str, Cle]] = field(default_factory=list)
 
 
 def decider(resultat: Resultat, choix: Mapping[str, Choix]) -> Decisions:
@@ -198,11 +283,14 @@ def decider(resultat: Resultat, choix: Mapping[str, Choix]) -> Decisions:
     mises_a_jour = {cle: dict(valeurs) for cle, valeurs in resultat.mises_a_jour.items()}
     recreations: list[tuple[str, Cle]] = []
     suppressions = list(resultat.suppressions)
+    remplacements = list(resultat.listes)
     non_tranches: list[Conflit] = []
     tranches: list[tuple[Conflit, Choix]] = []
     for conflit in resultat.conflits:
         decision = choix.get(conflit.ident)
-        if decision is None or decision.decision not in (MIEN, LEUR, SAISIE):
+        # Une liste se tranche en gardant un côté entier (une saisie n'a pas de sens pour un budget entier).
+        permis = (MIEN, LEUR) if conflit.genre == LISTE else (MIEN, LEUR, SAISIE)
+        if decision is None or decision.decision not in permis:
             non_tranches.append(conflit)
             continue
         tranches.append((conflit, decision))
@@ -211,8 +299,13 @@ def decider(resultat: Resultat, choix: Mapping[str, Choix]) -> Decisions:
         if conflit.genre == CHAMP:
             valeur = conflit.mien if decision.decision == MIEN else decision.valeur
             mises_a_jour.setdefault((conflit.table, conflit.cle), {})[conflit.colonne] = valeur
+        elif conflit.genre == LISTE:
+            remplacements.append((conflit.table, conflit.cle))
         elif conflit.genre == SUPPRIME_AU_BUREAU:
             recreations.append((conflit.table, conflit.cle))
+            # Le parent recréé reprend ses listes du portable.
+            remplacements.extend(resultat.listes_du_parent.get((conflit.table, conflit.cle), ()))
         elif conflit.genre == SUPPRIME_HORS_LIGNE:
             suppressions.append((conflit.table, conflit.cle))
-    return Decisions(mises_a_jour, list(resultat.insertions), recreations, suppressions, non_tranches, tranches)
+    return Decisions(mises_a_jour, list(resultat.insertions), recreations, suppressions, non_tranches, tranches,
+                     list(dict.fromkeys(remplacements)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm.exc import StaleDataError
@@ -454,11 +455,17 @@ def _ecrire(dossier: m.Dossier, donnees: d.DonneesDossier, campagne: m.Campagne,
                           montant=l.montant, ordre=i)
             for i, l in enumerate(donnees.budget)
         ]
-    synthese = budget.synthese(donnees.lignes_budget())
-    dossier.cout_total = synthese.total_charges
-    dossier.subvention_demandee = synthese.subventions
-    dossier.financeurs = ",".join(sorted({p.financeur for p in synthese.parts}))
+    for colonne, valeur in totaux_du_budget(donnees.lignes_budget()).items():
+        setattr(dossier, colonne, valeur)
     dossier.modifie_le = maintenant()
+
+
+def totaux_du_budget(lignes) -> dict[str, Any]:
+    """Les colonnes du dossier calculées de son budget (coût total, subvention demandée, financeurs sollicités) ;
+    aussi pour le retour d'un fichier de travail, qui remplace un budget entier (``services.fusion``)."""
+    synthese = budget.synthese(lignes)
+    return {"cout_total": synthese.total_charges, "subvention_demandee": synthese.subventions,
+            "financeurs": ",".join(sorted({p.financeur for p in synthese.parts}))}
 
 
 def _nouveau_numero(uow: UniteDeTravail, campagne: m.Campagne) -> str:

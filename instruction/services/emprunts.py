@@ -67,6 +67,50 @@ COMPTEURS = frozenset({"version", "version_montants"})
 HORODATAGES = frozenset({"modifie_le", "modifiee_le"})
 LOT = 5000
 
+# --- Listes possédées --------------------------------------------------------------------------------
+# Les enfants d'un dossier ou d'un porteur tenus par le formulaire en « supprimer et réinsérer » (relations
+# ORM en cascade « delete-orphan » : lignes du budget, séances, indicateurs, quartiers, objectifs,
+# bénéficiaires par quartier, contacts) n'ont pas d'identité propre pour l'utilisateur : au retour, chaque
+# liste est UNE valeur par parent (``domaine.fusion.ListeAFusionner``), jamais fusionnée ligne à ligne (deux
+# budgets ressaisis des deux côtés donneraient un budget doublé). Exceptions, fusionnées ligne à ligne :
+AVEC_IDENTITE = {
+    "piece": "une pièce s'ajoute et se retire une à une (services.pieces), chacune avec son fichier",
+    "transition": "le circuit du dossier : des passages datés, en ajout seul",
+    "porteur_nom": "l'histoire datée des noms : un nom ajouté par « changer », l'ancien gardé",
+    "representant": "l'histoire datée des représentants légaux, ajoutés un à un",
+    "compte_bancaire": "l'histoire datée des comptes bancaires, ajoutés un à un",
+}
+# Colonnes d'un parent calculées depuis une de ses listes : jamais comparées (elles suivraient la liste en
+# conflit), recalculées par le service de la liste après l'écriture (``services.fusion``).
+DERIVEES = {("dossier", "cout_total"): "ligne_budget", ("dossier", "subvention_demandee"): "ligne_budget",
+            ("dossier", "financeurs"): "ligne_budget"}
+
+
+@dataclass(frozen=True)
+class ListePossedee:
+    table: str
+    parent: str  # « dossier » ou « porteur »
+    colonne: str  # le renvoi au parent
+
+
+@lru_cache(maxsize=1)
+def listes_possedees() -> dict[str, ListePossedee]:
+    """Table → sa liste possédée, déduite des relations ORM de ``Dossier`` et ``Porteur`` (voir plus haut)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import interfaces
+
+    trouvees: dict[str, ListePossedee] = {}
+    for modele in (m.Dossier, m.Porteur):
+        parent = modele.__table__.name
+        for relation in inspect(modele).relationships:
+            cible = relation.target.name
+            if (relation.direction is not interfaces.ONETOMANY or not relation.cascade.delete_orphan
+                    or cible in AVEC_IDENTITE or len(relation.synchronize_pairs) != 1):
+                continue
+            (_colonne_parent, colonne), = relation.synchronize_pairs
+            trouvees[cible] = ListePossedee(cible, parent, colonne.name)
+    return trouvees
+
 
 @dataclass(frozen=True)
 class Lien:
@@ -388,10 +432,13 @@ def _en_cours(uow: UniteDeTravail, dossier_ids: Iterable[int] | None = None) -> 
     return [(n, e) for n, e in uow.session.execute(requete)]
 
 
-def en_cours(uow: UniteDeTravail) -> dict[int, EmpruntEnCours]:
-    """Les dossiers empruntés en ce moment (une requête) : dossier → qui, jusqu'à quand (le plus tardif)."""
+def en_cours(uow: UniteDeTravail, dossier_ids: Iterable[int] | None = None) -> dict[int, EmpruntEnCours]:
+    """Les dossiers empruntés en ce moment (une requête) : dossier → qui, jusqu'à quand (le plus tardif) ;
+    ``dossier_ids`` : parmi ceux-là seulement (l'ouverture d'un dossier)."""
     requete = (select(EmpruntDossier.dossier_id, Emprunt).join(Emprunt, Emprunt.id == EmpruntDossier.emprunt_id)
                .where(Emprunt.rendu_le.is_(None)).order_by(Emprunt.jusqu_au))
+    if dossier_ids is not None:
+        requete = requete.where(EmpruntDossier.dossier_id.in_(list(dossier_ids)))
     return {dossier_id: EmpruntEnCours(e.id, e.emprunteur, e.emprunteur_nom, e.emprunte_le, e.jusqu_au)
             for dossier_id, e in uow.session.execute(requete)}
 

@@ -6,9 +6,13 @@
   créées hors ligne reçoivent une clé provisoire (``fusion.Nouveau``), leurs enfants aussi ; une ligne créée
   hors ligne qui répond à la même contrainte d'unicité qu'une ligne créée au bureau (la même grille commencée
   des deux côtés, par exemple) est reconnue comme la même ligne et fusionnée champ par champ.
+* **Listes possédées** (``emprunts.listes_possedees`` : budget, séances, indicateurs, quartiers… remplacés en
+  entier par le formulaire) : regroupées par parent, une valeur par (parent, liste), sans identifiants ;
+  les colonnes qui en sont calculées (coût total, subvention demandée, financeurs) ne se comparent pas.
 * **Fusionner** : ``domaine.fusion`` (pur).
 * **Écrire** (``appliquer``) : dans la transaction de l'action — lignes nouvelles (parents d'abord, identifiants
-  donnés par la base du bureau, renvois recalculés), champs modifiés, suppressions (enfants d'abord), historique
+  donnés par la base du bureau, renvois recalculés ; listes possédées remplacées en entier, et les totaux du
+  dossier recalculés par le calcul du service des dossiers), champs modifiés, suppressions (enfants d'abord), historique
   écrit hors ligne ajouté (dates et auteur d'origine), une ligne « rapporté » par dossier touché, versions des
   dossiers et porteurs touchés augmentées (un formulaire ouvert au bureau le saura), emprunt marqué rendu.
 """
@@ -31,7 +35,17 @@ from instruction.domaine import fusion as f
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.horloge import maintenant
 from instruction.services import emprunts as e
-from instruction.services.emprunts import COMPTEURS, HORODATAGES, canonique, canonique_ligne, cle_de, plan, table
+from instruction.services.emprunts import (
+    COMPTEURS,
+    DERIVEES,
+    HORODATAGES,
+    canonique,
+    canonique_ligne,
+    cle_de,
+    listes_possedees,
+    plan,
+    table,
+)
 
 
 def _canon1(valeur: Any) -> Any:
@@ -65,6 +79,8 @@ class Analyse:
     qui_quand: dict[tuple[str, str, Any], tuple[str, dt.datetime]]  # (côté, racine, id) → dernier auteur, quand
     historique_hors_ligne: list[dict] = field(default_factory=list)
     non_rapportees: dict[str, int] = field(default_factory=dict)  # tables indépendantes changées hors ligne
+    # Les listes possédées du portable : (table, clé canonique du parent) → lignes typées, dans l'ordre.
+    listes_mien: dict[tuple[str, tuple], list[dict]] = field(default_factory=dict)
 
     def libelle_ligne(self, nom: str, cle: tuple) -> str:
         genre, ident = self.racines.get((nom, cle), (None, None))
@@ -154,15 +170,20 @@ def analyser(bureau: Connection, fichier: Connection, infos: e.InfosTravail, uti
                 else:
                     provisoires[(nom, local)] = ligne[auto] = f.Nouveau(nom, local)
             mien_c[nom][_canon_cle(cle_de(t, ligne))] = ligne
-    # --- La fusion pure, table par table
+    # --- La fusion pure, table par table ; les listes possédées, une valeur par parent
+    possedees = listes_possedees()
     tables = []
     for nom in p.fusionnees:
+        if nom in possedees:
+            continue
         t = table(nom)
-        ignorees = frozenset(c.name for c in t.columns if c.name in COMPTEURS | HORODATAGES)
+        ignorees = frozenset(c.name for c in t.columns if c.name in COMPTEURS | HORODATAGES
+                             or (nom, c.name) in DERIVEES)
         tables.append(f.TableAFusionner(
             nom, base.get(nom, {}), {k: _canon(v) for k, v in mien_c[nom].items()},
             {k: canonique_ligne(v) for k, v in leur_c[nom].items()}, ignorees))
-    resultat = f.fusionner(tables)
+    listes, listes_mien = _listes(possedees, base, mien_c, leur_c)
+    resultat = f.fusionner(tables, listes)
     # --- Racines (dossier ou porteur) de chaque ligne, numéros, derniers auteurs
     cotes = [mien_c, leur_c, base]
     racines: dict[tuple[str, tuple], tuple[str, Any]] = {}
@@ -194,7 +215,53 @@ def analyser(bureau: Connection, fichier: Connection, infos: e.InfosTravail, uti
                 if getattr(ligne, f"{genre}_id") is not None:
                     qui_quand[("leur", genre, getattr(ligne, f"{genre}_id"))] = (ligne.acteur, ligne.le)
     return Analyse(infos, resultat, mien_c, leur_c, racines, numeros, apparies, qui_quand, hors_ligne,
-                   _independantes_changees(fichier, infos))
+                   _independantes_changees(fichier, infos), listes_mien)
+
+
+def _contenu(nom: str, colonne_parent: str, ligne: dict) -> dict:
+    """Ce qui compte d'une ligne de liste possédée : ni son identifiant, ni son renvoi au parent."""
+    auto = _auto(nom)
+    return {c: _canon1(v) for c, v in ligne.items()
+            if c not in (auto, colonne_parent) and c not in COMPTEURS | HORODATAGES}
+
+
+def _ordonner(lignes: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """Dans l'ordre de la liste (``ordre``), puis par contenu (une liste sans ordre, comme des quartiers)."""
+    return sorted(lignes, key=lambda paire: (paire[0].get("ordre") or 0, json.dumps(
+        paire[0], sort_keys=True, default=str)))
+
+
+def _listes(possedees: dict[str, e.ListePossedee], base: dict, mien_c: dict, leur_c: dict
+            ) -> tuple[list[f.ListeAFusionner], dict[tuple[str, tuple], list[dict]]]:
+    """Chaque liste possédée de chaque parent, des trois côtés (``None`` : parent absent de ce côté), et les
+    lignes typées du portable (pour les écrire)."""
+    listes: list[f.ListeAFusionner] = []
+    listes_mien: dict[tuple[str, tuple], list[dict]] = {}
+    for nom, liste in possedees.items():
+        cotes = (base.get(nom, {}), mien_c.get(nom, {}), leur_c.get(nom, {}))
+        parents = (base.get(liste.parent, {}), mien_c.get(liste.parent, {}), leur_c.get(liste.parent, {}))
+        # Une colonne absente de l'instantané (ajoutée par une migration depuis l'emprunt) n'a pas pu changer
+        # hors ligne : elle ne compte pas (sinon chaque liste paraîtrait changée des deux côtés).
+        connues = set().union(*(set(ligne) for ligne in cotes[0].values())) if cotes[0] else None
+        groupes: list[dict[tuple, list[tuple[dict, dict]]]] = [{}, {}, {}]
+        for rang, lignes in enumerate(cotes):
+            for ligne in lignes.values():
+                cle_parent = (_canon1(ligne[liste.colonne]),)
+                contenu = _contenu(nom, liste.colonne, ligne)
+                if connues is not None:
+                    contenu = {c: v for c, v in contenu.items() if c in connues}
+                groupes[rang].setdefault(cle_parent, []).append((contenu, ligne))
+        for cle_parent in sorted(set(parents[0]) | set(parents[1]) | set(parents[2]), key=repr):
+            valeurs = []
+            for rang in range(3):
+                if cle_parent not in parents[rang]:
+                    valeurs.append(None)
+                    continue
+                valeurs.append(tuple(contenu for contenu, _l in _ordonner(groupes[rang].get(cle_parent, []))))
+            listes.append(f.ListeAFusionner(nom, liste.parent, cle_parent, *valeurs))
+            if valeurs[1] is not None:
+                listes_mien[(nom, cle_parent)] = [ligne for _c, ligne in _ordonner(groupes[1].get(cle_parent, []))]
+    return listes, listes_mien
 
 
 def _jumelle(t, ligne: dict, nouvelles_du_bureau: dict[tuple, dict], auto: str) -> Any:
@@ -270,6 +337,7 @@ class Ecrit:
     porteurs: tuple[int, ...]
     historique: int  # lignes d'historique hors ligne ajoutées
     renumerotes: tuple[tuple[str, str], ...] = ()  # dossiers créés hors ligne : (numéro hors ligne, au bureau)
+    listes: dict[str, int] = field(default_factory=dict)  # listes possédées remplacées, par table
 
 
 def _typee(analyse: Analyse, nom: str, cle: tuple) -> dict:
@@ -310,11 +378,44 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         if racine is not None:
             touchees.add((racine[0], resoudre(racine[1])))
 
-    # 1. Lignes nouvelles hors ligne (et recréées), parents d'abord
+    # 1. Lignes nouvelles hors ligne (et recréées), listes possédées remplacées, parents d'abord
     a_inserer: dict[str, list[tuple]] = defaultdict(list)
     for nom, cle in decisions.insertions + decisions.recreations:
         a_inserer[nom].append(cle)
+    a_remplacer: dict[str, list[tuple]] = defaultdict(list)
+    for nom, cle_parent in decisions.remplacements:
+        a_remplacer[nom].append(cle_parent)
+    recreations = set(decisions.recreations)
+    recreees: dict[tuple[str, Any], Any] = {}  # (table, ancien id) → id de la ligne recréée au bureau
+    remplacees: dict[str, int] = defaultdict(int)
+    budgets: dict[Any, list[dict]] = {}  # dossier → son budget remplacé (totaux à recalculer)
+    possedees = listes_possedees()
     for nom in p.fusionnees:
+        if nom in a_remplacer:
+            liste = possedees[nom]
+            t = table(nom)
+            auto = _auto(nom)
+            for cle_parent in a_remplacer[nom]:
+                valeur = cle_parent[0]
+                parent_id = resoudre(valeur) if isinstance(valeur, f.Nouveau) else recreees.get(
+                    (liste.parent, valeur), valeur)
+                bureau.execute(delete(t).where(t.c[liste.colonne] == parent_id))
+                lignes = []
+                for ligne in analyse.listes_mien.get((nom, cle_parent), []):
+                    ecrire = {c: resoudre(v) for c, v in ligne.items() if c != auto}
+                    ecrire[liste.colonne] = parent_id
+                    if auto is not None and isinstance(ligne.get(auto), f.Nouveau):  # un renvoi possible vers elle
+                        ids[(nom, ligne[auto].local)] = bureau.execute(
+                            insert(t).returning(t.c[auto]), [ecrire]).scalar_one()
+                    else:
+                        lignes.append(ecrire)
+                if lignes:
+                    bureau.execute(insert(t), lignes)
+                remplacees[nom] += 1
+                touchees.add((liste.parent, parent_id))
+                if nom == "ligne_budget":
+                    budgets[parent_id] = analyse.listes_mien.get((nom, cle_parent), [])
+            continue
         if nom not in a_inserer:
             continue
         t = table(nom)
@@ -330,6 +431,8 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
             nouvel = bureau.execute(insert(t).returning(*t.primary_key.columns), [ligne]).first()
             if auto is not None:
                 ids[(nom, local.local if isinstance(local, f.Nouveau) else local)] = nouvel[0]
+                if (nom, cle) in recreations:
+                    recreees[(nom, local)] = nouvel[0]
             ajoutees[nom] += 1
             toucher(nom, cle)
     # 2. Champs modifiés, par groupes de mêmes colonnes
@@ -367,7 +470,11 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         for cle in par_table[nom]:
             bureau.execute(delete(t).where(*(c == v for c, v in zip(colonnes, cle, strict=True))))
             supprimees[nom] += 1
-    # 4. L'historique écrit hors ligne, avec ses dates et son auteur ; les renvois recalculés
+    # 4. Les totaux des dossiers dont le budget a été remplacé : le calcul du service des dossiers, sur le budget
+    #    écrit (jamais la somme des deux budgets, ni les totaux d'un côté avec le budget de l'autre)
+    if budgets:
+        _recalculer_totaux(bureau, budgets)
+    # 5. L'historique écrit hors ligne, avec ses dates et son auteur ; les renvois recalculés
     hist = m.Historique.__table__
     lignes_hist = []
     for ligne in analyse.historique_hors_ligne:
@@ -380,7 +487,7 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
         lignes_hist.append(copie)
     if lignes_hist:
         bureau.execute(insert(hist), lignes_hist)
-    # 5. Versions des dossiers et porteurs touchés augmentées ; une ligne « rapporté » pour chaque dossier
+    # 6. Versions des dossiers et porteurs touchés augmentées ; une ligne « rapporté » pour chaque dossier
     #    emprunté (même inchangé) et chaque porteur touché
     le = maintenant()
     dossiers = sorted(i for g, i in touchees if g == "dossier")
@@ -407,4 +514,20 @@ def appliquer(bureau: Connection, analyse: Analyse, decisions: f.Decisions, acte
             "nouveau": analyse.infos.fichier.name if i in touchees_ids(genre) else
             f"{analyse.infos.fichier.name} (sans changement)"} for i in idents])
     return Ecrit(dict(ajoutees), dict(modifiees), dict(supprimees), tuple(dossiers), tuple(porteurs),
-                 len(lignes_hist), tuple((r["avant"], r["apres"]) for r in renumerotes))
+                 len(lignes_hist), tuple((r["avant"], r["apres"]) for r in renumerotes), dict(remplacees))
+
+
+def _recalculer_totaux(bureau: Connection, budgets: dict[Any, list[dict]]) -> None:
+    """Les colonnes dérivées du budget (``emprunts.DERIVEES``) de chaque dossier, par ``totaux_du_budget``."""
+    from instruction.domaine import budget
+    from instruction.services.dossier import totaux_du_budget
+
+    t = table("dossier")
+    lots = []
+    for dossier_id, lignes in budgets.items():
+        totaux = totaux_du_budget(budget.Ligne(ligne["sens"], ligne["compte"], ligne["montant"],
+                                               ligne["financeur_code"]) for ligne in lignes)
+        lots.append({"cle": dossier_id, **{f"v_{c}": v for c, v in totaux.items()}})
+    colonnes = sorted(c for (nom, c), liste in DERIVEES.items() if nom == "dossier" and liste == "ligne_budget")
+    bureau.execute(update(t).where(t.c.id == bindparam("cle")).values({c: bindparam(f"v_{c}") for c in colonnes}),
+                   lots)

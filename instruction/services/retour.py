@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -71,6 +72,7 @@ class Retour:
     a_ajouter: int = 0
     a_modifier: int = 0
     a_supprimer: int = 0
+    a_remplacer: int = 0  # listes possédées (budget, séances…) remplacées par celles du portable
     du_bureau: int = 0
     ecrit: service_fusion.Ecrit | None = None
     non_rapportees: dict[str, int] = field(default_factory=dict)
@@ -92,6 +94,10 @@ class Retour:
         verbe = "ajoutées" if self.applique else "à ajouter"
         lignes.append(f"Lignes {verbe} : {self.a_ajouter} ; modifiées : {self.a_modifier} ; supprimées : "
                       f"{self.a_supprimer} ; changées au bureau seulement (gardées) : {self.du_bureau}.")
+        if self.a_remplacer:
+            verbe = "remplacées" if self.applique else "à remplacer"
+            lignes.append(f"Listes {verbe} par celles du portable (budget, séances, indicateurs, quartiers…) : "
+                          f"{self.a_remplacer}.")
         if self.conflits:
             lignes.append(f"Conflits : {len(self.conflits)} (dont {self.non_tranches} non tranché(s)).")
         if self.ecrit is not None:
@@ -152,7 +158,50 @@ def libelle_colonne(table: str, colonne: str) -> str:
     return colonne.replace("_", " ").capitalize()
 
 
+# Le libellé de chaque liste possédée (celui du formulaire).
+LIBELLES_LISTES = {"ligne_budget": "Budget prévisionnel", "seance": "Séances", "indicateur_action": "Indicateurs",
+                   "dossier_quartier": "Quartiers", "dossier_objectif": "Objectifs du projet de territoire",
+                   "beneficiaires_quartier": "Bénéficiaires par quartier", "contact": "Contacts"}
+
+
+def texte_liste(table: str, lignes: tuple | None) -> str:
+    """Une liste possédée, lisible : une ligne par élément (« 64 — Animatrice — 3 000,00 € » pour un budget,
+    suivie de ses totaux), « (vide) » sans élément."""
+    from instruction.domaine import argent, budget
+
+    if lignes is None:
+        return "(absente)"
+    if not lignes:
+        return "(vide)"
+    if table == "ligne_budget":
+        textes, calcul = [], []
+        for ligne in lignes:
+            montant = Decimal(str(ligne.get("montant") or "0"))
+            libelle = ligne.get("libelle") or ""
+            if ligne.get("financeur_code"):
+                libelle = f"{libelle} ({ligne['financeur_code']})" if libelle and libelle != ligne.get("compte") \
+                    else ligne["financeur_code"]
+            textes.append(f"{ligne.get('compte')} — {libelle} — {argent.formater(montant)}")
+            calcul.append(budget.Ligne(ligne.get("sens"), ligne.get("compte"), montant, ligne.get("financeur_code")))
+        synthese = budget.synthese(calcul)
+        textes.append(f"Charges {argent.formater(synthese.total_charges)} ; produits "
+                      f"{argent.formater(synthese.total_produits)} ; subventions demandées "
+                      f"{argent.formater(synthese.subventions)}")
+        return "\n".join(textes)
+    return "\n".join(" — ".join(str(v) for c, v in ligne.items() if v not in (None, "") and c != "ordre")
+                     for ligne in lignes)
+
+
 def _montrer(analyse: service_fusion.Analyse, conflit: f.Conflit) -> ConflitMontre:
+    if conflit.genre == f.LISTE:
+        parent = e.listes_possedees()[conflit.table].parent
+        champ = LIBELLES_LISTES.get(conflit.table, conflit.table.replace("_", " ").capitalize())
+        return ConflitMontre(conflit.ident, conflit.genre, analyse.libelle_ligne(parent, conflit.cle), champ,
+                             conflit.table, None, texte_liste(conflit.table, conflit.base),
+                             texte_liste(conflit.table, conflit.mien), texte_liste(conflit.table, conflit.leur),
+                             analyse.auteur("mien", parent, conflit.cle), analyse.auteur("leur", parent, conflit.cle),
+                             False)
+
     def texte(valeur) -> str:
         if valeur is f.ABSENT or valeur is None:
             return "(vide)" if valeur is None else "(absente)"
@@ -229,6 +278,7 @@ def rapporter(uow: UniteDeTravail, fichier: Path, phrase: str, choix: Mapping[st
         retour.a_ajouter = len(decisions.insertions) + len(decisions.recreations)
         retour.a_modifier = len(decisions.mises_a_jour)
         retour.a_supprimer = len(decisions.suppressions)
+        retour.a_remplacer = len(decisions.remplacements)
         retour.du_bureau = resultat.du_bureau
         retour.non_rapportees = analyse.non_rapportees
         if simulation or decisions.non_tranches:
@@ -258,6 +308,18 @@ def _renumeroteur(uow: UniteDeTravail) -> Callable[[dict], str]:
 def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisions: f.Decisions, acteur: str) -> None:
     """Chaque conflit tranché laisse sa ligne d'historique : ce qui était au bureau, ce qui a été gardé."""
     for conflit, choix in decisions.tranches:
+        if conflit.genre == f.LISTE:  # la clé est celle du parent (un dossier, un porteur)
+            genre, ident = e.listes_possedees()[conflit.table].parent, conflit.cle[0]
+            champ = LIBELLES_LISTES.get(conflit.table, conflit.table.replace("_", " "))
+            garde = "liste du portable gardée" if choix.decision == f.MIEN else "liste du bureau gardée"
+            uow.session.execute(historique.m.Historique.__table__.insert().values(
+                le=maintenant(), acteur=acteur, objet=conflit.table, action=f"conflit tranché au retour : {garde}",
+                dossier_id=ident if genre == "dossier" and isinstance(ident, int) else None,
+                porteur_id=ident if genre == "porteur" and isinstance(ident, int) else None,
+                champ=historique._champ(champ), ancien=historique._borne(texte_liste(conflit.table, conflit.leur)),
+                nouveau=historique._borne(texte_liste(conflit.table, conflit.mien if choix.decision == f.MIEN
+                                                      else conflit.leur))))
+            continue
         genre, ident = analyse.racines.get((conflit.table, conflit.cle), (None, None))
         if choix.decision == f.LEUR:
             garde = "version du bureau gardée"
