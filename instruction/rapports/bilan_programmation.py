@@ -264,8 +264,8 @@ def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
         from instruction.rapports.approche_budgetaire import graphique_pdf
         from instruction.services.approche_budgetaire import CLES, libelle_cle
 
-        lignes = [[p(t, s["gras"]) for t in ("Cotation égalité femmes-hommes", "Dossiers présentés", "Demandé",
-                                             "Accordé")]]
+        lignes = [[p("Cotation égalité femmes-hommes", s["gras"])] + [p(t, s["gras-droite"]) for t in (
+            "Dossiers présentés", "Demandé", "Accordé")]]
         for cle in CLES:
             c = b.approche.ensemble.cellules[cle]
             lignes.append([p(libelle_cle(cle), s["normal"]), p(str(c.dossiers), s["droite"]),
@@ -319,14 +319,15 @@ def _publics_pdf(publics: Publics, s, L: float) -> list:
     from instruction.rapports import pdf
 
     p = pdf.paragraphe
-    lignes = [[p(t, s["gras"]) for t in ("Public", "Prévu (toutes les actions)",
-                                         f"Prévu ({publics.avec_compte_rendu} action(s) au compte rendu reçu)",
-                                         "Atteint")]]
+    lignes = [[p("Public", s["gras"])] + [p(t, s["gras-droite"]) for t in (
+        "Prévu (toutes les actions)", f"Prévu ({publics.avec_compte_rendu} action(s) au compte rendu reçu)",
+        "Atteint")]]
     for libelle, prevu, comparable, atteint in lignes_publics(publics):
         lignes.append([p(libelle, s["normal"]), p(nombres.formater(prevu), s["droite"]),
                        p(nombres.formater(comparable), s["droite"]),
                        p(nombres.formater(atteint) if atteint is not None else "—", s["droite"])])
-    tranches = [[p(t, s["gras"]) for t in ("Tranche d'âge", "Actions qui la visent", "Personnes atteintes")]]
+    tranches = [[p("Tranche d'âge", s["gras"])] + [p(t, s["gras-droite"]) for t in ("Actions qui la visent",
+                                                                                   "Personnes atteintes")]]
     for code, libelle in TRANCHES_AGE.items():
         tranches.append([p(libelle, s["normal"]), p(str(publics.actions_par_tranche[code]), s["droite"]),
                          p(nombres.formater(publics.atteints_par_tranche[code]) if publics.avec_compte_rendu
