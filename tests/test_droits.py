@@ -120,6 +120,7 @@ LECTURES = {
     "comite.scenarios_de_la_seance", "cloture_seance.releve", "financements.lignes_a_voter", "financements.du_dossier", "financements.de_campagne",
     "emprunts.en_cours",  # H8 : les dossiers empruntés, pour la liste
     "lettres.choix", "lettres.notifications",  # H3 : lettres de notification (droit lettres.editer vérifié)
+    "lettres.notifiees",  # H9 : « notifié le … » d'un dossier, lu dans son historique
     # Suivi (H7)
     "suivi.suivi_du_dossier", "suivi.contenu_compte_rendu_copil", "suivi.annees", "suivi.dossiers_suivables",
     "suivi.liste_suivi_renforce", "suivi.calendrier",
@@ -396,6 +397,10 @@ APPELS: dict[str, tuple[Callable, str]] = {
         uow, _derniere(uow, Scenario), p.doublon, "ajourne", "Budget à revoir"), programmation.OBJET),
     "programmation.supprimer_scenario": (lambda uow, p: programmation.supprimer_scenario(
         uow, _derniere(uow, Scenario)), programmation.OBJET),
+    # Lettres de notification (H9) : l'envoi noté dans l'historique du dossier.
+    "lettres.noter_envoi": (lambda uow, p: importlib.import_module("instruction.services.lettres").noter_envoi(
+        uow, [SimpleNamespace(dossier_id=p.dossier, financeur_code="ville-calais", genre="accord")], aujourd_hui()),
+        "lettre de notification"),
     # Conventions et versements (H4) : sur un second dossier retenu (voir PREALABLES), jusqu'au solde.
     "conventions.creer": (lambda uow, p: _sc().creer(uow, _conventionne(uow, p), "ville-calais"), "convention"),
     "conventions.modifier_termes": (lambda uow, p: _sc().modifier_termes(uow, _conv(uow), _replace(

@@ -92,14 +92,14 @@ def sortie(tmp_path):
 def test_le_lot_relu_dit_porteur_montants_et_motifs(contexte, decisions, sortie):
     messages, pas = [], []
     lot = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"], date_lettre=JOUR,
-                          progression=messages.append, avancement=lambda f, t: pas.append((f, t)))
+                          progression=messages.append, avancement=lambda f, t: pas.append((f, t))).valeur
     assert lot.nombre == 5 and lot.dossier.parent == sortie and lot.fusion.is_file()
     assert sorted(p.name for p in lot.dossier.iterdir()) == [
         "Association Les Jardiniers des Fontinettes.pdf", "Centre social Espace Fort.pdf", "Toutes les lettres.pdf"]
     assert [p.name for p in sortie.iterdir()] == [lot.dossier.name]  # rien d'autre, rien de caché
     tout = _texte(lot.fusion)
     assert len(PdfReader(lot.fusion).pages) == 5  # une page par lettre
-    assert tout.count("VILLE DE CALAIS") == 5 and "Calais, le 1 décembre 2026" in tout
+    assert tout.count("VILLE DE CALAIS") == 5 and "Calais, le 1er décembre 2026" in tout
     assert "une subvention de 1 200,00 € (mille deux cents euros) vous est attribuée" in " ".join(tout.split())
     assert "Ce montant est inférieur à votre demande (1 500,00 €)" in " ".join(tout.split())
     assert "Bilan intermédiaire attendu en juin." in tout
@@ -130,15 +130,116 @@ def test_annuler_ne_laisse_aucun_fichier(contexte, decisions, sortie):
         assert appels == arret
         assert list(sortie.iterdir()) == []
     # Un second lot n'écrase pas le premier.
-    premier = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"])
-    second = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"])
+    assert _lignes_lettres(contexte) == []  # rien d'écrit à l'historique non plus
+    premier = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"]).valeur
+    second = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"]).valeur
     assert second.dossier != premier.dossier and second.dossier.name.endswith("(2)")
+
+
+def _lignes_lettres(contexte) -> list[tuple[int, str, str]]:
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+    from instruction.services import lettres
+
+    with contexte.unite(lecture=True) as uow:
+        return [tuple(x) for x in uow.session.execute(
+            select(m.Historique.dossier_id, m.Historique.champ, m.Historique.nouveau)
+            .where(m.Historique.objet == lettres.OBJET).order_by(m.Historique.id))]
+
+
+def test_la_génération_note_chaque_lettre_dans_l_historique_du_dossier(contexte, decisions, sortie):
+    from instruction.services import historique
+    from instruction.services import lettres
+
+    campagne = decisions["campagne"]
+    apercu = actions.apercu(contexte, "ville-calais", campagne_id=campagne, date_lettre=JOUR)
+    assert apercu.nombre == 5 and apercu.deja_notifiees == 0
+    assert _lignes_lettres(contexte) == []  # l'aperçu n'écrit rien
+    fait = actions.generer(contexte, sortie, "ville-calais", campagne_id=campagne, date_lettre=JOUR)
+    assert fait.valeur.notees == 5
+    assert fait.changements.dossiers == {decisions[k] for k in ("retenu", "refuse", "ajourne", "sans_ville", "autre")}
+    ville = "Lettre de notification — Ville de Calais"
+    assert sorted(_lignes_lettres(contexte)) == sorted([
+        (decisions["retenu"], ville, "Lettre de notification (accord) au nom de la Ville de Calais générée le 01/12/2026"),
+        (decisions["refuse"], ville, "Lettre de notification (refus) au nom de la Ville de Calais générée le 01/12/2026"),
+        (decisions["ajourne"], ville,
+         "Lettre de notification (ajournement) au nom de la Ville de Calais générée le 01/12/2026"),
+        (decisions["sans_ville"], ville, "Lettre de notification (refus) au nom de la Ville de Calais générée le 01/12/2026"),
+        (decisions["autre"], ville, "Lettre de notification (accord) au nom de la Ville de Calais générée le 01/12/2026"),
+    ])
+    with contexte.unite(lecture=True) as uow:
+        entree = next(e for e in historique.du_dossier(uow, decisions["retenu"]) if e.objet == lettres.OBJET)
+    assert (entree.acteur, entree.champ) == (contexte.acteur, ville)
+
+    # Le même lot regénéré le même jour : un nouveau dossier de fichiers, mais pas de doublon à l'historique.
+    encore = actions.generer(contexte, sortie, "ville-calais", campagne_id=campagne, date_lettre=JOUR).valeur
+    assert encore.nombre == 5 and encore.notees == 0 and len(_lignes_lettres(contexte)) == 5
+    assert actions.apercu(contexte, "ville-calais", campagne_id=campagne, date_lettre=JOUR).deja_notifiees == 5
+    # Un autre jour : de nouvelles lignes ; l'État a les siennes (accords seulement ici).
+    lendemain = JOUR + dt.timedelta(days=1)
+    assert actions.generer(contexte, sortie, "ville-calais", campagne_id=campagne,
+                           date_lettre=lendemain).valeur.notees == 5
+    assert actions.generer(contexte, sortie, "etat-pv", campagne_id=campagne, genres=("accord",),
+                           date_lettre=JOUR).valeur.notees == 3
+    assert len(_lignes_lettres(contexte)) == 13
+    notifiees = actions.notifiees(contexte, decisions["retenu"])
+    assert [(n.financeur_code, n.genre, n.le) for n in notifiees] == [
+        ("etat-pv", "accord", JOUR), ("ville-calais", "accord", lendemain)]
+    assert notifiees[1].texte == "Ville de Calais : accord, notifié le 02/12/2026"
+    assert [n.genre for n in actions.notifiees(contexte, decisions["ajourne"])] == ["ajourne"]
+
+
+def test_le_lot_écrit_son_historique_en_un_nombre_fixe_de_requêtes(contexte, decisions, sortie):
+    from sqlalchemy import event
+
+    instructions: list[str] = []
+
+    def noter(_cx, _curseur, instruction, *_args) -> None:
+        if not instruction.startswith("PRAGMA query_only"):
+            instructions.append(instruction)
+
+    def requetes(**choix) -> tuple[int, int]:
+        instructions.clear()
+        event.listen(contexte.moteur, "before_cursor_execute", noter)
+        try:
+            lot = actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"],
+                                  date_lettre=JOUR, **choix).valeur
+        finally:
+            event.remove(contexte.moteur, "before_cursor_execute", noter)
+        return lot.notees, len(instructions)
+
+    deux, requetes_deux = requetes(genres=("accord",))
+    trois, requetes_trois = requetes(genres=("refus", "ajourne"))
+    assert (deux, trois) == (2, 3)
+    assert requetes_deux == requetes_trois  # autant de requêtes pour 2 lettres que pour 3 : rien par dossier
+
+
+def test_la_section_du_dossier_dit_notifié_le(qtbot, contexte, decisions, sortie):
+    from instruction.ui.conventions.section_dossier import SectionConventions
+
+    actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"], date_lettre=JOUR)
+    section = SectionConventions(contexte, decisions["refuse"])
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: "notifié le" in section.notifications.text())
+    assert "Ville de Calais : refus, notifié le 01/12/2026" in section.notifications.text()
+    vide = SectionConventions(contexte, fabrique.dossier(contexte))
+    qtbot.addWidget(vide)
+    qtbot.waitUntil(lambda: "aucune générée" in vide.notifications.text())
 
 
 def test_seuls_instructeurs_et_administrateurs_éditent_les_lettres(contexte, decisions):
     contexte.utilisateur = droits.Utilisateur("lucie", "Lucie Lectrice", droits.LECTEUR)
     with pytest.raises(Interdit, match="éditer les lettres de notification"):
         actions.lire(contexte, "ville-calais", campagne_id=decisions["campagne"])
+    from types import SimpleNamespace
+
+    from instruction.services import lettres
+
+    with contexte.unite() as uow, pytest.raises(Interdit, match="éditer les lettres de notification"):
+        lettres.noter_envoi(uow, [SimpleNamespace(dossier_id=decisions["retenu"], financeur_code="ville-calais",
+                                                  genre="accord")], JOUR)
+    assert actions.notifiees(contexte, decisions["retenu"]) == []  # « notifié le » se lit sans ce droit
 
 
 def test_aucune_lettre_et_choix_incomplet_sont_dits(contexte, sortie):

@@ -73,6 +73,21 @@ def noter(uow: UniteDeTravail, objet: str, action: str, *, dossier_id: int | Non
     uow.session.flush()
 
 
+def noter_en_lot(uow: UniteDeTravail, objet: str, action: str,
+                 lignes: Iterable[tuple[int | None, str | None, object, object]]) -> int:
+    """Comme ``noter``, pour beaucoup de dossiers à la fois, en UNE requête (quel que soit leur nombre) :
+    ``lignes`` : (dossier_id, champ, ancien, nouveau). Rend le nombre de lignes écrites."""
+    from sqlalchemy import insert
+
+    le = maintenant()
+    valeurs = [{"le": le, "acteur": uow.acteur, "objet": objet, "action": action, "dossier_id": dossier_id,
+                "porteur_id": None, "version": None, "champ": _champ(champ), "ancien": _borne(ancien),
+                "nouveau": _borne(nouveau)} for dossier_id, champ, ancien, nouveau in lignes]
+    if valeurs:
+        uow.session.execute(insert(m.Historique.__table__), valeurs)
+    return len(valeurs)
+
+
 def _entrees(requete, lisible: Callable[[str | None, str | None], str | None] | None = None) -> list[Entree]:
     def propre(champ, valeur):
         return lisible(champ, valeur) if lisible is not None else valeur

@@ -12,12 +12,18 @@ La décision qui vaut est le dernier passage à retenu, ajourné ou refusé (sa 
 motif) d'un dossier qui est encore décidé (retenu, ajourné, refusé, ou déjà conventionné, en cours, soldé).
 On choisit les dossiers d'une campagne, ou ceux de l'ordre du jour d'une séance du comité. Tout est lu en
 un nombre fixe de requêtes, quel que soit le nombre de dossiers.
+
+Un lot généré est noté dans l'historique de chaque dossier (``noter_envoi``, une ligne par dossier et
+cofinanceur, trois requêtes pour tout le lot) ; ``notifiees`` en relit la dernière lettre par cofinanceur :
+« notifié le … ».
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,11 +31,13 @@ from sqlalchemy import func, select
 
 from instruction.db import modeles as m
 from instruction.db.modeles.comite import SeanceComite, SeanceDossier
-from instruction.domaine import droits
+from instruction.domaine import dates, droits
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.workflow import DECISIONS_DU_COMITE
 from instruction.rapports.lettres import Notification, Papier, formule_appel, papier, representant
+from instruction.services import historique
+from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 
 DROIT = "lettres.editer"
@@ -175,3 +183,96 @@ def notifications(uow: UniteDeTravail, financeur: str, *, campagne_id: int | Non
             instructeur=instructeurs.get(d.instructeur_id)))
     lettres.sort(key=lambda n: (n.porteur.casefold(), n.porteur_id, n.numero))
     return lettres
+
+
+# --- L'envoi des lettres, gardé dans l'historique des dossiers ---------------------------------------------------
+
+OBJET = "lettre de notification"
+ACTION = "générée"
+LIBELLES_GENRES = {"accord": "accord", "refus": "refus", "ajourne": "ajournement"}
+_GENRES_PAR_LIBELLE = {v: k for k, v in LIBELLES_GENRES.items()}
+_PHRASE = re.compile(r"^Lettre de notification \((?P<genre>[a-z]+)\) au nom de .+ générée le "
+                     r"(?P<le>\d{2}/\d{2}/\d{4})$")
+
+
+def _champ_lettre(libelle_financeur: str) -> str:
+    """Le champ de la ligne d'historique : « Lettre de notification — Ville de Calais »."""
+    return f"Lettre de notification — {libelle_financeur}"
+
+
+def _phrase_lettre(genre: str, au_nom_de: str, le: dt.date) -> str:
+    """« Lettre de notification (accord) au nom de la Ville de Calais générée le 01/12/2026 »."""
+    return f"Lettre de notification ({LIBELLES_GENRES[genre]}) au nom de {au_nom_de} générée le {dates.formater(le)}"
+
+
+@dataclass(frozen=True)
+class Notifiee:
+    """La dernière lettre générée pour un dossier et un cofinanceur : « notifié le … »."""
+
+    dossier_id: int
+    financeur_code: str
+    financeur: str  # libellé
+    genre: str  # accord | refus | ajourne
+    le: dt.date  # la date de la lettre
+    acteur: str
+
+    @property
+    def texte(self) -> str:
+        return f"{self.financeur} : {LIBELLES_GENRES[self.genre]}, notifié le {dates.formater(self.le)}"
+
+
+@ecrit(DROIT)
+def noter_envoi(uow: UniteDeTravail, lettres: Sequence[Notification], le: dt.date,
+                papier_: Papier | None = None) -> int:
+    """Écrit dans l'historique de chaque dossier une ligne par lettre générée (dossier × cofinanceur) :
+    « Lettre de notification (accord) au nom de la Ville de Calais générée le 01/12/2026 ». Un lot regénéré
+    le même jour (même date de lettre) pour la même lettre (même dossier, cofinanceur et décision) n'ajoute
+    rien : la ligne existe déjà ; un autre jour, ou une autre décision, ajoute une ligne. Trois requêtes, quel
+    que soit le nombre de lettres. Rend le nombre de lignes ajoutées."""
+    if not lettres:
+        return 0
+    papier_ = papier_ or papier()
+    s = uow.session
+    codes = {n.financeur_code for n in lettres}
+    libelles = dict(s.execute(select(m.Financeur.code, m.Financeur.libelle).where(m.Financeur.code.in_(codes))).all())
+    inconnus = codes - set(libelles)
+    if inconnus:
+        raise DonneesInvalides(f"Cofinanceur inconnu : {', '.join(sorted(inconnus))}.")
+    lignes: dict[tuple[int, str, str], None] = {}
+    for n in lettres:
+        signataire = papier_.signataires.get(n.financeur_code)
+        au_nom_de = signataire.au_titre_de if signataire is not None else libelles[n.financeur_code]
+        lignes[(n.dossier_id, _champ_lettre(libelles[n.financeur_code]), _phrase_lettre(n.genre, au_nom_de, le))] = None
+    ids = {d for d, _c, _p in lignes}
+    deja = set(s.execute(select(m.Historique.dossier_id, m.Historique.champ, m.Historique.nouveau)
+                         .where(m.Historique.objet == OBJET, m.Historique.dossier_id.in_(ids),
+                                m.Historique.nouveau.like(f"% générée le {dates.formater(le)}"))).all())
+    return historique.noter_en_lot(uow, OBJET, ACTION, [(d, champ, None, phrase) for d, champ, phrase in lignes
+                                                        if (d, champ, phrase) not in deja])
+
+
+def notifiees(uow: UniteDeTravail, dossier_ids: Sequence[int]) -> dict[int, list[Notifiee]]:
+    """Pour chaque dossier, la dernière lettre générée par cofinanceur (lue dans l'historique, en deux requêtes) ;
+    lisible par tous ceux qui lisent le dossier."""
+    if not dossier_ids:
+        return {}
+    s = uow.session
+    par_libelle = {libelle: code for code, libelle in s.execute(select(m.Financeur.code, m.Financeur.libelle))}
+    dernieres: dict[tuple[int, str], Notifiee] = {}
+    for dossier_id, champ, nouveau, acteur in s.execute(
+            select(m.Historique.dossier_id, m.Historique.champ, m.Historique.nouveau, m.Historique.acteur)
+            .where(m.Historique.objet == OBJET, m.Historique.dossier_id.in_(list(dossier_ids)))
+            .order_by(m.Historique.id)):
+        libelle = (champ or "").removeprefix(_champ_lettre(""))
+        trouve = _PHRASE.match(nouveau or "")
+        if trouve is None or trouve["genre"] not in _GENRES_PAR_LIBELLE:
+            continue
+        le = dates.lire(trouve["le"])
+        ancienne = dernieres.get((dossier_id, libelle))
+        if ancienne is None or le >= ancienne.le:
+            dernieres[(dossier_id, libelle)] = Notifiee(dossier_id, par_libelle.get(libelle, ""), libelle,
+                                                        _GENRES_PAR_LIBELLE[trouve["genre"]], le, acteur)
+    resultat: dict[int, list[Notifiee]] = defaultdict(list)
+    for n in sorted(dernieres.values(), key=lambda n: (n.dossier_id, n.financeur_code, n.financeur)):
+        resultat[n.dossier_id].append(n)
+    return dict(resultat)

@@ -1,14 +1,17 @@
 """Les actions du dialogue des lettres de notification (Comité › Lettres de notification…).
 
-Lire ce qu'on peut choisir, prévisualiser la première lettre, puis générer le lot : un PDF de toutes les lettres
-et un PDF par porteur, dans un dossier nouveau créé dans le dossier de sortie choisi. Rien n'est écrit dans la
-base (les lettres ne changent aucune donnée) ; la lecture se fait en une unité de lecture, puis la composition
-hors transaction. Le lot s'écrit dans un dossier provisoire caché, renommé d'un coup à la fin : une annulation
-ou une erreur ne laisse aucun fichier à moitié écrit, ni de lot incomplet.
+Lire ce qu'on peut choisir, prévisualiser la première lettre (rien n'est écrit), puis générer le lot : un PDF
+de toutes les lettres et un PDF par porteur, dans un dossier nouveau créé dans le dossier de sortie choisi.
+La lecture se fait en une unité de lecture, puis la composition hors transaction. Le lot s'écrit dans un
+dossier provisoire caché, renommé d'un coup à la fin : une annulation ou une erreur ne laisse aucun fichier à
+moitié écrit, ni de lot incomplet. Le lot écrit, l'envoi de chaque lettre est noté dans l'historique de son
+dossier (``services.lettres.noter_envoi``, en un nombre fixe de requêtes) ; si cette écriture échoue, le lot
+est retiré : des lettres sans trace ne partent pas.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 from instruction.domaine.erreurs import ErreurInstruction
 
 if TYPE_CHECKING:
+    from instruction.services.actions import Fait
     from instruction.rapports.lettres import Notification
     from instruction.services.contexte import Contexte
     from instruction.services.lettres import Choix
@@ -54,6 +58,8 @@ class Apercu:
     par_genre: dict[str, int]
     porteurs: int
     premiere: bytes | None  # le PDF de la première lettre
+    deja_notifiees: int = 0  # lettres de ce choix déjà générées (même dossier, cofinanceur et décision)
+    derniere_notification: dt.date | None = None  # la date de la plus récente d'entre elles
 
 
 def apercu(contexte: Contexte, financeur: str, *, campagne_id: int | None = None, seance_id: int | None = None,
@@ -62,7 +68,13 @@ def apercu(contexte: Contexte, financeur: str, *, campagne_id: int | None = None
     from instruction.domaine.horloge import aujourd_hui
     from instruction.rapports import lettres as rapport
 
+    from instruction.services import lettres
+
     notifications = lire(contexte, financeur, campagne_id=campagne_id, seance_id=seance_id, genres=genres)
+    with contexte.unite(lecture=True) as uow:
+        deja = lettres.notifiees(uow, sorted({n.dossier_id for n in notifications}))
+    notifiees = [x.le for n in notifications for x in deja.get(n.dossier_id, ())
+                 if x.financeur_code == n.financeur_code and x.genre == n.genre]
     par_genre: dict[str, int] = {}
     for n in notifications:
         par_genre[n.genre] = par_genre.get(n.genre, 0) + 1
@@ -73,7 +85,8 @@ def apercu(contexte: Contexte, financeur: str, *, campagne_id: int | None = None
         with tempfile.TemporaryDirectory(prefix="instruction-apercu-") as dossier:
             fichier = rapport.ecrire_lettres(Path(dossier) / "apercu.pdf", [rendu], papier, titre="Aperçu")
             premiere = fichier.read_bytes()
-    return Apercu(len(notifications), par_genre, len({n.porteur_id for n in notifications}), premiere)
+    return Apercu(len(notifications), par_genre, len({n.porteur_id for n in notifications}), premiere,
+                  len(notifiees), max(notifiees, default=None))
 
 
 @dataclass(frozen=True)
@@ -82,20 +95,44 @@ class Lot:
     fusion: Path  # toutes les lettres
     par_porteur: tuple[Path, ...] = field(default_factory=tuple)
     nombre: int = 0
+    notees: int = 0  # lignes ajoutées à l'historique des dossiers (0 : ce lot du jour y était déjà)
 
 
 def generer(contexte: Contexte, sortie: Path | str, financeur: str, *, campagne_id: int | None = None,
             seance_id: int | None = None, genres: Sequence[str] = ("accord", "refus", "ajourne"),
             date_lettre: dt.date | None = None, progression: Callable[[str], None] | None = None,
             avancement: Callable[[int, int], None] | None = None,
-            annule: Callable[[], bool] | None = None) -> Lot:
-    """Écrit le lot dans un nouveau dossier de ``sortie`` ; ``annule()`` vrai : ``GenerationAnnulee``, rien d'écrit."""
+            annule: Callable[[], bool] | None = None) -> Fait[Lot]:
+    """Écrit le lot dans un nouveau dossier de ``sortie`` et note chaque lettre dans l'historique de son dossier ;
+    ``annule()`` vrai : ``GenerationAnnulee``, rien d'écrit (ni fichier, ni historique)."""
+    from instruction.domaine.horloge import aujourd_hui
+    from instruction.services import lettres
+    from instruction.services.actions import COMITE, fait
+
     notifications = lire(contexte, financeur, campagne_id=campagne_id, seance_id=seance_id, genres=genres)
     if not notifications:
         raise ErreurInstruction("Aucune lettre à écrire : aucune décision du comité ne correspond à ce choix "
                                 "pour ce cofinanceur.")
-    return ecrire_lot(notifications, Path(sortie), date_lettre=date_lettre, progression=progression,
-                      avancement=avancement, annule=annule)
+    date_lettre = date_lettre or aujourd_hui()
+    lot = ecrire_lot(notifications, Path(sortie), date_lettre=date_lettre, progression=progression,
+                     avancement=avancement, annule=annule)
+    try:
+        with contexte.unite() as uow:
+            notees = lettres.noter_envoi(uow, notifications, date_lettre)
+            uow.valider()
+    except BaseException:
+        shutil.rmtree(lot.dossier, ignore_errors=True)
+        raise
+    lot = dataclasses.replace(lot, notees=notees)
+    return fait(lot, COMITE, dossiers=tuple({n.dossier_id for n in notifications}))
+
+
+def notifiees(contexte: Contexte, dossier_id: int) -> list:
+    """Les lettres générées pour ce dossier : la dernière par cofinanceur (« notifié le … »)."""
+    from instruction.services import lettres
+
+    with contexte.unite(lecture=True) as uow:
+        return lettres.notifiees(uow, [dossier_id]).get(dossier_id, [])
 
 
 def ecrire_lot(notifications: Sequence[Notification], sortie: Path, *, date_lettre: dt.date | None = None,

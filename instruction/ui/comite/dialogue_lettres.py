@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from instruction.domaine import dates
 from instruction.services.actions import lettres as actions
 from instruction.ui import fichiers
 from instruction.ui.champs import etiquette_erreur
@@ -304,7 +305,13 @@ class DialogueLettres(QDialog):
             self.generer.setEnabled(False)
             return
         detail = ", ".join(f"{n} {LIBELLES_PLURIEL[g]}" for g, n in apercu.par_genre.items())
-        self.resume.setText(f"<b>{apercu.nombre} lettre(s)</b> ({detail}) pour <b>{apercu.porteurs}</b> porteur(s).")
+        deja = ""
+        if apercu.deja_notifiees:
+            deja = (f"<br>Dont <b>{apercu.deja_notifiees}</b> déjà générée(s) (la plus récente le "
+                    f"{dates.formater(apercu.derniere_notification)}) : un nouveau lot ajoute une ligne à "
+                    "l'historique de chaque dossier, sauf pour une lettre déjà générée à la même date.")
+        self.resume.setText(f"<b>{apercu.nombre} lettre(s)</b> ({detail}) pour <b>{apercu.porteurs}</b> porteur(s)."
+                            + deja)
         self._montrer_premiere(apercu.premiere)
         self.apercu_premiere.setEnabled(apercu.premiere is not None)
         self.generer.setEnabled(not self.en_cours)
@@ -388,8 +395,12 @@ class DialogueLettres(QDialog):
         self.lot = lot
         fichiers.retenir(lot.dossier)
         self.barre.setValue(self.barre.maximum())
+        deja = lot.nombre - lot.notees
         self.message.setText(f"<b>{lot.nombre} lettre(s) écrites</b> : « {lot.fusion.name} » et "
-                             f"{len(lot.par_porteur)} PDF par porteur, dans « {lot.dossier} ».")
+                             f"{len(lot.par_porteur)} PDF par porteur, dans « {lot.dossier} ». "
+                             f"Envoi noté dans l'historique de chaque dossier"
+                             + (f" ({deja} lettre(s) déjà notée(s) à cette date)." if deja else "."))
+        self._relire_apercu()
         for bouton in (self.ouvrir_dossier, self.apercu_lot, self.imprimer):
             bouton.setEnabled(True)
         self.imprimer.setFocus()

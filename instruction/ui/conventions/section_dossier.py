@@ -1,16 +1,20 @@
 """La section « Convention et versements » de l'onglet d'un dossier : ses actes (un par cofinanceur dont le
 service prépare les actes), ce qui reste à préparer avec l'acte que la règle désigne, et de quoi ouvrir
 chaque acte dans son éditeur. « Préparer » crée l'acte en projet ; « Préparer une CPO… » le fait sur
-plusieurs exercices (structurante ou expérimentale, l. 3961)."""
+plusieurs exercices (structurante ou expérimentale, l. 3961). En tête : les lettres de notification générées
+pour le dossier, « notifié le … » par cofinanceur (lu dans l'historique du dossier)."""
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from instruction.domaine import argent, dates
 from instruction.domaine.conventions import LIBELLES_ETATS, TypeActe
-from instruction.services.actions import CONVENTIONS, VERSEMENTS
+from instruction.services.actions import COMITE, CONVENTIONS, VERSEMENTS
 from instruction.services.actions import conventions as actions
+from instruction.services.actions import lettres as actions_lettres
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.conventions.page_conventions import aligner_montants, ouvrir_convention
 from instruction.ui.operation import Operation
@@ -38,12 +42,17 @@ class SectionConventions(QWidget):
         self.preparer_cpo.clicked.connect(lambda: self._preparer(cpo=True))
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.notifications = QLabel()
+        self.notifications.setWordWrap(True)
+        self.notifications.setAccessibleName("Lettres de notification")
+        self.notifiees: list = []
         self.erreur = etiquette_erreur()
         boutons = QHBoxLayout()
         for bouton in (self.ouvrir, self.preparer, self.preparer_cpo):
             boutons.addWidget(bouton)
         boutons.addStretch(1)
         disposition = QVBoxLayout(self)
+        disposition.addWidget(self.notifications)
         disposition.addWidget(QLabel("<b>Actes du dossier</b>"))
         disposition.addWidget(self.table, 2)
         disposition.addWidget(QLabel("<b>À préparer</b> (cofinanceurs dont le service prépare les actes)"))
@@ -57,6 +66,17 @@ class SectionConventions(QWidget):
 
     def relire(self) -> None:
         Operation(actions.du_dossier, self.contexte, self.dossier_id, parent=self).apres(self.afficher).lancer()
+        Operation(actions_lettres.notifiees, self.contexte, self.dossier_id, parent=self) \
+            .apres(self.afficher_notifications).lancer()
+
+    def afficher_notifications(self, notifiees) -> None:
+        """« Notifié le … » : la dernière lettre de notification générée par cofinanceur (Comité › Lettres)."""
+        self.notifiees = list(notifiees)
+        if not self.notifiees:
+            self.notifications.setText("<b>Lettres de notification</b> : aucune générée pour ce dossier.")
+            return
+        self.notifications.setText("<b>Lettres de notification</b> : "
+                                   + " ; ".join(escape(n.texte) for n in self.notifiees) + ".")
 
     def afficher(self, donnees) -> None:
         self.lignes, self.a_faire, etat, self.annee_campagne = donnees
@@ -105,5 +125,5 @@ class SectionConventions(QWidget):
                                      ).refus(self.erreur.setText).lancer()
 
     def sur_changement(self, changements, _origine) -> None:
-        if changements.touche(CONVENTIONS, VERSEMENTS) or changements.touche_dossier(self.dossier_id):
+        if changements.touche(CONVENTIONS, VERSEMENTS, COMITE) or changements.touche_dossier(self.dossier_id):
             self.relire()
