@@ -166,6 +166,10 @@ class OngletDossier(PiecesDuDossier, QWidget):
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addLayout(entete)
         disposition.addWidget(self.bandeau_gel)
+        from instruction.ui.suivi.comptes_rendus_du_dossier import BandeauBilansDus
+
+        self.bandeau_bilans = BandeauBilansDus(contexte)  # le porteur doit des bilans sur d'autres dossiers (H6)
+        disposition.addWidget(self.bandeau_bilans)
         disposition.addWidget(self.message)
         disposition.addWidget(self.onglets, 1)
 
@@ -272,6 +276,7 @@ class OngletDossier(PiecesDuDossier, QWidget):
         self.historique.charger(fiche.id, fiche.numero or "")
         self.bandeau_gel.appliquer(fiche.etat if fiche.id else None, self.sections,
                                    self.contexte.utilisateur.peut("dossier.modifier"))
+        self.bandeau_bilans.charger(fiche.id)
 
     def aller_a(self, section: str, champ: str = "") -> None:
         """Montre la section où corriger ce qui empêche un passage, le curseur sur le champ s'il y en a un."""
