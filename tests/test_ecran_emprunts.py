@@ -4,6 +4,7 @@ dans le dialogue côte à côte ; captures à 1366×768."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,7 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     capturer(retour, "rapporter-conflit.png", tmp_path)
     qtbot.mouseClick(retour.bouton_rapporter, Qt.MouseButton.LeftButton)
     assert "Tranchez chaque conflit" in retour.erreur.text()
-    retour.table.cellWidget(0, 5).setCurrentIndex(3)  # « Ma saisie »
+    retour.garder[0].setCurrentIndex(3)  # « Ma saisie »
     retour.table.item(0, 6).setText("Jardin partagé des Fontinettes (revu)")
     qtbot.mouseClick(retour.bouton_rapporter, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: retour.retour.applique and retour.boite_effacement.isVisible(), timeout=20000)
@@ -116,3 +117,75 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     retour.close()
     fermer_fenetre(f)
     assert Path(tmp_path / "rapporter-conflit.png").is_file()
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_budget_change_des_deux_cotes_tranche_a_l_ecran(qtbot, dossier_en_base, tmp_path):
+    """Un dossier emprunté ouvert depuis Mes tâches (pas depuis la liste) : averti une fois ; puis le budget
+    ressaisi des deux côtés : UN conflit de liste, côte à côte (lignes « compte — libellé — montant » et totaux),
+    tranché en gardant le bureau (pas de saisie possible pour une liste) ; budget et totaux relus en base."""
+    import datetime as dt
+
+    from instruction.db.verification import verifier
+    from instruction.domaine import argent
+    from instruction.services.actions import emprunts as actions
+    from instruction.services.contexte import ouvrir_travail
+    from tests.test_emprunts import BUDGET_BUREAU, BUDGET_PORTABLE, _budget, modifier
+
+    url, dossier_id = dossier_en_base
+    f = ouvrir_fenetre(qtbot, url)
+    f.resize(1366, 768)
+    qtbot.waitUntil(lambda: f.page_dossiers.modele.rowCount() == 1, timeout=15000)
+    bilan = actions.emprunter(f.contexte, [dossier_id], tmp_path / "tournee", PHRASE,
+                              dt.date.today() + dt.timedelta(days=7)).valeur
+    # --- Ouvert depuis Mes tâches : l'avertissement vient du chemin commun (EspaceTravail.ouvrir_dossier)
+    f.page_taches.ouverture_demandee.emit(dossier_id, "")
+    qtbot.waitUntil(lambda: getattr(f, "boite_emprunt", None) is not None and f.boite_emprunt.isVisible(),
+                    timeout=15000)
+    boite = f.boite_emprunt
+    assert "CDV-2027-001" in boite.text() and "emprunté par" in boite.text()
+    assert f.onglets.count() == 4  # rien d'ouvert avant la réponse
+    capturer(boite, "avertissement-dossier-emprunte.png", tmp_path)
+    qtbot.mouseClick(boite.button(boite.StandardButton.Open), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: f.onglets.count() == 5, timeout=15000)
+    f.boite_emprunt = None
+    f.onglets.setCurrentIndex(0)
+    f.page_taches.ouverture_demandee.emit(dossier_id, "")  # déjà ouvert : l'onglet revient, sans second avertissement
+    assert f.onglets.currentIndex() == 4 and f.boite_emprunt is None
+    f.espace.fermer(4)
+    qtbot.waitUntil(lambda: f.onglets.count() == 4, timeout=10000)
+
+    # --- Le budget ressaisi hors ligne et au bureau
+    portable = ouvrir_travail(bilan.fichier, PHRASE)
+    modifier(portable, dossier_id, budget=BUDGET_PORTABLE)
+    portable.fermer()
+    modifier(f.contexte, dossier_id, budget=BUDGET_BUREAU)
+    du_bureau = _budget(f.contexte, dossier_id)
+    f.menus.rapporter.trigger()
+    retour = f.dialogue_retour
+    qtbot.waitUntil(retour.isVisible)
+    retour.resize(1366, 768)
+    retour.fichier.setText(str(bilan.fichier))
+    frapper(retour.phrase, PHRASE)
+    qtbot.mouseClick(retour.bouton_comparer, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: retour.retour is not None and retour.table.rowCount() == 1, timeout=20000)
+    assert (retour.table.item(0, 0).text(), retour.table.item(0, 1).text()) == ("Dossier CDV-2027-001",
+                                                                                 "Budget prévisionnel")
+    assert f"64 — Animatrice — {argent.formater(Decimal('3500'))}" in retour.table.item(0, 3).text()
+    assert f"61 — Location de salle — {argent.formater(Decimal('800'))}" in retour.table.item(0, 4).text()
+    assert "Location de salle" not in retour.table.item(0, 2).text()
+    assert retour.table.rowHeight(0) > 6 * retour.fontMetrics().height()  # les lignes du budget se lisent toutes
+    garder = retour.garder[0]
+    assert [garder.itemText(i) for i in range(garder.count())] == ["— à choisir —", "Le portable", "Le bureau"]
+    assert "se garde entière" in retour.table.item(0, 6).text()
+    assert f"74 — Ville de Calais — {argent.formater(Decimal('1500'))}" in retour.table.item(0, 4).text()
+    capturer(retour, "rapporter-conflit-budget.png", tmp_path)
+    garder.setCurrentIndex(2)  # le bureau
+    qtbot.mouseClick(retour.bouton_rapporter, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: retour.retour.applique and retour.boite_effacement.isVisible(), timeout=20000)
+    retour.boite_effacement.reject()
+    assert _budget(f.contexte, dossier_id) == du_bureau
+    assert du_bureau[1]["cout_total"] == Decimal("5000.50") and len(du_bureau[0]) == 6
+    assert verifier(url).reussi
+    retour.close()
+    fermer_fenetre(f)

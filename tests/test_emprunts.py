@@ -289,9 +289,10 @@ def test_budget_change_des_deux_cotes_un_seul_conflit_de_liste(emprunte, garder)
     assert f"64 — Animatrice — {argent.formater(Decimal('3500'))}" in conflit.mien.splitlines()
     assert f"61 — Location de salle — {argent.formater(Decimal('800'))}" in conflit.leur.splitlines()
     assert "Location de salle" not in conflit.mien and "Location de salle" not in conflit.depart
-    assert conflit.mien.splitlines()[-1] == (f"Charges {argent.formater(Decimal('4700.50'))} ; produits "
-                                             f"{argent.formater(Decimal('4700.50'))} ; subventions demandées "
-                                             f"{argent.formater(Decimal('4000'))}")
+    assert conflit.mien.splitlines()[-2:] == [
+        f"Charges : {argent.formater(Decimal('4700.50'))} ; produits : {argent.formater(Decimal('4700.50'))}",
+        f"Subventions demandées : {argent.formater(Decimal('4000'))}"]
+    assert f"74 — Ville de Calais — {argent.formater(Decimal('2000'))}" in conflit.mien.splitlines()
     assert conflit.mien_par.startswith("m.lefebvre") and conflit.leur_par.startswith("a.durand")
     # Une saisie ne tranche pas une liste entière : le conflit reste ouvert, rien n'est écrit.
     refuse = actions.rapporter(bureau, bilan.fichier, PHRASE, {conflit.ident: fusion.Choix(fusion.SAISIE, "x")})

@@ -164,41 +164,55 @@ LIBELLES_LISTES = {"ligne_budget": "Budget prévisionnel", "seance": "Séances",
                    "beneficiaires_quartier": "Bénéficiaires par quartier", "contact": "Contacts"}
 
 
-def texte_liste(table: str, lignes: tuple | None) -> str:
+def texte_liste(table: str, lignes: tuple | None, noms: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Une liste possédée, lisible : une ligne par élément (« 64 — Animatrice — 3 000,00 € » pour un budget,
-    suivie de ses totaux), « (vide) » sans élément."""
+    « 74 — Ville de Calais — 1 500,00 € » pour une subvention, suivies des totaux), « (vide) » sans élément.
+    ``noms`` : colonne → code → nom (financeurs, quartiers), pour ne pas montrer des codes."""
     from instruction.domaine import argent, budget
 
+    noms = noms or {}
     if lignes is None:
         return "(absente)"
     if not lignes:
         return "(vide)"
+
+    def nom(colonne: str, valeur) -> str:
+        return noms.get(colonne, {}).get(valeur, str(valeur))
+
     if table == "ligne_budget":
         textes, calcul = [], []
         for ligne in lignes:
             montant = Decimal(str(ligne.get("montant") or "0"))
-            libelle = ligne.get("libelle") or ""
-            if ligne.get("financeur_code"):
-                libelle = f"{libelle} ({ligne['financeur_code']})" if libelle and libelle != ligne.get("compte") \
-                    else ligne["financeur_code"]
+            financeur = ligne.get("financeur_code")
+            libelle = nom("financeur_code", financeur) if financeur else (ligne.get("libelle") or "")
             textes.append(f"{ligne.get('compte')} — {libelle} — {argent.formater(montant)}")
-            calcul.append(budget.Ligne(ligne.get("sens"), ligne.get("compte"), montant, ligne.get("financeur_code")))
+            calcul.append(budget.Ligne(ligne.get("sens"), ligne.get("compte"), montant, financeur))
         synthese = budget.synthese(calcul)
-        textes.append(f"Charges {argent.formater(synthese.total_charges)} ; produits "
-                      f"{argent.formater(synthese.total_produits)} ; subventions demandées "
-                      f"{argent.formater(synthese.subventions)}")
+        textes.append(f"Charges : {argent.formater(synthese.total_charges)} ; produits : "
+                      f"{argent.formater(synthese.total_produits)}")
+        textes.append(f"Subventions demandées : {argent.formater(synthese.subventions)}")
         return "\n".join(textes)
-    return "\n".join(" — ".join(str(v) for c, v in ligne.items() if v not in (None, "") and c != "ordre")
+    return "\n".join(" — ".join(nom(c, v) for c, v in ligne.items() if v not in (None, "") and c != "ordre")
                      for ligne in lignes)
 
 
-def _montrer(analyse: service_fusion.Analyse, conflit: f.Conflit) -> ConflitMontre:
+def _noms_references(uow: UniteDeTravail) -> dict[str, dict[str, str]]:
+    """Les noms des financeurs et des quartiers (pour montrer une liste en conflit sans codes)."""
+    from instruction.db import modeles as m
+
+    return {"financeur_code": dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all()),
+            "quartier_code": dict(uow.session.execute(select(m.Quartier.code, m.Quartier.nom)).all())}
+
+
+def _montrer(analyse: service_fusion.Analyse, conflit: f.Conflit,
+             noms: Mapping[str, Mapping[str, str]] | None = None) -> ConflitMontre:
     if conflit.genre == f.LISTE:
         parent = e.listes_possedees()[conflit.table].parent
         champ = LIBELLES_LISTES.get(conflit.table, conflit.table.replace("_", " ").capitalize())
         return ConflitMontre(conflit.ident, conflit.genre, analyse.libelle_ligne(parent, conflit.cle), champ,
-                             conflit.table, None, texte_liste(conflit.table, conflit.base),
-                             texte_liste(conflit.table, conflit.mien), texte_liste(conflit.table, conflit.leur),
+                             conflit.table, None, texte_liste(conflit.table, conflit.base, noms),
+                             texte_liste(conflit.table, conflit.mien, noms),
+                             texte_liste(conflit.table, conflit.leur, noms),
                              analyse.auteur("mien", parent, conflit.cle), analyse.auteur("leur", parent, conflit.cle),
                              False)
 
@@ -273,7 +287,8 @@ def rapporter(uow: UniteDeTravail, fichier: Path, phrase: str, choix: Mapping[st
             source.rollback()
         resultat = analyse.resultat
         decisions = f.decider(resultat, _choix_types(analyse, choix or {}))
-        retour.conflits = [_montrer(analyse, c) for c in resultat.conflits]
+        noms = _noms_references(uow) if any(c.genre == f.LISTE for c in resultat.conflits) else None
+        retour.conflits = [_montrer(analyse, c, noms) for c in resultat.conflits]
         retour.non_tranches = len(decisions.non_tranches)
         retour.a_ajouter = len(decisions.insertions) + len(decisions.recreations)
         retour.a_modifier = len(decisions.mises_a_jour)
@@ -286,7 +301,7 @@ def rapporter(uow: UniteDeTravail, fichier: Path, phrase: str, choix: Mapping[st
         progression("Écriture dans la base…")
         acteur = infos.emprunteur.identifiant
         retour.ecrit = service_fusion.appliquer(bureau, analyse, decisions, acteur, _renumeroteur(uow))
-        _noter_conflits(uow, analyse, decisions, acteur)
+        _noter_conflits(uow, analyse, decisions, acteur, noms)
         le = maintenant()
         uow.session.execute(update(Emprunt).where(Emprunt.id == emprunt.id).values(
             rendu_le=le, rendu_par=uow.acteur, bilan="\n".join(retour.resume())))
@@ -305,7 +320,8 @@ def _renumeroteur(uow: UniteDeTravail) -> Callable[[dict], str]:
     return renumeroter
 
 
-def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisions: f.Decisions, acteur: str) -> None:
+def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisions: f.Decisions, acteur: str,
+                    noms: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Chaque conflit tranché laisse sa ligne d'historique : ce qui était au bureau, ce qui a été gardé."""
     for conflit, choix in decisions.tranches:
         if conflit.genre == f.LISTE:  # la clé est celle du parent (un dossier, un porteur)
@@ -316,9 +332,9 @@ def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisi
                 le=maintenant(), acteur=acteur, objet=conflit.table, action=f"conflit tranché au retour : {garde}",
                 dossier_id=ident if genre == "dossier" and isinstance(ident, int) else None,
                 porteur_id=ident if genre == "porteur" and isinstance(ident, int) else None,
-                champ=historique._champ(champ), ancien=historique._borne(texte_liste(conflit.table, conflit.leur)),
+                champ=historique._champ(champ), ancien=historique._borne(texte_liste(conflit.table, conflit.leur, noms)),
                 nouveau=historique._borne(texte_liste(conflit.table, conflit.mien if choix.decision == f.MIEN
-                                                      else conflit.leur))))
+                                                      else conflit.leur, noms))))
             continue
         genre, ident = analyse.racines.get((conflit.table, conflit.cle), (None, None))
         if choix.decision == f.LEUR:

@@ -210,7 +210,7 @@ class EspaceTravail(QObject):
         Operation(actions_dossier.ouvrir, contexte, dossier_id, cle, avec_avis=section == "avis", parent=self) \
             .apres(lambda ouvert: self._dossier_lu(ouvert, cle)).lancer()
 
-    def _dossier_lu(self, ouvert: DossierOuvert, cle: str) -> None:
+    def _dossier_lu(self, ouvert: DossierOuvert, cle: str, averti: bool = False) -> None:
         from instruction.ui.dossier.onglet import OngletDossier
 
         fiche, brouillon = ouvert.fiche, ouvert.brouillon
@@ -218,6 +218,13 @@ class EspaceTravail(QObject):
         existant = self._cherche("dossier", fiche.id)
         if existant is not None:
             self.onglets.setCurrentWidget(existant)
+            return
+        if ouvert.emprunt is not None and not averti:  # emprunté (travail hors ligne) : averti, une fois, d'où
+            from instruction.ui.emprunts.commandes import avertir_emprunt  # qu'on l'ouvre (liste, tâches…)
+
+            avertir_emprunt(self.fenetre, fiche.numero, ouvert.emprunt,
+                            lambda: self._dossier_lu(ouvert, cle, averti=True),
+                            lambda: self._sections_voulues.pop(fiche.id, None))
             return
         onglet = OngletDossier(self._contexte(), self._referentiel(), fiche, ouvert.options, cle)
         onglet.enregistre.connect(lambda _i, o=onglet: self._retitrer(o))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from instruction.services.brouillons import Brouillon
     from instruction.services.contexte import Contexte
     from instruction.services.dossier import FicheDossier, Options
+    from instruction.services.emprunts import EmpruntEnCours
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DossierOuvert:
     options: Options
     brouillon: Brouillon | None
     avis: list[LigneAvis] | None  # lus d'avance quand on l'ouvre sur ses avis (depuis Mes tâches)
+    emprunt: EmpruntEnCours | None = None  # emprunté pour le travail hors ligne : averti avant de l'ouvrir (H11)
 
 
 def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: bool = False) -> DossierOuvert:
@@ -42,7 +44,12 @@ def ouvrir(contexte: Contexte, dossier_id: int | None, cle: str, *, avec_avis: b
         brouillon = brouillons.lire(uow, cle)
         # Ouvert sur ses avis : lus dans la même transaction, un aller-retour de moins.
         lus = avis.du_dossier(uow, dossier_id) if dossier_id and avec_avis else None
-    return DossierOuvert(fiche, options, brouillon, lus)
+        emprunt = None
+        if dossier_id and contexte.travail is None:  # un fichier de travail n'a pas d'emprunts
+            from instruction.services import emprunts
+
+            emprunt = emprunts.en_cours(uow, [dossier_id]).get(dossier_id)
+    return DossierOuvert(fiche, options, brouillon, lus, emprunt)
 
 
 def lire(contexte: Contexte, dossier_id: int) -> FicheDossier:

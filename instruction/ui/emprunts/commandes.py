@@ -4,12 +4,14 @@
   demandée ; une mauvaise phrase le dit et redemande, le fichier n'est pas touché ; un bandeau dit ensuite que
   c'est un fichier de travail, de quelle base, emprunté quand, à rapporter quand.
 * Emprunter les dossiers choisis (liste, menu contextuel, Mes tâches) ; Rapporter un fichier de travail….
-* La liste marque les dossiers empruntés (icône et bulle) ; ouvrir un dossier emprunté avertit d'abord, sans
-  empêcher (le bureau continue de travailler ; le retour fusionnera).
+* La liste marque les dossiers empruntés (icône et bulle) ; ouvrir un dossier emprunté, d'où que ce soit
+  (``EspaceTravail.ouvrir_dossier`` : liste, Mes tâches, calendrier…), avertit d'abord, une fois par ouverture,
+  sans empêcher (le bureau continue de travailler ; le retour fusionnera).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -152,24 +154,30 @@ class CommandesEmprunts:
         Operation(_actions().en_cours, contexte, parent=self).apres(montrer).echec(lambda _e, _t: None).lancer()
 
     def ouvrir_dossiers_avertis(self, ids: list[int]) -> None:
-        """Ouvre les dossiers ; ceux qui sont empruntés, après un avertissement (sans blocage)."""
-        empruntes = [(i, self._empruntes[i]) for i in ids if i in self._empruntes]
-        if empruntes:
-            numeros = {ligne.id: ligne.numero for ligne in (self._lignes_affichees or [])}
-            texte = "\n".join(f"• {numeros.get(i, i)} : {e.libelle.lower()}" for i, e in empruntes)
-            self.boite_emprunt = QMessageBox(
-                QMessageBox.Icon.Warning, "Dossier emprunté",
-                f"{texte}\n\nCe qui est modifié ici pendant l'emprunt sera fusionné au retour du fichier de travail ; "
-                "un même champ changé des deux côtés sera montré à l'emprunteur, qui choisira. Ouvrir quand même ?",
-                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
-            ouvrir = self.boite_emprunt.button(QMessageBox.StandardButton.Open)
-            ouvrir.setText("&Ouvrir quand même")
-            self.boite_emprunt.button(QMessageBox.StandardButton.Cancel).setText("Annuler")
-            self.boite_emprunt.buttonClicked.connect(
-                lambda bouton: self.espace.ouvrir_dossiers(ids) if bouton is ouvrir else None)
-            self.boite_emprunt.open()
-            return
+        """Ouvre les dossiers choisis dans la liste ; l'avertissement d'un dossier emprunté est donné par
+        ``EspaceTravail.ouvrir_dossier`` (le chemin commun : liste, Mes tâches, calendrier, conventions…)."""
         self.espace.ouvrir_dossiers(ids)
+
+
+def avertir_emprunt(fenetre, numero: str | None, emprunt, ouvrir: Callable[[], None],
+                    annuler: Callable[[], None] = lambda: None) -> QMessageBox:
+    """Avant d'ouvrir un dossier emprunté : qui l'a emprunté, jusqu'à quand, ce qui se passera au retour ; on
+    l'ouvre quand même (le bureau continue de travailler) ou l'on renonce."""
+    boite = QMessageBox(
+        QMessageBox.Icon.Warning, "Dossier emprunté",
+        f"Le dossier {numero or ''} est {emprunt.libelle.lower()} pour le travail hors ligne.\n\n"
+        "Ce qui est modifié ici pendant l'emprunt sera fusionné au retour du fichier de travail ; un même champ "
+        "ou une même liste (budget, séances…) changé des deux côtés sera montré à l'emprunteur, qui choisira. "
+        "Ouvrir quand même ?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, fenetre)
+    bouton = boite.button(QMessageBox.StandardButton.Open)
+    bouton.setText("&Ouvrir quand même")
+    boite.button(QMessageBox.StandardButton.Cancel).setText("Annuler")
+    boite.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    boite.buttonClicked.connect(lambda b: ouvrir() if b is bouton else annuler())
+    fenetre.boite_emprunt = boite  # pour les tests et l'accessibilité : la dernière boîte montrée
+    boite.open()
+    return boite
 
 
 def _listes_taches(contexte) -> list[int]:

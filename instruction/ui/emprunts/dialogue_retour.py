@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from instruction.ui import fichiers
@@ -58,6 +59,7 @@ class DialogueRetour(QDialog):
         super().__init__(parent)
         self.contexte = contexte
         self.retour = None
+        self.garder: list[QComboBox] = []
         self.setWindowTitle("Rapporter un fichier de travail")
         self.resize(1200, 640)
         disposition = QVBoxLayout(self)
@@ -149,6 +151,7 @@ class DialogueRetour(QDialog):
         self.tout_mien.setEnabled(bool(conflits))
         self.tout_leur.setEnabled(bool(conflits))
         self.table.setRowCount(len(conflits))
+        self.garder: list[QComboBox] = []  # le choix de chaque conflit, rang par rang
         for rang, conflit in enumerate(conflits):
             cellules = [conflit.ligne, conflit.champ, conflit.depart,
                         conflit.mien + (f"\n— {conflit.mien_par}" if conflit.mien_par else ""),
@@ -161,18 +164,32 @@ class DialogueRetour(QDialog):
             choix = QComboBox()
             choix.addItems(CHOIX if conflit.modifiable else CHOIX[:3])
             choix.setAccessibleName(f"Garder, pour {conflit.ligne} — {conflit.champ}")
+            if not conflit.modifiable:
+                choix.setToolTip("Se tranche en gardant la version du portable ou celle du bureau, entière.")
             choix.currentIndexChanged.connect(lambda _i, r=rang: self._choix_change(r))
-            self.table.setCellWidget(rang, GARDER, choix)
-            saisie = QTableWidgetItem("")
+            self.garder.append(choix)
+            # Centrée dans sa case (une liste en conflit, un budget, fait une ligne haute).
+            case = QWidget()
+            centre = QVBoxLayout(case)
+            centre.setContentsMargins(4, 2, 4, 2)
+            centre.addWidget(choix, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.table.setCellWidget(rang, GARDER, case)
+            # Une liste (budget, séances…) se tranche en gardant un côté entier : rien à saisir.
+            saisie = QTableWidgetItem("" if conflit.modifiable else "(une liste se garde entière : le portable "
+                                      "ou le bureau)")
             saisie.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            if not conflit.modifiable:
+                saisie.setForeground(self.palette().placeholderText())
             self.table.setItem(rang, SAISIE, saisie)
+        # Que des listes (rien à saisir) : la colonne de saisie laisse sa place aux versions côte à côte.
+        self.table.setColumnHidden(SAISIE, bool(conflits) and not any(c.modifiable for c in conflits))
         self.table.resizeRowsToContents()
         self.bouton_rapporter.setEnabled(retour.deja_rapporte is None)
         self._choix_change(None)
 
     def _choix_change(self, rang: int | None) -> None:
         if rang is not None:
-            choix = self.table.cellWidget(rang, GARDER).currentIndex()
+            choix = self.garder[rang].currentIndex()
             item = self.table.item(rang, SAISIE)
             if choix == 3:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable)
@@ -181,20 +198,20 @@ class DialogueRetour(QDialog):
                 self.table.editItem(item)
             else:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        restants = sum(1 for r in range(self.table.rowCount()) if self.table.cellWidget(r, GARDER).currentIndex() == 0)
+        restants = sum(1 for choix in self.garder if choix.currentIndex() == 0)
         if self.retour is not None and self.retour.conflits:
             self.bouton_rapporter.setText(f"&Rapporter ({restants} conflit(s) à trancher)" if restants
                                           else "&Rapporter")
 
     def _tout(self, index: int) -> None:
-        for rang in range(self.table.rowCount()):
-            self.table.cellWidget(rang, GARDER).setCurrentIndex(index)
+        for choix in self.garder:
+            choix.setCurrentIndex(index)
 
     def choix(self) -> dict:
         f = _fusion()
         resultat = {}
         for rang, conflit in enumerate(self.retour.conflits if self.retour else []):
-            index = self.table.cellWidget(rang, GARDER).currentIndex()
+            index = self.garder[rang].currentIndex()
             if index == 1:
                 resultat[conflit.ident] = f.Choix(f.MIEN)
             elif index == 2:
