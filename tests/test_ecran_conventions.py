@@ -112,3 +112,165 @@ def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base
         qtbot.waitUntil(lambda: f.onglets.currentWidget() is editeur, timeout=10000)
     finally:
         fermer_fenetre(f)
+
+
+# --- Le formulaire de chaque type d'avenant -------------------------------------------------------------
+
+
+def _sans_espaces(texte: str) -> str:
+    return texte.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _taper(table, texte: str) -> None:
+    """Comme au clavier : la première touche ouvre la case, les suivantes vont à l'éditeur ouvert."""
+    from PySide6.QtTest import QTest
+
+    for caractere in texte:
+        QTest.keyClicks(_editeur(table) or table, caractere)
+
+
+def _editeur(table):
+    from PySide6.QtWidgets import QLineEdit
+
+    if table.state() != table.State.EditingState:
+        return None
+    ouverts = [c for c in table.viewport().findChildren(QLineEdit) if c.isVisible()]
+    return ouverts[-1] if ouverts else None
+
+
+def _case(qtbot, table, rang: int, colonne: int, texte: str) -> None:
+    from PySide6.QtTest import QTest
+
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(rang, colonne))
+    _taper(table, texte)
+    QTest.keyClick(_editeur(table) or table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.model().index(rang, colonne).data(Qt.ItemDataRole.EditRole) == texte, timeout=5000)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_chaque_type_d_avenant_a_son_formulaire_au_clavier(qtbot, contexte, tmp_path):
+    from PySide6.QtTest import QTest
+
+    from instruction.domaine import conventions as dc
+    from instruction.services import avenants
+    from instruction.services import conventions as sc
+    from instruction.ui.conventions.editeur import PageConvention
+
+    dossier_id = dossier_retenu(contexte, {"ville-calais": Decimal("1500.00")})
+    with contexte.unite() as uow:
+        c = sc.creer(uow, dossier_id, "ville-calais")
+        sc.changer_etat(uow, c, "a_signer")
+        sc.signer(uow, c, "attribuant", "L'adjoint délégué")
+        sc.signer(uow, c, "beneficiaire", "La présidente")
+        uow.valider()
+    page = PageConvention(contexte, c)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.fiche is not None and page.fiche.etat == "signee", timeout=10000)
+    annee = page.fiche.annee
+    _alt(qtbot, page, Qt.Key.Key_3)
+    assert page.volets.currentIndex() == 2
+    form = page.formulaire_avenant
+    assert form.isEnabled() and form.valider.text() == "&Créer l'avenant"
+
+    # Chaque type déclaré a son formulaire : les blocs des termes qu'il peut changer, et eux seuls.
+    blocs = {"objet": {"objet", "conditions"}, "duree": {"date_debut", "date_fin", "fin_exercice"},
+             "montants": {"montants"}, "echeancier": {"echeancier"}, "parties": {"parties"}}
+    for t in dc.charger_regles().types_avenant:
+        form.type_avenant.setCurrentIndex(form.type_avenant.findData(t.code))
+        assert {nom for nom, bloc in form.blocs.items() if bloc.isVisible()} == {
+            nom for nom, champs in blocs.items() if champs & t.champs}, t.code
+
+    # Échéancier, au clavier : le type choisi par les flèches, l'objet tapé, l'avance ramenée à 600 €.
+    form.type_avenant.setCurrentIndex(0)
+    form.type_avenant.setFocus()
+    while form.type_avenant.currentData() != "echeancier":
+        QTest.keyClick(form.type_avenant, Qt.Key.Key_Down)
+    form.motif.setFocus()
+    frapper(form.motif, "Versements échelonnés à la demande du porteur")
+    table, modele = form.echeancier.table, form.echeancier.modele
+    assert [l["nature"] for l in modele.lignes()] == ["avance", "solde"]
+    _case(qtbot, table, 0, 3, "600")
+    assert "il manque 600,00 €" in _sans_espaces(form.totaux.text())
+    # Ctrl+Insert : une échéance de plus (exercice et cofinanceur de la convention), un acompte de 600 €.
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Insert, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: modele.rowCount() == 3, timeout=5000)
+    QTest.keyClick(_editeur(table) or table, Qt.Key.Key_Escape)
+    assert (modele.lignes()[2]["exercice"], modele.lignes()[2]["financeur"]) == (str(annee), "ville-calais")
+    table.setCurrentIndex(modele.index(2, 2))
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    liste = table.indexWidget(modele.index(2, 2)) or next(
+        w for w in table.viewport().findChildren(__import__("PySide6.QtWidgets").QtWidgets.QComboBox) if w.isVisible())
+    QTest.keyClick(liste, Qt.Key.Key_Down)
+    QTest.keyClick(liste, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: modele.lignes()[2]["nature"] == "acompte", timeout=5000)
+    _case(qtbot, table, 2, 3, "600")
+    _case(qtbot, table, 2, 4, "Au lancement de la seconde phase")
+    _case(qtbot, table, 2, 5, "31/04/" + str(annee))
+    assert "il manque" not in form.totaux.text()
+    # Une date impossible : dite en français sur sa case, la saisie reste telle quelle, rien n'est écrit.
+    _alt(qtbot, page, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: "n'est pas une date" in form.erreur.text(), timeout=5000)
+    assert "Échéance 3" in form.erreur.text() and page.fiche.avenant_ouvert is None
+    assert modele.lignes()[2]["date_prevue"] == f"31/04/{annee}"
+    assert modele.data(modele.index(2, 5), Qt.ItemDataRole.ToolTipRole).startswith("Échéance 3")
+    capturer(page, "avenant-echeancier-erreur.png", tmp_path)
+    # Trop prévu : les totaux le disent, le bouton refuse avec les chiffres.
+    _case(qtbot, table, 2, 5, "30/06/" + str(annee))
+    _case(qtbot, table, 2, 3, "700")
+    assert "dépasse de 100,00 €" in _sans_espaces(form.totaux.text())
+    _alt(qtbot, page, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: "totalise 1 600,00 € pour un montant de 1 500,00 € : il dépasse de 100,00 €"
+                    in _sans_espaces(form.erreur.text()), timeout=5000)
+    _case(qtbot, table, 2, 3, "600")
+    _alt(qtbot, page, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: page.fiche.avenant_ouvert is not None, timeout=10000)
+    ouvert = page.fiche.avenant_ouvert
+    assert ouvert.type_code == "echeancier" and set(ouvert.modifications) == {"echeancier"}
+    assert [(e.nature, e.montant, e.date_prevue) for e in ouvert.termes_apres.echeancier] == [
+        ("avance", Decimal("600.00"), None), ("solde", Decimal("300.00"), None),
+        ("acompte", Decimal("600.00"), __import__("datetime").date(annee, 6, 30))]
+    assert ouvert.termes_apres.montant_total == Decimal("1500.00")
+    # L'avenant en projet se recharge dans le formulaire, pour être corrigé.
+    qtbot.waitUntil(lambda: form.valider.text() == "Enregistrer l'a&venant n° 1", timeout=5000)
+    assert not form.type_avenant.isEnabled() and modele.rowCount() == 3
+    capturer(page, "avenant-echeancier.png", tmp_path)
+
+    # Il prend effet à ses signatures ; puis un avenant « parties » : nouveau signataire par délégation.
+    with contexte.unite() as uow:
+        avenants.changer_etat_avenant(uow, ouvert.id, "a_signer")
+        avenants.signer_avenant(uow, ouvert.id, "attribuant", "A")
+        avenants.signer_avenant(uow, ouvert.id, "beneficiaire", "B")
+        uow.valider()
+    page.relire()
+    qtbot.waitUntil(lambda: page.fiche.avenant_ouvert is None and form.valider.text() == "&Créer l'avenant",
+                    timeout=10000)
+    assert len(page.fiche.termes.echeancier) == 3
+    form.type_avenant.setCurrentIndex(form.type_avenant.findData("parties"))
+    assert form.bloc_parties.isVisible() and not form.bloc_echeancier.isVisible()
+    form.motif.setFocus()
+    frapper(form.motif, "Changement de signataire à la Ville")
+    attribuant = form.attribuant.champs
+    attribuant["signataire"].setFocus()
+    attribuant["signataire"].selectAll()
+    frapper(attribuant["signataire"], "Mme Claire Vasseur, adjointe au Maire")
+    attribuant["delegation"].selectAll()
+    frapper(attribuant["delegation"], "Pour le Maire et par délégation")
+    form.beneficiaire.champs["nom"].selectAll()
+    QTest.keyClick(form.beneficiaire.champs["nom"], Qt.Key.Key_Delete)
+    _alt(qtbot, page, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: "le nom de la partie « Bénéficiaire (porteur) » est vide" in form.erreur.text(),
+                    timeout=5000)
+    assert attribuant["signataire"].text() == "Mme Claire Vasseur, adjointe au Maire"  # la saisie reste
+    frapper(form.beneficiaire.champs["nom"], "Association Les Jardiniers des Fontinettes")
+    capturer(page, "avenant-parties.png", tmp_path)
+    _alt(qtbot, page, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: page.fiche.avenant_ouvert is not None, timeout=10000)
+    parties = page.fiche.avenant_ouvert.modifications["parties"]
+    ville = next(p for p in parties if p.role == dc.ATTRIBUANT)
+    assert (ville.signataire, ville.delegation) == ("Mme Claire Vasseur, adjointe au Maire",
+                                                    "Pour le Maire et par délégation")
+    assert ville.siren == page.fiche.termes.attribuant.siren  # ce qui n'est pas au formulaire ne bouge pas

@@ -3,8 +3,9 @@
 En-tête (numéro, acte, état, dossier, porteur, cofinanceur, date d'effet) et boutons du document (générer le
 PDF et le DOCX modifiable, aperçu avant impression) ; puis quatre volets : **Termes** (corrigés tant que
 l'acte est en projet ; un autre acte que la règle exige un motif), **Signature** (envoi, signature de chaque
-partie avec sa date, acte signé numérisé, résiliation ou dénonciation motivée), **Avenants** (un seul ouvert,
-les termes que son type permet), **Versements** (``versements.PanneauVersements``). Tout se fait au clavier :
+partie avec sa date, acte signé numérisé, résiliation ou dénonciation motivée), **Avenants** (un seul ouvert ; le
+formulaire de chaque type d'avenant, ``formulaire_avenant.FormulaireAvenant`` : objet, durée, montants,
+échéancier, parties), **Versements** (``versements.PanneauVersements``). Tout se fait au clavier :
 Alt + lettre soulignée, Tab d'un champ à l'autre, Entrée sur le bouton.
 """
 
@@ -12,16 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +37,7 @@ from instruction.domaine.horloge import aujourd_hui
 from instruction.services.actions import CONVENTIONS, VERSEMENTS
 from instruction.services.actions import conventions as actions
 from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
+from instruction.ui.conventions.formulaire_avenant import FormulaireAvenant
 from instruction.ui.conventions.versements import PanneauVersements
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
@@ -168,36 +173,38 @@ class PageConvention(QWidget):
         volet = QWidget()
         self.avenants = table_lecture(["N°", "Type", "Objet de l'avenant", "État", "Effet", "Ce qui change"],
                                       "Avenants", etirees=(2, 5))
-        self.type_avenant = QComboBox()
-        for t in dc.charger_regles().types_avenant:
-            if t.code in ("objet", "duree", "montant"):
-                self.type_avenant.addItem(t.libelle, t.code)
-        self.motif_avenant = QLineEdit()
-        self.motif_avenant.setPlaceholderText("pourquoi la convention change")
-        self.valeur_avenant = QLineEdit()
-        self.valeur_avenant.setPlaceholderText("nouvel objet, nouvelle date de fin (jj/mm/aaaa) ou nouveau montant")
-        self.ouvrir_avenant = QPushButton("&Créer l'avenant")
-        self.ouvrir_avenant.clicked.connect(self._ouvrir_avenant)
         self.envoyer_avenant = QPushButton("&Envoyer l'avenant à la signature")
         self.envoyer_avenant.clicked.connect(lambda: self._etat_avenant("a_signer"))
         self.signer_avenant = QPushButton("Si&gner l'avenant (partie du volet 2)")
         self.signer_avenant.clicked.connect(self._signer_avenant)
         self.abandonner = QPushButton("Aban&donner l'avenant…")
         self.abandonner.clicked.connect(lambda: self._etat_avenant("abandonne", motif=True))
-        nouveau = QGroupBox("Nouvel avenant (un seul ouvert à la fois)")
-        formulaire = QFormLayout(nouveau)
-        formulaire.addRow("T&ype :", self.type_avenant)
-        formulaire.addRow("O&bjet de l'avenant :", self.motif_avenant)
-        formulaire.addRow("Nouvelle &valeur :", self.valeur_avenant)
-        formulaire.addRow(self.ouvrir_avenant)
-        boutons = QHBoxLayout()
+        boutons = QVBoxLayout()
         for bouton in (self.envoyer_avenant, self.signer_avenant, self.abandonner):
             boutons.addWidget(bouton)
         boutons.addStretch(1)
+        haut = QWidget()
+        ligne = QHBoxLayout(haut)
+        ligne.setContentsMargins(0, 0, 0, 0)
+        ligne.addWidget(self.avenants, 1)
+        ligne.addLayout(boutons)
+        self.formulaire_avenant = FormulaireAvenant()
+        self.formulaire_avenant.demande.connect(self._demander_avenant)
+        self.cadre_avenant = QGroupBox("Nouvel avenant")
+        QVBoxLayout(self.cadre_avenant).addWidget(self.formulaire_avenant)
+        defilement = QScrollArea()
+        defilement.setWidgetResizable(True)
+        defilement.setFrameShape(QFrame.Shape.NoFrame)
+        defilement.setWidget(self.cadre_avenant)
+        separation = QSplitter(Qt.Orientation.Vertical)
+        separation.addWidget(haut)
+        separation.addWidget(defilement)
+        separation.setStretchFactor(0, 1)
+        separation.setStretchFactor(1, 4)
+        separation.setSizes([150, 560])
         disposition = QVBoxLayout(volet)
-        disposition.addWidget(self.avenants, 1)
-        disposition.addLayout(boutons)
-        disposition.addWidget(nouveau)
+        disposition.addWidget(QLabel("<b>Avenants</b> (un seul ouvert à la fois)"))
+        disposition.addWidget(separation)
         return volet
 
     # --- Lecture ------------------------------------------------------------------------------------------
@@ -260,7 +267,10 @@ class PageConvention(QWidget):
                                        dates.formater(a.signatures.date_effet), " ; ".join(a.differences)]
                                       for a in fiche.avenants])
         ouvert = fiche.avenant_ouvert
-        self.ouvrir_avenant.setEnabled(modifier and etat == dc.EtatConvention.SIGNEE and ouvert is None)
+        self.formulaire_avenant.charger(fiche, modifiable=modifier and etat == dc.EtatConvention.SIGNEE)
+        self.cadre_avenant.setTitle("Nouvel avenant" if ouvert is None else
+                                    f"Avenant n° {ouvert.numero} ({ETATS_AVENANT.get(ouvert.etat, ouvert.etat).lower()})"
+                                    + (" : signez-le ou abandonnez-le" if ouvert.etat == "a_signer" else ""))
         self.envoyer_avenant.setEnabled(modifier and ouvert is not None and ouvert.etat == "projet")
         self.signer_avenant.setEnabled(signer and ouvert is not None and ouvert.etat == "a_signer")
         self.abandonner.setEnabled(modifier and ouvert is not None)
@@ -310,23 +320,18 @@ class PageConvention(QWidget):
             ouvert = self.fiche.avenant_ouvert if self.volets.currentIndex() == 2 else None
             self._lancer(actions.joindre_scan, chemin, ouvert.id if ouvert else None)
 
-    def _ouvrir_avenant(self) -> None:
-        type_code, valeur = self.type_avenant.currentData(), self.valeur_avenant.text().strip()
-        t = self.fiche.termes
-        try:
-            if type_code == "objet":
-                modifications = {"objet": valeur}
-            elif type_code == "duree":
-                modifications = {"date_fin": dates.lire(valeur)}
-            else:
-                nouveaux = tuple(dataclasses.replace(m, montant=argent.lire(valeur)) if m.exercice == t.exercices[0]
-                                 else m for m in t.montants)
-                modifications = {"montants": nouveaux,
-                                 "echeancier": dc.echeancier_propose(t.type_acte, nouveaux)}
-        except Exception as erreur:  # noqa: BLE001
-            self.erreur.setText(str(erreur))
-            return
-        self._lancer(actions.ouvrir_avenant, type_code, self.motif_avenant.text(), modifications)
+    def _demander_avenant(self, type_code: str, motif: str, modifications: dict) -> None:
+        """Crée l'avenant, ou enregistre l'avenant en projet ; un refus s'affiche sous le formulaire, la saisie
+        reste."""
+        ouvert = self.fiche.avenant_ouvert
+        self.erreur.clear()
+        if ouvert is None:
+            operation = Operation(actions.ouvrir_avenant, self.contexte, self.convention_id, type_code, motif,
+                                  modifications, parent=self)
+        else:
+            operation = Operation(actions.modifier_avenant, self.contexte, self.convention_id, ouvert.id,
+                                  modifications, motif, parent=self)
+        operation.apres(self.afficher).refus(self.formulaire_avenant.refuser).lancer()
 
     def _etat_avenant(self, vers: str, *, motif: bool = False) -> None:
         texte = self._motif("Abandonner l'avenant") if motif else None
