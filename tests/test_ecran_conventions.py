@@ -274,3 +274,49 @@ def test_chaque_type_d_avenant_a_son_formulaire_au_clavier(qtbot, contexte, tmp_
     assert (ville.signataire, ville.delegation) == ("Mme Claire Vasseur, adjointe au Maire",
                                                     "Pour le Maire et par délégation")
     assert ville.siren == page.fiche.termes.attribuant.siren  # ce qui n'est pas au formulaire ne bouge pas
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_avenants_de_montant_et_de_duree_lus_du_formulaire(qtbot, contexte):
+    import datetime as dt
+
+    from instruction.domaine import dates
+    from instruction.services import conventions as sc
+    from instruction.services.actions import conventions as actions
+    from instruction.ui.conventions.formulaire_avenant import FormulaireAvenant, SaisieInvalide
+
+    dossier_id = dossier_retenu(contexte, {"ville-calais": Decimal("1500.00")})
+    with contexte.unite() as uow:
+        c = sc.creer(uow, dossier_id, "ville-calais")
+        sc.changer_etat(uow, c, "a_signer")
+        sc.signer(uow, c, "attribuant", "A")
+        sc.signer(uow, c, "beneficiaire", "B")
+        uow.valider()
+    fiche = actions.lire(contexte, c)
+    form = FormulaireAvenant()
+    qtbot.addWidget(form)
+    form.charger(fiche, modifiable=True)
+    annee = fiche.annee
+    # Montant : 1 800 €, l'échéancier proposé suit (80 % / 20 %).
+    form.type_avenant.setCurrentIndex(form.type_avenant.findData("montant"))
+    form.motif.setText("Public plus nombreux")
+    form.montants.modele.setData(form.montants.modele.index(0, 1), "1 800")
+    with pytest.raises(SaisieInvalide, match="totalise 1.500,00.€ pour un montant de 1.800,00.€ : il manque 300,00"):
+        form.lire()
+    form.reprendre.click()
+    type_code, motif, modifications = form.lire()
+    assert (type_code, motif, set(modifications)) == ("montant", "Public plus nombreux", {"montants", "echeancier"})
+    assert [e.montant for e in modifications["echeancier"]] == [Decimal("1440.00"), Decimal("360.00")]
+    # Durée : la fin repoussée ; une date mal tapée est dite.
+    form.type_avenant.setCurrentIndex(form.type_avenant.findData("duree"))
+    form.montants.modele.setData(form.montants.modele.index(0, 1), "1 500,00 €")
+    form.reprendre.click()
+    form.fin.setText("31/02/" + str(annee + 1))
+    with pytest.raises(SaisieInvalide, match="date de fin : « 31/02/"):
+        form.lire()
+    form.fin.setText(f"30/06/{annee + 1}")
+    assert form.lire()[2] == {"date_fin": dt.date(annee + 1, 6, 30)}
+    # Un avenant qui ne change rien est refusé avant d'aller aux services.
+    form.fin.setText(dates.formater(fiche.termes.date_fin))
+    with pytest.raises(SaisieInvalide, match="ne change aucun terme"):
+        form.lire()
