@@ -127,6 +127,12 @@ LECTURES = {
     "bilan_programmation.annees", "bilan_programmation.dispositifs", "bilan_programmation.noms",
     "bilan_programmation.bilan", "bilan_programmation.comparer",
     "evaluation.tableau", "evaluation.serie", "evaluation.rapport",
+    # Bilans attendus et comptes rendus financiers (H6)
+    "bilans_attendus.reglages", "bilans_attendus.regles", "bilans_attendus.liste_seuils", "bilans_attendus.liste",
+    "bilans_attendus.attendu", "bilans_attendus.du_dossier", "bilans_attendus.dus_par_porteur",
+    "bilans_attendus.dus_du_porteur_du_dossier", "bilans_attendus.destinataires",
+    "bilans_attendus.libelles_financeurs", "comptes_rendus.lire", "comptes_rendus.id_du",
+    "comptes_rendus.reversement_propose",
     # Conventions et versements (H4)
     "lecture_conventions.lire", "lecture_conventions.lister", "lecture_conventions.conventions_du_dossier",
     "lecture_conventions.a_preparer", "conventions.scan", "versements.situation", "versements.restes_a_payer",
@@ -428,6 +434,23 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "versements.noter_compte_rendu": (lambda uow, p: _sv().noter_compte_rendu(uow, _conv(uow), 2027, aujourd_hui(),
                                                                               aujourd_hui()), "convention"),
     "versements.solder": (lambda uow, p: _sv().solder(uow, _conv(uow), "Action sous-réalisée"), "convention"),
+    # Bilans et comptes rendus financiers (H6) : sur le dossier conventionné, exercice 2027 (voir PREALABLES).
+    "bilans_attendus.regler": (lambda uow, p: _bilans().regler(uow, {"bilans.tres_en_retard_jours": "60"}),
+                               "réglage"),
+    "bilans_attendus.noter_relance": (lambda uow, p: _bilans().noter_relance(
+        uow, p.dossier, 2027, "en_retard", aujourd_hui()), "bilan"),
+    "comptes_rendus.recevoir": (lambda uow, p: _crs().recevoir(uow, _conventionne(uow, p), 2027, aujourd_hui()),
+                                "bilan"),
+    "comptes_rendus.enregistrer": (lambda uow, p: _crs().enregistrer(uow, _cr(uow), _saisie_crf(uow), _version_cr(uow)),
+                                   "bilan"),
+    "comptes_rendus.renvoyer": (lambda uow, p: _crs().renvoyer(uow, _cr(uow), aujourd_hui(), "Bilan incomplet"),
+                                "bilan"),
+    "comptes_rendus.complements_recus": (lambda uow, p: _crs().complements_recus(uow, _cr(uow), aujourd_hui()),
+                                         "bilan"),
+    "comptes_rendus.valider": (lambda uow, p: _crs().valider(uow, _cr(uow), aujourd_hui()), "bilan"),
+    "comptes_rendus.reverser": (lambda uow, p: _crs().reverser(uow, _cr(uow), [(_conv(uow), "ville-calais",
+                                                                                Decimal("1.00"))], "TR-9",
+                                                               aujourd_hui()), "bilan"),
     # Comité (H2) : séance, ordre du jour, décisions, clôture, délibérations, droit commun.
     "comite.creer_seance": (lambda uow, p: _comite().creer_seance(uow, "comite-financeurs", aujourd_hui()),
                             "séance du comité"),
@@ -575,6 +598,70 @@ def _preparer_convention(uow, p, jusqu_a: str) -> None:
             _sv().noter_compte_rendu(uow, c.id, 2027, aujourd_hui(), aujourd_hui())
 
 
+def _bilans():
+    from instruction.services import bilans_attendus
+
+    return bilans_attendus
+
+
+def _crs():
+    from instruction.services import comptes_rendus
+
+    return comptes_rendus
+
+
+def _cr(uow) -> int:
+    from instruction.db.modeles.comptes_rendus import CompteRendu
+
+    return _derniere(uow, CompteRendu)
+
+
+def _version_cr(uow) -> int:
+    from instruction.db.modeles.comptes_rendus import CompteRendu
+
+    cr = uow.session.get(CompteRendu, _cr(uow)) if _cr(uow) else None
+    return cr.version if cr else 0
+
+
+def _saisie_crf(uow):
+    """Une saisie complète : tout réalisé comme prévu, le bilan qualitatif renseigné."""
+    if not _cr(uow):  # pas encore de compte rendu : le service refusera
+        return _crs().SaisieCompteRendu(realisations=(), explications=())
+    lu = _crs().lire(uow, _cr(uow))
+    return _crs().SaisieCompteRendu(realisations=tuple(l.prevu for l in lu.lignes),
+                                    explications=tuple("" for _ in lu.lignes), realise="Action réalisée.")
+
+
+def _preparer_compte_rendu(uow, p, jusqu_a: str | None) -> None:
+    """Le compte rendu 2027 du dossier conventionné mené jusqu'à l'étape voulue (None : pas encore reçu) ;
+    la convention signée, et au moins 1 € versé pour un reversement."""
+    from instruction.db.modeles.comptes_rendus import CompteRendu
+    from instruction.db.modeles.conventions import ConventionMontant
+
+    _preparer_convention(uow, p, "signee")
+    dossier_id = _conventionne(uow, p)
+    cr = uow.session.scalar(select(CompteRendu).where(CompteRendu.dossier_id == dossier_id))
+    if cr is not None and (jusqu_a is None or cr.etat == "valide" and jusqu_a != "valide"):
+        uow.session.delete(cr)
+        uow.session.flush()
+        cr = None
+    if jusqu_a is None:
+        return
+    if cr is None:
+        cr = uow.session.get(CompteRendu, _crs().recevoir(uow, dossier_id, 2027, aujourd_hui()))
+    if jusqu_a == "a_completer" and cr.etat == "recu":
+        _crs().renvoyer(uow, cr.id, aujourd_hui(), "Bilan incomplet")
+    if jusqu_a in ("rempli", "valide") and cr.etat == "a_completer":
+        _crs().complements_recus(uow, cr.id, aujourd_hui())
+    if jusqu_a in ("rempli", "valide") and cr.etat == "recu":
+        _crs().enregistrer(uow, cr.id, _saisie_crf(uow), cr.version)
+    if jusqu_a == "valide" and cr.etat == "recu":
+        _crs().valider(uow, cr.id, aujourd_hui())
+        montant = uow.session.scalar(select(ConventionMontant).where(ConventionMontant.convention_id == _conv(uow)))
+        if montant.verse < Decimal("1.00"):
+            _sv().verser(uow, _conv(uow), 2027, "avance", Decimal("100.00"), aujourd_hui(), "M-9")
+
+
 PREALABLES: dict[str, Callable] = {
     # Comité (H2) : la séance (créée par comite.creer_seance, plus haut dans la tournée) et son dossier instruit.
     "comite.modifier_seance": lambda uow, p: None,
@@ -616,6 +703,12 @@ PREALABLES: dict[str, Callable] = {
     "versements.reverser": lambda uow, p: _preparer_convention(uow, p, "verse"),
     "versements.noter_compte_rendu": lambda uow, p: _preparer_convention(uow, p, "signee"),
     "versements.solder": lambda uow, p: _preparer_convention(uow, p, "valide"),
+    "comptes_rendus.recevoir": lambda uow, p: _preparer_compte_rendu(uow, p, None),
+    "comptes_rendus.enregistrer": lambda uow, p: _preparer_compte_rendu(uow, p, "recu"),
+    "comptes_rendus.renvoyer": lambda uow, p: _preparer_compte_rendu(uow, p, "recu"),
+    "comptes_rendus.complements_recus": lambda uow, p: _preparer_compte_rendu(uow, p, "a_completer"),
+    "comptes_rendus.valider": lambda uow, p: _preparer_compte_rendu(uow, p, "rempli"),
+    "comptes_rendus.reverser": lambda uow, p: _preparer_compte_rendu(uow, p, "valide"),
     "instruction.modifier_montants_accordes": lambda uow, p: _passer(
         uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
     # Une règle est déclarée (enregistrer_regles, plus haut) ; le doublon n'a pas encore d'instructeur.
@@ -714,7 +807,8 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
         droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
-            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever"},
+            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever",
+            "bilans_attendus.regler"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
         droits.LECTEUR: set(),

@@ -155,7 +155,7 @@ class CompteRenduLu:
 
 
 def _compte_rendu(uow: UniteDeTravail, compte_rendu_id: int) -> mcr.CompteRendu:
-    cr = uow.session.get(mcr.CompteRendu, compte_rendu_id)
+    cr = uow.session.get(mcr.CompteRendu, compte_rendu_id) if compte_rendu_id is not None else None
     if cr is None:
         raise DonneesInvalides("Ce compte rendu n'existe plus (supprimé avec son dossier ?).")
     return cr
