@@ -81,11 +81,24 @@ def intitule_par_defaut(code_instance: str, jour: dt.date) -> str:
     return f"{instance(code_instance).libelle} du {jour:%d/%m/%Y}"
 
 
+PRESENT, EXCUSE, ABSENT = "present", "excuse", "absent"
+PRESENCES = {PRESENT: "présent", EXCUSE: "excusé", ABSENT: "absent"}
+
+
 @dataclass(frozen=True)
 class Membre:
     qualite: str
     nom: str = ""
     present: bool = True
+    excuse: bool = False  # absent, mais excusé (n'a de sens que pour un membre absent)
+
+    @property
+    def presence(self) -> str:
+        return PRESENT if self.present else EXCUSE if self.excuse else ABSENT
+
+    @property
+    def libelle_presence(self) -> str:
+        return PRESENCES[self.presence]
 
 
 def verifier_seance(intitule: str, jour: dt.date | None, lieu: str, membres: list[Membre]) -> list[str]:

@@ -44,10 +44,10 @@ def entete_de_seance(seance: SeanceLue, titre: str, s) -> list:
                 p(f"{seance.intitule} — {seance.libelle_instance}", s["sous-titre"]),
                 p(f"{dates.formater_long(seance.date)}" + (f", {seance.lieu}" if seance.lieu else ""), s["sous-titre"]),
                 Spacer(1, 3 * mm), p("Membres", s["section"])]
-    lignes = [[p("Qualité", s["gras"]), p("Personne", s["gras"]), p("Présent", s["gras"])]]
+    lignes = [[p("Qualité", s["gras"]), p("Personne", s["gras"]), p("Présence", s["gras"])]]
     for membre in seance.membres:
         lignes.append([p(membre.qualite, s["normal"]), p(membre.nom or "—", s["normal"]),
-                       p("oui" if membre.present else "excusé", s["normal"])])
+                       p(membre.libelle_presence, s["normal"])])
     histoire.append(pdf.tableau(lignes, [L * 0.55, L * 0.33, L * 0.12]))
     if seance.source_membres:
         histoire += [Spacer(1, 1 * mm), p(f"Composition : {seance.source_membres}.", s["petit"])]
@@ -185,10 +185,10 @@ def ecrire_classeur(seance: SeanceLue, fichier: Path) -> Path:
         _formats(feuille, rang_entete, [4, 5, 7], [16, 36, 48, 14, 14, 12, 14])
 
     feuille = classeur.create_sheet("Membres")
-    rang_entete = tableur.ajouter(feuille, ["Qualité", "Personne", "Présent"])
+    rang_entete = tableur.ajouter(feuille, ["Qualité", "Personne", "Présence"])
     tableur.styler_entete(feuille[rang_entete])
     for membre in seance.membres:
-        tableur.ajouter(feuille, [membre.qualite, membre.nom, "oui" if membre.present else "excusé"])
+        tableur.ajouter(feuille, [membre.qualite, membre.nom, membre.libelle_presence])
     for colonne, largeur in enumerate((70, 36, 10), start=1):
         feuille.column_dimensions[get_column_letter(colonne)].width = largeur
     return tableur.enregistrer(classeur, tableur.avec_extension(fichier))

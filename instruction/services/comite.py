@@ -258,7 +258,7 @@ def lire_seance(uow: UniteDeTravail, seance_id: int) -> SeanceLue:
     """La séance, ses membres et son ordre du jour (demandé, proposé, décision saisie) en requêtes constantes."""
     seance = _seance(uow, seance_id)
     courts, longs, _publics = financeurs(uow)
-    membres = tuple(regles.Membre(mb.qualite, mb.nom or "", mb.present) for mb in uow.session.scalars(
+    membres = tuple(regles.Membre(mb.qualite, mb.nom or "", mb.present, mb.excuse) for mb in uow.session.scalars(
         select(SeanceMembre).where(SeanceMembre.seance_id == seance_id).order_by(SeanceMembre.ordre, SeanceMembre.id)))
     lignes_brutes = uow.session.execute(
         select(SeanceDossier.id, SeanceDossier.dossier_id, SeanceDossier.ordre, SeanceDossier.decision,
@@ -317,7 +317,8 @@ def candidats(uow: UniteDeTravail, seance_id: int | None = None) -> list[Candida
 
 
 def _membres_propres(membres: Sequence[regles.Membre]) -> list[regles.Membre]:
-    return [regles.Membre(mb.qualite.strip(), (mb.nom or "").strip(), bool(mb.present)) for mb in membres]
+    return [regles.Membre(mb.qualite.strip(), (mb.nom or "").strip(), bool(mb.present),
+                          bool(mb.excuse) and not mb.present) for mb in membres]
 
 
 @ecrit("seance.preparer")
@@ -335,7 +336,8 @@ def creer_seance(uow: UniteDeTravail, instance: str, jour: dt.date, intitule: st
                           statut=regles.PREPARATION, creee_par=uow.acteur)
     uow.session.add(seance)
     uow.session.flush()
-    uow.session.add_all(SeanceMembre(seance_id=seance.id, ordre=rang, qualite=mb.qualite, present=True)
+    uow.session.add_all(SeanceMembre(seance_id=seance.id, ordre=rang, qualite=mb.qualite, present=True,
+                                     excuse=False)
                         for rang, mb in enumerate(membres))
     uow.session.flush()
     modifs.noter(uow, OBJET, "création", changements=[("Séance", None, intitule), ("Date", None, dates.formater(jour)),
@@ -364,7 +366,7 @@ def modifier_seance(uow: UniteDeTravail, seance_id: int, intitule: str, jour: dt
         changements.append(("Membres", _resume_membres(avant.membres), _resume_membres(propres)))
         uow.session.execute(delete(SeanceMembre).where(SeanceMembre.seance_id == seance_id))
         uow.session.add_all(SeanceMembre(seance_id=seance_id, ordre=rang, qualite=mb.qualite, nom=mb.nom or None,
-                                         present=mb.present) for rang, mb in enumerate(propres))
+                                         present=mb.present, excuse=mb.excuse) for rang, mb in enumerate(propres))
     if not changements:
         return
     seance.intitule, seance.date, seance.lieu = intitule, jour, lieu or None
@@ -373,8 +375,8 @@ def modifier_seance(uow: UniteDeTravail, seance_id: int, intitule: str, jour: dt
 
 
 def _resume_membres(membres: Iterable[regles.Membre]) -> str:
-    return " ; ".join(f"{mb.qualite}{' — ' + mb.nom if mb.nom else ''}{'' if mb.present else ' (absent)'}"
-                      for mb in membres)
+    return " ; ".join(f"{mb.qualite}{' — ' + mb.nom if mb.nom else ''}"
+                      f"{'' if mb.present else f' ({mb.libelle_presence})'}" for mb in membres)
 
 
 def _toucher(uow: UniteDeTravail, seance: SeanceComite) -> None:

@@ -71,6 +71,7 @@ class SeanceMembre(Base):
     qualite: Mapped[str] = mapped_column(String(200))  # « Sous-préfet chargé de la politique de la ville »
     nom: Mapped[str | None] = mapped_column(String(200))  # la personne qui siège (ou son représentant)
     present: Mapped[bool] = mapped_column(Boolean, default=True)
+    excuse: Mapped[bool] = mapped_column(Boolean, default=False)  # absent excusé (sinon : absent)
 
 
 class SeanceDossier(Base):

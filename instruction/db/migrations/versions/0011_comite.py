@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('qualite', sa.String(length=200), nullable=False),
     sa.Column('nom', sa.String(length=200), nullable=True),
     sa.Column('present', sa.Boolean(), nullable=False),
+    sa.Column('excuse', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['seance_id'], ['seance_comite.id'],
                             name=op.f('fk_seance_membre_seance_id_seance_comite'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_seance_membre'))
