@@ -100,6 +100,10 @@ def remplir(contexte, progression: Callable[[str], None] = lambda _m: None, *, c
         from instruction.demo import programmation as demo_programmation  # H1 : enveloppes 2023 et 2027
 
         demo_programmation.enveloppes(uow)
+        progression("Comptes rendus financiers 2023…")
+        from instruction.demo import comptes_rendus as demo_comptes_rendus  # H6 : après les conventions (H4)
+
+        demo_comptes_rendus.remplir(uow)
         progression("Suivi des actions 2023 (copils, visites évaluatives, suivi renforcé)…")
         from instruction.demo import suivi as demo_suivi  # H7 : dernière étape du second temps du cycle
 
