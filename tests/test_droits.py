@@ -87,6 +87,7 @@ SANS_VERIFICATION = {
     "cotations.repondre": "passe par cotations.repondre_plusieurs, au registre",
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
+    "historique.noter_en_lot": "appelé par les services (lettres de notification), dans leur transaction",
     "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
     "conventions.suivre_le_dossier": "appelé par les services des conventions et des versements, dans leur "
                                      "transaction (droit vérifié par eux) ; il passe par instruction.changer_etat",
