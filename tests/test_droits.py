@@ -409,8 +409,9 @@ APPELS: dict[str, tuple[Callable, str]] = {
         uow, [SimpleNamespace(dossier_id=p.dossier, financeur_code="ville-calais", genre="accord")], aujourd_hui()),
         "lettre de notification"),
     # Conventions et versements (H4) : sur un second dossier retenu (voir PREALABLES), jusqu'au solde.
-    "conventions.creer": (lambda uow, p: _sc().creer(uow, _conventionne(uow, p), "ville-calais"), "convention"),
-    "conventions.modifier_termes": (lambda uow, p: _sc().modifier_termes(uow, _conv(uow), _replace(
+    # (Sans convention — un rôle à qui la création est refusée —, l'identifiant 0 : le service refuse après le droit.)
+    "conventions.creer": (lambda uow, p: _sc().creer(uow, _conventionne(uow, p) or 0, "ville-calais"), "convention"),
+    "conventions.modifier_termes": (lambda uow, p: _sc().modifier_termes(uow, _conv(uow) or 0, _conv(uow) and _replace(
         _sc().lire(uow, _conv(uow)).termes, objet="Jardin partagé, saison 2027")), "convention"),
     "conventions.changer_etat": (lambda uow, p: _sc().changer_etat(uow, _conv(uow), "a_signer"), "convention"),
     "conventions.signer": (lambda uow, p: _sc().signer(uow, _conv(uow), "attribuant", "L'adjoint délégué"),
