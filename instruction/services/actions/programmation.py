@@ -102,6 +102,28 @@ def situation_du_dossier(contexte: Contexte, dossier_id: int) -> list[SituationE
         return service.situation_de_campagne(uow, dossier.campagne_id)
 
 
+
+def enveloppes_du_dossier(contexte: Contexte, dossier_id: int) -> list[SituationEnveloppe]:
+    """Les enveloppes que les montants accordés d'un dossier consomment (les boîtes de décision du dossier) :
+    celle de chaque cofinanceur pour l'année et le dispositif de sa campagne, et celles des axes du projet de
+    territoire dont il relève. Leur « décidé » compte les montants déjà accordés à ce dossier."""
+    from sqlalchemy import select
+
+    from instruction.db import modeles as m
+    from instruction.services import enveloppes as service
+
+    with contexte.unite(lecture=True) as uow:
+        dossier = uow.session.get(m.Dossier, dossier_id)
+        if dossier is None:
+            return []
+        situations = service.situation_de_campagne(uow, dossier.campagne_id, axes=True)
+        if not any(s.axe for s in situations):
+            return situations
+        codes = service.axes_des_dossiers(uow, [dossier_id]).get(dossier_id, frozenset())
+        siens = {libelle for code, libelle in uow.session.execute(select(m.Axe.code, m.Axe.libelle))
+                 if code in codes} | set(codes)
+        return [s for s in situations if s.axe is None or s.axe in siens]
+
 # --- Tableau et scénarios -------------------------------------------------------------------------------
 
 

@@ -133,9 +133,9 @@ class BandeauEnveloppes(QFrame):
                     case.setStyleSheet(f"color: {GRIS}; font-style: italic;")
 
     def _ajuster(self, lignes: int) -> None:
-        hauteur = self.fontMetrics().height() + 3
+        hauteur = self.fontMetrics().height() + 4
         axes = any(s.axe for s in self.situations)  # le titre d'une colonne d'axe tient sur deux lignes
-        self.setFixedHeight((lignes + axes) * hauteur + 22)
+        self.setFixedHeight((lignes + axes) * hauteur + 24)
 
     @staticmethod
     def _bulle(s: SituationEnveloppe) -> str:
@@ -207,8 +207,8 @@ def situations_apres_saisie(situations: Sequence[SituationEnveloppe], actuels: M
 class BandeauDecision(BandeauEnveloppes):
     """Le bandeau d'une boîte de décision : enveloppe, autres dossiers, ce dossier, reste après la décision."""
 
-    LIBELLES = {"Enveloppe": "Enveloppe", "Décidé": "Accordé aux autres dossiers", "Scénario": "Ce dossier",
-                "Reste à programmer": "Reste après cette décision"}
+    LIBELLES = {"Enveloppe": "Enveloppe", "Décidé": "Autres dossiers", "Scénario": "Ce dossier",
+                "Reste à programmer": "Reste après"}
     VIDE = "Aucune enveloppe pour les cofinanceurs de ce dossier (pas de limite)."
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -9,8 +9,9 @@ prend la date de sa séance.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from instruction.domaine import dates
@@ -32,6 +34,7 @@ from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
 from instruction.domaine.workflow import Passage
 
 DELAI_COMPLEMENTS_JOURS = 15
+STYLE_AVERTISSEMENT = "background: #fff4e5; border: 1px solid #e0b36b; border-radius: 3px; padding: 6px;"
 
 
 def _champ_date_du_passage(vers: Etat) -> tuple[QLabel, QLineEdit]:
@@ -189,24 +192,39 @@ class DialogueReception(QDialog):
 
 
 class DialogueMontants(QDialog):
-    """Les montants accordés par chaque financeur (proposés : ceux demandés), et un motif facultatif."""
+    """Les montants accordés par chaque financeur (proposés : ceux demandés), et un motif facultatif.
+
+    Sous les montants, le bandeau des enveloppes de ces cofinanceurs (``montrer_enveloppes`` : la section le
+    lit hors du fil de l'interface) dit, à chaque frappe, le reste après cette décision. Un montant au-delà de
+    ce qui a été demandé à son cofinanceur fait paraître le champ de la justification (le service l'exige et
+    la garde à l'historique du dossier) ; ce qui y est tapé reste, même si le champ se cache.
+
+    « OK » ne ferme pas la boîte : il émet ``validation_demandee`` (``montants``, ``texte_justification``,
+    ``date_passage``, ``motif`` lus) ; la section enregistre, puis appelle ``termine`` (la boîte se ferme) ou
+    ``refuse(message)`` : le refus du service (enveloppe dépassée, chiffres à l'appui ; coût de l'action…) est
+    dit calmement dans la boîte, qui reste ouverte avec tout ce qui a été tapé."""
+
+    validation_demandee = Signal()
 
     def __init__(self, financements, titre: str, texte_ok: str, parent=None, *, avec_motif: bool = False,
                  proposes: dict | None = None, avec_date: bool = False) -> None:
         """``proposes`` : financeur → montant proposé par l'instructeur (pré-remplit les champs, à défaut
         des montants déjà accordés) ; ``avec_date`` : la date de la séance du comité est demandée."""
         from instruction.domaine import argent
+        from instruction.ui.comite.bandeau_enveloppes import BandeauDecision
 
         super().__init__(parent)
         self.setWindowTitle(titre)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(720)
         self.financements = list(financements)
+        self.actuels = {f.financeur: f.accorde for f in self.financements if f.accorde is not None}
         self.champs: dict[str, QLineEdit] = {}
         self.erreurs: dict[str, QLabel] = {}
         disposition = QVBoxLayout(self)
         self.proposes = dict(proposes or {})
-        intro = QLabel("Montants accordés par chaque financeur (pré-remplis : "
-                       + ("ceux de la proposition de l'instructeur" if self.proposes else "ceux demandés")
+        intro = QLabel("Montants accordés (pré-remplis : "
+                       + ("la proposition de l'instructeur" if self.proposes else
+                          "ceux déjà accordés" if self.actuels else "les montants demandés")
                        + "). Un financeur qui n'accorde rien : 0.")
         intro.setWordWrap(True)
         disposition.addWidget(intro)
@@ -232,6 +250,8 @@ class DialogueMontants(QDialog):
             erreur.hide()
             grille.addWidget(erreur, 2 * rang, 0, 1, 3)
             self.champs[f.financeur], self.erreurs[f.financeur] = champ, erreur
+        grille.setColumnStretch(0, 1)
+        grille.setVerticalSpacing(3)
         self.total = QLabel()
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         grille.addWidget(self.total, 2 * len(self.financements) + 1, 0, 1, 3)
@@ -240,27 +260,108 @@ class DialogueMontants(QDialog):
         self.alerte.setWordWrap(True)
         self.alerte.setStyleSheet("color: #8a5300;")
         disposition.addWidget(self.alerte)
+
+        # Les enveloppes de ces cofinanceurs, le reste après cette décision (à chaque frappe).
+        self.titre_enveloppes = QLabel("<b>Enveloppes</b> — lecture…")
+        self.titre_enveloppes.setWordWrap(True)
+        disposition.addWidget(self.titre_enveloppes)
+        self.bandeau = BandeauDecision(self)
+        disposition.addWidget(self.bandeau)
+        self.alerte_enveloppes = QLabel()
+        self.alerte_enveloppes.setWordWrap(True)
+        self.alerte_enveloppes.setObjectName("alerteEnveloppes")
+        self.alerte_enveloppes.setStyleSheet(f"#alerteEnveloppes {{ {STYLE_AVERTISSEMENT} }}")
+        self.alerte_enveloppes.hide()
+        disposition.addWidget(self.alerte_enveloppes)
+        self.situations: list = []  # celles que le dossier consomme (``montrer_enveloppes``)
+
+        # La justification d'un montant au-delà de la demande : montrée seulement quand il le faut.
+        self.zone_justification = QWidget()
+        colonne_j = QVBoxLayout(self.zone_justification)
+        colonne_j.setContentsMargins(0, 4, 0, 0)
+        self.explication_justification = QLabel()
+        self.explication_justification.setWordWrap(True)
+        self.justification = TexteLong(50)
+        self.justification.setMaximumHeight(64)  # la boîte tient dans un écran de 768 points
+        self.justification.setAccessibleName("Justification du dépassement de la demande")
+        self.justification.setPlaceholderText("Exemple : le comité finance aussi l'action d'été que le porteur "
+                                              "n'avait pas chiffrée")
+        self.explication_justification.setBuddy(self.justification)
+        colonne_j.addWidget(self.explication_justification)
+        colonne_j.addWidget(self.justification)
+        politique = self.zone_justification.sizePolicy()
+        politique.setHeightForWidth(True)  # son explication se replie : sa hauteur suit la largeur
+        self.zone_justification.setSizePolicy(politique)
+        self.zone_justification.hide()
+        disposition.addWidget(self.zone_justification)
+
         self.date = None
         self.date_passage: dt.date | None = None
+        formes = QFormLayout()  # l'étiquette à gauche : la boîte tient dans un écran de 768 points
         if avec_date:
             etiquette_date, self.date = _champ_date_du_passage(Etat.RETENU)
-            ligne = QHBoxLayout()
-            ligne.addWidget(etiquette_date)
-            ligne.addWidget(self.date)
-            ligne.addStretch(1)
-            disposition.addLayout(ligne)
-        self.motif = TexteLong(50)
+            formes.addRow(etiquette_date, self.date)
+        self.motif = TexteLong(44)
+        self.motif.setMaximumHeight(56)
         if avec_motif:
-            etiquette = QLabel("&Motif ou référence du comité (facultatif) :")
+            etiquette = QLabel("&Motif ou référence\ndu comité (facultatif) :")
             etiquette.setBuddy(self.motif)
             self.motif.setAccessibleName("Motif")
-            disposition.addWidget(etiquette)
-            disposition.addWidget(self.motif)
+            formes.addRow(etiquette, self.motif)
+        if formes.rowCount():
+            disposition.addLayout(formes)
+        self.refus = QLabel()  # le refus du service, dit calmement ; la saisie reste
+        self.refus.setObjectName("refusMontants")
+        self.refus.setWordWrap(True)
+        self.refus.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refus.setStyleSheet(f"#refusMontants {{ {STYLE_AVERTISSEMENT} }}")
+        self.refus.hide()
+        disposition.addWidget(self.refus)
         self.erreur = etiquette_erreur()
         disposition.addWidget(self.erreur)
-        disposition.addWidget(_boutons(self, texte_ok, self._valider))
+        self.boutons = _boutons(self, texte_ok, self._valider)
+        disposition.addWidget(self.boutons)
         self.montants: dict = {}
+        self.texte_justification: str | None = None
         self._total()
+
+    # --- Enveloppes -------------------------------------------------------------------------------------------
+
+    def montrer_enveloppes(self, situations) -> None:
+        """Les enveloppes que le dossier consomme (``actions.programmation.enveloppes_du_dossier``) : celles
+        de ses cofinanceurs seulement, suivies à chaque frappe."""
+        codes = set(self.champs)
+        # Un cofinanceur sans enveloppe n'a pas de limite : il est nommé, sans colonne.
+        self.situations = [s for s in situations if s.financeur in codes and s.enveloppe is not None]
+        sans = [s.libelle for s in situations if s.financeur in codes and s.enveloppe is None and not s.axe]
+        sans_texte = f" Sans enveloppe (pas de limite) : {escape(', '.join(sans), quote=False)}." if sans else ""
+        self.titre_enveloppes.setText(
+            "<b>Enveloppes</b> du dispositif et de l'année : le reste après cette décision, à chaque frappe."
+            + sans_texte
+            if self.situations else "<b>Enveloppes</b> : aucune n'est saisie pour ces cofinanceurs (pas de limite).")
+        self.bandeau.setVisible(bool(self.situations))
+        self._total()
+        QTimer.singleShot(0, self._agrandir)  # après l'affichage des cases du bandeau
+
+    def _enveloppes(self, montants: dict) -> None:
+        from instruction.domaine import argent
+        from instruction.domaine import programmation as prog
+        from instruction.ui.comite.bandeau_enveloppes import situations_apres_saisie
+
+        if not self.situations:
+            return
+        zero = argent.euros(0)
+        saisis = {code: montants.get(code, self.actuels.get(code) or zero) for code in self.champs}
+        self.bandeau.afficher(situations_apres_saisie(self.situations, self.actuels, saisis))
+        hausses = {code: v - (self.actuels.get(code) or zero) for code, v in saisis.items()}
+        depassements = prog.depassements_d_enveloppe(self.situations, hausses)
+        self.alerte_enveloppes.setText(
+            "<b>Enveloppe dépassée : l'enregistrement sera refusé.</b><br/>" + "<br/>".join(
+                f"• {escape(texte, quote=False)}" for texte in depassements) + f"<br/><i>{escape(prog.MESSAGE_RELEVER, quote=False)}</i>"
+            if depassements else "")
+        self.alerte_enveloppes.setVisible(bool(depassements) and self.refus.isHidden())
+
+    # --- Saisie -----------------------------------------------------------------------------------------------
 
     def _lire(self) -> tuple[dict, dict[str, str]]:
         from instruction.domaine import argent
@@ -273,9 +374,17 @@ class DialogueMontants(QDialog):
                 fautes[code] = erreur.message
         return montants, fautes
 
+    def au_dela_de_la_demande(self, montants: dict) -> list[str]:
+        """« État PV : 13 000,00 € accordés pour 1 185,00 € demandés », pour chaque montant au-delà."""
+        from instruction.domaine import argent
+
+        return [f"{f.libelle} : {argent.formater(montants[f.financeur])} pour {argent.formater(f.demande)} demandés"
+                for f in self.financements if f.financeur in montants and montants[f.financeur] > f.demande]
+
     def _total(self, *_args) -> None:
         from instruction.domaine import argent
 
+        self.refus.hide()  # un refus parlait des montants envoyés : ceux-ci changent
         montants, fautes = self._lire()
         demande = sum((f.demande for f in self.financements), argent.euros(0))
         if fautes:
@@ -286,15 +395,44 @@ class DialogueMontants(QDialog):
         moins = [f.libelle for f in self.financements if f.financeur in montants and montants[f.financeur] < f.demande]
         self.alerte.setText(f"Moins que demandé ({', '.join(moins)}) : le porteur devra envoyer un budget ajusté."
                             if moins and not fautes else "")
+        self.alerte.setVisible(bool(self.alerte.text()))
+        au_dela = self.au_dela_de_la_demande(montants)
+        self.explication_justification.setText(
+            "<b>Justification</b> — un montant accordé dépasse ce qui a été demandé à ce cofinanceur ("
+            + escape(" ; ".join(au_dela), quote=False) + ") : dites pourquoi. Elle est exigée et gardée à l'historique du "
+            "dossier." if au_dela else "")
+        self.zone_justification.setVisible(bool(au_dela))  # cachée, elle garde ce qui y a été tapé
+        self._enveloppes(montants)
+        self._agrandir()
+
+    def _agrandir(self) -> None:
+        """Quand paraissent (ou se cachent) les enveloppes, l'alerte, le refus ou la justification, la boîte
+        prend la hauteur de ce qu'elle montre, au lieu de tasser ses lignes (les textes repliés ne réclament
+        pas leur hauteur d'eux-mêmes) ou de garder un vide."""
+        if not self.isVisible():
+            return
+        self.layout().activate()
+        voulue = self.layout().totalHeightForWidth(self.width()) if self.layout().hasHeightForWidth() \
+            else self.sizeHint().height()
+        if self.height() != voulue:
+            self.resize(self.width(), voulue)
 
     def _valider(self) -> None:
         montants, fautes = self._lire()
         for code, etiquette in self.erreurs.items():
             etiquette.setText(fautes.get(code, ""))
             etiquette.setVisible(code in fautes)
+        self.erreur.setText("")
         if fautes:
             self.erreur.setText(f"{len(fautes)} montant(s) à corriger.")
             self.champs[next(iter(fautes))].setFocus()
+            return
+        au_dela = self.au_dela_de_la_demande(montants)
+        justification = self.justification.toPlainText().strip()
+        if au_dela and not justification:
+            self.erreur.setText("Un montant dépasse la demande : écrivez la justification (ou ramenez le montant "
+                                "à ce qui a été demandé).")
+            self.justification.setFocus()
             return
         if self.date is not None:
             self.date_passage, message = _lire_date_du_passage(self.date)
@@ -303,7 +441,32 @@ class DialogueMontants(QDialog):
                 self.date.setFocus()
                 return
         self.montants = montants
+        self.texte_justification = justification if au_dela else None
+        self.refus.hide()
+        self.en_cours(True)
+        self.validation_demandee.emit()
+
+    def en_cours(self, oui: bool) -> None:
+        """Pendant l'enregistrement, « OK » attend (pas de double envoi)."""
+        self.boutons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not oui)
+
+    def termine(self) -> None:
+        self.en_cours(False)
         self.accept()
+
+    def refuse(self, message: str) -> None:
+        """Le refus du service, point par point, dans la boîte ; rien de ce qui a été tapé n'est perdu."""
+        self.en_cours(False)
+        lignes = [l.strip() for l in message.splitlines() if l.strip()]
+        texte = f"<b>{escape(lignes[0], quote=False) if lignes else 'Enregistrement refusé.'}</b>"
+        for ligne in lignes[1:]:
+            texte += f"<br/>• {escape(ligne[2:], quote=False)}" if ligne.startswith("- ") else f"<br/>{escape(ligne, quote=False)}"
+        texte += "<br/><i>Rien n'a été enregistré ; vos montants sont gardés : corrigez-les, puis validez à " \
+                 "nouveau.</i>"
+        self.refus.setText(texte)
+        self.refus.show()
+        self.alerte_enveloppes.hide()  # le refus chiffré la remplace jusqu'à la prochaine frappe
+        self._agrandir()
 
 
 class DialogueProposition(QDialog):

@@ -392,19 +392,36 @@ class SectionInstruction(LueALaDemande, QWidget):
 
     # --- Actions ---------------------------------------------------------------------------------
 
-    def _ecrire(self, action, *arguments, succes: str, titre_refus: str = "", **options) -> None:
+    def _ecrire(self, action, *arguments, succes: str, titre_refus: str = "", dialogue=None, **options) -> None:
         """Lance l'action sur le dossier ; l'état d'instruction relu revient à l'écran. Un refus prévu est
-        dit calmement (``montrer_refus``) ; une vraie panne va au dialogue d'erreur."""
+        dit calmement (``montrer_refus``) ; une vraie panne va au dialogue d'erreur.
+
+        ``dialogue`` : la boîte des montants, restée ouverte pendant l'enregistrement ; elle se ferme s'il
+        aboutit ; un refus des montants (enveloppe dépassée, justification, coût de l'action, conflit) y est
+        dit, la saisie gardée ; un passage refusé pour l'état du dossier garde ``DialogueRefus`` et ses
+        boutons pour aller corriger."""
+        from instruction.domaine.workflow import PassageRefuse
 
         def fini(donnees: EtatInstruction) -> None:
+            if dialogue is not None:
+                dialogue.termine()
             self.afficher(donnees)
             self.etat_change.emit()
             self.message.emit(succes)
 
         def echec(erreur: BaseException, trace: str) -> None:
+            if dialogue is not None and isinstance(erreur, ErreurInstruction) and not isinstance(erreur, PassageRefuse):
+                dialogue.refuse(erreur.message)
+                return
+            if dialogue is not None:
+                dialogue.en_cours(False)
+                if isinstance(erreur, PassageRefuse):
+                    dialogue.reject()
             if isinstance(erreur, ErreurInstruction):
                 self.montrer_refus(titre_refus or "Action refusée", erreur)
             else:
+                if dialogue is not None:
+                    dialogue.refuse("L'enregistrement n'a pas abouti.")
                 erreurs.montrer(erreur, trace, self)
 
         Operation(action, self.contexte, self.dossier_id, *arguments, parent=self, **options) \
@@ -439,12 +456,12 @@ class SectionInstruction(LueALaDemande, QWidget):
             return
         if passage.vers == Etat.RETENU and self.donnees is not None:
             proposition = self.donnees.proposition
-            self.dialogue = DialogueMontants(self.donnees.financements, f"Retenu par le comité — {self.numero}",
-                                             "Retenu", self, avec_motif=True, avec_date=True,
-                                             proposes=proposition.montants if proposition else None)
-            self.dialogue.accepted.connect(lambda d=self.dialogue: self._changer_etat(
-                passage, d.motif.toPlainText(), None, d.montants, le=d.date_passage))
-            self.dialogue.open()
+            self._ouvrir_montants(
+                DialogueMontants(self.donnees.financements, f"Retenu par le comité — {self.numero}", "Retenu",
+                                 self, avec_motif=True, avec_date=True,
+                                 proposes=proposition.montants if proposition else None),
+                lambda d: self._changer_etat(passage, d.motif.toPlainText(), None, d.montants, le=d.date_passage,
+                                             justification=d.texte_justification, dialogue=d))
             return
         if passage.vers == Etat.INSTRUIT and self.donnees is not None:
             Operation(actions.montants_pre_remplis, self.contexte, self.dossier_id, parent=self) \
@@ -465,21 +482,32 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.dialogue.open()
 
     def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None, *, le=None,
-                      proposition=None) -> None:
+                      proposition=None, justification: str | None = None, dialogue=None) -> None:
         self._ecrire(actions.changer_etat, passage.vers, motif, echeance=echeance, montants=montants, le=le,
-                     proposition=proposition, succes=f"{self.numero} : {etats.libelle(passage.vers)}.",
-                     titre_refus=passage.action.rstrip("…"))
+                     proposition=proposition, justification=justification,
+                     succes=f"{self.numero} : {etats.libelle(passage.vers)}.",
+                     titre_refus=passage.action.rstrip("…"), dialogue=dialogue)
+
+    def _ouvrir_montants(self, dialogue: DialogueMontants, enregistrer: Callable[[DialogueMontants], None]) -> None:
+        """Une boîte où l'on décide des montants : ses enveloppes lues hors du fil de l'interface, puis suivies à
+        chaque frappe ; « OK » enregistre sans la fermer (``_ecrire(…, dialogue=)``)."""
+        from instruction.services.actions import programmation as actions_programmation
+
+        self.dialogue = dialogue
+        dialogue.validation_demandee.connect(lambda: enregistrer(dialogue))
+        Operation(actions_programmation.enveloppes_du_dossier, self.contexte, self.dossier_id, parent=dialogue) \
+            .apres(dialogue.montrer_enveloppes).refus(dialogue.titre_enveloppes.setText).lancer()
+        dialogue.open()
 
     def corriger_montants(self) -> None:
         if self.dossier_id is None or self.donnees is None or not self.peut_agir("Montants accordés"):
             return
-        self.dialogue = DialogueMontants(self.donnees.financements, f"Montants accordés — {self.numero}",
-                                         "Enregistrer", self)
         version = self.donnees.version_montants  # lue avec les montants affichés : pas d'écrasement silencieux
-        self.dialogue.accepted.connect(lambda d=self.dialogue: self._ecrire(
-            actions.modifier_montants_accordes, d.montants, version,
-            succes=f"{self.numero} : montants accordés enregistrés."))
-        self.dialogue.open()
+        self._ouvrir_montants(
+            DialogueMontants(self.donnees.financements, f"Montants accordés — {self.numero}", "Enregistrer", self),
+            lambda d: self._ecrire(actions.modifier_montants_accordes, d.montants, version,
+                                   justification=d.texte_justification, dialogue=d,
+                                   succes=f"{self.numero} : montants accordés enregistrés."))
 
     def demander_complements(self) -> None:
         if self.dossier_id is None or not self.peut_agir("Demander des compléments"):
