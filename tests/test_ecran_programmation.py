@@ -36,13 +36,16 @@ def _entree(table) -> None:
     QTest.keyClick(_editeur(table) or table, Qt.Key.Key_Return)
 
 
-@pytest.fixture
-def page(qtbot, url_demo):
+def _ouvrir_page(qtbot, url_demo, avant=None):
+    """La page de programmation de la campagne CDV 2027 de la démonstration, à 1366 × 768 (``avant(contexte)`` :
+    ce qu'on écrit en base avant de l'ouvrir)."""
     from instruction.services import programmation
     from instruction.services.contexte import ouvrir
     from instruction.ui.comite.page_programmation import PageProgrammation
 
     contexte = ouvrir(url_demo)
+    if avant is not None:
+        avant(contexte)
     with contexte.unite(lecture=True) as uow:
         campagne = programmation.campagne_par_code(uow, "cdv-2027")
     page = PageProgrammation(contexte, campagne.id)
@@ -52,6 +55,12 @@ def page(qtbot, url_demo):
     page.activateWindow()
     qtbot.waitActive(page)
     qtbot.waitUntil(lambda: page.modele.tableau is not None and page.modele.rowCount() == 14, timeout=20000)
+    return page, contexte
+
+
+@pytest.fixture
+def page(qtbot, url_demo):
+    page, contexte = _ouvrir_page(qtbot, url_demo)
     yield page
     qtbot.waitUntil(lambda: page.en_attente() == 0, timeout=20000)
     contexte.fermer()
@@ -136,21 +145,13 @@ def test_un_scenario_se_duplique_et_les_decides_ne_se_saisissent_pas(qtbot, page
 @pytest.fixture
 def page_avec_axes(qtbot, url_demo):
     """La page sur la campagne 2027, avec des enveloppes par axe (État PV : axe « épanouis » et « actifs »)."""
-    from instruction.services import programmation
     from instruction.services.actions import programmation as actions
-    from instruction.services.contexte import ouvrir
-    from instruction.ui.comite.page_programmation import PageProgrammation
 
-    contexte = ouvrir(url_demo)
-    actions.fixer_enveloppe(contexte, "etat-pv", 2027, "cdv", Decimal("60000"), axe="epanouis")
-    actions.fixer_enveloppe(contexte, "etat-pv", 2027, "cdv", Decimal("45000"), axe="actifs")
-    with contexte.unite(lecture=True) as uow:
-        campagne = programmation.campagne_par_code(uow, "cdv-2027")
-    page = PageProgrammation(contexte, campagne.id)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    page.show()
-    qtbot.waitUntil(lambda: page.modele.tableau is not None and page.modele.rowCount() == 14, timeout=20000)
+    def enveloppes_d_axe(contexte) -> None:
+        actions.fixer_enveloppe(contexte, "etat-pv", 2027, "cdv", Decimal("60000"), axe="epanouis")
+        actions.fixer_enveloppe(contexte, "etat-pv", 2027, "cdv", Decimal("45000"), axe="actifs")
+
+    page, contexte = _ouvrir_page(qtbot, url_demo, enveloppes_d_axe)
     yield page
     qtbot.waitUntil(lambda: page.en_attente() == 0, timeout=20000)
     contexte.fermer()
