@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 from tests.captures import capturer
 
@@ -88,7 +88,7 @@ def test_saisie_au_clavier_totaux_et_reste_a_chaque_frappe(qtbot, page, tmp_path
     assert apres.simule == avant.simule + ecart and apres.reste == avant.reste - ecart
     assert modele.totaux["etat-pv"]["simule"] == total_affiche + ecart
     pied = page.modele_pied
-    assert pied.texte(0, colonne) == "{:,.2f}".format(total_affiche + ecart).replace(",", "\u202f").replace(".", ",")
+    assert pied.texte(0, colonne) == f"{total_affiche + ecart:,.2f}".replace(",", "\u202f").replace(".", ",")
     assert pied.texte(3, colonne).replace("\u202f", "") == f"{apres.reste:.2f}".replace(".", ",")
     assert page.bandeau.cases[("etat-pv", "Reste à programmer")].text().replace("\u202f", "") == \
         f"{int(apres.reste)}\u00a0€"

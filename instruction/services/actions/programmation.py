@@ -21,7 +21,6 @@ if TYPE_CHECKING:
         CampagneProgrammable,
         Cellule,
         DecisionProvisoire,
-        ScenarioLu,
         TableauProgrammation,
     )
 

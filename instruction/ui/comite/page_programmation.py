@@ -442,7 +442,7 @@ class PageProgrammation(QWidget):
 
     def _remplir_filtres(self, tableau) -> None:
         etats_presents = sorted({l.etat for l in tableau.lignes}, key=lambda e: list(etats.Etat).index(etats.Etat(e)))
-        quartiers = sorted({(c, n) for l in tableau.lignes for c, n in zip(l.codes_quartiers, l.quartiers.split(", "))
+        quartiers = sorted({(c, n) for l in tableau.lignes for c, n in zip(l.codes_quartiers, l.quartiers.split(", "), strict=False)
                             if len(l.codes_quartiers) == len(l.quartiers.split(", "))}, key=lambda q: q[1])
         axes = sorted({a for l in tableau.lignes for a in l.axes})
         for liste, options in ((self.filtre_etat, [(e, etats.libelle(e)) for e in etats_presents]),
