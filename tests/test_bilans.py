@@ -369,8 +369,9 @@ def test_pdf_classeur_et_relances(contexte, deux_dossiers, tmp_path):
                             progression=appels.append)
     (lettre,) = fait.valeur
     assert appels == [f"Lettre 1 sur 1 : {lettre.name.split(' ')[1]} (Association Les Jardiniers des Fontinettes)"]
-    texte = PdfReader(lettre).pages[0].extract_text()
-    assert "Objet : Relance" in texte and "30 juin 2024" in texte and "128 jours" in texte
+    texte = " ".join(PdfReader(lettre).pages[0].extract_text().split())
+    assert "Objet : Relance – Compte rendu financier 2023" in texte and "30 juin 2024" in texte
+    assert "128 jours" in texte and "exercice 2023" in texte
     assert "bloque le versement du solde" in texte  # très en retard : le ton monte
     subprocess.run(["qpdf", "--check", str(lettre)], check=True, capture_output=True)
     assert actions.relancer(contexte, [(autre, 2023)], tmp_path / "rien", dt.date(2024, 11, 6),

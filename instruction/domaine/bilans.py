@@ -176,6 +176,7 @@ def verifier_reglage(reglable: Reglable, brute: str | Decimal) -> Decimal:
 # --- Échéances ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def fin_de_l_exercice(fin_premier_exercice: dt.date | None, premier: int, exercice: int) -> dt.date:
     """La fin de l'exercice comptable ``exercice`` : le 31 décembre de l'année, ou, si la convention dit la fin
     du premier exercice (un porteur qui clôt au 30 juin, au 31 août…), celle-ci décalée d'autant d'années
@@ -187,7 +188,7 @@ def fin_de_l_exercice(fin_premier_exercice: dt.date | None, premier: int, exerci
     return dt.date(annee, fin_premier_exercice.month, min(fin_premier_exercice.day, dernier))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # pas figé : une liste en construit des dizaines de milliers (figer coûte)
 class Engagement:
     """Ce qui engage un porteur à rendre des bilans : la ou les conventions d'une action (une par cofinanceur),
     réunies par dossier.
@@ -205,7 +206,7 @@ class Engagement:
     financeurs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # comme Engagement : une liste en calcule des dizaines de milliers
 class Echeance:
     """Un bilan attendu : pour quel dossier et quel exercice, pour quand, et d'après quelle règle."""
 
@@ -222,6 +223,12 @@ class Echeance:
     @property
     def libelle_nature(self) -> str:
         return NATURES[self.nature]
+
+
+@lru_cache(maxsize=4096)
+def _echeance(fin_exercice: dt.date, delai_mois: int) -> dt.date:
+    """Fin de l'exercice + délai (les mêmes dates reviennent des milliers de fois dans une liste)."""
+    return mois_plus(fin_exercice, delai_mois)
 
 
 def echeances(engagement: Engagement, regles_: Regles) -> list[Echeance]:
@@ -244,7 +251,7 @@ def echeances(engagement: Engagement, regles_: Regles) -> list[Echeance]:
             nature, regle = FINAL, "cpo-intermediaire"
         fin = fin_de_l_exercice(engagement.fin_exercice, exercices[0], exercice)
         resultat.append(Echeance(engagement.dossier_id, engagement.porteur_id, exercice, nature, fin,
-                                 mois_plus(fin, delai), regle, engagement.conventions, engagement.financeurs))
+                                 _echeance(fin, delai), regle, engagement.conventions, engagement.financeurs))
     return resultat
 
 

@@ -43,7 +43,7 @@ def valeurs(bilan: BilanAttendu, destinataire: Destinataire, papier: lettres.Pap
         "reference": f"SPV/BILANS/{bilan.exercice}",
         "numero_dossier": bilan.numero,
         "intitule": bilan.intitule,
-        "exercice": bilan.exercice,
+        "exercice": str(bilan.exercice),
         "nature": bilans.NATURES[bilan.nature].split(" (")[0],
         "fin_exercice": bilan.fin_exercice,
         "echeance": bilan.due_le,

@@ -6,20 +6,22 @@ d'une même action (une par cofinanceur) se réunissent par dossier : le porteur
 dossier et par exercice, que chaque cofinanceur reçoit. Le statut (attendu, en retard, très en retard, reçu,
 renvoyé pour compléments, validé) vient du compte rendu enregistré, sinon de la date.
 
-La liste se lit en quatre requêtes quel que soit le nombre de conventions (colonnes seules, pas d'objets) :
-conventions avec leur dossier, exercices, comptes rendus, relances.
+La liste se lit en sept requêtes quel que soit le nombre de conventions (colonnes seules, pas d'objets) :
+campagnes, dossiers engagés, porteurs, conventions, exercices, comptes rendus, relances.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from instruction.db import modeles as m
 from instruction.db.modeles import comptes_rendus as mcr
@@ -36,7 +38,7 @@ ETATS_ENGAGES = ("signee", "soldee", "resiliee")
 _FIN_EXERCICE = re.compile(r'"fin_exercice"\s*:\s*"(\d{4}-\d{2}-\d{2})"')
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # pas figé : la liste en construit des dizaines de milliers
 class BilanAttendu:
     """Une ligne de la liste des bilans attendus."""
 
@@ -155,12 +157,16 @@ def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
 # --- Engagements et liste ----------------------------------------------------------------------------
 
 
+def _jour(texte: str | None) -> dt.date | None:
+    return None if texte is None else dt.date.fromisoformat(texte[:10])
+
+
 def _fin_exercice(termes_json: str | None) -> dt.date | None:
     trouve = _FIN_EXERCICE.search(termes_json or "")
     return dt.date.fromisoformat(trouve.group(1)) if trouve else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Dossier:
     numero: str
     intitule: str
@@ -176,44 +182,51 @@ class _Dossier:
 
 
 def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
+    """Les dossiers qui ont une convention engagée (selon les filtres), avec leurs conventions et exercices.
+
+    Chaque table est lue à part puis réunie par dictionnaires : sous SQLite, la jointure des conventions aux
+    dossiers (aux lignes longues : descriptions) coûte plus que les lectures séparées."""
+    connexion = uow.session.connection()  # colonnes seules : sans la mécanique des objets
     colonne_fin = getattr(mc.Convention, "fin_exercice", None)
     fin = colonne_fin if colonne_fin is not None else mc.Convention.termes_initiaux
-    requete = (
-        select(mc.Convention.id, mc.Convention.dossier_id, mc.Convention.financeur_code, mc.Convention.type_acte,
-               fin, m.Dossier.numero, m.Dossier.intitule, m.Dossier.porteur_id, m.Porteur.nom,
-               m.Campagne.dispositif_code, m.Campagne.annee)
-        .join(m.Dossier, m.Dossier.id == mc.Convention.dossier_id)
-        .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
-        .join(m.Campagne, m.Campagne.id == m.Dossier.campagne_id)
-        .where(mc.Convention.etat.in_(ETATS_ENGAGES))
-    )
-    if f.dispositif:
-        requete = requete.where(m.Campagne.dispositif_code == f.dispositif)
+    engagees = select(mc.Convention.dossier_id).where(mc.Convention.etat.in_(ETATS_ENGAGES))
+    requete_dossiers = select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule, m.Dossier.porteur_id,
+                              m.Dossier.campagne_id).where(m.Dossier.id.in_(engagees))
     if f.porteurs:
-        requete = requete.where(m.Dossier.porteur_id.in_(sorted(f.porteurs)))
+        requete_dossiers = requete_dossiers.where(m.Dossier.porteur_id.in_(sorted(f.porteurs)))
     if f.dossiers:
-        requete = requete.where(mc.Convention.dossier_id.in_(sorted(f.dossiers)))
-    if f.campagne_annee:
-        requete = requete.where(m.Campagne.annee == f.campagne_annee)
-    dossiers: dict[int, _Dossier] = {}
+        requete_dossiers = requete_dossiers.where(m.Dossier.id.in_(sorted(f.dossiers)))
+    campagnes = {cid: (dispositif, annee) for cid, dispositif, annee in connexion.execute(
+        select(m.Campagne.id, m.Campagne.dispositif_code, m.Campagne.annee)).all()
+        if (not f.dispositif or dispositif == f.dispositif) and (not f.campagne_annee or annee == f.campagne_annee)}
+    lignes_dossiers = [l for l in connexion.execute(requete_dossiers).all() if l[4] in campagnes]
+    if not lignes_dossiers:
+        return {}
+    restreint = bool(f.porteurs or f.dossiers or f.dispositif or f.campagne_annee)
+    ids = sorted(l[0] for l in lignes_dossiers)
+    porteurs = dict(connexion.execute(select(m.Porteur.id, m.Porteur.nom).where(
+        m.Porteur.id.in_(sorted({l[3] for l in lignes_dossiers})))).all())
+    dossiers = {did: _Dossier(numero, intitule, porteur_id, porteurs.get(porteur_id, ""), *campagnes[campagne_id])
+                for did, numero, intitule, porteur_id, campagne_id in lignes_dossiers}
+    requete = select(mc.Convention.id, mc.Convention.dossier_id, mc.Convention.financeur_code,
+                     mc.Convention.type_acte, fin).where(mc.Convention.etat.in_(ETATS_ENGAGES))
+    if restreint:
+        requete = requete.where(mc.Convention.dossier_id.in_(ids))
     par_convention: dict[int, _Dossier] = {}
-    for (cid, did, financeur, type_acte, fin_ex, numero, intitule, porteur_id, porteur, dispositif,
-         annee) in uow.session.execute(requete):
+    for cid, did, financeur, type_acte, fin_ex in connexion.execute(requete).all():
         d = dossiers.get(did)
         if d is None:
-            d = dossiers[did] = _Dossier(numero, intitule, porteur_id, porteur, dispositif, annee)
+            continue
         d.cpo = d.cpo or type_acte == "cpo"
         if d.fin_exercice is None:
             d.fin_exercice = fin_ex if colonne_fin is not None else _fin_exercice(fin_ex)
         d.conventions.append(cid)
         d.financeurs.append(financeur)
         par_convention[cid] = d
-    if not dossiers:
-        return dossiers
     exercices = select(mc.ConventionMontant.convention_id, mc.ConventionMontant.exercice).distinct()
-    if f.dossiers or f.porteurs or f.dispositif or f.campagne_annee:
+    if restreint:
         exercices = exercices.where(mc.ConventionMontant.convention_id.in_(sorted(par_convention)))
-    for cid, exercice in uow.session.execute(exercices):
+    for cid, exercice in connexion.execute(exercices).all():
         d = par_convention.get(cid)
         if d is not None:
             d.exercices.add(exercice)
@@ -223,23 +236,48 @@ def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
     return dossiers
 
 
+@contextmanager
+def _sans_ramasse_miettes():
+    """Des dizaines de milliers de petits objets créés d'un coup déclenchent sans cesse le ramasse-miettes
+    cyclique, qui parcourt alors tout le tas (plus de la moitié du temps de la liste sur 10 000 conventions) ;
+    aucun de ces objets ne forme de cycle : il est suspendu le temps de la construction."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
+
+
 def liste(uow: UniteDeTravail, filtres: Filtres | None = None, *, le: dt.date | None = None) -> list[BilanAttendu]:
     """Les bilans attendus (tous, ou selon les filtres), triés par échéance puis numéro de dossier."""
+    with _sans_ramasse_miettes():
+        return _liste(uow, filtres, le=le)
+
+
+def _liste(uow: UniteDeTravail, filtres: Filtres | None = None, *, le: dt.date | None = None) -> list[BilanAttendu]:
     f = filtres or Filtres()
     jour = le or aujourd_hui()
     r = regles(uow)
     dossiers = _dossiers_engages(uow, f)
     if not dossiers:
         return []
+    # Les dates en texte ISO, converties par ``date.fromisoformat`` : sous SQLite, le type Date de SQLAlchemy les
+    # relit par une expression régulière, dix fois plus lente sur des milliers de lignes.
     comptes = select(mcr.CompteRendu.dossier_id, mcr.CompteRendu.exercice, mcr.CompteRendu.id,
-                     mcr.CompteRendu.etat, mcr.CompteRendu.recu_le, mcr.CompteRendu.valide_le)
-    relances = (select(mcr.Relance.dossier_id, mcr.Relance.exercice, func.max(mcr.Relance.envoyee_le),
+                     mcr.CompteRendu.etat, cast(mcr.CompteRendu.recu_le, String),
+                     cast(mcr.CompteRendu.valide_le, String))
+    relances = (select(mcr.Relance.dossier_id, mcr.Relance.exercice, cast(func.max(mcr.Relance.envoyee_le), String),
                        func.count()).group_by(mcr.Relance.dossier_id, mcr.Relance.exercice))
     if f.dossiers or f.porteurs:
         comptes = comptes.where(mcr.CompteRendu.dossier_id.in_(sorted(dossiers)))
         relances = relances.where(mcr.Relance.dossier_id.in_(sorted(dossiers)))
-    recus = {(did, ex): (cid, etat, recu, valide) for did, ex, cid, etat, recu, valide in uow.session.execute(comptes)}
-    relances_par = {(did, ex): (derniere, nombre) for did, ex, derniere, nombre in uow.session.execute(relances)}
+    connexion = uow.session.connection()  # colonnes seules : sans la mécanique des objets
+    recus = {(did, ex): (cid, etat, _jour(recu), _jour(valide))
+             for did, ex, cid, etat, recu, valide in connexion.execute(comptes).all()}
+    relances_par = {(did, ex): (_jour(derniere), nombre)
+                    for did, ex, derniere, nombre in connexion.execute(relances).all()}
     resultat = []
     for did, d in dossiers.items():
         engagement = bilans.Engagement(did, d.porteur_id, d.dispositif, tuple(sorted(d.exercices)), d.cpo,
