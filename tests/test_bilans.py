@@ -354,7 +354,7 @@ def test_pdf_classeur_et_relances(contexte, deux_dossiers, tmp_path):
     classeur = openpyxl.load_workbook(actions.exporter(contexte, 2023, tmp_path / "bilans.xlsx"))
     feuille = classeur["Bilans 2023"]
     entetes = [c.value for c in feuille[1]]
-    lignes = {r[0]: dict(zip(entetes, r)) for r in feuille.iter_rows(min_row=2, values_only=True)}
+    lignes = {r[0]: dict(zip(entetes, r, strict=True)) for r in feuille.iter_rows(min_row=2, values_only=True)}
     assert len(lignes) == 2
     valide = next(l for l in lignes.values() if l["Statut"] == "Validé")
     assert valide["Échéance"] == dt.datetime(2024, 6, 30) and valide["Reçu le"] == dt.datetime(2024, 7, 10)

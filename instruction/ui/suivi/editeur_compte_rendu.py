@@ -25,7 +25,6 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence, QShortc
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -52,6 +51,7 @@ from instruction.services.actions import bilans as actions
 from instruction.services.comptes_rendus import CompteRenduLu, SaisieCompteRendu
 from instruction.ui.champs import champ_date, champ_nombre, etiquette_erreur
 from instruction.ui.operation import Operation
+from instruction.ui.suivi.page_bilans_attendus import boutons_ok_annuler
 
 ROUGE, VERT, ORANGE = "#b00020", "#1b6e20", "#8a5300"
 # Au clavier : une frappe ou F2 ouvre la cellule, Entrée la valide (pas d'ouverture au simple déplacement).
@@ -116,11 +116,7 @@ class DialogueDate(QDialog):
         formes.addRow("&Date :", self.date)
         if self.motif is not None:
             formes.addRow("&Ce qui manque :", self.motif)
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        boutons.button(QDialogButtonBox.StandardButton.Ok).setText(bouton)
-        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        boutons.accepted.connect(self._valider)
-        boutons.rejected.connect(self.reject)
+        boutons = boutons_ok_annuler(self, bouton, self._valider)
         disposition = QVBoxLayout(self)
         disposition.addWidget(texte)
         disposition.addLayout(formes)
@@ -168,11 +164,7 @@ class DialogueReversement(QDialog):
         formes.addRow("&Titre de recette :", self.titre)
         formes.addRow("Émis le :", self.date)
         self.erreur = etiquette_erreur()
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer le reversement")
-        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Pas de reversement")
-        boutons.accepted.connect(self._valider)
-        boutons.rejected.connect(self.reject)
+        boutons = boutons_ok_annuler(self, "Enregistrer le reversement", self._valider, "Pas de reversement")
         disposition = QVBoxLayout(self)
         disposition.addWidget(texte)
         disposition.addLayout(formes)

@@ -50,6 +50,16 @@ COLONNES = ["Échéance", "Dossier", "Action", "Porteur", "Cofinanceurs", "Bilan
             "Reçu le", "Relances"]
 
 
+def boutons_ok_annuler(dialogue: QDialog, ok: str, accepter, annuler: str = "Annuler") -> QDialogButtonBox:
+    """Les boutons d'une boîte des bilans, en français : ``ok`` appelle ``accepter``, ``annuler`` ferme."""
+    boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    boutons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    boutons.button(QDialogButtonBox.StandardButton.Cancel).setText(annuler)
+    boutons.accepted.connect(accepter)
+    boutons.rejected.connect(dialogue.reject)
+    return boutons
+
+
 def ouvrir_compte_rendu(widget: QWidget, compte_rendu_id: int) -> None:
     espace = getattr(widget.window(), "espace", None)
     if espace is not None:
@@ -71,11 +81,7 @@ class DialogueReception(QDialog):
         formes.addRow(QLabel(f"{bilan.libelle_nature} {bilan.exercice} — {bilan.numero}, {bilan.porteur}\n"
                              f"Échéance : {dates.formater(bilan.due_le)}"))
         formes.addRow("&Reçu le :", self.date)
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Ouvrir le compte rendu")
-        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        boutons.accepted.connect(self._valider)
-        boutons.rejected.connect(self.reject)
+        boutons = boutons_ok_annuler(self, "Ouvrir le compte rendu", self._valider)
         disposition = QVBoxLayout(self)
         disposition.addLayout(formes)
         disposition.addWidget(self.erreur)
@@ -109,11 +115,7 @@ class DialogueSeuils(QDialog):
             formes.addRow(f"{s.libelle} :", champ)
             self.champs[s.cle] = champ
         self.erreur = etiquette_erreur()
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        boutons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
-        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        boutons.accepted.connect(self._enregistrer)
-        boutons.rejected.connect(self.reject)
+        boutons = boutons_ok_annuler(self, "Enregistrer", self._enregistrer)
         self.boutons = boutons
         disposition = QVBoxLayout(self)
         intro = QLabel("Ils valent pour la liste, les comptes rendus à valider et les reversements proposés ; "
