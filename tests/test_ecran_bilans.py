@@ -63,6 +63,13 @@ def test_compte_rendu_saisi_au_clavier_de_la_liste_a_la_validation(qtbot, url_ba
 
     f = ouvrir_fenetre(qtbot, url_base)
     try:
+        # La nouvelle demande du même porteur : l'en-tête dit le bilan en retard de l'autre dossier.
+        f.espace.ouvrir_dossier(nouveau)
+        qtbot.waitUntil(lambda: hasattr(f.onglets.currentWidget(), "bandeau_bilans")
+                        and f.onglets.currentWidget().bandeau_bilans.isVisible(), timeout=10000)
+        bandeau = f.onglets.currentWidget().bandeau_bilans.text()
+        assert "doit 1 bilan(s) en retard" in bandeau and "loi 2000-321" in bandeau
+        capturer(f, "dossier-porteur-doit-un-bilan.png", tmp_path)
         action = next(a for a in f.menus.menu_suivi.actions() if a.text() == "&Bilans attendus et comptes rendus")
         action.trigger()
         qtbot.waitUntil(lambda: type(f.onglets.currentWidget()).__name__ == "PageBilansAttendus", timeout=10000)
