@@ -10,7 +10,6 @@ Ce qui se garde :
   du CERFA 12156 à la réception (elle ne bouge plus), la réalisation, l'explication de l'écart ;
 * ``compte_rendu_public`` : le public atteint par tranche d'âge ; ``compte_rendu_indicateur`` : les
   indicateurs d'évaluation du dossier, leur cible et la valeur atteinte ;
-* ``cloture_exercice`` : la date de clôture des comptes d'un porteur quand ce n'est pas le 31 décembre ;
 * ``relance`` : chaque lettre de relance envoyée (pour qui, quel exercice, quand, à quel niveau de retard).
 """
 
@@ -114,17 +113,6 @@ class CompteRenduIndicateur(Base):
     unite: Mapped[str | None] = mapped_column(String(20))
     atteint: Mapped[str | None] = mapped_column(String(30))  # valeur exacte, en texte décimal
     commentaire: Mapped[str | None] = mapped_column(Text)
-
-
-class ClotureExercice(Base):
-    """La clôture des comptes d'un porteur (jour, mois) quand son exercice n'est pas l'année civile."""
-
-    __tablename__ = "cloture_exercice"
-
-    porteur_id: Mapped[int] = mapped_column(ForeignKey("porteur.id", ondelete="CASCADE"), primary_key=True)
-    jour: Mapped[int] = mapped_column(Integer)
-    mois: Mapped[int] = mapped_column(Integer)
-    modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
 
 
 class Relance(Base):

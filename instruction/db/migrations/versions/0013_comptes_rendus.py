@@ -3,7 +3,7 @@
 * ``compte_rendu`` (un par dossier et exercice : état, dates, bilan qualitatif, annexe explicative),
   ``compte_rendu_ligne`` (prévu, réalisé, explication de l'écart), ``compte_rendu_public`` (public atteint par
   tranche d'âge), ``compte_rendu_indicateur`` (cible et valeur atteinte des indicateurs du dossier) ;
-* ``cloture_exercice`` (clôture des comptes d'un porteur hors année civile) et ``relance`` (lettres de relance).
+* ``relance`` (lettres de relance envoyées).
 
 Révision : 0013_comptes_rendus
 Précédente : 0012_conventions
@@ -99,15 +99,6 @@ def upgrade() -> None:
     )
     op.create_index('ix_compte_rendu_indicateur_compte_rendu', 'compte_rendu_indicateur', ['compte_rendu_id'],
                     unique=False)
-    op.create_table('cloture_exercice',
-    sa.Column('porteur_id', sa.Integer(), nullable=False),
-    sa.Column('jour', sa.Integer(), nullable=False),
-    sa.Column('mois', sa.Integer(), nullable=False),
-    sa.Column('modifie_le', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['porteur_id'], ['porteur.id'], name=op.f('fk_cloture_exercice_porteur_id_porteur'),
-                            ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('porteur_id', name=op.f('pk_cloture_exercice'))
-    )
     op.create_table('relance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -126,7 +117,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_relance_dossier', table_name='relance')
     op.drop_table('relance')
-    op.drop_table('cloture_exercice')
     op.drop_index('ix_compte_rendu_indicateur_compte_rendu', table_name='compte_rendu_indicateur')
     op.drop_table('compte_rendu_indicateur')
     op.drop_table('compte_rendu_public')
