@@ -130,3 +130,213 @@ def test_la_seance_au_clavier_jusqu_a_la_cloture(qtbot, url_demo, tmp_path, monk
         capturer(f, "deliberations.png", tmp_path)
     finally:
         fermer_fenetre(f)
+
+
+def _apercu_ouvert(vu: dict, capture: str, dossier):
+    """Regarde, sans attendre, si l'aperçu avant impression est ouvert et peint ; note ses pages puis le ferme."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from instruction.ui.impression import ApercuImpression
+
+    def regarder() -> None:
+        boite = QApplication.activeModalWidget()
+        if isinstance(boite, ApercuImpression) and boite.pages_peintes:
+            vu["pages"], vu["titre"] = boite.vue.pageCount(), boite.windowTitle()
+            capturer(boite, capture, dossier)
+            boite.close()
+        else:
+            QTimer.singleShot(20, regarder)
+
+    QTimer.singleShot(0, regarder)
+
+
+def _dossiers_temporaires() -> set[str]:
+    import tempfile
+    from pathlib import Path
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("instruction-apercu-*")}
+
+
+def test_apercu_avant_impression_du_dossier_de_seance_et_du_releve(qtbot, url_demo, tmp_path):
+    from pypdf import PdfReader
+
+    from instruction.services.actions import comite as actions
+
+    f = ouvrir_fenetre(qtbot, url_demo)
+    try:
+        seances = actions.lister_seances(f.contexte)
+        ouverte = next(s for s in seances if not s.close)
+        page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=ouverte.id)
+        qtbot.waitUntil(lambda: page.seance is not None and bool(page.seance.lignes), timeout=15000)
+        assert page.apercu_dossier.isEnabled() and not page.apercu_releve.isEnabled()  # relevé : séance close
+        assert page.apercu_dossier.text().replace("&", "") == "Aperçu avant impression…"
+        qtbot.waitUntil(lambda: bool(page.champs_montants) and all(c.isVisible() for c in page.champs_montants.values()),
+                        timeout=15000)
+        capturer(f, "seance-documents.png", tmp_path)
+        # Le même document, écrit par la même action : l'aperçu en montre toutes les pages.
+        attendues = len(PdfReader(actions.ecrire_dossier_de_seance(f.contexte, ouverte.id, tmp_path / "ds.pdf")).pages)
+        assert attendues > 1 + len(page.seance.lignes)  # garde, tableaux, une fiche au moins par dossier
+        avant = _dossiers_temporaires()
+        vu: dict = {}
+        _apercu_ouvert(vu, "apercu-dossier-de-seance.png", tmp_path)
+        page.apercu_dossier.click()
+        qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+        assert vu["pages"] == attendues
+        assert vu["titre"] == f"Aperçu avant impression – Dossier de séance – {page.seance.intitule}"
+        assert _dossiers_temporaires() <= avant  # le PDF temporaire ne reste pas sur le disque
+        assert not page.message.text()
+
+        # Une séance close : le relevé de décisions en aperçu.
+        close = next(s for s in seances if s.close)
+        page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=close.id)
+        qtbot.waitUntil(lambda: page.seance is not None and page.seance.close, timeout=15000)
+        assert page.apercu_releve.isEnabled()
+        attendues = len(PdfReader(actions.ecrire_releve(f.contexte, close.id, tmp_path / "releve.pdf")).pages)
+        vu = {}
+        _apercu_ouvert(vu, "apercu-releve.png", tmp_path)
+        page.apercu_releve.click()
+        qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+        assert vu["pages"] == attendues >= 1
+        assert vu["titre"].startswith("Aperçu avant impression – Relevé de décisions – ")
+    finally:
+        fermer_fenetre(f)
+
+
+def test_membres_de_la_seance_au_clavier(qtbot, url_demo, tmp_path):
+    import shiboken6
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from instruction.domaine import comite as regles
+    from instruction.services.actions import comite as actions
+
+    f = ouvrir_fenetre(qtbot, url_demo)
+    try:
+        ouverte = next(s for s in actions.lister_seances(f.contexte) if not s.close)
+        page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=ouverte.id)
+        qtbot.waitUntil(lambda: page.seance is not None, timeout=15000)
+        avant = list(page.seance.membres)
+        prevus = list(regles.instance(page.seance.instance).membres)
+        assert [mb.qualite for mb in avant] == prevus and len(prevus) >= 4
+        page.modifier.click()
+        boite = page.dialogue_seance
+        qtbot.waitUntil(lambda: boite.isVisible() and boite.isActiveWindow(), timeout=15000)
+        capturer(boite, "membres-seance.png", tmp_path)
+        table, modele = boite.membres, boite.editeur.modele
+        table.setFocus()
+        assert (table.currentIndex().row(), table.currentIndex().column()) == (0, 2)  # l'appel commence là
+
+        # L'appel : E (excusé), A (absent), P (présent) — chacun passe au membre suivant.
+        for touche in (Qt.Key.Key_E, Qt.Key.Key_A, Qt.Key.Key_P):
+            qtbot.keyClick(table, touche)
+        assert [l.presence for l in modele.lignes[:3]] == ["excuse", "absent", "present"]
+        assert table.currentIndex().row() == 3
+        assert boite.editeur.decompte.text() == (f"{len(prevus)} membre(s) : {len(prevus) - 2} présent(s), "
+                                                 "1 excusé(s), 1 absent(s)")
+
+        # Suppr retire le membre courant (le 4e), Inser en ajoute un sous le 3e, F2 saisit la personne.
+        retire = modele.lignes[3].qualite
+        qtbot.keyClick(table, Qt.Key.Key_Delete)
+        assert len(modele.lignes) == len(prevus) - 1 and retire not in [l.qualite for l in modele.lignes]
+        qtbot.keyClick(table, Qt.Key.Key_Up)
+        qtbot.keyClick(table, Qt.Key.Key_Insert)
+        editeur = table.viewport().findChild(QLineEdit)
+        qtbot.waitUntil(lambda: editeur is not None and editeur.hasFocus(), timeout=5000)
+        frapper(editeur, "Conseil départemental du Pas-de-Calais")
+        qtbot.keyClick(editeur, Qt.Key.Key_Return)  # la fin de saisie passe par la boucle d'évènements
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState, timeout=5000)
+        assert modele.lignes[3].qualite == "Conseil départemental du Pas-de-Calais"
+        qtbot.keyClick(table, Qt.Key.Key_Right)
+        qtbot.keyClick(table, Qt.Key.Key_F2)
+        editeur = QApplication.focusWidget()
+        assert isinstance(editeur, QLineEdit)
+        frapper(editeur, "Mme Durand")
+        qtbot.keyClick(editeur, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState, timeout=5000)
+        # Ctrl+↑ : le nouveau membre monte d'un rang.
+        qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+        assert (modele.lignes[2].qualite, modele.lignes[2].nom) == ("Conseil départemental du Pas-de-Calais",
+                                                                    "Mme Durand")
+        assert table.currentIndex().row() == 2
+
+        # Alt+L : les membres prévus par le contrat qui manquent ; flèche et Entrée rajoutent le membre retiré.
+        def choisir() -> None:
+            menu = QApplication.activePopupWidget()
+            if menu is None:
+                QTimer.singleShot(20, choisir)
+                return
+            assert [a.text() for a in menu.actions()] == [retire]
+            qtbot.keyClick(menu, Qt.Key.Key_Down)
+            qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+        QTimer.singleShot(0, choisir)
+        qtbot.keyClick(boite, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: len(modele.lignes) == len(prevus) + 1, timeout=5000)
+        assert modele.lignes[-1].qualite == retire and boite.editeur.manquants() == []
+        capturer(boite, "membres-seance-saisis.png", tmp_path)
+
+        # Alt+R enregistre ; la page relit la séance ; la base garde présence, nom et ordre.
+        boite.activateWindow()  # hors écran, la fermeture du menu ne rend pas la main à la boîte d'elle-même
+        qtbot.waitUntil(boite.isActiveWindow, timeout=5000)
+        qtbot.keyClick(boite, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: len(page.seance.membres) == len(prevus) + 1, timeout=15000)
+        qtbot.waitUntil(lambda: not shiboken6.isValid(boite), timeout=5000)  # fermée (et détruite)
+        relue = actions.lire_seance(f.contexte, ouverte.id).membres
+        assert [mb.presence for mb in relue[:3]] == ["excuse", "absent", "present"]
+        assert (relue[2].qualite, relue[2].nom) == ("Conseil départemental du Pas-de-Calais", "Mme Durand")
+        assert relue[-1].qualite == retire
+        assert f"{len(prevus) - 1} membre(s) présent(s) sur {len(prevus) + 1}" in page.infos.text()
+        # Le dossier de séance les imprime : présent, excusé, absent.
+        from openpyxl import load_workbook
+
+        classeur = load_workbook(actions.ecrire_dossier_de_seance(f.contexte, ouverte.id, tmp_path / "ds.xlsx"))
+        presences = [ligne[2] for ligne in classeur["Membres"].iter_rows(min_row=2, values_only=True) if ligne[0]]
+        assert presences[:3] == ["excusé", "absent", "présent"]
+    finally:
+        fermer_fenetre(f)
+
+
+def test_financements_consolides_lisibles_a_1366(qtbot, url_demo, tmp_path):
+    from decimal import Decimal
+
+    from instruction.domaine import argent
+
+    f = ouvrir_fenetre(qtbot, url_demo)
+    try:
+        page = f.espace.ouvrir_page("instruction.ui.comite.financements", "PageFinancementsCampagne")
+        qtbot.waitUntil(lambda: page.campagne.count() > 0, timeout=15000)
+        page.campagne.setCurrentIndex(page.campagne.findText("Contrat de ville 2023", Qt.MatchFlag.MatchContains))
+        qtbot.waitUntil(lambda: page.vue is not None and "2023" in page.vue.libelle and page.table.rowCount() > 0,
+                        timeout=15000)
+        vue = page.vue
+        assert page.table.columnCount() == 8 and page.table.rowCount() == len(vue.lignes)
+        # Tout tient dans la largeur d'un portable : pas de défilement horizontal.
+        assert not page.table.horizontalScrollBar().isVisible()
+        assert not page.totaux.horizontalScrollBar().isVisible()
+        # Les totaux, toujours visibles sous le tableau : un partenaire par ligne, puis l'ensemble.
+        assert page.totaux.isVisible() and page.totaux.rowCount() == len(vue.financeurs) + 1
+        ensemble = sum((f.decide or Decimal(0) for l in vue.lignes for f in l.par_financeur.values()), Decimal(0))
+        assert page.totaux.item(page.totaux.rowCount() - 1, 4).text() == argent.formater(ensemble)
+        capturer(f, "financements-campagne.png", tmp_path)
+
+        # Un clic sur un partenaire dans les totaux : ses seuls montants.
+        code = list(vue.financeurs)[1]
+        page.totaux.selectRow(page.codes_totaux.index(code))
+        assert page.partenaire.currentData() == code
+        assert vue.financeurs[code] in page.table.horizontalHeaderItem(5).text()
+        attendu = sum((l.par_financeur[code].decide or Decimal(0) for l in vue.lignes if code in l.par_financeur),
+                      Decimal(0))
+        assert page.table.rowCount() == sum(1 for l in vue.lignes if code in l.par_financeur)
+        assert sum((argent.lire(page.table.item(r, 5).text()) for r in range(page.table.rowCount())
+                    if page.table.item(r, 5).text()), Decimal(0)) == attendu
+        # Les totaux des autres partenaires ne changent pas avec le partenaire choisi.
+        assert page.totaux.item(page.totaux.rowCount() - 1, 4).text() == argent.formater(ensemble)
+        capturer(f, "financements-campagne-partenaire.png", tmp_path)
+        # Le filtre réduit les lignes et les totaux suivent.
+        premiere = page.affichees[0]
+        frapper(page.filtre, premiere.numero)
+        assert page.table.rowCount() == 1 and "1 retenue(s) par le filtre" in page.titre_totaux.text()
+        assert page.totaux.item(page.totaux.rowCount() - 1, 1).text() == "1"
+    finally:
+        fermer_fenetre(f)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
@@ -57,8 +58,9 @@ def entete_de_seance(seance: SeanceLue, titre: str, s) -> list:
 def _ordre_du_jour(seance: SeanceLue, s) -> list:
     p = pdf.paragraphe
     L = pdf.LARGEUR_UTILE
-    lignes = [[p(t, s["gras"]) for t in ("N°", "Dossier", "Porteur et action", "Demandé", "Proposé",
-                                         "Proposition", "Égalité", "Décision")]]
+    entete = ParagraphStyle("petit-gras", parent=s["gras"], fontSize=7.5, leading=9)  # « Proposition » tient
+    lignes = [[p(t, entete) for t in ("N°", "Dossier", "Porteur et action", "Demandé", "Proposé",
+                                      "Proposition", "Égalité", "Décision")]]
     for rang, ligne in enumerate(seance.lignes, start=1):
         lignes.append([
             p(str(rang), s["petit"]), p(ligne.numero, s["petit"]),
@@ -75,7 +77,7 @@ def _ordre_du_jour(seance: SeanceLue, s) -> list:
                    p(argent.formater(total_demande), s["petit-droite"]),
                    p(argent.formater(total_propose), s["petit-droite"]), p("", s["petit"]), p("", s["petit"]),
                    p("", s["petit"])])
-    return [pdf.tableau(lignes, [7 * mm, 23 * mm, L - 128 * mm, 22 * mm, 22 * mm, 18 * mm, 11 * mm, 25 * mm],
+    return [pdf.tableau(lignes, [7 * mm, 23 * mm, L - 135 * mm, 22 * mm, 22 * mm, 21 * mm, 15 * mm, 25 * mm],
                         style_en_plus=[("BACKGROUND", (0, -1), (-1, -1), pdf.GRIS)])]
 
 

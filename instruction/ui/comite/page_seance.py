@@ -1,8 +1,9 @@
 """La page d'une séance du comité (menu Comité › Séances du comité, puis une séance).
 
 * en haut : intitulé, date, lieu, état, membres présents ; « Modifier la séance… » (intitulé, date, lieu,
-  membres présents et leurs noms), « Inscrire des dossiers… », les documents (dossier de séance en PDF ou en
-  classeur, relevé de décisions), « Reprendre les propositions », « Clôturer la séance… » ;
+  membres, leur présence), « Inscrire des dossiers… », « Reprendre les propositions », « Clôturer la séance… » ;
+* les documents : le dossier de séance (enregistré en PDF ou en classeur, ou « Aperçu avant impression… ») et
+  le relevé de décisions d'une séance close (enregistré ou en aperçu) — l'aperçu est celui de ``ui/impression`` ;
 * le bandeau des enveloppes (programmation) de l'année et du dispositif de l'ordre du jour ;
 * à gauche l'ordre du jour (demandé, proposé, décision saisie, décidé) ; à droite la décision du dossier
   choisi : retenu / ajourné / refusé, un montant par cofinanceur (pré-rempli par la proposition), le motif.
@@ -45,11 +46,10 @@ from PySide6.QtWidgets import (
 
 from instruction.domaine import argent, dates, etats
 from instruction.domaine import comite as regles
-from instruction.domaine.comite import Membre
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
-from instruction.ui import fichiers
+from instruction.ui import apercu_document, fichiers
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.comite.page_de_travail import STYLE_TITRE, PageDeTravail
 from instruction.ui.operation import Operation
@@ -94,8 +94,12 @@ class PageSeance(PageDeTravail):
         self.modifier = QPushButton("&Modifier la séance…")
         self.inscrire_bouton = QPushButton("&Inscrire des dossiers…")
         self.retirer_bouton = QPushButton("Re&tirer de l'ordre du jour")
-        self.pdf = QPushButton("Dossier de séance (&PDF)…")
-        self.xlsx = QPushButton("Dossier de séance (&xlsx)…")
+        self.pdf = QPushButton("Enregistrer en &PDF…")
+        self.pdf.setToolTip("Le dossier de séance en PDF : tableaux par cofinanceur, fiche d'instruction de chaque "
+                            "dossier, signets")
+        self.xlsx = QPushButton("Enregistrer en classeur (&xlsx)…")
+        self.apercu_dossier = QPushButton(apercu_document.LIBELLE.replace("Aperçu", "&Aperçu", 1))
+        self.apercu_dossier.setToolTip(apercu_document.BULLE)
         self.propositions = QPushButton("Reprendre les pr&opositions")
         self.propositions.setToolTip("Les dossiers encore à décider reçoivent la décision proposée par l'instruction "
                                      "(favorable ou réservée : retenu aux montants proposés ; défavorable : refusé).")
@@ -105,12 +109,17 @@ class PageSeance(PageDeTravail):
         self.scenario.clicked.connect(self._scenario)
         self.cloturer_bouton = QPushButton("&Clôturer la séance…")
         self.cloturer_bouton.setStyleSheet("font-weight: bold;")
-        self.releve = QPushButton("&Relevé de décisions…")
+        self.releve = QPushButton("Enregistrer le &relevé…")
+        self.releve.setToolTip("Le relevé de décisions d'une séance close, en PDF")
+        self.apercu_releve = QPushButton(apercu_document.LIBELLE.replace("Aperçu", "Aperç&u", 1))
+        self.apercu_releve.setToolTip(apercu_document.BULLE)
         self.modifier.clicked.connect(self._modifier)
         self.inscrire_bouton.clicked.connect(self._inscrire)
         self.retirer_bouton.clicked.connect(self._retirer)
         self.pdf.clicked.connect(lambda: self._document(".pdf"))
         self.xlsx.clicked.connect(lambda: self._document(".xlsx"))
+        self.apercu_dossier.clicked.connect(self.apercu_du_dossier)
+        self.apercu_releve.clicked.connect(self.apercu_du_releve)
         self.propositions.clicked.connect(self._reprendre)
         self.cloturer_bouton.clicked.connect(self._cloturer)
         self.releve.clicked.connect(self._releve)
@@ -119,8 +128,17 @@ class PageSeance(PageDeTravail):
         for bouton in (self.modifier, self.inscrire_bouton, self.retirer_bouton, self.propositions, self.scenario):
             boutons.addWidget(bouton)
         boutons.addStretch(1)
-        for bouton in (self.pdf, self.xlsx, self.releve, self.cloturer_bouton):
-            boutons.addWidget(bouton)
+        boutons.addWidget(self.cloturer_bouton)
+        documents = QHBoxLayout()  # chaque document : l'enregistrer, ou son aperçu avant impression (comme ailleurs)
+        for libelle, groupe in (("Dossier de séance :", (self.pdf, self.xlsx, self.apercu_dossier)),
+                                ("Relevé de décisions :", (self.releve, self.apercu_releve))):
+            etiquette = QLabel(libelle)
+            etiquette.setStyleSheet(f"color: {GRIS};")
+            documents.addWidget(etiquette)
+            for bouton in groupe:
+                documents.addWidget(bouton)
+            documents.addSpacing(18)
+        documents.addStretch(1)
 
         from instruction.ui.comite.bandeau_enveloppes import BandeauEnveloppes
 
@@ -170,6 +188,7 @@ class PageSeance(PageDeTravail):
         disposition.addWidget(self.titre)
         disposition.addWidget(self.infos)
         disposition.addLayout(boutons)
+        disposition.addLayout(documents)
         disposition.addWidget(self.enveloppes)
         disposition.addWidget(self.message)
         disposition.addWidget(separateur, 1)
@@ -246,8 +265,9 @@ class PageSeance(PageDeTravail):
             bouton.setEnabled(ouverte)
         self.cloturer_bouton.setEnabled(not seance.close and utilisateur.peut("seance.cloturer"))
         self.releve.setEnabled(seance.close)
-        self.pdf.setEnabled(bool(seance.lignes))
-        self.xlsx.setEnabled(bool(seance.lignes))
+        self.apercu_releve.setEnabled(seance.close)
+        for bouton in (self.pdf, self.xlsx, self.apercu_dossier):
+            bouton.setEnabled(bool(seance.lignes))
         self.decision.setEnabled(ouverte)
         self._remplir_table(seance)
         combos = sorted({(ligne.annee, ligne.dispositif) for ligne in seance.lignes})
@@ -439,10 +459,12 @@ class PageSeance(PageDeTravail):
         if self.seance is None:
             return
         boite = DialogueSeance(self.seance, self)
+        boite.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         boite.valide.connect(lambda donnees: Operation(
-            actions.modifier_seance, self.contexte, self.seance_id, *donnees, self.seance.version, parent=self)
-            .apres(lambda seance: (boite.accept(), self.afficher(seance))).refus(boite.erreur.setText).lancer())
-        boite.exec()
+            actions.modifier_seance, self.contexte, self.seance_id, *donnees, self.seance.version, parent=boite)
+            .apres(lambda seance: (self.afficher(seance), boite.accept())).refus(boite.erreur.setText).lancer())
+        self.dialogue_seance = boite
+        boite.open()  # modale pour la fenêtre, sans boucle d'attente : la page continue de se relire derrière
 
     def _document(self, extension: str) -> None:
         from instruction.rapports.dossier_seance import nom_de_fichier
@@ -457,6 +479,29 @@ class PageSeance(PageDeTravail):
         self.message.setText("Écriture du dossier de séance…")
         Operation(actions.ecrire_dossier_de_seance, self.contexte, self.seance_id, chemin, parent=self) \
             .progression(self.message.setText).apres(self._document_ecrit).refus(self._refus).lancer()
+
+    def apercu_du_dossier(self) -> None:
+        """Le dossier de séance en PDF, écrit hors du fil de l'interface, puis son aperçu avant impression."""
+        if self.seance is None:
+            return
+        from instruction.rapports.dossier_seance import nom_de_fichier
+
+        self.message.setStyleSheet(f"color: {GRIS};")
+        self.message.setText("Écriture du dossier de séance…")
+        apercu_document.apercu_apres_ecriture(
+            self, f"Dossier de séance – {self.seance.intitule}", nom_de_fichier(self.seance, ".pdf"),
+            actions.ecrire_dossier_de_seance, self.contexte, self.seance_id, refus=self._refus,
+            progression=self.message.setText, apres=self.message.clear)
+
+    def apercu_du_releve(self) -> None:
+        """Le relevé de décisions (séance close) en PDF, puis son aperçu avant impression."""
+        if self.seance is None:
+            return
+        from instruction.rapports.releve_decisions import nom_de_fichier
+
+        apercu_document.apercu_apres_ecriture(
+            self, f"Relevé de décisions – {self.seance.intitule}", nom_de_fichier(self.seance),
+            actions.ecrire_releve, self.contexte, self.seance_id, refus=self._refus)
 
     def _document_ecrit(self, chemin) -> None:
         self.message.setStyleSheet(f"color: {VERT};")
@@ -491,7 +536,8 @@ class PageSeance(PageDeTravail):
 
     def _close(self, cloture) -> None:
         self.message.setStyleSheet(f"color: {VERT};")
-        self.message.setText(cloture.resume() + " Le relevé de décisions s'écrit par « Relevé de décisions… ».")
+        self.message.setText(cloture.resume() + " Le relevé de décisions : « Enregistrer le relevé… » ou son aperçu "
+                             "avant impression.")
         self.relire()
 
     def _releve(self) -> None:
@@ -553,72 +599,57 @@ class DialogueCandidats(QDialog):
 
 
 class DialogueSeance(QDialog):
-    """Intitulé, date, lieu et membres (présents, noms) d'une séance ; ``valide`` porte la saisie."""
+    """Intitulé, date, lieu et membres (qualité, personne, présent / excusé / absent) d'une séance ; ``valide``
+    porte la saisie. Les membres se saisissent au clavier (``editeur_membres``)."""
 
     valide = Signal(tuple)
 
     def __init__(self, seance, parent=None) -> None:
         super().__init__(parent)
+        from instruction.ui.comite.editeur_membres import EditeurMembres
+
         self.setWindowTitle("Modifier la séance")
-        self.resize(820, 520)
+        self.resize(920, 600)
         self.intitule = QLineEdit(seance.intitule)
         self.date = QDateEdit(QDate(seance.date.year, seance.date.month, seance.date.day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.lieu = QLineEdit(seance.lieu)
+        self.lieu.setPlaceholderText("Salle, adresse")
         formulaire = QFormLayout()
         formulaire.addRow("&Intitulé :", self.intitule)
-        formulaire.addRow("&Date :", self.date)
-        formulaire.addRow("&Lieu :", self.lieu)
-        self.membres = QTableWidget(0, 3)
-        self.membres.setHorizontalHeaderLabels(["Présent", "Qualité", "Personne qui siège"])
-        self.membres.setAccessibleName("Membres")
-        self.membres.verticalHeader().hide()
-        self.membres.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.membres.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for membre in seance.membres:
-            self._ajouter(membre)
-        ajouter = QPushButton("&Ajouter un membre")
-        ajouter.clicked.connect(lambda: self._ajouter(Membre("")))
-        retirer = QPushButton("Re&tirer le membre")
-        retirer.clicked.connect(lambda: self.membres.removeRow(self.membres.currentRow())
-                                if self.membres.currentRow() >= 0 else None)
+        formulaire.addRow("Dat&e :", self.date)
+        formulaire.addRow("Lie&u :", self.lieu)
+        self.editeur = EditeurMembres(list(seance.membres), seance.instance, seance.source_membres, self)
+        self.membres = self.editeur.table
+        titre_membres = QLabel(f"&Membres — {seance.libelle_instance}"
+                               + (f" ({seance.source_membres})" if seance.source_membres else "") + " :")
+        titre_membres.setBuddy(self.membres)
+        titre_membres.setWordWrap(True)
         self.erreur = etiquette_erreur()
         boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        boutons.button(QDialogButtonBox.StandardButton.Save).setText("En&registrer")
+        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         boutons.accepted.connect(self._valider)
         boutons.rejected.connect(self.reject)
-        ligne = QHBoxLayout()
-        ligne.addWidget(ajouter)
-        ligne.addWidget(retirer)
-        ligne.addStretch(1)
+        self.boutons = boutons
         disposition = QVBoxLayout(self)
         disposition.addLayout(formulaire)
-        disposition.addWidget(QLabel(f"Membres ({seance.source_membres}) :" if seance.source_membres else "Membres :"))
-        disposition.addWidget(self.membres, 1)
-        disposition.addLayout(ligne)
+        disposition.addWidget(titre_membres)
+        disposition.addWidget(self.editeur, 1)
         disposition.addWidget(self.erreur)
         disposition.addWidget(boutons)
 
-    def _ajouter(self, membre: Membre) -> None:
-        rang = self.membres.rowCount()
-        self.membres.insertRow(rang)
-        present = QTableWidgetItem()
-        present.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
-        present.setCheckState(Qt.CheckState.Checked if membre.present else Qt.CheckState.Unchecked)
-        self.membres.setItem(rang, 0, present)
-        self.membres.setItem(rang, 1, QTableWidgetItem(membre.qualite))
-        self.membres.setItem(rang, 2, QTableWidgetItem(membre.nom))
-
     def saisie(self) -> tuple:
-        membres = []
-        for rang in range(self.membres.rowCount()):
-            qualite = self.membres.item(rang, 1).text() if self.membres.item(rang, 1) else ""
-            nom = self.membres.item(rang, 2).text() if self.membres.item(rang, 2) else ""
-            present = self.membres.item(rang, 0).checkState() == Qt.CheckState.Checked
-            membres.append(Membre(qualite, nom, present))
         jour = self.date.date()
-        return (self.intitule.text(), dt.date(jour.year(), jour.month(), jour.day()), self.lieu.text(), membres)
+        return (self.intitule.text(), dt.date(jour.year(), jour.month(), jour.day()), self.lieu.text(),
+                self.editeur.membres())
 
     def _valider(self) -> None:
-        self.valide.emit(self.saisie())
+        from PySide6.QtWidgets import QApplication
 
+        editeur = QApplication.focusWidget()  # un nom en cours de frappe (Alt+R sans quitter la case) compte aussi
+        if self.membres.state() == QAbstractItemView.State.EditingState and editeur is not None \
+                and self.membres.isAncestorOf(editeur):
+            self.membres.commitData(editeur)
+        self.valide.emit(self.saisie())
