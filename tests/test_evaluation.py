@@ -145,3 +145,17 @@ def test_page_de_l_evaluation_et_sa_courbe(qtbot, fenetre_demo, tmp_path):
     courbes = {nom: valeurs for nom, _couleur, valeurs in page.graphique.series}  # base 100 à la référence
     assert set(courbes) == {"IND002", "IND003", "IND006"} and courbes["IND006"][0] == Decimal("100.0")
     capturer(f, "evaluation-objectif.png", tmp_path)
+    # Le rapport choisi (mi-parcours 2027) en aperçu avant impression : toutes ses pages.
+    from pypdf import PdfReader
+
+    from instruction.services.actions import evaluation as actions
+    from tests.test_ecran_seance import _apercu_ouvert
+
+    assert page.echeance.currentData() == 2027
+    attendues = len(PdfReader(actions.rapport_echeance(f.contexte, 2027, tmp_path / "rapport.pdf")).pages)
+    vu: dict = {}
+    _apercu_ouvert(vu, "evaluation-apercu.png", tmp_path)
+    page.apercu.click()
+    qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    assert vu["pages"] == attendues > 1
+    assert vu["titre"] == "Aperçu avant impression – Évaluation à mi-parcours 2027"

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from instruction.domaine import argent, budget, nombres
 from instruction.domaine.publics import TRANCHES_AGE
 from instruction.services.actions import bilan_programmation as actions
-from instruction.ui import fichiers
+from instruction.ui import apercu_document, fichiers
 from instruction.ui.graphiques import BLEU, VERT, GraphiqueBarres, couleur, nombre
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
@@ -93,14 +93,22 @@ class PageBilanProgrammation(QWidget):
             etiquette.setBuddy(champ)
             haut.addWidget(etiquette)
             haut.addWidget(champ, 1 if champ is self.comparer else 0)
-        self.exporter_pdf = QPushButton("Exporter en P&DF…")
-        self.exporter_xlsx = QPushButton("Exporter en E&xcel…")
+        self.exporter_pdf = QPushButton("Enregistrer en P&DF…")
+        self.exporter_xlsx = QPushButton("Enregistrer en E&xcel…")
+        self.apercu = QPushButton(apercu_document.LIBELLE.replace("impression", "i&mpression", 1))
+        self.apercu.setToolTip(apercu_document.BULLE)
         self.exporter_pdf.clicked.connect(lambda: self.exporter("pdf"))
         self.exporter_xlsx.clicked.connect(lambda: self.exporter("xlsx"))
+        self.apercu.clicked.connect(self.apercu_avant_impression)
         haut.addWidget(self.exporter_pdf)
         haut.addWidget(self.exporter_xlsx)
+        haut.addWidget(self.apercu)
         self.resume = QLabel()
         self.resume.setWordWrap(True)
+        self.message = QLabel()  # ce que devient un export (écrit, refusé), sous le résumé qu'il ne remplace pas
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
 
         montants = ["Actions", "Porteurs", "Montant accordé", "Part du total"]
         self.financeurs = _Vue(["Cofinanceur"] + montants, "Montants accordés par cofinanceur",
@@ -135,6 +143,7 @@ class PageBilanProgrammation(QWidget):
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addLayout(haut)
         disposition.addWidget(self.resume)
+        disposition.addWidget(self.message)
         disposition.addWidget(self.onglets, 1)
         self.annee.currentIndexChanged.connect(lambda _i: self.calculer())
         self.dispositif.currentIndexChanged.connect(lambda _i: self.calculer())
@@ -302,5 +311,25 @@ class PageBilanProgrammation(QWidget):
         chemin = chemin if str(chemin).lower().endswith(f".{genre}") else f"{chemin}.{genre}"
         Operation(actions.exporter, self.contexte, [b.annee for b in self.bilans],
                   self.dispositif.currentData() or None, chemin, parent=self) \
-            .apres(lambda fichier: QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))) \
-            .refus(self.resume.setText).lancer()
+            .apres(lambda fichier: self._ecrit(fichier, ouvrir=genre == "xlsx")).refus(self._dire).lancer()
+
+    def _ecrit(self, fichier, *, ouvrir: bool) -> None:
+        """Le classeur s'ouvre dans le tableur ; le PDF est enregistré (son aperçu a son propre bouton)."""
+        self._dire(f"Écrit : {fichier}")
+        if ouvrir:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(fichier)))
+
+    def apercu_avant_impression(self) -> None:
+        """Le bilan (années et dispositif choisis) en PDF, écrit hors du fil de l'interface, puis son aperçu."""
+        if not self.bilans:
+            return
+        from instruction.rapports.bilan_programmation import nom_de_fichier
+
+        nom = nom_de_fichier(self.bilans, "pdf")
+        apercu_document.apercu_apres_ecriture(
+            self, nom.removesuffix(".pdf"), nom, actions.exporter, self.contexte, [b.annee for b in self.bilans],
+            self.dispositif.currentData() or None, refus=self._dire, apres=self.message.hide)
+
+    def _dire(self, texte: str) -> None:
+        self.message.setText(texte)
+        self.message.setVisible(bool(texte))

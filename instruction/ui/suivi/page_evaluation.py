@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +28,7 @@ from instruction.domaine import suivi as domaine_suivi
 from instruction.domaine.texte import pour_recherche
 from instruction.services.actions import SUIVI
 from instruction.services.actions import evaluation as actions
-from instruction.ui import fichiers
+from instruction.ui import apercu_document, fichiers
 from instruction.ui.graphiques import GraphiqueCourbes, couleur, nombre
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
@@ -53,16 +54,27 @@ class PageEvaluation(QWidget):
         self.filtre.setClearButtonEnabled(True)
         self.renseignes = QCheckBox("Seulement les &renseignés")
         self.exporter = QPushButton("E&xporter les indicateurs (Excel)…")
-        self.mi_parcours = QPushButton("Rapport à &mi-parcours 2027 (PDF)…")
-        self.finale = QPushButton("Rapport &final 2030 (PDF)…")
+        self.echeance = QComboBox()
+        self.echeance.setAccessibleName("Rapport d'évaluation")
+        for annee, libelle in domaine.ECHEANCES.items():
+            self.echeance.addItem(f"{libelle} {annee}", annee)
+        self.enregistrer_rapport = QPushButton("Enregistrer en P&DF…")
+        self.enregistrer_rapport.setToolTip("Le rapport d'évaluation choisi, en PDF (contrat de ville, l. 4015)")
+        self.apercu = QPushButton(apercu_document.LIBELLE.replace("impression", "i&mpression", 1))
+        self.apercu.setToolTip(apercu_document.BULLE)
         self.exporter.clicked.connect(self._exporter)
-        self.mi_parcours.clicked.connect(lambda: self._rapport(2027))
-        self.finale.clicked.connect(lambda: self._rapport(2030))
+        self.enregistrer_rapport.clicked.connect(lambda: self._rapport(self.echeance.currentData()))
+        self.apercu.clicked.connect(lambda: self.apercu_du_rapport(self.echeance.currentData()))
         haut = QHBoxLayout()
         haut.addWidget(self.filtre, 1)
         haut.addWidget(self.renseignes)
-        for bouton in (self.exporter, self.mi_parcours, self.finale):
-            haut.addWidget(bouton)
+        haut.addWidget(self.exporter)
+        haut.addSpacing(12)
+        etiquette = QLabel("Ra&pport :")
+        etiquette.setBuddy(self.echeance)
+        haut.addWidget(etiquette)
+        for champ in (self.echeance, self.enregistrer_rapport, self.apercu):
+            haut.addWidget(champ)
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -293,8 +305,16 @@ class PageEvaluation(QWidget):
         chemin = fichiers.enregistrer_sous(self, f"{domaine.ECHEANCES[echeance]} {echeance}",
                                            nom_de_fichier(echeance), "Document PDF (*.pdf)")
         if chemin:
-            Operation(actions.rapport_echeance, self.contexte, echeance, chemin, parent=self).apres(self._ouvrir) \
-                .refus(self.message.setText).lancer()
+            Operation(actions.rapport_echeance, self.contexte, echeance, chemin, parent=self) \
+                .apres(lambda fichier: self.message.setText(f"Écrit : {fichier}")).refus(self.message.setText).lancer()
+
+    def apercu_du_rapport(self, echeance: int) -> None:
+        """Le rapport d'évaluation en PDF, écrit hors du fil de l'interface, puis son aperçu avant impression."""
+        from instruction.rapports.evaluation import nom_de_fichier
+
+        apercu_document.apercu_apres_ecriture(
+            self, f"{domaine.ECHEANCES[echeance]} {echeance}", nom_de_fichier(echeance), actions.rapport_echeance,
+            self.contexte, echeance, refus=self.message.setText, apres=self.message.clear)
 
 
 def _e(texte: str) -> str:
