@@ -161,13 +161,10 @@ def test_page_du_bilan_avec_ses_graphiques(qtbot, fenetre_demo, tmp_path):
     from instruction.services.actions import bilan_programmation as actions
     from pypdf import PdfReader
 
-    from tests.test_ecran_seance import _apercu_ouvert
+    from tests.test_ecran_seance import apercu_par
 
     attendues = len(PdfReader(actions.exporter(f.contexte, [2023, 2027], None, tmp_path / "bilan.pdf")).pages)
     assert page.apercu.text().replace("&", "") == "Aperçu avant impression…" and page.exporter_pdf.isEnabled()
-    vu: dict = {}
-    _apercu_ouvert(vu, "bilan-programmation-apercu.png", tmp_path)
-    page.apercu.click()
-    qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    vu = apercu_par(qtbot, page.apercu, "bilan-programmation-apercu.png", tmp_path)
     assert vu["pages"] == attendues > 1
     assert vu["titre"] == "Aperçu avant impression – Bilan de la programmation 2023-2027"

@@ -151,6 +151,15 @@ def _apercu_ouvert(vu: dict, capture: str, dossier):
     QTimer.singleShot(0, regarder)
 
 
+def apercu_par(qtbot, bouton, capture: str, dossier) -> dict:
+    """Clique ``bouton`` et attend l'aperçu avant impression peint : ses pages et son titre (capture prise)."""
+    vu: dict = {}
+    _apercu_ouvert(vu, capture, dossier)
+    bouton.click()
+    qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    return vu
+
+
 def _dossiers_temporaires() -> set[str]:
     import tempfile
     from pathlib import Path
@@ -178,10 +187,7 @@ def test_apercu_avant_impression_du_dossier_de_seance_et_du_releve(qtbot, url_de
         attendues = len(PdfReader(actions.ecrire_dossier_de_seance(f.contexte, ouverte.id, tmp_path / "ds.pdf")).pages)
         assert attendues > 1 + len(page.seance.lignes)  # garde, tableaux, une fiche au moins par dossier
         avant = _dossiers_temporaires()
-        vu: dict = {}
-        _apercu_ouvert(vu, "apercu-dossier-de-seance.png", tmp_path)
-        page.apercu_dossier.click()
-        qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+        vu = apercu_par(qtbot, page.apercu_dossier, "apercu-dossier-de-seance.png", tmp_path)
         assert vu["pages"] == attendues
         assert vu["titre"] == f"Aperçu avant impression – Dossier de séance – {page.seance.intitule}"
         assert _dossiers_temporaires() <= avant  # le PDF temporaire ne reste pas sur le disque
@@ -193,10 +199,7 @@ def test_apercu_avant_impression_du_dossier_de_seance_et_du_releve(qtbot, url_de
         qtbot.waitUntil(lambda: page.seance is not None and page.seance.close, timeout=15000)
         assert page.apercu_releve.isEnabled()
         attendues = len(PdfReader(actions.ecrire_releve(f.contexte, close.id, tmp_path / "releve.pdf")).pages)
-        vu = {}
-        _apercu_ouvert(vu, "apercu-releve.png", tmp_path)
-        page.apercu_releve.click()
-        qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+        vu = apercu_par(qtbot, page.apercu_releve, "apercu-releve.png", tmp_path)
         assert vu["pages"] == attendues >= 1
         assert vu["titre"].startswith("Aperçu avant impression – Relevé de décisions – ")
     finally:

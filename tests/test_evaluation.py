@@ -149,13 +149,10 @@ def test_page_de_l_evaluation_et_sa_courbe(qtbot, fenetre_demo, tmp_path):
     from pypdf import PdfReader
 
     from instruction.services.actions import evaluation as actions
-    from tests.test_ecran_seance import _apercu_ouvert
+    from tests.test_ecran_seance import apercu_par
 
     assert page.echeance.currentData() == 2027
     attendues = len(PdfReader(actions.rapport_echeance(f.contexte, 2027, tmp_path / "rapport.pdf")).pages)
-    vu: dict = {}
-    _apercu_ouvert(vu, "evaluation-apercu.png", tmp_path)
-    page.apercu.click()
-    qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    vu = apercu_par(qtbot, page.apercu, "evaluation-apercu.png", tmp_path)
     assert vu["pages"] == attendues > 1
     assert vu["titre"] == "Aperçu avant impression – Évaluation à mi-parcours 2027"
