@@ -70,6 +70,24 @@ def test_une_seance_propose_les_membres_du_contrat(contexte):
         actions.creer_seance(contexte, "conseil-des-sages", HIER)
 
 
+def test_un_membre_absent_est_excuse_ou_non(contexte):
+    from instruction.domaine.comite import Membre
+
+    seance = actions.creer_seance(contexte, "jury-pic", HIER).valeur
+    assert {mb.presence for mb in seance.membres} == {"present"}
+    membres = [Membre("Centre social Matisse", "M. Durand", present=False, excuse=True),
+               Membre("MJC", "", present=False),
+               Membre("CLAEPP", "Mme Leroy", present=True, excuse=True)]  # présent : « excusé » n'a pas de sens
+    relue = actions.modifier_seance(contexte, seance.id, seance.intitule, HIER, "", membres, seance.version).valeur
+    assert [(mb.qualite, mb.presence) for mb in relue.membres] == [
+        ("Centre social Matisse", "excuse"), ("MJC", "absent"), ("CLAEPP", "present")]
+    assert [mb.libelle_presence for mb in relue.membres] == ["excusé", "absent", "présent"]
+    # Passer d'excusé à absent est un changement (noté), pas un doublon ignoré.
+    membres[0] = Membre("Centre social Matisse", "M. Durand", present=False)
+    relue = actions.modifier_seance(contexte, seance.id, seance.intitule, HIER, "", membres, relue.version).valeur
+    assert relue.membres[0].presence == "absent"
+
+
 def test_seul_un_dossier_instruit_et_cote_va_a_l_ordre_du_jour(contexte):
     (instruit,) = fabrique_comite.instruits(contexte, 1)
     depose = fabrique.dossier(contexte)
