@@ -310,9 +310,10 @@ def test_financements_consolides_lisibles_a_1366(qtbot, url_demo, tmp_path):
         page = f.espace.ouvrir_page("instruction.ui.comite.financements", "PageFinancementsCampagne")
         qtbot.waitUntil(lambda: page.campagne.count() > 0, timeout=15000)
         page.campagne.setCurrentIndex(page.campagne.findText("Contrat de ville 2023", Qt.MatchFlag.MatchContains))
-        qtbot.waitUntil(lambda: page.vue is not None and "2023" in page.vue.libelle and page.table.rowCount() > 0,
-                        timeout=15000)
+        choisie = page.campagne.currentData()
+        qtbot.waitUntil(lambda: page.vue is not None and page.vue.campagne_id == choisie, timeout=15000)
         vue = page.vue
+        assert "Contrat de ville 2023" in vue.libelle
         assert page.table.columnCount() == 8 and page.table.rowCount() == len(vue.lignes)
         # Tout tient dans la largeur d'un portable : pas de défilement horizontal.
         assert not page.table.horizontalScrollBar().isVisible()

@@ -250,6 +250,8 @@ class PageFinancementsCampagne(PageDeTravail):
             self.relire()
 
     def afficher(self, vue) -> None:
+        if vue.campagne_id != self.campagne.currentData():
+            return  # une lecture dépassée : la campagne a changé entre-temps, la bonne lecture suit
         self.vue = vue
         choisi = self.partenaire.currentData() or TOUS
         self.partenaire.blockSignals(True)
