@@ -84,7 +84,7 @@ def test_un_bloc_conditionnel_ne_s_écrit_que_si_sa_condition_est_vraie(dossier_
 def test_formater_sert_aux_autres_documents():
     assert _espaces(p.formater("montant", Decimal("23000.5"))) == "23 000,50 €"
     assert p.formater("montant_en_lettres", Decimal("23000")) == "vingt-trois mille euros"
-    assert p.formater("date", dt.date(2027, 1, 1)) == "1 janvier 2027"
+    assert p.formater("date", dt.date(2027, 1, 1)) == "1er janvier 2027"
     assert p.formater("liste", ["a", "b"]) == "a et b"
     with pytest.raises(TypeError):
         p.formater("montant", 12.5)

@@ -3,7 +3,7 @@
 Elles s'ouvrent dans le dernier dossier utilisé (retenu dans les réglages de l'utilisateur, QSettings),
 sinon dans ses Documents (``platformdirs``) — jamais dans le dossier du programme, où un fichier
 enregistré se perdrait (et que l'utilisateur n'a souvent pas le droit d'écrire). Chaque écran appelle
-``enregistrer_sous``, ``ouvrir`` ou ``ouvrir_plusieurs`` au lieu de ``QFileDialog`` directement.
+``enregistrer_sous``, ``ouvrir``, ``ouvrir_plusieurs`` ou ``choisir_dossier`` au lieu de ``QFileDialog`` directement.
 """
 
 from __future__ import annotations
@@ -63,3 +63,14 @@ def ouvrir_plusieurs(parent: QWidget | None, titre: str, filtre: str = "") -> li
     if fichiers:
         retenir(fichiers[0])
     return fichiers
+
+
+def choisir_dossier(parent: QWidget | None, titre: str, depart: str | Path | None = None) -> Path | None:
+    """Le dossier choisi (où écrire un lot de documents) ; ``None`` si l'on annule. ``depart`` : le dossier
+    déjà indiqué à l'écran s'il existe, sinon le dernier dossier utilisé."""
+    debut = Path(depart) if depart and Path(depart).is_dir() else dossier_de_depart()
+    choisi = QFileDialog.getExistingDirectory(parent, titre, str(debut))
+    if not choisi:
+        return None
+    QSettings().setValue(CLE, choisi)
+    return Path(choisi)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -342,9 +341,9 @@ class DialogueLettres(QDialog):
             document.fermer()
 
     def _choisir_sortie(self) -> None:
-        dossier = QFileDialog.getExistingDirectory(self, "Dossier où écrire les lettres", self.sortie.text())
+        dossier = fichiers.choisir_dossier(self, "Dossier où écrire les lettres", self.sortie.text())
         if dossier:
-            self.sortie.setText(dossier)
+            self.sortie.setText(str(dossier))
 
     # --- La génération ----------------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -120,9 +119,9 @@ class DialogueLotConventions(QDialog):
                                  "CPO, « Préparer l'acte »).")
 
     def _choisir_sortie(self) -> None:
-        choisi = QFileDialog.getExistingDirectory(self, "Dossier où écrire les actes", self.sortie.text())
+        choisi = fichiers.choisir_dossier(self, "Dossier où écrire les actes", self.sortie.text())
         if choisi:
-            self.sortie.setText(choisi)
+            self.sortie.setText(str(choisi))
 
     def lancer(self) -> None:
         code = self.campagne.currentData()

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from instruction.domaine.horloge import aujourd_hui
 from instruction.services.actions import bilans as actions
 from instruction.ui.champs import champ_date, etiquette_erreur
 from instruction.ui.operation import Operation
+from instruction.ui import fichiers
 
 
 class DialogueRelances(QDialog):
@@ -76,9 +76,9 @@ class DialogueRelances(QDialog):
         self._en_cours = False
 
     def _parcourir(self) -> None:
-        choisi = QFileDialog.getExistingDirectory(self, "Dossier des lettres de relance", self.dossier.text())
+        choisi = fichiers.choisir_dossier(self, "Dossier des lettres de relance", self.dossier.text())
         if choisi:
-            self.dossier.setText(choisi)
+            self.dossier.setText(str(choisi))
 
     def _lancer(self) -> None:
         try:
