@@ -3,7 +3,8 @@
 Sur une base SQLite de 10 000 dossiers (``generer_base.py``), une convention signée par dossier, insérée en bloc :
 une sur dix est une CPO de trois exercices, une sur cinq a un exercice comptable clos au 30 juin, la moitié des
 bilans a déjà son compte rendu (reçu, renvoyé ou validé) et un sur quatre a été relancé. On mesure l'action de
-l'écran (``actions.bilans.liste`` : quatre requêtes, puis les échéances et statuts calculés par
+l'écran (``actions.bilans.liste`` : sept requêtes — la fin d'exercice et les exercices en vigueur lus dans les colonnes de
+``convention``, sans le JSON des termes — puis les échéances et statuts calculés par
 ``domaine.bilans``), et la même liste filtrée sur les retards — objectif < 200 ms. Médiane de 7 mesures.
 
     .venv/bin/python benchmarks/bilans.py
@@ -52,6 +53,7 @@ def construire(fichier: Path) -> None:
                 annee=annee, type_acte="cpo" if cpo else "convention", regle_acte="banc", etat="signee",
                 etat_le=dt.date(annee, 3, 1), objet="Banc", montant_total=Decimal("3000.00") * len(exercices),
                 termes_initiaux=json.dumps({"exercices": exercices, "fin_exercice": fin.isoformat()}),
+                fin_exercice=fin, exercices=",".join(map(str, exercices)),
                 cree_le=maintenant, acteur="banc", version=1))
             for e in exercices:
                 montants.append(dict(convention_id=rang + 1, exercice=e, financeur_code="ville-calais",

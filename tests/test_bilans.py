@@ -4,7 +4,6 @@ explication exigée au-delà du seuil, validation qui débloque le solde ; sur S
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -137,14 +136,12 @@ def conventionner(contexte, dossier_id: int, *, exercices=(2023,), type_acte: st
     with contexte.unite() as uow:
         numero = uow.session.get(m.Dossier, dossier_id).numero
         for financeur, montant in montants.items():
-            termes = {"fin_exercice": fin_exercice.isoformat() if fin_exercice else None, "exercices": list(exercices)}
             c = mc.Convention(
                 numero=f"{numero}-{financeur}", dossier_id=dossier_id, financeur_code=financeur, annee=exercices[0],
                 type_acte=type_acte, regle_acte="test", etat="signee", etat_le=dt.date(exercices[0], 3, 1),
-                termes_initiaux=json.dumps(termes), objet="Jardin", montant_total=montant * len(exercices),
-                acteur="test")
-            if hasattr(mc.Convention, "fin_exercice"):
-                c.fin_exercice = fin_exercice
+                termes_initiaux="{}", objet="Jardin", montant_total=montant * len(exercices),
+                fin_exercice=fin_exercice or dt.date(exercices[0], 12, 31),
+                exercices=",".join(map(str, exercices)), acteur="test")
             c.montants = [mc.ConventionMontant(exercice=e, financeur_code=financeur, montant=montant,
                                                verse=(verse or {}).get(financeur, montant))
                           for e in exercices]

@@ -240,6 +240,69 @@ def test_avenant_champs_permis_un_seul_ouvert_et_termes_en_vigueur(contexte):
         uow.valider()
 
 
+def _signer_avenant(uow, convention_id, type_code, motif, modifications) -> None:
+    numero = avenants.ouvrir_avenant(uow, convention_id, type_code, motif, modifications)
+    avenants.changer_etat_avenant(uow, numero, "a_signer")
+    avenants.signer_avenant(uow, numero, "attribuant", "L'adjoint délégué")
+    avenants.signer_avenant(uow, numero, "beneficiaire", "Sandrine Lefebvre, présidente")
+
+
+def test_un_avenant_qui_change_la_cloture_du_porteur_deplace_le_bilan_attendu(contexte):
+    from instruction.db.modeles.conventions import Convention
+    from instruction.domaine import bilans
+    from instruction.services import bilans_attendus as ba
+
+    dossier_id = dossier_retenu(contexte)
+    identifiant = _signee(contexte, dossier_id)
+    with contexte.unite() as uow:
+        annee = sc.lire(uow, identifiant).annee
+        (b,) = ba.du_dossier(uow, dossier_id)
+        assert (b.exercice, b.nature, b.fin_exercice, b.due_le) == (
+            annee, bilans.UNIQUE, dt.date(annee, 12, 31), dt.date(annee + 1, 6, 30))
+        ouvert = avenants.ouvrir_avenant(uow, identifiant, "general", "Le porteur clôt désormais ses comptes au 30 juin",
+                                         {"fin_exercice": dt.date(annee + 1, 6, 30)})
+        avenants.changer_etat_avenant(uow, ouvert, "a_signer")
+        avenants.signer_avenant(uow, ouvert, "attribuant", "L'adjoint délégué")
+        # Tant que l'avenant n'a pas sa dernière signature, l'échéance ne bouge pas.
+        assert ba.du_dossier(uow, dossier_id)[0].due_le == dt.date(annee + 1, 6, 30)
+        avenants.signer_avenant(uow, ouvert, "beneficiaire", "Sandrine Lefebvre, présidente")
+        uow.valider()
+    with contexte.unite(lecture=True) as uow:
+        convention = uow.session.get(Convention, identifiant)
+        assert (convention.fin_exercice, convention.exercices) == (dt.date(annee + 1, 6, 30), str(annee))
+        (b,) = ba.du_dossier(uow, dossier_id)
+        assert (b.exercice, b.fin_exercice, b.due_le) == (annee, dt.date(annee + 1, 6, 30), dt.date(annee + 1, 12, 31))
+        assert b.conventions == (identifiant,) and b.financeurs == ("ville-calais",)
+        # La situation des versements dit la même échéance (le solde attend ce compte rendu).
+        assert [x.compte_rendu_du_le for x in sv.situation(uow, identifiant).exercices] == [dt.date(annee + 1, 12, 31)]
+
+
+def test_une_cpo_prolongee_par_avenant_attend_un_bilan_de_plus(contexte):
+    from instruction.db.modeles.conventions import Convention
+    from instruction.domaine import bilans
+    from instruction.services import bilans_attendus as ba
+
+    dossier_id = dossier_retenu(contexte)
+    with contexte.unite(lecture=True) as uow:
+        annee = uow.session.get(sc.m.Dossier, dossier_id).campagne.annee
+    cpo = _signee(contexte, dossier_id, montants_annuels={annee: D("1500"), annee + 1: D("1500")})
+    with contexte.unite() as uow:
+        assert [(b.exercice, b.nature) for b in ba.du_dossier(uow, dossier_id)] == [
+            (annee, bilans.INTERMEDIAIRE), (annee + 1, bilans.FINAL)]
+        termes = sc.lire(uow, cpo).termes
+        montants = (*termes.montants, dc.MontantAnnuel(annee + 2, "ville-calais", D("1000.00"), ferme=False))
+        _signer_avenant(uow, cpo, "duree", "Une troisième année d'ateliers", {
+            "exercices": (annee, annee + 1, annee + 2), "date_fin": dt.date(annee + 2, 12, 31), "montants": montants,
+            "echeancier": dc.echeancier_propose(dc.TypeActe.CPO, montants)})
+        uow.valider()
+    with contexte.unite(lecture=True) as uow:
+        assert uow.session.get(Convention, cpo).exercices == f"{annee},{annee + 1},{annee + 2}"
+        assert [(b.exercice, b.nature, b.due_le) for b in ba.du_dossier(uow, dossier_id)] == [
+            (annee, bilans.INTERMEDIAIRE, dt.date(annee + 1, 6, 30)),
+            (annee + 1, bilans.INTERMEDIAIRE, dt.date(annee + 2, 6, 30)),
+            (annee + 2, bilans.FINAL, dt.date(annee + 3, 6, 30))]
+
+
 def test_resiliation_avec_motif_reversement_et_dossier_sans_suite(contexte):
     dossier_id = dossier_retenu(contexte, {"ville-calais": D("1500.00")})
     identifiant = _signee(contexte, dossier_id)

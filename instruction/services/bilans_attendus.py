@@ -6,19 +6,23 @@ d'une même action (une par cofinanceur) se réunissent par dossier : le porteur
 dossier et par exercice, que chaque cofinanceur reçoit. Le statut (attendu, en retard, très en retard, reçu,
 renvoyé pour compléments, validé) vient du compte rendu enregistré, sinon de la date.
 
+Les exercices couverts et la fin du premier exercice viennent des colonnes ``convention.exercices`` et
+``convention.fin_exercice``, tenues **en vigueur** par ``services.conventions`` (convention + avenants signés) :
+un avenant signé qui change la clôture du porteur ou la durée déplace les échéances.
+
 La liste se lit en sept requêtes quel que soit le nombre de conventions (colonnes seules, pas d'objets) :
-campagnes, dossiers engagés, porteurs, conventions, exercices, comptes rendus, relances.
+réglages, campagnes, dossiers engagés, porteurs, conventions, comptes rendus, relances.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from sqlalchemy import String, cast, func, select
@@ -32,10 +36,10 @@ from instruction.domaine.horloge import aujourd_hui
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
+from instruction.services.lecture_conventions import exercices_depuis_texte
 
 # Les conventions qui engagent à rendre des bilans : signées, soldées, résiliées (le versé se justifie).
 ETATS_ENGAGES = ("signee", "soldee", "resiliee")
-_FIN_EXERCICE = re.compile(r'"fin_exercice"\s*:\s*"(\d{4}-\d{2}-\d{2})"')
 
 
 @dataclass(slots=True)  # pas figé : la liste en construit des dizaines de milliers
@@ -161,11 +165,6 @@ def _jour(texte: str | None) -> dt.date | None:
     return None if texte is None else dt.date.fromisoformat(texte[:10])
 
 
-def _fin_exercice(termes_json: str | None) -> dt.date | None:
-    trouve = _FIN_EXERCICE.search(termes_json or "")
-    return dt.date.fromisoformat(trouve.group(1)) if trouve else None
-
-
 @dataclass(slots=True)
 class _Dossier:
     numero: str
@@ -179,16 +178,18 @@ class _Dossier:
     exercices: set[int] = field(default_factory=set)
     conventions: list[int] = field(default_factory=list)
     financeurs: list[str] = field(default_factory=list)
+    fins: set[tuple[str, int]] = field(default_factory=set)  # (fin du premier exercice, premier) par convention
 
 
 def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
     """Les dossiers qui ont une convention engagée (selon les filtres), avec leurs conventions et exercices.
 
-    Chaque table est lue à part puis réunie par dictionnaires : sous SQLite, la jointure des conventions aux
-    dossiers (aux lignes longues : descriptions) coûte plus que les lectures séparées."""
+    Les exercices couverts et la fin du premier exercice sont ceux **en vigueur** (convention + avenants signés),
+    recopiés dans les colonnes ``convention.exercices`` et ``convention.fin_exercice`` à chaque signature : un
+    avenant qui change la clôture du porteur ou la durée déplace les échéances. Chaque table est lue à part puis
+    réunie par dictionnaires : sous SQLite, la jointure des conventions aux dossiers (aux lignes longues :
+    descriptions) coûte plus que les lectures séparées."""
     connexion = uow.session.connection()  # colonnes seules : sans la mécanique des objets
-    colonne_fin = getattr(mc.Convention, "fin_exercice", None)
-    fin = colonne_fin if colonne_fin is not None else mc.Convention.termes_initiaux
     engagees = select(mc.Convention.dossier_id).where(mc.Convention.etat.in_(ETATS_ENGAGES))
     requete_dossiers = select(m.Dossier.id, m.Dossier.numero, m.Dossier.intitule, m.Dossier.porteur_id,
                               m.Dossier.campagne_id).where(m.Dossier.id.in_(engagees))
@@ -208,32 +209,43 @@ def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
         m.Porteur.id.in_(sorted({l[3] for l in lignes_dossiers})))).all())
     dossiers = {did: _Dossier(numero, intitule, porteur_id, porteurs.get(porteur_id, ""), *campagnes[campagne_id])
                 for did, numero, intitule, porteur_id, campagne_id in lignes_dossiers}
+    # La date en texte ISO, convertie par ``date.fromisoformat`` (voir ``_liste``), une fois par date distincte.
     requete = select(mc.Convention.id, mc.Convention.dossier_id, mc.Convention.financeur_code,
-                     mc.Convention.type_acte, fin).where(mc.Convention.etat.in_(ETATS_ENGAGES))
+                     mc.Convention.type_acte, cast(mc.Convention.fin_exercice, String), mc.Convention.exercices
+                     ).where(mc.Convention.etat.in_(ETATS_ENGAGES))
     if restreint:
         requete = requete.where(mc.Convention.dossier_id.in_(ids))
-    par_convention: dict[int, _Dossier] = {}
-    for cid, did, financeur, type_acte, fin_ex in connexion.execute(requete).all():
+    exercices_lus: dict[str, tuple[int, ...]] = {}
+    for cid, did, financeur, type_acte, fin, texte in connexion.execute(requete).all():
         d = dossiers.get(did)
         if d is None:
             continue
+        exercices = exercices_lus.get(texte)
+        if exercices is None:
+            exercices = exercices_lus[texte] = exercices_depuis_texte(texte)
         d.cpo = d.cpo or type_acte == "cpo"
-        if d.fin_exercice is None:
-            d.fin_exercice = fin_ex if colonne_fin is not None else _fin_exercice(fin_ex)
+        d.exercices.update(exercices)
+        if exercices:
+            d.fins.add((fin, exercices[0]))
         d.conventions.append(cid)
         d.financeurs.append(financeur)
-        par_convention[cid] = d
-    exercices = select(mc.ConventionMontant.convention_id, mc.ConventionMontant.exercice).distinct()
-    if restreint:
-        exercices = exercices.where(mc.ConventionMontant.convention_id.in_(sorted(par_convention)))
-    for cid, exercice in connexion.execute(exercices).all():
-        d = par_convention.get(cid)
-        if d is not None:
-            d.exercices.add(exercice)
     for d in dossiers.values():
-        if not d.exercices:  # une convention sans montant par exercice : l'année de sa campagne
+        if not d.exercices:  # une convention sans exercice : l'année de sa campagne
             d.exercices.add(d.annee)
+        d.fin_exercice = _fin_du_premier_exercice(d.fins, min(d.exercices))
     return dossiers
+
+
+def _fin_du_premier_exercice(fins: set[tuple[str, int]], premier: int) -> dt.date | None:
+    """La fin du premier exercice du dossier d'après ses conventions. Le porteur n'a qu'une clôture ; si un
+    avenant l'a changée dans la convention d'un cofinanceur et pas encore dans celle d'un autre, la plus tardive
+    l'emporte : le porteur n'est pas en retard tant qu'une de ses conventions lui laisse le temps."""
+    return max((_fin_alignee(fin, debut, premier) for fin, debut in fins), default=None)
+
+
+@lru_cache(maxsize=4096)
+def _fin_alignee(fin: str, debut: int, premier: int) -> dt.date:
+    return bilans.fin_de_l_exercice(dt.date.fromisoformat(fin[:10]), debut, premier)
 
 
 @contextmanager

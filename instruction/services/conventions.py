@@ -4,7 +4,9 @@ Un acte par dossier et par cofinanceur dont le service prépare les actes (``dom
 son type est choisi par les règles déclarées, l'instructeur peut en choisir un autre (motif exigé). Les
 termes initiaux se corrigent tant que l'acte est en projet ; après la signature, seul un avenant les change
 (un seul ouvert à la fois, numérotés 1, 2…). Les montants et l'échéancier **en vigueur** (convention +
-avenants signés) sont recopiés dans ``convention_montant`` et ``echeance`` à chaque signature.
+avenants signés) sont recopiés dans ``convention_montant`` et ``echeance`` à chaque signature, l'objet, le
+montant total, la fin du premier exercice et les exercices couverts dans ``convention`` (``en_vigueur``) : les
+bilans attendus (``services.bilans_attendus``) en découlent sans relire le JSON des termes.
 
 Le dossier suit : retenu → conventionné à la signature de sa première convention (date d'effet = la
 dernière signature, l. 7501) ; en cours au premier versement, soldé quand toutes ses conventions sont
@@ -40,6 +42,7 @@ from instruction.services.lecture_conventions import (  # noqa: F401 — les lec
     _dossier,
     aujourd_hui_a_paris,
     conventions_du_dossier,
+    en_vigueur,
     jour_a_paris,
     lire,
     lister,
@@ -127,8 +130,8 @@ def creer(uow: UniteDeTravail, dossier_id: int, financeur_code: str, *, acte: st
     convention = Convention(
         numero=_numero(uow, annee, financeur_code), dossier_id=dossier_id, financeur_code=financeur_code, annee=annee,
         type_acte=choix.acte.value, regle_acte=choix.regle, motif_acte=motif_acte if choix.force else None,
-        etat=EC.PROJET.value, etat_le=jour, termes_initiaux=termes_vers_json(termes), objet=termes.objet,
-        montant_total=termes.montant_total, acteur=uow.acteur, montants=[], echeances=[], avenants=[])
+        etat=EC.PROJET.value, etat_le=jour, termes_initiaux=termes_vers_json(termes), **en_vigueur(termes),
+        acteur=uow.acteur, montants=[], echeances=[], avenants=[])
     uow.session.add(convention)
     uow.session.flush()
     _recopier(uow, convention, termes)
@@ -184,7 +187,8 @@ def _recopier(uow: UniteDeTravail, convention: Convention, termes: dc.Termes) ->
         convention.echeances.append(Echeance(ordre=ordre, exercice=e.exercice, financeur_code=e.financeur_code,
                                              nature=e.nature, montant=e.montant, condition=e.condition or None,
                                              date_prevue=e.date_prevue, apres_compte_rendu=e.apres_compte_rendu))
-    convention.objet, convention.montant_total = termes.objet, termes.montant_total
+    for colonne, valeur in en_vigueur(termes).items():  # fin d'exercice et exercices : les bilans attendus suivent
+        setattr(convention, colonne, valeur)
     uow.session.flush()
 
 

@@ -128,6 +128,21 @@ def termes_vers_json(t: dc.Termes) -> str:
     return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 
+def en_vigueur(t: dc.Termes) -> dict[str, Any]:
+    """Les colonnes de ``convention`` recopiées des termes en vigueur pour les listes et les bilans attendus,
+    qui les lisent sans le JSON : objet, montant total, fin du premier exercice couvert, exercices couverts."""
+    return {"objet": t.objet, "montant_total": t.montant_total, "fin_exercice": t.fin_de_l_exercice(t.exercices[0]),
+            "exercices": exercices_vers_texte(t.exercices)}
+
+
+def exercices_vers_texte(exercices: tuple[int, ...] | list[int]) -> str:
+    return ",".join(str(x) for x in exercices)
+
+
+def exercices_depuis_texte(texte: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in texte.split(",") if x)
+
+
 def _modifications(a: Avenant) -> dict[str, Any]:
     return {c: dc.champ_depuis_json(c, v) for c, v in json.loads(a.modifications).items()}
 

@@ -288,10 +288,11 @@ class SituationVersements:
 
 
 def situation(uow: UniteDeTravail, convention_id: int) -> SituationVersements:
-    from instruction.services.lecture_conventions import termes_depuis_json
+    from instruction.domaine.bilans import fin_de_l_exercice
+    from instruction.services.lecture_conventions import exercices_depuis_texte
 
     c = _convention(uow, convention_id)
-    termes = termes_depuis_json(c.termes_initiaux)
+    premier = exercices_depuis_texte(c.exercices)[0]  # la fin d'exercice en vigueur (avenants compris)
     versements = list(uow.session.scalars(select(Versement).where(Versement.convention_id == c.id)
                                           .order_by(Versement.verse_le, Versement.id)))
     reversements = list(uow.session.scalars(select(Reversement).where(Reversement.convention_id == c.id)
@@ -305,9 +306,7 @@ def situation(uow: UniteDeTravail, convention_id: int) -> SituationVersements:
         repris = sum((r.montant for r in reversements if r.exercice == x.exercice), argent.ZERO)
         exercices.append(ExerciceLu(x.exercice, x.montant, x.ferme, x.vote_le, x.verse, brut, repris,
                                     cr.recu_le if cr else None, cr.valide_le if cr else None,
-                                    dc.mois_plus(dt.date(x.exercice, termes.fin_exercice.month,
-                                                         termes.fin_exercice.day) if termes.fin_exercice
-                                                 else dt.date(x.exercice, 12, 31), 6)))
+                                    dc.mois_plus(fin_de_l_exercice(c.fin_exercice, premier, x.exercice), 6)))
     fermes = {x.exercice: x.ferme for x in c.montants}
     echeances, deja = [], {}
     for e in c.echeances:  # un versement s'impute sur les échéances de même nature, dans l'ordre

@@ -5,6 +5,9 @@
   cofinanceur, son état (projet → à signer → signée → soldée, ou résiliée / dénoncée avec motif), les deux
   signatures (date et signataire ; date d'effet = la dernière, contrat de ville l. 7501), le scan signé
   (empreinte SHA-256, comme les pièces), et ses termes **initiaux** en JSON (``domaine.conventions.Termes``).
+  Ce qui est **en vigueur** (convention + avenants signés) et que les listes lisent sans le JSON est recopié à
+  chaque signature : ``objet``, ``montant_total``, ``fin_exercice`` (fin du premier exercice couvert) et
+  ``exercices`` (les bilans attendus en découlent, ``services.bilans_attendus``).
 * ``avenant`` : numéroté 1, 2… par convention ; ses modifications en JSON (seuls les termes que son type
   permet) ; un seul avenant ouvert par convention, tenu par la base : ``ouvert`` vaut 1 tant qu'il est en
   projet ou à signer, NULL ensuite, et (convention, ouvert) est unique.
@@ -79,6 +82,10 @@ class Convention(_Signatures, Base):
     termes_initiaux: Mapped[str] = mapped_column(Text)  # JSON des termes de la convention initiale
     objet: Mapped[str] = mapped_column(Text)  # en vigueur, pour les listes
     montant_total: Mapped[Decimal] = mapped_column(Argent)  # en vigueur, pour les listes
+    # En vigueur, pour les bilans attendus (sans lire le JSON des termes) : la fin du premier exercice couvert
+    # (le 31/12, ou la clôture du porteur que dit la convention ou un avenant) et les exercices couverts, « 2023,2024 ».
+    fin_exercice: Mapped[dt.date] = mapped_column(Date)
+    exercices: Mapped[str] = mapped_column(String(40))
     envoyee_le: Mapped[dt.date | None] = mapped_column(Date)  # partie à la signature
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     acteur: Mapped[str] = mapped_column(String(120))

@@ -1,7 +1,8 @@
 """Conventions, CPO, avenants, échéanciers et versements
 
 * ``convention`` : un acte (convention, CPO, notification) par dossier et cofinanceur ; numéro, état,
-  signatures et date d'effet, scan signé avec son empreinte, termes initiaux en JSON.
+  signatures et date d'effet, scan signé avec son empreinte, termes initiaux en JSON ; en vigueur (recopiés à
+  chaque signature) : objet, montant total, fin du premier exercice couvert, exercices couverts.
 * ``avenant`` : numéroté par convention, un seul ouvert à la fois (``ouvert`` = 1, unique par convention).
 * ``convention_montant`` / ``echeance`` : montants et échéancier en vigueur ; ``verse`` (net versé) ne
   dépasse jamais le montant décidé (contrainte de la base).
@@ -37,6 +38,8 @@ def upgrade() -> None:
     sa.Column('termes_initiaux', sa.Text(), nullable=False),
     sa.Column('objet', sa.Text(), nullable=False),
     sa.Column('montant_total', sa.BigInteger(), nullable=False),
+    sa.Column('fin_exercice', sa.Date(), nullable=False),
+    sa.Column('exercices', sa.String(length=40), nullable=False),
     sa.Column('envoyee_le', sa.Date(), nullable=True),
     sa.Column('cree_le', sa.DateTime(), nullable=False),
     sa.Column('acteur', sa.String(length=120), nullable=False),
