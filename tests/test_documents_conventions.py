@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from instruction.domaine import argent
 from instruction.domaine import conventions as dc
 from instruction.rapports import acte as ac
 from instruction.rapports import convention_docx, convention_pdf, lot_actes
-from instruction.rapports.acte_modele import texte_brut
+from instruction.rapports.acte_modele import Paragraphe, texte_brut
 from instruction.rapports.publipostage import ErreurModele
 
 D = Decimal
@@ -227,6 +228,68 @@ def test_avenant_reprend_l_historique_et_les_clauses_inchangees(rendus):
         assert "Date et signature" in texte  # l'avenant n'est pas encore signé
         assert "Fait à Calais, le ………………, en 2 exemplaires originaux." in texte  # sa date, pas celle de la convention
         assert "Annexe 2 : Budget prévisionnel de l'action" in texte  # le texte consolidé énumère ses propres annexes
+
+
+def test_le_docx_est_fait_des_styles_de_word_et_de_l_acte(rendus):
+    """Le DOCX écrit en WordprocessingML direct renvoie aux styles du modèle : Word les retrouve par leur nom."""
+    acte, _pdf, docx_ = rendus["cpo"]
+    document = docx.Document(str(docx_))
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles[acte.titre] == "Title"
+    assert {styles[a.intitule] for a in acte.articles} == {"Heading 2"}
+    assert {styles[a.intitule] for a in acte.annexes} == {"Heading 1"}
+    assert document.paragraphs[[p.text for p in document.paragraphs].index(acte.annexes[0].intitule)] \
+        .paragraph_format.page_break_before
+    puces = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert puces and "Tenir au moins un comité de pilotage de l'action par an." in [p.text for p in puces]
+    assert styles[acte.article("objet").blocs[0].texte.replace("**", "")] == convention_docx.STYLE_CORPS
+    montants = next(t for t in document.tables if t.rows[0].cells[0].text == "Exercice")
+    entete, premiere = montants.rows[0].cells, montants.rows[1].cells
+    assert [c.paragraphs[0].style.name for c in premiere] == ["Cellule", "Cellule", "Cellule à droite",
+                                                               "Cellule à droite"]
+    assert all(r.bold for c in entete for r in c.paragraphs[0].runs)
+    assert not any(r.bold for r in premiere[2].paragraphs[0].runs)
+    pied = document.sections[0].footer.paragraphs[0]
+    assert pied.text.startswith(acte.pied) and "page" in pied.text
+    assert '<w:fldSimple w:instr="NUMPAGES">' in pied._p.xml
+    coeur = document.core_properties
+    assert (coeur.title, coeur.subject, coeur.language) == (acte.titre, acte.reference, "fr-FR")
+
+
+def test_docx_texte_a_echapper_tabulation_retour_et_controle(tmp_path):
+    """Un texte saisi à la main (esperluette, chevrons, tabulation, retour à la ligne, caractère de contrôle
+    collé d'un autre logiciel) donne un DOCX valide qui se relit à l'identique."""
+    acte = ac.composer(CONVENTION)
+    saisi = "Atelier « <parents> & enfants »\tsalle 2\nle mercredi \x07"
+    objet = acte.article("objet")
+    acte = dataclasses.replace(acte, articles=(dataclasses.replace(
+        objet, blocs=(Paragraphe(f"**{saisi}** puis  du texte "),) + objet.blocs[1:]),) + acte.articles[1:],
+        pied="Pied & <fin>")
+    document = docx.Document(str(convention_docx.ecrire(acte, tmp_path / "echappe.docx")))
+    (paragraphe,) = [p for p in document.paragraphs if p.text.startswith("Atelier «")]
+    assert paragraphe.text == "Atelier « <parents> & enfants »\tsalle 2\nle mercredi ? puis  du texte "
+    assert [r.bold for r in paragraphe.runs] == [True, None]
+    assert document.sections[0].footer.paragraphs[0].text.startswith("Pied & <fin>\t")
+
+
+def test_le_modele_des_actes_est_celui_que_construit_python_docx(tmp_path):
+    """``resources/conventions/modele_acte.docx`` est à jour : reconstruit par ``construire_modele``, il a les
+    mêmes parties (styles, page, pied de page, numérotation), au contenu près de l'heure de sa construction."""
+    from lxml import etree
+
+    neuf = convention_docx.construire_modele(tmp_path / "modele.docx")
+    with zipfile.ZipFile(convention_docx.FICHIER_MODELE) as garde, zipfile.ZipFile(neuf) as construit:
+        assert sorted(garde.namelist()) == sorted(construit.namelist())
+        assert "word/stylesWithEffects.xml" not in garde.namelist()  # copie des styles qui ignorerait ceux de l'acte
+        for nom in garde.namelist():
+            if nom == "docProps/core.xml":
+                continue
+            a, b = garde.read(nom), construit.read(nom)
+            if nom.endswith((".xml", ".rels")):
+                a, b = (etree.tostring(etree.fromstring(x), method="c14n") for x in (a, b))
+            assert a == b, f"{nom} diffère : reconstruisez le modèle (python -m instruction.rapports.convention_docx)"
+    modele = convention_docx.Modele(neuf)
+    assert modele.section.startswith("<w:sectPr") and 'w:w="11906"' in modele.section
 
 
 def test_une_clause_se_reformule_dans_le_yaml_et_une_faute_est_situee(tmp_path):

@@ -36,14 +36,21 @@ _CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REMPLACEMENTS = {"\u202f": "\u00a0", "\u2009": " ", "\u2011": "-", "\u2212": "-", "\u2713": "oui", "\u2717": "non", "\u2192": "›"}
 
 
-def texte(valeur: object | None) -> str:
-    """Du texte prêt pour un ``Paragraph`` : balisage échappé, caractères hors police remplacés."""
+_TRADUCTION = str.maketrans(_REMPLACEMENTS)
+
+
+def brut(valeur: object | None) -> str:
+    """Le texte tel que les polices standard l'impriment (caractères hors police remplacés), sans balisage :
+    pour les fragments de paragraphe construits sans analyseur (``rapports/convention_pdf.py``)."""
     if valeur is None:
         return ""
-    brut = "".join(_REMPLACEMENTS.get(c, c) for c in str(valeur))
-    brut = _CONTROLES.sub("?", brut)  # un contrôle gardé par une version d'avant ne fait pas échouer le PDF
-    sur = brut.encode("cp1252", errors="replace").decode("cp1252")
-    return escape(sur).replace("\n", "<br/>")
+    sur = _CONTROLES.sub("?", str(valeur).translate(_TRADUCTION))  # un contrôle gardé par une version d'avant
+    return sur.encode("cp1252", errors="replace").decode("cp1252")  # ne fait pas échouer le PDF
+
+
+def texte(valeur: object | None) -> str:
+    """Du texte prêt pour un ``Paragraph`` : balisage échappé, caractères hors police remplacés."""
+    return escape(brut(valeur)).replace("\n", "<br/>")
 
 
 def styles() -> dict[str, ParagraphStyle]:
