@@ -69,6 +69,8 @@ RETARDS = frozenset({EN_RETARD, TRES_EN_RETARD})
 ETATS_COMPTE_RENDU = (RECU, A_COMPLETER, VALIDE)
 
 DISPOSITIF_CE = "ce"
+# Les conventions qui engagent à rendre des bilans : signées, soldées, résiliées (le versé se justifie).
+ETATS_CONVENTION_ENGAGES = ("signee", "soldee", "resiliee")
 
 
 # --- Règles déclarées --------------------------------------------------------------------------------
@@ -206,6 +208,37 @@ class Engagement:
     financeurs: tuple[str, ...] = ()
 
 
+@dataclass(slots=True)
+class ConventionsDuDossier:
+    """Les conventions engagées d'une action (une par cofinanceur), réunies : le porteur rend **un** compte rendu
+    par dossier et par exercice, que chaque cofinanceur reçoit. Chaque convention dit ses exercices couverts et la
+    fin de son premier exercice **en vigueur** (colonnes ``convention.exercices`` et ``convention.fin_exercice``)."""
+
+    cpo: bool = False
+    exercices: set[int] = field(default_factory=set)
+    fins: set[tuple[dt.date, int]] = field(default_factory=set)  # (fin du premier exercice, premier exercice)
+    ids: list[int] = field(default_factory=list)
+    financeurs: list[str] = field(default_factory=list)
+
+    def ajouter(self, convention_id: int, financeur: str, type_acte: str, fin_premier_exercice: dt.date,
+                exercices: tuple[int, ...]) -> None:
+        self.cpo = self.cpo or type_acte == "cpo"
+        self.exercices.update(exercices)
+        if exercices:
+            self.fins.add((fin_premier_exercice, exercices[0]))
+        self.ids.append(convention_id)
+        self.financeurs.append(financeur)
+
+    def engagement(self, dossier_id: int, porteur_id: int, dispositif: str, annee_campagne: int) -> Engagement:
+        """L'engagement du porteur pour ce dossier. Le porteur n'a qu'une clôture ; si un avenant l'a changée dans
+        la convention d'un cofinanceur et pas dans celle d'un autre, la plus tardive l'emporte : le porteur n'est
+        pas en retard tant qu'une de ses conventions lui laisse le temps. Sans exercice : l'année de la campagne."""
+        exercices = tuple(sorted(self.exercices)) or (annee_campagne,)
+        fin = max((fin_de_l_exercice(f, debut, exercices[0]) for f, debut in self.fins), default=None)
+        return Engagement(dossier_id, porteur_id, dispositif, exercices, self.cpo, fin, tuple(self.ids),
+                          tuple(sorted(set(self.financeurs))))
+
+
 @dataclass(slots=True)  # comme Engagement : une liste en calcule des dizaines de milliers
 class Echeance:
     """Un bilan attendu : pour quel dossier et quel exercice, pour quand, et d'après quelle règle."""
@@ -271,6 +304,12 @@ def statut(echeance_le: dt.date, aujourd_hui: dt.date, regles_: Regles, etat: st
 def jours_de_retard(echeance_le: dt.date, aujourd_hui: dt.date, recu_le: dt.date | None = None) -> int:
     """Jours après l'échéance : à la réception si le compte rendu est arrivé, sinon à ce jour ; 0 à l'heure."""
     return max(0, ((recu_le or aujourd_hui) - echeance_le).days)
+
+
+def en_retard(statut_: str, jours_retard: int) -> bool:
+    """Ce que le porteur doit : pas encore reçu après l'échéance, ou renvoyé pour compléments après l'échéance
+    (le signal d'une nouvelle demande : loi 2000-321, art. 10)."""
+    return statut_ in RETARDS or (statut_ == A_COMPLETER and jours_retard > 0)
 
 
 # --- Écarts du tableau des données chiffrées ------------------------------------------------------------

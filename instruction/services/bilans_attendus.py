@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
 
 from sqlalchemy import String, cast, func, select
@@ -39,7 +38,7 @@ from instruction.services.contexte import UniteDeTravail
 from instruction.services.lecture_conventions import exercices_depuis_texte
 
 # Les conventions qui engagent à rendre des bilans : signées, soldées, résiliées (le versé se justifie).
-ETATS_ENGAGES = ("signee", "soldee", "resiliee")
+ETATS_ENGAGES = bilans.ETATS_CONVENTION_ENGAGES
 
 
 @dataclass(slots=True)  # pas figé : la liste en construit des dizaines de milliers
@@ -81,7 +80,7 @@ class BilanAttendu:
     @property
     def en_retard(self) -> bool:
         """Pas encore reçu et l'échéance passée, ou renvoyé pour compléments après l'échéance."""
-        return self.statut in bilans.RETARDS or (self.statut == bilans.A_COMPLETER and self.jours_retard > 0)
+        return bilans.en_retard(self.statut, self.jours_retard)
 
 
 @dataclass(frozen=True)
@@ -173,12 +172,7 @@ class _Dossier:
     porteur: str
     dispositif: str
     annee: int
-    cpo: bool = False
-    fin_exercice: dt.date | None = None
-    exercices: set[int] = field(default_factory=set)
-    conventions: list[int] = field(default_factory=list)
-    financeurs: list[str] = field(default_factory=list)
-    fins: set[tuple[str, int]] = field(default_factory=set)  # (fin du premier exercice, premier) par convention
+    conventions: bilans.ConventionsDuDossier = field(default_factory=bilans.ConventionsDuDossier)
 
 
 def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
@@ -209,12 +203,13 @@ def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
         m.Porteur.id.in_(sorted({l[3] for l in lignes_dossiers})))).all())
     dossiers = {did: _Dossier(numero, intitule, porteur_id, porteurs.get(porteur_id, ""), *campagnes[campagne_id])
                 for did, numero, intitule, porteur_id, campagne_id in lignes_dossiers}
-    # La date en texte ISO, convertie par ``date.fromisoformat`` (voir ``_liste``), une fois par date distincte.
+    # La date en texte ISO, convertie par ``date.fromisoformat`` (voir ``_liste``), une fois par valeur distincte.
     requete = select(mc.Convention.id, mc.Convention.dossier_id, mc.Convention.financeur_code,
                      mc.Convention.type_acte, cast(mc.Convention.fin_exercice, String), mc.Convention.exercices
                      ).where(mc.Convention.etat.in_(ETATS_ENGAGES))
     if restreint:
         requete = requete.where(mc.Convention.dossier_id.in_(ids))
+    fins: dict[str, dt.date] = {}
     exercices_lus: dict[str, tuple[int, ...]] = {}
     for cid, did, financeur, type_acte, fin, texte in connexion.execute(requete).all():
         d = dossiers.get(did)
@@ -223,29 +218,11 @@ def _dossiers_engages(uow: UniteDeTravail, f: Filtres) -> dict[int, _Dossier]:
         exercices = exercices_lus.get(texte)
         if exercices is None:
             exercices = exercices_lus[texte] = exercices_depuis_texte(texte)
-        d.cpo = d.cpo or type_acte == "cpo"
-        d.exercices.update(exercices)
-        if exercices:
-            d.fins.add((fin, exercices[0]))
-        d.conventions.append(cid)
-        d.financeurs.append(financeur)
-    for d in dossiers.values():
-        if not d.exercices:  # une convention sans exercice : l'année de sa campagne
-            d.exercices.add(d.annee)
-        d.fin_exercice = _fin_du_premier_exercice(d.fins, min(d.exercices))
+        jour = fins.get(fin)
+        if jour is None:
+            jour = fins[fin] = dt.date.fromisoformat(fin[:10])
+        d.conventions.ajouter(cid, financeur, type_acte, jour, exercices)
     return dossiers
-
-
-def _fin_du_premier_exercice(fins: set[tuple[str, int]], premier: int) -> dt.date | None:
-    """La fin du premier exercice du dossier d'après ses conventions. Le porteur n'a qu'une clôture ; si un
-    avenant l'a changée dans la convention d'un cofinanceur et pas encore dans celle d'un autre, la plus tardive
-    l'emporte : le porteur n'est pas en retard tant qu'une de ses conventions lui laisse le temps."""
-    return max((_fin_alignee(fin, debut, premier) for fin, debut in fins), default=None)
-
-
-@lru_cache(maxsize=4096)
-def _fin_alignee(fin: str, debut: int, premier: int) -> dt.date:
-    return bilans.fin_de_l_exercice(dt.date.fromisoformat(fin[:10]), debut, premier)
 
 
 @contextmanager
@@ -292,8 +269,7 @@ def _liste(uow: UniteDeTravail, filtres: Filtres | None = None, *, le: dt.date |
                     for did, ex, derniere, nombre in connexion.execute(relances).all()}
     resultat = []
     for did, d in dossiers.items():
-        engagement = bilans.Engagement(did, d.porteur_id, d.dispositif, tuple(sorted(d.exercices)), d.cpo,
-                                       d.fin_exercice, tuple(d.conventions), tuple(sorted(set(d.financeurs))))
+        engagement = d.conventions.engagement(did, d.porteur_id, d.dispositif, d.annee)
         for e in bilans.echeances(engagement, r):
             if f.exercice is not None and e.exercice != f.exercice:
                 continue

@@ -8,7 +8,8 @@ lue avec le seul module ``sqlite3`` pendant que SQLAlchemy se charge
 Le tableau peut compter cent mille dossiers : les requêtes ne lisent que les
 colonnes affichées, renvoient des tuples (pas d'objets ORM), laissent les montants
 en centimes et les dates SQLite en texte ISO (converties par ``fromisoformat``) ;
-les quartiers sont lus en une seconde requête. Le SQL est portable (SQLite et
+les quartiers sont lus en une seconde requête ; les bilans en retard de chaque porteur (le signal « le porteur
+doit un bilan ») en trois autres, quel que soit le nombre de conventions (``lire_bilans_dus``). Le SQL est portable (SQLite et
 PostgreSQL) et ne contient que des entiers produits ici, jamais une saisie.
 """
 
@@ -56,6 +57,18 @@ class LigneDossier(NamedTuple):
     instructeur: str = ""
     # Le total accordé par le comité (tous financeurs, en centimes) ; None : pas encore décidé.
     accorde: int | None = None
+    # Les bilans que le porteur doit, en retard, sur ses AUTRES dossiers (``lire_bilans_dus``) ; () : aucun.
+    bilans_dus: tuple[BilanDu, ...] = ()
+
+
+class BilanDu(NamedTuple):
+    """Un bilan en retard d'un porteur (loi 2000-321, art. 10 : exigé avant toute nouvelle demande)."""
+
+    dossier_id: int
+    numero: str
+    exercice: int
+    nature: str  # domaine.bilans.NATURES
+    jours_retard: int
 
 
 _SQL_DOSSIERS = """
@@ -85,6 +98,21 @@ join thematique t on t.code = os.thematique_code
 _SQL_NOMS_QUARTIERS = "select code, nom from quartier"
 _SQL_COTATIONS = "select c.dossier_id, c.grille, c.cotation from cotation c"
 _SQL_ACCORDES = "select ma.dossier_id, sum(ma.montant) from montant_accorde ma"
+_SQL_REGLAGES_BILANS = "select p.cle, p.valeur from parametre p where p.cle like 'bilans.%'"
+# Les conventions engagées (états de ``domaine.bilans.ETATS_CONVENTION_ENGAGES``, insérés dans ``{etats}``).
+_SQL_CONVENTIONS_ENGAGEES = """
+select cv.id, cv.dossier_id, d.numero, d.porteur_id, c.dispositif_code, c.annee, cv.financeur_code, cv.type_acte,
+       cv.fin_exercice, cv.exercices
+from convention cv
+join dossier d on d.id = cv.dossier_id
+join campagne c on c.id = d.campagne_id
+where cv.etat in ({etats})
+"""
+_SQL_COMPTES_RENDUS = """
+select cr.dossier_id, cr.exercice, cr.etat, cr.recu_le
+from compte_rendu cr
+join dossier d on d.id = cr.dossier_id
+"""
 
 
 def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
@@ -119,6 +147,7 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         listes_financeurs[texte] = tuple(filter(None, texte.split(",")))
     cotations = _lire_cotations(curseur, [l[0] for l in lignes] if limite is not None else None)
     accordes = _lire_accordes(curseur, [l[0] for l in lignes] if limite is not None else None)
+    dus = lire_bilans_dus(curseur, {l[12] for l in lignes} if limite is not None else None)
     aucun = ((), "")
     resultat = []
     for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,
@@ -127,9 +156,57 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         resultat.append(LigneDossier(
             id_, numero, intitule, porteur, sigle or "", annee, libelle_q, etat, depuis, cout, subvention, depot,
             campagne, porteur_id, dispositif, codes_q, listes_financeurs[financeurs or ""], cotations.get(id_, ()),
-            instructeur_id, instructeur or "", accordes.get(id_),
+            instructeur_id, instructeur or "", accordes.get(id_), _dus_ailleurs(dus.get(porteur_id, ()), id_),
         ))
     return resultat
+
+
+def _dus_ailleurs(dus: tuple[BilanDu, ...], dossier_id: int) -> tuple[BilanDu, ...]:
+    """Les bilans dus par le porteur sur ses autres dossiers (comme le bandeau de l'en-tête d'un dossier)."""
+    if not dus or all(b.dossier_id != dossier_id for b in dus):
+        return dus  # partagé par toutes les lignes du porteur
+    return tuple(b for b in dus if b.dossier_id != dossier_id)
+
+
+def lire_bilans_dus(curseur, porteur_ids=None, le: dt.date | None = None) -> dict[int, tuple[BilanDu, ...]]:
+    """Les bilans en retard de chaque porteur (ou de ces porteurs), en trois requêtes quel que soit leur nombre :
+    les seuils réglés, les conventions engagées (fin d'exercice et exercices en vigueur : leurs colonnes), les
+    comptes rendus reçus. Les échéances et les statuts sont ceux de la liste des bilans attendus
+    (``domaine.bilans`` : mêmes règles, mêmes conventions réunies par dossier)."""
+    from instruction.domaine import bilans  # les règles déclarées (YAML) : lues seulement ici
+    from instruction.domaine.horloge import aujourd_hui
+
+    if porteur_ids is not None and not porteur_ids:
+        return {}
+    porteurs = "" if porteur_ids is None else "d.porteur_id in ({})".format(
+        ", ".join(str(int(i)) for i in sorted(porteur_ids)))
+    curseur.execute(_SQL_REGLAGES_BILANS)
+    regles = bilans.regles(dict(curseur.fetchall()))
+    etats_engages = ", ".join(f"'{e}'" for e in bilans.ETATS_CONVENTION_ENGAGES)
+    curseur.execute(_SQL_CONVENTIONS_ENGAGEES.format(etats=etats_engages) + (f" and {porteurs}" if porteurs else ""))
+    dossiers: dict[int, tuple[str, int, str, int, bilans.ConventionsDuDossier]] = {}
+    exercices_lus: dict[str, tuple[int, ...]] = {}
+    for (cid, did, numero, porteur_id, dispositif, annee, financeur, type_acte, fin,
+         exercices_texte) in curseur.fetchall():
+        exercices = exercices_lus.get(exercices_texte)
+        if exercices is None:
+            exercices = exercices_lus[exercices_texte] = tuple(int(x) for x in exercices_texte.split(",") if x)
+        if did not in dossiers:
+            dossiers[did] = (numero, porteur_id, dispositif, annee, bilans.ConventionsDuDossier())
+        dossiers[did][4].ajouter(cid, financeur, type_acte, jour(fin), exercices)
+    if not dossiers:
+        return {}
+    curseur.execute(_SQL_COMPTES_RENDUS + (f" where {porteurs}" if porteurs else ""))
+    recus = {(did, exercice): (etat, jour(recu)) for did, exercice, etat, recu in curseur.fetchall()}
+    aujourd_hui_ = le or aujourd_hui()
+    resultat: dict[int, list[BilanDu]] = {}
+    for did, (numero, porteur_id, dispositif, annee, conventions) in dossiers.items():
+        for e in bilans.echeances(conventions.engagement(did, porteur_id, dispositif, annee), regles):
+            etat, recu = recus.get((did, e.exercice), (None, None))
+            retard = bilans.jours_de_retard(e.due_le, aujourd_hui_, recu)
+            if bilans.en_retard(bilans.statut(e.due_le, aujourd_hui_, regles, etat), retard):
+                resultat.setdefault(porteur_id, []).append(BilanDu(did, numero, e.exercice, e.nature, retard))
+    return {p: tuple(sorted(dus, key=lambda b: (-b.jours_retard, b.numero, b.exercice))) for p, dus in resultat.items()}
 
 
 def _lire_cotations(curseur, ids: list[int] | None) -> dict[int, tuple[int | None, ...]]:

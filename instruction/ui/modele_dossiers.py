@@ -17,9 +17,9 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from instruction.domaine import argent, dates, etats
+from instruction.domaine import argent, bilans, dates, etats
 from instruction.domaine.horloge import maintenant
-from instruction.services.lignes import LigneDossier, horodatage, jour
+from instruction.services.lignes import BilanDu, LigneDossier, horodatage, jour
 from instruction.domaine.texte import mots, pour_recherche, pour_recherche_memorise
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,6 +50,7 @@ INFOBULLES_ENTETES = {
     DEPUIS: "Depuis combien de temps le dossier est dans son état actuel",
     COTATIONS: "Cotations des grilles transversales : égalité femmes-hommes · illettrisme · handicap (– : pas cotée)",
     INSTRUCTEUR: "Instructeur en charge du dossier (vide : pas encore attribué)",
+    PORTEUR: "Porteur de l'action (⚠ : il doit un bilan en retard sur un autre dossier)",
 }
 COLONNES_MONTANT = {COUT, SUBVENTION, ACCORDE}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -281,6 +282,13 @@ class ModeleDossiers(QAbstractTableModel):
             from PySide6.QtWidgets import QApplication, QStyle
 
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)
+        if colonne == PORTEUR and ligne.bilans_dus and role in (Qt.ItemDataRole.DecorationRole,
+                                                                 Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{ligne.porteur}\n{infobulle_bilans_dus(ligne.bilans_dus)}"
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texte(ligne, colonne)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -365,6 +373,15 @@ def texte_cotations(cotations: tuple[int | None, ...]) -> str:
     if not cotations or all(c is None for c in cotations):
         return ""
     return " · ".join("–" if c is None else str(c) for c in cotations)
+
+
+def infobulle_bilans_dus(dus: Sequence[BilanDu]) -> str:
+    """« Le porteur doit N bilan(s) en retard… » : la bulle de l'icône de la colonne Porteur (comme le bandeau
+    de l'en-tête du dossier)."""
+    details = "\n".join(f"• {b.numero} : {bilans.NATURES[b.nature].lower()} {b.exercice}, {b.jours_retard} jours de "
+                        "retard" for b in dus[:5]) + ("\n• …" if len(dus) > 5 else "")
+    return (f"⚠ Le porteur doit {len(dus)} bilan(s) en retard sur d'autres dossiers :\n{details}\nUn compte rendu "
+            "financier est exigé avant toute nouvelle demande (loi 2000-321, art. 10).")
 
 
 def infobulle_cotations(cotations: tuple[int | None, ...]) -> str:
