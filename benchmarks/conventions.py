@@ -1,7 +1,7 @@
 """Banc d'essai : générer en lot 150 conventions réalistes (PDF + DOCX), face à LibreOffice qui convertit les mêmes
 DOCX en PDF, dans la même exécution.
 
-    python benchmarks/conventions.py [--conventions 150] [--processus 2]
+    python benchmarks/conventions.py [--conventions 150] [--processus 2] [--repetitions 3] [--sans-libreoffice]
 
 Les conventions sont tirées des dossiers retenus de la démonstration 2023 (plan pur, ``demo/programmation_2023``) :
 une convention par dossier et par cofinanceur dont le service prépare les actes (Ville, État, Agglomération), au
@@ -17,6 +17,11 @@ Mesures, dans la même exécution et sur les mêmes actes :
 2. **le PDF seul** de l'application (même lot, sans le DOCX), ce que LibreOffice produit de son côté ;
 3. **LibreOffice** sans interface convertissant les DOCX du lot en PDF (``soffice --headless --convert-to pdf``,
    un seul lancement pour tous les fichiers, le plus rapide pour lui ; profil neuf, démarrage compris).
+
+Les lots de l'application sont mesurés ``--repetitions`` fois (meilleure durée et médiane, avec la charge de la
+machine) ; LibreOffice une fois (il convertit les DOCX de la première mesure). Le temps de calcul de chaque étape
+(composition, PDF, DOCX, échanges entre processus) est mesuré à part, dans un seul processus : il ne dépend pas
+de la charge que d'autres font peser sur la machine.
 
 L'objectif de l'issue 12 : au moins deux fois plus vite que LibreOffice, et au moins 50 conventions par seconde
 sur les deux cœurs de la machine.
@@ -109,21 +114,37 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def _temps_de_calcul(donnees) -> tuple[float, float]:
-    """(PDF + DOCX, PDF seul) : secondes de calcul pour tous les actes, dans ce processus."""
-    from instruction.rapports import convention_docx, convention_pdf
-    from instruction.rapports.acte import composer
+def _charge() -> float:
+    return os.getloadavg()[0]
 
-    composer(donnees[0])
+
+def _temps_de_calcul(donnees) -> dict[str, float]:
+    """Secondes de calcul de chaque étape pour tous les actes, dans ce processus, comme un processus de travail
+    les enchaîne (mémoires froides au premier acte) : composition, PDF, DOCX, échanges entre processus (les
+    données envoyées au processus de travail et les deux fichiers rendus, sérialisés puis relus)."""
+    import pickle
+
+    from instruction.rapports import convention_docx, convention_pdf
+    from instruction.rapports.acte import bibliotheque, composer
+
+    bibliotheque()
+    convention_docx.modele()
+    temps: dict[str, float] = {}
     debut = time.process_time()
-    for d in donnees:
-        acte = composer(d)
-        convention_pdf.octets(acte)
-    pdf = time.process_time() - debut
+    actes = [composer(d) for d in donnees]
+    temps["composition"] = time.process_time() - debut
     debut = time.process_time()
-    for d in donnees:
-        convention_docx.octets(composer(d))
-    return pdf + time.process_time() - debut, pdf
+    pdfs = [convention_pdf.octets(a) for a in actes]
+    temps["PDF"] = time.process_time() - debut
+    debut = time.process_time()
+    docxs = [convention_docx.octets(a) for a in actes]
+    temps["DOCX"] = time.process_time() - debut
+    debut = time.process_time()
+    for d, a, p, x in zip(donnees, actes, pdfs, docxs, strict=True):
+        pickle.loads(pickle.dumps(d))
+        pickle.loads(pickle.dumps((d.numero, a.titre, a.nom_fichier, p, x)))
+    temps["échanges"] = time.process_time() - debut
+    return temps
 
 
 def _pdf_seul(donnees):
@@ -147,10 +168,17 @@ def _lot_pdf_seul(donnees, dossier: Path, processus: int) -> int:
     return len(donnees)
 
 
+def _mediane(valeurs: list[float]) -> float:
+    return sorted(valeurs)[len(valeurs) // 2]
+
+
 def main() -> int:
     parametres = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parametres.add_argument("--conventions", type=int, default=150)
     parametres.add_argument("--processus", type=int, default=2)
+    parametres.add_argument("--repetitions", type=int, default=3,
+                            help="mesures de chaque lot de l'application (meilleure et médiane)")
+    parametres.add_argument("--sans-libreoffice", action="store_true")
     arguments = parametres.parse_args()
     from pypdf import PdfReader
 
@@ -158,37 +186,52 @@ def main() -> int:
 
     debut = time.perf_counter()
     donnees = conventions_realistes(arguments.conventions)
-    print(f"{len(donnees)} conventions tirées de la démonstration 2023 "
+    n, processus = len(donnees), arguments.processus
+    print(f"{n} conventions tirées de la démonstration 2023 "
           f"({sum(d.termes.type_acte.value == 'cpo' for d in donnees)} CPO) en {time.perf_counter() - debut:.2f} s")
+    print(f"Charge de la machine au départ (moyenne sur 1 min) : {_charge():.2f} pour {os.cpu_count()} cœurs")
     with tempfile.TemporaryDirectory() as racine:
         racine = Path(racine)
-        debut = time.perf_counter()
-        lot = lot_actes.generer(donnees, racine / "lot", processus=arguments.processus)
-        duree_lot = time.perf_counter() - debut
-        assert len(lot.ecrits) == len(donnees) and not lot.erreurs
-        pages = [len(PdfReader(e.pdf).pages) for e in lot.ecrits]
-        (racine / "pdf").mkdir()
-        debut = time.perf_counter()
-        _lot_pdf_seul(donnees, racine / "pdf", arguments.processus)
-        duree_pdf = time.perf_counter() - debut
-        # Le temps de calcul par acte, mesuré dans ce processus (les processus de travail sont les enfants du
-        # serveur de processus, que os.times ne compte pas) : il ne dépend pas de la charge de la machine.
-        cpu_lot, cpu_pdf = _temps_de_calcul(donnees)
+        lots, pdfs, charges = [], [], []
+        for rang in range(arguments.repetitions):
+            # Chaque mesure lance ses processus de travail ; le serveur de processus (forkserver, qui charge
+            # reportlab, les clauses et le modèle du DOCX) n'est démarré qu'une fois, à la première.
+            dossier = racine / f"lot-{rang}"
+            debut = time.perf_counter()
+            lot = lot_actes.generer(donnees, dossier, processus=processus)
+            lots.append(time.perf_counter() - debut)
+            assert len(lot.ecrits) == n and not lot.erreurs
+            (racine / f"pdf-{rang}").mkdir()
+            debut = time.perf_counter()
+            _lot_pdf_seul(donnees, racine / f"pdf-{rang}", processus)
+            pdfs.append(time.perf_counter() - debut)
+            charges.append(_charge())
+            print(f"  mesure {rang + 1} : lot PDF + DOCX {lots[-1]:.2f} s ({n / lots[-1]:.0f} actes/s), PDF seuls "
+                  f"{pdfs[-1]:.2f} s ({n / pdfs[-1]:.0f} actes/s) ; charge {charges[-1]:.2f}")
+            if rang:
+                shutil.rmtree(dossier)
+        premiers = sorted((racine / "lot-0").glob("*.pdf"))
+        pages = [len(PdfReader(f).pages) for f in premiers]
+        temps = _temps_de_calcul(donnees)
+        calcul_lot = temps["composition"] + temps["PDF"] + temps["DOCX"] + temps["échanges"]
+        calcul_pdf = temps["composition"] + temps["PDF"]
         print(f"Pages par acte : {min(pages)} à {max(pages)} (moyenne {sum(pages) / len(pages):.1f})")
-        n = len(donnees)
-        print(f"Charge de la machine pendant la mesure (moyenne sur 1 min) : {os.getloadavg()[0]:.1f} "
-              f"pour {os.cpu_count()} cœurs")
-        print(f"{'mesure':<58}{'durée':>9}{'actes/s':>10}{'CPU/acte':>10}")
-        print(f"{'application : lot PDF + DOCX (' + str(arguments.processus) + ' processus)':<58}"
-              f"{duree_lot:>8.2f}s{n / duree_lot:>10.1f}{cpu_lot / n * 1000:>8.0f}ms")
-        print(f"{'application : PDF seuls (' + str(arguments.processus) + ' processus)':<58}"
-              f"{duree_pdf:>8.2f}s{n / duree_pdf:>10.1f}{cpu_pdf / n * 1000:>8.0f}ms")
+        print("Calcul par acte, dans un processus : " + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in temps.items())
+              + f" ; total {calcul_lot / n * 1000:.1f} ms")
+        print(f"{'mesure':<58}{'meilleure':>10}{'médiane':>9}{'actes/s':>9}")
+        for nom, durees in ((f"application : lot PDF + DOCX ({processus} processus)", lots),
+                            (f"application : PDF seuls ({processus} processus)", pdfs)):
+            print(f"{nom:<58}{min(durees):>9.2f}s{_mediane(durees):>8.2f}s{n / min(durees):>5.0f}-{n / _mediane(durees):.0f}")
+        print(f"Sur {processus} cœurs libres, au temps de calcul mesuré : lot PDF + DOCX "
+              f"{processus * n / calcul_lot:.0f} actes/s, PDF seuls {processus * n / calcul_pdf:.0f} actes/s.")
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if arguments.sans_libreoffice:
+            return 0
         if soffice is None:
             print("LibreOffice n'est pas installé : pas de comparaison (paquet libreoffice-writer-nogui).")
             return 0
         (racine / "lo").mkdir()
-        fichiers = [str(e.docx) for e in lot.ecrits]
+        fichiers = [str(f.with_suffix(".docx")) for f in premiers]
         debut, cpu = time.perf_counter(), _cpu()
         subprocess.run([soffice, f"-env:UserInstallation=file://{racine / 'profil'}", "--headless",
                         "--convert-to", "pdf", "--outdir", str(racine / "lo"), *fichiers],
@@ -196,14 +239,11 @@ def main() -> int:
         duree_lo, cpu_lo = time.perf_counter() - debut, _cpu() - cpu
         convertis = len(list((racine / "lo").glob("*.pdf")))
         assert convertis == n, f"LibreOffice n'a converti que {convertis} fichiers sur {n}"
-        print(f"{'LibreOffice : DOCX → PDF (un lancement, démarrage compris)':<58}{duree_lo:>8.2f}s"
-              f"{n / duree_lo:>10.1f}{cpu_lo / n * 1000:>8.0f}ms")
-        print(f"Durée : lot PDF + DOCX {duree_lo / duree_lot:.1f}× plus rapide que LibreOffice, PDF seuls "
-              f"{duree_lo / duree_pdf:.1f}× ; temps de calcul par acte : {cpu_lo / cpu_lot:.1f}× et "
-              f"{cpu_lo / cpu_pdf:.1f}×.")
-        print(f"Sur {arguments.processus} cœurs libres, au temps de calcul mesuré : lot PDF + DOCX "
-              f"{arguments.processus * n / cpu_lot:.0f} actes/s, PDF seuls {arguments.processus * n / cpu_pdf:.0f} "
-              "actes/s.")
+        print(f"{'LibreOffice : DOCX → PDF (un lancement, démarrage compris)':<58}{duree_lo:>9.2f}s"
+              f"{'':>9}{n / duree_lo:>9.1f}   (calcul {cpu_lo / n * 1000:.0f} ms/acte ; charge {_charge():.2f})")
+        print(f"Rapport à LibreOffice (durées) : lot PDF + DOCX {duree_lo / min(lots):.1f}× (médiane "
+              f"{duree_lo / _mediane(lots):.1f}×), PDF seuls {duree_lo / min(pdfs):.1f}× ; en temps de calcul par "
+              f"acte : {cpu_lo / calcul_lot:.1f}× et {cpu_lo / calcul_pdf:.1f}×.")
     return 0
 
 

@@ -4,6 +4,7 @@ relus (pypdf, python-docx) ; qpdf, pdftoppm, LibreOffice ; lot d'une campagne av
 from __future__ import annotations
 
 import dataclasses
+import io
 import datetime as dt
 import re
 import shutil
@@ -349,6 +350,40 @@ def test_pages_numerotees_x_sur_y_et_rendues_en_images(rendus, tmp_path):
     subprocess.run([_outil("pdftoppm"), "-png", "-r", "40", str(pdf), str(tmp_path / "p")], check=True)
     images = sorted(tmp_path.glob("p-*.png"))
     assert len(images) == pages and all(i.stat().st_size > 2000 for i in images)
+
+
+def test_la_coupe_en_lignes_gardee_d_un_acte_a_l_autre_donne_les_memes_pages(tmp_path, monkeypatch):
+    """Les paragraphes faits sans analyseur et coupés en lignes une fois pour tous les actes donnent les mêmes
+    pages que reportlab seul (analyseur de balisage, chaque paragraphe coupé à chaque fois) : mêmes images,
+    esperluettes, chevrons, gras, espaces multiples et retours à la ligne compris ; et un acte rendu après
+    d'autres (mémoire pleine) a exactement les pages qu'il a rendu seul (mémoire vide)."""
+    def contenus(octets: bytes) -> list[bytes]:
+        return [p.get_contents().get_data() for p in PdfReader(io.BytesIO(octets)).pages]
+
+    def images(octets: bytes, nom: str) -> list[bytes]:
+        (tmp_path / f"{nom}.pdf").write_bytes(octets)
+        subprocess.run([_outil("pdftoppm"), "-r", "50", "-gray", str(tmp_path / f"{nom}.pdf"), str(tmp_path / nom)],
+                       check=True)
+        return [f.read_bytes() for f in sorted(tmp_path.glob(f"{nom}-*.pgm"))]
+
+    cpo = ac.composer(CPO)
+    objet = cpo.article("objet")
+    saisi = Paragraphe("Terres & Mers : **atelier <parents>**\nle mercredi,   salle 2 ")
+    cpo = dataclasses.replace(cpo, articles=(dataclasses.replace(objet, blocs=objet.blocs + (saisi,)),)
+                              + cpo.articles[1:])
+    with monkeypatch.context() as m:  # reportlab seul : balisage analysé, aucune mémoire
+        m.setattr(convention_pdf, "_para", lambda texte, style, puce=None, *, balise=False: convention_pdf.Paragraph(
+            texte if balise else convention_pdf._balise(texte), style, puce))
+        reference = images(convention_pdf.octets(cpo), "reportlab")
+    convention_pdf._connus.clear()
+    seul = convention_pdf.octets(cpo)
+    assert images(seul, "seul") == reference and len(reference) >= 5
+    for donnees in (CONVENTION, AVENANT, NOTIFICATION):
+        convention_pdf.octets(ac.composer(donnees))
+    assert len(convention_pdf._connus) > 100
+    assert contenus(convention_pdf.octets(cpo)) == contenus(seul)
+    texte = _plat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(seul)).pages))
+    assert "Terres & Mers : atelier <parents> le mercredi, salle 2" in texte
 
 
 def test_signets_des_articles_et_annexes(rendus):

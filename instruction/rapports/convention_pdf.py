@@ -120,6 +120,12 @@ class _Paragraphe(Paragraph):
         return resultat
 
 
+def prechauffer() -> None:
+    """Pose les styles et les fragments types (le serveur des processus du lot l'appelle une fois)."""
+    for style in _styles().values():
+        _fragments_types(style)
+
+
 def _para(texte: str, style: ParagraphStyle, puce: str | None = None, *, balise: bool = False) -> Paragraph:
     """Le paragraphe d'un texte à ``**gras**`` (ou, ``balise=True``, d'un balisage reportlab déjà échappé)."""
     cle = (texte, style, puce, balise)  # les styles sont ceux de _styles(), faits une fois

@@ -59,13 +59,12 @@ def rendre(donnees: DonneesActe) -> tuple[str, str, str, bytes, bytes]:
 
 def _contexte_processus():
     """« forkserver » (« spawn » hors Linux) : jamais de fork d'un processus qui a des fils (l'interface Qt, le
-    pool de Qt). Le serveur charge une fois reportlab, python-docx et la bibliothèque de clauses ; chaque
-    processus de travail en part tout prêt."""
+    pool de Qt). Le serveur charge une fois reportlab, la bibliothèque de clauses et le modèle du DOCX
+    (``lot_actes_prechargement``) ; chaque processus de travail en part tout prêt."""
     if os.name != "posix":
         return multiprocessing.get_context("spawn")
     contexte = multiprocessing.get_context("forkserver")
-    contexte.set_forkserver_preload(["instruction.rapports.lot_actes", "instruction.rapports.convention_pdf",
-                                     "instruction.rapports.convention_docx"])
+    contexte.set_forkserver_preload(["instruction.rapports.lot_actes", "instruction.rapports.lot_actes_prechargement"])
     return contexte
 
 
