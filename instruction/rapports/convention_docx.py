@@ -338,6 +338,14 @@ def construire_modele(fichier: Path = FICHIER_MODELE) -> Path:
     droite.base_style = cellule
     droite.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
+    # Le pied de page : le style « Pied de page » à la taille et au gris du texte (les numéros de page, champs
+    # sans mise en forme propre, le prennent), sans ses taquets du modèle de python-docx (centre, droite à
+    # 16,5 cm) : seule reste la tabulation droite au bord, et « page x / y » s'y aligne dans Word comme dans
+    # LibreOffice.
+    style_pied = styles["Footer"]
+    style_pied.paragraph_format.tab_stops.clear_all()
+    style_pied.font.size = Pt(7.5)
+    style_pied.font.color.rgb = RGBColor.from_string(GRIS_PIED)
     pied = section.footer.paragraphs[0]
     pied.paragraph_format.tab_stops.add_tab_stop(Emu(LARGEUR), alignment=WD_TAB_ALIGNMENT.RIGHT)
     pied.add_run(_MARQUE_PIED + "\t")

@@ -41,7 +41,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "corps": corps,
         "centre": ParagraphStyle("centre", parent=corps, alignment=TA_CENTER),
         "petit": ParagraphStyle("petit", parent=corps, fontSize=8, leading=10),
-        "puce": ParagraphStyle("puce", parent=corps, leftIndent=5 * mm, bulletIndent=1.5 * mm, spaceAfter=1.5),
+        "puce": ParagraphStyle("puce", parent=corps, leftIndent=5.6 * mm, bulletIndent=1.5 * mm, spaceAfter=1.5),
         "cellule": ParagraphStyle("cellule", parent=s["normal"], fontSize=8.5, leading=10.5),
         "cellule-droite": ParagraphStyle("cellule-droite", parent=s["droite"], fontSize=8.5, leading=10.5),
         "cellule-gras": ParagraphStyle("cellule-gras", parent=s["gras"], fontSize=8.5, leading=10.5),
