@@ -173,3 +173,41 @@ class Operation(QRunnable):
 def en_cours() -> int:
     """Le nombre d'opérations pas encore revenues (pour attendre la fin de tout, à la fermeture)."""
     return len(Operation._en_cours)
+
+
+class Lectures:
+    """Les lectures d'une vue, numérotées à leur départ : seule la dernière partie s'affiche, et une écriture
+    revenue périme celles parties avant elle.
+
+    Sous charge, une lecture lancée avant une autre (filtre changé entre-temps, relecture après un changement)
+    peut revenir après elle et remettrait à l'écran un état dépassé ::
+
+        Operation(actions.lister, contexte, filtre, parent=self).apres(self.lectures.rappel(self.afficher)).lancer()
+        ...
+        Operation(actions.ecrire, …, parent=self).apres(self.lectures.ecriture(self.afficher)).lancer()
+    """
+
+    def __init__(self) -> None:
+        self.partie = 0
+        self.perimees_jusqu_a = 0
+
+    def rappel(self, afficher: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Le rappel d'une nouvelle lecture : il n'affiche que si aucune lecture n'est partie après elle."""
+        self.partie += 1
+        numero = self.partie
+
+        def revenue(valeur: Any) -> None:
+            if numero == self.partie and numero > self.perimees_jusqu_a:
+                afficher(valeur)
+
+        return revenue
+
+    def ecriture(self, afficher: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Le rappel d'une écriture qui rend la vue à jour : elle s'affiche, et les lectures parties avant son
+        retour (qui ont pu lire avant elle) ne s'afficheront plus."""
+
+        def revenue(valeur: Any) -> None:
+            self.perimees_jusqu_a = self.partie
+            afficher(valeur)
+
+        return revenue

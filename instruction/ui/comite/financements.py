@@ -31,7 +31,7 @@ from instruction.services.actions import COMITE, INSTRUCTION
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.comite.page_de_travail import PageDeTravail
-from instruction.ui.operation import Operation
+from instruction.ui.operation import Lectures, Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class SectionFinancements(QWidget):
         super().__init__()
         self.contexte, self.dossier_id = contexte, dossier_id
         self.vue = None
+        self._lectures = Lectures()
         self.resume = QLabel()
         self.resume.setWordWrap(True)
         self.table = table_lecture(COLONNES, "Financements par partenaire", etirees=(0,))
@@ -98,7 +99,7 @@ class SectionFinancements(QWidget):
 
     def relire(self) -> None:
         Operation(actions.financements_du_dossier, self.contexte, self.dossier_id, parent=self) \
-            .apres(self.afficher).refus(self.erreur.setText).lancer()
+            .apres(self._lectures.rappel(self.afficher)).refus(self.erreur.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE, INSTRUCTION) and (changements.touche_dossier(self.dossier_id)
@@ -135,7 +136,8 @@ class SectionFinancements(QWidget):
                 return
         Operation(actions.declarer_moyen, self.contexte, self.dossier_id, self.financeur.currentData(),
                   self.nature.currentData(), self.libelle.text(), montant, parent=self) \
-            .apres(lambda vue: (self.erreur.clear(), self.libelle.clear(), self.montant.clear(), self.afficher(vue))) \
+            .apres(self._lectures.ecriture(lambda vue: (self.erreur.clear(), self.libelle.clear(), self.montant.clear(),
+                                                        self.afficher(vue)))) \
             .refus(self.erreur.setText).lancer()
 
     def _retirer(self) -> None:
@@ -144,7 +146,7 @@ class SectionFinancements(QWidget):
             self.erreur.setText("Choisissez le moyen à retirer dans la liste.")
             return
         Operation(actions.retirer_moyen, self.contexte, self.dossier_id, self.vue.moyens[rang].id, parent=self) \
-            .apres(self.afficher).refus(self.erreur.setText).lancer()
+            .apres(self._lectures.ecriture(self.afficher)).refus(self.erreur.setText).lancer()
 
 
 ATTRIBUTS = ("demande", "propose", "decide", "vote", "droit_commun")
@@ -181,6 +183,7 @@ class PageFinancementsCampagne(PageDeTravail):
         super().__init__()
         self.contexte = contexte
         self.vue = None
+        self._lectures = Lectures()
         self.affichees: list = []
         self.titre_onglet = "Financements consolidés"
         self.campagne = QComboBox()
@@ -243,7 +246,7 @@ class PageFinancementsCampagne(PageDeTravail):
         if self.campagne.currentData() is None:
             return
         Operation(actions.financements_de_campagne, self.contexte, self.campagne.currentData(), parent=self) \
-            .apres(self.afficher).refus(self.erreur.setText).lancer()
+            .apres(self._lectures.rappel(self.afficher)).refus(self.erreur.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE, INSTRUCTION):
@@ -251,7 +254,7 @@ class PageFinancementsCampagne(PageDeTravail):
 
     def afficher(self, vue) -> None:
         if vue.campagne_id != self.campagne.currentData():
-            return  # une lecture dépassée : la campagne a changé entre-temps, la bonne lecture suit
+            return  # une lecture d'une autre campagne (défense : seule la dernière lecture partie arrive ici)
         self.vue = vue
         choisi = self.partenaire.currentData() or TOUS
         self.partenaire.blockSignals(True)

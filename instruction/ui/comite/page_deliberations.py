@@ -28,7 +28,7 @@ from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.comite.page_de_travail import PageDeTravail
-from instruction.ui.operation import Operation
+from instruction.ui.operation import Lectures, Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 
@@ -38,6 +38,7 @@ class PageDeliberations(PageDeTravail):
         self.contexte = contexte
         self.titre_onglet = "Délibérations des partenaires"
         self.lignes = []
+        self.lectures = Lectures()  # seule la dernière lecture partie s'affiche
         self.en_attente = QCheckBox("Seulement les lignes en &attente d'un vote")
         self.en_attente.setChecked(True)
         self.en_attente.toggled.connect(lambda _c: self.relire())
@@ -84,7 +85,7 @@ class PageDeliberations(PageDeTravail):
 
     def relire(self) -> None:
         Operation(actions.lignes_a_voter, self.contexte, None, en_attente=self.en_attente.isChecked(), parent=self) \
-            .apres(self.afficher).refus(self.erreur.setText).lancer()
+            .apres(self.lectures.rappel(self.afficher)).refus(self.erreur.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:
         if changements.touche(COMITE):

@@ -249,6 +249,10 @@ class PageSeance(PageDeTravail):
             self.relire()
 
     def afficher(self, seance) -> None:
+        if self.seance is not None and seance.version < self.seance.version:
+            # Une lecture partie avant une modification et revenue après elle : la page montre déjà plus récent
+            # (chaque modification de la séance augmente sa version).
+            return
         self.seance = seance
         self.titre_onglet = f"Séance du {seance.date:%d/%m/%Y}"
         self.titre_change.emit()

@@ -26,7 +26,7 @@ from instruction.services.actions import COMITE
 from instruction.services.actions import comite as actions
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.comite.page_de_travail import PageDeTravail
-from instruction.ui.operation import Operation
+from instruction.ui.operation import Lectures, Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 MODULE_SEANCE = "instruction.ui.comite.page_seance"
@@ -45,6 +45,7 @@ class PageSeances(PageDeTravail):
         self.contexte = contexte
         self.titre_onglet = "Séances du comité"
         self.seances = []
+        self.lectures = Lectures()  # seule la dernière lecture partie s'affiche
         self.nouvelle = QPushButton("&Nouvelle séance…")
         self.ouvrir = QPushButton("&Ouvrir la séance")
         self.deliberations = QPushButton("&Délibérations des partenaires")
@@ -71,7 +72,7 @@ class PageSeances(PageDeTravail):
         self.relire()
 
     def relire(self) -> None:
-        Operation(actions.lister_seances, self.contexte, parent=self).apres(self.afficher) \
+        Operation(actions.lister_seances, self.contexte, parent=self).apres(self.lectures.rappel(self.afficher)) \
             .refus(self.message.setText).lancer()
 
     def sur_changement(self, changements, origine) -> None:

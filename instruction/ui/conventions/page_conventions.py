@@ -22,7 +22,7 @@ from instruction.domaine import argent, dates
 from instruction.domaine.conventions import LIBELLES_ETATS, TypeActe
 from instruction.services.actions import CONVENTIONS, VERSEMENTS
 from instruction.services.actions import conventions as actions
-from instruction.ui.operation import Operation
+from instruction.ui.operation import Lectures, Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
 COLONNES = ["Numéro", "Acte", "Dossier", "Action", "Porteur", "Cofinanceur", "État", "Depuis", "Effet", "Montant",
@@ -55,6 +55,7 @@ class PageConventions(QWidget):
         super().__init__()
         self.contexte = contexte
         self.lignes: list = []
+        self.lectures = Lectures()  # un filtre changé pendant une lecture : seule la dernière s'affiche
         self.etat = QComboBox()
         self.etat.addItem("Tous les états", "")
         for code, libelle in LIBELLES_ETATS.items():
@@ -127,7 +128,8 @@ class PageConventions(QWidget):
                                  texte=self.texte.text())
 
     def relire(self) -> None:
-        Operation(actions.lister, self.contexte, self.filtre(), parent=self).apres(self.afficher).lancer()
+        Operation(actions.lister, self.contexte, self.filtre(), parent=self) \
+            .apres(self.lectures.rappel(self.afficher)).lancer()
 
     def afficher(self, lignes: list) -> None:
         self.lignes = lignes
