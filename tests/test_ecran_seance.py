@@ -132,18 +132,22 @@ def test_la_seance_au_clavier_jusqu_a_la_cloture(qtbot, url_demo, tmp_path, monk
         fermer_fenetre(f)
 
 
-def _apercu_ouvert(vu: dict, capture: str, dossier):
-    """Regarde, sans attendre, si l'aperçu avant impression est ouvert et peint ; note ses pages puis le ferme."""
+def _apercu_ouvert(vu: dict, capture: str | None, dossier):
+    """Regarde, sans attendre, si l'aperçu avant impression est ouvert et peint ; note ses pages puis le ferme.
+    Cesse de regarder quand ``vu["fini"]`` est posé (le test a fini d'attendre, aperçu vu ou non)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from instruction.ui.impression import ApercuImpression
 
     def regarder() -> None:
+        if vu.get("fini"):
+            return
         boite = QApplication.activeModalWidget()
         if isinstance(boite, ApercuImpression) and boite.pages_peintes:
             vu["pages"], vu["titre"] = boite.vue.pageCount(), boite.windowTitle()
-            capturer(boite, capture, dossier)
+            if capture is not None:
+                capturer(boite, capture, dossier)
             boite.close()
         else:
             QTimer.singleShot(20, regarder)
@@ -151,12 +155,16 @@ def _apercu_ouvert(vu: dict, capture: str, dossier):
     QTimer.singleShot(0, regarder)
 
 
-def apercu_par(qtbot, bouton, capture: str, dossier) -> dict:
-    """Clique ``bouton`` et attend l'aperçu avant impression peint : ses pages et son titre (capture prise)."""
+def apercu_par(qtbot, bouton, capture: str | None = None, dossier=None) -> dict:
+    """Clique ``bouton`` et attend l'aperçu avant impression peint : ses pages et son titre (capture prise si
+    ``capture`` est donné)."""
     vu: dict = {}
     _apercu_ouvert(vu, capture, dossier)
-    bouton.click()
-    qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    try:
+        bouton.click()
+        qtbot.waitUntil(lambda: "pages" in vu, timeout=30000)
+    finally:
+        vu["fini"] = True  # plus de regard en boucle après ce test, même en échec
     return vu
 
 
@@ -264,18 +272,27 @@ def test_membres_de_la_seance_au_clavier(qtbot, url_demo, tmp_path):
         assert table.currentIndex().row() == 2
 
         # Alt+L : les membres prévus par le contrat qui manquent ; flèche et Entrée rajoutent le membre retiré.
+        menu_vu: list[list[str]] = []
+
         def choisir() -> None:
             menu = QApplication.activePopupWidget()
             if menu is None:
-                QTimer.singleShot(20, choisir)
+                if not menu_vu:
+                    QTimer.singleShot(20, choisir)
                 return
-            assert [a.text() for a in menu.actions()] == [retire]
+            menu_vu.append([a.text() for a in menu.actions()])
             qtbot.keyClick(menu, Qt.Key.Key_Down)
             qtbot.keyClick(menu, Qt.Key.Key_Return)
 
+        # Un raccourci Alt+lettre ne vaut que dans la fenêtre active : on attend qu'elle le soit.
+        qtbot.waitUntil(boite.isActiveWindow, timeout=5000)
         QTimer.singleShot(0, choisir)
-        qtbot.keyClick(boite, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
-        qtbot.waitUntil(lambda: len(modele.lignes) == len(prevus) + 1, timeout=5000)
+        try:
+            qtbot.keyClick(boite, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # rend la main à la fermeture du menu
+            qtbot.waitUntil(lambda: len(modele.lignes) == len(prevus) + 1, timeout=5000)
+        finally:
+            menu_vu.append([])  # le menu a été vu, ou le test échoue : on cesse de le guetter
+        assert menu_vu[0] == [retire]
         assert modele.lignes[-1].qualite == retire and boite.editeur.manquants() == []
         capturer(boite, "membres-seance-saisis.png", tmp_path)
 

@@ -125,23 +125,8 @@ def test_peindre_s_arrête_quand_on_annule(qtbot, tmp_path):
 
 @pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
 def test_la_fiche_d_instruction_s_ouvre_en_aperçu_avant_impression(onglet_instruction, qtbot):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from instruction.ui.impression import ApercuImpression
+    from tests.test_ecran_seance import apercu_par
 
     _f, onglet, _identifiant = onglet_instruction
-    vu = {}
-
-    def regarder() -> None:
-        boite = QApplication.activeModalWidget()
-        if isinstance(boite, ApercuImpression) and boite.pages_peintes:
-            vu["pages"], vu["titre"] = boite.vue.pageCount(), boite.windowTitle()
-            boite.close()
-        else:
-            QTimer.singleShot(20, regarder)
-
-    QTimer.singleShot(0, regarder)
-    onglet.instruction.bouton_apercu_fiche.click()
-    qtbot.waitUntil(lambda: "pages" in vu, timeout=15000)
+    vu = apercu_par(qtbot, onglet.instruction.bouton_apercu_fiche)
     assert vu["pages"] >= 1 and vu["titre"].startswith("Aperçu avant impression – Fiche d'instruction ")
