@@ -318,3 +318,48 @@ def test_la_demo_2027_a_des_avis_donnes_et_attendus(url_demo):
         assert len(a_relancer) == len(attendus)
     finally:
         contexte.fermer()
+
+
+def test_les_bilans_2023_de_la_demo_suivent_la_regle_declaree(url_demo):
+    """Conventions et comptes rendus de la démonstration datent les bilans par la même règle déclarée
+    (``resources/bilans.yaml`` : fin d'exercice + 6 mois, le bilan annuel de la Cité éducative à 3 mois) : les
+    réceptions notées par les conventions et celles des comptes rendus sont les mêmes, et seuls les quelques
+    comptes rendus voulus en retard le sont."""
+    from instruction.db.modeles import comptes_rendus as mcr
+    from instruction.db.modeles import conventions as mc
+    from instruction.demo import conventions as demo_conventions
+    from instruction.domaine import bilans
+    from instruction.services import bilans_attendus
+    from instruction.services.contexte import ouvrir
+
+    contexte = ouvrir(url_demo)
+    try:
+        with contexte.unite(lecture=True) as uow:
+            regles = bilans_attendus.regles(uow)
+            attendus = {(b.dossier_id, b.exercice): b for b in bilans_attendus.liste(uow)}
+            cr_ = mcr.CompteRendu
+            recus = uow.session.execute(select(cr_.dossier_id, cr_.nature, cr_.echeance, cr_.fin_exercice, cr_.recu_le)
+                                        .where(cr_.exercice == 2023)).all()
+            notes = defaultdict(set)
+            for dossier_id, recu_le in uow.session.execute(
+                    select(mc.Convention.dossier_id, mc.CompteRenduExercice.recu_le)
+                    .join(mc.CompteRenduExercice, mc.CompteRenduExercice.convention_id == mc.Convention.id)
+                    .where(mc.CompteRenduExercice.exercice == 2023)):
+                notes[dossier_id].add(recu_le)
+            # Une réception notée n'est jamais redatée après coup (l'historique garde chaque changement).
+            redatees = uow.session.scalars(select(m.Historique.champ).where(
+                m.Historique.champ.like("% : compte rendu 2023 reçu le"), m.Historique.ancien.is_not(None),
+                m.Historique.ancien != m.Historique.nouveau)).all()
+    finally:
+        contexte.fermer()
+    assert regles.delai_ce_mois == 3 and regles.delai_mois == 6
+    annuels_ce = [cr for cr in recus if cr.nature == bilans.ANNUEL_CE]
+    assert annuels_ce and len(recus) > len(annuels_ce), "la démonstration a des bilans CE et CDV reçus"
+    for cr in recus:
+        attendu = attendus[(cr.dossier_id, 2023)]
+        delai = regles.delai_ce_mois if cr.nature == bilans.ANNUEL_CE else regles.delai_mois
+        assert cr.echeance == attendu.due_le == bilans.mois_plus(cr.fin_exercice, delai)
+        assert notes[cr.dossier_id] == {cr.recu_le}, "conventions et comptes rendus disent la même réception"
+    assert redatees == []
+    en_retard = [cr for cr in recus if cr.recu_le > cr.echeance]
+    assert len(en_retard) == demo_conventions.RETARDS_BILANS

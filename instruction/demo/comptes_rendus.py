@@ -1,11 +1,13 @@
 """La démonstration des comptes rendus financiers 2023 (CERFA 15059), par les services.
 
 Les conventions 2023 (``demo/conventions.py``) ont noté, exercice par exercice, quand le compte rendu a été reçu
-et validé (le solde l'attendait). Ici, chacun de ces comptes rendus reçoit son contenu, comme l'instructeur le
-saisit : réalisations proches de la prévision (tirées d'une graine fixe), écarts significatifs expliqués, public
-atteint et indicateurs, puis la validation à la date notée. Pour la vraisemblance :
+et validé (le solde l'attendait), d'après l'échéance de la règle déclarée (``resources/bilans.yaml``, la même que
+la liste des bilans attendus) : quelques-uns sont arrivés **en retard** (après l'échéance, avant leur
+validation), les autres à temps. Ici, chacun de ces comptes rendus est reçu à la date notée et reçoit son
+contenu, comme l'instructeur le saisit : réalisations proches de la prévision (tirées d'une graine fixe), écarts
+significatifs expliqués, public atteint et indicateurs, puis la validation à la date notée. Pour la
+vraisemblance :
 
-* quelques comptes rendus sont arrivés **en retard** (après l'échéance, avant leur validation) ;
 * un compte rendu a de **grands écarts expliqués** (une animatrice recrutée tard : personnel à −35 %) ;
 * un compte rendu montre une **sous-réalisation** des charges (−22 %) : le reversement proposé au prorata est
   enregistré avec son titre de recette ;
@@ -21,7 +23,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 GRAINE = "comptes-rendus-2023"
 EXERCICE = 2023
-RETARDS = 4  # comptes rendus reçus après l'échéance
 CENTIME = Decimal("0.01")
 EXPLICATIONS = ("Tarifs des prestataires plus élevés que prévu.", "Moins de sorties que prévu (météo).",
                 "Achats mutualisés avec une autre action du porteur.", "Participation plus forte que prévu.")
@@ -46,20 +47,13 @@ def remplir(uow) -> None:
         .where(CompteRenduExercice.exercice == EXERCICE, CompteRenduExercice.recu_le.is_not(None))
         .group_by(Convention.dossier_id).order_by(Convention.dossier_id)).all()
     alea = random.Random(GRAINE)
-    retards = 0
     ecarts_faits = reversement_fait = False
     r = bilans_attendus.regles(uow)
     for dossier_id, recu, valide in notes:
         try:
-            attendu = bilans_attendus.attendu(uow, dossier_id, EXERCICE)
+            bilans_attendus.attendu(uow, dossier_id, EXERCICE)  # un bilan attendu de cet exercice
         except DonneesInvalides:
             continue
-        marge = (valide - attendu.due_le).days if valide is not None else 0
-        if retards < RETARDS and marge > 3 and alea.random() < 0.5:  # reçu après l'échéance, validé ensuite
-            recu = attendu.due_le + dt.timedelta(days=alea.randint(1, min(25, marge - 1)))
-            retards += 1
-        elif recu > attendu.due_le:  # le bilan annuel de la Cité éducative, attendu plus tôt, est arrivé à temps
-            recu = attendu.due_le - dt.timedelta(days=alea.randint(1, 20))
         compte_rendu_id = crs.recevoir(uow, dossier_id, EXERCICE, recu)
         lu = crs.lire(uow, compte_rendu_id)
         dossier = uow.session.get(m.Dossier, dossier_id)

@@ -12,8 +12,11 @@ Pour la vraisemblance : quelques actions structurantes du Contrat de ville ont u
 second exercice confirmé au vote du budget 2024, payé en 2024-2025) ; une convention a un **avenant** de
 prolongation ; une convention d'un dossier cofinancé est **résiliée** (action de l'un des partenaires
 abandonnée) avec un **reversement** de l'avance ; quelques soldes attendent encore leur bilan (compte rendu
-non reçu, ou reçu et pas encore validé). Un dossier dont aucun cofinanceur n'a son acte préparé ici (ses
-partenaires établissent les leurs) suit son circuit par « Convention signée… », comme à l'écran.
+non reçu, ou reçu et pas encore validé). Les comptes rendus sont datés d'après l'échéance de la règle déclarée
+(``resources/bilans.yaml`` : fin d'exercice + 6 mois, bilan annuel de la Cité éducative à 3 mois), à temps sauf
+quelques-uns (``RETARDS_BILANS``) reçus en retard puis validés ; ``demo/comptes_rendus.py`` reprend ces dates.
+Un dossier dont aucun cofinanceur n'a son acte préparé ici (ses partenaires établissent les leurs) suit son
+circuit par « Convention signée… », comme à l'écran.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from instruction.domaine.etats import Etat
 
 GRAINE = "conventions-2023"
 PART_CPO = 0.08  # parmi les actions CDV de plus de 10 000 € d'un même cofinanceur
+RETARDS_BILANS = 4  # comptes rendus 2023 reçus après leur échéance (puis validés)
 SIGNATAIRES = {
     "ville-calais": "Le maire adjoint délégué à la politique de la ville",
     "etat-pv": "Le sous-préfet de Calais",
@@ -52,7 +56,8 @@ def conventionner(uow, plan: list[tuple[int, str, str | None, dt.datetime]]) -> 
             ordre.append(dossier_id)
         par_dossier[dossier_id][etat] = moment
     avenant_fait = resiliation_faite = False
-    attente_validation = 0
+    attente_validation = retards = 0
+    tirage_retards = random.Random(f"{GRAINE}-retards")  # à part : les autres tirages ne bougent pas
     for dossier_id in ordre:
         moments = par_dossier[dossier_id]
         signee, debut, solde = moments[Etat.CONVENTIONNE], moments[Etat.EN_COURS], moments.get(Etat.SOLDE)
@@ -75,7 +80,9 @@ def conventionner(uow, plan: list[tuple[int, str, str | None, dt.datetime]]) -> 
                    and alea.random() < PART_CPO)
             ids.append((_preparer(uow, dossier_id, acte, signee, cpo), acte, cpo))
         resilier = (not resiliation_faite and len(ids) > 1 and solde is not None)
-        for rang, (identifiant, acte, cpo) in enumerate(ids):
+        retard = retards < RETARDS_BILANS and tirage_retards.random() < 0.5  # si la validation le permet
+        en_retard = False
+        for rang, (identifiant, _acte, cpo) in enumerate(ids):
             _verser_avance(uow, identifiant, debut)
             if resilier and rang == 0:
                 _resilier(uow, identifiant, debut)
@@ -89,7 +96,8 @@ def conventionner(uow, plan: list[tuple[int, str, str | None, dt.datetime]]) -> 
                     _noter_compte_rendu(uow, identifiant, debut, None)
                     attente_validation += 1
                 continue
-            _solder(uow, identifiant, solde, cpo)
+            en_retard |= _solder(uow, identifiant, solde, cpo, retard)
+        retards += en_retard
 
 
 def _preparer(uow, dossier_id: int, acte, signee: dt.datetime, cpo: bool) -> int:
@@ -120,23 +128,39 @@ def _verser_avance(uow, identifiant: int, debut: dt.datetime) -> None:
                       f"EJ-{premier}-{identifiant:04d}")
 
 
-def _noter_compte_rendu(uow, identifiant: int, apres: dt.datetime, valide: dt.date | None, exercice=None) -> None:
+def _noter_compte_rendu(uow, identifiant: int, apres: dt.datetime, valide: dt.date | None, exercice=None,
+                        retard: bool = False) -> bool:
+    """Le compte rendu de l'exercice reçu, daté d'après l'échéance que dit la règle déclarée
+    (``resources/bilans.yaml`` : fin d'exercice + 6 mois, le bilan annuel d'une action de la Cité éducative à
+    3 mois — ``services.bilans_attendus``, comme la liste des bilans attendus) : à temps, au plus tôt le lendemain
+    de ``apres``, quelques jours avant l'échéance (selon le dossier : ses conventions disent la même date), jamais
+    après sa validation ; ou, avec ``retard``, quelques jours après l'échéance quand la validation vient assez tard
+    pour cela. Rend vrai si le compte rendu est noté en retard. ``demo/comptes_rendus.py`` reprend ces dates."""
+    from instruction.services import bilans_attendus
     from instruction.services import versements as sv
     from instruction.services.lecture_conventions import lire
 
     fiche = lire(uow, identifiant)
     exercice = exercice or fiche.termes.exercices[0]
-    echeance = fiche.termes.echeance_compte_rendu(exercice)
-    recu = min(max(_jour(apres) + dt.timedelta(days=1), echeance - dt.timedelta(days=20)),
-               valide or echeance)
+    echeance = bilans_attendus.attendu(uow, fiche.dossier_id, exercice).due_le
+    marge = (valide - echeance).days if valide is not None else 0
+    if retard and marge > 3:  # reçu après l'échéance, validé ensuite
+        recu = echeance + dt.timedelta(days=1 + fiche.dossier_id % min(25, marge - 1))
+    else:
+        recu = min(max(_jour(apres) + dt.timedelta(days=1), echeance - dt.timedelta(days=20)),
+                   echeance - dt.timedelta(days=1 + fiche.dossier_id % 20), valide or echeance)
     sv.noter_compte_rendu(uow, identifiant, exercice, recu, valide)
+    return recu > echeance
 
 
-def _solder(uow, identifiant: int, solde: dt.datetime, cpo: bool) -> None:
+def _solder(uow, identifiant: int, solde: dt.datetime, cpo: bool, retard: bool = False) -> bool:
+    """Les comptes rendus reçus et validés, les soldes versés ; rend vrai si le premier compte rendu est arrivé
+    en retard (``retard`` : voulu en retard)."""
     from instruction.services import versements as sv
     from instruction.services.lecture_conventions import lire
 
     fiche = lire(uow, identifiant)
+    en_retard = False
     for exercice in fiche.termes.exercices:
         if exercice != fiche.termes.exercices[0]:  # le second exercice d'une CPO : budget voté, avance, solde
             quand = solde + dt.timedelta(days=30 + 365 * (exercice - fiche.termes.exercices[0]) - 365)
@@ -148,11 +172,14 @@ def _solder(uow, identifiant: int, solde: dt.datetime, cpo: bool) -> None:
         else:
             solde_exercice = solde
         valide = _jour(solde_exercice) - dt.timedelta(days=4)
-        _noter_compte_rendu(uow, identifiant, solde_exercice - dt.timedelta(days=60), valide, exercice)
+        premier = exercice == fiche.termes.exercices[0]
+        en_retard |= _noter_compte_rendu(uow, identifiant, solde_exercice - dt.timedelta(days=60), valide, exercice,
+                                         retard and premier) and premier
         for e in fiche.termes.echeancier:
             if e.exercice == exercice and e.apres_compte_rendu:
                 sv.verser(uow, identifiant, exercice, e.nature, e.montant, solde_exercice,
                           f"M-{exercice}-{identifiant:04d}-S")
+    return en_retard
 
 
 def _prolonger(uow, identifiant: int, debut: dt.datetime) -> None:
