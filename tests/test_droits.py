@@ -87,6 +87,7 @@ SANS_VERIFICATION = {
     "cotations.repondre": "passe par cotations.repondre_plusieurs, au registre",
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
+    "reglages.enregistrer": "appelé par instruction.regler et bilans_attendus.regler, au registre (reglages.modifier)",
     "historique.noter_en_lot": "appelé par les services (lettres de notification), dans leur transaction",
     "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
     "conventions.suivre_le_dossier": "appelé par les services des conventions et des versements, dans leur "
@@ -129,6 +130,7 @@ LECTURES = {
     "bilan_programmation.bilan", "bilan_programmation.comparer",
     "evaluation.tableau", "evaluation.serie", "evaluation.rapport",
     # Bilans attendus et comptes rendus financiers (H6)
+    "reglages.lire",  # les seuils réglés (critères, bilans) : services/reglages.py
     "bilans_attendus.reglages", "bilans_attendus.regles", "bilans_attendus.liste_seuils", "bilans_attendus.liste",
     "bilans_attendus.attendu", "bilans_attendus.du_dossier", "bilans_attendus.dus_par_porteur",
     "bilans_attendus.dus_du_porteur_du_dossier", "bilans_attendus.destinataires",

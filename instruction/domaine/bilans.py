@@ -37,6 +37,7 @@ from instruction.domaine import argent
 from instruction.domaine.budget import CHARGE, COMPTE_SUBVENTIONS, PRODUIT
 from instruction.domaine.conventions import mois_plus  # fin de mois → fin de mois (31/12 + 6 mois = 30/06)
 from instruction.domaine.erreurs import DonneesInvalides
+from instruction.domaine.reglages import lire_seuil
 
 FICHIER_REGLES = RESSOURCES / "bilans.yaml"
 PREFIXE_REGLAGE = "bilans."  # clé des seuils réglés dans la table « parametre »
@@ -155,21 +156,7 @@ def regles(reglages: Mapping[str, str] | None = None, fichier: Path = FICHIER_RE
 
 def verifier_reglage(reglable: Reglable, brute: str | Decimal) -> Decimal:
     """Lit une valeur tapée pour un seuil ; ``DonneesInvalides`` en français si elle ne convient pas."""
-    from decimal import InvalidOperation
-
-    texte = str(brute).replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        valeur = Decimal(texte)
-    except InvalidOperation:
-        raise DonneesInvalides(f"{reglable.libelle} : « {brute} » n'est pas un nombre.") from None
-    if not valeur.is_finite() or valeur < 0:
-        raise DonneesInvalides(f"{reglable.libelle} : la valeur doit être positive.")
-    if reglable.entier and valeur != valeur.to_integral_value():
-        raise DonneesInvalides(f"{reglable.libelle} : un nombre entier est attendu.")
-    if reglable.pourcentage and valeur > 100:
-        raise DonneesInvalides(f"{reglable.libelle} : un pourcentage ne dépasse pas 100.")
-    if valeur.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise DonneesInvalides(f"{reglable.libelle} : deux décimales au plus.")
+    valeur = lire_seuil(reglable.libelle, brute, pourcentage=reglable.pourcentage, entier=reglable.entier)
     if reglable.nom == "delai_ce_mois" and valeur > 6:
         raise DonneesInvalides(f"{reglable.libelle} : la loi fixe six mois au plus.")
     return valeur

@@ -33,6 +33,7 @@ from instruction.domaine import bilans
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.horloge import aujourd_hui
 from instruction.services import historique
+from instruction.services import reglages as table_des_reglages
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 from instruction.services.lecture_conventions import exercices_depuis_texte
@@ -98,9 +99,7 @@ class Filtres:
 
 
 def reglages(uow: UniteDeTravail) -> dict[str, str]:
-    return dict(uow.session.execute(
-        select(m.Parametre.cle, m.Parametre.valeur).where(m.Parametre.cle.like(f"{bilans.PREFIXE_REGLAGE}%"))
-    ).all())
+    return table_des_reglages.lire(uow, bilans.PREFIXE_REGLAGE)
 
 
 def regles(uow: UniteDeTravail) -> bilans.Regles:
@@ -114,47 +113,20 @@ class Seuil:
     libelle: str
     defaut: Decimal
     valeur: Decimal
+    reglable: bilans.Reglable
 
 
 def liste_seuils(uow: UniteDeTravail) -> list[Seuil]:
     en_base = reglages(uow)
-    return [Seuil(r.cle, r.libelle, r.defaut, Decimal(en_base[r.cle]) if en_base.get(r.cle) else r.defaut)
+    return [Seuil(r.cle, r.libelle, r.defaut, Decimal(en_base[r.cle]) if en_base.get(r.cle) else r.defaut, r)
             for r in bilans.reglables()]
 
 
 @ecrit("reglages.modifier")
 def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
     """Change des seuils (« bilans.<nom> » → valeur) ; une valeur égale au défaut l'efface."""
-    connus = {r.cle: r for r in bilans.reglables()}
-    actuels = {s.cle: s for s in liste_seuils(uow)}
-    erreurs, propres = [], {}
-    for cle, brute in valeurs.items():
-        reglable = connus.get(cle)
-        if reglable is None:
-            erreurs.append(f"Réglage inconnu : {cle}.")
-            continue
-        try:
-            propres[cle] = bilans.verifier_reglage(reglable, brute)
-        except DonneesInvalides as erreur:
-            erreurs.append(str(erreur))
-    if erreurs:
-        raise DonneesInvalides("Seuils refusés :\n- " + "\n- ".join(erreurs))
-    changes = []
-    for cle, valeur in propres.items():
-        if valeur == actuels[cle].valeur:
-            continue
-        changes.append((connus[cle].libelle, format(actuels[cle].valeur, "f"), format(valeur, "f")))
-        ligne = uow.session.get(m.Parametre, cle)
-        if valeur == connus[cle].defaut:
-            if ligne is not None:
-                uow.session.delete(ligne)
-        elif ligne is None:
-            uow.session.add(m.Parametre(cle=cle, valeur=format(valeur.normalize(), "f")))
-        else:
-            ligne.valeur = format(valeur.normalize(), "f")
-    uow.session.flush()
-    if changes:
-        historique.noter(uow, "réglage", "modification", changements=changes)
+    table_des_reglages.enregistrer(uow, valeurs, {s.cle: s for s in liste_seuils(uow)},
+                                   lambda s, brute: bilans.verifier_reglage(s.reglable, brute), "Seuils refusés")
 
 
 # --- Engagements et liste ----------------------------------------------------------------------------

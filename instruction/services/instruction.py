@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,9 +44,11 @@ from instruction.db import modeles as m
 from instruction.domaine.erreurs import Conflit, DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import aujourd_hui, maintenant
+from instruction.domaine.reglages import lire_seuil
 from instruction.services import dossier as service_dossier
 from instruction.services import enveloppes
 from instruction.services import historique as modifs
+from instruction.services import reglages as table_des_reglages
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
 
@@ -876,9 +878,7 @@ class Reglage:
 
 
 def reglages(uow: UniteDeTravail) -> dict[str, str]:
-    return dict(uow.session.execute(
-        select(m.Parametre.cle, m.Parametre.valeur).where(m.Parametre.cle.like(f"{PREFIXE_REGLAGE}%"))
-    ).all())
+    return table_des_reglages.lire(uow, PREFIXE_REGLAGE)
 
 
 def liste_reglages(uow: UniteDeTravail) -> list[Reglage]:
@@ -897,40 +897,6 @@ def liste_reglages(uow: UniteDeTravail) -> list[Reglage]:
 @ecrit("reglages.modifier")
 def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
     """Change des seuils (``critere.<code>.<nom>`` → valeur) ; une valeur égale au défaut l'efface."""
-    connus = {r.cle: r for r in liste_reglages(uow)}
-    erreurs = []
-    propres: dict[str, Decimal] = {}
-    for cle, brute in valeurs.items():
-        reglage = connus.get(cle)
-        if reglage is None:
-            erreurs.append(f"Réglage inconnu : {cle}.")
-            continue
-        try:
-            valeur = Decimal(str(brute).replace("\u202f", "").replace(" ", "").replace(",", "."))
-        except InvalidOperation:
-            erreurs.append(f"{reglage.libelle} : « {brute} » n'est pas un nombre.")
-            continue
-        if not valeur.is_finite() or valeur < 0:
-            erreurs.append(f"{reglage.libelle} : la valeur doit être positive.")
-        elif reglage.pourcentage and valeur > 100:
-            erreurs.append(f"{reglage.libelle} : un pourcentage ne dépasse pas 100.")
-        elif valeur.as_tuple().exponent < -2:
-            erreurs.append(f"{reglage.libelle} : deux décimales au plus.")
-        else:
-            propres[cle] = valeur
-    if erreurs:
-        raise DonneesInvalides("Réglages refusés :\n- " + "\n- ".join(erreurs))
-    changements = [(connus[c].libelle, format(connus[c].valeur, "f"), format(v, "f")) for c, v in propres.items()
-                   if v != connus[c].valeur]
-    for cle, valeur in propres.items():
-        ligne = uow.session.get(m.Parametre, cle)
-        if valeur == connus[cle].defaut:
-            if ligne is not None:
-                uow.session.delete(ligne)
-        elif ligne is None:
-            uow.session.add(m.Parametre(cle=cle, valeur=format(valeur.normalize(), "f")))
-        else:
-            ligne.valeur = format(valeur.normalize(), "f")
-    uow.session.flush()
-    if changements:
-        modifs.noter(uow, "réglage", "modification", changements=changements)
+    table_des_reglages.enregistrer(
+        uow, valeurs, {r.cle: r for r in liste_reglages(uow)},
+        lambda r, brute: lire_seuil(r.libelle, brute, pourcentage=r.pourcentage), "Réglages refusés")
