@@ -533,7 +533,7 @@ def test_boite_du_lot_genere_les_actes_d_une_campagne(qtbot, tmp_path):
         boite = DialogueLotConventions(contexte)
         qtbot.addWidget(boite)
         boite.resize(720, 300)
-        qtbot.waitUntil(lambda: boite.campagne.count() == 1 and boite.generer.isEnabled())
+        qtbot.waitUntil(lambda: boite.campagne.count() == 1 and boite.generer.isEnabled(), timeout=15000)
         assert "(1 acte)" in boite.campagne.currentText()
         boite.sortie.setText(str(tmp_path / "actes"))
         boite.generer.click()

@@ -221,11 +221,11 @@ def test_la_section_du_dossier_dit_notifié_le(qtbot, contexte, decisions, sorti
     actions.generer(contexte, sortie, "ville-calais", campagne_id=decisions["campagne"], date_lettre=JOUR)
     section = SectionConventions(contexte, decisions["refuse"])
     qtbot.addWidget(section)
-    qtbot.waitUntil(lambda: "notifié le" in section.notifications.text())
+    qtbot.waitUntil(lambda: "notifié le" in section.notifications.text(), timeout=15000)
     assert "Ville de Calais : refus, notifié le 01/12/2026" in section.notifications.text()
     vide = SectionConventions(contexte, fabrique.dossier(contexte))
     qtbot.addWidget(vide)
-    qtbot.waitUntil(lambda: "aucune générée" in vide.notifications.text())
+    qtbot.waitUntil(lambda: "aucune générée" in vide.notifications.text(), timeout=15000)
 
 
 def test_seuls_instructeurs_et_administrateurs_éditent_les_lettres(contexte, decisions):
