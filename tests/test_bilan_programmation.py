@@ -85,6 +85,8 @@ def test_pdf_et_classeur_relus(url_demo, tmp_path):
         pdf = actions.exporter(contexte, [2023], None, tmp_path / "bilan.pdf")
         classeur = actions.exporter(contexte, [2023], None, tmp_path / "bilan.xlsx")
         deux_annees = actions.exporter(contexte, [2027, 2023], None, tmp_path / "bilans.xlsx")
+        compare = actions.exporter(contexte, [2023, 2027], None, tmp_path / "compare.pdf")
+        vide = actions.exporter(contexte, [2023, 2027], None, tmp_path / "vide.pdf", annee=2027)
         with pytest.raises(DonneesInvalides, match="PDF .* ou en classeur"):
             actions.exporter(contexte, [2023], None, tmp_path / "bilan.odt")
     finally:
@@ -97,6 +99,15 @@ def test_pdf_et_classeur_relus(url_demo, tmp_path):
                     "Par dispositif", "Crédits par cotation égalité femmes-hommes", "Publics prévus et atteints",
                     "12 715,00 €"):
         assert attendu in texte, attendu
+    # Comparée à 2027 (rien d'accordé encore) : 2023 détaillée, pas un titre « Programmation 2027 » sur du vide.
+    texte = " ".join(" ".join(page.extract_text() for page in PdfReader(compare).pages).split())
+    assert "Programmation 2023, comparée à 2027 — tous les dispositifs" in texte and "Programmation 2027" not in texte
+    assert "Les années côte à côte" in texte and "Par cofinanceur" in texte and "2 069 332,00 €" in texte
+    # 2027 choisie à l'écran : elle le dit en une phrase, sans tableaux vides ; la comparaison reste.
+    texte = " ".join(" ".join(page.extract_text() for page in PdfReader(vide).pages).split())
+    assert "Programmation 2027, comparée à 2023" in texte and "Aucune action financée en 2027" in texte
+    assert "Les années côte à côte" in texte and "Par cofinanceur" not in texte
+    assert subprocess.run(["qpdf", "--check", str(vide)], capture_output=True).returncode == 0
     lu = load_workbook(classeur)
     assert lu.sheetnames[:3] == ["Synthèse", "Cofinanceurs", "Axes et objectifs"]
     synthese = {l[0]: l[1] for l in lu["Synthèse"].iter_rows(values_only=True) if l and l[0]}
@@ -107,7 +118,8 @@ def test_pdf_et_classeur_relus(url_demo, tmp_path):
     assert str(lignes["Total"][3]).startswith("=SUM(")
     assert sum(Decimal(str(l[3])).quantize(EURO) for c, l in lignes.items() if c != "Total") == b.total
     lu = load_workbook(deux_annees)
-    assert lu.sheetnames[:2] == ["Synthèse", "Années"]  # les années côte à côte, puis le détail de la dernière
+    assert lu.sheetnames[:2] == ["Synthèse", "Années"]  # les années côte à côte, puis le détail de 2023 (2027 vide)
+    assert lu["Synthèse"]["A2"].value == "Programmation 2023, comparée à 2027 — tous les dispositifs"
     annees = {l[0]: l[1:] for l in lu["Années"].iter_rows(values_only=True) if l[0]}
     assert annees["Actions"] == (128, 0) and Decimal(str(annees["Montant accordé"][0])) == b.total
 
@@ -149,6 +161,10 @@ def test_page_du_bilan_avec_ses_graphiques(qtbot, fenetre_demo, tmp_path):
     page.onglets.setCurrentWidget(page.quartiers)
     assert page.quartiers.table.item(0, 0).text() == "Beau Marais (QPV)"
     capturer(f, "bilan-programmation-quartiers.png", tmp_path)
+    # « Comparer avec » ne propose pas l'année choisie.
+    visibles = [page.comparer.item(i).data(Qt.ItemDataRole.UserRole) for i in range(page.comparer.count())
+                if not page.comparer.item(i).isHidden()]
+    assert 2023 not in visibles and 2027 in visibles
     # Une autre année à côté : l'onglet « Années » les met côte à côte.
     for i in range(page.comparer.count()):
         if page.comparer.item(i).data(Qt.ItemDataRole.UserRole) == 2027:

@@ -128,5 +128,7 @@ def test_la_fiche_d_instruction_s_ouvre_en_aperçu_avant_impression(onglet_instr
     from tests.test_ecran_seance import apercu_par
 
     _f, onglet, _identifiant = onglet_instruction
+    # Le même libellé que les autres écrans (ui/apercu_document.py), le même geste : écrit hors du fil, puis montré.
+    assert onglet.instruction.bouton_apercu_fiche.text().replace("&", "") == "Aperçu avant impression…"
     vu = apercu_par(qtbot, onglet.instruction.bouton_apercu_fiche)
     assert vu["pages"] >= 1 and vu["titre"].startswith("Aperçu avant impression – Fiche d'instruction ")

@@ -27,6 +27,26 @@ def _part(montant: Decimal, total: Decimal) -> str:
     return nombres.pourcentage(part) if part is not None else "—"
 
 
+def principal(bilans: Sequence[BilanProgrammation], annee: int | None = None) -> BilanProgrammation:
+    """Le bilan détaillé du document : celui de l'année choisie à l'écran (``annee``) ; sans choix, la plus
+    récente qui a des actions — une année encore vide ne fait pas un document aux tableaux vides — sinon la plus
+    récente. Les autres années sont comparées côte à côte."""
+    if annee is not None:
+        for b in bilans:
+            if b.annee == annee:
+                return b
+    return next((b for b in reversed(bilans) if b.actions), bilans[-1])
+
+
+def sous_titre(bilans: Sequence[BilanProgrammation], b: BilanProgrammation) -> str:
+    """« Programmation 2023, comparée à 2024 et 2027 — tous les dispositifs »."""
+    autres = [str(x.annee) for x in bilans if x.annee != b.annee]
+    comparee = ""
+    if autres:
+        comparee = ", comparée à " + (autres[0] if len(autres) == 1 else f"{', '.join(autres[:-1])} et {autres[-1]}")
+    return f"Programmation {b.annee}{comparee} — " + (b.dispositif or "tous les dispositifs")
+
+
 def nom_de_fichier(bilans: Sequence[BilanProgrammation], extension: str) -> str:
     annees = "-".join(str(b.annee) for b in (bilans[0], bilans[-1])) if len(bilans) > 1 else str(bilans[0].annee)
     return f"Bilan de la programmation {annees}.{extension}"
@@ -54,17 +74,20 @@ def resume(b: BilanProgrammation) -> str:
 # --- Classeur ---------------------------------------------------------------------------------------------------
 
 
-def exporter_xlsx(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
+def exporter_xlsx(bilans: Sequence[BilanProgrammation], fichier: Path, annee: int | None = None) -> Path:
+    """Le classeur : synthèse et feuilles détaillées de l'année principale (``principal``), années côte à côte."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    b = bilans[-1]
+    b = principal(bilans, annee)
     fichier = tableur.avec_extension(fichier)
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Synthèse"
     tableur.ajouter(feuille, [b.titre])
     feuille["A1"].font = Font(bold=True, size=13)
+    if len(bilans) > 1:
+        tableur.ajouter(feuille, [sous_titre(bilans, b)])
     tableur.ajouter(feuille, [f"Édité le {dates.formater_horodatage(maintenant())}"])
     tableur.ajouter(feuille, [])
     for libelle, valeur in (("Année", b.annee), ("Actions", b.actions), ("Porteurs", b.porteurs),
@@ -223,7 +246,9 @@ def graphique_empile(lignes: list[Agregat], b: BilanProgrammation, largeur: floa
                              largeur, hauteur, empile=True)
 
 
-def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
+def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path, annee: int | None = None) -> Path:
+    """Le PDF : l'année principale (``principal``) détaillée, les autres années côte à côte ; une année sans
+    action le dit en une phrase au lieu de tableaux vides."""
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
@@ -232,14 +257,13 @@ def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
     fichier = Path(fichier)
     if fichier.suffix.lower() != ".pdf":
         fichier = fichier.with_suffix(".pdf")
-    b = bilans[-1]
+    b = principal(bilans, annee)
     s = pdf.styles()
     p = pdf.paragraphe
     L = pdf.LARGEUR_UTILE
-    histoire: list = [p("Bilan de la programmation", s["titre"]),
-                      p(f"Programmation {b.annee}" + (f" — {b.dispositif}" if b.dispositif else
-                                                      " — tous les dispositifs"), s["sous-titre"]),
-                      p(resume(b), s["normal"]), Spacer(1, 2 * mm)]
+    histoire: list = [p("Bilan de la programmation", s["titre"]), p(sous_titre(bilans, b), s["sous-titre"]),
+                      p(resume(b) if b.actions else f"Aucune action financée en {b.annee} (aucun montant accordé "
+                        "à ce jour).", s["normal"]), Spacer(1, 2 * mm)]
     if len(bilans) > 1:
         lignes = [[p("", s["gras"])] + [p(str(x.annee), s["gras-droite"]) for x in bilans]]
         for libelle, valeurs, montant in lignes_annees(bilans):
@@ -249,6 +273,9 @@ def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
         histoire += [p("Les années côte à côte", s["section"]),
                      pdf.tableau(lignes, [L - colonne * len(bilans)] + [colonne] * len(bilans)), Spacer(1, 2 * mm),
                      graphique_annees(bilans, L, 62 * mm)]
+    pied = f"Instruction — {b.titre} — édité le {dates.formater_horodatage(maintenant())}"
+    if not b.actions:
+        return pdf.ecrire(fichier, histoire, titre=b.titre, pied=pied)
     histoire.append(KeepTogether([p("Par cofinanceur", s["section"]),
                                   _tableau(b.financeurs, b, s, L, "Cofinanceur", avec_total=True),
                                   Spacer(1, 2 * mm), graphique_financeurs(b, L, 58 * mm)]))
@@ -283,7 +310,6 @@ def exporter_pdf(bilans: Sequence[BilanProgrammation], fichier: Path) -> Path:
                    for statut, n in b.bilans.items()]
         histoire.append(KeepTogether([p("Bilans reçus et en retard", s["section"]),
                                       pdf.tableau(lignes, [L - 30 * mm, 30 * mm])]))
-    pied = f"Instruction — {b.titre} — édité le {dates.formater_horodatage(maintenant())}"
     return pdf.ecrire(fichier, histoire, titre=b.titre, pied=pied)
 
 

@@ -27,8 +27,10 @@ def bilans(contexte: Contexte, annees: list[int], dispositif: str | None = None)
         return bilan_programmation.comparer(uow, annees, dispositif)
 
 
-def exporter(contexte: Contexte, annees: list[int], dispositif: str | None, fichier: Path) -> Path:
-    """Écrit le bilan en PDF (``.pdf``) ou en classeur (``.xlsx``) ; rend le chemin écrit."""
+def exporter(contexte: Contexte, annees: list[int], dispositif: str | None, fichier: Path,
+             annee: int | None = None) -> Path:
+    """Écrit le bilan en PDF (``.pdf``) ou en classeur (``.xlsx``) ; rend le chemin écrit. ``annee`` : l'année
+    détaillée (celle choisie à l'écran), les autres comparées ; sans elle, la plus récente qui a des actions."""
     from instruction.domaine.erreurs import DonneesInvalides
     from instruction.rapports import bilan_programmation as rapport
 
@@ -36,4 +38,4 @@ def exporter(contexte: Contexte, annees: list[int], dispositif: str | None, fich
     if fichier.suffix.lower() not in (".pdf", ".xlsx"):
         raise DonneesInvalides(f"« {fichier.name} » : le bilan s'exporte en PDF (.pdf) ou en classeur Excel (.xlsx).")
     lus = bilans(contexte, annees, dispositif)
-    return (rapport.exporter_pdf if fichier.suffix.lower() == ".pdf" else rapport.exporter_xlsx)(lus, fichier)
+    return (rapport.exporter_pdf if fichier.suffix.lower() == ".pdf" else rapport.exporter_xlsx)(lus, fichier, annee)

@@ -39,7 +39,7 @@ from instruction.domaine.horloge import maintenant
 from instruction.domaine.erreurs import ErreurInstruction
 from instruction.services.actions import instruction as actions
 from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
-from instruction.ui import erreurs
+from instruction.ui import apercu_document, erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
 from instruction.ui.dossier.dialogues_instruction import (
     DialogueMontants,
@@ -157,8 +157,8 @@ class SectionInstruction(LueALaDemande, QWidget):
         boutons = QHBoxLayout()
         boutons.addWidget(self.bouton_assistant)
         boutons.addWidget(self.bouton_fiche)
-        self.bouton_apercu_fiche = QPushButton("Aperçu et i&mpression…")
-        self.bouton_apercu_fiche.setToolTip("Aperçu avant impression de la fiche d'instruction, puis impression")
+        self.bouton_apercu_fiche = QPushButton(apercu_document.LIBELLE.replace("impression", "i&mpression", 1))
+        self.bouton_apercu_fiche.setToolTip(apercu_document.BULLE)
         self.bouton_apercu_fiche.clicked.connect(self.apercu_fiche)
         boutons.addWidget(self.bouton_apercu_fiche)
         boutons.addStretch(1)
@@ -582,25 +582,14 @@ class SectionInstruction(LueALaDemande, QWidget):
         self.ecrire_fiche(Path(chemin), ouvrir=True)
 
     def apercu_fiche(self) -> None:
-        """La fiche écrite dans un dossier temporaire, puis l'aperçu avant impression (ui/impression.py)."""
+        """La fiche écrite hors du fil de l'interface, puis son aperçu avant impression (``ui/apercu_document.py``,
+        le même geste que les autres documents)."""
         if self.dossier_id is None:
             return
-        import shutil
-        import tempfile
-
         from instruction.rapports.fiche_instruction import nom_de_fichier
 
-        dossier = Path(tempfile.mkdtemp(prefix="instruction-fiche-"))
-
-        def montrer(fichier: Path) -> None:
-            octets = fichier.read_bytes()
-            shutil.rmtree(dossier, ignore_errors=True)
-            from instruction.ui import impression
-
-            impression.apercu(self, octets, f"Fiche d'instruction {self.numero}")
-
-        Operation(actions.ecrire_fiche, self.contexte, self.dossier_id, dossier / nom_de_fichier(self.numero),
-                  parent=self).apres(montrer).lancer()
+        apercu_document.apercu_apres_ecriture(self, f"Fiche d'instruction {self.numero}", nom_de_fichier(self.numero),
+                                              actions.ecrire_fiche, self.contexte, self.dossier_id)
 
     def ecrire_fiche(self, chemin: Path, *, ouvrir: bool = False, apres=None) -> None:
         def fini(fichier: Path) -> None:

@@ -9,6 +9,7 @@ Le calcul se fait hors du fil de l'interface (``services.actions.bilan_programma
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -145,7 +146,7 @@ class PageBilanProgrammation(QWidget):
         disposition.addWidget(self.resume)
         disposition.addWidget(self.message)
         disposition.addWidget(self.onglets, 1)
-        self.annee.currentIndexChanged.connect(lambda _i: self.calculer())
+        self.annee.currentIndexChanged.connect(lambda _i: (self._masquer_annee_choisie(), self.calculer()))
         self.dispositif.currentIndexChanged.connect(lambda _i: self.calculer())
         self.comparer.itemChanged.connect(lambda _i: self.calculer())
         Operation(actions.choix, contexte, parent=self).apres(self._choix).lancer()
@@ -168,7 +169,20 @@ class PageBilanProgrammation(QWidget):
             self.dispositif.addItem(libelle, code)
         for liste in (self.annee, self.dispositif, self.comparer):
             liste.blockSignals(False)
+        self._masquer_annee_choisie()
         self.calculer()
+
+    def _masquer_annee_choisie(self) -> None:
+        """« Comparer avec » ne propose pas l'année déjà choisie (décochée si elle l'était)."""
+        choisie = self.annee.currentData()
+        self.comparer.blockSignals(True)
+        for i in range(self.comparer.count()):
+            item = self.comparer.item(i)
+            meme = item.data(Qt.ItemDataRole.UserRole) == choisie
+            item.setHidden(meme)
+            if meme:
+                item.setCheckState(Qt.CheckState.Unchecked)
+        self.comparer.blockSignals(False)
 
     def annees_choisies(self) -> list[int]:
         annee = self.annee.currentData()
@@ -310,7 +324,7 @@ class PageBilanProgrammation(QWidget):
             return
         chemin = chemin if str(chemin).lower().endswith(f".{genre}") else f"{chemin}.{genre}"
         Operation(actions.exporter, self.contexte, [b.annee for b in self.bilans],
-                  self.dispositif.currentData() or None, chemin, parent=self) \
+                  self.dispositif.currentData() or None, chemin, self.bilan.annee, parent=self) \
             .apres(lambda fichier: self._ecrit(fichier, ouvrir=genre == "xlsx")).refus(self._dire).lancer()
 
     def _ecrit(self, fichier, *, ouvrir: bool) -> None:
@@ -327,8 +341,9 @@ class PageBilanProgrammation(QWidget):
 
         nom = nom_de_fichier(self.bilans, "pdf")
         apercu_document.apercu_apres_ecriture(
-            self, nom.removesuffix(".pdf"), nom, actions.exporter, self.contexte, [b.annee for b in self.bilans],
-            self.dispositif.currentData() or None, refus=self._dire, apres=self.message.hide)
+            self, nom.removesuffix(".pdf"), nom, partial(actions.exporter, annee=self.bilan.annee), self.contexte,
+            [b.annee for b in self.bilans], self.dispositif.currentData() or None, refus=self._dire,
+            apres=self.message.hide)
 
     def _dire(self, texte: str) -> None:
         self.message.setText(texte)
