@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
@@ -361,3 +361,31 @@ def test_financements_consolides_lisibles_a_1366(qtbot, url_demo, tmp_path):
         assert page.totaux.item(page.totaux.rowCount() - 1, 1).text() == "1"
     finally:
         fermer_fenetre(f)
+
+
+def test_une_lecture_plus_ancienne_que_la_seance_affichee_ne_l_ecrase_pas(qtbot, url_demo):
+    """Sous charge, une lecture partie avant une modification peut revenir après elle : la page garde la séance
+    la plus récente (sa version), et montre une lecture de même version ou plus récente."""
+    from instruction.services.actions import comite as actions
+    from instruction.services.contexte import ouvrir
+    from instruction.ui.comite.page_seance import PageSeance
+
+    contexte = ouvrir(url_demo)
+    try:
+        ouverte = next(s for s in actions.lister_seances(contexte) if not s.close)
+        ancienne = actions.lire_seance(contexte, ouverte.id)  # lue avant la modification
+        page = PageSeance(contexte, ouverte.id)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.seance is not None, timeout=15000)
+        actions.modifier_seance(contexte, ouverte.id, "Comité modifié entre-temps", ancienne.date, ancienne.lieu,
+                                list(ancienne.membres), ancienne.version)
+        page.relire()
+        qtbot.waitUntil(lambda: page.seance.intitule == "Comité modifié entre-temps", timeout=15000)
+        assert page.seance.version > ancienne.version
+        page.afficher(ancienne)  # la lecture dépassée revient
+        assert page.seance.intitule == "Comité modifié entre-temps" and page.titre.text() == page.seance.intitule
+        page.afficher(actions.lire_seance(contexte, ouverte.id))  # même version : elle s'affiche
+        assert page.seance.intitule == "Comité modifié entre-temps"
+        qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=15000)
+    finally:
+        contexte.fermer()
