@@ -16,14 +16,15 @@ def retenir(uow, dossier_id: int, montants: dict[str, Decimal] | None = None) ->
     """Fait passer un dossier déposé complet jusqu'à « retenu » (grille égalité cotée, examen), aujourd'hui."""
     from instruction.domaine import grilles
     from instruction.services import cotations
+    from instruction.services import examen as service_examen
     from instruction.services import instruction as circuit
 
     questions = grilles.par_code()["egalite-femmes-hommes"].courante.questions
     cotations.repondre_plusieurs(uow, dossier_id, "egalite-femmes-hommes", {q.code: ("oui", None) for q in questions})
     circuit.changer_etat(uow, dossier_id, Etat.RECEVABLE)
     circuit.changer_etat(uow, dossier_id, Etat.EN_INSTRUCTION)
-    evaluation = circuit.evaluer(uow, dossier_id)
-    circuit.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, el.RESPECTE, "Vu.")
+    evaluation = service_examen.evaluer(uow, dossier_id)
+    service_examen.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, el.RESPECTE, "Vu.")
                                                  for c in evaluation.criteres], "Dossier solide.")
     circuit.changer_etat(uow, dossier_id, Etat.INSTRUIT, "Favorable")
     circuit.changer_etat(uow, dossier_id, Etat.RETENU, "Comité des financeurs", montants=montants or MONTANTS)

@@ -26,6 +26,7 @@ def instruits(contexte, nombre: int, *, sens: str = "favorable", montants: dict[
     avec une proposition ``sens`` aux ``montants`` (par défaut, ceux demandés)."""
     from instruction.services import cotations, pieces
     from instruction.services import dossier as service_dossier
+    from instruction.services import examen as service_examen
     from instruction.services import instruction as circuit
 
     from sqlalchemy import select
@@ -53,8 +54,8 @@ def instruits(contexte, nombre: int, *, sens: str = "favorable", montants: dict[
                                                         for t in exigees])
             circuit.changer_etat(uow, identifiant, Etat.RECEVABLE, le=depot + dt.timedelta(days=1))
             circuit.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION, le=depot + dt.timedelta(days=2))
-            evaluation = circuit.evaluer(uow, identifiant)
-            circuit.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut, "")
+            evaluation = service_examen.evaluer(uow, identifiant)
+            service_examen.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut, "")
                                                           for c in evaluation.criteres], "Examen de test.")
             cotations.repondre_plusieurs(uow, identifiant, EFH, {q.code: ("oui", None) for q in questions})
             commentaire = None if sens == "favorable" else "Action à revoir."

@@ -20,7 +20,7 @@ from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avenants, historique, lecture_conventions
 from instruction.services import conventions as sc
-from instruction.services import instruction as circuit
+from instruction.services import examen as service_examen
 from instruction.services import versements as sv
 from tests.conventions_outils import dossier_retenu
 
@@ -189,7 +189,7 @@ def test_cpo_pluriannuelle_premier_exercice_ferme_et_critere_de_reconduction(con
         suivant = service_dossier.enregistrer(uow, None, saisie.valider(fabrique.saisie(campagne.id, porteur_id)))
         uow.valider()
     with contexte.unite() as uow:
-        resultat = next(c.resultat for c in circuit.evaluer(uow, suivant).criteres
+        resultat = next(c.resultat for c in service_examen.evaluer(uow, suivant).criteres
                         if c.code == "cdv-pas-de-reconduction")
     assert resultat.statut == el.SANS_OBJET and fiche.numero in resultat.explication
 

@@ -40,6 +40,7 @@ from instruction.services import (
     attribution,
     avis,
     brouillons,
+    complements,
     comptes,
     cotations,
     echanges,
@@ -53,7 +54,8 @@ from instruction.services import (
     porteurs,
 )
 from instruction.services import dossier as service_dossier
-from instruction.services import enveloppes, programmation
+from instruction.services import enveloppes, montants_accordes, programmation
+from instruction.services import examen as service_examen
 from instruction.services import emprunts, retour
 from instruction.db.modeles.programmation import Enveloppe, Scenario
 from tests import fabrique
@@ -69,9 +71,9 @@ ATTENDUS = {
     "comptes.creer", "comptes.modifier", "comptes.desactiver", "comptes.reactiver", "comptes.reinitialiser",
     "comptes.regler_connexion_automatique", "cotations.repondre_plusieurs", "cotations.retenir",
     "cotations.recoter", "dossier.creer_campagne", "dossier.enregistrer", "filtres.enregistrer",
-    "filtres.supprimer", "instruction.changer_etat", "instruction.modifier_montants_accordes",
-    "instruction.demander_complements", "instruction.marquer_recus", "instruction.enregistrer_examen",
-    "instruction.regler", "pieces.ajouter", "pieces.retirer", "porteurs.creer", "porteurs.modifier",
+    "filtres.supprimer", "instruction.changer_etat", "montants_accordes.modifier_montants_accordes",
+    "instruction.demander_complements", "complements.marquer_recus", "examen.enregistrer_examen",
+    "examen.regler", "pieces.ajouter", "pieces.retirer", "porteurs.creer", "porteurs.modifier",
     "porteurs.changer", "porteurs.corriger",
     "attribution.attribuer", "attribution.appliquer_regles", "attribution.attribuer_selon_regles",
     "attribution.enregistrer_regles", "dossier.supprimer", "pieces.ajouter_plusieurs",
@@ -87,7 +89,7 @@ SANS_VERIFICATION = {
     "cotations.repondre": "passe par cotations.repondre_plusieurs, au registre",
     "demarrage.noter_demo_proposee": "note que la démonstration a été proposée, au premier lancement",
     "historique.noter": "appelé par les services, dans leur transaction",
-    "reglages.enregistrer": "appelé par instruction.regler et bilans_attendus.regler, au registre (reglages.modifier)",
+    "reglages.enregistrer": "appelé par examen.regler et bilans_attendus.regler, au registre (reglages.modifier)",
     "historique.noter_en_lot": "appelé par les services (lettres de notification), dans leur transaction",
     "sauvegarde.restaurer": "vérifie lui-même le droit « base.restaurer » et le compte (test plus bas)",
     "conventions.suivre_le_dossier": "appelé par les services des conventions et des versements, dans leur "
@@ -103,11 +105,11 @@ LECTURES = {
     "dossier.campagnes", "dossier.dossiers_precedents", "dossier.lire", "dossier.options",
     "dossier.porteur_pour_recevabilite", "dossiers.axes",
     "dossiers.compter", "dossiers.lister", "dossiers.textes", "filtres.lister", "historique.dernier_numero",
-    "historique.du_dossier", "historique.du_porteur", "instruction.complements",
-    "instruction.contexte_eligibilite", "instruction.dernier_examen", "instruction.evaluer",
-    "fiche_instruction.lire", "instruction.financements", "instruction.historique", "instruction.lire",
-    "instruction.liste_reglages", "instruction.points_de_recevabilite", "instruction.reglages",
-    "instruction.lire_proposition", "instruction.montants_pre_remplis",
+    "historique.du_dossier", "historique.du_porteur", "complements.complements",
+    "examen.contexte_eligibilite", "examen.dernier_examen", "examen.evaluer",
+    "fiche_instruction.lire", "montants_accordes.financements", "instruction.historique", "instruction.lire",
+    "examen.liste_reglages", "instruction.points_de_recevabilite", "examen.reglages",
+    "instruction.lire_proposition", "montants_accordes.montants_pre_remplis",
     "pieces.contenu", "porteurs.lire", "porteurs.lister", "taches.mes_taches", "comptes.relire_utilisateur",
     "sauvegarde.sauvegarder",  # lit toute la base ; réservée aux administrateurs (test plus bas)
     "sauvegarde.examiner",  # lit une sauvegarde avant de la restaurer ; réservée aux administrateurs
@@ -188,14 +190,14 @@ def _enregistrer_le_dossier(uow, p):
 
 
 def _examiner(uow, p):
-    evaluation = service_instruction.evaluer(uow, p.dossier)
+    evaluation = service_examen.evaluer(uow, p.dossier)
     decisions = [el.Decision(c.code, c.resultat.statut, "") for c in evaluation.criteres]
-    return service_instruction.enregistrer_examen(uow, p.dossier, decisions, "Dossier solide.")
+    return service_examen.enregistrer_examen(uow, p.dossier, decisions, "Dossier solide.")
 
 
 def _regler(uow, _p):
-    reglage = service_instruction.liste_reglages(uow)[0]
-    return service_instruction.regler(uow, {reglage.cle: str(reglage.defaut + 1)})
+    reglage = service_examen.liste_reglages(uow)[0]
+    return service_examen.regler(uow, {reglage.cle: str(reglage.defaut + 1)})
 
 
 def _modifier_le_porteur(uow, p):
@@ -242,8 +244,8 @@ def _dossier_au_comite(uow, p) -> int:
                                                for t in types_pieces.manquantes("association", "cdv", [])])
     for vers in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
         service_instruction.changer_etat(uow, dossier_id, vers)
-    evaluation = service_instruction.evaluer(uow, dossier_id)
-    service_instruction.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
+    evaluation = service_examen.evaluer(uow, dossier_id)
+    service_examen.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
                                                              for c in evaluation.criteres], "Examen.")
     version = grilles.par_code()[EFH].courante
     cotations.repondre_plusieurs(uow, dossier_id, EFH, {q.code: ("oui", None) for q in version.questions})
@@ -330,11 +332,11 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "cotations.repondre_plusieurs": (_repondre_a_la_grille, "grille transversale"),
     "cotations.retenir": (_retenir_une_cotation, "grille transversale"),
     "cotations.recoter": (lambda uow, p: cotations.recoter(uow, p.dossier, EFH), "grille transversale"),
-    "instruction.regler": (_regler, "réglage"),
-    "instruction.enregistrer_examen": (_examiner, "examen d'éligibilité"),
+    "examen.regler": (_regler, "réglage"),
+    "examen.enregistrer_examen": (_examiner, "examen d'éligibilité"),
     "instruction.demander_complements": (lambda uow, p: service_instruction.demander_complements(
         uow, p.dossier, "Attestation d'assurance", DANS_15_JOURS), "dossier"),
-    "instruction.marquer_recus": (lambda uow, p: service_instruction.marquer_recus(
+    "complements.marquer_recus": (lambda uow, p: complements.marquer_recus(
         uow, _derniere(uow, m.DemandeComplements, m.DemandeComplements.dossier_id == p.dossier), aujourd_hui()),
         "compléments"),
     "instruction.changer_etat": (lambda uow, p: service_instruction.changer_etat(uow, p.dossier, Etat.RECEVABLE),
@@ -348,7 +350,7 @@ APPELS: dict[str, tuple[Callable, str]] = {
     "filtres.supprimer": (lambda uow, p: filtres.supprimer(uow, "Filtre commun"), "filtre enregistré"),
     "brouillons.garder": (lambda uow, p: brouillons.garder(uow, f"dossier:{p.dossier}", "Jardin", {"intitule": "J"}),
                           ""),
-    "instruction.modifier_montants_accordes": (lambda uow, p: service_instruction.modifier_montants_accordes(
+    "montants_accordes.modifier_montants_accordes": (lambda uow, p: montants_accordes.modifier_montants_accordes(
         uow, p.dossier, {"ville-calais": Decimal("1200.00"), "etat-pv": Decimal("1800.00")}), "montants accordés"),
     "pieces.ajouter_plusieurs": (lambda uow, p: pieces.ajouter_plusieurs(uow, p.dossier, [
         ("rib", "RIB 2027.pdf", b"%PDF-1.4 rib", aujourd_hui()), ("autre", "Budget ajusté.pdf", b"%PDF-1.4 ba", None)]),
@@ -713,7 +715,7 @@ PREALABLES: dict[str, Callable] = {
     "comptes_rendus.complements_recus": lambda uow, p: _preparer_compte_rendu(uow, p, "a_completer"),
     "comptes_rendus.valider": lambda uow, p: _preparer_compte_rendu(uow, p, "rempli"),
     "comptes_rendus.reverser": lambda uow, p: _preparer_compte_rendu(uow, p, "valide"),
-    "instruction.modifier_montants_accordes": lambda uow, p: _passer(
+    "montants_accordes.modifier_montants_accordes": lambda uow, p: _passer(
         uow, p, Etat.EN_INSTRUCTION, Etat.INSTRUIT, Etat.RETENU),
     # Une règle est déclarée (enregistrer_regles, plus haut) ; le doublon n'a pas encore d'instructeur.
     "attribution.attribuer_selon_regles": _doublon_sans_instructeur,
@@ -811,7 +813,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     attendus_permis = {
         droits.ADMINISTRATEUR: set(acces.SERVICES),
         droits.INSTRUCTEUR: {n for n in acces.SERVICES if not n.startswith(("comptes.", "identifiants_base."))} - {
-            "instruction.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever",
+            "examen.regler", "attribution.enregistrer_regles", "nom_base.nommer", "enveloppes.relever",
             "bilans_attendus.regler"},
         droits.REFERENT: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
         droits.FINANCEUR: {"avis.donner", "filtres.enregistrer", "filtres.supprimer", *EMPRUNTS},
@@ -819,7 +821,7 @@ def test_chaque_role_contre_chaque_service(contexte, prepare, role):
     }[role]
     assert set(permis) == attendus_permis and set(interdits) == set(acces.SERVICES) - attendus_permis
     # Les appels permis aboutissent, sauf ceux qui attendent une autre étape du dossier (ou une base SQLite).
-    assert set(refuses) <= set(PREALABLES) | {"cotations.retenir", "instruction.marquer_recus",
+    assert set(refuses) <= set(PREALABLES) | {"cotations.retenir", "complements.marquer_recus",
                                               "comptes.regler_connexion_automatique", *SANS_ROLES_POSTGRES}, refuses
 
 

@@ -79,10 +79,11 @@ def _remplacer(champ, texte: str) -> None:
 
 
 def _accordes(contexte, dossier_id) -> dict[str, Decimal]:
-    from instruction.services import instruction as circuit
+    from instruction.services import montants_accordes
 
     with contexte.unite(lecture=True) as uow:
-        return {f.financeur: f.accorde for f in circuit.financements(uow, dossier_id) if f.accorde is not None}
+        return {f.financeur: f.accorde for f in montants_accordes.financements(uow, dossier_id)
+                if f.accorde is not None}
 
 
 def _historique(contexte, dossier_id) -> list:

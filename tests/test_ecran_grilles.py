@@ -12,7 +12,9 @@ from instruction.domaine import grilles
 from instruction.domaine.etats import Etat
 from instruction.services import cotations
 from instruction.ui import modele_dossiers as md
+from instruction.services import examen as service_examen
 from instruction.services import instruction as circuit
+from instruction.services import montants_accordes
 from tests.conftest import frapper
 from tests.ecrans import attendre_etat, bouton_passage, ok
 
@@ -85,8 +87,8 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     with f.contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
             circuit.changer_etat(uow, identifiant, etat)
-        evaluation = circuit.evaluer(uow, identifiant)
-        circuit.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut)
+        evaluation = service_examen.evaluer(uow, identifiant)
+        service_examen.enregistrer_examen(uow, identifiant, [el.Decision(c.code, c.resultat.statut)
                                                       for c in evaluation.criteres])
         circuit.changer_etat(uow, identifiant, Etat.INSTRUIT)
         uow.valider()
@@ -106,7 +108,7 @@ def test_retenu_avec_les_montants_accordes(qtbot, onglet_instruction):
     ok(qtbot, dialogue)
     attendre_etat(qtbot, section, Etat.RETENU)
     with f.contexte.unite() as uow:
-        accordes = {x.financeur: x.accorde for x in circuit.financements(uow, identifiant)}
+        accordes = {x.financeur: x.accorde for x in montants_accordes.financements(uow, identifiant)}
     assert accordes == {"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500.00")}
     assert section.financements.item(0, 3).text() == "1\u202f800,00\u00a0€"  # Financeur, Demandé, Proposé, Accordé
     assert section.historique.item(0, 3).text() == "Comité du 12/03/2027"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 from instruction.domaine import dates
 from instruction.domaine import eligibilite as el
 from instruction.domaine.etats import Etat
-from instruction.services import instruction as circuit
+from instruction.services import examen as service_examen
 from instruction.ui import erreurs
 from tests.conftest import frapper
 from tests.ecrans import attendre_etat as _attendre_etat
@@ -128,7 +128,7 @@ def test_assistant_d_eligibilite_de_bout_en_bout(qtbot, onglet_instruction):
     assert section.criteres.item(3, 2).text() == "Statuts non déposés en préfecture"
 
     with f.contexte.unite() as uow:
-        examen = circuit.dernier_examen(uow, identifiant)
+        examen = service_examen.dernier_examen(uow, identifiant)
     assert examen.verdict == el.NON_ELIGIBLE and examen.commentaire == "À représenter l'an prochain."
     decision = next(c for c in examen.criteres if c.critere == "cdv-porteur-eligible")
     assert (decision.statut_auto, decision.statut, decision.commentaire) == (
@@ -198,4 +198,4 @@ def test_reglages_de_l_instruction(qtbot, onglet_instruction):
     _ok(qtbot, dialogue)
     qtbot.waitUntil(lambda: not dialogue.isVisible(), timeout=10000)
     with f.contexte.unite() as uow:
-        assert circuit.reglages(uow) == {"critere.cdv-beneficiaires-qpv.seuil": "80"}
+        assert service_examen.reglages(uow) == {"critere.cdv-beneficiaires-qpv.seuil": "80"}

@@ -37,6 +37,7 @@ from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as service_instruction
+from instruction.services import montants_accordes
 from instruction.services.contexte import ouvrir
 from tests import fabrique
 
@@ -170,7 +171,7 @@ def _retenu(poste, dossier_id) -> int:
 
 def _montants(poste, dossier_id) -> dict[str, Decimal]:
     with poste.unite() as uow:
-        return {f.financeur: f.accorde for f in service_instruction.financements(uow, dossier_id)
+        return {f.financeur: f.accorde for f in montants_accordes.financements(uow, dossier_id)
                 if f.accorde is not None}
 
 
@@ -207,9 +208,9 @@ def test_montants_accordes_corriges_par_deux_postes_le_second_est_refuse(postes)
 def test_montants_accordes_enregistres_au_meme_instant_le_second_attend_puis_est_refuse(postes):
     version = _retenu(postes.a, postes.dossier)
     with postes.a.unite() as uow_a:
-        service_instruction.modifier_montants_accordes(uow_a, postes.dossier, {"ville-calais": Decimal("1500")},
+        montants_accordes.modifier_montants_accordes(uow_a, postes.dossier, {"ville-calais": Decimal("1500")},
                                                        version=version)
-        b = PosteEnAttente(postes.b, lambda uow: service_instruction.modifier_montants_accordes(
+        b = PosteEnAttente(postes.b, lambda uow: montants_accordes.modifier_montants_accordes(
             uow, postes.dossier, {"ville-calais": Decimal("700")}, version=version))
         b.attendre_qu_il_bloque(postes.a)
         uow_a.valider()

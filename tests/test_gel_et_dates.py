@@ -25,9 +25,12 @@ from instruction.db import modeles as m
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import aujourd_hui
+from instruction.services import complements
 from instruction.services import dossier as service_dossier
+from instruction.services import examen as service_examen
 from instruction.services import historique
 from instruction.services import instruction as circuit
+from instruction.services import montants_accordes
 from instruction.services import pieces
 from instruction.domaine.validation import SaisieInvalide
 from tests import fabrique
@@ -54,8 +57,8 @@ FIGES = {Etat.INSTRUIT, Etat.RETENU, Etat.AJOURNE, Etat.REFUSE, Etat.CONVENTIONN
 
 def _examiner(contexte, dossier_id):
     with contexte.unite() as uow:
-        evaluation = circuit.evaluer(uow, dossier_id)
-        circuit.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
+        evaluation = service_examen.evaluer(uow, dossier_id)
+        service_examen.enregistrer_examen(uow, dossier_id, [el.Decision(c.code, c.resultat.statut, "")
                                                      for c in evaluation.criteres], "Examen de test.")
         uow.valider()
 
@@ -180,19 +183,21 @@ def test_un_dossier_fige_refuse_ses_chiffres_et_accepte_une_correction_motivee(c
 def test_apres_la_convention_les_montants_accordes_passent_par_un_avenant(contexte):
     identifiant = amener(contexte, Etat.RETENU)
     with contexte.unite() as uow:  # avant la convention : la saisie du comité se corrige
-        circuit.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1900"), "ville-calais": Decimal("1500")})
+        montants_accordes.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1900"),
+                                                                         "ville-calais": Decimal("1500")})
         circuit.changer_etat(uow, identifiant, Etat.CONVENTIONNE)
         uow.valider()
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="avenant à la convention .*pas encore disponibles"):
-            circuit.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("2000")})
-        assert {f.financeur: f.accorde for f in circuit.financements(uow, identifiant)}["etat-pv"] == Decimal("1900.00")
+            montants_accordes.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("2000")})
+        accordes = {f.financeur: f.accorde for f in montants_accordes.financements(uow, identifiant)}
+        assert accordes["etat-pv"] == Decimal("1900.00")
 
 
 def test_reprendre_l_instruction_d_un_dossier_retenu_leve_le_gel_et_retire_la_decision(contexte):
     identifiant = amener(contexte, Etat.RETENU)
     with contexte.unite() as uow:
-        assert {f.financeur: f.accorde for f in circuit.financements(uow, identifiant)} == {
+        assert {f.financeur: f.accorde for f in montants_accordes.financements(uow, identifiant)} == {
             "etat-pv": Decimal("2000.00"), "ville-calais": Decimal("1500.00")}
         with pytest.raises(DonneesInvalides, match="motif"):
             circuit.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION)
@@ -326,5 +331,5 @@ def test_les_demandes_de_complements_prennent_la_date_du_passage(contexte):
         circuit.changer_etat(uow, identifiant, Etat.INCOMPLET, "RIB à fournir", le=depot + dt.timedelta(days=3))
         uow.valider()
     with contexte.unite() as uow:
-        (demande,) = circuit.complements(uow, identifiant)
+        (demande,) = complements.complements(uow, identifiant)
     assert demande.demandee_le == depot + dt.timedelta(days=3)

@@ -20,6 +20,7 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.services import enveloppes, historique
 from instruction.services import instruction as circuit
+from instruction.services import montants_accordes
 from instruction.services import programmation
 from instruction.services.instruction import PropositionSaisie
 from tests import fabrique
@@ -150,7 +151,7 @@ def test_une_decision_qui_depasse_l_enveloppe_est_refusee_et_l_administrateur_la
     _retenir(contexte, second, {"etat-pv": E("2000"), "ville-calais": E("1500")})
     with contexte.unite() as uow:
         # Baisser un montant décidé passe toujours, même sur une enveloppe pleine.
-        circuit.modifier_montants_accordes(uow, premier, {"etat-pv": E("1800"), "ville-calais": E("1500")})
+        montants_accordes.modifier_montants_accordes(uow, premier, {"etat-pv": E("1800"), "ville-calais": E("1500")})
         uow.valider()
     with contexte.unite() as uow:
         (situation,) = [s for s in enveloppes.situation(uow, 2027, "cdv") if s.financeur == "etat-pv"]

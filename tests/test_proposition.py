@@ -18,6 +18,7 @@ from instruction.domaine.horloge import aujourd_hui
 from instruction.services import avis
 from instruction.services import historique
 from instruction.services import instruction as circuit
+from instruction.services import montants_accordes
 from instruction.services.instruction import PropositionSaisie
 from tests import fabrique
 from tests.test_gel_et_dates import _examiner
@@ -52,11 +53,11 @@ def _avis_de_l_etat(contexte, dossier_id, montant: str) -> None:
 def test_les_montants_a_proposer_viennent_des_avis_sinon_de_la_demande(contexte):
     identifiant = _instruire(contexte)
     with contexte.unite() as uow:
-        assert circuit.montants_pre_remplis(uow, identifiant) == {
+        assert montants_accordes.montants_pre_remplis(uow, identifiant) == {
             "etat-pv": (Decimal("2000.00"), "demande"), "ville-calais": (Decimal("1500.00"), "demande")}
     _avis_de_l_etat(contexte, identifiant, "1 600")
     with contexte.unite() as uow:
-        assert circuit.montants_pre_remplis(uow, identifiant) == {
+        assert montants_accordes.montants_pre_remplis(uow, identifiant) == {
             "etat-pv": (Decimal("1600.00"), "avis"), "ville-calais": (Decimal("1500.00"), "demande")}
 
 

@@ -108,12 +108,12 @@ def _passer(contexte, dossier_id, vers, motif=None):
 
 
 def _examiner(contexte, dossier_id):
-    from instruction.services import instruction as circuit
+    from instruction.services import examen as service_examen
 
     with contexte.unite() as uow:
-        evaluation = circuit.evaluer(uow, dossier_id)
+        evaluation = service_examen.evaluer(uow, dossier_id)
         decisions = [el.Decision(c.code, c.resultat.statut) for c in evaluation.criteres]
-        examen = circuit.enregistrer_examen(uow, dossier_id, decisions)
+        examen = service_examen.enregistrer_examen(uow, dossier_id, decisions)
         uow.valider()
     return examen
 
@@ -151,7 +151,7 @@ def test_l2647_instruit_refuse_sans_la_grille_egalite_en_base(contexte):
 
 def test_l3962_une_cpo_exempte_de_la_regle_de_reconduction_en_base(contexte):
     from instruction.services import dossier as service_dossier
-    from instruction.services import instruction as circuit
+    from instruction.services import examen as service_examen
     from instruction.services import pieces as service_pieces
 
     premier = fabrique.dossier(contexte)
@@ -161,20 +161,20 @@ def test_l3962_une_cpo_exempte_de_la_regle_de_reconduction_en_base(contexte):
         second = service_dossier.enregistrer(uow, None, dataclasses.replace(donnees, campagne_id=campagne.id))
         uow.valider()
     with contexte.unite() as uow:
-        resultat = circuit.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
+        resultat = service_examen.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.A_VERIFIER and resultat.comparaison  # côte à côte, pas exclue
     with contexte.unite() as uow:
         service_pieces.ajouter(uow, second, "cpo", "cpo-2027-2029.pdf", b"%PDF-1.4 CPO", dt.date(2027, 1, 15))
         uow.valider()
     with contexte.unite() as uow:
-        evaluation = circuit.evaluer(uow, second)
+        evaluation = service_examen.evaluer(uow, second)
     resultat = evaluation.resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.SANS_OBJET and "CPO" in resultat.explication
 
 
 def test_l8429_drac_cas_b_accepte_en_base(contexte):
     """Une ligne DRAC « L'été culturel », sollicitée et non consolidée, est acceptée : le dossier reste éligible."""
-    from instruction.services import instruction as circuit
+    from instruction.services import examen as service_examen
 
     def drac(saisie):
         saisie.budget.append({"sens": "produit", "compte": "74", "financeur": "drac",
@@ -183,7 +183,7 @@ def test_l8429_drac_cas_b_accepte_en_base(contexte):
 
     identifiant = fabrique.dossier(contexte, modifier=drac)
     with contexte.unite() as uow:
-        resultat = circuit.evaluer(uow, identifiant).resultats()["drac-valorisation"]
+        resultat = service_examen.evaluer(uow, identifiant).resultats()["drac-valorisation"]
     assert resultat.statut == el.RESPECTE and "cas b" in resultat.explication
     _passer(contexte, identifiant, Etat.RECEVABLE)
     _passer(contexte, identifiant, Etat.EN_INSTRUCTION)

@@ -15,7 +15,9 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.services import approche_budgetaire as abi
 from instruction.services import cotations
+from instruction.services import examen as service_examen
 from instruction.services import instruction as service_instruction
+from instruction.services import montants_accordes
 from tests import fabrique
 
 EFH = "egalite-femmes-hommes"
@@ -131,8 +133,8 @@ def test_les_grilles_ne_bougent_plus_apres_l_instruction(contexte):
     with contexte.unite() as uow:
         service_instruction.changer_etat(uow, identifiant, Etat.RECEVABLE)
         service_instruction.changer_etat(uow, identifiant, Etat.EN_INSTRUCTION)
-        evaluation = service_instruction.evaluer(uow, identifiant)
-        service_instruction.enregistrer_examen(
+        evaluation = service_examen.evaluer(uow, identifiant)
+        service_examen.enregistrer_examen(
             uow, identifiant, [el.Decision(c.code, c.resultat.statut) for c in evaluation.criteres])
         service_instruction.changer_etat(uow, identifiant, Etat.INSTRUIT)
         uow.valider()
@@ -151,8 +153,8 @@ def _jusqu_au_comite(contexte, identifiant):
     with contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
             service_instruction.changer_etat(uow, identifiant, etat)
-        evaluation = service_instruction.evaluer(uow, identifiant)
-        service_instruction.enregistrer_examen(
+        evaluation = service_examen.evaluer(uow, identifiant)
+        service_examen.enregistrer_examen(
             uow, identifiant, [el.Decision(c.code, c.resultat.statut) for c in evaluation.criteres])
         service_instruction.changer_etat(uow, identifiant, Etat.INSTRUIT)
         uow.valider()
@@ -168,17 +170,17 @@ def test_le_comite_accorde_des_montants_par_financeur(contexte):
         with pytest.raises(DonneesInvalides, match="Financeur inconnu"):
             service_instruction.changer_etat(uow, identifiant, Etat.RETENU, montants={"mecene": Decimal("1")})
         with pytest.raises(DonneesInvalides, match="se saisissent quand il est retenu"):
-            service_instruction.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1")})
+            montants_accordes.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1")})
     with contexte.unite() as uow:
         service_instruction.changer_etat(uow, identifiant, Etat.RETENU, "Comité du 12/03/2027",
                                          montants={"etat-pv": Decimal("1800.00"), "ville-calais": Decimal("1500")})
         uow.valider()
     with contexte.unite() as uow:
-        financements = {f.financeur: (f.demande, f.accorde) for f in service_instruction.financements(uow, identifiant)}
+        financements = {f.financeur: (f.demande, f.accorde) for f in montants_accordes.financements(uow, identifiant)}
     assert financements == {"etat-pv": (Decimal("2000.00"), Decimal("1800.00")),
                             "ville-calais": (Decimal("1500.00"), Decimal("1500.00"))}
     with contexte.unite() as uow:
-        service_instruction.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1750.50"),
+        montants_accordes.modifier_montants_accordes(uow, identifiant, {"etat-pv": Decimal("1750.50"),
                                                                           "ville-calais": Decimal("0")})
         uow.valider()
     with contexte.unite() as uow:
@@ -195,7 +197,7 @@ def test_retenu_sans_montants_accorde_ce_qui_est_demande(contexte):
         service_instruction.changer_etat(uow, identifiant, Etat.RETENU)
         uow.valider()
     with contexte.unite() as uow:
-        assert all(f.accorde == f.demande for f in service_instruction.financements(uow, identifiant))
+        assert all(f.accorde == f.demande for f in montants_accordes.financements(uow, identifiant))
 
 
 # --- Approche budgétaire intégrée ----------------------------------------------------------------------

@@ -14,7 +14,9 @@ from instruction.domaine import workflow
 from instruction.db import modeles as m
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
+from instruction.services import complements
 from instruction.services import dossier as service_dossier
+from instruction.services import examen as service_examen
 from instruction.services import instruction as circuit
 from tests import fabrique
 
@@ -76,9 +78,9 @@ def _passer(contexte, dossier_id, vers, motif=None, **options):
 def _examiner(contexte, dossier_id, **changements):
     """Enregistre un examen : résultats calculés confirmés, sauf ``changements`` (code → (statut, commentaire))."""
     with contexte.unite() as uow:
-        evaluation = circuit.evaluer(uow, dossier_id)
+        evaluation = service_examen.evaluer(uow, dossier_id)
         decisions = [el.Decision(c.code, *changements.get(c.code, (c.resultat.statut, ""))) for c in evaluation.criteres]
-        examen = circuit.enregistrer_examen(uow, dossier_id, decisions, "Dossier solide.")
+        examen = service_examen.enregistrer_examen(uow, dossier_id, decisions, "Dossier solide.")
         uow.valider()
     return examen
 
@@ -188,11 +190,11 @@ def test_demande_de_complements_puis_reception_puis_recevable(contexte):
     premiere, seconde = etat.complements
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides, match="avant d'avoir été demandés"):
-            circuit.marquer_recus(uow, premiere.id, premiere.demandee_le - dt.timedelta(days=1))
+            complements.marquer_recus(uow, premiere.id, premiere.demandee_le - dt.timedelta(days=1))
         with pytest.raises(DonneesInvalides, match="dans le futur"):
-            circuit.marquer_recus(uow, premiere.id, dt.date.today() + dt.timedelta(days=2))
-        circuit.marquer_recus(uow, premiere.id, dt.date.today(), "Reçu par courriel")
-        circuit.marquer_recus(uow, seconde.id, dt.date.today())
+            complements.marquer_recus(uow, premiere.id, dt.date.today() + dt.timedelta(days=2))
+        complements.marquer_recus(uow, premiere.id, dt.date.today(), "Reçu par courriel")
+        complements.marquer_recus(uow, seconde.id, dt.date.today())
         uow.valider()
     _passer(contexte, identifiant, Etat.RECEVABLE)
     etat = _etat(contexte, identifiant)
@@ -218,7 +220,7 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     contexte.acteur = "s.dubois"
     identifiant = fabrique.dossier(contexte)
     with contexte.unite() as uow:
-        evaluation = circuit.evaluer(uow, identifiant)
+        evaluation = service_examen.evaluer(uow, identifiant)
     codes = [c.code for c in evaluation.criteres]
     assert codes == ["cdv-hors-temps-scolaire", "cdv-benefice-direct-qpv", "cdv-beneficiaires-qpv",
                      "cdv-porteur-eligible", "cdv-pas-de-reconduction", "cdv-cofinancement", "cdv-orientation-fipdr",
@@ -240,7 +242,7 @@ def test_examen_garde_chaque_critere_et_le_verdict(contexte):
     assert modifie.commentaire == "Statuts non conformes" and "3565" in modifie.source
     # L'examen suivant reprend la décision précédente et la remplace.
     with contexte.unite() as uow:
-        assert circuit.evaluer(uow, identifiant).criteres[3].precedent.commentaire == "Statuts non conformes"
+        assert service_examen.evaluer(uow, identifiant).criteres[3].precedent.commentaire == "Statuts non conformes"
     assert _examiner(contexte, identifiant).verdict == el.ELIGIBLE
     assert _etat(contexte, identifiant).examen.verdict == el.ELIGIBLE
 
@@ -276,39 +278,39 @@ def test_reconduction_comparee_a_l_action_de_l_annee_precedente(contexte):
         second = service_dossier.enregistrer(uow, None, replace(donnees, campagne_id=campagne.id))
         uow.valider()
     with contexte.unite() as uow:
-        resultat = circuit.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
+        resultat = service_examen.evaluer(uow, second).resultats()["cdv-pas-de-reconduction"]
     assert resultat.statut == el.A_VERIFIER and "CDV-2027-001 (2027)" in resultat.explication  # l. 3962
     assert ("Intitulé", "Jardin partagé des Fontinettes", "Jardin partagé des Fontinettes") in resultat.comparaison
 
 
 def test_seuils_regles_dans_l_application(contexte):
     with contexte.unite() as uow:
-        reglages = {r.cle: r for r in circuit.liste_reglages(uow)}
+        reglages = {r.cle: r for r in service_examen.liste_reglages(uow)}
     cle = "critere.cdv-beneficiaires-qpv.seuil"
     assert reglages[cle].valeur == reglages[cle].defaut == Decimal(50) and reglages[cle].pourcentage
     with contexte.unite() as uow:
         with pytest.raises(DonneesInvalides) as erreur:
-            circuit.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe_2027": "beaucoup",
+            service_examen.regler(uow, {cle: "120", "critere.ce-enveloppe-contrainte.enveloppe_2027": "beaucoup",
                                  "critere.inconnu.x": "1"})
         message = erreur.value.message
         assert "ne dépasse pas 100" in message and "« beaucoup » n'est pas un nombre" in message
         assert "Réglage inconnu : critere.inconnu.x" in message
         uow.valider()
     with contexte.unite() as uow:
-        assert circuit.reglages(uow) == {}, "rien n'est écrit"
-        circuit.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510 000,50"})
+        assert service_examen.reglages(uow) == {}, "rien n'est écrit"
+        service_examen.regler(uow, {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510 000,50"})
         uow.valider()
     with contexte.unite() as uow:
-        assert circuit.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510000.5"}
+        assert service_examen.reglages(uow) == {cle: "80", "critere.ce-enveloppe-contrainte.enveloppe_2027": "510000.5"}
     identifiant = fabrique.dossier(contexte)  # 30 bénéficiaires sur 40 en QPV : 75 % < 80 %
     with contexte.unite() as uow:
-        resultat = circuit.evaluer(uow, identifiant).resultats()["cdv-beneficiaires-qpv"]
+        resultat = service_examen.evaluer(uow, identifiant).resultats()["cdv-beneficiaires-qpv"]
     assert resultat.statut == el.A_VERIFIER and "seuil 80 %" in resultat.explication
     with contexte.unite() as uow:
-        circuit.regler(uow, {cle: "50"})  # revenir au défaut efface le réglage
+        service_examen.regler(uow, {cle: "50"})  # revenir au défaut efface le réglage
         uow.valider()
     with contexte.unite() as uow:
-        assert cle not in circuit.reglages(uow)
+        assert cle not in service_examen.reglages(uow)
 
 
 # --- Fiche d'instruction -----------------------------------------------------------------------------
@@ -375,7 +377,7 @@ def test_les_dossiers_de_demonstration_ont_un_historique_coherent(url_demo):
                     assert apres.de == avant.vers and apres.date >= avant.date
                     workflow.verifier(avant.vers, apres.vers, apres.motif)
                 incomplets += any(h.vers == "incomplet" for h in historique)
-                examen = circuit.dernier_examen(uow, dossier.id)
+                examen = service_examen.dernier_examen(uow, dossier.id)
                 assert examen.verdict == el.ELIGIBLE
                 assert all(c.commentaire for c in examen.criteres if c.change)
             assert 0 < incomplets < len(dossiers) // 4
@@ -411,12 +413,12 @@ def test_la_campagne_2027_de_demonstration_est_a_chaque_etape_du_circuit(url_dem
             assert incomplets == ["CDV-2027-011", "CDV-2027-013"]
             # Les reprises à l'identique sont à vérifier (l. 3962), sauf celle couverte par une CPO ; les actions
             # renouvelées ne sont pas signalées.
-            reconduction = {d.numero: circuit.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
+            reconduction = {d.numero: service_examen.evaluer(uow, d.id).resultats()["cdv-pas-de-reconduction"].statut
                             for d in dossiers}
             assert [n for n, s in reconduction.items() if s == el.A_VERIFIER] == [
                 "CDV-2027-004", "CDV-2027-008", "CDV-2027-012"]
             assert reconduction["CDV-2027-001"] == el.SANS_OBJET
-            verdicts = {d.numero: circuit.dernier_examen(uow, d.id) for d in dossiers}
+            verdicts = {d.numero: service_examen.dernier_examen(uow, d.id) for d in dossiers}
             assert {n: e.verdict for n, e in verdicts.items() if e} == {
                 "CDV-2027-001": el.ELIGIBLE, "CDV-2027-002": el.ELIGIBLE, "CDV-2027-003": el.A_COMPLETER,
                 "CDV-2027-004": el.A_COMPLETER}  # une reprise à l'identique n'exclut plus (l. 3962)

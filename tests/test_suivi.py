@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from instruction.db import modeles as m
 from instruction.db.modeles import suivi as ms
 from instruction.domaine import droits
 from instruction.domaine import suivi as domaine
@@ -30,6 +29,7 @@ from tests import fabrique
 def retenu(contexte, *, montants=None, modifier=None) -> int:
     """Un dossier CDV 2027 retenu par le comité (grille égalité cotée, examen fait)."""
     from instruction.domaine import eligibilite as el
+    from instruction.services import examen as service_examen
     from instruction.services import instruction as service_instruction
 
     identifiant = fabrique.dossier(contexte, modifier=modifier)
@@ -37,8 +37,8 @@ def retenu(contexte, *, montants=None, modifier=None) -> int:
     with contexte.unite() as uow:
         for etat in (Etat.RECEVABLE, Etat.EN_INSTRUCTION):
             service_instruction.changer_etat(uow, identifiant, etat)
-        evaluation = service_instruction.evaluer(uow, identifiant)
-        service_instruction.enregistrer_examen(
+        evaluation = service_examen.evaluer(uow, identifiant)
+        service_examen.enregistrer_examen(
             uow, identifiant, [el.Decision(c.code, c.resultat.statut) for c in evaluation.criteres])
         service_instruction.changer_etat(uow, identifiant, Etat.INSTRUIT)
         service_instruction.changer_etat(uow, identifiant, Etat.RETENU, "Comité du 12/03/2027", montants=montants)

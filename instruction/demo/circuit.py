@@ -1,9 +1,10 @@
 """Le parcours des dossiers de démonstration 2023, du dépôt à l'état où ils sont en 2026.
 
 Chaque dossier suit le circuit par les services de l'application (``services.instruction``,
-``services.cotations``) : dépôt, parfois une demande de compléments reçus quelques jours plus tard,
-recevabilité, instruction (grilles transversales remplies, puis examen d'éligibilité dont les résultats
-« à vérifier » sont tranchés avec un commentaire, comme le ferait l'instructeur), proposition au comité,
+``services.complements``, ``services.examen``, ``services.cotations``) : dépôt, parfois une demande de
+compléments reçus quelques jours plus tard, recevabilité, instruction (grilles transversales remplies, puis
+examen d'éligibilité dont les résultats « à vérifier » sont tranchés avec un commentaire, comme le ferait
+l'instructeur), proposition au comité,
 décision du comité des financeurs (ou du jury PIC) prise en séance et appliquée à la clôture de la séance
 (``demo.comite``, à la date de la séance) : retenu aux montants programmés — parfois moins que la demande, le
 porteur doit alors ajuster son budget —, ou refusé avec son motif ; puis convention, action, solde (les
@@ -121,6 +122,7 @@ def decision(dossier: DossierAInstruire) -> str:
 
 def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
     """Fait suivre le circuit à chaque dossier, jusqu'à son état final (en base, dans ``uow``)."""
+    from instruction.services import complements, examen
     from instruction.services import instruction as circuit
 
     from instruction.demo import comite as demo_comite
@@ -142,8 +144,8 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
                 echeance=demande + dt.timedelta(days=15), le=horloge.le(demande),
             )
             jour = _apres(demande, alea, 4, 12)
-            for complement in circuit.complements(uow, dossier.id):
-                circuit.marquer_recus(uow, complement.id, jour, "Reçus par courriel.")
+            for complement in complements.complements(uow, dossier.id):
+                complements.marquer_recus(uow, complement.id, jour, "Reçus par courriel.")
         marge = max((comite - jour).days, 4)
         recevable = jour + dt.timedelta(days=max(1, min(alea.randint(2, 12), marge // 3)))
         circuit.changer_etat(uow, dossier.id, Etat.RECEVABLE, le=horloge.le(recevable))
@@ -153,7 +155,7 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
         if dossier.a_coter is not None:  # les grilles, entre le début de l'instruction et l'examen
             grilles_le = horloge.le(debut + (fin - debut) / 2)
             demo_cotations.coter(uow, replace(dossier.a_coter, le=grilles_le))
-        _examiner(uow, circuit, dossier.id, horloge.le(fin))
+        _examiner(uow, examen, dossier.id, horloge.le(fin))
         texte = proposition(dossier)
         sens = "defavorable" if dossier.motif_refus else "favorable"
         circuit.changer_etat(uow, dossier.id, Etat.INSTRUIT, texte, le=horloge.le(fin),
@@ -178,8 +180,8 @@ def instruire(uow, dossiers: list[DossierAInstruire]) -> None:
     demo_conventions.conventionner(uow, apres)
 
 
-def _examiner(uow, circuit, dossier_id: int, le: dt.datetime) -> None:
-    evaluation = circuit.evaluer(uow, dossier_id)
+def _examiner(uow, examen, dossier_id: int, le: dt.datetime) -> None:
+    evaluation = examen.evaluer(uow, dossier_id)
     decisions = []
     for critere in evaluation.criteres:
         statut = critere.resultat.statut
@@ -187,4 +189,4 @@ def _examiner(uow, circuit, dossier_id: int, le: dt.datetime) -> None:
             decisions.append(el.Decision(critere.code, el.RESPECTE, COMMENTAIRES.get(critere.code, AUTRE_COMMENTAIRE)))
         else:
             decisions.append(el.Decision(critere.code, statut))
-    circuit.enregistrer_examen(uow, dossier_id, decisions, le=le)
+    examen.enregistrer_examen(uow, dossier_id, decisions, le=le)

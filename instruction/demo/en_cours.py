@@ -182,6 +182,8 @@ def _solliciter(uow, identifiant: int, reprise: Reprise, rang: int) -> None:
 def _avancer(uow, circuit, identifiant: int, numero: str, donnees, reprise: Reprise, rang: int, demandes) -> None:
     """Fait avancer le dossier jusqu'à son état, aux dates de la campagne, dans l'ordre : recevabilité, début de
     l'instruction, avis demandés (et reçus), grilles, examen, proposition."""
+    from instruction.services import examen
+
     jour = reprise.depot
     if reprise.etat == Etat.DEPOSE:
         return
@@ -203,14 +205,14 @@ def _avancer(uow, circuit, identifiant: int, numero: str, donnees, reprise: Repr
                                                         _a(jour + dt.timedelta(days=10), 14, 30)), partielle=partielle)
     if reprise.etat == Etat.EN_INSTRUCTION and jour >= dt.date(2026, 10, 20):
         return  # pas encore examiné
-    evaluation = circuit.evaluer(uow, identifiant)
+    evaluation = examen.evaluer(uow, identifiant)
     decisions = []
     for critere in evaluation.criteres:
         statut, commentaire = critere.resultat.statut, ""
         if statut == el.A_VERIFIER and reprise.etat == Etat.INSTRUIT:
             statut, commentaire = el.RESPECTE, "Vérifié avec le porteur lors de la visite du 11/11/2026."
         decisions.append(el.Decision(critere.code, statut, commentaire))
-    circuit.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))
+    examen.enregistrer_examen(uow, identifiant, decisions, le=_a(jour + dt.timedelta(days=14), 15, 0))
     if reprise.etat == Etat.INSTRUIT:
         circuit.changer_etat(uow, identifiant, Etat.INSTRUIT, "Proposition favorable au comité des financeurs.",
                              le=_a(jour + dt.timedelta(days=14), 15, 30))

@@ -3,7 +3,7 @@
 Le comité des financeurs « vient acter la programmation » (contrat de ville, l. 3826-3830) : pour chaque
 dossier et chaque cofinanceur, un montant décidé, contre l'enveloppe que ce cofinanceur consacre au
 dispositif cette année-là. Ces règles ne lisent rien en base : les services (``services/enveloppes.py``,
-``services/instruction.py``, la clôture de séance) leur donnent les chiffres et appliquent leur verdict.
+``services/montants_accordes.py``, la clôture de séance) leur donnent les chiffres et appliquent leur verdict.
 
 * un refus (ou un ajournement) est à 0 € : aucun montant n'est décidé ;
 * un montant décidé ne dépasse pas ce qui était demandé à ce cofinanceur (compte 74 du budget), sauf si

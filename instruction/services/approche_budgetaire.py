@@ -19,7 +19,7 @@ from instruction.db import modeles as m
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.instruction import DECIDES
+from instruction.services.montants_accordes import DECIDES
 
 # Ce qui est présenté au comité des financeurs : les dossiers instruits, puis décidés.
 PRESENTES = (Etat.INSTRUIT, Etat.RETENU, Etat.AJOURNE, Etat.REFUSE, Etat.CONVENTIONNE, Etat.EN_COURS, Etat.SOLDE)

@@ -20,7 +20,7 @@ from instruction.domaine.erreurs import DonneesInvalides
 from instruction.domaine.publics import tranches
 from instruction.services import approche_budgetaire
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.instruction import DECIDES
+from instruction.services.montants_accordes import DECIDES
 
 EGALITE = "egalite-femmes-hommes"
 ZERO = Decimal("0.00")

@@ -23,7 +23,7 @@ from instruction.domaine.etats import Etat
 from instruction.services import historique
 from instruction.services.acces import ecrit
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.instruction import EXAMEN_POSSIBLE
+from instruction.services.examen import EXAMEN_POSSIBLE
 
 LONGUEUR_COMMENTAIRE = 2_000
 # Les grilles se remplissent pendant l'instruction, comme l'examen d'éligibilité : la cotation présentée

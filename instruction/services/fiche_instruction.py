@@ -19,8 +19,10 @@ from instruction.domaine.porteurs import libelle_type
 from instruction.services import avis, cotations
 from instruction.services import dossier as service_dossier
 from instruction.services import instruction as circuit
+from instruction.services import montants_accordes
 from instruction.services.contexte import UniteDeTravail
-from instruction.services.instruction import DecisionLue, ExamenLu, PassageFait, PropositionLue
+from instruction.services.examen import ExamenLu, dernier_examen
+from instruction.services.instruction import DecisionLue, PassageFait, PropositionLue
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         .where(m.ObjectifOperationnel.code.in_(donnees.objectifs))
     ).all())
     synthese = budget.synthese(donnees.lignes_budget())
-    financements = circuit.financements(uow, dossier_id, fiche)
+    financements = montants_accordes.financements(uow, dossier_id, fiche)
     accordes = {f.financeur: f.accorde for f in financements if f.accorde is not None}
     passages = circuit.historique(uow, dossier_id)
     proposition = circuit.lire_proposition(uow, dossier_id)
@@ -140,7 +142,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
                                         accordes.get(p.financeur), proposes.get(p.financeur))
                        for p in synthese.parts),
         recevabilite=tuple(circuit.points_de_recevabilite(uow, dossier_id)),
-        examen=circuit.dernier_examen(uow, dossier_id),
+        examen=dernier_examen(uow, dossier_id),
         historique=tuple(passages),
         cotations=tuple(
             CotationFiche(themes.get(g.theme, g.court), g.cotation if g.commencee else None,
@@ -155,6 +157,7 @@ def lire(uow: UniteDeTravail, dossier_id: int) -> FicheInstruction:
         date_depuis=passages[-1].date if passages else None,
         proposition=proposition,
         decision=circuit.decision(passages, dossier.etat),
-        budget_ajuste_attendu=dossier.etat in circuit.DECIDES and circuit.budget_ajuste_attendu(financements),
+        budget_ajuste_attendu=(dossier.etat in montants_accordes.DECIDES
+                               and montants_accordes.budget_ajuste_attendu(financements)),
         instruction_terminee=any(h.vers == "instruit" for h in passages),
     )

@@ -1,8 +1,10 @@
-"""L'instruction d'un dossier : passages d'état, compléments, examen d'éligibilité, réglages.
+"""Le circuit d'un dossier : passages d'état, recevabilité, proposition de l'instructeur, décision du comité.
 
 Chaque fonction travaille dans l'unité de travail reçue ; l'appelant valide. Tout passage
 d'état est gardé (qui, quand, pourquoi) ; les conditions qui dépendent des données sont
-vérifiées ici :
+vérifiées ici, avec les modules voisins : ``services.complements`` (les compléments demandés et reçus),
+``services.examen`` (l'examen d'éligibilité et les seuils des critères), ``services.montants_accordes``
+(les montants du comité et les règles de la programmation) :
 
 * « recevable » exige que tous les points de recevabilité soient respectés et que les
   compléments demandés soient arrivés ;
@@ -34,29 +36,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from instruction.domaine import eligibilite as el
 from instruction.domaine import argent, dates, recevabilite, workflow
-from instruction.domaine import programmation as prog
 from instruction.db import modeles as m
 from instruction.domaine.erreurs import Conflit, DonneesInvalides
 from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import aujourd_hui, maintenant
-from instruction.domaine.reglages import lire_seuil
 from instruction.services import dossier as service_dossier
-from instruction.services import enveloppes
 from instruction.services import historique as modifs
-from instruction.services import reglages as table_des_reglages
 from instruction.services.acces import ecrit
+from instruction.services.complements import Complement, _ajouter_demande, complements
 from instruction.services.contexte import UniteDeTravail
-
-PREFIXE_REGLAGE = "critere."
-# Les dossiers qui ne comptent plus dans les demandes d'une campagne.
-CLOS_SANS_FINANCEMENT = (Etat.REFUSE, Etat.SANS_SUITE)
-# L'examen d'éligibilité se fait (et se refait) jusqu'à la fin de l'instruction.
-EXAMEN_POSSIBLE = (Etat.DEPOSE, Etat.INCOMPLET, Etat.RECEVABLE, Etat.EN_INSTRUCTION)
+from instruction.services.examen import ExamenLu, dernier_examen
+from instruction.services.montants_accordes import (
+    DECIDES,
+    Financement,
+    _demandes,
+    _ecrire_montants,
+    _exiger_montants_nuls,
+    budget_ajuste_attendu,
+    financements,
+    montants_pre_remplis,
+)
 
 
 @dataclass(frozen=True)
@@ -103,46 +107,6 @@ class DecisionLue:
     @property
     def libelle(self) -> str:
         return Etat(self.etat).libelle
-
-
-@dataclass(frozen=True)
-class Complement:
-    id: int
-    objet: str
-    demandee_le: dt.date
-    echeance: dt.date | None
-    recue_le: dt.date | None
-    commentaire: str | None
-    acteur: str
-
-    @property
-    def attendu(self) -> bool:
-        return self.recue_le is None
-
-
-@dataclass(frozen=True)
-class CritereExamine:
-    critere: str
-    libelle: str
-    source: str
-    statut_auto: str
-    explication: str
-    statut: str
-    commentaire: str | None
-
-    @property
-    def change(self) -> bool:
-        return self.statut != self.statut_auto
-
-
-@dataclass(frozen=True)
-class ExamenLu:
-    id: int
-    le: dt.datetime
-    acteur: str
-    verdict: str
-    commentaire: str | None
-    criteres: tuple[CritereExamine, ...]
 
 
 @dataclass
@@ -265,37 +229,6 @@ def decision(passages: list[PassageFait], etat: str) -> DecisionLue | None:
     return None
 
 
-def budget_ajuste_attendu(financements: list[Financement]) -> bool:
-    """Un financeur accorde moins qu'il ne lui était demandé : le budget de l'action doit être ajusté."""
-    return any(f.accorde is not None and f.accorde < f.demande for f in financements)
-
-
-def complements(uow: UniteDeTravail, dossier_id: int) -> list[Complement]:
-    return [
-        Complement(c.id, c.objet, c.demandee_le, c.echeance, c.recue_le, c.commentaire, c.acteur)
-        for c in uow.session.scalars(
-            select(m.DemandeComplements).where(m.DemandeComplements.dossier_id == dossier_id)
-            .order_by(m.DemandeComplements.demandee_le, m.DemandeComplements.id)
-        )
-    ]
-
-
-def dernier_examen(uow: UniteDeTravail, dossier_id: int) -> ExamenLu | None:
-    from sqlalchemy.orm import selectinload
-
-    examen = uow.session.scalars(
-        select(m.Examen).where(m.Examen.dossier_id == dossier_id).order_by(m.Examen.le.desc(), m.Examen.id.desc())
-        .limit(1).options(selectinload(m.Examen.criteres))
-    ).first()
-    if examen is None:
-        return None
-    return ExamenLu(
-        examen.id, examen.le, examen.acteur, examen.verdict, examen.commentaire,
-        tuple(CritereExamine(c.critere, c.libelle, c.source, c.statut_auto, c.explication, c.statut, c.commentaire)
-              for c in examen.criteres),
-    )
-
-
 def lire(uow: UniteDeTravail, dossier_id: int) -> EtatInstruction:
     fiche = service_dossier.lire(uow, dossier_id)  # lue une fois pour la recevabilité et les financements
     dossier = _dossier(uow, dossier_id)
@@ -386,9 +319,8 @@ def changer_etat(
             proposee = lire_proposition(uow, dossier_id)
             montants = proposee.montants if proposee is not None else _demandes(uow, dossier_id)
         _ecrire_montants(uow, dossier, montants, justification=justification)
-    elif cible in (Etat.REFUSE, Etat.AJOURNE) and montants and any(v and v > 0 for v in montants.values()):
-        raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(prog.erreurs_de_decision(
-            str(cible), montants, {}, None, _libelles_financeurs(uow))))
+    elif cible in (Etat.REFUSE, Etat.AJOURNE):
+        _exiger_montants_nuls(uow, cible, montants)  # un refus ou un ajournement est à 0 €
     elif cible == Etat.EN_INSTRUCTION and dossier.etat == Etat.RETENU:
         _ecrire_montants(uow, dossier, {})  # la décision est reprise : le comité décidera de nouveau
     passage = m.Transition(dossier_id=dossier_id, de=dossier.etat, vers=str(cible), acteur=uow.acteur,
@@ -407,21 +339,6 @@ def changer_etat(
         changements.append(("Motif", None, motif))
     modifs.noter(uow, "dossier", "passage", dossier_id=dossier_id, version=dossier.version, changements=changements)
     return PassageFait(passage.de, passage.vers, uow.acteur, passage.le, motif, jour)
-
-
-def montants_pre_remplis(uow: UniteDeTravail, dossier_id: int) -> dict[str, tuple[Decimal, str]]:
-    """Pour chaque financeur sollicité : le montant à proposer et d'où il vient (« avis » : le dernier avis
-    qui en propose un ; « demande » : le montant demandé au budget)."""
-    resultat = {code: (montant, "demande") for code, montant in _demandes(uow, dossier_id).items()}
-    for code, montant in uow.session.execute(
-        select(m.AvisMontant.financeur_code, m.AvisMontant.montant)
-        .join(m.Avis, m.Avis.id == m.AvisMontant.avis_id)
-        .join(m.DemandeAvis, m.DemandeAvis.id == m.Avis.demande_id)
-        .where(m.DemandeAvis.dossier_id == dossier_id)
-        .order_by(m.Avis.donne_le, m.Avis.id)  # le plus récent l'emporte
-    ):
-        resultat[code] = (montant, "avis")
-    return resultat
 
 
 def _ecrire_proposition(uow: UniteDeTravail, dossier_id: int, saisie: PropositionSaisie, jour: dt.date) -> None:
@@ -498,167 +415,7 @@ def _exiger_examen_et_grilles(uow: UniteDeTravail, dossier_id: int) -> None:
         raise workflow.PassageRefuse("L'instruction ne peut pas encore être terminée :", a_corriger)
 
 
-# --- Montants accordés par le comité des financeurs ---------------------------------------------------
-
-# Les états où la décision du comité existe et où ses montants se corrigent encore.
-# Après la convention, ils ne changent plus que par un avenant (``instruction.gel``).
-MONTANTS_MODIFIABLES = (Etat.RETENU,)
-DECIDES = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_COURS, Etat.SOLDE)
-
-
-@dataclass(frozen=True)
-class Financement:
-    financeur: str
-    libelle: str
-    demande: Decimal
-    accorde: Decimal | None
-
-
-def _demandes(uow: UniteDeTravail, dossier_id: int,
-              fiche: service_dossier.FicheDossier | None = None) -> dict[str, Decimal]:
-    from instruction.domaine import budget
-
-    fiche = fiche or service_dossier.lire(uow, dossier_id)
-    return budget.subventions_par_financeur(fiche.donnees.lignes_budget())
-
-
-def financements(uow: UniteDeTravail, dossier_id: int,
-                 fiche: service_dossier.FicheDossier | None = None) -> list[Financement]:
-    """Pour chaque financeur sollicité (ou qui accorde) : demandé et accordé."""
-    demandes = _demandes(uow, dossier_id, fiche)
-    libelles, accordes = {}, {}
-    for code, libelle, accorde in uow.session.execute(  # une requête : libellés et montants accordés
-        select(m.Financeur.code, m.Financeur.libelle, m.MontantAccorde.montant)
-        .outerjoin(m.MontantAccorde, (m.MontantAccorde.financeur_code == m.Financeur.code)
-                   & (m.MontantAccorde.dossier_id == dossier_id))
-    ):
-        libelles[code] = libelle
-        if accorde is not None:
-            accordes[code] = accorde
-    codes = list(demandes) + sorted(c for c in accordes if c not in demandes)
-    return [Financement(c, libelles.get(c, c), demandes.get(c, Decimal("0.00")), accordes.get(c)) for c in codes]
-
-
-def _libelles_financeurs(uow: UniteDeTravail) -> dict[str, str]:
-    return {code: sigle or libelle for code, sigle, libelle in
-            uow.session.execute(select(m.Financeur.code, m.Financeur.sigle, m.Financeur.libelle))}
-
-
-def _demandes_au_budget(uow: UniteDeTravail, dossier_id: int) -> dict[str, Decimal]:
-    """Ce que le budget du dossier demande à chaque cofinanceur (compte 74), en une requête."""
-    return {code: Decimal(v) for code, v in uow.session.execute(
-        select(m.LigneBudget.financeur_code, func.sum(m.LigneBudget.montant))
-        .where(m.LigneBudget.dossier_id == dossier_id, m.LigneBudget.sens == "produit",
-               m.LigneBudget.compte == "74", m.LigneBudget.financeur_code.is_not(None))
-        .group_by(m.LigneBudget.financeur_code))}
-
-
-def _ecrire_montants(uow: UniteDeTravail, dossier: m.Dossier, montants: Mapping[str, Decimal],
-                     version: int | None = None, *, justification: str | None = None) -> None:
-    """Remplace les montants accordés. ``version`` : celle des montants quand l'écran les a lus ; si un
-    autre poste les a changés depuis, ``Conflit`` dit qui a changé quoi et rien n'est écrit.
-
-    Les règles de la programmation (``domaine.programmation``) s'appliquent à toute décision : un montant ne
-    dépasse pas la demande à son cofinanceur sans ``justification``, les financements publics ne dépassent pas
-    le coût de l'action, et une hausse qui ferait dépasser l'enveloppe d'un cofinanceur est refusée, chiffres
-    à l'appui (``services.enveloppes``). Retirer les montants (``{}``, instruction reprise) passe toujours."""
-    connus = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.libelle)).all())
-    erreurs = []
-    propres: dict[str, Decimal] = {}
-    for code, montant in montants.items():
-        if code not in connus:
-            erreurs.append(f"Financeur inconnu : {code}.")
-        elif montant is None or montant < 0:
-            erreurs.append(f"{code} : un montant accordé est positif ou nul.")
-        elif montant != montant.quantize(Decimal("0.01")):
-            erreurs.append(f"{code} : {argent.formater(montant)} a plus de deux décimales.")
-        else:
-            propres[code] = montant.quantize(Decimal("0.01"))
-    justification = (justification or "").strip() or None
-    demandes: dict[str, Decimal] = {}
-    if not erreurs and propres:
-        natures = dict(uow.session.execute(select(m.Financeur.code, m.Financeur.nature)).all())
-        demandes = _demandes_au_budget(uow, dossier.id)
-        erreurs = prog.erreurs_de_decision(
-            prog.RETENU, propres, demandes, dossier.cout_total, _libelles_financeurs(uow),
-            justification=justification, publics={c for c in propres if natures.get(c) not in prog.NATURES_NON_PUBLIQUES})
-    if erreurs:
-        raise DonneesInvalides("Montants accordés refusés :\n- " + "\n- ".join(erreurs))
-    # La ligne du dossier est verrouillée jusqu'à la validation (FOR NO KEY UPDATE : les lignes qui le
-    # citent restent libres) : un second poste attend ici, puis lit la version écrite par le premier.
-    actuelle = uow.session.scalar(select(m.Dossier.version_montants).where(m.Dossier.id == dossier.id)
-                                  .with_for_update(key_share=True))
-    anciens = {ligne.financeur_code: ligne for ligne in uow.session.scalars(
-        select(m.MontantAccorde).where(m.MontantAccorde.dossier_id == dossier.id))}
-    changements = [
-        (f"Accordé : {connus.get(code, code)}",
-         argent.formater(anciens[code].montant if code in anciens else None, vide="") or None,
-         argent.formater(propres.get(code), vide="") or None)
-        for code in sorted(set(anciens) | set(propres))
-        if (anciens[code].montant if code in anciens else None) != propres.get(code)
-    ]
-    if not changements:  # ce qui est en base est déjà ce qu'on veut : rien à écrire, rien à écraser
-        return
-    if version is not None and actuelle != version:
-        depuis = _montants_changes_depuis(uow, dossier.id, version)
-        if depuis:
-            auteurs = ", ".join(sorted({c.acteur for c in depuis}))
-            raise Conflit(
-                f"Les montants accordés du dossier {dossier.numero} ont été modifiés par {auteurs} le "
-                f"{dates.formater_horodatage(depuis[0].le)} pendant que vous les corrigiez. Votre "
-                "enregistrement est refusé pour ne pas écraser ses montants ; rouvrez la fenêtre des montants "
-                "pour les voir, puis corrigez-les à nouveau.", depuis, actuelle)
-    enveloppes.exiger_dans_enveloppes(uow, {dossier.id: propres})
-    if justification and any(v > demandes.get(c, Decimal("0.00")) for c, v in propres.items()):
-        changements.append(("Justification du dépassement de la demande", None, justification))
-    for ligne in anciens.values():
-        uow.session.delete(ligne)
-    uow.session.flush()
-    uow.session.execute(update(m.Dossier.__table__).where(m.Dossier.id == dossier.id)
-                        .values(version_montants=actuelle + 1))
-    uow.session.expire(dossier, ["version_montants"])
-    modifs.noter(uow, "montants accordés", "saisie", dossier_id=dossier.id, version=actuelle + 1,
-                 changements=changements)
-    for code, montant in propres.items():
-        uow.session.add(m.MontantAccorde(dossier_id=dossier.id, financeur_code=code, montant=montant))
-    uow.session.flush()
-
-
-def _montants_changes_depuis(uow: UniteDeTravail, dossier_id: int, version: int) -> list[modifs.Entree]:
-    """Les montants accordés changés depuis ``version``, du plus ancien au plus récent."""
-    return [e for e in reversed(modifs.du_dossier(uow, dossier_id, apres_version=version))
-            if e.objet == "montants accordés"]
-
-
-@ecrit("dossier.montants_accordes")
-def modifier_montants_accordes(uow: UniteDeTravail, dossier_id: int, montants: Mapping[str, Decimal], *,
-                               version: int | None = None, justification: str | None = None) -> None:
-    """Corrige les montants accordés d'un dossier retenu (avant son solde).
-
-    ``version`` : ``EtatInstruction.version_montants`` lu par l'écran ; sans elle, pas de contrôle.
-    ``justification`` : pourquoi un montant dépasse la demande (voir ``changer_etat``)."""
-    dossier = _dossier(uow, dossier_id)
-    if dossier.etat not in MONTANTS_MODIFIABLES:
-        from instruction.domaine import gel
-
-        raise DonneesInvalides(f"Le dossier est « {Etat(dossier.etat).libelle} » : les montants accordés se "
-                               "saisissent quand il est retenu et se corrigent jusqu'à la convention"
-                               + (f" ; {gel.AVENANT}." if dossier.etat in (Etat.CONVENTIONNE, Etat.EN_COURS) else "."))
-    _ecrire_montants(uow, dossier, montants, version, justification=justification)
-
-
-# --- Compléments --------------------------------------------------------------------------------------
-
-
-def _ajouter_demande(uow: UniteDeTravail, dossier_id: int, objet: str, echeance: dt.date | None,
-                     le: dt.date) -> m.DemandeComplements:
-    if echeance is not None and echeance < le:
-        raise DonneesInvalides(f"L'échéance ({echeance:%d/%m/%Y}) précède la demande ({le:%d/%m/%Y}).")
-    demande = m.DemandeComplements(dossier_id=dossier_id, objet=objet, demandee_le=le, echeance=echeance,
-                                   acteur=uow.acteur)
-    uow.session.add(demande)
-    uow.session.flush()
-    return demande
+# --- Demande de compléments : un passage à « incomplet » (la réception : services.complements) ---------
 
 
 @ecrit("dossier.complements")
@@ -678,225 +435,3 @@ def demander_complements(uow: UniteDeTravail, dossier_id: int, objet: str,
     return uow.session.scalars(
         select(func.max(m.DemandeComplements.id)).where(m.DemandeComplements.dossier_id == dossier_id)
     ).one()
-
-
-@ecrit("dossier.complements")
-def marquer_recus(uow: UniteDeTravail, demande_id: int, recue_le: dt.date, commentaire: str | None = None) -> None:
-    demande = uow.session.get(m.DemandeComplements, demande_id)
-    if demande is None:
-        raise DonneesInvalides("Cette demande de compléments n'existe plus.")
-    if recue_le < demande.demandee_le:
-        raise DonneesInvalides(f"Les compléments ne peuvent pas être reçus le {recue_le:%d/%m/%Y}, avant d'avoir "
-                               f"été demandés (le {demande.demandee_le:%d/%m/%Y}).")
-    if recue_le > aujourd_hui():
-        raise DonneesInvalides(f"La date de réception ({recue_le:%d/%m/%Y}) est dans le futur.")
-    demande.recue_le = recue_le
-    demande.commentaire = (commentaire or "").strip() or None
-    uow.session.flush()
-    modifs.noter(uow, "compléments", "réception", dossier_id=demande.dossier_id,
-                 changements=[(demande.objet, None, f"reçus le {recue_le:%d/%m/%Y}")])
-
-
-# --- Éligibilité --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CritereEvalue:
-    critere: el.Critere
-    resultat: el.Resultat
-    precedent: CritereExamine | None = None  # la décision du dernier examen, si le critère y figurait
-
-    @property
-    def code(self) -> str:
-        return self.critere.code
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    dossier_id: int
-    numero: str
-    intitule: str
-    dispositif: str | None
-    dispositif_libelle: str
-    criteres: tuple[CritereEvalue, ...]
-    examen: ExamenLu | None = None
-
-    def resultats(self) -> dict[str, el.Resultat]:
-        return {c.code: c.resultat for c in self.criteres}
-
-
-def contexte_eligibilite(uow: UniteDeTravail, dossier_id: int) -> el.Situation:
-    session = uow.session
-    dossier = _dossier(uow, dossier_id)
-    fiche = service_dossier.lire(uow, dossier_id)
-    campagne = dossier.campagne
-    quartiers = session.execute(select(m.Quartier.code, m.Quartier.nature, m.Quartier.nom)).all()
-    financeurs = session.execute(select(m.Financeur.code, m.Financeur.libelle)).all()
-    return el.Situation(
-        dispositif=campagne.dispositif_code,
-        annee=campagne.annee,
-        donnees=fiche.donnees,
-        type_porteur=dossier.porteur.type,
-        commune_porteur=dossier.porteur.commune_code,
-        natures_quartiers={code: nature for code, nature, _nom in quartiers},
-        communes_agglomeration=frozenset(session.scalars(select(m.Commune.code))),
-        noms_quartiers={code: nom for code, _nature, nom in quartiers},
-        noms_financeurs=dict(financeurs),
-        depose_le=dossier.depose_le,
-        pieces=tuple((p.type, p.date_piece) for p in fiche.pieces),
-        precedents=_precedents(uow, dossier),
-        demandes_campagne=_demandes_campagne(uow, dossier),
-    )
-
-
-def _precedents(uow: UniteDeTravail, dossier: m.Dossier) -> tuple[el.Precedent, ...]:
-    """Les actions du porteur au même dispositif l'année précédente, et celle que le dossier renouvelle (avec
-    la CPO signée qui couvre aussi l'année du dossier, s'il y en a une : services.conventions)."""
-    from instruction.db.modeles.conventions import Convention, ConventionMontant
-
-    cpo = (select(Convention.numero).join(ConventionMontant, ConventionMontant.convention_id == Convention.id)
-           .where(Convention.dossier_id == m.Dossier.id, Convention.type_acte == "cpo",
-                  Convention.etat.in_(("signee", "soldee")), ConventionMontant.exercice == dossier.campagne.annee)
-           .limit(1).scalar_subquery())
-    requete = (
-        select(m.Dossier.numero, m.Dossier.intitule, m.Dossier.description, m.Dossier.cout_total, m.Campagne.annee,
-               cpo)
-        .join(m.Campagne)
-        .where(
-            m.Dossier.id != dossier.id,
-            (m.Dossier.id == dossier.renouvelle_id)
-            | (
-                (m.Dossier.porteur_id == dossier.porteur_id)
-                & (m.Campagne.dispositif_code == dossier.campagne.dispositif_code)
-                & (m.Campagne.annee == dossier.campagne.annee - 1)
-            ),
-        )
-        .order_by(m.Dossier.numero)
-    )
-    return tuple(
-        el.Precedent(numero, intitule, description or "", cout or Decimal("0.00"), annee, cpo)
-        for numero, intitule, description, cout, annee, cpo in uow.session.execute(requete)
-    )
-
-
-def _demandes_campagne(uow: UniteDeTravail, dossier: m.Dossier) -> dict[str, Decimal]:
-    lignes = uow.session.execute(
-        select(m.LigneBudget.financeur_code, func.sum(m.LigneBudget.montant))
-        .join(m.Dossier)
-        .where(
-            m.Dossier.campagne_id == dossier.campagne_id,
-            m.Dossier.id != dossier.id,
-            m.Dossier.etat.not_in([str(e) for e in CLOS_SANS_FINANCEMENT]),
-            m.LigneBudget.sens == "produit",
-            m.LigneBudget.compte == "74",
-            m.LigneBudget.financeur_code.is_not(None),
-        )
-        .group_by(m.LigneBudget.financeur_code)
-    ).all()
-    return {code: Decimal(montant) for code, montant in lignes}
-
-
-def evaluer(uow: UniteDeTravail, dossier_id: int) -> Evaluation:
-    """Les critères du dispositif du dossier et leur résultat automatique, avec le dernier examen."""
-    contexte = contexte_eligibilite(uow, dossier_id)
-    dossier = _dossier(uow, dossier_id)
-    examen = dernier_examen(uow, dossier_id)
-    anciens = {c.critere: c for c in examen.criteres} if examen else {}
-    dispositif = uow.session.get(m.Dispositif, contexte.dispositif) if contexte.dispositif else None
-    return Evaluation(
-        dossier_id=dossier_id,
-        numero=dossier.numero,
-        intitule=dossier.intitule,
-        dispositif=contexte.dispositif,
-        dispositif_libelle=dispositif.libelle if dispositif else "",
-        criteres=tuple(
-            CritereEvalue(c, el.evaluer(c, contexte), anciens.get(c.code))
-            for c in el.pour(contexte.dispositif, reglages(uow))
-        ),
-        examen=examen,
-    )
-
-
-@ecrit("dossier.examen")
-def enregistrer_examen(
-    uow: UniteDeTravail,
-    dossier_id: int,
-    decisions: list[el.Decision],
-    commentaire: str | None = None,
-    *,
-    le: dt.datetime | None = None,
-) -> ExamenLu:
-    """Garde l'examen : chaque critère (libellé, source, résultat automatique, décision) et le verdict.
-
-    Les résultats automatiques sont recalculés ici, sur le dossier tel qu'il est en base : une
-    décision qui change un résultat sans commentaire est refusée.
-    """
-    dossier = _dossier(uow, dossier_id)
-    if dossier.etat not in EXAMEN_POSSIBLE:
-        raise DonneesInvalides(
-            f"Le dossier est « {Etat(dossier.etat).libelle} » : son examen d'éligibilité ne se modifie plus"
-            + (" (reprenez d'abord l'instruction)." if dossier.etat in (Etat.INSTRUIT, Etat.AJOURNE, Etat.RETENU)
-               else ".")
-        )
-    evaluation = evaluer(uow, dossier_id)
-    resultats = evaluation.resultats()
-    el.verifier_decisions(resultats, decisions)
-    par_code = {dc.critere: dc for dc in decisions}
-    verdict = el.verdict([par_code[c.code] for c in evaluation.criteres])
-    examen = m.Examen(dossier_id=dossier_id, le=le or maintenant(), acteur=uow.acteur, verdict=verdict,
-                      commentaire=(commentaire or "").strip() or None)
-    for rang, ce in enumerate(evaluation.criteres):
-        decision = par_code[ce.code]
-        examen.criteres.append(
-            m.ExamenCritere(
-                critere=ce.code, libelle=ce.critere.libelle, source=str(ce.critere.source),
-                statut_auto=ce.resultat.statut, explication=ce.resultat.explication, statut=decision.statut,
-                commentaire=decision.commentaire.strip() or None, ordre=rang,
-            )
-        )
-    uow.session.add(examen)
-    uow.session.flush()
-    modifs.noter(uow, "examen d'éligibilité", "enregistrement", dossier_id=dossier_id, changements=[
-        ("Verdict", evaluation.examen and el.VERDICTS.get(evaluation.examen.verdict), el.VERDICTS[verdict]),
-        *[(c.libelle, el.STATUTS[c.statut_auto], f"{el.STATUTS[c.statut]} — {c.commentaire}")
-          for c in examen.criteres if c.statut != c.statut_auto],
-    ])
-    return dernier_examen(uow, dossier_id)
-
-
-# --- Réglages des critères -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reglage:
-    cle: str  # critere.<code>.<nom>
-    critere: str
-    libelle: str  # ce que règle le paramètre
-    defaut: Decimal
-    valeur: Decimal
-    pourcentage: bool = False
-
-
-def reglages(uow: UniteDeTravail) -> dict[str, str]:
-    return table_des_reglages.lire(uow, PREFIXE_REGLAGE)
-
-
-def liste_reglages(uow: UniteDeTravail) -> list[Reglage]:
-    """Les seuils réglables de tous les critères, avec leur valeur par défaut et leur valeur en vigueur."""
-    en_base = reglages(uow)
-    resultat = []
-    for critere in el.criteres():
-        for nom, libelle in critere.reglable.items():
-            cle = f"{PREFIXE_REGLAGE}{critere.code}.{nom}"
-            defaut = Decimal(str(critere.parametres.get(nom, 0)))
-            valeur = Decimal(en_base[cle]) if en_base.get(cle) else defaut
-            resultat.append(Reglage(cle, critere.code, libelle, defaut, valeur, "(%)" in libelle))
-    return resultat
-
-
-@ecrit("reglages.modifier")
-def regler(uow: UniteDeTravail, valeurs: Mapping[str, str | Decimal]) -> None:
-    """Change des seuils (``critere.<code>.<nom>`` → valeur) ; une valeur égale au défaut l'efface."""
-    table_des_reglages.enregistrer(
-        uow, valeurs, {r.cle: r for r in liste_reglages(uow)},
-        lambda r, brute: lire_seuil(r.libelle, brute, pourcentage=r.pourcentage), "Réglages refusés")

@@ -1,5 +1,5 @@
 """Les seuils réglables gardés dans la table « parametre » (clé « <préfixe><nom> » → valeur décimale) : ceux des
-critères d'éligibilité (``services.instruction``, préfixe « critere. ») et ceux des bilans
+critères d'éligibilité (``services.examen``, préfixe « critere. ») et ceux des bilans
 (``services.bilans_attendus``, préfixe « bilans. »). Un seul chemin pour les lire et les enregistrer : chaque
 saisie vérifiée (toutes les erreurs dites ensemble, rien n'est écrit s'il y en a une), une valeur égale au
 défaut efface la ligne, chaque changement va à l'historique (« réglage »). Le droit (« reglages.modifier »)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from instruction.domaine import nombres
-from instruction.services.instruction import Reglage
+from instruction.services.examen import Reglage
 from instruction.ui.champs import STYLE_ERREUR, champ_nombre
 
 

@@ -103,7 +103,7 @@ class Dossier(Base):
     # Verrou optimiste : chaque mise à jour de la ligne l'augmente ; deux enregistrements partis de la même
     # version ne passent pas tous les deux (le second est refusé, pas écrasé).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    # La version des montants accordés par le comité (services.instruction) : comparée puis augmentée à
+    # La version des montants accordés par le comité (services.montants_accordes) : comparée puis augmentée à
     # chaque enregistrement, hors du verrou de la fiche (corriger un montant ne périme pas la saisie du dossier).
     version_montants: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # L'instructeur en charge (un compte instructeur ou administrateur), attribué à la main ou selon les

@@ -17,7 +17,8 @@ from instruction.services.actions import DOSSIERS, INSTRUCTION, REGLAGES, TACHES
 
 if TYPE_CHECKING:
     from instruction.services.contexte import Contexte, UniteDeTravail
-    from instruction.services.instruction import EtatInstruction, Evaluation, PropositionSaisie, Reglage
+    from instruction.services.examen import Evaluation, Reglage
+    from instruction.services.instruction import EtatInstruction, PropositionSaisie
 
 
 def _ecrire_puis_relire(contexte: Contexte, dossier_id: int, ecrire: Callable[[UniteDeTravail], Any]) -> Fait:
@@ -54,19 +55,19 @@ def changer_etat(contexte: Contexte, dossier_id: int, vers: str, motif: str | No
 
 def montants_pre_remplis(contexte: Contexte, dossier_id: int) -> dict[str, tuple[Decimal, str]]:
     """Les montants à proposer au comité, par financeur : ceux des avis, sinon ceux demandés."""
-    from instruction.services import instruction as circuit
+    from instruction.services import montants_accordes
 
     with contexte.unite(lecture=True) as uow:
-        return circuit.montants_pre_remplis(uow, dossier_id)
+        return montants_accordes.montants_pre_remplis(uow, dossier_id)
 
 
 def modifier_montants_accordes(contexte: Contexte, dossier_id: int, montants: Mapping[str, Decimal],
                                version: int | None, justification: str | None = None) -> Fait:
     """Corrige les montants accordés par le comité (``justification`` : pourquoi un montant dépasse la demande) ; ``version`` : celle des montants lus par l'écran (un autre
     poste qui les a changés depuis fait refuser l'enregistrement, rien n'est écrasé)."""
-    from instruction.services import instruction as circuit
+    from instruction.services import montants_accordes
 
-    return _ecrire_puis_relire(contexte, dossier_id, lambda uow: circuit.modifier_montants_accordes(
+    return _ecrire_puis_relire(contexte, dossier_id, lambda uow: montants_accordes.modifier_montants_accordes(
         uow, dossier_id, montants, version=version, justification=justification))
 
 
@@ -81,26 +82,26 @@ def demander_complements(contexte: Contexte, dossier_id: int, objet: str, echean
 def marquer_recus(contexte: Contexte, dossier_id: int, demande_id: int, recue_le: dt.date,
                   commentaire: str | None) -> Fait:
     """Note la réception de compléments demandés."""
-    from instruction.services import instruction as circuit
+    from instruction.services import complements
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: circuit.marquer_recus(uow, demande_id, recue_le, commentaire))
+                               lambda uow: complements.marquer_recus(uow, demande_id, recue_le, commentaire))
 
 
 def evaluer(contexte: Contexte, dossier_id: int) -> Evaluation:
     """Les critères du dispositif évalués sur le dossier (ce que montre l'assistant)."""
-    from instruction.services import instruction as circuit
+    from instruction.services import examen
 
     with contexte.unite(lecture=True) as uow:
-        return circuit.evaluer(uow, dossier_id)
+        return examen.evaluer(uow, dossier_id)
 
 
 def enregistrer_examen(contexte: Contexte, dossier_id: int, decisions: list, commentaire: str) -> Fait:
     """Enregistre l'examen d'éligibilité décidé dans l'assistant."""
-    from instruction.services import instruction as circuit
+    from instruction.services import examen
 
     return _ecrire_puis_relire(contexte, dossier_id,
-                               lambda uow: circuit.enregistrer_examen(uow, dossier_id, decisions, commentaire))
+                               lambda uow: examen.enregistrer_examen(uow, dossier_id, decisions, commentaire))
 
 
 def ecrire_fiche(contexte: Contexte, dossier_id: int, chemin: Path) -> Path:
@@ -115,17 +116,17 @@ def ecrire_fiche(contexte: Contexte, dossier_id: int, chemin: Path) -> Path:
 
 def lire_reglages(contexte: Contexte) -> list[Reglage]:
     """Les seuils et réglages de l'instruction."""
-    from instruction.services import instruction as circuit
+    from instruction.services import examen
 
     with contexte.unite(lecture=True) as uow:
-        return circuit.liste_reglages(uow)
+        return examen.liste_reglages(uow)
 
 
 def regler(contexte: Contexte, valeurs: Mapping[str, str | Decimal]) -> Fait:
     """Enregistre les réglages de l'instruction."""
-    from instruction.services import instruction as circuit
+    from instruction.services import examen
 
     with contexte.unite() as uow:
-        circuit.regler(uow, valeurs)
+        examen.regler(uow, valeurs)
         uow.valider()
     return fait(None, REGLAGES, INSTRUCTION)

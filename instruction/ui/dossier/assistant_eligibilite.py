@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from instruction.domaine import eligibilite as el
 from instruction.domaine import source
-from instruction.services.instruction import CritereEvalue, Evaluation
+from instruction.services.examen import CritereEvalue, Evaluation
 from instruction.ui.champs import STYLE_ERREUR, TexteLong
 from instruction.ui.dossier.section import defilante
 

@@ -38,7 +38,8 @@ from instruction.domaine.etats import Etat
 from instruction.domaine.horloge import maintenant
 from instruction.domaine.erreurs import ErreurInstruction
 from instruction.services.actions import instruction as actions
-from instruction.services.instruction import EXAMEN_POSSIBLE, EtatInstruction
+from instruction.services.examen import EXAMEN_POSSIBLE
+from instruction.services.instruction import EtatInstruction
 from instruction.ui import apercu_document, erreurs
 from instruction.ui.dossier.assistant_eligibilite import COULEURS, COULEURS_VERDICT, SIGNES, AssistantEligibilite
 from instruction.ui.dossier.dialogues_instruction import (
@@ -283,7 +284,7 @@ class SectionInstruction(LueALaDemande, QWidget):
 
     def _afficher_financements(self, donnees: EtatInstruction) -> None:
         from instruction.domaine import argent
-        from instruction.services.instruction import MONTANTS_MODIFIABLES
+        from instruction.services.montants_accordes import MONTANTS_MODIFIABLES
 
         proposition = donnees.proposition
         proposes = proposition.montants if proposition else {}
