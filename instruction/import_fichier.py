@@ -134,7 +134,7 @@ def _lire_classeur(contenu: bytes, nom: str, format_: str) -> Tableau:
     if not feuilles:
         raise FichierIllisible(f"Le classeur {nom} n'a aucune feuille.")
     # La première feuille qui a des données (les exports ont parfois une page de garde vide).
-    for rang, titre in enumerate(feuilles):
+    for rang, titre in enumerate(feuilles):  # noqa: B007 — le nom de la feuille retenue sert après la boucle
         feuille = classeur.get_sheet_by_index(rang)
         lignes: list[list[Valeur]] = []
         for ligne in feuille.iter_rows():

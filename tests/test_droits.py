@@ -691,8 +691,8 @@ PREALABLES: dict[str, Callable] = {
     "cotations.recoter": lambda uow, p: uow.session.execute(
         update(m.Cotation).where(m.Cotation.dossier_id == p.dossier).values(version=0)),
     "enveloppes.relever": lambda uow, p: enveloppes.fixer(uow, "region", 2027, "cdv", Decimal("10000")),
-    **{f"programmation.{nom}": (lambda nom: lambda uow, p: programmation.creer_scenario(
-        uow, _campagne(uow, p), f"Avant {nom}", pre_remplir="vide"))(nom)
+    **{f"programmation.{nom}": (lambda uow, p, nom=nom: programmation.creer_scenario(
+        uow, _campagne(uow, p), f"Avant {nom}", pre_remplir="vide"))
        for nom in ("dupliquer_scenario", "renommer_scenario", "saisir_montant", "choisir_decision",
                    "supprimer_scenario")},
     "conventions.creer": lambda uow, p: _preparer_convention(uow, p, "dossier"),

@@ -89,13 +89,13 @@ def test_classeur_et_rapport_2027_relus(url_demo, tmp_path):
     lu = load_workbook(classeur)
     feuille = lu["Indicateurs"]
     entete = [c.value for c in feuille[1]]
-    lignes = {l[0]: dict(zip(entete, l)) for l in feuille.iter_rows(min_row=2, values_only=True)}
+    lignes = {l[0]: dict(zip(entete, l, strict=True)) for l in feuille.iter_rows(min_row=2, values_only=True)}
     assert len(lignes) == 129
     absenteisme = lignes["IND006"]
     assert absenteisme["Année de référence"] == 2023 and absenteisme["Référence"] == 236
     assert isinstance(absenteisme["2026"], (int, float)) and absenteisme["2026"] == 198
     assert absenteisme["Évolution"] == -38
-    valeurs = [dict(zip([c.value for c in lu["Valeurs"][1]], l)) for l in lu["Valeurs"].iter_rows(min_row=2,
+    valeurs = [dict(zip([c.value for c in lu["Valeurs"][1]], l, strict=True)) for l in lu["Valeurs"].iter_rows(min_row=2,
                                                                                                     values_only=True)]
     une = next(v for v in valeurs if v["Code"] == "IND002" and v["Année"] == 2024)
     assert une["Valeur"] == 1925 and isinstance(une["Date de la valeur"], dt.datetime)

@@ -271,7 +271,7 @@ HOSTILES = {
                                        [["00000001", "x" * 1_000_000]]), "cellule de 32 767 caractères ou plus"),
     "cellule de 1 Mo (xlsx)": (lambda c: _cellule_d_un_mega(c.with_suffix(".xlsx")), "cellule de 32 767 caractères ou plus"),
     "encodages mêlés": (lambda c: (c.with_suffix(".csv").write_bytes(
-        "Code dossier;Intitulé\n00000001;Fête d'été\n".encode("utf-8") + "00000002;Réveil du quartier\n".encode("cp1252")),
+        "Code dossier;Intitulé\n00000001;Fête d'été\n".encode() + "00000002;Réveil du quartier\n".encode("cp1252")),
         c.with_suffix(".csv"))[1], "mêle deux encodages"),
     "deux colonnes de même titre": (lambda c: _csv(c.with_suffix(".csv"), ["Code dossier", "Intitulé", "Intitulé"],
                                                    [["1", "a", "b"]]), "a deux colonnes « Intitulé »"),

@@ -120,7 +120,7 @@ def test_annuler_ne_laisse_aucun_fichier(contexte, decisions, sortie):
     for arret in (1, 3, 6, 9):
         appels = 0
 
-        def annule() -> bool:
+        def annule(arret: int = arret) -> bool:
             nonlocal appels
             appels += 1
             return appels >= arret

@@ -184,12 +184,12 @@ def calculer(annee: int, actions: Iterable[ActionBilan], noms: Noms, *, disposit
         dispositifs.setdefault(action.dispositif, Agregat(action.dispositif, action.dispositif)).ajouter(action)
 
     lignes_axes: list[Agregat] = []
-    for code, libelle in noms.axes.items():
+    for code in noms.axes:
         if code in axes:
             lignes_axes.append(axes[code])
             lignes_axes += [objectifs[o] for o, (_l, axe) in noms.objectifs.items() if axe == code and o in objectifs]
     lignes_quartiers: list[Agregat] = []
-    for code, (_nom, nature, parent) in noms.quartiers.items():
+    for code, (_nom, nature, _parent) in noms.quartiers.items():
         if nature == "qpv":
             lignes_quartiers.append(quartiers[code])
             lignes_quartiers += [quartiers[s] for s, (_n, _na, p) in noms.quartiers.items() if p == code]

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from instruction.domaine import etats
@@ -94,7 +94,7 @@ def _colonnes_des_dossiers() -> tuple[Colonne, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(liste: str = "dossiers") -> tuple[Colonne, ...]:
     """Toutes les colonnes que la liste sait exporter, dans l'ordre où le choix les propose."""
     if liste != "dossiers":

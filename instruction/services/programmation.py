@@ -232,7 +232,6 @@ def lire_tableau(uow: UniteDeTravail, campagne_id: int, scenario_id: int | None 
                m.Dossier.cout_total)
         .join(m.Porteur, m.Porteur.id == m.Dossier.porteur_id)
         .where(m.Dossier.campagne_id == campagne_id).order_by(m.Dossier.numero)).all()
-    ids = [d[0] for d in dossiers]
     cellules: dict[int, dict[str, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
     for (d, c), v in _demandes(uow, campagne_id).items():
         cellules[d][c]["demande"] = v

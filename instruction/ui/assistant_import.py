@@ -223,7 +223,7 @@ class PageCorrespondance(QWizardPage):
             self._combos.append(combo)
         self.dispositif.clear()
         self.dispositif.addItem("(colonne du fichier)", None)
-        for cle, code in sorted({(c, c) for c in alias.dispositifs.values()}):
+        for code in sorted(set(alias.dispositifs.values())):
             self.dispositif.addItem(code.upper(), code)
         choisie = ouvert.correspondance
         self.exercice.setValue((choisie.exercice or 0) if choisie else 0)
