@@ -350,16 +350,17 @@ def largeurs_de_depart() -> dict[int, int]:
     from instruction.ui import modele_dossiers as md
 
     return {
-        md.NUMERO: 122,  # la place de l'icône d'un dossier emprunté (travail hors ligne)
-        md.PORTEUR: 170,
-        md.DISPOSITIF: 62,
-        md.ANNEE: 52,
-        md.QUARTIERS: 130,
-        md.ETAT: 90,
-        md.DEPUIS: 62,
-        md.COUT: 96,
-        md.SUBVENTION: 96,
-        md.ACCORDE: 96,
-        md.DEPOT: 88,
-        md.COTATIONS: 78,
+        md.NUMERO: 112,  # la place de l'icône d'un dossier emprunté (travail hors ligne)
+        md.PORTEUR: 150,
+        md.DISPOSITIF: 56,
+        md.ANNEE: 50,
+        md.QUARTIERS: 110,
+        md.ETAT: 88,
+        md.DEPUIS: 78,  # « aujourd'hui » en entier
+        md.COUT: 90,
+        md.SUBVENTION: 90,
+        md.ACCORDE: 90,
+        md.DEPOT: 78,
+        md.COTATIONS: 64,
+        md.INSTRUCTEUR: 92,
     }
