@@ -30,10 +30,18 @@ def test_rien_de_lourd_avant_la_premiere_peinture():
         "lourds = ('sqlalchemy', 'alembic', 'babel', 'yaml', 'num2words', 'reportlab', 'openpyxl', 'psycopg',\n"
         "          'instruction.db', 'instruction.ui.modele_dossiers', 'instruction.ui.page_referentiel')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in lourds or m in lourds))\n"
+        # L'espace de noms ``Qt`` de PySide coûte une quinzaine de ms à sa création : aucun module chargé avant
+        # la peinture ne l'importe à son chargement (il l'importe dans la fonction qui s'en sert).
+        "import re, pathlib\n"
+        "print(sorted(m for m in sys.modules if m.startswith('instruction') and getattr(sys.modules[m], '__file__', None)\n"
+        "             and re.search(r'^from PySide6\\.QtCore import [^\\n]*\\bQt\\b',\n"
+        "                           pathlib.Path(sys.modules[m].__file__).read_text(encoding='utf-8'), re.M)))\n"
     )
     resultat = subprocess.run([sys.executable, "-c", programme], cwd=RACINE, capture_output=True, text=True, timeout=60)
     assert resultat.returncode == 0, resultat.stderr
-    assert resultat.stdout.strip().splitlines()[-1] == "[]"
+    lourds, espace_qt = resultat.stdout.strip().splitlines()[-2:]
+    assert lourds == "[]"
+    assert espace_qt == "[]"
 
 
 # --- Le graphe des importations --------------------------------------------------------------------------

