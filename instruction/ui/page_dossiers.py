@@ -351,10 +351,10 @@ def largeurs_de_depart() -> dict[int, int]:
 
     return {
         md.NUMERO: 112,  # la place de l'icône d'un dossier emprunté (travail hors ligne)
-        md.PORTEUR: 150,
-        md.DISPOSITIF: 56,
+        md.PORTEUR: 146,
+        md.DISPOSITIF: 66,
         md.ANNEE: 50,
-        md.QUARTIERS: 110,
+        md.QUARTIERS: 104,
         md.ETAT: 88,
         md.DEPUIS: 78,  # « aujourd'hui » en entier
         md.COUT: 90,
