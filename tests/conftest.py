@@ -223,9 +223,17 @@ def ouvrir_fenetre(qtbot, url: str):
 
 def fermer_fenetre(f) -> None:
     """Attend les travaux en cours, écarte les modifications non enregistrées, ferme."""
-    from PySide6.QtCore import QThreadPool
+    from PySide6.QtCore import QCoreApplication, QThreadPool
 
-    QThreadPool.globalInstance().waitForDone(20000)
+    from instruction.ui.operation import en_cours
+
+    # Un travail qui s'achève peut en lancer un autre (une liste relue, puis ses signaux…) : on attend que plus
+    # rien ne tourne ni ne revienne, sinon le suivant partirait vers une base que le test va supprimer.
+    for _ in range(50):
+        QThreadPool.globalInstance().waitForDone(20000)
+        QCoreApplication.processEvents()
+        if en_cours() == 0 and QThreadPool.globalInstance().activeThreadCount() == 0:
+            break
     for onglet in f.espace.onglets_de_travail():
         onglet.modifie = False
     f.close()

@@ -28,10 +28,16 @@ def fenetre(qtbot):
         return f
 
     yield ouvrir
-    QThreadPool.globalInstance().waitForDone(20000)
+    from instruction.ui.operation import en_cours
+
+    for _ in range(50):  # un travail qui s'achève peut en lancer un autre : attendre que tout soit revenu
+        QThreadPool.globalInstance().waitForDone(20000)
+        QApplication.processEvents()
+        if en_cours() == 0 and QThreadPool.globalInstance().activeThreadCount() == 0:
+            break
     for f in fenetres:
         if f.contexte is not None:
-            f.contexte.fermer()
+            f.contexte.clore()  # ce qui partirait encore (un écran resté ouvert) est refusé sans bruit
 
 
 def _dialogues_erreur():

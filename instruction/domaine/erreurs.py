@@ -96,5 +96,10 @@ class Doublon(ErreurInstruction):
     """La fiche existe déjà (souvent : un autre poste vient d'enregistrer la même)."""
 
 
+class BaseFermee(ErreurInstruction):
+    """Un travail parti vers une base que la fenêtre a déjà refermée (fenêtre fermée, autre base ouverte) :
+    il n'a plus personne à qui répondre ; rien n'est lu ni écrit."""
+
+
 class FicheLieeDisparue(ErreurInstruction):
     """Une fiche citée (ou qui cite celle-ci) a été supprimée ou ajoutée entre-temps par un autre poste."""

@@ -98,6 +98,7 @@ class Contexte(_QuiAgit):
     travail: object | None = None
     _fabrique: sessionmaker = field(init=False, repr=False)
     _fabrique_lecture: sessionmaker = field(init=False, repr=False)
+    _clos: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._fabrique = sessionmaker(self.moteur, expire_on_commit=False)
@@ -115,11 +116,21 @@ class Contexte(_QuiAgit):
     def unite(self, *, lecture: bool = False) -> UniteDeTravail:
         """Une unité de travail ; ``lecture=True`` pour une action qui ne fait que lire (voir
         ``UniteDeTravail``)."""
+        if self._clos:
+            from instruction.domaine.erreurs import BaseFermee
+
+            raise BaseFermee(f"La base {self.lieu} a été refermée : ce travail n'a plus lieu d'être.")
         if lecture:
             return UniteDeTravail(self._fabrique_lecture, self.utilisateur, lecture=True)
         return UniteDeTravail(self._fabrique, self.utilisateur)
 
     def fermer(self) -> None:
+        self.moteur.dispose()
+
+    def clore(self) -> None:
+        """Ferme la base pour de bon (la fenêtre se ferme ou ouvre une autre base) : un travail lancé ensuite
+        par un écran resté ouvert est refusé (``BaseFermee``) au lieu de rouvrir une connexion."""
+        self._clos = True
         self.moteur.dispose()
 
 

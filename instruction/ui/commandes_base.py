@@ -135,7 +135,7 @@ class CommandesDeLaBase:
             # restaurée s'ouvre (les changements diffusés après l'opération trouvent la fenêtre sans base).
             ancien, self.contexte = self.contexte, None
             if ancien is not None:
-                ancien.fermer()
+                ancien.clore()
             self._actions_base(False)
             self._lignes_affichees = None
             self._dernier_numero = None

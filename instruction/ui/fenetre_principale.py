@@ -244,7 +244,7 @@ class FenetrePrincipale(CommandesDeLaBase, CommandesEmprunts, QMainWindow):
 
     def _base_ouverte(self, ouverture) -> None:
         if self.contexte is not None:
-            self.contexte.fermer()
+            self.contexte.clore()
         self.contexte = ouverture.contexte
         self._referentiel = ouverture.referentiel
         self._montrer_nom_base(_actions_nom_base().par_defaut(self.contexte))  # le nom choisi suit, lu dans la base
@@ -595,5 +595,5 @@ class FenetrePrincipale(CommandesDeLaBase, CommandesEmprunts, QMainWindow):
             # Plus aucun travail ne part vers la base une fois la fenêtre fermée (un rafraîchissement
             # demandé par un travail qui s'achève, par exemple).
             contexte, self.contexte = self.contexte, None
-            contexte.fermer()
+            contexte.clore()
         super().closeEvent(evenement)

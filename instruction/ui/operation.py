@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from instruction.domaine.erreurs import ErreurInstruction
+from instruction.domaine.erreurs import BaseFermee, ErreurInstruction
 from instruction.ui import erreurs
 
 if TYPE_CHECKING:  # importé à la première opération : rien de plus à charger avant la première peinture
@@ -152,6 +152,9 @@ class Operation(QRunnable):
 
     def _echoue(self, erreur: BaseException, trace: str) -> None:
         Operation._en_cours.discard(self)
+        if isinstance(erreur, BaseFermee):  # la fenêtre a refermé sa base : personne à qui répondre
+            journal.debug("Opération sans suite : %s", erreur.message)
+            return
         if isinstance(erreur, ErreurInstruction):
             journal.info("Refus : %s", erreur.message)
         else:
