@@ -318,6 +318,13 @@ def test_resiliation_avec_motif_reversement_et_dossier_sans_suite(contexte):
             sv.verser(uow, identifiant, annee, "avance", D("1"), aujourd_hui(), "M-2")
         with pytest.raises(DonneesInvalides, match="n.a reçu que 1.200,00"):
             sv.reverser(uow, identifiant, annee, D("1200.01"), "T-1", aujourd_hui(), "Annulation")
+        effet = sc.lire(uow, identifiant).signatures.date_effet
+        with pytest.raises(DonneesInvalides, match="précède la date d'effet"):
+            sv.reverser(uow, identifiant, annee, D("10.00"), "T-0", effet - dt.timedelta(days=1), "Annulation")
+        with pytest.raises(DonneesInvalides, match="Indiquez la référence du titre"):
+            sv.reverser(uow, identifiant, annee, D("10.00"), "  ", aujourd_hui(), "Annulation")
+        with pytest.raises(DonneesInvalides, match="doit être positif"):
+            sv.reverser(uow, identifiant, annee, D("-10.00"), "T-2", aujourd_hui(), "Annulation")
         sv.reverser(uow, identifiant, annee, D("1200.00"), "TR-2027-311", aujourd_hui(), "Action annulée")
         assert sv.situation(uow, identifiant).verse == D("0.00")
         dossier = uow.session.get(sc.m.Dossier, dossier_id)

@@ -204,6 +204,9 @@ def reverser(uow: UniteDeTravail, convention_id: int, exercice: int, montant: De
     if not (motif or "").strip():
         raise DonneesInvalides("Indiquez le motif du reversement.")
     jour, _moment = jour_et_moment(emis_le)
+    if c.date_effet and jour < c.date_effet:
+        raise DonneesInvalides(f"Le titre de recette ({jour:%d/%m/%Y}) précède la date d'effet de la convention "
+                               f"({c.date_effet:%d/%m/%Y}).")
     ligne = _montant(uow, c, exercice)
     if montant > ligne.verse:
         raise DonneesInvalides(f"L'exercice {exercice} n'a reçu que {argent.formater(ligne.verse)} nets : on ne "
