@@ -11,8 +11,8 @@ Dans l'ordre, et sans rien écrire tant qu'un contrôle échoue :
    le même fichier ne change rien la seconde fois) ;
 5. analyse (``services.fusion.analyser``) ; en simulation, on s'arrête là ;
 6. s'il reste des conflits non tranchés, rien n'est écrit : ils sont rendus pour être tranchés ;
-7. sinon tout s'écrit dans la transaction de l'action, l'emprunt est marqué rendu, l'historique signé par
-   l'emprunteur ; l'action valide, puis marque le fichier de travail « rapporté ».
+7. sinon tout s'écrit (``services.ecriture_fusion.appliquer``) dans la transaction de l'action, l'emprunt est
+   marqué rendu, l'historique signé par l'emprunteur ; l'action valide, puis marque le fichier de travail « rapporté ».
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from instruction.domaine import droits
 from instruction.domaine import fusion as f
 from instruction.domaine.erreurs import BaseTropRecente, ErreurInstruction
 from instruction.domaine.horloge import maintenant
+from instruction.services import ecriture_fusion
 from instruction.services import emprunts as e
 from instruction.services import fusion as service_fusion
 from instruction.services import historique
@@ -74,7 +75,7 @@ class Retour:
     a_supprimer: int = 0
     a_remplacer: int = 0  # listes possédées (budget, séances…) remplacées par celles du portable
     du_bureau: int = 0
-    ecrit: service_fusion.Ecrit | None = None
+    ecrit: ecriture_fusion.Ecrit | None = None
     non_rapportees: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -300,7 +301,7 @@ def rapporter(uow: UniteDeTravail, fichier: Path, phrase: str, choix: Mapping[st
             return retour
         progression("Écriture dans la base…")
         acteur = infos.emprunteur.identifiant
-        retour.ecrit = service_fusion.appliquer(bureau, analyse, decisions, acteur, _renumeroteur(uow))
+        retour.ecrit = ecriture_fusion.appliquer(bureau, analyse, decisions, acteur, _renumeroteur(uow))
         _noter_conflits(uow, analyse, decisions, acteur, noms)
         le = maintenant()
         uow.session.execute(update(Emprunt).where(Emprunt.id == emprunt.id).values(
