@@ -338,6 +338,23 @@ def test_dossier_cree_hors_ligne_prend_un_numero_du_bureau(emprunte):
     assert sorted(x["numero"] for x in lire(bureau, m.Dossier)) == ["CDV-2027-001", "CDV-2027-002", "CDV-2027-003"]
 
 
+def test_valeur_saisie_au_retour_convertie_ou_refusee_clairement():
+    """La « valeur saisie » d'un conflit prend le type de sa colonne ; ce qui ne s'y convertit pas est refusé avec
+    un message qui le dit (jamais « non » par défaut pour un oui/non mal tapé)."""
+    from instruction.domaine.erreurs import DonneesInvalides
+    from instruction.services.fusion import convertir
+
+    assert convertir("avis", "confidentiel", " Oui ") is True
+    assert convertir("avis", "confidentiel", "non") is False
+    with pytest.raises(DonneesInvalides, match="répondez « oui » ou « non » pour confidentiel"):
+        convertir("avis", "confidentiel", "peut-être")
+    with pytest.raises(DonneesInvalides, match="Un contenu de fichier ne se saisit pas"):
+        convertir("piece", "contenu", "un texte")
+    assert convertir("dossier", "cout_total", "1 500,50") == Decimal("1500.50")
+    with pytest.raises(DonneesInvalides, match="n'est pas une valeur possible pour cout total"):
+        convertir("dossier", "cout_total", "mille euros")
+
+
 def test_mauvaise_phrase_fichier_intact(emprunte):
     bureau, portable, _dossier_id, bilan = emprunte
     portable.fermer()

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Integer, func, select
 
 from instruction.db import modeles as m
 from instruction.db import travail
+from instruction.db.types import Argent
 from instruction.domaine import fusion as f
 from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services import emprunts as e
@@ -296,12 +297,19 @@ def convertir(nom: str, colonne: str, texte: str) -> Any:
     if texte == "" and c.nullable:
         return None
     try:
-        type_python = c.type.python_type
+        type_python = Decimal if isinstance(c.type, Argent) else c.type.python_type  # Argent : un TypeDecorator
     except NotImplementedError:
         type_python = str
+    if type_python is bytes:
+        raise DonneesInvalides("Un contenu de fichier ne se saisit pas : gardez la version du portable ou celle du "
+                               "bureau.")
+    if type_python is bool:
+        if texte.lower() in ("oui", "vrai", "1"):
+            return True
+        if texte.lower() in ("non", "faux", "0"):
+            return False
+        raise DonneesInvalides(f"« {texte} » : répondez « oui » ou « non » pour {colonne.replace('_', ' ')}.")
     try:
-        if type_python is bool:
-            return texte.lower() in ("oui", "vrai", "1", "true")
         if type_python is int:
             return int(texte.replace(" ", "").replace("\u202f", ""))
         if type_python is Decimal:
@@ -310,9 +318,6 @@ def convertir(nom: str, colonne: str, texte: str) -> Any:
             return dt.datetime.fromisoformat(texte)
         if type_python is dt.date:
             return dates.lire(texte)
-        if type_python is bytes:
-            raise DonneesInvalides("Un contenu de fichier ne se saisit pas : gardez la version du portable ou celle "
-                                   "du bureau.")
     except (ValueError, InvalidOperation, ArithmeticError, DonneesInvalides):
         raise DonneesInvalides(f"« {texte} » n'est pas une valeur possible pour {colonne.replace('_', ' ')}.") \
             from None
