@@ -140,6 +140,13 @@ def test_compte_rendu_saisi_au_clavier_de_la_liste_a_la_validation(qtbot, url_ba
         qtbot.waitUntil(lambda: "Reversement enregistré" in editeur.message.text(), timeout=10000)
         assert not editeur.modifie and not editeur.enregistrer_bouton.isEnabled()
         capturer(f, "compte-rendu-valide.png", tmp_path)
+
+        # « Aperçu avant impression… » (Alt+M comme sur les autres écrans) : le compte rendu rempli, façon CERFA.
+        from tests.test_ecran_seance import apercu_par
+
+        assert editeur.apercu_bouton.text() == "Aperçu avant i&mpression…"
+        vu = apercu_par(qtbot, editeur.apercu_bouton)
+        assert vu["pages"] >= 3 and vu["titre"].startswith("Aperçu avant impression – Compte rendu financier CDV-")
     finally:
         fermer_fenetre(f)
 

@@ -10,18 +10,13 @@
 
 Enregistrer (Ctrl+S), Valider… (la saisie puis la validation, en une transaction ; le solde des conventions est
 débloqué ; une sous-réalisation propose un reversement pré-rempli), Renvoyer pour compléments…, Compléments
-reçus…, Aperçu avant impression (le PDF façon CERFA). Une saisie invalide reste à l'écran avec son message.
+reçus…, Aperçu avant impression… (le PDF façon CERFA). Une saisie invalide reste à l'écran avec son message.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-from decimal import Decimal
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,7 +27,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QTableWidget,
@@ -42,38 +36,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instruction.domaine import argent, bilans, dates, publics
-from instruction.domaine.budget import CHARGE, PRODUIT
+from instruction.domaine import bilans, dates, publics
+from instruction.domaine.budget import CHARGE
 from instruction.domaine.erreurs import DonneesInvalides
-from instruction.domaine.horloge import aujourd_hui
 from instruction.services.actions import BILANS, TOUT
 from instruction.services.actions import bilans as actions
 from instruction.services.comptes_rendus import CompteRenduLu, SaisieCompteRendu
-from instruction.ui.champs import champ_date, champ_nombre, etiquette_erreur
+from instruction.ui import apercu_document
+from instruction.ui.champs import champ_nombre
 from instruction.ui.operation import Operation
-from instruction.ui.suivi.page_bilans_attendus import boutons_ok_annuler
+from instruction.ui.suivi.dialogues_compte_rendu import DialogueDate, DialogueReversement, texte_long
+from instruction.ui.suivi.feuille_chiffres import ROUGE, SAISIE, FeuilleChiffres
 
-ROUGE, VERT, ORANGE = "#b00020", "#1b6e20", "#8a5300"
-# Au clavier : une frappe ou F2 ouvre la cellule, Entrée la valide (pas d'ouverture au simple déplacement).
-SAISIE = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-          | QAbstractItemView.EditTrigger.AnyKeyPressed)
-FOND_A_EXPLIQUER = "#fde7ea"
-C_COMPTE, C_LIBELLE, C_PREVU, C_REALISE, C_ECART, C_POURCENT, C_EXPLICATION = range(7)
-
-
-def _texte_long(nom: str, hauteur: int = 70) -> QPlainTextEdit:
-    champ = QPlainTextEdit()
-    champ.setAccessibleName(nom)
-    champ.setTabChangesFocus(True)
-    champ.setMinimumHeight(hauteur)
-    return champ
-
-
-def montant_saisi(montant: Decimal | None) -> str:
-    """Un montant comme on le tape : « 1 200,50 » (sans le symbole €)."""
-    if montant is None:
-        return ""
-    return argent.formater(montant).replace("€", "").strip("\u00a0\u202f ")
+VERT, ORANGE = "#1b6e20", "#8a5300"
 
 
 def _entier(texte: str, nom: str) -> int | None:
@@ -83,108 +58,6 @@ def _entier(texte: str, nom: str) -> int | None:
     if not brut.isdigit():
         raise DonneesInvalides(f"{nom} : « {texte} » n'est pas un nombre entier.")
     return int(brut)
-
-
-class TableChiffres(QTableWidget):
-    """Le tableau des données chiffrées : Ctrl+V y colle des réalisations copiées d'un tableur."""
-
-    collage = Signal()
-
-    def keyPressEvent(self, evenement) -> None:  # noqa: N802 (Qt)
-        if evenement.matches(QKeySequence.StandardKey.Paste) and self.state() != QAbstractItemView.State.EditingState:
-            self.collage.emit()
-            evenement.accept()
-            return
-        super().keyPressEvent(evenement)
-
-
-class DialogueDate(QDialog):
-    """Une date (aujourd'hui par défaut) et, si demandé, un motif."""
-
-    def __init__(self, titre: str, explication: str, bouton: str, parent=None, *, motif: bool = False) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(titre)
-        self.setMinimumWidth(480)
-        self.date = champ_date()
-        self.date.setText(dates.formater(aujourd_hui()))
-        self.date.setAccessibleName("Date")
-        self.motif = _texte_long("Motif") if motif else None
-        self.erreur = etiquette_erreur()
-        texte = QLabel(explication)
-        texte.setWordWrap(True)
-        formes = QFormLayout()
-        formes.addRow("&Date :", self.date)
-        if self.motif is not None:
-            formes.addRow("&Ce qui manque :", self.motif)
-        boutons = boutons_ok_annuler(self, bouton, self._valider)
-        disposition = QVBoxLayout(self)
-        disposition.addWidget(texte)
-        disposition.addLayout(formes)
-        disposition.addWidget(self.erreur)
-        disposition.addWidget(boutons)
-        self.jour: dt.date | None = None
-
-    def _valider(self) -> None:
-        try:
-            self.jour = dates.lire(self.date.text())
-        except DonneesInvalides as erreur:
-            self.erreur.setText(str(erreur))
-            return
-        if self.motif is not None and not self.motif.toPlainText().strip():
-            self.erreur.setText("Indiquez ce qui manque : le renvoi pour compléments l'exige.")
-            return
-        self.accept()
-
-
-class DialogueReversement(QDialog):
-    """Le reversement proposé (pré-rempli au prorata des charges non réalisées), à confirmer avec le titre de
-    recette ; chaque montant se corrige."""
-
-    def __init__(self, parts, charges, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Reversement proposé")
-        self.setMinimumWidth(560)
-        self.parts = parts
-        texte = QLabel(f"Les charges réalisées ({argent.formater(charges.realise)}) sont inférieures à la prévision "
-                       f"({argent.formater(charges.prevu)}, {charges.ecart.libelle_pourcentage()}). Reversement "
-                       "proposé au prorata, borné à ce qui a été versé :")
-        texte.setWordWrap(True)
-        formes = QFormLayout()
-        self.montants: list[QLineEdit] = []
-        for p in parts:
-            champ = champ_nombre(120)
-            champ.setText(montant_saisi(p.propose))
-            champ.setAccessibleName(f"Reversement {p.financeur_libelle}")
-            formes.addRow(f"{p.financeur_libelle} (versé {argent.formater(p.verse)}) :", champ)
-            self.montants.append(champ)
-        self.titre = QLineEdit()
-        self.titre.setAccessibleName("Titre de recette")
-        self.date = champ_date()
-        self.date.setText(dates.formater(aujourd_hui()))
-        formes.addRow("&Titre de recette :", self.titre)
-        formes.addRow("Émis le :", self.date)
-        self.erreur = etiquette_erreur()
-        boutons = boutons_ok_annuler(self, "Enregistrer le reversement", self._valider, "Pas de reversement")
-        disposition = QVBoxLayout(self)
-        disposition.addWidget(texte)
-        disposition.addLayout(formes)
-        disposition.addWidget(self.erreur)
-        disposition.addWidget(boutons)
-        self.resultat: tuple[list, str, dt.date] | None = None
-
-    def _valider(self) -> None:
-        try:
-            lignes = [(p.convention_id, p.financeur, argent.lire(c.text()) if c.text().strip() else Decimal("0"))
-                      for p, c in zip(self.parts, self.montants, strict=True)]
-            jour = dates.lire(self.date.text())
-        except DonneesInvalides as erreur:
-            self.erreur.setText(str(erreur))
-            return
-        if not self.titre.text().strip():
-            self.erreur.setText("Indiquez la référence du titre de recette.")
-            return
-        self.resultat = (lignes, self.titre.text().strip(), jour)
-        self.accept()
 
 
 class EditeurCompteRendu(QWidget):
@@ -209,10 +82,11 @@ class EditeurCompteRendu(QWidget):
         self.enregistrer_bouton = QPushButton("&Enregistrer")
         self.enregistrer_bouton.setToolTip("Ctrl+S")
         self.valider_bouton = QPushButton("&Valider…")
-        self.renvoyer_bouton = QPushButton("Renvoyer pour co&mpléments…")
+        self.renvoyer_bouton = QPushButton("Renvo&yer pour compléments…")  # Alt+M : l'aperçu, comme partout
         self.complements_bouton = QPushButton("Compléments re&çus…")
         self.reversement_bouton = QPushButton("Re&versement…")
-        self.apercu_bouton = QPushButton("&Aperçu avant impression")
+        self.apercu_bouton = QPushButton(apercu_document.LIBELLE.replace("impression", "i&mpression", 1))
+        self.apercu_bouton.setToolTip(apercu_document.BULLE)
         self.enregistrer_bouton.clicked.connect(self.enregistrer)
         self.valider_bouton.clicked.connect(self.valider)
         self.renvoyer_bouton.clicked.connect(self.renvoyer)
@@ -246,9 +120,9 @@ class EditeurCompteRendu(QWidget):
 
     def _feuille_qualitative(self) -> QWidget:
         page = QWidget()
-        self.realise = _texte_long("Ce qui a été réalisé", 90)
-        self.difficultes = _texte_long("Difficultés rencontrées")
-        self.perspectives = _texte_long("Perspectives")
+        self.realise = texte_long("Ce qui a été réalisé", 90)
+        self.difficultes = texte_long("Difficultés rencontrées")
+        self.perspectives = texte_long("Perspectives")
         self.nombres: dict[str, QLineEdit] = {}
         public = QGroupBox("Public atteint")
         grille = QGridLayout(public)
@@ -289,38 +163,17 @@ class EditeurCompteRendu(QWidget):
         return page
 
     def _feuille_chiffres(self) -> QWidget:
-        page = QWidget()
-        self.table = TableChiffres(0, 7)
-        self.table.setHorizontalHeaderLabels(["Compte", "Ligne", "Prévision", "Réalisation", "Écart (€)", "Écart (%)",
-                                              "Explication de l'écart"])
-        self.table.setAccessibleName("Tableau des données chiffrées")
-        self.table.verticalHeader().hide()
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(SAISIE)
-        entete = self.table.horizontalHeader()
-        for c in range(7):
-            entete.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        entete.setSectionResizeMode(C_LIBELLE, QHeaderView.ResizeMode.Stretch)
-        entete.setSectionResizeMode(C_EXPLICATION, QHeaderView.ResizeMode.Stretch)
-        self.table.itemChanged.connect(self._cellule_changee)
-        self.table.collage.connect(self.coller)
-        self.totaux = QLabel()
-        self.totaux.setWordWrap(True)
-        aide = QLabel("Tapez la réalisation de chaque ligne (Tab passe à l'explication, Entrée à la ligne suivante) ; "
-                      "Ctrl+V colle une colonne copiée d'un tableur à partir de la ligne courante.")
-        aide.setWordWrap(True)
-        aide.setStyleSheet("color: #5f6b78")
-        disposition = QVBoxLayout(page)
-        disposition.addWidget(aide)
-        disposition.addWidget(self.table, 1)
-        disposition.addWidget(self.totaux)
-        return page
+        self.chiffres = FeuilleChiffres()
+        self.table, self.totaux = self.chiffres.table, self.chiffres.totaux
+        self.chiffres.modifiee.connect(self._modification)
+        self.chiffres.message.connect(self.message.setText)
+        return self.chiffres
 
     def _feuille_annexe(self) -> QWidget:
         page = QWidget()
-        self.explication_generale = _texte_long("Explication des écarts", 90)
-        self.charges_indirectes = _texte_long("Charges indirectes")
-        self.contributions_nature = _texte_long("Contributions volontaires en nature")
+        self.explication_generale = texte_long("Explication des écarts", 90)
+        self.charges_indirectes = texte_long("Charges indirectes")
+        self.contributions_nature = texte_long("Contributions volontaires en nature")
         for champ in (self.explication_generale, self.charges_indirectes, self.contributions_nature):
             champ.textChanged.connect(self._modification)
         self.manques = QLabel()
@@ -391,19 +244,6 @@ class EditeurCompteRendu(QWidget):
                 if not modifiable:
                     cellule.setFlags(cellule.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.indicateurs.setItem(rang, colonne, cellule)
-        self.table.setRowCount(len(lu.lignes))
-        for rang, l in enumerate(lu.lignes):
-            libelle = l.libelle if not l.financeur else f"Subvention — {lu.financeurs.get(l.financeur, l.financeur)}"
-            valeurs = (l.compte, libelle, argent.formater(l.prevu),
-                       montant_saisi(l.realise),
-                       "", "", l.explication)
-            for colonne, valeur in enumerate(valeurs):
-                cellule = QTableWidgetItem(valeur)
-                if colonne not in (C_REALISE, C_EXPLICATION):
-                    cellule.setFlags(cellule.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                if colonne in (C_PREVU, C_REALISE, C_ECART, C_POURCENT):
-                    cellule.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(rang, colonne, cellule)
         self.explication_generale.setPlainText(lu.explication_generale)
         self.charges_indirectes.setPlainText(lu.charges_indirectes)
         self.contributions_nature.setPlainText(lu.contributions_nature)
@@ -413,8 +253,6 @@ class EditeurCompteRendu(QWidget):
             champ.setReadOnly(not modifiable)
         for champ in (*self.nombres.values(), *self.tranches.values()):
             champ.setReadOnly(not modifiable)
-        self.table.setEditTriggers(SAISIE if modifiable
-                                   else QAbstractItemView.EditTrigger.NoEditTriggers)
         self.indicateurs.setEditTriggers(SAISIE if modifiable
                                          else QAbstractItemView.EditTrigger.NoEditTriggers)
         peut_valider = self.contexte.utilisateur.peut("compte_rendu.valider")
@@ -423,9 +261,10 @@ class EditeurCompteRendu(QWidget):
         self.renvoyer_bouton.setEnabled(lu.etat == bilans.RECU and peut_valider)
         self.complements_bouton.setEnabled(lu.etat == bilans.A_COMPLETER and modifiable)
         self.reversement_bouton.setEnabled(lu.etat == bilans.VALIDE and peut_valider and bool(lu.reversement))
+        self.chiffres.remplir(lu, modifiable)
         self._chargement = False
         self.modifie = False
-        self._recalculer()
+        self._recalculer_annexe()
 
     # --- Calculs à chaque frappe -----------------------------------------------------------------------
 
@@ -435,70 +274,10 @@ class EditeurCompteRendu(QWidget):
         self.modifie = True
         self._recalculer_annexe()
 
-    def _cellule_changee(self, cellule: QTableWidgetItem) -> None:
-        if self._chargement or cellule.column() not in (C_REALISE, C_EXPLICATION):
-            return
-        self.modifie = True
-        self._recalculer()
-
-    def _realisation(self, rang: int) -> Decimal | None:
-        texte = (self.table.item(rang, C_REALISE).text() if self.table.item(rang, C_REALISE) else "").strip()
-        return argent.lire(texte) if texte else None
-
-    def lignes_saisies(self, strict: bool = False) -> list[bilans.LigneCompteRendu]:
-        """Les lignes avec les réalisations tapées ; une saisie illisible compte pour vide (``strict`` : refus)."""
-        assert self.lu is not None
-        resultat = []
-        for rang, l in enumerate(self.lu.lignes):
-            try:
-                realise = self._realisation(rang)
-            except DonneesInvalides as erreur:
-                if strict:
-                    raise DonneesInvalides(f"Ligne « {l.compte} {l.libelle} » : {erreur}") from None
-                realise = None
-            explication = self.table.item(rang, C_EXPLICATION).text() if self.table.item(rang, C_EXPLICATION) else ""
-            resultat.append(bilans.LigneCompteRendu(l.sens, l.compte, l.libelle, l.prevu, realise, explication,
-                                                    l.financeur))
-        return resultat
-
-    def _recalculer(self) -> None:
-        if self.lu is None:
-            return
-        self._chargement = True
-        for rang, l in enumerate(self.lignes_saisies()):
-            e = l.ecart
-            illisible = False
-            try:
-                self._realisation(rang)
-            except DonneesInvalides:
-                illisible = True
-            self.table.item(rang, C_ECART).setText(argent.formater(e.montant) if e else "")
-            self.table.item(rang, C_POURCENT).setText(e.libelle_pourcentage() if e else "")
-            exigee = bilans.explication_exigee(e, self.lu.regles)
-            manque = exigee and not l.explication.strip()
-            explication = self.table.item(rang, C_EXPLICATION)
-            explication.setBackground(QBrush(QColor(FOND_A_EXPLIQUER)) if manque else QBrush())
-            explication.setToolTip("Écart au-delà des seuils : une explication est exigée." if exigee else "")
-            for colonne in (C_ECART, C_POURCENT):
-                self.table.item(rang, colonne).setForeground(QBrush(QColor(ROUGE if exigee else "#000000")))
-            self.table.item(rang, C_REALISE).setForeground(QBrush(QColor(ROUGE if illisible else "#000000")))
-            self.table.item(rang, C_REALISE).setToolTip("Montant illisible : écrivez par exemple 1 234,56."
-                                                        if illisible else "")
-        self._chargement = False
-        lignes = self.lignes_saisies()
-        textes = []
-        for sens, nom in ((CHARGE, "charges"), (PRODUIT, "produits")):
-            t = bilans.totaux(lignes, sens)
-            textes.append(f"<b>Total des {nom}</b> : prévu {argent.formater(t.prevu)}, réalisé "
-                          f"{argent.formater(t.realise)}{'' if t.complet else ' (incomplet)'}, écart "
-                          f"{argent.formater(t.ecart.montant)} ({t.ecart.libelle_pourcentage()})")
-        self.totaux.setText("<br/>".join(textes))
-        self._recalculer_annexe()
-
     def _recalculer_annexe(self) -> None:
         if self.lu is None:
             return
-        manques = bilans.manques_pour_validation(self.lignes_saisies(), self.realise.toPlainText(),
+        manques = bilans.manques_pour_validation(self.chiffres.lignes_saisies(), self.realise.toPlainText(),
                                                  self.explication_generale.toPlainText(), self.lu.regles)
         if self.lu.etat == bilans.VALIDE:
             self.manques.setText(f"<span style='color:{VERT}'>Validé le {dates.formater(self.lu.valide_le)}.</span>")
@@ -509,32 +288,11 @@ class EditeurCompteRendu(QWidget):
             self.manques.setText(f"<span style='color:{VERT}'>Rien ne manque : le compte rendu peut être validé."
                                  "</span>")
 
-    def coller(self) -> None:
-        """Colle des réalisations copiées d'un tableur à partir de la ligne courante (rien n'est appliqué si une
-        cellule est illisible ou si le collage dépasse le tableau)."""
-        if self.lu is None or self.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
-            return
-        depuis = max(0, self.table.currentRow())
-        try:
-            montants = bilans.montants_colles(QGuiApplication.clipboard().text())
-            lignes = bilans.avec_realisations(self.lignes_saisies(strict=True), depuis, montants)
-        except DonneesInvalides as erreur:
-            self.message.setText(f"<span style='color:{ROUGE}'>Collage refusé : {erreur}</span>")
-            return
-        self._chargement = True
-        for rang, l in enumerate(lignes):
-            if l.realise is not None:
-                self.table.item(rang, C_REALISE).setText(montant_saisi(l.realise))
-        self._chargement = False
-        self.modifie = True
-        self.message.setText(f"{sum(1 for m in montants if m is not None)} réalisation(s) collée(s).")
-        self._recalculer()
-
     # --- Gestes ----------------------------------------------------------------------------------------
 
     def saisie(self) -> SaisieCompteRendu:
         """La saisie de l'écran ; ``DonneesInvalides`` (en français) si un nombre est illisible."""
-        lignes = self.lignes_saisies(strict=True)
+        lignes = self.chiffres.lignes_saisies(strict=True)
         nombres = {cle: _entier(champ.text(), champ.accessibleName()) for cle, champ in self.nombres.items()}
         tranches = {code: v for code, champ in self.tranches.items()
                     if (v := _entier(champ.text(), champ.accessibleName())) is not None}
@@ -629,13 +387,6 @@ class EditeurCompteRendu(QWidget):
     def apercu(self) -> None:
         if self.lu is None:
             return
-        fichier = Path(tempfile.mkdtemp(prefix="crf-")) / "compte-rendu.pdf"
-        titre = f"Compte rendu financier {self.lu.numero} {self.lu.exercice}"
-
-        def montrer(chemin: Path) -> None:
-            from instruction.ui import impression
-
-            impression.apercu(self, chemin, titre)
-
-        Operation(actions.imprimer, self.contexte, self.lu.id, fichier, parent=self).apres(montrer) \
-            .refus(self._refus).lancer()
+        apercu_document.apercu_apres_ecriture(self, f"Compte rendu financier {self.lu.numero} {self.lu.exercice}",
+                                              "compte-rendu.pdf", actions.imprimer, self.contexte, self.lu.id,
+                                              refus=self._refus)
