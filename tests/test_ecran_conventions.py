@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from instruction.domaine.etats import Etat
 from tests.captures import capturer
 from tests.conftest import fermer_fenetre, frapper, ouvrir_fenetre
+from tests.ecrans import ok
 from tests.conventions_outils import dossier_retenu
 
 
@@ -90,6 +91,33 @@ def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base
         assert len(panneau.situation.mouvements) == 1
         capturer(f, "conventions-versements.png", tmp_path)
 
+        # Alt+K : un titre de recette sur une seule boîte ; un refus s'y affiche et la saisie reste.
+        _alt(qtbot, panneau, Qt.Key.Key_K)
+        qtbot.waitUntil(lambda: getattr(panneau, "boite_reversement", None) is not None
+                        and panneau.boite_reversement.isVisible(), timeout=10000)
+        boite = panneau.boite_reversement
+        frapper(boite.montant, "2000")
+        boite.titre.setFocus()
+        frapper(boite.titre, "TR-2027-9")
+        boite.emis_le.selectAll()
+        frapper(boite.emis_le, "32/13/2027")
+        boite.motif.setFocus()
+        frapper(boite.motif, "Action sous-réalisée")
+        ok(qtbot, boite)
+        assert "n'est pas une date" in boite.formulaire.etiquettes["emis_le"].text()
+        boite.emis_le.setText(panneau.le.text())
+        ok(qtbot, boite)
+        qtbot.waitUntil(lambda: "n'a reçu que" in boite.erreur.text(), timeout=10000)
+        assert boite.isVisible() and boite.titre.text() == "TR-2027-9"
+        assert boite.motif.toPlainText() == "Action sous-réalisée"
+        capturer(boite, "conventions-reversement-refuse.png", tmp_path)
+        boite.montant.setText("200")
+        ok(qtbot, boite)
+        qtbot.waitUntil(lambda: len(panneau.situation.mouvements) == 2, timeout=10000)
+        assert not panneau.erreur.text()
+        assert "TR-2027-9" in [panneau.mouvements.item(r, 4).text() for r in range(2)]
+        capturer(f, "conventions-versements-reversement.png", tmp_path)
+
         # Le dossier est passé « conventionné » à la signature puis « en cours » au premier versement.
         from instruction.services.actions import dossier as actions_dossier
 
@@ -101,7 +129,7 @@ def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base
         qtbot.waitUntil(lambda: type(f.onglets.currentWidget()).__name__ == "PageConventions", timeout=10000)
         page = f.onglets.currentWidget()
         qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10000)
-        assert page.table.item(0, 6).text() == "Signée" and page.table.item(0, 10).text() == "1\u202f200,00\u00a0€"
+        assert page.table.item(0, 6).text() == "Signée" and page.table.item(0, 10).text() == "1\u202f000,00\u00a0€"  # versé net du reversement
         page.attente.setChecked(True)
         qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=10000)  # rien n'attend sa signature
         page.attente.setChecked(False)

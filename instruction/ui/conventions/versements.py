@@ -43,6 +43,7 @@ class PanneauVersements(QWidget):
         super().__init__(parent)
         self.contexte, self.convention_id = contexte, convention_id
         self.situation = None
+        self._motif_solde = ""
         self.exercices = table_lecture(["Exercice", "Décidé", "Ferme", "Versé net", "Reversé", "Reste à payer",
                                         "Compte rendu dû le", "Reçu le", "Validé le"], "Exercices de la convention")
         self.echeances = table_lecture(["Exercice", "Échéance", "Montant", "Versé", "Reste", "Condition",
@@ -171,21 +172,17 @@ class PanneauVersements(QWidget):
         self._lancer(actions.noter_compte_rendu, self.exercice.currentData(), recu, valide)
 
     def _reverser(self) -> None:
-        montant, ok = QInputDialog.getText(self, "Reversement", "Montant à reverser (€) :")
-        if not ok:
+        """Montant, titre de recette, date et motif sur une boîte qui reste ouverte tant que le service refuse."""
+        from instruction.ui.conventions.dialogue_reversement import DialogueReversementConvention
+
+        if self.situation is None:
             return
-        titre, ok = QInputDialog.getText(self, "Reversement", "Référence du titre de recette :")
-        if not ok:
-            return
-        motif, ok = QInputDialog.getText(self, "Reversement", "Motif (action sous-réalisée, annulée…) :")
-        if not ok:
-            return
-        try:
-            valeur = argent.lire(montant)
-        except Exception as erreur:  # noqa: BLE001
-            self.erreur.setText(str(erreur))
-            return
-        self._lancer(actions.reverser, self.exercice.currentData(), valeur, titre, aujourd_hui(), motif)
+        self.erreur.clear()
+        boite = DialogueReversementConvention(self.contexte, self.situation, self.exercice.currentData(), self)
+        boite.accepted.connect(lambda: self.afficher(boite.resultat))  # le reversement paraît dans les mouvements
+        boite.finished.connect(boite.deleteLater)
+        self.boite_reversement = boite
+        boite.open()
 
     def _confirmer(self) -> None:
         texte, ok = QInputDialog.getText(self, "Exercice voté", "Budget voté le (jj/mm/aaaa) :",
@@ -197,8 +194,10 @@ class PanneauVersements(QWidget):
                 self.erreur.setText(str(erreur))
 
     def _solder(self) -> None:
+        # Le motif tapé revient pré-rempli si le solde a été refusé (comptes rendus pas encore validés…).
         motif, ok = QInputDialog.getText(self, "Solder la convention", "Pourquoi la convention est-elle soldée sans "
-                                         "tout verser ?")
+                                         "tout verser ?", text=self._motif_solde)
         if ok:
+            self._motif_solde = motif
             self._lancer(actions.solder, motif)
 
