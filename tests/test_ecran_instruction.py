@@ -173,7 +173,7 @@ def test_fiche_d_instruction_imprimee_depuis_le_dossier(qtbot, onglet_instructio
     cible = tmp_path / "fiche"  # sans extension : « .pdf » est ajouté
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cible), ""))
     ouverts = []
-    monkeypatch.setattr("instruction.ui.dossier.section_instruction.QDesktopServices.openUrl",
+    monkeypatch.setattr("instruction.ui.dossier.fiche_du_dossier.QDesktopServices.openUrl",
                         lambda url: ouverts.append(url.toLocalFile()) or True)
     qtbot.mouseClick(onglet.instruction.bouton_fiche, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(ouverts), timeout=15000)

@@ -46,5 +46,4 @@ def test_aucune_boite_de_fichier_en_dehors_de_l_aide():
     appels = re.compile(r"QFileDialog\.get(Save|Open|Existing)")
     fautifs = [str(f.relative_to(RACINE)) for f in (RACINE / "instruction").rglob("*.py")
                if f.name != "fichiers.py" and appels.search(f.read_text(encoding="utf-8"))]
-    # La fiche d'instruction (section_instruction.py, autre chantier en cours) propose déjà les Documents.
-    assert set(fautifs) <= {"instruction/ui/dossier/section_instruction.py"}, fautifs
+    assert not fautifs, fautifs

@@ -294,7 +294,7 @@ class OngletDossier(PiecesDuDossier, QWidget):
     def corriger_faute_de_frappe(self) -> None:
         """Un dossier figé : la raison de la correction, puis les seuls textes corrigeables s'ouvrent."""
         from instruction.domaine import gel
-        from instruction.ui.dossier.dialogues_instruction import DialogueCorrection
+        from instruction.ui.dossier.dialogue_correction import DialogueCorrection
 
         regle = gel.gel(self.fiche.etat)
         if regle is None:
