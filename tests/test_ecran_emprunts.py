@@ -64,14 +64,23 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     g.show()
     g.demarrer()
     qtbot.waitUntil(lambda: getattr(g, "dialogue_phrase", None) is not None and g.dialogue_phrase.isVisible())
-    premiere = g.dialogue_phrase
-    frapper(premiere.phrase, "une phrase qui ne va pas")
-    premiere.accept()
-    qtbot.waitUntil(lambda: g.dialogue_phrase is not premiere and g.dialogue_phrase.isVisible(), timeout=15000)
-    assert "ne déchiffre pas" in g.dialogue_phrase.erreur.text() and fichier.read_bytes() == octets
-    frapper(g.dialogue_phrase.phrase, PHRASE)
-    g.dialogue_phrase.accept()
+    phrase = g.dialogue_phrase
+    qtbot.mouseClick(phrase.bouton_ouvrir, Qt.MouseButton.LeftButton)  # rien de tapé : dit, rien de lancé
+    assert "Tapez la phrase de passe" in phrase.erreur.text() and phrase.phrase.isEnabled()
+    frapper(phrase.phrase, "une phrase qui ne va pas")
+    qtbot.mouseClick(phrase.bouton_ouvrir, Qt.MouseButton.LeftButton)
+    assert not phrase.bouton_ouvrir.isEnabled() and phrase.etat.isVisible()  # reste ouverte
+    qtbot.waitUntil(lambda: "ne déchiffre pas" in phrase.erreur.text(), timeout=15000)
+    # La même boîte, toujours ouverte : ce qui a été tapé est là, sélectionné ; le fichier n'a pas bougé.
+    assert g.dialogue_phrase is phrase and phrase.isVisible() and phrase.bouton_ouvrir.isEnabled()
+    assert phrase.phrase.text() == "une phrase qui ne va pas" and phrase.phrase.selectedText() == phrase.phrase.text()
+    assert fichier.read_bytes() == octets
+    capturer(phrase, "phrase-refusee.png", tmp_path)
+    frapper(phrase.phrase, PHRASE)  # remplace la sélection
+    assert phrase.phrase.text() == PHRASE
+    qtbot.mouseClick(phrase.bouton_ouvrir, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: g.contexte is not None and g.page_dossiers.modele.rowCount() == 1, timeout=20000)
+    assert not phrase.isVisible()
     qtbot.waitUntil(lambda: g.bandeau_travail is not None and g.bandeau_travail.isVisible())
     assert "Travail hors ligne" in g.texte_bandeau.text() and "à rapporter avant le" in g.texte_bandeau.text()
     assert not g.menus.emprunter.isEnabled() and not g.menus.rapporter.isEnabled()

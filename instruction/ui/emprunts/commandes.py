@@ -78,30 +78,38 @@ class CommandesEmprunts:
         self.url = str(chemin)
         self.ouvrir_base()
 
-    def ouvrir_travail(self, message: str = "") -> None:
-        """La phrase de passe, puis le fichier ouvert en arrière-plan comme une base."""
+    def ouvrir_travail(self) -> None:
+        """La phrase de passe, puis le fichier ouvert en arrière-plan comme une base ; la boîte reste ouverte
+        pendant le déchiffrement, et une mauvaise phrase y est dite (le fichier n'a pas été touché)."""
         from instruction.ui.emprunts.dialogue_emprunt import DialoguePhrase
 
         fichier = Path(self.url)
-        self.page_dossiers.afficher_message(f"Fichier de travail « {fichier.name} » : tapez sa phrase de passe.",
-                                            reessai=True)
-        self.dialogue_phrase = DialoguePhrase(fichier, message, self)
+        attente = f"Fichier de travail « {fichier.name} » : tapez sa phrase de passe."
+        self.page_dossiers.afficher_message(attente, reessai=True)
+        dialogue = self.dialogue_phrase = DialoguePhrase(fichier, self)
 
-        def ouvrir() -> None:
-            phrase = self.dialogue_phrase.phrase.text()
+        def ouvert(ouverture) -> None:
+            dialogue.occuper(False)
+            dialogue.accept()
+            self._base_ouverte(ouverture)
+
+        def echec(erreur: BaseException, trace: str) -> None:
+            if type(erreur).__name__ == "PhraseIncorrecte":
+                self.page_dossiers.afficher_message(attente, reessai=True)
+                dialogue.refuser(str(erreur))
+                return
+            dialogue.occuper(False)
+            dialogue.reject()
+            self._base_en_echec(erreur, trace)
+
+        def ouvrir(phrase: str) -> None:
             self.page_dossiers.afficher_message("Déchiffrement du fichier de travail…")
             Operation(_actions().ouvrir_travail, fichier, phrase, parent=self) \
                 .progression(self.statusBar().showMessage).partiel(self._lignes_recues) \
-                .apres(self._base_ouverte).echec(self._travail_en_echec).lancer()
+                .apres(ouvert).echec(echec).lancer()
 
-        self.dialogue_phrase.accepted.connect(ouvrir)
-        self.dialogue_phrase.open()
-
-    def _travail_en_echec(self, erreur: BaseException, trace: str) -> None:
-        if type(erreur).__name__ == "PhraseIncorrecte":
-            self.ouvrir_travail(str(erreur))  # redemande, le fichier n'a pas été touché
-            return
-        self._base_en_echec(erreur, trace)
+        dialogue.demandee.connect(ouvrir)
+        dialogue.open()
 
     # --- Emprunter ----------------------------------------------------------------------------------
 

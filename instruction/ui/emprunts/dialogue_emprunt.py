@@ -153,11 +153,15 @@ class DialogueEmprunt(QDialog):
 
 
 class DialoguePhrase(QDialog):
-    """La phrase de passe d'un fichier de travail (pour l'ouvrir)."""
+    """La phrase de passe d'un fichier de travail (pour l'ouvrir). Il reste ouvert pendant le déchiffrement ; une
+    phrase refusée est dite ici même, et ce qui a été tapé reste là (sélectionné, pour corriger ou retaper)."""
 
-    def __init__(self, fichier: Path, message: str = "", parent=None) -> None:
+    demandee = Signal(str)  # la phrase tapée : la fenêtre lance l'ouverture
+
+    def __init__(self, fichier: Path, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Ouvrir un fichier de travail")
+        self._occupe = False
         disposition = QVBoxLayout(self)
         etiquette = QLabel(f"Phrase de passe du fichier de travail « {Path(fichier).name} » :")
         etiquette.setWordWrap(True)
@@ -166,13 +170,51 @@ class DialoguePhrase(QDialog):
         self.phrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.phrase.setAccessibleName("Phrase de passe")
         disposition.addWidget(self.phrase)
+        self.etat = QLabel("Déchiffrement du fichier de travail…")
+        self.etat.hide()
+        disposition.addWidget(self.etat)
         self.erreur = etiquette_erreur()
-        self.erreur.setText(message)
         disposition.addWidget(self.erreur)
         boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        boutons.button(QDialogButtonBox.StandardButton.Ok).setText("&Ouvrir")
-        boutons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        boutons.accepted.connect(self.accept)
+        self.bouton_ouvrir = boutons.button(QDialogButtonBox.StandardButton.Ok)
+        self.bouton_ouvrir.setText("&Ouvrir")
+        self.bouton_annuler = boutons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.bouton_annuler.setText("Annuler")
+        boutons.accepted.connect(self.ouvrir)
         boutons.rejected.connect(self.reject)
         disposition.addWidget(boutons)
         self.resize(460, 150)
+
+    def ouvrir(self) -> None:
+        if not self.phrase.text():
+            self.erreur.setText("Tapez la phrase de passe choisie à l'emprunt.")
+            self._ajuster()
+            self.phrase.setFocus()
+            return
+        self.erreur.setText("")
+        self.occuper(True)
+        self.demandee.emit(self.phrase.text())
+
+    def occuper(self, occupe: bool) -> None:
+        self._occupe = occupe
+        for widget in (self.phrase, self.bouton_ouvrir, self.bouton_annuler):
+            widget.setEnabled(not occupe)
+        self.etat.setVisible(occupe)
+
+    def refuser(self, message: str) -> None:
+        """La phrase ne déchiffre pas le fichier : on le dit ; la phrase tapée reste, sélectionnée."""
+        self.occuper(False)
+        self.erreur.setText(message)
+        self._ajuster()
+        self.phrase.selectAll()
+        self.phrase.setFocus()
+
+    def _ajuster(self) -> None:
+        """Assez haute pour le message entier (il passe à la ligne dans la largeur de la boîte)."""
+        self.layout().activate()
+        hauteur = self.layout().totalHeightForWidth(self.width()) if self.layout().hasHeightForWidth() else -1
+        self.resize(self.width(), max(self.height(), hauteur, self.sizeHint().height()))
+
+    def reject(self) -> None:
+        if not self._occupe:  # pas d'Échap pendant le déchiffrement : il finit vite, et dit son résultat ici
+            super().reject()
