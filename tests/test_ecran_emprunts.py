@@ -115,6 +115,12 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     assert "Tranchez chaque conflit" in retour.erreur.text()
     retour.garder[0].setCurrentIndex(3)  # « Ma saisie »
     retour.table.item(0, 6).setText("Jardin partagé des Fontinettes (revu)")
+    # Comparer de nouveau refait la liste : le choix fait et la valeur saisie restent.
+    avant = retour.retour
+    qtbot.mouseClick(retour.bouton_comparer, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: retour.retour is not avant, timeout=20000)
+    assert retour.garder[0].currentIndex() == 3
+    assert retour.table.item(0, 6).text() == "Jardin partagé des Fontinettes (revu)"
     qtbot.mouseClick(retour.bouton_rapporter, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: retour.retour.applique and retour.boite_effacement.isVisible(), timeout=20000)
     capturer(retour, "rapporte.png", tmp_path)

@@ -60,6 +60,7 @@ class DialogueRetour(QDialog):
         self.contexte = contexte
         self.retour = None
         self.garder: list[QComboBox] = []
+        self._idents: list[str] = []  # l'identifiant du conflit de chaque rang (pour garder les choix faits)
         self.setWindowTitle("Rapporter un fichier de travail")
         self.resize(1200, 640)
         disposition = QVBoxLayout(self)
@@ -85,6 +86,7 @@ class DialogueRetour(QDialog):
         self.bilan = QLabel("Choisissez le fichier, tapez sa phrase de passe, puis « Comparer » : rien n'est écrit "
                             "avant « Rapporter ».")
         self.bilan.setWordWrap(True)
+        self.bilan.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # table cachée : en haut
         self.bilan.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         disposition.addWidget(self.bilan)
         self.table = QTableWidget(0, len(COLONNES))
@@ -150,8 +152,14 @@ class DialogueRetour(QDialog):
         self.tout_leur.setVisible(bool(conflits))
         self.tout_mien.setEnabled(bool(conflits))
         self.tout_leur.setEnabled(bool(conflits))
+        # Les choix déjà faits (et les valeurs saisies) restent, conflit par conflit, quand la liste est refaite
+        # (nouvelle comparaison, ou conflits apparus au bureau entre la comparaison et le retour).
+        faits = {ident: (garder.currentIndex(), self.table.item(rang, SAISIE).text())
+                 for rang, (ident, garder) in enumerate(zip(self._idents, self.garder, strict=True))
+                 if garder.currentIndex() > 0}
         self.table.setRowCount(len(conflits))
-        self.garder: list[QComboBox] = []  # le choix de chaque conflit, rang par rang
+        self.garder = []  # le choix de chaque conflit, rang par rang
+        self._idents = [conflit.ident for conflit in conflits]
         for rang, conflit in enumerate(conflits):
             cellules = [conflit.ligne, conflit.champ, conflit.depart,
                         conflit.mien + (f"\n— {conflit.mien_par}" if conflit.mien_par else ""),
@@ -166,7 +174,6 @@ class DialogueRetour(QDialog):
             choix.setAccessibleName(f"Garder, pour {conflit.ligne} — {conflit.champ}")
             if not conflit.modifiable:
                 choix.setToolTip("Se tranche en gardant la version du portable ou celle du bureau, entière.")
-            choix.currentIndexChanged.connect(lambda _i, r=rang: self._choix_change(r))
             self.garder.append(choix)
             # Centrée dans sa case (une liste en conflit, un budget, fait une ligne haute).
             case = QWidget()
@@ -181,6 +188,14 @@ class DialogueRetour(QDialog):
             if not conflit.modifiable:
                 saisie.setForeground(self.palette().placeholderText())
             self.table.setItem(rang, SAISIE, saisie)
+            index, texte = faits.get(conflit.ident, (0, ""))
+            if 0 < index < choix.count():
+                choix.setCurrentIndex(index)
+                if index == 3:
+                    saisie.setText(texte)
+                    saisie.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+                                    | Qt.ItemFlag.ItemIsSelectable)
+            choix.currentIndexChanged.connect(lambda _i, r=rang: self._choix_change(r))
         # Que des listes (rien à saisir) : la colonne de saisie laisse sa place aux versions côte à côte.
         self.table.setColumnHidden(SAISIE, bool(conflits) and not any(c.modifiable for c in conflits))
         self.table.resizeRowsToContents()
