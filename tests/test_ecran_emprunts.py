@@ -35,7 +35,7 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     f.page_dossiers.table.selectRow(0)
     f.menus.emprunter.trigger()
     boite = f.dialogue_emprunt
-    qtbot.waitUntil(boite.isVisible)
+    assert boite.isVisible()  # ouverte par le menu, tout de suite
     fichier = tmp_path / "tournee.travail"
     frapper(boite.phrase, "court")
     assert "Trop courte" in boite.indice.text()
@@ -102,7 +102,7 @@ def test_emprunter_travailler_rapporter_a_l_ecran(qtbot, dossier_en_base, tmp_pa
     # --- Rapporter : le conflit côte à côte, tranché par une saisie
     f.menus.rapporter.trigger()
     retour = f.dialogue_retour
-    qtbot.waitUntil(retour.isVisible)
+    assert retour.isVisible()  # ouverte par le menu, tout de suite
     retour.fichier.setText(str(fichier))
     frapper(retour.phrase, PHRASE)
     qtbot.mouseClick(retour.bouton_comparer, Qt.MouseButton.LeftButton)
@@ -178,7 +178,7 @@ def test_budget_change_des_deux_cotes_tranche_a_l_ecran(qtbot, dossier_en_base, 
     du_bureau = _budget(f.contexte, dossier_id)
     f.menus.rapporter.trigger()
     retour = f.dialogue_retour
-    qtbot.waitUntil(retour.isVisible)
+    assert retour.isVisible()
     retour.resize(1366, 768)
     retour.fichier.setText(str(bilan.fichier))
     frapper(retour.phrase, PHRASE)
