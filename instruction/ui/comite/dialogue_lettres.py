@@ -13,10 +13,7 @@ Le dialogue ne lit ni n'écrit la base lui-même : il lance les actions de ``ser
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
-from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,8 +26,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -43,16 +38,11 @@ from instruction.domaine import dates
 from instruction.services.actions import lettres as actions
 from instruction.ui import fichiers
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.lot import BarreDeLot, ChoixDossierSortie
 from instruction.ui.operation import Operation
 
 GENRES = (("accord", "&Accords"), ("refus", "&Refus"), ("ajourne", "A&journements"))
 LIBELLES_PLURIEL = {"accord": "accord(s)", "refus": "refus", "ajourne": "ajournement(s)"}
-
-
-class _Avancement(QObject):
-    """Le relais de l'avancement : émis dans le fil de la génération, reçu dans celui de l'interface."""
-
-    pas = Signal(int, int)
 
 
 class DialogueLettres(QDialog):
@@ -65,9 +55,6 @@ class DialogueLettres(QDialog):
         self.lot: actions.Lot | None = None
         self.en_cours = False
         self._demande = 0  # numéro de la dernière demande d'aperçu : une réponse plus ancienne est ignorée
-        self._annulation = threading.Event()
-        self._avancement = _Avancement(self)
-        self._avancement.pas.connect(self._pas)
 
         # --- Le choix ---
         self.par_campagne = QRadioButton("&Campagne :")
@@ -94,13 +81,8 @@ class DialogueLettres(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.date.setAccessibleName("Date des lettres")
-        self.sortie = QLineEdit(str(fichiers.dossier_de_depart()))
-        self.sortie.setAccessibleName("Dossier de sortie")
-        self.choisir_sortie = QPushButton("C&hoisir…")
-        self.choisir_sortie.clicked.connect(self._choisir_sortie)
-        ligne_sortie = QHBoxLayout()
-        ligne_sortie.addWidget(self.sortie, 1)
-        ligne_sortie.addWidget(self.choisir_sortie)
+        self.sortie = ChoixDossierSortie("Dossier où écrire les lettres", fichiers.dossier_de_depart(),
+                                         parcourir="Parco&urir…")
 
         formulaire = QFormLayout()
         formulaire.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -115,7 +97,7 @@ class DialogueLettres(QDialog):
         formulaire.addRow(etiquette_date, self.date)
         etiquette_sortie = QLabel("Dossier de s&ortie :")
         etiquette_sortie.setBuddy(self.sortie)
-        formulaire.addRow(etiquette_sortie, ligne_sortie)
+        formulaire.addRow(etiquette_sortie, self.sortie)
         choix = QGroupBox("Quelles lettres")
         choix.setLayout(formulaire)
 
@@ -138,12 +120,10 @@ class DialogueLettres(QDialog):
         self.generer.setDefault(True)
         self.generer.setEnabled(False)
         self.generer.clicked.connect(self.lancer)
-        self.annuler = QPushButton("A&nnuler la génération")
-        self.annuler.setEnabled(False)
-        self.annuler.clicked.connect(self.annuler_generation)
-        self.barre = QProgressBar()
+        self.avancement = BarreDeLot()
+        self.avancement.annulation_demandee.connect(lambda: self.message.setText("Annulation…"))
+        self.annuler, self.barre = self.avancement.annuler, self.avancement.barre
         self.barre.setFormat("%p %")
-        self.barre.setValue(0)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -161,8 +141,7 @@ class DialogueLettres(QDialog):
 
         ligne_generer = QHBoxLayout()
         ligne_generer.addWidget(self.generer)
-        ligne_generer.addWidget(self.annuler)
-        ligne_generer.addStretch(1)
+        ligne_generer.addWidget(self.avancement, 1)
         ligne_apres = QHBoxLayout()
         ligne_apres.addWidget(self.ouvrir_dossier)
         ligne_apres.addWidget(self.apercu_lot)
@@ -178,7 +157,6 @@ class DialogueLettres(QDialog):
         gauche.addWidget(self.aide)
         gauche.addStretch(1)
         gauche.addLayout(ligne_generer)
-        gauche.addWidget(self.barre)
         gauche.addWidget(self.message)
 
         # --- L'aperçu de la première lettre ---
@@ -340,60 +318,43 @@ class DialogueLettres(QDialog):
         finally:
             document.fermer()
 
-    def _choisir_sortie(self) -> None:
-        dossier = fichiers.choisir_dossier(self, "Dossier où écrire les lettres", self.sortie.text())
-        if dossier:
-            self.sortie.setText(str(dossier))
-
     # --- La génération ----------------------------------------------------------------------------------
 
     def lancer(self) -> None:
         financeur = self.financeur.currentData()
-        sortie = Path(self.sortie.text().strip())
-        if not self.sortie.text().strip() or not sortie.is_dir():
+        sortie = self.sortie.chemin()
+        if sortie is None or not sortie.is_dir():
             self.erreur.setText("Choisissez un dossier de sortie existant.")
             self.sortie.setFocus()
             return
         self.erreur.setText("")
         self.en_cours = True
         self.lot = None
-        self._annulation.clear()
         for bouton in (self.generer, self.ouvrir_dossier, self.apercu_lot, self.imprimer, self.fermer):
             bouton.setEnabled(False)
-        self.annuler.setEnabled(True)
+        self.avancement.commencer()
         self.annuler.setFocus()
-        self.barre.setValue(0)
         self.message.setText("Génération des lettres…")
         Operation(actions.generer, self.contexte, sortie, financeur, **self.parametres(),
-                  date_lettre=self.date_lettres(), avancement=self._avancement.pas.emit,
-                  annule=self._annulation.is_set, parent=self) \
+                  date_lettre=self.date_lettres(), avancement=self.avancement.avancement.emit,
+                  annule=self.avancement.annule, parent=self) \
             .progression(self.message.setText).apres(self._fini).refus(self._refus).lancer()
-
-    def annuler_generation(self) -> None:
-        self._annulation.set()
-        self.annuler.setEnabled(False)
-        self.message.setText("Annulation…")
-
-    def _pas(self, fait: int, total: int) -> None:
-        self.barre.setMaximum(max(1, total))
-        self.barre.setValue(fait)
 
     def _termine(self) -> None:
         self.en_cours = False
-        self.annuler.setEnabled(False)
         self.fermer.setEnabled(True)
         self.generer.setEnabled(bool(self.apercu_lu and self.apercu_lu.nombre))
 
     def _refus(self, message: str) -> None:
         self._termine()
-        self.barre.setValue(0)
+        self.avancement.finir()
         self.message.setText(f"<b>Aucune lettre n'a été écrite.</b> {message}")
 
     def _fini(self, lot: actions.Lot) -> None:
         self._termine()
         self.lot = lot
         fichiers.retenir(lot.dossier)
-        self.barre.setValue(self.barre.maximum())
+        self.avancement.finir(lot.nombre, lot.nombre)
         deja = lot.nombre - lot.notees
         self.message.setText(f"<b>{lot.nombre} lettre(s) écrites</b> : « {lot.fusion.name} » et "
                              f"{len(lot.par_porteur)} PDF par porteur, dans « {lot.dossier} ». "
@@ -430,6 +391,6 @@ class DialogueLettres(QDialog):
 
     def reject(self) -> None:
         if self.en_cours:  # on ne ferme pas pendant la génération : il faut d'abord l'annuler
-            self.annuler_generation()
+            self.avancement.demander_annulation()
             return
         super().reject()

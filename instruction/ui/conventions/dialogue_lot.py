@@ -12,8 +12,6 @@ La boîte ne lit ni n'écrit la base elle-même : elle lance les actions de
 from __future__ import annotations
 
 import re
-import threading
-from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -23,8 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +29,7 @@ from PySide6.QtWidgets import (
 from instruction.services.actions import documents_conventions as actions
 from instruction.ui import fichiers
 from instruction.ui.champs import etiquette_erreur
+from instruction.ui.lot import BarreDeLot, ChoixDossierSortie
 from instruction.ui.operation import Operation
 
 _PAS = re.compile(r"^Acte (\d+) / (\d+)")
@@ -43,22 +40,15 @@ class DialogueLotConventions(QDialog):
         super().__init__(parent)
         self.contexte = contexte
         self.lot = None
-        self._annulation = threading.Event()
         self.setWindowTitle("Générer les conventions d'une campagne")
         self.setMinimumWidth(640)
 
         self.campagne = QComboBox()
         self.campagne.setAccessibleName("Campagne")
-        self.sortie = QLineEdit(str(fichiers.dossier_de_depart() / "Conventions"))
-        self.sortie.setAccessibleName("Dossier où écrire les actes")
-        parcourir = QPushButton("&Parcourir…")
-        parcourir.clicked.connect(self._choisir_sortie)
-        ligne_sortie = QHBoxLayout()
-        ligne_sortie.addWidget(self.sortie, 1)
-        ligne_sortie.addWidget(parcourir)
+        self.sortie = ChoixDossierSortie("Dossier où écrire les actes", fichiers.dossier_de_depart() / "Conventions")
         formulaire = QFormLayout()
         formulaire.addRow("&Campagne :", self.campagne)
-        formulaire.addRow("Dossier :", ligne_sortie)
+        formulaire.addRow("Dossier :", self.sortie)
 
         explication = QLabel("Un PDF et un DOCX modifiable par acte (convention, CPO ou notification), dans ses "
                              "termes en vigueur, composés depuis la bibliothèque de clauses.")
@@ -66,19 +56,16 @@ class DialogueLotConventions(QDialog):
         self.generer = QPushButton("&Générer")
         self.generer.setDefault(True)
         self.generer.clicked.connect(self.lancer)
-        self.annuler = QPushButton("A&nnuler la génération")
-        self.annuler.setEnabled(False)
-        self.annuler.clicked.connect(self.annuler_generation)
-        self.barre = QProgressBar()
-        self.barre.setRange(0, 1)
-        self.barre.setValue(0)
+        self.avancement = BarreDeLot()
+        self.avancement.annulation_demandee.connect(
+            lambda: self.message.setText("Annulation… (l'acte en cours se termine)"))
+        self.annuler, self.barre = self.avancement.annuler, self.avancement.barre
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.erreur = etiquette_erreur()
         ligne_generer = QHBoxLayout()
         ligne_generer.addWidget(self.generer)
-        ligne_generer.addWidget(self.annuler)
-        ligne_generer.addWidget(self.barre, 1)
+        ligne_generer.addWidget(self.avancement, 1)
 
         self.ouvrir = QPushButton("&Ouvrir le dossier")
         self.apercu = QPushButton("&Aperçu du premier acte…")
@@ -118,55 +105,35 @@ class DialogueLotConventions(QDialog):
             self.message.setText("Aucune campagne n'a encore d'acte préparé (Conventions › Conventions et "
                                  "CPO, « Préparer l'acte »).")
 
-    def _choisir_sortie(self) -> None:
-        choisi = fichiers.choisir_dossier(self, "Dossier où écrire les actes", self.sortie.text())
-        if choisi:
-            self.sortie.setText(str(choisi))
-
     def lancer(self) -> None:
         code = self.campagne.currentData()
-        sortie = self.sortie.text().strip()
-        if not code or not sortie:
+        sortie = self.sortie.chemin()
+        if not code or sortie is None:
             self.erreur.setText("Choisissez la campagne et le dossier où écrire les actes.")
             return
         self.erreur.setText("")
-        self._annulation.clear()
         self.lot = None
         for bouton in (self.generer, self.ouvrir, self.apercu, self.imprimer):
             bouton.setEnabled(False)
-        self.annuler.setEnabled(True)
-        self.barre.setRange(0, 0)  # indéterminée pendant la lecture
-        Operation(actions.generer_campagne, self.contexte, code, Path(sortie), annule=self._annulation.is_set,
+        self.avancement.commencer()  # indéterminée pendant la lecture
+        Operation(actions.generer_campagne, self.contexte, code, sortie, annule=self.avancement.annule,
                   parent=self).progression(self._avancement).apres(self._fini).refus(self._refus).lancer()
-
-    def annuler_generation(self) -> None:
-        self._annulation.set()
-        self.annuler.setEnabled(False)
-        self.message.setText("Annulation… (l'acte en cours se termine)")
 
     def _avancement(self, texte: str) -> None:
         self.message.setText(texte)
         pas = _PAS.match(texte)
         if pas:
-            fait, total = int(pas.group(1)), int(pas.group(2))
-            self.barre.setRange(0, total)
-            self.barre.setValue(fait)
-
-    def _termine(self) -> None:
-        self.generer.setEnabled(True)
-        self.annuler.setEnabled(False)
+            self.avancement.pas(int(pas.group(1)), int(pas.group(2)))
 
     def _refus(self, message: str) -> None:
-        self._termine()
-        self.barre.setRange(0, 1)
-        self.barre.setValue(0)
+        self.generer.setEnabled(True)
+        self.avancement.finir()
         self.erreur.setText(message)
 
     def _fini(self, lot) -> None:
-        self._termine()
+        self.generer.setEnabled(True)
         self.lot = lot
-        self.barre.setRange(0, max(1, lot.demandes))
-        self.barre.setValue(len(lot.ecrits))
+        self.avancement.finir(len(lot.ecrits), lot.demandes)
         self.message.setText(lot.resume())
         if lot.erreurs:
             self.erreur.setText("Actes non écrits :\n" + "\n".join(lot.erreurs))
