@@ -46,8 +46,10 @@ def test_rien_de_lourd_avant_la_premiere_peinture():
 
 # --- Le graphe des importations --------------------------------------------------------------------------
 # Les étages : ui → services (actions, puis services) → db → domaine ; rapports (documents) sous les
-# services, au-dessus du domaine. Les importations faites dans une fonction comptent aussi (elles ne servent
-# qu'à retarder un chargement, pas à cacher une boucle) ; celles sous ``if TYPE_CHECKING`` ne comptent pas.
+# services, au-dessus du domaine. La ligne de commande (``cli.py`` et ``instruction/commandes/``) est un
+# point d'entrée à côté de l'interface : elle appelle les actions, les services et la base, et rien ne
+# l'importe. Les importations faites dans une fonction comptent aussi (elles ne servent qu'à retarder un
+# chargement, pas à cacher une boucle) ; celles sous ``if TYPE_CHECKING`` ne comptent pas.
 
 PAQUET = RACINE / "instruction"
 # À la racine du paquet, seulement les points d'entrée et l'intendance (chemins des données, journal, copies
@@ -181,6 +183,9 @@ INTERDITS = [
     (_domaine, "instruction.services", "le domaine est pur"),
     (_domaine, "instruction.ui", "le domaine est pur"),
     (_domaine, "instruction.rapports", "le domaine est pur"),
+    (lambda m: _est(m, "instruction.commandes"), "instruction.ui", "les commandes s'exécutent sans fenêtre"),
+    (lambda m: not (_est(m, "instruction.commandes") or m == "instruction.cli"), "instruction.commandes",
+     "seul le point d'entrée (cli.py) se sert des commandes"),
 ]
 
 
@@ -201,6 +206,10 @@ def test_les_regles_voient_une_faute():
     assert any(qui("instruction.domaine.argent") and _est("instruction.db.modeles", interdit)
                for qui, interdit, _r in INTERDITS)
     assert not _domaine("instruction.cli") and _domaine("instruction.domaine.dates")
+    assert any(qui("instruction.services.exports") and _est("instruction.commandes.exporter", interdit)
+               for qui, interdit, _r in INTERDITS)
+    assert not any(qui("instruction.cli") and _est("instruction.commandes.exporter", interdit)
+                   for qui, interdit, _r in INTERDITS)
 
 
 def test_la_racine_ne_garde_que_les_points_d_entree_et_l_intendance():
