@@ -224,7 +224,7 @@ def test_numero_et_intitule_restent_en_place_quand_le_tableau_defile_a_droite(qt
     # La zone gelée suit la largeur de l'intitulé et les colonnes choisies.
     table.setColumnWidth(1, 300)
     qtbot.waitUntil(lambda: gel.vue.columnWidth(1) == 300 and gel.vue.width() == table.columnWidth(0) + 302)
-    page.montrer["avis"].setChecked(True)
+    page.filtres.montrer["avis"].setChecked(True)
     qtbot.waitUntil(lambda: modele.columnCount() > colonne + 1 and
                     [c for c in range(modele.columnCount()) if not gel.vue.isColumnHidden(c)] == [0, 1])
     # Trier par le titre gelé trie le tableau.

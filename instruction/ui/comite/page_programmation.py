@@ -14,223 +14,50 @@ cofinanceur, ses scénarios, ses totaux contre les enveloppes.
 
 Chaque saisie met le modèle à jour tout de suite puis part au service (``actions.programmation``) hors du fil
 de l'interface, une à la fois et dans l'ordre ; un refus du service remet la case à sa valeur et le dit.
+
+À côté : le tableau saisi et son pied (``table_programmation.py``), la barre des filtres
+(``filtres_programmation.py``), les commandes de scénario et l'export (``scenarios.py``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from instruction.domaine import argent, etats
+from instruction.domaine import argent
 from instruction.domaine import programmation as prog
-from instruction.domaine.erreurs import DonneesInvalides
 from instruction.services.actions import PROGRAMMATION
 from instruction.services.actions import programmation as actions
 from instruction.ui.champs import etiquette_erreur
 from instruction.ui.colonnes_gelees import ColonnesGelees
 from instruction.ui.comite.bandeau_enveloppes import BandeauEnveloppes
-from instruction.ui.comite.modele_programmation import (
-    SOUS_COLONNES,
-    TITRES_SOUS,
-    ModeleProgrammation,
-    montant_court,
+from instruction.ui.comite.filtres_programmation import FiltresProgrammation
+from instruction.ui.comite.modele_programmation import ModeleProgrammation
+from instruction.ui.comite.scenarios import CommandesScenarios
+from instruction.ui.comite.table_programmation import (
+    LIGNES_PIED,
+    DelegueProgrammation,
+    ModelePied,
+    TableProgrammation,
 )
 from instruction.ui.operation import Operation
 
-DECISIONS_TAPEES = {"r": prog.RETENU, "a": prog.AJOURNE, "f": prog.REFUSE, "x": prog.REFUSE}
-LIGNES_PIED = ("Total des dossiers affichés", "Enveloppe", "Programmé (décidé + scénario)", "Reste à programmer")
 COLONNES_GELEES = 2  # le numéro et l'intitulé
 
 
-class DelegueProgrammation(QStyledItemDelegate):
-    """L'éditeur des cases : un champ de montant (« Scénario »), une liste (décision). Un montant mal tapé
-    n'est pas posé : ``refus(index, texte, message)`` et la page rouvre la case avec la saisie."""
-
-    refus = Signal(object, str, str)
-
-    def __init__(self, modele: ModeleProgrammation, parent=None) -> None:
-        super().__init__(parent)
-        self.modele = modele
-        self.texte_repris: str | None = None  # la saisie refusée, remise dans la case rouverte
-
-    def createEditor(self, parent, option, index):
-        genre, _code = self.modele.colonnes[index.column()]
-        if genre == "decision":
-            liste = QComboBox(parent)
-            liste.addItem("Déduite des montants", None)
-            for code, libelle in prog.DECISIONS.items():
-                liste.addItem(libelle, code)
-            return liste
-        champ = QLineEdit(parent)
-        champ.setAlignment(Qt.AlignmentFlag.AlignRight)
-        champ.setAccessibleName("Montant du scénario")
-        return champ
-
-    def setEditorData(self, editor, index) -> None:
-        genre, code = self.modele.colonnes[index.column()]
-        ligne = self.modele.ligne(index.row())
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(ligne.decision)))
-            return
-        if self.texte_repris is not None:
-            editor.setText(self.texte_repris)
-            self.texte_repris = None
-            return
-        editor.setText(montant_court(ligne.cellule(code).simule))
-        editor.selectAll()
-
-    def setModelData(self, editor, modele, index) -> None:
-        if isinstance(editor, QComboBox):
-            modele.setData(index, editor.currentData())
-            return
-        texte = editor.text()
-        genre, _code = self.modele.colonnes[index.column()]
-        try:
-            valeur = prog.lire_montant(texte) if texte.strip() else None
-        except DonneesInvalides as erreur:
-            self.refus.emit(index, texte, erreur.message)
-            return
-        modele.setData(index, valeur)
-
-
-class TableProgrammation(QTableView):
-    """Le tableau saisi au clavier : taper remplace, Entrée valide et descend, Tab avance, Suppr vide."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.refus_en_cours = False
-        self.gel: ColonnesGelees | None = None
-
-    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
-        """Une case gelée est toujours visible à gauche : le tableau ne défile pas horizontalement pour elle ;
-        une autre case n'est jamais laissée sous la zone gelée."""
-        if self.gel is None or not index.isValid():
-            super().scrollTo(index, hint)
-            return
-        barre = self.horizontalScrollBar()
-        avant = barre.value()
-        super().scrollTo(index, hint)
-        if index.column() < self.gel.nombre:
-            barre.setValue(avant)
-        else:
-            self.gel.visible_a_droite(index)
-
-    def closeEditor(self, editor, hint) -> None:
-        descendre = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
-        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if descendre else hint)
-        if descendre and not self.refus_en_cours:
-            self.deplacer(1)
-
-    def deplacer(self, pas: int) -> None:
-        courant = self.currentIndex()
-        if not courant.isValid():
-            return
-        rangee = min(max(courant.row() + pas, 0), self.model().rowCount() - 1)
-        self.setCurrentIndex(self.model().index(rangee, courant.column()))
-
-    def keyPressEvent(self, evenement: QKeyEvent) -> None:
-        cle = evenement.key()
-        if self.state() != QAbstractItemView.State.EditingState:
-            if cle in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.deplacer(1)
-                return
-            courant = self.currentIndex()
-            modele = self.model()
-            if cle in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and courant.isValid() and modele.editable(courant):
-                modele.setData(courant, None)
-                return
-            genre = modele.colonnes[courant.column()][0] if courant.isValid() else None
-            lettre = evenement.text().lower()
-            if genre == "decision" and lettre in DECISIONS_TAPEES and modele.editable(courant):
-                modele.setData(courant, DECISIONS_TAPEES[lettre])
-                return
-        super().keyPressEvent(evenement)
-
-
-class ModelePied(QAbstractTableModel):
-    """Le pied du tableau : totaux affichés, enveloppe, programmé et reste, colonne par colonne."""
-
-    def __init__(self, modele: ModeleProgrammation) -> None:
-        super().__init__()
-        self.modele = modele
-        modele.modelReset.connect(self._tout)
-        modele.totaux_changes.connect(self._cofinanceur)
-
-    def _tout(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
-
-    def _cofinanceur(self, code: str) -> None:
-        if not code:
-            self._tout()
-            return
-        colonnes = [i for i, (_g, c) in enumerate(self.modele.colonnes) if c == code]
-        if colonnes:
-            self.dataChanged.emit(self.index(0, colonnes[0]), self.index(len(LIGNES_PIED) - 1, colonnes[-1]))
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(LIGNES_PIED)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.modele.columnCount()
-
-    def texte(self, rangee: int, colonne: int) -> str:
-        genre, code = self.modele.colonnes[colonne]
-        if code is None:
-            return LIGNES_PIED[rangee] if genre == "intitule" else ""
-        if rangee == 0:
-            return montant_court(self.modele.totaux.get(code, {}).get(genre))
-        # Enveloppe, programmé et reste : sous la dernière colonne montrée du cofinanceur.
-        if genre != self.modele.sous_colonnes[-1]:
-            return ""
-        s = self.modele.situation(code)
-        valeur = {1: s.enveloppe, 2: s.programme, 3: s.reste}[rangee]
-        if valeur is None:
-            return "aucune" if rangee == 1 else ("—" if rangee == 3 else montant_court(valeur))
-        return montant_court(valeur)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.texte(index.row(), index.column())
-        genre, code = self.modele.colonnes[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignRight if code else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole:
-            gras = QFont()
-            gras.setBold(index.row() in (0, 3))
-            return gras
-        if role == Qt.ItemDataRole.ForegroundRole and index.row() == 3 and code is not None:
-            s = self.modele.situation(code)
-            if s.reste is not None:
-                return QBrush(QColor("#b00020" if s.depasse else "#2e7d32"))
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor("#eef3f9"))
-        if role == Qt.ItemDataRole.ToolTipRole and code is not None and index.row() > 0:
-            return BandeauEnveloppes._bulle(self.modele.situation(code))
-        return None
-
-
-class PageProgrammation(QWidget):
+class PageProgrammation(CommandesScenarios, QWidget):
     titre_change = Signal(str)
 
     def __init__(self, contexte, campagne_id: int | None = None) -> None:
@@ -288,34 +115,11 @@ class PageProgrammation(QWidget):
         haut.addWidget(self.bouton_exporter)
         disposition.addLayout(haut)
 
-        filtres = QHBoxLayout()
-        self.recherche = QLineEdit()
-        self.recherche.setPlaceholderText("Rechercher (n°, intitulé, porteur)")
-        self.recherche.setClearButtonEnabled(True)
-        self.recherche.setAccessibleName("Rechercher dans la programmation")
-        self.recherche.textChanged.connect(self._filtrer)
-        filtres.addWidget(self.recherche, 2)
-        self.filtre_etat, self.filtre_quartier, self.filtre_axe = QComboBox(), QComboBox(), QComboBox()
-        for liste, titre in ((self.filtre_etat, "État"), (self.filtre_quartier, "Quartier"), (self.filtre_axe, "Axe")):
-            liste.addItem(f"{titre} : tous", "")
-            liste.setAccessibleName(f"Filtrer par {titre.lower()}")
-            liste.currentIndexChanged.connect(self._filtrer)
-            filtres.addWidget(liste, 1)
-        self.prets = QCheckBox("Prêts pour le comité")
-        self.prets.setToolTip("Seulement les dossiers instruits dont la grille égalité est cotée")
-        self.prets.toggled.connect(self._filtrer)
-        filtres.addWidget(self.prets)
-        filtres.addSpacing(12)
-        filtres.addWidget(QLabel("Colonnes :"))
-        self.montrer: dict[str, QCheckBox] = {}
-        for genre in SOUS_COLONNES:
-            case = QCheckBox(TITRES_SOUS[genre])
-            case.setChecked(genre in ("demande", "propose", "decide", "simule"))
-            case.toggled.connect(self._colonnes_choisies)
-            self.montrer[genre] = case
-            filtres.addWidget(case)
-        disposition.addLayout(filtres)
-        self.modele.definir_sous_colonnes(tuple(g for g, case in self.montrer.items() if case.isChecked()))
+        self.filtres = FiltresProgrammation()
+        self.filtres.criteres_changes.connect(self.modele.definir_criteres)
+        self.filtres.colonnes_choisies.connect(self._colonnes_choisies)
+        disposition.addWidget(self.filtres)
+        self.modele.definir_sous_colonnes(self.filtres.sous_colonnes())
 
         self.bandeau = BandeauEnveloppes(self)
         disposition.addWidget(self.bandeau)
@@ -415,7 +219,7 @@ class PageProgrammation(QWidget):
         self._en_attente_de_lecture = False
         self.titre_onglet = f"Programmation {tableau.campagne.libelle}"
         self.titre_change.emit(self.titre_onglet)
-        self._remplir_filtres(tableau)
+        self.filtres.remplir(tableau)
         self.scenarios.blockSignals(True)
         self.scenarios.clear()
         self.scenarios.addItem("(aucun : décisions seules)", None)
@@ -440,23 +244,6 @@ class PageProgrammation(QWidget):
         if self.modele.tableau is not None and self.modele.tableau.campagne.id == campagne_id:
             self.modele.definir_enveloppes_axes({(e.financeur, e.axe): e.montant for e in enveloppes if e.axe})
 
-    def _remplir_filtres(self, tableau) -> None:
-        etats_presents = sorted({l.etat for l in tableau.lignes}, key=lambda e: list(etats.Etat).index(etats.Etat(e)))
-        quartiers = sorted({(c, n) for l in tableau.lignes for c, n in zip(l.codes_quartiers, l.quartiers.split(", "), strict=False)
-                            if len(l.codes_quartiers) == len(l.quartiers.split(", "))}, key=lambda q: q[1])
-        axes = sorted({a for l in tableau.lignes for a in l.axes})
-        for liste, options in ((self.filtre_etat, [(e, etats.libelle(e)) for e in etats_presents]),
-                               (self.filtre_quartier, quartiers),
-                               (self.filtre_axe, [(a, tableau.libelles_axes.get(a, a)) for a in axes])):
-            courant = liste.currentData()
-            liste.blockSignals(True)
-            while liste.count() > 1:
-                liste.removeItem(1)
-            for code, libelle in options:
-                liste.addItem(libelle, code)
-            liste.setCurrentIndex(max(0, liste.findData(courant)))
-            liste.blockSignals(False)
-
     def _ajuster_colonnes(self) -> None:
         entete = self.table.horizontalHeader()
         largeurs = {"numero": 104, "intitule": 220, "porteur": 150, "etat": 92, "decision": 84, "egalite": 50,
@@ -468,18 +255,9 @@ class PageProgrammation(QWidget):
             self.pied.setColumnWidth(colonne, largeur)
         entete.setMinimumHeight(2 * self.fontMetrics().height() + 10)
 
-    def _colonnes_choisies(self) -> None:
-        choisies = tuple(g for g, case in self.montrer.items() if case.isChecked())
-        if "simule" not in choisies:
-            choisies += ("simule",)  # la colonne saisie reste
-            self.montrer["simule"].setChecked(True)
+    def _colonnes_choisies(self, choisies: tuple[str, ...]) -> None:
         self.modele.definir_sous_colonnes(choisies)
         self._ajuster_colonnes()
-
-    def _filtrer(self, *_args) -> None:
-        self.modele.definir_criteres({"recherche": self.recherche.text(), "etat": self.filtre_etat.currentData(),
-                                      "quartier": self.filtre_quartier.currentData(),
-                                      "axe": self.filtre_axe.currentData(), "prets": self.prets.isChecked()})
 
     def _compter(self) -> None:
         scenario = self.modele.scenario
@@ -590,60 +368,6 @@ class PageProgrammation(QWidget):
 
     def en_attente(self) -> int:
         return len(self._envois) + (1 if self._envoi_en_cours else 0)
-
-    # --- Scénarios --------------------------------------------------------------------------------------------
-
-    def _nom(self, titre: str, defaut: str = "") -> str | None:
-        nom, ok = QInputDialog.getText(self, titre, "Nom du scénario :", text=defaut)
-        return nom.strip() if ok and nom.strip() else None
-
-    def nouveau_scenario(self, nom: str | None = None) -> None:
-        nom = nom or self._nom("Nouveau scénario", f"Scénario {len(self.modele.tableau.scenarios) + 1}"
-                               if self.modele.tableau else "Scénario 1")
-        if nom and self.campagne_id is not None:
-            Operation(actions.creer_scenario, self.contexte, self.campagne_id, nom, parent=self).apres(
-                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
-
-    def dupliquer_scenario(self, nom: str | None = None) -> None:
-        scenario = self.modele.scenario
-        if scenario is None:
-            return
-        nom = nom or self._nom("Dupliquer le scénario", f"{scenario.nom} (variante)")
-        if nom:
-            Operation(actions.dupliquer_scenario, self.contexte, scenario.id, nom, parent=self).apres(
-                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
-
-    def renommer_scenario(self) -> None:
-        scenario = self.modele.scenario
-        nom = self._nom("Renommer le scénario", scenario.nom) if scenario else None
-        if nom:
-            Operation(actions.renommer_scenario, self.contexte, scenario.id, nom, parent=self).apres(
-                lambda s: self.relire(scenario_id=s.id)).refus(self._dire).lancer()
-
-    def supprimer_scenario(self) -> None:
-        scenario = self.modele.scenario
-        if scenario is None:
-            return
-        reponse = QMessageBox.question(self, "Supprimer le scénario",
-                                       f"Supprimer le scénario « {scenario.nom} » ? Les décisions du comité ne "
-                                       "changent pas.")
-        if reponse == QMessageBox.StandardButton.Yes:
-            Operation(actions.supprimer_scenario, self.contexte, scenario.id, parent=self).apres(
-                lambda _v: self.relire(scenario_id=None)).refus(self._dire).lancer()
-
-    def exporter(self) -> None:
-        from instruction.ui import fichiers
-
-        if self.modele.tableau is None:
-            return
-        code = self.modele.tableau.campagne.code
-        fichier = fichiers.enregistrer_sous(self, "Exporter la programmation", f"programmation-{code}.xlsx",
-                                            "Classeur (*.xlsx)", ".xlsx")
-        if fichier is None:
-            return
-        scenario = self.modele.scenario.id if self.modele.scenario else None
-        Operation(actions.exporter, self.contexte, self.campagne_id, fichier, scenario, parent=self).apres(
-            lambda chemin: self._dire(f"Programmation exportée : {chemin}", erreur=False)).refus(self._dire).lancer()
 
     # --- Protocole des onglets de travail ---------------------------------------------------------------------
 
