@@ -63,6 +63,8 @@ def test_terminer_sans_examen_ni_grille_dit_quoi_faire_et_y_mene(qtbot, onglet_i
     avant = len(erreurs._ouverts)
     qtbot.mouseClick(bouton_passage(section, "instruit"), Qt.MouseButton.LeftButton)
     proposition = _attendre_boite(qtbot, section)
+    proposition.boutons_sens["reserve"].setChecked(True)
+    proposition.commentaire.setPlainText("Public à préciser")
     ok(qtbot, proposition)
     refus = _attendre_boite(qtbot, section, "refus")
     capturer(f, refus, "passage-refuse")
@@ -79,6 +81,9 @@ def test_terminer_sans_examen_ni_grille_dit_quoi_faire_et_y_mene(qtbot, onglet_i
     onglet.onglets.setCurrentWidget(section)
     qtbot.mouseClick(bouton_passage(section, "instruit"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.dialogue is not proposition and section.dialogue.isVisible(), timeout=10000)
+    # Ce qui avait été tapé dans la proposition refusée revient : rien à retaper.
+    assert section.dialogue.boutons_sens["reserve"].isChecked()
+    assert section.dialogue.commentaire.toPlainText() == "Public à préciser"
     ok(qtbot, section.dialogue)
     qtbot.waitUntil(lambda: section.refus is not refus and section.refus.isVisible(), timeout=10000)
     qtbot.mouseClick(section.refus.findChild(QPushButton, "aller-eligibilite"), Qt.MouseButton.LeftButton)

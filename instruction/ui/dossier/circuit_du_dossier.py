@@ -31,6 +31,8 @@ from instruction.ui.operation import Operation
 class CircuitDuDossier:
     """Passages d'état, montants accordés et compléments : les boîtes, puis l'écriture hors du fil."""
 
+    proposition_refusee = None  # la dernière proposition envoyée, tant qu'elle n'est pas enregistrée
+
     def _ecrire(self, action, *arguments, succes: str, titre_refus: str = "", dialogue=None, **options) -> None:
         """Lance l'action sur le dossier ; l'état d'instruction relu revient à l'écran. Un refus prévu est
         dit calmement (``montrer_refus``) ; une vraie panne va au dialogue d'erreur.
@@ -42,6 +44,8 @@ class CircuitDuDossier:
         from instruction.domaine.workflow import PassageRefuse
 
         def fini(donnees: EtatInstruction) -> None:
+            if options.get("proposition") is not None:
+                self.proposition_refusee = None
             if dialogue is not None:
                 dialogue.termine()
             self.afficher(donnees)
@@ -115,9 +119,15 @@ class CircuitDuDossier:
         from instruction.services.instruction import PropositionSaisie
 
         self.dialogue = DialogueProposition(self.donnees.financements, pre_remplis, self.numero, self)
-        self.dialogue.accepted.connect(lambda d=self.dialogue: self._changer_etat(
-            passage, d.texte_commentaire, None, le=d.date_passage,
-            proposition=PropositionSaisie(d.sens, d.montants, d.texte_commentaire)))
+        if self.proposition_refusee is not None:
+            self.dialogue.reprendre(self.proposition_refusee)
+
+        def enregistrer(d=self.dialogue) -> None:
+            self.proposition_refusee = d  # jusqu'au succès : un refus ne perd pas la saisie
+            self._changer_etat(passage, d.texte_commentaire, None, le=d.date_passage,
+                               proposition=PropositionSaisie(d.sens, d.montants, d.texte_commentaire))
+
+        self.dialogue.accepted.connect(enregistrer)
         self.dialogue.open()
 
     def _changer_etat(self, passage: Passage, motif: str | None, echeance, montants=None, *, le=None,

@@ -412,6 +412,16 @@ class DialogueProposition(QDialog):
         if not fautes:
             self.total.setText(f"Total proposé : <b>{argent.formater(sum(montants.values(), argent.euros(0)))}</b>")
 
+    def reprendre(self, refusee: DialogueProposition) -> None:
+        """Ce qui avait été tapé dans une proposition que le service a refusée (examen manquant, grille non
+        cotée…) : rien n'est à retaper une fois le point corrigé."""
+        self.boutons_sens[refusee.sens].setChecked(True)
+        for code, champ in self.champs.items():
+            if code in refusee.champs:
+                champ.setText(refusee.champs[code].text())
+        self.commentaire.setPlainText(refusee.commentaire.toPlainText())
+        self.date.setText(refusee.date.text())
+
     @property
     def texte_commentaire(self) -> str:
         return self.commentaire.toPlainText().strip()
