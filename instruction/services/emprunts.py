@@ -442,7 +442,3 @@ def en_cours(uow: UniteDeTravail, dossier_ids: Iterable[int] | None = None) -> d
     return {dossier_id: EmpruntEnCours(e.id, e.emprunteur, e.emprunteur_nom, e.emprunte_le, e.jusqu_au)
             for dossier_id, e in uow.session.execute(requete)}
 
-
-# Ce que dit un fichier de travail de lui-même : dans db/travail.py (services.contexte l'ouvre sans boucle).
-InfosTravail = travail.InfosTravail
-lire_infos = travail.lire_infos

@@ -64,7 +64,7 @@ def colonne_auto(nom: str) -> str | None:
 
 @dataclass
 class Analyse:
-    infos: e.InfosTravail
+    infos: travail.InfosTravail
     resultat: f.Resultat
     mien: dict[str, dict[tuple, dict]]  # clé canonique → ligne typée du portable (clés provisoires comprises)
     leur: dict[str, dict[tuple, dict]]  # clé canonique → ligne typée du bureau
@@ -123,7 +123,7 @@ def _racine(nom: str, ligne: dict, cotes: list[dict[str, dict[tuple, dict]]], pr
     return None
 
 
-def analyser(bureau: Connection, fichier: Connection, infos: e.InfosTravail, utilisateur) -> Analyse:
+def analyser(bureau: Connection, fichier: Connection, infos: travail.InfosTravail, utilisateur) -> Analyse:
     p = plan()
     # --- L'instantané
     base: dict[str, dict[tuple, dict]] = defaultdict(dict)
@@ -275,7 +275,7 @@ def _jumelle(t, ligne: dict, nouvelles_du_bureau: dict[tuple, dict], auto: str) 
     return None
 
 
-def _independantes_changees(fichier: Connection, infos: e.InfosTravail) -> dict[str, int]:
+def _independantes_changees(fichier: Connection, infos: travail.InfosTravail) -> dict[str, int]:
     """Les tables indépendantes (référentiel, campagnes…) ne sont pas rapportées : on compte seulement les
     lignes qu'on y a écrites hors ligne, pour le dire (l'historique hors ligne les nomme)."""
     hist = m.Historique.__table__

@@ -64,7 +64,7 @@ class ConflitMontre:
 
 @dataclass
 class Retour:
-    infos: e.InfosTravail
+    infos: travail.InfosTravail
     simulation: bool
     deja_rapporte: dt.datetime | None = None
     migre_de: str | None = None
@@ -252,7 +252,7 @@ def _choix_types(analyse: service_fusion.Analyse, choix: Mapping[str, f.Choix]) 
     return resultat
 
 
-def _emprunt(uow: UniteDeTravail, infos: e.InfosTravail, verrouiller: bool) -> Emprunt:
+def _emprunt(uow: UniteDeTravail, infos: travail.InfosTravail, verrouiller: bool) -> Emprunt:
     requete = select(Emprunt).where(Emprunt.cle == infos.cle)
     if verrouiller:
         requete = requete.with_for_update()
@@ -273,7 +273,7 @@ def rapporter(uow: UniteDeTravail, fichier: Path, phrase: str, choix: Mapping[st
     progression("Déchiffrement et contrôle du fichier de travail…")
     with copie_de_travail(fichier, phrase) as (moteur, migre_de):
         with moteur.connect() as source:
-            infos = e.lire_infos(source, fichier)
+            infos = travail.lire_infos(source, fichier)
             emprunt = _emprunt(uow, infos, verrouiller=not simulation)
             if uow.utilisateur.identifiant != emprunt.emprunteur and uow.utilisateur.role != droits.ADMINISTRATEUR:
                 raise droits.Interdit(f"Ce fichier a été emprunté par {emprunt.emprunteur_nom} : seul l'emprunteur "
@@ -375,13 +375,13 @@ def marquer_rapporte(fichier: Path, phrase: str, le: dt.datetime, bilan: str) ->
         moteur.dispose()
 
 
-def lire_fichier(fichier: Path, phrase: str) -> e.InfosTravail:
+def lire_fichier(fichier: Path, phrase: str) -> travail.InfosTravail:
     """Ce que dit un fichier de travail (sans l'ouvrir comme base) : phrase vérifiée, pages contrôlées."""
     moteur = travail.ouvrir(Path(fichier), phrase)
     try:
         travail.controler(moteur)
         with moteur.connect() as connexion:
-            infos = e.lire_infos(connexion, Path(fichier))
+            infos = travail.lire_infos(connexion, Path(fichier))
             connexion.rollback()
         return infos
     finally:
