@@ -28,9 +28,10 @@ ZERO = Decimal("0.00")
 SENS = {"favorable": "Favorable", "reserve": "Réservé", "defavorable": "Défavorable"}
 
 
-def nom_de_fichier(seance: SeanceLue, extension: str = ".pdf") -> str:
+def nom_de_fichier(seance: SeanceLue, extension: str = ".pdf", document: str = "Dossier de séance") -> str:
+    """« Dossier de séance — <intitulé>.pdf » (``document`` : « Relevé de décisions » pour le relevé)."""
     propre = "".join(c if c.isalnum() or c in " -_" else "-" for c in seance.intitule).strip()
-    return f"Dossier de séance — {propre}{extension}"
+    return f"{document} — {propre}{extension}"
 
 
 def _montant(valeur: Decimal | None) -> str:

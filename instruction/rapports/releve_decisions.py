@@ -16,7 +16,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Spacer
 
 from instruction.domaine import argent, dates
 from instruction.domaine import comite as regles
-from instruction.rapports import pdf
+from instruction.rapports import dossier_seance, pdf
 from instruction.rapports.dossier_seance import entete_de_seance
 from instruction.services.comite import SeanceLue
 
@@ -24,8 +24,7 @@ ZERO = Decimal("0.00")
 
 
 def nom_de_fichier(seance: SeanceLue) -> str:
-    propre = "".join(c if c.isalnum() or c in " -_" else "-" for c in seance.intitule).strip()
-    return f"Relevé de décisions — {propre}.pdf"
+    return dossier_seance.nom_de_fichier(seance, ".pdf", "Relevé de décisions")
 
 
 def ecrire(seance: SeanceLue, fichier: Path) -> Path:
