@@ -61,13 +61,15 @@ def _champ(champ: str | None) -> str | None:
 
 def noter(uow: UniteDeTravail, objet: str, action: str, *, dossier_id: int | None = None,
           porteur_id: int | None = None, version: int | None = None,
-          changements: Iterable[tuple[str, object, object]] = ()) -> None:
-    """Écrit l'action, avec une ligne par champ changé (``changements`` : champ, ancien, nouveau)."""
+          changements: Iterable[tuple[str, object, object]] = (), acteur: str | None = None) -> None:
+    """Écrit l'action, avec une ligne par champ changé (``changements`` : champ, ancien, nouveau). ``acteur`` :
+    celui qui a fait l'action quand ce n'est pas le compte connecté (le retour d'un fichier de travail écrit au
+    nom de l'emprunteur)."""
     le = maintenant()
     lignes = list(changements) or [(None, None, None)]
     for champ, ancien, nouveau in lignes:
         uow.session.add(m.Historique(
-            le=le, acteur=uow.acteur, objet=objet, action=action, dossier_id=dossier_id, porteur_id=porteur_id,
+            le=le, acteur=acteur or uow.acteur, objet=objet, action=action, dossier_id=dossier_id, porteur_id=porteur_id,
             version=version, champ=_champ(champ), ancien=_borne(ancien), nouveau=_borne(nouveau),
         ))
     uow.session.flush()

@@ -329,13 +329,13 @@ def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisi
             genre, ident = e.listes_possedees()[conflit.table].parent, conflit.cle[0]
             champ = LIBELLES_LISTES.get(conflit.table, conflit.table.replace("_", " "))
             garde = "liste du portable gardée" if choix.decision == f.MIEN else "liste du bureau gardée"
-            uow.session.execute(historique.m.Historique.__table__.insert().values(
-                le=maintenant(), acteur=acteur, objet=conflit.table, action=f"conflit tranché au retour : {garde}",
+            historique.noter(
+                uow, conflit.table, f"conflit tranché au retour : {garde}", acteur=acteur,
                 dossier_id=ident if genre == "dossier" and isinstance(ident, int) else None,
                 porteur_id=ident if genre == "porteur" and isinstance(ident, int) else None,
-                champ=historique._champ(champ), ancien=historique._borne(texte_liste(conflit.table, conflit.leur, noms)),
-                nouveau=historique._borne(texte_liste(conflit.table, conflit.mien if choix.decision == f.MIEN
-                                                      else conflit.leur, noms))))
+                changements=[(champ, texte_liste(conflit.table, conflit.leur, noms),
+                              texte_liste(conflit.table, conflit.mien if choix.decision == f.MIEN else conflit.leur,
+                                          noms))])
             continue
         genre, ident = analyse.racines.get((conflit.table, conflit.cle), (None, None))
         if choix.decision == f.LEUR:
@@ -351,11 +351,10 @@ def _noter_conflits(uow: UniteDeTravail, analyse: service_fusion.Analyse, decisi
         dossier_id = ident if genre == "dossier" and isinstance(ident, int) else None
         porteur_id = ident if genre == "porteur" and isinstance(ident, int) else None
         ancien = conflit.leur
-        uow.session.execute(historique.m.Historique.__table__.insert().values(
-            le=maintenant(), acteur=acteur, objet=conflit.table, action=f"conflit tranché au retour : {garde}",
-            dossier_id=dossier_id, porteur_id=porteur_id, champ=historique._champ(champ),
-            ancien=historique._borne(None if isinstance(ancien, dict) or ancien is f.ABSENT else ancien),
-            nouveau=historique._borne(None if isinstance(nouveau, dict) or nouveau is f.ABSENT else nouveau)))
+        historique.noter(
+            uow, conflit.table, f"conflit tranché au retour : {garde}", acteur=acteur, dossier_id=dossier_id,
+            porteur_id=porteur_id, changements=[(champ, None if isinstance(ancien, dict) or ancien is f.ABSENT else ancien,
+                                                 None if isinstance(nouveau, dict) or nouveau is f.ABSENT else nouveau)])
 
 
 def marquer_rapporte(fichier: Path, phrase: str, le: dt.datetime, bilan: str) -> bool:
