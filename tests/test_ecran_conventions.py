@@ -348,3 +348,90 @@ def test_avenants_de_montant_et_de_duree_lus_du_formulaire(qtbot, contexte):
     form.fin.setText(dates.formater(fiche.termes.date_fin))
     with pytest.raises(SaisieInvalide, match="ne change aucun terme"):
         form.lire()
+
+
+# --- Les termes changés ailleurs pendant la frappe ----------------------------------------------------------
+
+
+def _relire_apres(qtbot, page, changements) -> None:
+    """Comme quand un autre écran (ou un autre poste) vient d'écrire : l'éditeur se relit ; on attend la relecture."""
+    avant = page.fiche
+    page.sur_changement(changements, None)
+    qtbot.waitUntil(lambda: page.fiche is not avant, timeout=10000)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_les_termes_changes_ailleurs_n_ecrasent_pas_la_saisie(qtbot, contexte, tmp_path):
+    import dataclasses
+    import datetime as dt
+
+    from instruction.domaine import dates
+    from instruction.services import conventions as sc
+    from instruction.services.actions import CONVENTIONS, changements
+    from instruction.services.actions import conventions as actions
+    from instruction.ui.conventions.editeur import PageConvention
+
+    dossier_id = dossier_retenu(contexte, {"ville-calais": Decimal("1500.00")})
+    with contexte.unite() as uow:
+        c = sc.creer(uow, dossier_id, "ville-calais")
+        uow.valider()
+    page = PageConvention(contexte, c)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.fiche is not None, timeout=10000)
+    annee = page.fiche.annee
+    version = page.fiche.version
+
+    # L'instructeur retape l'objet (Alt+J) et ne l'a pas encore enregistré.
+    _alt(qtbot, page, Qt.Key.Key_J)
+    page.objet.selectAll()
+    frapper(page.objet, "Jardins partagés des Fontinettes : ateliers du mercredi")
+    tape = page.objet.toPlainText()
+    # Une autre convention change (un autre écran) : celle-ci est relue, la saisie reste, rien à signaler.
+    _relire_apres(qtbot, page, changements(CONVENTIONS))
+    assert page.objet.toPlainText() == tape and not page.bandeau_termes.isVisible()
+
+    # Un autre poste repousse la fin de l'action : la relecture garde l'objet tapé, montre la nouvelle fin
+    # (champ non touché) et le dit calmement.
+    fiche = actions.lire(contexte, c)
+    fin = dt.date(annee, 12, 15)
+    fait = actions.modifier_termes(contexte, c, dataclasses.replace(fiche.termes, date_fin=fin), fiche.version)
+    _relire_apres(qtbot, page, fait.changements)
+    assert page.fiche.version != version
+    assert page.objet.toPlainText() == tape
+    assert page.fin.text() == dates.formater(fin)
+    assert page.bandeau_termes.isVisible() and page.reprendre.isVisible()
+    assert "modifiée ailleurs" in page.note_termes.text() and "l'objet" in page.note_termes.text()
+    assert not page.erreur.text()
+    capturer(page, "convention-termes-modifies-ailleurs.png", tmp_path)
+
+    # Alt+E : la saisie s'applique à la version enregistrée (la fin de l'autre poste reste) ; le bandeau s'en va.
+    _alt(qtbot, page, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: page.fiche.termes.objet == tape, timeout=10000)
+    assert page.fiche.termes.date_fin == fin and not page.erreur.text()
+    assert not page.bandeau_termes.isVisible()
+
+    # Une autre saisie, un autre changement ailleurs : « Reprendre les termes enregistrés » (Alt+R) l'abandonne.
+    page.debut.selectAll()
+    frapper(page.debut, f"02/02/{annee}")
+    fiche = actions.lire(contexte, c)
+    fait = actions.modifier_termes(contexte, c, dataclasses.replace(fiche.termes, objet="Objet revu par la Ville"),
+                                   fiche.version)
+    _relire_apres(qtbot, page, fait.changements)
+    assert page.debut.text() == f"02/02/{annee}" and page.objet.toPlainText() == "Objet revu par la Ville"
+    assert "la date de début" in page.note_termes.text()
+    _alt(qtbot, page, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: page.debut.text() == dates.formater(page.fiche.termes.date_debut), timeout=5000)
+    assert page.debut.text() != f"02/02/{annee}"
+    assert not page.bandeau_termes.isVisible()
+
+    # Envoyée à la signature ailleurs pendant la frappe : les termes enregistrés s'affichent (ils ne se
+    # modifient plus), la saisie perdue est citée pour être recopiée.
+    page.objet.setFocus()
+    page.objet.selectAll()
+    frapper(page.objet, "Objet jamais enregistré")
+    fait = actions.changer_etat(contexte, c, "a_signer")
+    _relire_apres(qtbot, page, fait.changements)
+    assert page.objet.toPlainText() == "Objet revu par la Ville" and page.objet.isReadOnly()
+    assert "« Objet jamais enregistré »" in page.note_termes.text() and not page.reprendre.isVisible()

@@ -42,6 +42,9 @@ from instruction.ui.conventions.versements import PanneauVersements
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
+STYLE_NOTE = "color: #1f3a5f;"  # une information, pas une erreur
+TERMES_SAISIS = {"objet": "l'objet", "debut": "la date de début", "fin": "la date de fin", "acte": "l'acte",
+                 "motif_acte": "le motif de l'acte"}
 ETATS_AVENANT = {"projet": "Projet", "a_signer": "À signer", "signe": "Signé", "abandonne": "Abandonné"}
 
 
@@ -53,6 +56,8 @@ class PageConvention(QWidget):
         super().__init__()
         self.contexte, self.convention_id = contexte, convention_id
         self.fiche = None
+        self._termes_lus: dict[str, str] | None = None  # les termes tels que relus la dernière fois
+        self._version_lue: int | None = None  # et la version de la convention qu'ils montraient
         self.titre_onglet = "Convention"
         utilisateur = getattr(contexte, "utilisateur", None)
         self._peut = (lambda droit: utilisateur is None or utilisateur.peut(droit))
@@ -100,6 +105,20 @@ class PageConvention(QWidget):
         self.regle.setWordWrap(True)
         self.enregistrer = QPushButton("&Enregistrer les termes")
         self.enregistrer.clicked.connect(self._enregistrer_termes)
+        # La convention changée ailleurs pendant la frappe : la saisie reste, ce bandeau le dit calmement.
+        self.note_termes = QLabel()
+        self.note_termes.setWordWrap(True)
+        self.note_termes.setStyleSheet(STYLE_NOTE)
+        self.note_termes.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_termes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reprendre = QPushButton("&Reprendre les termes enregistrés")
+        self.reprendre.clicked.connect(self._reprendre_termes)
+        self.bandeau_termes = QFrame()
+        bandeau = QHBoxLayout(self.bandeau_termes)
+        bandeau.setContentsMargins(0, 0, 0, 0)
+        bandeau.addWidget(self.note_termes, 1)
+        bandeau.addWidget(self.reprendre)
+        self.bandeau_termes.hide()
         formulaire = QFormLayout()
         formulaire.addRow("Ob&jet :", self.objet)
         dates_action = QHBoxLayout()
@@ -123,6 +142,7 @@ class PageConvention(QWidget):
         tables.addWidget(self.echeancier, 3)
         disposition = QVBoxLayout(volet)
         disposition.addLayout(formulaire)
+        disposition.addWidget(self.bandeau_termes)
         disposition.addWidget(self.enregistrer)
         disposition.addLayout(tables)
         disposition.addWidget(self.conditions)
@@ -225,11 +245,7 @@ class PageConvention(QWidget):
             f"{fiche.financeur_libelle} : <b>{argent.formater(t.montant_total)}</b>"
             + (f" dont {argent.formater(t.montant_ferme)} ferme" if t.montant_ferme != t.montant_total else ""))
         en_projet = fiche.etat == dc.EtatConvention.PROJET and self._peut("convention.modifier")
-        self.objet.setPlainText(t.objet)
-        self.debut.setText(dates.formater(t.date_debut))
-        self.fin.setText(dates.formater(t.date_fin))
-        self.acte.setCurrentIndex(max(0, self.acte.findData(fiche.type_acte.value)))
-        self.motif_acte.setText(fiche.motif_acte or "")
+        self._afficher_termes(fiche, en_projet)
         self.regle.setText(f"{fiche.regle_acte}" + (" — choix de l'instructeur" if fiche.motif_acte else ""))
         for champ in (self.objet, self.debut, self.fin, self.motif_acte):
             champ.setReadOnly(not en_projet)
@@ -274,6 +290,80 @@ class PageConvention(QWidget):
         self.envoyer_avenant.setEnabled(modifier and ouvert is not None and ouvert.etat == "projet")
         self.signer_avenant.setEnabled(signer and ouvert is not None and ouvert.etat == "a_signer")
         self.abandonner.setEnabled(modifier and ouvert is not None)
+
+    # --- Les termes saisis et les termes relus ----------------------------------------------------------------
+
+    @staticmethod
+    def _termes_de(fiche) -> dict[str, str]:
+        t = fiche.termes
+        return {"objet": t.objet, "debut": dates.formater(t.date_debut), "fin": dates.formater(t.date_fin),
+                "acte": fiche.type_acte.value, "motif_acte": fiche.motif_acte or ""}
+
+    def _termes_saisis(self) -> dict[str, str]:
+        return {"objet": self.objet.toPlainText(), "debut": self.debut.text(), "fin": self.fin.text(),
+                "acte": self.acte.currentData(), "motif_acte": self.motif_acte.text()}
+
+    def _poser(self, cle: str, valeur: str) -> None:
+        if cle == "objet":
+            self.objet.setPlainText(valeur)
+        elif cle == "acte":
+            self.acte.setCurrentIndex(max(0, self.acte.findData(valeur)))
+        else:
+            {"debut": self.debut, "fin": self.fin, "motif_acte": self.motif_acte}[cle].setText(valeur)
+
+    def _afficher_termes(self, fiche, modifiable: bool) -> None:
+        """Les termes relus, sans jamais écraser ce que l'utilisateur a tapé et pas encore enregistré : un champ
+        touché depuis la dernière lecture garde sa saisie, les autres prennent la valeur enregistrée ; si la
+        convention a changé ailleurs, un bandeau le dit (« Reprendre les termes enregistrés » abandonne la
+        saisie). Une convention qui n'est plus en projet montre ses termes : la saisie perdue y est citée."""
+        relus, lus = self._termes_de(fiche), self._termes_lus
+        ancienne = self._version_lue
+        saisis = self._termes_saisis()
+        touches = {} if lus is None else {c: v for c, v in saisis.items() if v != lus[c]}
+        self._termes_lus, self._version_lue = relus, fiche.version
+        if not modifiable:
+            for cle, valeur in relus.items():
+                self._poser(cle, valeur)
+            perdus = {c: v for c, v in touches.items() if v != relus[c]}
+            if perdus:
+                self._noter_termes(
+                    f"La convention est maintenant « {fiche.etat.libelle} » : ses termes ne se modifient plus ici. "
+                    "Votre saisie n'a pas été enregistrée — " + " ; ".join(
+                        f"{TERMES_SAISIS[c]} : « {self._lisible(c, v)} »"
+                        for c, v in perdus.items()) + ".", reprendre=False)
+            elif not self.reprendre.isHidden():  # la saisie gardée n'a plus lieu d'être ; une perte citée reste
+                self._noter_termes("")
+            return
+        for cle, valeur in relus.items():
+            if cle not in touches:
+                self._poser(cle, valeur)
+        en_cours = [c for c, v in touches.items() if v != relus[c]]
+        if not en_cours:
+            self._noter_termes("")
+        elif ancienne is not None and ancienne != fiche.version:
+            self._noter_termes(
+                "La convention a été modifiée ailleurs pendant votre saisie. Ce que vous avez tapé ("
+                + ", ".join(TERMES_SAISIS[c] for c in en_cours) + ") est gardé, pas encore enregistré ; les autres "
+                "champs montrent les termes enregistrés.", reprendre=True)
+
+    def _lisible(self, cle: str, valeur: str) -> str:
+        if cle == "acte":
+            return self.acte.itemText(max(0, self.acte.findData(valeur)))
+        return valeur.strip() or "(vide)"
+
+    def _noter_termes(self, texte: str, *, reprendre: bool = False) -> None:
+        self.note_termes.setText(texte)
+        self.reprendre.setVisible(reprendre)
+        self.bandeau_termes.setVisible(bool(texte))
+
+    def _reprendre_termes(self) -> None:
+        """Abandonne la saisie : les termes enregistrés reviennent dans les champs."""
+        if self.fiche is None:
+            return
+        for cle, valeur in self._termes_de(self.fiche).items():
+            self._poser(cle, valeur)
+        self._noter_termes("")
+        self.objet.setFocus()
 
     # --- Gestes -------------------------------------------------------------------------------------------
 
