@@ -278,3 +278,12 @@ def test_la_boîte_des_lettres_sur_la_démonstration(qtbot, url_demo, tmp_path):
     assert boite.imprimer.isEnabled() and boite.apercu_lot.isEnabled()
     assert "52 lettre(s) écrites" in boite.message.text()
     contexte.fermer()
+
+
+def test_noms_de_fichier_surs_aussi_sous_windows():
+    """Un porteur nommé « CON » ou « NUL » (noms réservés de Windows) ne donne pas un fichier impossible à créer."""
+    from instruction.rapports import acte, lettres
+
+    assert lettres.nom_de_fichier("CON") == "_CON" and acte.nom_de_fichier("nul") == "_nul"
+    assert lettres.nom_de_fichier("Les Amis/du Fort") == "Les Amis du Fort"
+    assert acte.nom_de_fichier("Convention 2023/VILLE") == "Convention 2023-VILLE"

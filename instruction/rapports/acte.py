@@ -711,8 +711,10 @@ def composer(donnees: DonneesActe, bibliotheque_: Bibliotheque | None = None) ->
 
 def nom_de_fichier(nom: str) -> str:
     """Un nom de fichier sûr partout (sans / \\ : * ? " < > |)."""
+    from instruction.fichiers_temporaires import nom_sur  # noms réservés de Windows (« CON »…), longueur
+
     interdits = '/\\:*?"<>|'
-    return "".join("-" if c in interdits else c for c in nom).strip(" .") or "acte"
+    return nom_sur("".join("-" if c in interdits else c for c in nom).strip(" .") or "acte")
 
 
 # --- L'écriture sans fichier à moitié écrit -------------------------------------------------------------------

@@ -420,4 +420,6 @@ def nom_de_fichier(texte: str, *, longueur: int = 80) -> str:
     propre = unicodedata.normalize("NFC", texte)
     propre = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", propre)
     propre = " ".join(propre.split()).strip(" .")
-    return (propre[:longueur].rstrip(" .") or "lettre")
+    from instruction.fichiers_temporaires import nom_sur  # noms réservés de Windows (« CON »…), longueur
+
+    return nom_sur(propre[:longueur].rstrip(" .") or "lettre")
