@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from instruction.domaine.etats import Etat
@@ -435,3 +436,126 @@ def test_les_termes_changes_ailleurs_n_ecrasent_pas_la_saisie(qtbot, contexte, t
     _relire_apres(qtbot, page, fait.changements)
     assert page.objet.toPlainText() == "Objet revu par la Ville" and page.objet.isReadOnly()
     assert "« Objet jamais enregistré »" in page.note_termes.text() and not page.reprendre.isVisible()
+
+
+# --- Les boîtes motivées : un refus s'y affiche, la saisie reste -------------------------------------------
+
+
+@pytest.fixture
+def boites_bloquantes(qtbot):
+    """Les QInputDialog modales ouvertes pendant le test : refermées aussitôt vues (le test échoue au lieu de se
+    bloquer dans leur boucle d'événements) et rendues par leur titre."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    vues: list[str] = []
+
+    def fermer() -> None:
+        modale = QApplication.activeModalWidget()
+        if isinstance(modale, QInputDialog):
+            vues.append(modale.windowTitle())
+            modale.reject()
+
+    veille = QTimer()
+    veille.timeout.connect(fermer)
+    veille.start(50)
+    yield vues
+    veille.stop()
+
+
+def _fermer(qtbot, boite, page) -> None:
+    """« Annuler » : la boîte se ferme, la page redevient la fenêtre active (ses raccourcis Alt+… marchent)."""
+    boite.reject()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: not (shiboken6.isValid(boite) and boite.isVisible()) and page.isActiveWindow(),
+                    timeout=10000)
+
+
+def _boite(qtbot, porteur, attribut: str, avant):
+    """La boîte que le geste vient d'ouvrir (``porteur.<attribut>``), une fois affichée."""
+    def ouverte() -> bool:
+        boite = getattr(porteur, attribut, None)
+        return boite is not None and boite is not avant and shiboken6.isValid(boite) and boite.isVisible()
+
+    qtbot.waitUntil(ouverte, timeout=10000)
+    return getattr(porteur, attribut)
+
+
+@pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
+def test_motifs_et_vote_du_budget_restent_tapes_quand_le_service_refuse(qtbot, contexte, tmp_path,
+                                                                       boites_bloquantes):
+    from instruction.services import conventions as sc
+    from instruction.services.actions import CONVENTIONS, VERSEMENTS, changements
+    from instruction.services.actions import conventions as actions
+    from instruction.ui.conventions.editeur import PageConvention
+
+    dossier_id = dossier_retenu(contexte, {"ville-calais": Decimal("1500.00")})
+    with contexte.unite() as uow:
+        c = sc.creer(uow, dossier_id, "ville-calais")
+        sc.changer_etat(uow, c, "a_signer")
+        uow.valider()
+    page = PageConvention(contexte, c)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.fiche is not None and page.fiche.etat == "a_signer", timeout=10000)
+    annee = page.fiche.annee
+    _alt(qtbot, page, Qt.Key.Key_2)
+
+    # « Remettre en projet… » : le motif tapé ; entre-temps, les deux parties ont signé sur un autre poste.
+    qtbot.mouseClick(page.remettre, Qt.MouseButton.LeftButton)
+    boite = _boite(qtbot, page, "boite_motif", None)
+    frapper(boite.motif, "Le porteur demande de corriger l'objet")
+    actions.signer(contexte, c, "attribuant", "L'adjoint délégué")
+    actions.signer(contexte, c, "beneficiaire", "La présidente")
+    ok(qtbot, boite)
+    qtbot.waitUntil(lambda: "ne peut pas passer à « Projet »" in boite.erreur.text(), timeout=10000)
+    assert boite.isVisible() and boite.motif.toPlainText() == "Le porteur demande de corriger l'objet"
+    _fermer(qtbot, boite, page)
+    page.sur_changement(changements(CONVENTIONS, VERSEMENTS), None)  # la scrutation des autres postes
+    qtbot.waitUntil(lambda: page.fiche.etat == "signee" and page.resilier.isEnabled(), timeout=10000)
+
+    # Volet 4, Alt+W : la date du vote mal tapée est dite sous le champ ; l'exercice d'une convention est déjà
+    # ferme : le refus s'affiche dans la boîte, la date tapée reste.
+    _alt(qtbot, page, Qt.Key.Key_4)
+    panneau = page.versements
+    qtbot.waitUntil(lambda: panneau.situation is not None and panneau.situation.etat == "signee", timeout=10000)
+    _alt(qtbot, panneau, Qt.Key.Key_W)
+    vote = _boite(qtbot, panneau, "boite", None)
+    vote.vote_le.selectAll()
+    frapper(vote.vote_le, f"31/02/{annee}")
+    ok(qtbot, vote)
+    assert "n'est pas une date" in vote.formulaire.etiquettes["vote_le"].text() and vote.isVisible()
+    vote.vote_le.selectAll()
+    frapper(vote.vote_le, f"12/04/{annee}")
+    ok(qtbot, vote)
+    qtbot.waitUntil(lambda: f"L'exercice {annee} est déjà ferme." in vote.erreur.text(), timeout=10000)
+    assert vote.isVisible() and vote.vote_le.text() == f"12/04/{annee}"
+    assert not vote.formulaire.etiquettes["vote_le"].text()
+    capturer(vote, "convention-exercice-vote-refuse.png", tmp_path)
+    _fermer(qtbot, vote, page)
+
+    # Alt+Z : solder sans tout verser est refusé tant que le compte rendu n'est pas validé ; le motif reste.
+    _alt(qtbot, panneau, Qt.Key.Key_Z)
+    solde = _boite(qtbot, panneau, "boite", vote)
+    frapper(solde.motif, "Action arrêtée en cours d'année")
+    ok(qtbot, solde)
+    qtbot.waitUntil(lambda: "compte rendu financier n'est pas validé" in solde.erreur.text(), timeout=10000)
+    assert solde.isVisible() and solde.motif.toPlainText() == "Action arrêtée en cours d'année"
+    _fermer(qtbot, solde, page)
+
+    # Volet 2, Alt+L : résilier sans motif est refusé dans la boîte ; le motif tapé, la convention est résiliée.
+    _alt(qtbot, page, Qt.Key.Key_2)
+    _alt(qtbot, page, Qt.Key.Key_L)
+    resiliation = _boite(qtbot, page, "boite_motif", boite)
+    ok(qtbot, resiliation)
+    qtbot.waitUntil(lambda: "Indiquez le motif" in resiliation.erreur.text(), timeout=10000)
+    assert resiliation.isVisible()
+    frapper(resiliation.motif, "Association dissoute en cours d'action")
+    capturer(resiliation, "convention-resiliation-refusee.png", tmp_path)
+    ok(qtbot, resiliation)
+    qtbot.waitUntil(lambda: page.fiche.etat == "resiliee", timeout=10000)
+    assert not (shiboken6.isValid(resiliation) and resiliation.isVisible()) and not page.erreur.text()
+    assert page.fiche.motif_etat == "Association dissoute en cours d'action"
+    assert "Association dissoute" in page.etat.text()
+    assert boites_bloquantes == []

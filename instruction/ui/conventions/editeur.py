@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -154,9 +153,9 @@ class PageConvention(QWidget):
         self.etat = QLabel()
         self.etat.setWordWrap(True)
         self.envoyer = QPushButton("&Envoyer à la signature")
-        self.envoyer.clicked.connect(lambda: self._changer_etat("a_signer"))
+        self.envoyer.clicked.connect(lambda: self._lancer(actions.changer_etat, "a_signer", None))
         self.remettre = QPushButton("Remettre en pro&jet…")
-        self.remettre.clicked.connect(lambda: self._changer_etat("projet", motif=True))
+        self.remettre.clicked.connect(lambda: self._changer_etat("projet"))
         self.partie = QComboBox()
         self.partie.addItem("Bénéficiaire (porteur)", dc.BENEFICIAIRE)
         self.partie.addItem("Attribuant (cofinanceur)", dc.ATTRIBUANT)
@@ -175,9 +174,9 @@ class PageConvention(QWidget):
         self.joindre = QPushButton("Joindre le s&can signé…")
         self.joindre.clicked.connect(self._joindre)
         self.resilier = QPushButton("Rési&lier…")
-        self.resilier.clicked.connect(lambda: self._changer_etat("resiliee", motif=True))
+        self.resilier.clicked.connect(lambda: self._changer_etat("resiliee"))
         self.denoncer = QPushButton("Dénoncer…")
-        self.denoncer.clicked.connect(lambda: self._changer_etat("denoncee", motif=True))
+        self.denoncer.clicked.connect(lambda: self._changer_etat("denoncee"))
         boutons = QHBoxLayout()
         for bouton in (self.envoyer, self.remettre, self.joindre, self.resilier, self.denoncer):
             boutons.addWidget(bouton)
@@ -198,7 +197,7 @@ class PageConvention(QWidget):
         self.signer_avenant = QPushButton("Si&gner l'avenant (partie du volet 2)")
         self.signer_avenant.clicked.connect(self._signer_avenant)
         self.abandonner = QPushButton("Aban&donner l'avenant…")
-        self.abandonner.clicked.connect(lambda: self._etat_avenant("abandonne", motif=True))
+        self.abandonner.clicked.connect(self._abandonner_avenant)
         boutons = QVBoxLayout()
         for bouton in (self.envoyer_avenant, self.signer_avenant, self.abandonner):
             boutons.addWidget(bouton)
@@ -382,17 +381,32 @@ class PageConvention(QWidget):
             return
         self._lancer(actions.modifier_termes, termes, self.fiche.version, self.motif_acte.text() or None)
 
-    def _motif(self, titre: str) -> str | None:
-        motif, ok = QInputDialog.getText(self, titre, "Motif :")
-        return motif if ok else None
+    def _demander_motif(self, titre: str, explication: str, bouton: str, fonction, *arguments) -> None:
+        """La boîte du motif : un refus s'y affiche et le motif tapé reste ; la fiche relue à la réussite."""
+        from instruction.ui.conventions.dialogues_motif import DialogueMotif
 
-    def _changer_etat(self, vers: str, *, motif: bool = False) -> None:
-        texte = None
-        if motif:
-            texte = self._motif(dc.EtatConvention(vers).libelle)
-            if texte is None:
-                return
-        self._lancer(actions.changer_etat, vers, texte)
+        self.erreur.clear()
+        boite = DialogueMotif(titre, explication, fonction, self.contexte, self.convention_id, *arguments,
+                              bouton=bouton, parent=self)
+        boite.accepted.connect(lambda: self.afficher(boite.resultat))
+        boite.finished.connect(boite.deleteLater)
+        self.boite_motif = boite
+        boite.open()
+
+    def _changer_etat(self, vers: str) -> None:
+        """Remettre en projet, résilier ou dénoncer : un passage motivé."""
+        numero = self.fiche.numero if self.fiche else ""
+        titre, explication, bouton = {
+            "projet": (f"Remettre en projet — {numero}", "L'acte revient en projet pour corriger ses termes ; les "
+                       "signatures déjà portées sont effacées.", "&Remettre en projet"),
+            "resiliee": (f"Résilier — {numero}", "La résiliation met fin à l'acte signé : plus aucun versement ; "
+                         "quand toutes les conventions du dossier sont closes, le dossier est classé sans suite.",
+                         "Rési&lier"),
+            "denoncee": (f"Dénoncer — {numero}", "La dénonciation met fin à l'acte signé : plus aucun versement ; "
+                         "quand toutes les conventions du dossier sont closes, le dossier est classé sans suite.",
+                         "&Dénoncer"),
+        }[vers]
+        self._demander_motif(titre, explication, bouton, actions.changer_etat, vers)
 
     def _signer(self) -> None:
         try:
@@ -423,11 +437,14 @@ class PageConvention(QWidget):
                                   modifications, motif, parent=self)
         operation.apres(self.afficher).refus(self.formulaire_avenant.refuser).lancer()
 
-    def _etat_avenant(self, vers: str, *, motif: bool = False) -> None:
-        texte = self._motif("Abandonner l'avenant") if motif else None
-        if motif and texte is None:
-            return
-        self._lancer(actions.changer_etat_avenant, self.fiche.avenant_ouvert.id, vers, texte)
+    def _etat_avenant(self, vers: str) -> None:
+        self._lancer(actions.changer_etat_avenant, self.fiche.avenant_ouvert.id, vers, None)
+
+    def _abandonner_avenant(self) -> None:
+        ouvert = self.fiche.avenant_ouvert
+        self._demander_motif(f"Abandonner l'avenant n° {ouvert.numero}", "L'avenant abandonné ne prendra jamais "
+                             "effet ; la convention garde ses termes en vigueur.", "Aban&donner l'avenant",
+                             actions.changer_etat_avenant, ouvert.id, "abandonne")
 
     def _signer_avenant(self) -> None:
         try:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -43,7 +42,6 @@ class PanneauVersements(QWidget):
         super().__init__(parent)
         self.contexte, self.convention_id = contexte, convention_id
         self.situation = None
-        self._motif_solde = ""
         self.exercices = table_lecture(["Exercice", "Décidé", "Ferme", "Versé net", "Reversé", "Reste à payer",
                                         "Compte rendu dû le", "Reçu le", "Validé le"], "Exercices de la convention")
         self.echeances = table_lecture(["Exercice", "Échéance", "Montant", "Versé", "Reste", "Condition",
@@ -184,20 +182,28 @@ class PanneauVersements(QWidget):
         self.boite_reversement = boite
         boite.open()
 
+    def _ouvrir(self, boite) -> None:
+        """Une boîte qui reste ouverte tant que le service refuse ; la situation relue à la réussite."""
+        self.erreur.clear()
+        boite.accepted.connect(lambda: self.afficher(boite.resultat))
+        boite.finished.connect(boite.deleteLater)
+        self.boite = boite
+        boite.open()
+
     def _confirmer(self) -> None:
-        texte, ok = QInputDialog.getText(self, "Exercice voté", "Budget voté le (jj/mm/aaaa) :",
-                                         text=dates.formater(aujourd_hui()))
-        if ok:
-            try:
-                self._lancer(actions.confirmer_exercice, self.exercice.currentData(), dates.lire(texte))
-            except Exception as erreur:  # noqa: BLE001
-                self.erreur.setText(str(erreur))
+        """La date du vote du budget sur une boîte : une date mal tapée ou un refus y restent affichés."""
+        from instruction.ui.conventions.dialogues_motif import DialogueExerciceVote
+
+        if self.situation is not None:
+            self._ouvrir(DialogueExerciceVote(self.contexte, self.situation, self.exercice.currentData(), self))
 
     def _solder(self) -> None:
-        # Le motif tapé revient pré-rempli si le solde a été refusé (comptes rendus pas encore validés…).
-        motif, ok = QInputDialog.getText(self, "Solder la convention", "Pourquoi la convention est-elle soldée sans "
-                                         "tout verser ?", text=self._motif_solde)
-        if ok:
-            self._motif_solde = motif
-            self._lancer(actions.solder, motif)
+        """Le motif sur une boîte : refusé (comptes rendus pas encore validés…), il reste tapé."""
+        from instruction.ui.conventions.dialogues_motif import DialogueMotif
+
+        if self.situation is not None:
+            self._ouvrir(DialogueMotif(
+                f"Solder sans tout verser — {self.situation.numero}", "Pourquoi la convention est-elle soldée sans "
+                "tout verser ? Ce qui reste à payer n'est plus dû.", actions.solder, self.contexte, self.convention_id,
+                bouton="&Solder", parent=self))
 
