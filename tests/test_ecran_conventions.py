@@ -5,6 +5,7 @@ clavier — section « Convention et versements » du dossier, éditeur de l'act
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -22,7 +23,7 @@ def _alt(qtbot, widget, touche) -> None:
 
 
 @pytest.mark.parametrize("genre_base", ["sqlite"], indirect=True)
-def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base, tmp_path):
+def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base, tmp_path, monkeypatch):
     from instruction.services.contexte import ouvrir
 
     contexte = ouvrir(url_base)
@@ -74,6 +75,19 @@ def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base
         assert "Signée" in editeur.entete.text()
         capturer(f, "conventions-editeur-signature.png", tmp_path)
 
+        # Alt+P : le PDF et le DOCX de l'acte signé ; « Écrits : … » est une réussite, en vert, pas dans la ligne
+        # d'erreur rouge ; le DOCX s'ouvre pour être retouché.
+        ouverts = []
+        monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl",
+                            lambda url: ouverts.append(url.toLocalFile()) or True)
+        _alt(qtbot, editeur, Qt.Key.Key_P)
+        qtbot.waitUntil(lambda: bool(ouverts), timeout=20000)
+        assert ouverts[0].endswith(".docx") and Path(ouverts[0]).stat().st_size > 0
+        assert not editeur.erreur.text()
+        assert editeur.message.text().startswith("Écrits : ") and ouverts[0] in editeur.message.text()
+        assert "#1b6e20" in editeur.message.styleSheet() and editeur.message.isVisible()
+        capturer(f, "conventions-editeur-documents-ecrits.png", tmp_path)
+
         # Volet 4 : l'avance proposée, le mandat tapé, Alt+V ; le solde attend le compte rendu.
         _alt(qtbot, editeur, Qt.Key.Key_4)
         panneau = editeur.versements
@@ -84,12 +98,19 @@ def test_une_convention_de_la_decision_aux_versements_au_clavier(qtbot, url_base
         _alt(qtbot, panneau, Qt.Key.Key_V)
         qtbot.waitUntil(lambda: len(panneau.situation.mouvements) == 1, timeout=10000)
         assert panneau.echeances.item(1, 6).text().startswith("attend le compte rendu financier")
-        # Le solde tapé quand même : refusé, dit pourquoi, rien n'est écrit.
+        # Le versement est dit en vert ; le mandat a servi : son champ est vidé (pas repris par mégarde).
+        assert panneau.mandat.text() == ""
+        assert "Versement enregistré" in panneau.message.text() and "M-2027-0042" in panneau.message.text()
+        assert not panneau.erreur.text()
+        capturer(f, "conventions-versement-enregistre.png", tmp_path)
+        # Le solde tapé quand même (nouveau mandat) : refusé, dit pourquoi, rien n'est écrit ; le mandat reste.
         panneau.nature.setCurrentIndex(panneau.nature.findData("solde"))
         panneau.montant.setText("300")
+        frapper(panneau.mandat, "M-2027-0043")
         _alt(qtbot, panneau, Qt.Key.Key_V)
         qtbot.waitUntil(lambda: "attend le compte rendu financier" in panneau.erreur.text(), timeout=10000)
         assert len(panneau.situation.mouvements) == 1
+        assert panneau.mandat.text() == "M-2027-0043" and not panneau.message.text()
         capturer(f, "conventions-versements.png", tmp_path)
 
         # Alt+K : un titre de recette sur une seule boîte ; un refus s'y affiche et la saisie reste.

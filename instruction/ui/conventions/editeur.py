@@ -37,6 +37,7 @@ from instruction.services.actions import CONVENTIONS, VERSEMENTS
 from instruction.services.actions import conventions as actions
 from instruction.ui.champs import TexteLong, champ_date, etiquette_erreur
 from instruction.ui.conventions.formulaire_avenant import FormulaireAvenant
+from instruction.ui.conventions.messages import etiquette_message
 from instruction.ui.conventions.versements import PanneauVersements
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
@@ -74,6 +75,7 @@ class PageConvention(QWidget):
         for bouton in (self.ouvrir_dossier, self.generer, self.apercu):
             haut.addWidget(bouton)
         self.erreur = etiquette_erreur()
+        self.message = etiquette_message()  # ce qui a réussi (documents écrits…), en vert
         self.volets = QTabWidget()
         self.volets.addTab(self._volet_termes(), "&1 Termes")
         self.volets.addTab(self._volet_signature(), "&2 Signature")
@@ -84,6 +86,7 @@ class PageConvention(QWidget):
         disposition.setContentsMargins(6, 6, 6, 6)
         disposition.addLayout(haut)
         disposition.addWidget(self.erreur)
+        disposition.addWidget(self.message)
         disposition.addWidget(self.volets, 1)
         self.relire()
 
@@ -366,8 +369,12 @@ class PageConvention(QWidget):
 
     # --- Gestes -------------------------------------------------------------------------------------------
 
-    def _lancer(self, action, *arguments) -> None:
+    def _effacer_messages(self) -> None:
         self.erreur.clear()
+        self.message.clear()
+
+    def _lancer(self, action, *arguments) -> None:
+        self._effacer_messages()
         Operation(action, self.contexte, self.convention_id, *arguments, parent=self).apres(
             self.afficher).refus(self.erreur.setText).lancer()
 
@@ -385,7 +392,7 @@ class PageConvention(QWidget):
         """La boîte du motif : un refus s'y affiche et le motif tapé reste ; la fiche relue à la réussite."""
         from instruction.ui.conventions.dialogues_motif import DialogueMotif
 
-        self.erreur.clear()
+        self._effacer_messages()
         boite = DialogueMotif(titre, explication, fonction, self.contexte, self.convention_id, *arguments,
                               bouton=bouton, parent=self)
         boite.accepted.connect(lambda: self.afficher(boite.resultat))
@@ -428,7 +435,7 @@ class PageConvention(QWidget):
         """Crée l'avenant, ou enregistre l'avenant en projet ; un refus s'affiche sous le formulaire, la saisie
         reste."""
         ouvert = self.fiche.avenant_ouvert
-        self.erreur.clear()
+        self._effacer_messages()
         if ouvert is None:
             operation = Operation(actions.ouvrir_avenant, self.contexte, self.convention_id, type_code, motif,
                                   modifications, parent=self)
@@ -467,7 +474,7 @@ class PageConvention(QWidget):
         avenant = None
         if self.volets.currentIndex() == 2 and self.avenants.currentRow() >= 0:
             avenant = self.fiche.avenants[self.avenants.currentRow()].numero
-        self.erreur.clear()
+        self._effacer_messages()
         Operation(documents_conventions.generer, self.contexte, self.convention_id, None, avenant_numero=avenant,
                   parent=self).apres(lambda d: self._genere(d, apercu)).refus(self.erreur.setText).lancer()
 
@@ -480,7 +487,7 @@ class PageConvention(QWidget):
 
             impression.apercu(self, documents.pdf, documents.titre)
             return
-        self.erreur.setText(f"Écrits : {documents.pdf} et {documents.docx}")
+        self.message.setText(f"Écrits : {documents.pdf} et {documents.docx}")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(documents.docx)))
 
     def sur_changement(self, changements, _origine) -> None:

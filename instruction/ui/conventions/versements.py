@@ -20,6 +20,7 @@ from instruction.domaine.conventions import NATURES_ECHEANCE
 from instruction.domaine.horloge import aujourd_hui
 from instruction.services.actions import versements as actions
 from instruction.ui.champs import champ_date, champ_nombre, etiquette_erreur
+from instruction.ui.conventions.messages import etiquette_message
 from instruction.ui.operation import Operation
 from instruction.ui.tableaux import remplir_table, table_lecture
 
@@ -51,6 +52,7 @@ class PanneauVersements(QWidget):
         for table in (self.exercices, self.echeances, self.mouvements):
             table.setMaximumHeight(170)
         self.erreur = etiquette_erreur()
+        self.message = etiquette_message()  # ce qui a réussi, en vert
         # Verser
         self.exercice = QComboBox()
         self.nature = QComboBox()
@@ -102,6 +104,7 @@ class PanneauVersements(QWidget):
         disposition.addWidget(self.echeances)
         disposition.addWidget(self.mouvements)
         disposition.addWidget(self.erreur)
+        disposition.addWidget(self.message)
         disposition.addLayout(gestes)
         utilisateur = getattr(contexte, "utilisateur", None)
         peut = utilisateur is None or utilisateur.peut("versement.saisir")
@@ -147,10 +150,21 @@ class PanneauVersements(QWidget):
         if self.situation is not None and 0 <= rang < len(self.situation.echeances):
             self._proposer(self.situation.echeances[rang])
 
-    def _lancer(self, action, *arguments) -> None:
+    def _effacer_messages(self) -> None:
         self.erreur.clear()
-        Operation(action, self.contexte, self.convention_id, *arguments, parent=self).apres(
-            self.afficher).refus(self.erreur.setText).lancer()
+        self.message.clear()
+
+    def _lancer(self, action, *arguments, reussite=None) -> None:
+        """Lance l'action ; ``reussite`` (facultatif) est appelée après l'affichage de la situation relue."""
+        self._effacer_messages()
+
+        def apres(situation) -> None:
+            self.afficher(situation)
+            if reussite is not None:
+                reussite()
+
+        Operation(action, self.contexte, self.convention_id, *arguments, parent=self).apres(apres).refus(
+            self.erreur.setText).lancer()
 
     def _verser(self) -> None:
         try:
@@ -158,8 +172,16 @@ class PanneauVersements(QWidget):
         except Exception as erreur:  # noqa: BLE001 — message de saisie en français
             self.erreur.setText(str(erreur))
             return
+        mandat = self.mandat.text().strip()
+
+        def verse() -> None:
+            # Le mandat a servi : vidé, pour qu'un second versement ne le reprenne pas par mégarde.
+            self.mandat.clear()
+            self.message.setText(f"Versement enregistré : {argent.formater(montant)} le {dates.formater(le)}, "
+                                 f"mandat {mandat}.")
+
         self._lancer(actions.verser, self.exercice.currentData(), self.nature.currentData(), montant, le,
-                     self.mandat.text(), self.engagement.text() or None)
+                     self.mandat.text(), self.engagement.text() or None, reussite=verse)
 
     def _noter(self) -> None:
         try:
@@ -175,7 +197,7 @@ class PanneauVersements(QWidget):
 
         if self.situation is None:
             return
-        self.erreur.clear()
+        self._effacer_messages()
         boite = DialogueReversementConvention(self.contexte, self.situation, self.exercice.currentData(), self)
         boite.accepted.connect(lambda: self.afficher(boite.resultat))  # le reversement paraît dans les mouvements
         boite.finished.connect(boite.deleteLater)
@@ -184,7 +206,7 @@ class PanneauVersements(QWidget):
 
     def _ouvrir(self, boite) -> None:
         """Une boîte qui reste ouverte tant que le service refuse ; la situation relue à la réussite."""
-        self.erreur.clear()
+        self._effacer_messages()
         boite.accepted.connect(lambda: self.afficher(boite.resultat))
         boite.finished.connect(boite.deleteLater)
         self.boite = boite
