@@ -50,49 +50,50 @@ def test_la_seance_au_clavier_jusqu_a_la_cloture(qtbot, url_demo, tmp_path, monk
         page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=seance_id)
         qtbot.waitUntil(lambda: page.seance is not None and len(page.seance.lignes) == 2, timeout=15000)
         assert f.espace.onglets.currentWidget() is page
-        assert page.cloturer_bouton.isEnabled() and not page.releve.isEnabled()
-        qtbot.waitUntil(lambda: bool(page.champs_montants) and all(c.isVisible() for c in page.champs_montants.values()),
-                        timeout=15000)
-        assert page.par_financeur.columnCount() == len(page.seance.financeurs_utilises())
+        assert page.cloturer_bouton.isEnabled() and not page.documents.releve.isEnabled()
+        qtbot.waitUntil(lambda: bool(page.decision.champs_montants)
+                        and all(c.isVisible() for c in page.decision.champs_montants.values()), timeout=15000)
+        assert page.ordre_du_jour.par_financeur.columnCount() == len(page.seance.financeurs_utilises())
         capturer(f, "seance.png", tmp_path)
 
         # Premier dossier : refusé, motif tapé, Ctrl+Entrée.
-        page.table.setFocus()
-        page.table.selectRow(0)
-        page.boutons_decision["refuse"].click()
-        page.motif.setFocus()
-        page.motif.clear()
-        frapper(page.motif, "Action déjà financée par le droit commun")
-        qtbot.keyClick(page.motif, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        page.ordre_du_jour.table.setFocus()
+        page.ordre_du_jour.table.selectRow(0)
+        page.decision.boutons_decision["refuse"].click()
+        page.decision.motif.setFocus()
+        page.decision.motif.clear()
+        frapper(page.decision.motif, "Action déjà financée par le droit commun")
+        qtbot.keyClick(page.decision.motif, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: page.seance.lignes[0].decision == "refuse", timeout=15000)
         assert page._choisi == dossiers[1]  # passé au dossier suivant
 
         # Second dossier : retenu pour moins que proposé sur le premier cofinanceur.
-        code, champ = next(iter(page.champs_montants.items()))
+        code, champ = next(iter(page.decision.champs_montants.items()))
         propose = page.seance.lignes[1].proposes[code]
-        page.boutons_decision["retenu"].click()
+        page.decision.boutons_decision["retenu"].click()
         champ.setFocus()
         champ.selectAll()
         frapper(champ, "1 000")
-        page.motif.setFocus()
-        frapper(page.motif, "Montant réduit par le comité")
-        qtbot.keyClick(page.motif, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        page.decision.motif.setFocus()
+        frapper(page.decision.motif, "Montant réduit par le comité")
+        qtbot.keyClick(page.decision.motif, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: page.seance.lignes[1].decision == "retenu", timeout=15000)
         assert page.seance.lignes[1].montants[code] == Decimal("1000.00") < propose
-        assert page.table.item(1, 5).text() == "Retenu"
+        assert page.ordre_du_jour.table.item(1, 5).text() == "Retenu"
 
         # Un montant mal tapé est refusé calmement, la saisie reste.
-        page.table.selectRow(1)
-        champ = page.champs_montants[code]
+        page.ordre_du_jour.table.selectRow(1)
+        champ = page.decision.champs_montants[code]
         champ.setText("mille")
-        page.enregistrer.click()
-        assert "n'est pas un montant" in page.erreur_decision.text() and champ.text() == "mille"
+        page.decision.enregistrer.click()
+        assert "n'est pas un montant" in page.decision.erreur_decision.text() and champ.text() == "mille"
 
         monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
         page.cloturer_bouton.click()
         qtbot.waitUntil(lambda: page.seance is not None and page.seance.close, timeout=15000)
         assert "2 décision(s) appliquée(s)" in page.message.text()
-        assert page.releve.isEnabled() and not page.cloturer_bouton.isEnabled() and not page.decision.isEnabled()
+        assert page.documents.releve.isEnabled() and not page.cloturer_bouton.isEnabled()
+        assert not page.decision.isEnabled()
         capturer(f, "seance-close.png", tmp_path)
         with f.contexte.unite(lecture=True) as uow:
             etats = dict(uow.session.execute(select(m.Dossier.id, m.Dossier.etat)
@@ -186,16 +187,17 @@ def test_apercu_avant_impression_du_dossier_de_seance_et_du_releve(qtbot, url_de
         ouverte = next(s for s in seances if not s.close)
         page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=ouverte.id)
         qtbot.waitUntil(lambda: page.seance is not None and bool(page.seance.lignes), timeout=15000)
-        assert page.apercu_dossier.isEnabled() and not page.apercu_releve.isEnabled()  # relevé : séance close
-        assert page.apercu_dossier.text().replace("&", "") == "Aperçu avant impression…"
-        qtbot.waitUntil(lambda: bool(page.champs_montants) and all(c.isVisible() for c in page.champs_montants.values()),
-                        timeout=15000)
+        # Le relevé : une fois la séance close.
+        assert page.documents.apercu_dossier.isEnabled() and not page.documents.apercu_releve.isEnabled()
+        assert page.documents.apercu_dossier.text().replace("&", "") == "Aperçu avant impression…"
+        qtbot.waitUntil(lambda: bool(page.decision.champs_montants)
+                        and all(c.isVisible() for c in page.decision.champs_montants.values()), timeout=15000)
         capturer(f, "seance-documents.png", tmp_path)
         # Le même document, écrit par la même action : l'aperçu en montre toutes les pages.
         attendues = len(PdfReader(actions.ecrire_dossier_de_seance(f.contexte, ouverte.id, tmp_path / "ds.pdf")).pages)
         assert attendues > 1 + len(page.seance.lignes)  # garde, tableaux, une fiche au moins par dossier
         avant = _dossiers_temporaires()
-        vu = apercu_par(qtbot, page.apercu_dossier, "apercu-dossier-de-seance.png", tmp_path)
+        vu = apercu_par(qtbot, page.documents.apercu_dossier, "apercu-dossier-de-seance.png", tmp_path)
         assert vu["pages"] == attendues
         assert vu["titre"] == f"Aperçu avant impression – Dossier de séance – {page.seance.intitule}"
         assert _dossiers_temporaires() <= avant  # le PDF temporaire ne reste pas sur le disque
@@ -205,9 +207,9 @@ def test_apercu_avant_impression_du_dossier_de_seance_et_du_releve(qtbot, url_de
         close = next(s for s in seances if s.close)
         page = f.espace.ouvrir_page("instruction.ui.comite.page_seance", "PageSeance", seance_id=close.id)
         qtbot.waitUntil(lambda: page.seance is not None and page.seance.close, timeout=15000)
-        assert page.apercu_releve.isEnabled()
+        assert page.documents.apercu_releve.isEnabled()
         attendues = len(PdfReader(actions.ecrire_releve(f.contexte, close.id, tmp_path / "releve.pdf")).pages)
-        vu = apercu_par(qtbot, page.apercu_releve, "apercu-releve.png", tmp_path)
+        vu = apercu_par(qtbot, page.documents.apercu_releve, "apercu-releve.png", tmp_path)
         assert vu["pages"] == attendues >= 1
         assert vu["titre"].startswith("Aperçu avant impression – Relevé de décisions – ")
     finally:
