@@ -22,7 +22,7 @@ from instruction.domaine import conventions as dc
 from instruction.rapports import acte as ac
 from instruction.rapports import convention_docx, convention_pdf, lot_actes
 from instruction.rapports.acte_modele import Paragraphe, texte_brut
-from instruction.rapports.publipostage import ErreurModele
+from instruction.rapports.publipostage_sources import ErreurModele
 
 D = Decimal
 REGLES = dc.charger_regles()

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from instruction.rapports import publipostage as p
+from instruction.rapports.publipostage_champs import formater
+from instruction.rapports.publipostage_sources import ErreurModele
 
 MODELE = """\
 titre: Essai
@@ -82,12 +84,12 @@ def test_un_bloc_conditionnel_ne_s_écrit_que_si_sa_condition_est_vraie(dossier_
 
 
 def test_formater_sert_aux_autres_documents():
-    assert _espaces(p.formater("montant", Decimal("23000.5"))) == "23 000,50 €"
-    assert p.formater("montant_en_lettres", Decimal("23000")) == "vingt-trois mille euros"
-    assert p.formater("date", dt.date(2027, 1, 1)) == "1er janvier 2027"
-    assert p.formater("liste", ["a", "b"]) == "a et b"
+    assert _espaces(formater("montant", Decimal("23000.5"))) == "23 000,50 €"
+    assert formater("montant_en_lettres", Decimal("23000")) == "vingt-trois mille euros"
+    assert formater("date", dt.date(2027, 1, 1)) == "1er janvier 2027"
+    assert formater("liste", ["a", "b"]) == "a et b"
     with pytest.raises(TypeError):
-        p.formater("montant", 12.5)
+        formater("montant", 12.5)
 
 
 @pytest.mark.parametrize("champ, valeur, attendu", [
@@ -99,7 +101,7 @@ def test_formater_sert_aux_autres_documents():
     ("convention", "oui", "attend oui ou non (booléen)"),
 ])
 def test_une_valeur_du_mauvais_type_est_refusée_avec_le_champ_et_sa_ligne(dossier_modeles, champ, valeur, attendu):
-    with pytest.raises(p.ErreurModele) as erreur:
+    with pytest.raises(ErreurModele) as erreur:
         p.charger("essai", dossier_modeles).rendre({**VALEURS, champ: valeur})
     message = str(erreur.value)
     assert message.startswith("Modèle « essai » (")
@@ -110,7 +112,7 @@ def test_une_valeur_du_mauvais_type_est_refusée_avec_le_champ_et_sa_ligne(dossi
 
 
 def test_un_choix_hors_de_ses_valeurs_est_refusé(dossier_modeles):
-    with pytest.raises(p.ErreurModele, match="« decision » vaut « ajourne », qui n'est pas parmi ses valeurs "
+    with pytest.raises(ErreurModele, match="« decision » vaut « ajourne », qui n'est pas parmi ses valeurs "
                                              r"\(accord, refus\)"):
         p.charger("essai", dossier_modeles).rendre({**VALEURS, "decision": "ajourne"})
 
@@ -118,7 +120,7 @@ def test_un_choix_hors_de_ses_valeurs_est_refusé(dossier_modeles):
 def test_une_valeur_manquante_nomme_le_champ_et_la_ligne_où_il_sert(dossier_modeles):
     valeurs = dict(VALEURS)
     del valeurs["montant"]
-    with pytest.raises(p.ErreurModele) as erreur:
+    with pytest.raises(ErreurModele) as erreur:
         p.charger("essai", dossier_modeles).rendre(valeurs)
     ligne_corps = next(i for i, l in enumerate(MODELE.splitlines(), 1) if "Montant :" in l)
     assert erreur.value.champ == "montant" and erreur.value.ligne == ligne_corps
@@ -127,7 +129,7 @@ def test_une_valeur_manquante_nomme_le_champ_et_la_ligne_où_il_sert(dossier_mod
 
 
 def test_une_valeur_pour_un_champ_inconnu_est_refusée(dossier_modeles):
-    with pytest.raises(p.ErreurModele, match="la valeur donnée pour « montnat » ne correspond à aucun champ déclaré "
+    with pytest.raises(ErreurModele, match="la valeur donnée pour « montnat » ne correspond à aucun champ déclaré "
                                              "\\(vouliez-vous dire « montant » \\?\\)"):
         p.charger("essai", dossier_modeles).rendre({**VALEURS, "montnat": Decimal(1)})
 
@@ -137,7 +139,7 @@ def test_un_champ_employé_mais_non_déclaré_est_refusé_au_chargement(dossier_
         '    texte: "Refus :', '    texte: |\n      Refus :')
     (dossier_modeles / "faute.yaml").write_text(texte, encoding="utf-8")
     ligne = next(i for i, l in enumerate(texte.splitlines(), 1) if "motf" in l)
-    with pytest.raises(p.ErreurModele) as erreur:
+    with pytest.raises(ErreurModele) as erreur:
         p.charger("faute", dossier_modeles)
     assert str(erreur.value) == (
         f"Modèle « faute » ({dossier_modeles / 'faute.yaml'}, ligne {ligne}) : le champ « motf » n'est pas déclaré "
@@ -146,27 +148,27 @@ def test_un_champ_employé_mais_non_déclaré_est_refusé_au_chargement(dossier_
 
 
 def test_erreurs_de_forme_en_français():
-    with pytest.raises(p.ErreurModele, match=r"ligne 1\) : le texte est mal formé : un bloc n'est pas fermé"):
+    with pytest.raises(ErreurModele, match=r"ligne 1\) : le texte est mal formé : un bloc n'est pas fermé"):
         p.depuis_donnees({"titre": "t", "champs": {"a": "texte"}, "corps": ["{% if a %}oui"]}, nom="essai")
-    with pytest.raises(p.ErreurModele, match="le champ « a » a le type « somme », inconnu"):
+    with pytest.raises(ErreurModele, match="le champ « a » a le type « somme », inconnu"):
         p.depuis_donnees({"titre": "t", "champs": {"a": "somme"}, "corps": ["{{ a }}"]}, nom="essai")
-    with pytest.raises(p.ErreurModele, match="« liste: a » doit nommer un champ déclaré de type liste"):
+    with pytest.raises(ErreurModele, match="« liste: a » doit nommer un champ déclaré de type liste"):
         p.depuis_donnees({"titre": "t", "champs": {"a": "texte"}, "corps": [{"liste": "a"}]}, nom="essai")
     modele = p.depuis_donnees({"titre": "t", "champs": {"m": "montant"}, "corps": ["{{ m.lettres }}"]}, nom="essai")
-    with pytest.raises(p.ErreurModele, match="« lettres » n'existe pas pour cette valeur"):
+    with pytest.raises(ErreurModele, match="« lettres » n'existe pas pour cette valeur"):
         modele.rendre({"m": Decimal(1)})
 
 
 def test_le_bac_à_sable_refuse_ce_qui_n_est_pas_lire_un_champ():
     modele = p.depuis_donnees({"titre": "t", "champs": {"m": "montant"},
                                "corps": ["{{ m.__class__.__mro__ }}"]}, nom="essai")
-    with pytest.raises(p.ErreurModele, match="opération interdite"):
+    with pytest.raises(ErreurModele, match="opération interdite"):
         modele.rendre({"m": Decimal(1)})
 
 
 def test_un_yaml_invalide_dit_sa_ligne(tmp_path):
     (tmp_path / "casse.yaml").write_text("titre: t\nchamps:\n  a: texte\ncorps:\n  - [oups\n", encoding="utf-8")
-    with pytest.raises(p.ErreurModele, match=r"casse.yaml, ligne \d+\) : le fichier n'est pas un YAML valide"):
+    with pytest.raises(ErreurModele, match=r"casse.yaml, ligne \d+\) : le fichier n'est pas un YAML valide"):
         p.charger("casse", tmp_path)
 
 

@@ -30,7 +30,9 @@ from instruction.chemins import RESSOURCES
 from instruction.domaine import argent, conventions
 from instruction.domaine.conventions import ATTRIBUANT, BENEFICIAIRE, Termes, TypeActe
 from instruction.domaine.erreurs import ErreurInstruction
-from instruction.rapports import publipostage as pp
+from instruction.rapports.publipostage_champs import Champ, declarer_champs, preparer
+from instruction.rapports.publipostage_gabarits import Gabarit, compiler, une_ligne
+from instruction.rapports.publipostage_sources import LecteurSitue, Lieu, TexteSitue, ligne_de, proche
 from instruction.rapports.acte_modele import (Acte, Annexe, Article, Bloc, Colonne, Intertitre, Liste,
                                               Paragraphe, Partie, Signature, Tableau)
 
@@ -116,23 +118,23 @@ class DonneesActe:
 @dataclass(frozen=True)
 class _Bloc:
     genre: str  # texte, liste, liste_champ, tableau, intertitre, clauses
-    gabarit: pp.Gabarit | None = None
-    elements: tuple[pp.Gabarit, ...] = ()
+    gabarit: Gabarit | None = None
+    elements: tuple[Gabarit, ...] = ()
     nom: str = ""
-    condition: pp.Gabarit | None = None
+    condition: Gabarit | None = None
 
 
 @dataclass(frozen=True)
 class Clause:
     code: str
-    titres: Mapping[str, pp.Gabarit]  # genre d'acte (ou « * ») → titre
+    titres: Mapping[str, Gabarit]  # genre d'acte (ou « * ») → titre
     blocs: Mapping[str, tuple[_Bloc, ...]]  # genre d'acte (ou « * ») → blocs
     actes: frozenset[str]
     termes: frozenset[str]
     source: str
     repeter: str = ""
 
-    def titre(self, genre: str) -> pp.Gabarit:
+    def titre(self, genre: str) -> Gabarit:
         return self.titres.get(genre) or self.titres["*"]
 
     def blocs_pour(self, genre: str) -> tuple[_Bloc, ...]:
@@ -141,27 +143,27 @@ class Clause:
 
 @dataclass(frozen=True)
 class EnteteActe:
-    titre: pp.Gabarit
-    sous_titres: tuple[pp.Gabarit, ...]
-    reference: pp.Gabarit
+    titre: Gabarit
+    sous_titres: tuple[Gabarit, ...]
+    reference: Gabarit
     source: str
 
 
 @dataclass(frozen=True)
 class Bibliotheque:
     fichier: Path
-    lieu: pp.Lieu
-    champs: Mapping[str, pp.Champ]
+    lieu: Lieu
+    champs: Mapping[str, Champ]
     ville: str
     exemplaires_en_plus: int
     appellations: Mapping[str, str]
     appellation_par_defaut: str
     entetes: Mapping[str, EnteteActe]
     preambules: Mapping[str, tuple[_Bloc, ...]]
-    parties: Mapping[str, tuple[pp.Gabarit, pp.Gabarit]]
-    fait_a: pp.Gabarit
-    fait_a_notification: pp.Gabarit
-    pied: pp.Gabarit
+    parties: Mapping[str, tuple[Gabarit, Gabarit]]
+    fait_a: Gabarit
+    fait_a_notification: Gabarit
+    pied: Gabarit
     articles: tuple[Clause, ...]
     articles_avenant: tuple[Clause, ...]
     annexes: tuple[Clause, ...]
@@ -186,19 +188,19 @@ def _source(s: Any) -> str:
 class _Lecture:
     """Compile les textes d'un fichier de clauses avec ses champs ; chaque erreur nomme la ligne."""
 
-    def __init__(self, champs: Mapping[str, pp.Champ], lieu: pp.Lieu) -> None:
+    def __init__(self, champs: Mapping[str, Champ], lieu: Lieu) -> None:
         self.champs, self.lieu = champs, lieu
 
-    def gabarit(self, source: Any, ou: str, ligne: int = 0) -> pp.Gabarit:
+    def gabarit(self, source: Any, ou: str, ligne: int = 0) -> Gabarit:
         if not isinstance(source, str):
-            raise self.lieu.erreur(f"{ou} doit être un texte.", ligne=pp._ligne(source, ligne) or None)
-        return pp.compiler(source, self.champs, self.lieu, ligne=pp._ligne(source, ligne) or 1)
+            raise self.lieu.erreur(f"{ou} doit être un texte.", ligne=ligne_de(source, ligne) or None)
+        return compiler(source, self.champs, self.lieu, ligne=ligne_de(source, ligne) or 1)
 
-    def condition(self, source: Any, ligne: int) -> pp.Gabarit:
+    def condition(self, source: Any, ligne: int) -> Gabarit:
         if not isinstance(source, str) or not source.strip():
             raise self.lieu.erreur("« si » attend une condition, par exemple « cpo ».", ligne=ligne or None)
-        expression = pp._TexteSitue("{% if " + source + " %}1{% endif %}")
-        expression.ligne = pp._ligne(source, ligne)
+        expression = TexteSitue("{% if " + source + " %}1{% endif %}")
+        expression.ligne = ligne_de(source, ligne)
         return self.gabarit(expression, "la condition « si »", ligne)
 
     def blocs(self, valeur: Any, ou: str) -> tuple[_Bloc, ...]:
@@ -212,7 +214,7 @@ class _Lecture:
             if not isinstance(element, Mapping):
                 raise self.lieu.erreur(f"{ou} : chaque bloc est un texte ou une table (texte, liste, tableau, "
                                        "intertitre, clauses, si).")
-            ligne = min((pp._ligne(c, 0) for c in element), default=0)
+            ligne = min((ligne_de(c, 0) for c in element), default=0)
             genres = [g for g in ("texte", "liste", "tableau", "intertitre", "clauses") if g in element]
             inconnues = set(element) - {"texte", "liste", "tableau", "intertitre", "clauses", "si"}
             if inconnues or len(genres) != 1:
@@ -228,14 +230,14 @@ class _Lecture:
                 champ = self.champs.get(str(valeur_bloc))
                 if champ is None or champ.type != "liste":
                     raise self.lieu.erreur(f"{ou} : « liste: {valeur_bloc} » doit nommer un champ de type liste"
-                                           f"{pp._proche(str(valeur_bloc), self.champs)}.", champ=str(valeur_bloc),
-                                           ligne=pp._ligne(valeur_bloc, ligne) or None)
+                                           f"{proche(str(valeur_bloc), self.champs)}.", champ=str(valeur_bloc),
+                                           ligne=ligne_de(valeur_bloc, ligne) or None)
                 sortie.append(_Bloc("liste_champ", nom=str(valeur_bloc), condition=si))
             elif genre in ("tableau", "clauses"):
                 permis = _TABLEAUX if genre == "tableau" else _CLAUSES
                 if valeur_bloc not in permis:
                     raise self.lieu.erreur(f"{ou} : « {genre}: {valeur_bloc} » est inconnu (possibles : "
-                                           f"{', '.join(sorted(permis))}).", ligne=pp._ligne(valeur_bloc, ligne) or None)
+                                           f"{', '.join(sorted(permis))}).", ligne=ligne_de(valeur_bloc, ligne) or None)
                 sortie.append(_Bloc(genre, nom=str(valeur_bloc), condition=si))
             else:
                 sortie.append(_Bloc(genre, gabarit=self.gabarit(valeur_bloc, f"{ou}, « {genre} »", ligne),
@@ -251,19 +253,19 @@ class _Lecture:
         inconnus = actes - set(GENRES)
         if inconnus:
             raise self.lieu.erreur(f"{ou} : actes inconnus {', '.join(sorted(inconnus))} (possibles : "
-                                   f"{', '.join(GENRES)}).", ligne=pp._ligne(code) or None)
+                                   f"{', '.join(GENRES)}).", ligne=ligne_de(code) or None)
         termes = frozenset(donnees.get("termes") or ())
         if termes - set(conventions.CHAMPS):
             raise self.lieu.erreur(f"{ou} : termes inconnus {', '.join(sorted(termes - set(conventions.CHAMPS)))} "
-                                   f"(possibles : {', '.join(conventions.CHAMPS)}).", ligne=pp._ligne(code) or None)
-        titres = {"*": self.gabarit(donnees["titre"], f"{ou}, son titre", pp._ligne(code))}
+                                   f"(possibles : {', '.join(conventions.CHAMPS)}).", ligne=ligne_de(code) or None)
+        titres = {"*": self.gabarit(donnees["titre"], f"{ou}, son titre", ligne_de(code))}
         blocs = {"*": self.blocs(donnees.get("blocs"), ou)}
         for genre, variante in (donnees.get("variantes") or {}).items():
             if genre not in actes:
                 raise self.lieu.erreur(f"{ou} : une variante pour « {genre} », acte qui ne porte pas cet article.",
-                                       ligne=pp._ligne(genre) or None)
+                                       ligne=ligne_de(genre) or None)
             if "titre" in variante:
-                titres[genre] = self.gabarit(variante["titre"], f"{ou}, titre de la variante {genre}", pp._ligne(genre))
+                titres[genre] = self.gabarit(variante["titre"], f"{ou}, titre de la variante {genre}", ligne_de(genre))
             if "blocs" in variante:
                 blocs[genre] = self.blocs(variante["blocs"], f"{ou}, variante {genre}")
         return Clause(code, titres, blocs, actes, termes, _source(donnees.get("source")),
@@ -280,10 +282,10 @@ def _aplatir(valeurs: list) -> list:
 
 def lire_bibliotheque(fichier: Path = FICHIER_CLAUSES) -> Bibliotheque:
     fichier = Path(fichier)
-    lieu = pp.Lieu("clauses des conventions", fichier)
+    lieu = Lieu("clauses des conventions", fichier)
     try:
         with open(fichier, encoding="utf-8") as flux:
-            d = yaml.load(flux, Loader=pp._Lecteur)  # noqa: S506 — SafeLoader qui situe les chaînes
+            d = yaml.load(flux, Loader=LecteurSitue)  # noqa: S506 — SafeLoader qui situe les chaînes
     except FileNotFoundError:
         raise lieu.erreur("le fichier des clauses n'existe pas.") from None
     except yaml.YAMLError as erreur:
@@ -292,7 +294,7 @@ def lire_bibliotheque(fichier: Path = FICHIER_CLAUSES) -> Bibliotheque:
                           ligne=marque.line + 1 if marque else None, detail=str(erreur)) from erreur
     if not isinstance(d, Mapping):
         raise lieu.erreur("le fichier doit contenir une table (champs, actes, articles…).")
-    champs = pp.declarer_champs(d.get("champs"), lieu)
+    champs = declarer_champs(d.get("champs"), lieu)
     lecture = _Lecture(champs, lieu)
     try:
         entetes = {
@@ -343,7 +345,7 @@ def bibliotheque(fichier: Path = FICHIER_CLAUSES) -> Bibliotheque:
     try:
         etat = fichier.stat()
     except FileNotFoundError:
-        raise pp.Lieu("clauses des conventions", fichier).erreur("le fichier des clauses n'existe pas.") from None
+        raise Lieu("clauses des conventions", fichier).erreur("le fichier des clauses n'existe pas.") from None
     signature = (etat.st_mtime_ns, etat.st_size)
     with _verrou:
         deja = _cache.get(fichier)
@@ -564,14 +566,14 @@ class _Compositeur:
         self.d, self.b = d, b
         self.regles = conventions.charger_regles()
         self.valeurs = valeurs(d, b, regles=self.regles)
-        self.prepares = pp.preparer(b.champs, self.valeurs, b.lieu)
+        self.prepares = preparer(b.champs, self.valeurs, b.lieu)
 
     def avec(self, **changes: Any) -> None:
         self.valeurs.update(changes)
-        self.prepares = pp.preparer(self.b.champs, self.valeurs, self.b.lieu)
+        self.prepares = preparer(self.b.champs, self.valeurs, self.b.lieu)
 
-    def texte(self, g: pp.Gabarit) -> str:
-        return typographie(pp._une_ligne(g.rendre(self.prepares, self.b.lieu)))
+    def texte(self, g: Gabarit) -> str:
+        return typographie(une_ligne(g.rendre(self.prepares, self.b.lieu)))
 
     def blocs(self, blocs: Sequence[_Bloc], genre: str) -> tuple[Bloc, ...]:
         sortie: list[Bloc] = []
