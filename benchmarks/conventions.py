@@ -50,7 +50,7 @@ def conventions_realistes(nombre: int):
     from instruction.demo import programmation_2023 as plan_demo
     from instruction.domaine import budget, referentiel
     from instruction.domaine import conventions as dc
-    from instruction.rapports import acte as ac
+    from instruction.rapports import acte_donnees as ad
 
     ref = referentiel.charger()
     plan = plan_demo.planifier(ref)
@@ -73,13 +73,13 @@ def conventions_realistes(nombre: int):
             for l in lignes:
                 if l.sens == budget.CHARGE:
                     charges[l.compte] = charges.get(l.compte, Decimal("0.00")) + l.montant
-            fiche = ac.FicheAction(
+            fiche = ad.FicheAction(
                 d.numero, d.intitule, campagnes[dispositif], resume=d.description or d.resume,
                 quartiers=tuple(quartiers.get(q, q) for q in d.quartiers), lieux=d.lieux,
                 public=f"{d.beneficiaires} bénéficiaires prévus" if d.beneficiaires else "",
                 objectifs=tuple(f"{o} — {objectifs.get(o, '')}" for o in d.objectifs), cout_total=d.cout_total,
-                charges=tuple(ac.LigneBudget(budget.PAR_NUMERO[c].libelle, v, c) for c, v in sorted(charges.items())),
-                financements=tuple(ac.LigneBudget(libelles.get(f, f), m)
+                charges=tuple(ad.LigneBudget(budget.PAR_NUMERO[c].libelle, v, c) for c, v in sorted(charges.items())),
+                financements=tuple(ad.LigneBudget(libelles.get(f, f), m)
                                    for f, m in budget.subventions_par_financeur(lignes).items()))
             for financeur in GERES:
                 accorde = d.accordes.get(financeur)
@@ -96,9 +96,9 @@ def conventions_realistes(nombre: int):
                                    dc.echeancier_propose(acte, montants, regles), regles.conditions,
                                    dt.date(2023, 12, 31))
                 signe = rang % 2 == 0
-                actes.append(ac.DonneesActe(
+                actes.append(ad.DonneesActe(
                     f"2023-{financeur[:2].upper()}-{len(actes) + 1:03d}", termes, fiche, financeur, libelles,
-                    objectifs_exercices=tuple(ac.ObjectifsExercice(e, f"{d.objectifs_action or d.intitule} "
+                    objectifs_exercices=tuple(ad.ObjectifsExercice(e, f"{d.objectifs_action or d.intitule} "
                                                                       f"(étape {i + 1})")
                                               for i, e in enumerate(exercices)) if cpo else (),
                     signatures={dc.BENEFICIAIRE: dt.date(2023, 3, 2), dc.ATTRIBUANT: dt.date(2023, 3, 9)} if signe else {},
@@ -176,7 +176,8 @@ def _temps_de_calcul(donnees) -> dict[str, float]:
     import pickle
 
     from instruction.rapports import convention_docx, convention_pdf
-    from instruction.rapports.acte import bibliotheque, composer
+    from instruction.rapports.acte import composer
+    from instruction.rapports.acte_clauses import bibliotheque
 
     bibliotheque()
     convention_docx.modele()
@@ -210,7 +211,7 @@ def _pdf_seul(donnees):
 def _lot_pdf_seul(donnees, dossier: Path, processus: int) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
-    from instruction.rapports.acte import ecrire_atomiquement
+    from instruction.rapports.pdf import ecrire_atomiquement
     from instruction.rapports.lot_actes import _contexte_processus
 
     with ProcessPoolExecutor(max_workers=processus, mp_context=_contexte_processus()) as pool:

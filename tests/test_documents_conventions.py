@@ -20,24 +20,26 @@ from pypdf import PdfReader
 from instruction.domaine import argent
 from instruction.domaine import conventions as dc
 from instruction.rapports import acte as ac
+from instruction.rapports import acte_clauses
+from instruction.rapports import acte_donnees as ad
 from instruction.rapports import convention_docx, convention_pdf, lot_actes
-from instruction.rapports.acte_modele import Paragraphe, texte_brut
+from instruction.rapports.acte_modele import Acte, Paragraphe, texte_brut
 from instruction.rapports.publipostage_sources import ErreurModele
 
 D = Decimal
 REGLES = dc.charger_regles()
 ASSOCIATION = dc.Partie(dc.BENEFICIAIRE, "Association Les Amis du Beau Marais", "418303210",
                         "12 rue de Normandie, 62100 Calais", "Madame Fatima Benali", "Présidente")
-FICHE = ac.FicheAction(
+FICHE = ad.FicheAction(
     "CDV-2023-017", "Accompagnement à la scolarité", "Appel à projets Contrat de ville 2023",
     resume="Ateliers d'aide aux devoirs quatre soirs par semaine, ateliers parents-enfants le mercredi et sorties "
            "culturelles pendant les vacances, au centre social Matisse.",
     quartiers=("Beau Marais",), lieux="Centre social Matisse", public="60 bénéficiaires prévus (32 femmes, 28 hommes)",
     objectifs=("1.1.2 — Favoriser la réussite éducative", "1.3.1 — Soutenir la parentalité"), cout_total=D("48200.00"),
-    charges=(ac.LigneBudget("Achats", D("4200.00"), "60"), ac.LigneBudget("Charges de personnel", D("44000.00"), "64")),
-    financements=(ac.LigneBudget("État – Préfecture du Pas-de-Calais", D("15000.00")),
-                  ac.LigneBudget("Ville de Calais", D("12500.00")), ac.LigneBudget("CAF", D("10000.00")),
-                  ac.LigneBudget("Fonds propres", D("10700.00"))))
+    charges=(ad.LigneBudget("Achats", D("4200.00"), "60"), ad.LigneBudget("Charges de personnel", D("44000.00"), "64")),
+    financements=(ad.LigneBudget("État – Préfecture du Pas-de-Calais", D("15000.00")),
+                  ad.LigneBudget("Ville de Calais", D("12500.00")), ad.LigneBudget("CAF", D("10000.00")),
+                  ad.LigneBudget("Fonds propres", D("10700.00"))))
 LIBELLES = {"ville-calais": "Ville de Calais", "etat-pv": "État – Politique de la ville"}
 
 
@@ -51,30 +53,30 @@ def _termes(acte: dc.TypeActe, montants: dict[int, Decimal], financeur: str = "v
                      dt.date(premier, 12, 31))
 
 
-CONVENTION = ac.DonneesActe("2023-VC-017", _termes(dc.TypeActe.CONVENTION, {2023: D("12500.00")}), FICHE,
+CONVENTION = ad.DonneesActe("2023-VC-017", _termes(dc.TypeActe.CONVENTION, {2023: D("12500.00")}), FICHE,
                             "ville-calais", LIBELLES,
                             signatures={dc.BENEFICIAIRE: dt.date(2023, 3, 2), dc.ATTRIBUANT: dt.date(2023, 3, 9)},
                             signee_le=dt.date(2023, 3, 9))
-CPO = ac.DonneesActe("2023-VC-018", _termes(dc.TypeActe.CPO, {2023: D("20000.00"), 2024: D("21000.00"),
+CPO = ad.DonneesActe("2023-VC-018", _termes(dc.TypeActe.CPO, {2023: D("20000.00"), 2024: D("21000.00"),
                                                                2025: D("22500.50")}), FICHE, "ville-calais", LIBELLES,
-                     objectifs_exercices=(ac.ObjectifsExercice(2023, "Ouvrir l'atelier à 40 enfants"),
-                                          ac.ObjectifsExercice(2024, "Étendre à Fort Nieulay"),
-                                          ac.ObjectifsExercice(2025, "Transmettre l'atelier aux parents relais")))
-NOTIFICATION = ac.DonneesActe("2023-EP-004", _termes(dc.TypeActe.NOTIFICATION, {2023: D("800.00")}, "etat-pv"),
+                     objectifs_exercices=(ad.ObjectifsExercice(2023, "Ouvrir l'atelier à 40 enfants"),
+                                          ad.ObjectifsExercice(2024, "Étendre à Fort Nieulay"),
+                                          ad.ObjectifsExercice(2025, "Transmettre l'atelier aux parents relais")))
+NOTIFICATION = ad.DonneesActe("2023-EP-004", _termes(dc.TypeActe.NOTIFICATION, {2023: D("800.00")}, "etat-pv"),
                               FICHE, "etat-pv", LIBELLES)
 
 
-def _avenant() -> ac.DonneesActe:
+def _avenant() -> ad.DonneesActe:
     """L'avenant n° 2 d'une convention déjà modifiée par un avenant n° 1 (durée) : le montant passe à 14 000 €."""
     avant = dataclasses.replace(CONVENTION.termes, date_fin=dt.date(2024, 3, 31))
     nouveaux = (dc.MontantAnnuel(2023, "ville-calais", D("14000.00")),)
     apres = dataclasses.replace(avant, montants=nouveaux,
                                 echeancier=dc.echeancier_propose(dc.TypeActe.CONVENTION, nouveaux, REGLES))
-    precedent = ac.AvenantLu(1, "Prolongation ou modification de la durée", "Report des sorties d'été",
+    precedent = ad.AvenantLu(1, "Prolongation ou modification de la durée", "Report des sorties d'été",
                              tuple(dc.differences(CONVENTION.termes, avant)), dt.date(2023, 6, 1))
     return dataclasses.replace(
         CONVENTION, termes=apres, termes_avant=avant, avenants_precedents=(precedent,),
-        avenant=ac.AvenantLu(2, "Modification du montant", "Public élargi au quartier Saint-Pierre",
+        avenant=ad.AvenantLu(2, "Modification du montant", "Public élargi au quartier Saint-Pierre",
                              tuple(dc.differences(avant, apres))), signatures={})
 
 
@@ -104,7 +106,7 @@ def texte_docx(fichier: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendus(tmp_path_factory) -> dict[str, tuple[ac.Acte, Path, Path]]:
+def rendus(tmp_path_factory) -> dict[str, tuple[Acte, Path, Path]]:
     """Chaque exemple composé une fois et écrit en PDF et en DOCX."""
     dossier = tmp_path_factory.mktemp("actes")
     sortie = {}
@@ -294,28 +296,28 @@ def test_le_modele_des_actes_est_celui_que_construit_python_docx(tmp_path):
 
 
 def test_une_clause_se_reformule_dans_le_yaml_et_une_faute_est_situee(tmp_path):
-    source = ac.FICHIER_CLAUSES.read_text(encoding="utf-8")
+    source = acte_clauses.FICHIER_CLAUSES.read_text(encoding="utf-8")
     ancien = "Le bénéficiaire accepte les visites évaluatives programmées"
     assert ancien in source
     fichier = tmp_path / "clauses.yaml"
     fichier.write_text(source.replace(ancien, "Le bénéficiaire reçoit volontiers les visites évaluatives "
                                       "programmées"), encoding="utf-8")
-    acte = ac.composer(CONVENTION, ac.lire_bibliotheque(fichier))
+    acte = ac.composer(CONVENTION, acte_clauses.lire_bibliotheque(fichier))
     assert "reçoit volontiers les visites évaluatives" in acte.article("suivi").blocs[1].texte
     assert "reçoit volontiers" in texte_docx(_ecrit_docx(acte, tmp_path))
     fichier.write_text(source.replace("{{ objet }}", "{{ objet_de_l_action }}", 1), encoding="utf-8")
     with pytest.raises(ErreurModele, match=r"clauses.yaml, ligne \d+\) : le champ « objet_de_l_action » n'est pas "
                                            r"déclaré"):
-        ac.lire_bibliotheque(fichier)
+        acte_clauses.lire_bibliotheque(fichier)
 
 
-def _ecrit_docx(acte: ac.Acte, dossier: Path) -> Path:
+def _ecrit_docx(acte: Acte, dossier: Path) -> Path:
     return convention_docx.ecrire(acte, dossier / "reformule.docx")
 
 
 def test_chaque_clause_de_chaque_acte_se_rend():
     """Toutes les variantes de toutes les clauses, pour chaque genre d'acte : aucun champ manquant ni mal typé."""
-    bibliotheque = ac.bibliotheque()
+    bibliotheque = acte_clauses.bibliotheque()
     for genre, donnees in EXEMPLES.items():
         acte = ac.composer(donnees, bibliotheque)
         attendus = len(bibliotheque.articles_de(genre)) if genre != "avenant" else 5
@@ -414,7 +416,7 @@ def test_le_docx_s_ouvre_dans_libreoffice(rendus, tmp_path):
 # --- Le lot : avancement, annulation sans fichier à moitié écrit ----------------------------------------------
 
 
-def _serie(n: int) -> list[ac.DonneesActe]:
+def _serie(n: int) -> list[ad.DonneesActe]:
     return [dataclasses.replace(CONVENTION if i % 3 else CPO, numero=f"2023-VC-{100 + i}") for i in range(n)]
 
 

@@ -268,7 +268,7 @@ def octets(acte: Acte) -> bytes:
 
 
 def ecrire(acte: Acte, fichier: Path) -> Path:
-    from instruction.rapports.acte import ecrire_atomiquement
+    from instruction.rapports.pdf import ecrire_atomiquement
 
     return ecrire_atomiquement({Path(fichier): octets(acte)})[0]
 

@@ -262,6 +262,4 @@ def octets(acte: Acte) -> bytes:
 
 
 def ecrire(acte: Acte, fichier: Path) -> Path:
-    from instruction.rapports.acte import ecrire_atomiquement
-
-    return ecrire_atomiquement({Path(fichier): octets(acte)})[0]
+    return pdf.ecrire_atomiquement({Path(fichier): octets(acte)})[0]

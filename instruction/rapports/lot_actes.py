@@ -1,7 +1,7 @@
 """Générer en lot les actes d'une campagne : un PDF et un DOCX par convention, sur les deux cœurs.
 
 Chaque acte est composé puis rendu (PDF et DOCX) dans un processus de travail ; le processus principal écrit
-les deux fichiers ensemble, sous des noms provisoires mis en place à la fin (``acte.ecrire_atomiquement``) :
+les deux fichiers ensemble, sous des noms provisoires mis en place à la fin (``pdf.ecrire_atomiquement``) :
 une annulation, une erreur ou un arrêt brutal ne laissent jamais de fichier à moitié écrit, et chaque PDF
 écrit a son DOCX. L'avancement est dit acte par acte ; l'annulation est vue entre deux actes.
 
@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from instruction.domaine.erreurs import ErreurInstruction
-from instruction.rapports.acte import DonneesActe, composer, ecrire_atomiquement
+from instruction.rapports.acte import composer
+from instruction.rapports.acte_donnees import DonneesActe
+from instruction.rapports.pdf import ecrire_atomiquement
 
 SEUIL_PROCESSUS = 12
 

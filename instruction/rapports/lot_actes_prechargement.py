@@ -8,10 +8,10 @@ Importé par le serveur seulement (jamais par l'application : il lit des fichier
 from __future__ import annotations
 
 from instruction.domaine.erreurs import ErreurInstruction
-from instruction.rapports import acte, convention_docx, convention_pdf
+from instruction.rapports import acte_clauses, convention_docx, convention_pdf
 
 try:
-    acte.bibliotheque()
+    acte_clauses.bibliotheque()
     convention_docx.modele()
     convention_pdf.prechauffer()
 except ErreurInstruction:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -161,21 +161,35 @@ class Signet(Flowable):
 def ecrire_atomique(fichier: Path, composer: Callable[[Path], None]) -> Path:
     """``composer(provisoire)`` écrit un fichier temporaire voisin, mis à sa place seulement s'il est complet :
     jamais de document à moitié écrit, même si la composition échoue ou est interrompue."""
-    fichier = Path(fichier)
-    provisoire = fichier.with_name(f".{fichier.name}.en-cours")
+    return ecrire_atomiquement({Path(fichier): composer})[0]
+
+
+def ecrire_atomiquement(contenus: Mapping[Path, bytes | Callable[[Path], None]]) -> list[Path]:
+    """Écrit chaque fichier (ses octets, ou ce que sa fonction écrit au chemin donné) sous un nom provisoire
+    voisin, puis les met tous en place : une erreur ou une interruption ne laisse jamais un fichier à moitié
+    écrit sous le nom attendu, ni un PDF sans le DOCX écrit avec lui ; les fichiers provisoires sont effacés."""
+    provisoires: list[tuple[Path, Path]] = []
+    cible: Path | None = None
     try:
-        composer(provisoire)
-        os.replace(provisoire, fichier)
-    except OSError as erreur:
-        provisoire.unlink(missing_ok=True)
+        for cible, contenu in ((Path(f), c) for f, c in contenus.items()):
+            provisoire = cible.with_name(f".{cible.name}.en-cours")
+            provisoires.append((provisoire, cible))
+            if callable(contenu):
+                contenu(provisoire)
+            else:
+                provisoire.write_bytes(contenu)
+        for provisoire, cible in provisoires:
+            os.replace(provisoire, cible)
+    except BaseException as erreur:
+        for provisoire, _cible in provisoires:
+            provisoire.unlink(missing_ok=True)
+        if not isinstance(erreur, OSError):
+            raise
+        logiciel = "un lecteur de PDF" if cible is not None and cible.suffix.lower() == ".pdf" else "un autre logiciel"
         raise ErreurInstruction(
-            f"Impossible d'écrire « {fichier} » : {erreur.strerror or erreur}. S'il est ouvert dans un lecteur "
-            "de PDF, fermez-le et recommencez."
-        ) from erreur
-    except BaseException:
-        provisoire.unlink(missing_ok=True)
-        raise
-    return fichier
+            f"Impossible d'écrire « {cible} » : {erreur.strerror or erreur}. S'il est ouvert dans {logiciel}, "
+            "fermez-le et recommencez.") from erreur
+    return [cible for _provisoire, cible in provisoires]
 
 
 def paragraphe(valeur: object | None, style: ParagraphStyle) -> Paragraph:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from instruction.domaine.erreurs import DonneesInvalides
 
 if TYPE_CHECKING:
-    from instruction.rapports.acte import DonneesActe
+    from instruction.rapports.acte_donnees import DonneesActe
     from instruction.rapports.lot_actes import LotActes
     from instruction.services.contexte import Contexte, UniteDeTravail
     from instruction.services.lecture_conventions import FicheConvention
@@ -39,7 +39,7 @@ def _fiche_action(uow: UniteDeTravail, fiche: FicheConvention, financeurs: dict[
 
     from instruction.db import modeles as m
     from instruction.domaine import budget
-    from instruction.rapports.acte import FicheAction, LigneBudget
+    from instruction.rapports.acte_donnees import FicheAction, LigneBudget
     from instruction.services import dossier as service_dossier
 
     lu = service_dossier.lire(uow, fiche.dossier_id)
@@ -86,7 +86,7 @@ def donnees_acte(uow: UniteDeTravail, convention_id: int, *, avenant_numero: int
 
     from instruction.db import modeles as m
     from instruction.domaine.conventions import ATTRIBUANT, BENEFICIAIRE
-    from instruction.rapports.acte import AvenantLu, DonneesActe
+    from instruction.rapports.acte_donnees import AvenantLu, DonneesActe
     from instruction.services import lecture_conventions
 
     fiche = lecture_conventions.lire(uow, convention_id)
@@ -177,7 +177,8 @@ def generer(contexte: Contexte, convention_id: int, dossier: Path | str | None =
     """Le PDF et le DOCX d'une convention (ou de son avenant n° ``avenant_numero``) dans ``dossier`` (par
     défaut un dossier provisoire) : pour l'aperçu, l'impression (``ui/impression.py``) ou la retouche."""
     from instruction.rapports import convention_docx, convention_pdf
-    from instruction.rapports.acte import composer, ecrire_atomiquement
+    from instruction.rapports.acte import composer
+    from instruction.rapports.pdf import ecrire_atomiquement
 
     with contexte.unite(lecture=True) as uow:
         donnees = donnees_acte(uow, convention_id, avenant_numero=avenant_numero)
